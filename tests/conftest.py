@@ -1,0 +1,100 @@
+"""Shared fixtures: the shipped catalog, personas and their centres."""
+
+import datetime
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import LazySettings
+from django.test import Client
+
+from vigil.accounts.models import User
+from vigil.accounts.roles import Role
+from vigil.accounts.services import create_user, grant_membership
+from vigil.catalog.loader import load_catalog_file, shipped_catalog_paths
+from vigil.catalog.models import CatalogVersion
+from vigil.organisations.models import Organisation
+from vigil.organisations.services import create_organisation
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings: LazySettings, tmp_path: Path) -> Iterator[None]:
+    settings.MEDIA_ROOT = tmp_path / "files"
+    yield
+
+
+@pytest.fixture
+def catalog(db: Any) -> CatalogVersion:
+    for path in shipped_catalog_paths():
+        load_catalog_file(path)
+    return CatalogVersion.objects.get(code="ksz-mn-2005")
+
+
+def make_centre(slug: str, number: str, kind: str = "centre") -> Organisation:
+    return create_organisation(
+        slug=slug,
+        kind=kind,
+        name_nl=f"OCMW {slug}",
+        name_fr=f"CPAS {slug}",
+        enterprise_number=number,
+        actor=None,
+    )
+
+
+@pytest.fixture
+def centre_a(db: Any) -> Organisation:
+    return make_centre("centre-a", "0999999922")
+
+
+@pytest.fixture
+def centre_b(db: Any) -> Organisation:
+    return make_centre("centre-b", "0999999823")
+
+
+@pytest.fixture
+def supervisor_org(db: Any) -> Organisation:
+    return make_centre("pod-mi", "0999999724", kind="supervisor")
+
+
+def make_person(
+    email: str,
+    organisation: Organisation,
+    role: str,
+    until: datetime.date | None = None,
+) -> User:
+    user = create_user(
+        email=email, full_name=email.split("@")[0], password=PASSWORD, actor=None
+    )
+    grant_membership(
+        user=user, organisation=organisation, role=role, valid_until=until, actor=None
+    )
+    return user
+
+
+@pytest.fixture
+def consultant_a(centre_a: Organisation) -> User:
+    return make_person("consultant@a.test", centre_a, Role.CONSULTANT)
+
+
+@pytest.fixture
+def viewer_a(centre_a: Organisation) -> User:
+    return make_person("viewer@a.test", centre_a, Role.VIEWER)
+
+
+@pytest.fixture
+def management_a(centre_a: Organisation) -> User:
+    return make_person("management@a.test", centre_a, Role.MANAGEMENT)
+
+
+@pytest.fixture
+def consultant_b(centre_b: Organisation) -> User:
+    return make_person("consultant@b.test", centre_b, Role.CONSULTANT)
+
+
+def login(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client

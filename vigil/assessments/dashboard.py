@@ -1,0 +1,36 @@
+"""What the centre's dashboard shows: every year's progress, score and gaps."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from vigil.assessments.models import Answer, Assessment
+from vigil.assessments.scoring import Score, score_answers
+from vigil.organisations.tenancy import Tenant, scoped
+
+
+@dataclass
+class YearSummary:
+    assessment: Assessment
+    score: Score
+
+
+def year_summaries(tenant: Tenant) -> list[YearSummary]:
+    """Score every assessment of the tenant with two queries in all."""
+    assessments = list(
+        scoped(Assessment.objects.select_related("catalog"), tenant).order_by("-year")
+    )
+    answers = (
+        scoped(Answer.objects, tenant)
+        .select_related("norm__chapter", "option")
+        .order_by("assessment_id", "norm__position")
+    )
+    by_assessment: dict[int, list[Answer]] = {a.pk: [] for a in assessments}
+    for answer in answers:
+        by_assessment[answer.assessment_id].append(answer)
+    return [YearSummary(a, score_answers(by_assessment[a.pk])) for a in assessments]
+
+
+def dashboard_context(tenant: Tenant) -> dict[str, Any]:
+    summaries = year_summaries(tenant)
+    current = next((s for s in summaries if s.assessment.is_draft), None)
+    return {"tenant": tenant, "summaries": summaries, "current": current}

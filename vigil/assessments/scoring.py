@@ -1,0 +1,80 @@
+"""Progress and score of an assessment, per chapter and overall.
+
+The rule, also shown in the UI: each answer counts for its weight on the
+catalog's scale (implemented 1, partially implemented 0.5, not implemented 0
+in the shipped catalog). Answers whose option does not count in the score
+(not applicable) are left out of the score; an unanswered norm counts as 0.
+Score = sum of the weights / number of norms that count, as a percentage.
+Progress = answered norms / all norms.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from vigil.assessments.models import Answer, Assessment
+
+
+@dataclass
+class Tally:
+    code: str
+    title: str
+    total: int = 0
+    answered: int = 0
+    counted: int = 0
+    points: Decimal = Decimal(0)
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def progress_percent(self) -> int:
+        return round(100 * self.answered / self.total) if self.total else 0
+
+    @property
+    def score_percent(self) -> Decimal | None:
+        if not self.counted:
+            return None
+        return (100 * self.points / self.counted).quantize(Decimal("0.1"))
+
+    def add(self, answer: Answer) -> None:
+        self.total += 1
+        option = answer.option
+        if option is None:
+            self.counted += 1
+            self.missing.append(answer.norm.code)
+            return
+        self.answered += 1
+        if option.counts_in_score:
+            self.counted += 1
+            self.points += option.weight
+
+
+@dataclass
+class Score:
+    overall: Tally
+    chapters: list[Tally]
+
+
+def answers_for_scoring(assessment: Assessment) -> list[Answer]:
+    """Load the answers with their norm, chapter and option in one query."""
+    return list(
+        assessment.answers.select_related("norm__chapter", "option").order_by(
+            "norm__position"
+        )
+    )
+
+
+def score_answers(answers: list[Answer]) -> Score:
+    """Tally answers already loaded with their norm, chapter and option."""
+    overall = Tally(code="", title="")
+    chapters: dict[str, Tally] = {}
+    for answer in answers:
+        chapter = answer.norm.chapter
+        tally = chapters.get(chapter.code)
+        if tally is None:
+            tally = chapters[chapter.code] = Tally(chapter.code, chapter.title_text)
+        tally.add(answer)
+        overall.add(answer)
+    return Score(overall=overall, chapters=list(chapters.values()))
+
+
+def score_assessment(assessment: Assessment) -> Score:
+    return score_answers(answers_for_scoring(assessment))

@@ -1,0 +1,176 @@
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from vigil.accounts.roles import Capability
+from vigil.assessments.forms import AnswerForm, EvidenceForm
+from vigil.assessments.models import Answer, AnswerChange, Assessment, Evidence
+from vigil.assessments.scoring import score_answers
+from vigil.assessments.services import save_answer
+from vigil.assessments.views import get_assessment
+from vigil.catalog.models import AnswerOption
+from vigil.organisations.tenancy import Tenant, scoped, tenant_view
+
+
+def _answers(assessment: Assessment) -> list[Answer]:
+    return list(
+        assessment.answers.select_related("norm__chapter", "option")
+        .prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.order_by("id"))
+        )
+        .order_by("norm__position")
+    )
+
+
+def _options(assessment: Assessment) -> list[AnswerOption]:
+    return list(assessment.catalog.answer_options.all())
+
+
+def _row(
+    answer: Answer,
+    options: list[AnswerOption],
+    tenant: Tenant,
+    form: AnswerForm | None = None,
+) -> dict[str, Any]:
+    editable = answer.assessment.is_draft and tenant.grants(Capability.EDIT_ASSESSMENT)
+    return {
+        "answer": answer,
+        "norm": answer.norm,
+        "form": form
+        or (AnswerForm(answer=answer, options=options) if editable else None),
+    }
+
+
+@tenant_view(Capability.VIEW)
+def questionnaire(request: HttpRequest, tenant: Tenant, year: int) -> HttpResponse:
+    """Show one chapter of the questionnaire with a form per norm."""
+    assessment = get_assessment(tenant, year)
+    answers = _answers(assessment)
+    score = score_answers(answers)
+    chapter_code = request.GET.get("chapter") or (
+        score.chapters[0].code if score.chapters else ""
+    )
+    if chapter_code not in {c.code for c in score.chapters}:
+        raise Http404
+    options = _options(assessment)
+    rows = [
+        _row(answer, options, tenant)
+        for answer in answers
+        if answer.norm.chapter.code == chapter_code
+    ]
+    context = {
+        "tenant": tenant,
+        "assessment": assessment,
+        "score": score,
+        "chapter": next(c for c in score.chapters if c.code == chapter_code),
+        "rows": rows,
+    }
+    return render(request, "assessments/questionnaire.html", context)
+
+
+def _get_answer(tenant: Tenant, assessment: Assessment, code: str) -> Answer:
+    answer = (
+        scoped(Answer.objects, tenant)
+        .select_related(
+            "norm__chapter", "option", "assessment__catalog", "assessment__organisation"
+        )
+        .filter(assessment=assessment, norm__code=code)
+        .first()
+    )
+    if answer is None:
+        raise Http404
+    return answer
+
+
+@tenant_view(Capability.VIEW)
+def norm(request: HttpRequest, tenant: Tenant, year: int, code: str) -> HttpResponse:
+    """Show one norm: requirement, guidance, the answer, evidence and history."""
+    assessment = get_assessment(tenant, year)
+    answer = _get_answer(tenant, assessment, code)
+    if request.method == "POST":
+        return _save(request, tenant, answer)
+    return _render_norm(request, tenant, answer)
+
+
+def _render_norm(
+    request: HttpRequest,
+    tenant: Tenant,
+    answer: Answer,
+    form: AnswerForm | None = None,
+    evidence_form: EvidenceForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    options = _options(answer.assessment)
+    history = (
+        scoped(AnswerChange.objects, tenant)
+        .filter(answer=answer)
+        .select_related("changed_by")
+    )
+    context = {
+        "tenant": tenant,
+        "assessment": answer.assessment,
+        "row": _row(answer, options, tenant, form),
+        "evidence": list(answer.evidence.order_by("id")),
+        "evidence_form": evidence_form or EvidenceForm(),
+        "history": list(history[:100]),
+        "can_edit": answer.assessment.is_draft
+        and tenant.grants(Capability.EDIT_ASSESSMENT),
+    }
+    return render(request, "assessments/norm.html", context, status=status)
+
+
+def _save(request: HttpRequest, tenant: Tenant, answer: Answer) -> HttpResponse:
+    if not tenant.grants(Capability.EDIT_ASSESSMENT):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    options = _options(answer.assessment)
+    form = AnswerForm(request.POST, answer=answer, options=options)
+    if form.is_valid():
+        try:
+            save_answer(answer, form.to_input(), actor=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+    is_htmx = request.headers.get("HX-Request") == "true"
+    if form.errors:
+        if is_htmx:
+            return _render_row(request, tenant, answer, options, form)
+        return _render_norm(request, tenant, answer, form=form, status=400)
+    answer.refresh_from_db()
+    if is_htmx:
+        return _render_row(request, tenant, answer, options, None, saved=True)
+    messages.success(
+        request, _("Answer to %(norm)s saved.") % {"norm": answer.norm.code}
+    )
+    return redirect(request.POST.get("next") or request.path)
+
+
+def _add_errors(form: AnswerForm, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def _render_row(
+    request: HttpRequest,
+    tenant: Tenant,
+    answer: Answer,
+    options: list[AnswerOption],
+    form: AnswerForm | None,
+    saved: bool = False,
+) -> HttpResponse:
+    answer = _get_answer(tenant, answer.assessment, answer.norm.code)
+    context = {
+        "tenant": tenant,
+        "assessment": answer.assessment,
+        "row": _row(answer, options, tenant, form),
+        "saved": saved,
+    }
+    return render(request, "assessments/_answer_row.html", context)

@@ -1,0 +1,70 @@
+"""Writing to the audit trail, inside the caller's transaction."""
+
+import datetime
+import decimal
+import re
+from typing import Any
+
+from django.db import models
+
+from vigil.audit.actions import ACTIONS
+from vigil.audit.models import AuditEntry
+from vigil.organisations.models import Organisation
+
+MASK = "********"
+_SECRET_KEY = re.compile(r"password|secret|token|api_key|private", re.IGNORECASE)
+
+
+def mask_secrets(values: dict[str, Any]) -> dict[str, Any]:
+    """Return a JSON-safe copy of ``values`` with secret-like keys masked."""
+    masked: dict[str, Any] = {}
+    for key, value in values.items():
+        if _SECRET_KEY.search(key):
+            masked[key] = MASK
+        elif isinstance(value, dict):
+            masked[key] = mask_secrets(value)
+        else:
+            masked[key] = _json_safe(value)
+    return masked
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(item) for item in value]
+    return value
+
+
+def record(
+    action: str,
+    *,
+    actor: Any,
+    target: models.Model | None = None,
+    organisation: Organisation | None = None,
+    old: dict[str, Any] | None = None,
+    new: dict[str, Any] | None = None,
+    object_type: str | None = None,
+    object_label: str | None = None,
+) -> AuditEntry:
+    """Append one entry to the audit trail; call it inside the change's transaction."""
+    if action not in ACTIONS:
+        raise ValueError(f"audit action {action!r} is not registered in ACTIONS")
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEntry.objects.create(
+        action=action,
+        actor=user,
+        actor_label=(getattr(user, "email", "") or "system") if user else "system",
+        organisation=organisation,
+        object_type=object_type or (target._meta.label_lower if target else ""),
+        object_id=str(target.pk) if target is not None else "",
+        object_label=(object_label or str(target))[:300]
+        if target or object_label
+        else "",
+        old_values=mask_secrets(old or {}),
+        new_values=mask_secrets(new or {}),
+    )

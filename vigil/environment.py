@@ -1,0 +1,148 @@
+"""Typed readers for settings that come from environment variables.
+
+Each reader names the variable, the value it found and what it expects, so a
+mistyped setting stops the process at start-up instead of misbehaving later.
+A variable ``NAME_FILE`` may point to a file that holds the value of ``NAME``
+(for secrets kept out of the process environment).
+"""
+
+import os
+from pathlib import Path
+
+
+class ConfigurationError(Exception):
+    """A setting from the environment is missing or invalid."""
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def _raw(name: str) -> str | None:
+    file_name = os.environ.get(f"{name}_FILE")
+    if file_name:
+        try:
+            return Path(file_name).read_text(encoding="utf-8").strip()
+        except OSError as error:
+            raise ConfigurationError(
+                f"{name}_FILE={file_name!r} cannot be read ({error.strerror}); "
+                "point it to a readable file or unset it"
+            ) from error
+    return os.environ.get(name)
+
+
+def read_str(name: str, default: str) -> str:
+    """Return the variable's text, or ``default`` when it is unset."""
+    value = _raw(name)
+    return default if value is None else value
+
+
+def read_bool(name: str, default: bool) -> bool:
+    """Return the variable as a boolean (1/0, true/false, yes/no, on/off)."""
+    value = _raw(name)
+    if value is None:
+        return default
+    lowered = value.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ConfigurationError(
+        f"{name}={value!r} is not a boolean; use one of 1, 0, true, false, yes, no"
+    )
+
+
+def read_int(name: str, default: int, *, minimum: int = 0) -> int:
+    """Return the variable as an integer of at least ``minimum``."""
+    value = _raw(name)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ConfigurationError(
+            f"{name}={value!r} is not a whole number; write digits only, e.g. {default}"
+        ) from None
+    if number < minimum:
+        raise ConfigurationError(f"{name}={number} is below the minimum of {minimum}")
+    return number
+
+
+def read_list(name: str, default: list[str]) -> list[str]:
+    """Return the variable as a comma-separated list with blanks dropped."""
+    value = _raw(name)
+    if value is None:
+        return list(default)
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def read_path(name: str, default: Path) -> Path:
+    """Return the variable as an absolute path."""
+    value = _raw(name)
+    if value is None or not value.strip():
+        return default.resolve()
+    return Path(value).expanduser().resolve()
+
+
+def read_secret_key(name: str, data_dir: Path) -> str:
+    """Return the secret key from the variable or from ``data_dir/secret_key``.
+
+    On first run the key file is generated with mode 0600, so every later start
+    of the same installation signs sessions with the same key.
+    """
+    value = _raw(name)
+    if value:
+        return value
+    key_file = data_dir / "secret_key"
+    if key_file.exists():
+        return key_file.read_text(encoding="utf-8").strip()
+    import secrets
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(key)
+    return key
+
+
+def read_database(name: str, sqlite_path: Path) -> dict[str, object]:
+    """Return a Django database setting from a URL in the variable.
+
+    ``sqlite:///absolute/path.db`` and ``postgresql://user:pass@host:port/name``
+    are understood; unset means the SQLite file ``sqlite_path``.
+    """
+    from urllib.parse import unquote, urlsplit
+
+    value = _raw(name)
+    if not value:
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(sqlite_path)}
+    url = urlsplit(value)
+    if url.scheme == "sqlite":
+        path = unquote(url.path)
+        if not path or path == "/":
+            raise ConfigurationError(
+                f"{name}={value!r} names no database file; "
+                "use sqlite:////absolute/path/vigil.db"
+            )
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": path}
+    if url.scheme in {"postgres", "postgresql"}:
+        database = unquote(url.path.lstrip("/"))
+        if not database:
+            raise ConfigurationError(
+                f"{name}={value!r} names no database; "
+                "use postgresql://user@host:5432/vigil"
+            )
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": database,
+            "USER": unquote(url.username or ""),
+            "PASSWORD": unquote(url.password or ""),
+            "HOST": url.hostname or "",
+            "PORT": str(url.port or ""),
+            "CONN_MAX_AGE": 60,
+        }
+    raise ConfigurationError(
+        f"{name}={value!r} has the unsupported scheme {url.scheme!r}; "
+        "use sqlite:/// or postgresql://"
+    )

@@ -1,0 +1,82 @@
+"""``vigil org create``: create an organisation from the command line."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from vigil.organisations.models import Organisation
+from vigil.organisations.services import create_organisation
+
+
+class Command(BaseCommand):
+    help = "Manage organisations (centres and the supervisor)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        commands = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        create = commands.add_parser("create", help="Create an organisation.")
+        create.add_argument(
+            "--slug", required=True, help="Short name used in URLs, e.g. ocmw-gent."
+        )
+        create.add_argument(
+            "--kind",
+            choices=[k.value for k in Organisation.Kind],
+            default="centre",
+            help="centre (default) or supervisor.",
+        )
+        create.add_argument("--name-nl", required=True, help="Name in Dutch.")
+        create.add_argument(
+            "--name-fr", help="Name in French (defaults to the Dutch name)."
+        )
+        create.add_argument(
+            "--enterprise-number",
+            required=True,
+            help="KBO/BCE enterprise number, 10 digits, e.g. 0212.345.678.",
+        )
+        create.add_argument("--street", default="", help="Street and number.")
+        create.add_argument("--postcode", default="", help="Postcode, 4 digits.")
+        create.add_argument("--municipality", default="", help="Municipality.")
+        create.add_argument(
+            "--site",
+            action="append",
+            default=[],
+            help="A building of the centre; repeat for several (default: one site).",
+        )
+        commands.add_parser("list", help="List organisations.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "list":
+            for org in Organisation.objects.order_by("slug"):
+                self.stdout.write(
+                    f"{org.slug}\t{org.kind}\t{org.enterprise_number_display}\t{org.name_nl}"
+                )
+            return
+        try:
+            org = create_organisation(
+                slug=options["slug"],
+                kind=options["kind"],
+                name_nl=options["name_nl"],
+                name_fr=options["name_fr"] or options["name_nl"],
+                enterprise_number=options["enterprise_number"],
+                street=options["street"],
+                postcode=options["postcode"],
+                municipality=options["municipality"],
+                sites=options["site"],
+                actor=None,
+            )
+        except ValidationError as error:
+            raise CommandError(format_validation_error(error)) from None
+        self.stdout.write(
+            f"created {org.kind} {org.slug} ({org.enterprise_number_display})"
+        )
+
+
+def format_validation_error(error: ValidationError) -> str:
+    """Render a ValidationError as ``field: message`` lines for the console."""
+    if hasattr(error, "error_dict"):
+        return "\n".join(
+            f"{field}: {message}"
+            for field, errors in error.message_dict.items()
+            for message in errors
+        )
+    return "\n".join(error.messages)
