@@ -18,10 +18,6 @@ class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("audit entries cannot be deleted")
 
-    @property
-    def description(self) -> str:
-        return describe(self.action)
-
     def update(self, **kwargs: Any) -> int:
         raise AppendOnlyError("audit entries cannot be changed")
 
