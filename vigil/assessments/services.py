@@ -31,6 +31,7 @@ from vigil.assessments.models import (
 from vigil.assessments.rules import check_answer
 from vigil.assessments.scoring import score_assessment
 from vigil.audit.services import record
+from vigil.catalog.mapping import MappingMissing, carry_over_plan
 from vigil.catalog.models import AnswerOption, CatalogVersion
 from vigil.organisations.models import Organisation
 
@@ -81,7 +82,7 @@ def create_assessment(
         started_from=copy_from,
         created_by=actor,
     )
-    previous = _answers_by_norm_code(copy_from) if copy_from else {}
+    previous = _previous_answers(copy_from, catalog) if copy_from else {}
     options = {option.code: option for option in catalog.answer_options.all()}
     Answer.objects.bulk_create(
         _answer_from(assessment, norm, previous.get(norm.code), options, actor)
@@ -111,6 +112,38 @@ def _latest_catalog() -> CatalogVersion:
 def _answers_by_norm_code(assessment: Assessment) -> dict[str, Answer]:
     answers = assessment.answers.select_related("norm", "option")
     return {answer.norm.code: answer for answer in answers}
+
+
+def _previous_answers(
+    previous: Assessment, catalog: CatalogVersion
+) -> dict[str, Answer]:
+    """Return the earlier answer each norm of ``catalog`` starts from, by norm id.
+
+    On another catalog version the loaded mapping decides; when several
+    earlier norms merge into one, the weakest answer is carried over, so a
+    merge never makes the centre look better than it was.
+    """
+    answers = _answers_by_norm_code(previous)
+    if previous.catalog_id == catalog.pk:
+        return answers
+    try:
+        plan = carry_over_plan(previous.catalog.code, catalog.code)
+    except MappingMissing as error:
+        raise ValidationError({"copy_from": str(error)}) from None
+    carried: dict[str, Answer] = {}
+    for target, step in plan.items():
+        candidates = [answers[code] for code in step.sources if code in answers]
+        answered = [a for a in candidates if a.option is not None]
+        if answered:
+            carried[target] = min(answered, key=_weight)
+    return carried
+
+
+def _weight(answer: Answer) -> float:
+    option = answer.option
+    if option is None or not option.counts_in_score:
+        return 2.0
+    return float(option.weight)
 
 
 def _answer_from(
@@ -201,7 +234,7 @@ def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def check_evidence_file(upload: File[bytes]) -> None:
+def check_evidence_file(upload: "File[bytes]") -> None:
     """Reject an upload that is too large or of a type not on the allowed list."""
     name = PurePath(upload.name or "").name
     extension = PurePath(name).suffix.lower().lstrip(".")
@@ -230,7 +263,7 @@ def check_evidence_file(upload: File[bytes]) -> None:
 
 
 @transaction.atomic
-def add_evidence(answer: Answer, upload: File[bytes], *, actor: Any) -> Evidence:
+def add_evidence(answer: Answer, upload: "File[bytes]", *, actor: Any) -> Evidence:
     """Attach an uploaded file to an answer, stored under its SHA-256."""
     _ensure_draft(answer.assessment)
     check_evidence_file(upload)
