@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "vigil.audit",
     "vigil.catalog",
     "vigil.assessments",
+    "vigil.accesslog",
     "vigil.reports",
     "vigil.operations",
 ]

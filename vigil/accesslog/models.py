@@ -1,0 +1,211 @@
+"""The tamper-evident access log of social personal data (norm 4.4.3).
+
+Entries are appended, never edited: each is a leaf of the organisation's
+RFC 9162 Merkle tree, whose complete-subtree hashes live in ``TreeNode`` and
+whose signed checkpoints live in ``LogCheckpoint``. The keys that sign
+checkpoints and pseudonymise national numbers are kept in ``LogKeys``, a
+table apart from the log itself.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from vigil.organisations.models import Organisation
+
+
+class Action(models.TextChoices):
+    CONSULT = "consult", _("consult")
+    CREATE = "create", _("create")
+    MODIFY = "modify", _("modify")
+    DELETE = "delete", _("delete")
+    PRINT = "print", _("print")
+    EXPORT = "export", _("export")
+
+
+class LogKeys(models.Model):
+    """An organisation's secret keys: checkpoint signer and pseudonym key."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.PROTECT, related_name="log_keys"
+    )
+    origin = models.CharField(_("checkpoint origin"), max_length=200)
+    signer_key = models.TextField(_("signer key"))
+    verifier_key = models.TextField(_("verifier key"))
+    pseudonym_key = models.BinaryField(_("pseudonym key"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    tenant_field = "organisation"
+
+    def __str__(self) -> str:
+        return self.origin
+
+
+class AccessEntry(models.Model):
+    """One access event, stored as leaf ``index`` of the organisation's tree."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+"
+    )
+    index = models.BigIntegerField(_("index"))
+    event_id = models.CharField(_("event id"), max_length=128)
+    time = models.DateTimeField(_("time"))
+    user_id = models.CharField(_("user id"), max_length=64)
+    application = models.CharField(_("application"), max_length=100)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    subject_pseudonym = models.CharField(_("data subject (pseudonym)"), max_length=64)
+    service = models.CharField(_("KSZ service or message"), max_length=100)
+    case_ref = models.CharField(_("case file"), max_length=100, blank=True)
+    source_ip = models.GenericIPAddressField(_("source address"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=40, blank=True)
+    leaf = models.BinaryField(_("canonical leaf bytes"))
+    leaf_hash = models.BinaryField(_("leaf hash"), max_length=32)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    expired_at = models.DateTimeField(_("content removed at"), null=True, blank=True)
+
+    tenant_field = "organisation"
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "index"], name="access_entry_index_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "event_id"], name="access_entry_event_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "subject_pseudonym", "time"]),
+            models.Index(fields=["organisation", "user_id", "time"]),
+            models.Index(fields=["organisation", "time"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}#{self.index}"
+
+
+class TreeNode(models.Model):
+    """The hash of a complete subtree: ``level`` 0 is a leaf hash."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+"
+    )
+    level = models.PositiveSmallIntegerField()
+    index = models.BigIntegerField()
+    hash = models.BinaryField(max_length=32)
+
+    tenant_field = "organisation"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "level", "index"], name="tree_node_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}:{self.level}:{self.index}"
+
+
+class LogCheckpoint(models.Model):
+    """A signed checkpoint (C2SP signed note) of the tree at ``size``."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+"
+    )
+    size = models.BigIntegerField()
+    root_hash = models.BinaryField(max_length=32)
+    note = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    tenant_field = "organisation"
+
+    class Meta:
+        ordering = ["organisation", "-size"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "size"], name="checkpoint_size_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}@{self.size}"
+
+
+class ApiToken(models.Model):
+    """A revocable token that lets a program ingest access events for one organisation."""
+
+    class Scope(models.TextChoices):
+        INGEST = "ingest", _("access-log ingestion")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=12, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(max_length=20, choices=Scope.choices, default=Scope.INGEST)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    tenant_field = "organisation"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class IdentityPeriod(models.Model):
+    """Who held a USERID or program number of the KSZ message prefix, and when (4.4.5)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+"
+    )
+    user_id = models.CharField(_("user id or program number"), max_length=64)
+    person_name = models.CharField(_("natural person"), max_length=200)
+    person_reference = models.CharField(
+        _("staff number or e-mail"), max_length=200, blank=True
+    )
+    valid_from = models.DateTimeField(_("valid from"))
+    valid_until = models.DateTimeField(_("valid until"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    tenant_field = "organisation"
+
+    class Meta:
+        ordering = ["organisation", "user_id", "valid_from"]
+        indexes = [models.Index(fields=["organisation", "user_id", "valid_from"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.person_name}"
+
+
+class VerificationRun(models.Model):
+    """The result of recomputing the organisation's log from storage."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    size = models.BigIntegerField()
+    ok = models.BooleanField()
+    first_divergent_index = models.BigIntegerField(null=True, blank=True)
+    message = models.TextField(blank=True)
+
+    tenant_field = "organisation"
+
+    class Meta:
+        ordering = ["organisation", "-finished_at"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.finished_at:%Y-%m-%d} {self.ok}"
