@@ -8,12 +8,14 @@ from typing import Any
 import pytest
 from django.conf import LazySettings
 from django.test import Client
+from django.utils import timezone
 
 from vigil.accounts.models import User
 from vigil.accounts.roles import Role
 from vigil.accounts.services import create_user, grant_membership
+from vigil.assessments.models import Assessment
 from vigil.catalog.loader import load_catalog_file, shipped_catalog_paths
-from vigil.catalog.models import CatalogVersion
+from vigil.catalog.models import AnswerOption, CatalogVersion
 from vigil.organisations.models import Organisation
 from vigil.organisations.services import create_organisation
 
@@ -98,3 +100,39 @@ def login(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+# Personas and helpers used by the service, view and permission tests.
+
+
+@pytest.fixture
+def deputy_a(centre_a: Organisation) -> User:
+    return make_person("deputy@a.test", centre_a, Role.DEPUTY)
+
+
+@pytest.fixture
+def auditor_a(centre_a: Organisation) -> User:
+    until = timezone.localdate() + datetime.timedelta(days=30)
+    return make_person("auditor@a.test", centre_a, Role.AUDITOR, until=until)
+
+
+@pytest.fixture
+def expired_auditor_a(centre_a: Organisation) -> User:
+    until = timezone.localdate() - datetime.timedelta(days=1)
+    return make_person("expired-auditor@a.test", centre_a, Role.AUDITOR, until=until)
+
+
+@pytest.fixture
+def supervisor(supervisor_org: Organisation) -> User:
+    return make_person("supervisor@pod-mi.test", supervisor_org, Role.SUPERVISOR)
+
+
+def option(catalog: CatalogVersion, code: str) -> AnswerOption:
+    """Return the catalog's answer option with ``code`` (e.g. ``implemented``)."""
+    return catalog.answer_options.get(code=code)
+
+
+def answer_everything(assessment: Assessment, code: str = "implemented") -> None:
+    """Give every norm of ``assessment`` the answer ``code``, bypassing the rules."""
+    chosen = assessment.catalog.answer_options.get(code=code)
+    assessment.answers.update(option=chosen)

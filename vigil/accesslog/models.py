@@ -135,7 +135,7 @@ class LogCheckpoint(models.Model):
 
 
 class ApiToken(models.Model):
-    """A revocable token that lets a program ingest access events for one organisation."""
+    """A revocable token with which a program ingests one organisation's events."""
 
     class Scope(models.TextChoices):
         INGEST = "ingest", _("access-log ingestion")
@@ -161,7 +161,7 @@ class ApiToken(models.Model):
 
 
 class IdentityPeriod(models.Model):
-    """Who held a USERID or program number of the KSZ message prefix, and when (4.4.5)."""
+    """A period in which a natural person held a USERID or program number."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="+"

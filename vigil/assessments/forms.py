@@ -1,5 +1,5 @@
 import datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -9,8 +9,16 @@ from vigil.assessments.models import Answer, Assessment
 from vigil.assessments.services import AnswerInput
 from vigil.catalog.models import AnswerOption
 
+# ModelChoiceField is generic in django-stubs only. Subscripting it at run time
+# raises TypeError, so only the type checker sees the type argument.
+if TYPE_CHECKING:
+    OptionFieldBase = forms.ModelChoiceField[AnswerOption]
+    YearFieldBase = forms.ModelChoiceField[Assessment]
+else:
+    OptionFieldBase = YearFieldBase = forms.ModelChoiceField
 
-class OptionChoiceField(forms.ModelChoiceField[AnswerOption]):
+
+class OptionChoiceField(OptionFieldBase):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.label_text)
 
@@ -73,7 +81,7 @@ class EvidenceForm(forms.Form):
     file = forms.FileField(label=_("Evidence file"))
 
 
-class YearChoiceField(forms.ModelChoiceField[Assessment]):
+class YearChoiceField(YearFieldBase):
     def label_from_instance(self, obj: Assessment) -> str:
         return str(obj.year)
 
