@@ -3,9 +3,18 @@
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from vigil.assessments.models import Answer, Assessment
 
 COMPARED = ("answer", "comment", "justification", "planned_date", "owner")
+FIELD_LABELS = {
+    "answer": _("Answer"),
+    "comment": _("Comment"),
+    "justification": _("Justification"),
+    "planned_date": _("Planned date"),
+    "owner": _("Owner"),
+}
 
 
 @dataclass(frozen=True)
@@ -15,6 +24,10 @@ class FieldChange:
     field: str
     old: Any
     new: Any
+
+    @property
+    def field_label(self) -> str:
+        return str(FIELD_LABELS[self.field])
 
 
 def _values(answer: Answer | None) -> dict[str, Any]:

@@ -193,8 +193,10 @@ def validate_answer(answer: Answer, data: AnswerInput) -> None:
 @transaction.atomic
 def save_answer(answer: Answer, data: AnswerInput, *, actor: Any) -> bool:
     """Store a new answer after checking the rules; return whether anything changed."""
+    # PostgreSQL rejects FOR UPDATE on the nullable side of the outer join to
+    # the option, so only the answer row is locked.
     answer = (
-        Answer.objects.select_for_update()
+        Answer.objects.select_for_update(of=("self",))
         .select_related("assessment__organisation", "option", "norm")
         .get(pk=answer.pk)
     )
