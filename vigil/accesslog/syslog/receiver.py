@@ -1,0 +1,497 @@
+"""asyncio receiver for access events sent as syslog over TCP or TLS.
+
+Transport is syslog over TCP (RFC 6587) or over TLS (RFC 5425), both with
+octet-counting framing (``framing``). Each frame must be an RFC 5424 message with
+one access element (``parser``).
+
+API::
+
+    receiver = SyslogReceiver(
+        "127.0.0.1", 6514, handler,
+        sd_id="access@32473",
+        ssl_context=build_server_ssl_context("cert.pem", "key.pem"),
+        max_message=65536,          # octets of SYSLOG-MSG
+        idle_timeout=300.0,         # seconds without data before closing
+        max_connections=256,
+        validation_errors=(),       # handler exceptions counted as invalid_fields
+    )
+    receiver.run_forever()          # blocks until SIGINT or SIGTERM
+
+or, inside a running event loop, ``await receiver.start()``, then
+``receiver.port`` (the bound port, useful with port 0), ``receiver.counters``
+and ``await receiver.stop()``.
+
+``handler(fields, message)`` is called with the access element's SD-PARAMs and
+the parsed ``SyslogMessage``. It runs in one worker thread, never in the event
+loop, so it may block and may use the Django ORM. Like Django's request handling,
+it should call ``django.db.close_old_connections()`` before each use so that a
+database connection that was closed meanwhile is replaced. Calls are serialised
+across connections, and frames of one connection reach it in stream order. Only
+messages that parse reach it.
+
+Rejections, by ``RejectReason``:
+
+- ``framing``: invalid MSG-LEN, or the stream ended inside a frame.
+- ``too_large``: MSG-LEN above ``max_message``.
+- ``utf8``: invalid UTF-8 in a PARAM-VALUE or in a MSG after a BOM.
+- ``parse``: any other violation of RFC 5424.
+- ``invalid_fields``: access element missing, or with unknown, repeated or
+  missing parameters, or the handler raised one of ``validation_errors``.
+- ``handler_error``: the handler raised any other ``Exception``.
+
+A framing or too_large rejection closes that connection, because octet counting
+cannot resynchronise. Every other rejection keeps it open. Each rejection is
+logged once as a warning with the peer address, the frame number on that
+connection and the reason. Log lines contain no message content (so no national
+number) beyond the single octet values that parse reasons name. For handler
+errors they name only the exception class, because an exception message may
+quote field values.
+
+``counters.received`` counts every frame and every framing error, so it equals
+``accepted`` plus the sum of ``rejected`` unless stop() had to cancel a handler
+call.
+"""
+
+import asyncio
+import functools
+import logging
+import os
+import signal
+import ssl
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from vigil.accesslog.syslog.framing import (
+    DEFAULT_MAX_MESSAGE,
+    FrameTooLargeError,
+    FramingError,
+    OctetCountingDecoder,
+)
+from vigil.accesslog.syslog.parser import (
+    DEFAULT_SD_ID,
+    AccessElementError,
+    SyslogMessage,
+    SyslogParseError,
+    SyslogUtf8Error,
+    parse_message,
+    validate_sd_id,
+)
+
+logger = logging.getLogger(__name__)
+
+AccessEventHandler = Callable[[dict[str, str], SyslogMessage], None]
+
+DEFAULT_IDLE_TIMEOUT = 300.0
+DEFAULT_MAX_CONNECTIONS = 256
+# RFC 5424, section 6.1: every receiver must accept messages of 480 octets.
+MIN_MAX_MESSAGE = 480
+READ_SIZE = 64 * 1024
+# Seconds that stop() waits for open connections to finish their frames.
+STOP_TIMEOUT = 10.0
+CLOSE_TIMEOUT = 5.0
+
+
+class RejectReason(StrEnum):
+    """Category of a rejected frame, the key of ``ReceiverCounters.rejected``."""
+
+    FRAMING = "framing"
+    TOO_LARGE = "too_large"
+    UTF8 = "utf8"
+    PARSE = "parse"
+    INVALID_FIELDS = "invalid_fields"
+    HANDLER_ERROR = "handler_error"
+
+
+def _zero_rejections() -> dict[str, int]:
+    return {reason.value: 0 for reason in RejectReason}
+
+
+@dataclass
+class ReceiverCounters:
+    """Frame counts since the receiver was created."""
+
+    received: int = 0
+    accepted: int = 0
+    rejected: dict[str, int] = field(default_factory=_zero_rejections)
+
+    def snapshot(self) -> "ReceiverCounters":
+        """Return a copy that later frames do not change."""
+        return ReceiverCounters(self.received, self.accepted, dict(self.rejected))
+
+
+@dataclass
+class _Connection:
+    peer: str
+    frames: int = 0
+
+
+def build_server_ssl_context(
+    cert_file: str | os.PathLike[str],
+    key_file: str | os.PathLike[str],
+    *,
+    client_ca_file: str | os.PathLike[str] | None = None,
+) -> ssl.SSLContext:
+    """Create a TLS 1.2+ server context for RFC 5425.
+
+    With ``client_ca_file``, senders must present a certificate that the CA
+    certificates in that PEM file verify (mutual authentication).
+    """
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.load_cert_chain(cert_file, key_file)
+    if client_ca_file is not None:
+        context.load_verify_locations(cafile=client_ca_file)
+        context.verify_mode = ssl.CERT_REQUIRED
+    return context
+
+
+class SyslogReceiver:
+    """TCP or TLS server that passes each valid access event to ``handler``."""
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        handler: AccessEventHandler,
+        *,
+        sd_id: str = DEFAULT_SD_ID,
+        ssl_context: ssl.SSLContext | None = None,
+        max_message: int = DEFAULT_MAX_MESSAGE,
+        idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        validation_errors: tuple[type[Exception], ...] = (),
+    ) -> None:
+        validate_sd_id(sd_id)
+        if max_message < MIN_MAX_MESSAGE:
+            raise ValueError(
+                f"max_message must be at least {MIN_MAX_MESSAGE} octets (RFC 5424),"
+                f" not {max_message}"
+            )
+        if idle_timeout <= 0:
+            raise ValueError(f"idle_timeout must be positive, not {idle_timeout}")
+        if max_connections < 1:
+            raise ValueError(
+                f"max_connections must be at least 1, not {max_connections}"
+            )
+        self.host = host
+        self.requested_port = port
+        self.sd_id = sd_id
+        self.counters = ReceiverCounters()
+        self._handler = handler
+        self._ssl_context = ssl_context
+        self._max_message = max_message
+        self._idle_timeout = idle_timeout
+        self._max_connections = max_connections
+        self._validation_errors = validation_errors
+        self._server: asyncio.Server | None = None
+        self._executor: ThreadPoolExecutor | None = None
+        self._writers: set[asyncio.StreamWriter] = set()
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._stopping = False
+
+    @property
+    def addresses(self) -> list[tuple[str, int]]:
+        """Bound (host, port) pairs, empty while the receiver is not started."""
+        if self._server is None:
+            return []
+        return [
+            (str(name[0]), int(name[1]))
+            for name in (sock.getsockname() for sock in self._server.sockets)
+        ]
+
+    @property
+    def port(self) -> int:
+        """Port of the first bound socket, the actual port when 0 was requested."""
+        addresses = self.addresses
+        if not addresses:
+            raise RuntimeError("the syslog receiver is not started")
+        return addresses[0][1]
+
+    async def start(self) -> None:
+        """Bind the listening sockets and start accepting connections."""
+        if self._server is not None:
+            raise RuntimeError("the syslog receiver is already started")
+        self._stopping = False
+        self._executor = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="syslog-handler"
+        )
+        try:
+            # TLS starts in _serve_connection, where a failed handshake is logged.
+            self._server = await asyncio.start_server(
+                self._serve_connection, self.host, self.requested_port
+            )
+        except BaseException:
+            self._executor.shutdown(wait=False)
+            self._executor = None
+            raise
+        logger.info(
+            "syslog receiver listening on %s (%s, SD-ID %s)",
+            ", ".join(_format_address(address) for address in self.addresses),
+            "TLS" if self._ssl_context else "plain TCP",
+            self.sd_id,
+        )
+
+    async def stop(self) -> None:
+        """Stop accepting, close open connections and wait for their handlers.
+
+        Frames already read are still handled. Connections still busy after
+        STOP_TIMEOUT seconds are cancelled. Data that the peers sent but the
+        receiver had not read yet is lost, as syslog over TCP has no
+        acknowledgements.
+
+        NOTE: a cancelled handler call goes on in the worker thread, and stop()
+        waits for it to return, so a handler that never returns blocks stop().
+        """
+        server = self._server
+        if server is None:
+            return
+        self._stopping = True
+        server.close()
+        for writer in list(self._writers):
+            writer.close()
+        await self._wait_for_connections()
+        await server.wait_closed()
+        executor = self._executor
+        self._server = None
+        self._executor = None
+        if executor is not None:
+            await asyncio.to_thread(executor.shutdown, wait=True)
+        counters = self.counters
+        logger.info(
+            "syslog receiver stopped: %d frames received, %d accepted, rejected %s",
+            counters.received,
+            counters.accepted,
+            counters.rejected,
+        )
+
+    def run_forever(self) -> None:
+        """Serve until SIGINT or SIGTERM, then stop gracefully.
+
+        Call it from the main thread of a process without a running event loop.
+        """
+        asyncio.run(self._run_until_signal())
+
+    async def _run_until_signal(self) -> None:
+        loop = asyncio.get_running_loop()
+        stop_requested = asyncio.Event()
+        signals = (signal.SIGINT, signal.SIGTERM)
+        for signum in signals:
+            loop.add_signal_handler(
+                signum, functools.partial(_request_stop, stop_requested, signum)
+            )
+        try:
+            await self.start()
+            await stop_requested.wait()
+        finally:
+            for signum in signals:
+                loop.remove_signal_handler(signum)
+            await self.stop()
+
+    async def _wait_for_connections(self) -> None:
+        tasks = list(self._tasks)
+        if not tasks:
+            return
+        _, pending = await asyncio.wait(tasks, timeout=STOP_TIMEOUT)
+        if pending:
+            logger.warning(
+                "cancelling %d syslog connections still busy after %s seconds",
+                len(pending),
+                STOP_TIMEOUT,
+            )
+            for task in pending:
+                task.cancel()
+            await asyncio.wait(pending)
+
+    async def _serve_connection(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        connection = _Connection(peer=_format_peer(writer.get_extra_info("peername")))
+        if self._stopping:
+            logger.info("rejected syslog connection from %s: stopping", connection.peer)
+            await _close_writer(writer)
+            return
+        if len(self._writers) >= self._max_connections:
+            logger.warning(
+                "rejected syslog connection from %s: %d connections open, maximum %d",
+                connection.peer,
+                len(self._writers),
+                self._max_connections,
+            )
+            await _close_writer(writer)
+            return
+        task = asyncio.current_task()
+        if task is not None:
+            self._tasks.add(task)
+        self._writers.add(writer)
+        logger.debug("syslog connection from %s opened", connection.peer)
+        try:
+            if await self._start_tls(writer, connection):
+                await self._read_frames(reader, connection)
+        except Exception as error:
+            logger.error(
+                "syslog connection from %s failed: %s",
+                connection.peer,
+                type(error).__name__,
+            )
+        finally:
+            self._writers.discard(writer)
+            if task is not None:
+                self._tasks.discard(task)
+            await _close_writer(writer)
+            logger.debug(
+                "syslog connection from %s closed after %d frames",
+                connection.peer,
+                connection.frames,
+            )
+
+    async def _start_tls(
+        self, writer: asyncio.StreamWriter, connection: _Connection
+    ) -> bool:
+        """Run the TLS handshake if TLS is configured, and return False if it failed."""
+        if self._ssl_context is None:
+            return True
+        try:
+            async with asyncio.timeout(self._idle_timeout):
+                await writer.start_tls(self._ssl_context)
+        except TimeoutError:
+            logger.warning(
+                "TLS handshake with %s timed out after %s seconds",
+                connection.peer,
+                self._idle_timeout,
+            )
+            return False
+        except OSError as error:
+            logger.warning("TLS handshake with %s failed: %s", connection.peer, error)
+            return False
+        return True
+
+    async def _read_frames(
+        self, reader: asyncio.StreamReader, connection: _Connection
+    ) -> None:
+        decoder = OctetCountingDecoder(self._max_message)
+        while True:
+            data = await self._read_chunk(reader, connection)
+            if not data:
+                error = decoder.finish()
+                if error is not None:
+                    self._reject_framing(connection, error)
+                return
+            for item in decoder.feed(data):
+                if isinstance(item, FramingError):
+                    self._reject_framing(connection, item)
+                    return
+                await self._process_frame(connection, item)
+
+    async def _read_chunk(
+        self, reader: asyncio.StreamReader, connection: _Connection
+    ) -> bytes:
+        """Return the next data, or b"" at the end of the stream, a timeout or error."""
+        try:
+            async with asyncio.timeout(self._idle_timeout):
+                return await reader.read(READ_SIZE)
+        except TimeoutError:
+            logger.info(
+                "closing syslog connection from %s: no data for %s seconds",
+                connection.peer,
+                self._idle_timeout,
+            )
+        except OSError as error:
+            logger.warning(
+                "syslog connection from %s failed: %s", connection.peer, error
+            )
+        return b""
+
+    async def _process_frame(self, connection: _Connection, frame: bytes) -> None:
+        connection.frames += 1
+        self.counters.received += 1
+        try:
+            message = parse_message(frame, self.sd_id)
+        except SyslogParseError as error:
+            self._reject(connection, _parse_reject_reason(error), str(error))
+            return
+        except Exception as error:
+            # The parser raises only SyslogParseError, so this branch only keeps a
+            # defect in it from closing the connection.
+            detail = f"parser failed with {type(error).__name__}"
+            self._reject(connection, RejectReason.PARSE, detail)
+            return
+        try:
+            await self._call_handler(message)
+        except Exception as error:
+            reason = (
+                RejectReason.INVALID_FIELDS
+                if isinstance(error, self._validation_errors)
+                else RejectReason.HANDLER_ERROR
+            )
+            detail = f"handler raised {type(error).__name__}"
+            self._reject(connection, reason, detail)
+            return
+        self.counters.accepted += 1
+
+    async def _call_handler(self, message: SyslogMessage) -> None:
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(
+            self._executor, self._handler, message.event_fields, message
+        )
+
+    def _reject(
+        self, connection: _Connection, reason: RejectReason, detail: str
+    ) -> None:
+        self.counters.rejected[reason.value] += 1
+        logger.warning(
+            "rejected syslog frame %d from %s (%s): %s",
+            connection.frames,
+            connection.peer,
+            reason.value,
+            detail,
+        )
+
+    def _reject_framing(self, connection: _Connection, error: FramingError) -> None:
+        connection.frames += 1
+        self.counters.received += 1
+        reason = (
+            RejectReason.TOO_LARGE
+            if isinstance(error, FrameTooLargeError)
+            else RejectReason.FRAMING
+        )
+        self._reject(connection, reason, f"{error}; closing the connection")
+
+
+def _parse_reject_reason(error: SyslogParseError) -> RejectReason:
+    if isinstance(error, SyslogUtf8Error):
+        return RejectReason.UTF8
+    if isinstance(error, AccessElementError):
+        return RejectReason.INVALID_FIELDS
+    return RejectReason.PARSE
+
+
+def _request_stop(stop_requested: asyncio.Event, signum: signal.Signals) -> None:
+    logger.info("stopping the syslog receiver on %s", signum.name)
+    stop_requested.set()
+
+
+async def _close_writer(writer: asyncio.StreamWriter) -> None:
+    writer.close()
+    try:
+        async with asyncio.timeout(CLOSE_TIMEOUT):
+            await writer.wait_closed()
+    except TimeoutError:
+        logger.debug("aborting a syslog connection that did not close in time")
+        writer.transport.abort()
+    except OSError as error:
+        # The peer may already have reset the connection or broken TLS.
+        logger.debug("closing a syslog connection failed: %s", error)
+
+
+def _format_address(address: tuple[str, int]) -> str:
+    host, port = address
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def _format_peer(peername: object) -> str:
+    if isinstance(peername, tuple) and len(peername) >= 2:
+        return _format_address((str(peername[0]), int(peername[1])))
+    return "unknown peer"
