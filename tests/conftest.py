@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 from django.conf import LazySettings
+from django.conf import settings as django_settings
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from vigil.accounts.models import User
 from vigil.accounts.roles import Role
@@ -26,6 +27,14 @@ PASSWORD = "correct-horse-battery-staple"
 def _media_root(settings: LazySettings, tmp_path: Path) -> Iterator[None]:
     settings.MEDIA_ROOT = tmp_path / "files"
     yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    # The locale middleware leaves a request's language active in the thread,
+    # so each test starts from the default language, whatever ran before it.
+    with translation.override(django_settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture
@@ -136,3 +145,9 @@ def answer_everything(assessment: Assessment, code: str = "implemented") -> None
     """Give every norm of ``assessment`` the answer ``code``, bypassing the rules."""
     chosen = assessment.catalog.answer_options.get(code=code)
     assessment.answers.update(option=chosen)
+
+
+@pytest.fixture
+def fast_password_hasher(settings: LazySettings) -> None:
+    """Hash passwords with MD5, because Argon2 is slow by design."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -8,3 +8,7 @@ class EmailLoginForm(AuthenticationForm):
         label=_("E-mail address"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
+
+    def clean_username(self) -> str:
+        # Addresses are stored in lower case, and the lookup is case-sensitive.
+        return str(self.cleaned_data["username"]).strip().lower()

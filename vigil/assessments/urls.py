@@ -1,6 +1,12 @@
 from django.urls import path
 
-from vigil.assessments.views import dashboard, evidence, questionnaire, submission
+from vigil.assessments.views import (
+    dashboard,
+    evidence,
+    questionnaire,
+    submission,
+    transfer,
+)
 
 app_name = "assessments"
 
@@ -31,4 +37,5 @@ urlpatterns = [
     path("questionnaires/<int:year>/submit/", submission.submit, name="submit"),
     path("questionnaires/<int:year>/reopen/", submission.reopen, name="reopen"),
     path("questionnaires/<int:year>/diff/", submission.diff, name="diff"),
+    path("questionnaires/<int:year>/import/", transfer.import_xlsx, name="import"),
 ]

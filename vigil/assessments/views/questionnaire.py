@@ -141,7 +141,8 @@ def _save(request: HttpRequest, tenant: Tenant, answer: Answer) -> HttpResponse:
         if is_htmx:
             return _render_row(request, tenant, answer, options, form)
         return _render_norm(request, tenant, answer, form=form, status=400)
-    answer.refresh_from_db()
+    # No refresh_from_db here: _render_row reads the saved answer again, and
+    # the message needs only the norm code, which a save never changes.
     if is_htmx:
         return _render_row(request, tenant, answer, options, None, saved=True)
     messages.success(

@@ -1,0 +1,479 @@
+"""Import of answers from an XLSX workbook in the layout that the export writes.
+
+The import checks every row before it changes anything and then applies all
+rows in one transaction, or none when any row is invalid. Each changed
+answer goes through :func:`vigil.assessments.services.save_answer`, so it
+gets its history row and audit entry, and the import as a whole gets one
+``assessment.imported`` audit entry. Norms that the workbook does not list
+keep their answers.
+"""
+
+import datetime
+import hashlib
+import io
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import IO, Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from vigil.assessments import tabular
+from vigil.assessments.models import Answer, Assessment
+from vigil.assessments.rules import check_answer
+from vigil.assessments.services import AnswerInput, AssessmentLocked, save_answer
+from vigil.audit.services import record
+from vigil.catalog.models import AnswerOption
+
+logger = logging.getLogger(__name__)
+
+# An export of the shipped catalog is about 10 KB, so these limits only keep
+# a wrong or hostile upload from tying up the server.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_DATA_ROWS = 1000
+MAX_SHEET_ROWS = 100_000
+
+OWNER_MAX_LENGTH = Answer._meta.get_field("owner").max_length or 200
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_SHOWN_VALUE_LENGTH = 60
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A problem that keeps one row, or with ``row`` None the file, from import."""
+
+    row: int | None
+    message: str
+    column: str | None = None
+
+    def __str__(self) -> str:
+        if self.row is None:
+            return self.message
+        if self.column is None:
+            return _("Row %(row)s: %(message)s") % {
+                "row": self.row,
+                "message": self.message,
+            }
+        return _("Row %(row)s, column %(letter)s (%(column)s): %(message)s") % {
+            "row": self.row,
+            "letter": get_column_letter(tabular.column_number(self.column)),
+            "column": self.column,
+            "message": self.message,
+        }
+
+
+class ImportInvalid(Exception):
+    """A workbook that cannot be imported, with every problem found in ``errors``."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__("\n".join(str(error) for error in errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    rows: int
+    changed_norms: tuple[str, ...]
+
+    @property
+    def changed(self) -> int:
+        return len(self.changed_norms)
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    number: int
+    values: dict[str, Any]
+
+
+@dataclass
+class ParsedWorkbook:
+    catalog_code: str
+    rows: list[SheetRow] = field(default_factory=list)
+
+
+def import_assessment_xlsx(
+    assessment: Assessment, file: IO[bytes], *, actor: Any
+) -> ImportResult:
+    """Apply the answers of an exported and edited XLSX ``file`` to ``assessment``.
+
+    Raises AssessmentLocked for a submitted assessment and ImportInvalid,
+    listing every bad row, when anything in the file is wrong. In both cases
+    nothing is saved.
+    """
+    _ensure_draft(assessment)
+    content = _read_content(file)
+    workbook = parse_workbook(content)
+
+    with transaction.atomic():
+        assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        _ensure_draft(assessment)
+        inputs = _validate(assessment, workbook)
+        changed = tuple(
+            answer.norm.code
+            for answer, data in inputs
+            if save_answer(answer, data, actor=actor)
+        )
+        record(
+            "assessment.imported",
+            actor=actor,
+            target=assessment,
+            organisation=assessment.organisation,
+            new={
+                "file": PurePath(str(getattr(file, "name", "") or "")).name,
+                "sha256": hashlib.sha256(content).hexdigest(),
+                "rows": len(inputs),
+                "changed": len(changed),
+                "norms": list(changed),
+            },
+        )
+
+    logger.info(
+        "assessment %s: imported %s rows, %s answers changed",
+        assessment.pk,
+        len(inputs),
+        len(changed),
+    )
+    return ImportResult(rows=len(inputs), changed_norms=changed)
+
+
+def _ensure_draft(assessment: Assessment) -> None:
+    if not assessment.is_draft:
+        raise AssessmentLocked(
+            _(
+                "The questionnaire %(year)s is submitted and frozen. "
+                "Reopen it with a reason before importing answers."
+            )
+            % {"year": assessment.year},
+            code="locked",
+        )
+
+
+def _read_content(file: IO[bytes]) -> bytes:
+    content = file.read(MAX_FILE_BYTES + 1)
+    if len(content) > MAX_FILE_BYTES:
+        raise ImportInvalid(
+            [
+                RowError(
+                    None,
+                    _(
+                        "The file is larger than %(limit)s bytes, so it is not an "
+                        "XLSX export of a questionnaire. Import the file that "
+                        "Vigil exported."
+                    )
+                    % {"limit": MAX_FILE_BYTES},
+                )
+            ]
+        )
+    return content
+
+
+def parse_workbook(content: bytes) -> ParsedWorkbook:
+    """Read the questionnaire sheet of XLSX ``content``.
+
+    Raises ImportInvalid when the content is not a workbook in Vigil's layout.
+    """
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as error:
+        # openpyxl raises anything from BadZipFile and KeyError to XML parse
+        # errors on a file that is not a workbook.
+        logger.info("import rejected, not an XLSX workbook: %r", error)
+        raise ImportInvalid([RowError(None, _not_xlsx_message())]) from None
+
+    try:
+        if tabular.SHEET_TITLE not in workbook.sheetnames:
+            raise ImportInvalid([RowError(None, _missing_sheet_message())])
+        rows = _sheet_rows(workbook[tabular.SHEET_TITLE])
+        return _parse_rows(rows)
+    finally:
+        workbook.close()
+
+
+def _sheet_rows(sheet: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    width = len(tabular.COLUMNS)
+    for number, values in enumerate(
+        sheet.iter_rows(max_col=width, values_only=True), start=1
+    ):
+        padded = tuple(values) + (None,) * (width - len(values))
+        yield number, padded[:width]
+
+
+def _parse_rows(rows: Iterator[tuple[int, tuple[Any, ...]]]) -> ParsedWorkbook:
+    catalog_code = ""
+    header: tuple[Any, ...] = ()
+    parsed: list[SheetRow] = []
+    for number, values in rows:
+        if number > MAX_SHEET_ROWS:
+            raise ImportInvalid([RowError(number, _too_many_rows_message())])
+        if number == tabular.FACT_ROWS["catalog"]:
+            catalog_code = _text(values[tabular.FACT_VALUE_COLUMN - 1]).strip()
+        elif number == tabular.HEADER_ROW:
+            header = values
+        elif number >= tabular.FIRST_DATA_ROW and not _is_blank(values):
+            parsed.append(
+                SheetRow(number, dict(zip(tabular.COLUMNS, values, strict=True)))
+            )
+            if len(parsed) > MAX_DATA_ROWS:
+                raise ImportInvalid([RowError(number, _too_many_rows_message())])
+
+    keys = tuple(_text(value).strip() for value in header)
+    if keys != tabular.COLUMNS:
+        raise ImportInvalid([RowError(None, _missing_header_message())])
+    return ParsedWorkbook(catalog_code=catalog_code, rows=parsed)
+
+
+def _is_blank(values: tuple[Any, ...]) -> bool:
+    return all(value is None or _text(value).strip() == "" for value in values)
+
+
+@dataclass
+class _Context:
+    answers: dict[str, Answer]
+    options: dict[str, AnswerOption]
+    first_rows: dict[str, int] = field(default_factory=dict)
+
+
+def _validate(
+    assessment: Assessment, workbook: ParsedWorkbook
+) -> list[tuple[Answer, AnswerInput]]:
+    catalog = assessment.catalog
+    if workbook.catalog_code != catalog.code:
+        raise ImportInvalid(
+            [
+                RowError(
+                    tabular.FACT_ROWS["catalog"], _catalog_message(workbook, catalog)
+                )
+            ]
+        )
+
+    context = _Context(
+        answers={
+            answer.norm.code: answer
+            for answer in assessment.answers.select_related("norm", "option")
+        },
+        options={option.code: option for option in catalog.answer_options.all()},
+    )
+    errors: list[RowError] = []
+    inputs: list[tuple[Answer, AnswerInput]] = []
+    for row in workbook.rows:
+        row_errors, result = _validate_row(row, context)
+        errors.extend(row_errors)
+        if result is not None:
+            inputs.append(result)
+    if errors:
+        logger.info(
+            "assessment %s: import rejected, %s errors", assessment.pk, len(errors)
+        )
+        raise ImportInvalid(errors)
+    return inputs
+
+
+def _validate_row(
+    row: SheetRow, context: _Context
+) -> tuple[list[RowError], tuple[Answer, AnswerInput] | None]:
+    errors: list[RowError] = []
+    answer = _row_answer(row, context, errors)
+    owner = _text(row.values[tabular.OWNER])
+    justification = _text(row.values[tabular.JUSTIFICATION])
+    comment = _text(row.values[tabular.COMMENT])
+
+    # The scale's rules need a known answer code and a readable date.
+    value_errors: list[RowError] = []
+    option = _row_option(row, context, value_errors)
+    planned_date = _row_date(row, value_errors)
+    if not value_errors:
+        for violation in check_answer(option, justification, planned_date):
+            value_errors.append(
+                RowError(row.number, violation.message, violation.field)
+            )
+    errors.extend(value_errors)
+
+    if len(owner) > OWNER_MAX_LENGTH:
+        errors.append(
+            RowError(
+                row.number,
+                _(
+                    "The owner has %(length)s characters. Shorten it to at most "
+                    "%(limit)s."
+                )
+                % {"length": len(owner), "limit": OWNER_MAX_LENGTH},
+                tabular.OWNER,
+            )
+        )
+    if errors or answer is None:
+        return errors, None
+    data = AnswerInput(
+        option=option,
+        comment=comment,
+        justification=justification,
+        planned_date=planned_date,
+        owner=owner,
+    )
+    return [], (answer, data)
+
+
+def _row_answer(
+    row: SheetRow, context: _Context, errors: list[RowError]
+) -> Answer | None:
+    value = row.values[tabular.NORM]
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        errors.append(RowError(row.number, _number_norm_message(value), tabular.NORM))
+        return None
+    code = _text(value).strip()
+    if not code:
+        errors.append(RowError(row.number, _missing_norm_message(), tabular.NORM))
+        return None
+    answer = context.answers.get(code)
+    if answer is None:
+        errors.append(RowError(row.number, _unknown_norm_message(code), tabular.NORM))
+        return None
+    first = context.first_rows.setdefault(code, row.number)
+    if first != row.number:
+        errors.append(
+            RowError(row.number, _duplicate_norm_message(code, first), tabular.NORM)
+        )
+        return None
+    return answer
+
+
+def _row_option(
+    row: SheetRow, context: _Context, errors: list[RowError]
+) -> AnswerOption | None:
+    code = _text(row.values[tabular.ANSWER]).strip()
+    if not code:
+        return None
+    option = context.options.get(code)
+    if option is None:
+        errors.append(
+            RowError(
+                row.number,
+                _unknown_answer_message(code, list(context.options)),
+                tabular.ANSWER,
+            )
+        )
+    return option
+
+
+def _row_date(row: SheetRow, errors: list[RowError]) -> datetime.date | None:
+    value = row.values[tabular.PLANNED_DATE]
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = _text(value).strip()
+    if not text:
+        return None
+    if _ISO_DATE.fullmatch(text):
+        try:
+            return datetime.date.fromisoformat(text)
+        except ValueError:
+            pass
+    errors.append(RowError(row.number, _bad_date_message(text), tabular.PLANNED_DATE))
+    return None
+
+
+def _text(value: Any) -> str:
+    """Return a cell value as text: empty for none, ``12`` for the number 12.0."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def _shown(value: str) -> str:
+    if len(value) <= _SHOWN_VALUE_LENGTH:
+        return value
+    return value[: _SHOWN_VALUE_LENGTH - 1] + "…"
+
+
+def _not_xlsx_message() -> str:
+    return _(
+        "The file is not an XLSX workbook. Export the questionnaire as XLSX "
+        "from Vigil, fill it in and import that file."
+    )
+
+
+def _missing_sheet_message() -> str:
+    return _(
+        "The workbook has no sheet “%(sheet)s”, so it is not in Vigil's layout. "
+        "Export the questionnaire as XLSX from Vigil and fill in that file."
+    ) % {"sheet": tabular.SHEET_TITLE}
+
+
+def _missing_header_message() -> str:
+    return _(
+        "Row %(row)s of sheet “%(sheet)s” must contain the column keys "
+        "%(keys)s, so the workbook is not in Vigil's layout. Export the "
+        "questionnaire as XLSX from Vigil and fill in that file."
+    ) % {
+        "row": tabular.HEADER_ROW,
+        "sheet": tabular.SHEET_TITLE,
+        "keys": ", ".join(tabular.COLUMNS),
+    }
+
+
+def _too_many_rows_message() -> str:
+    return _(
+        "The sheet has more than %(limit)s rows of norms. Import the file "
+        "that Vigil exported, with one row per norm."
+    ) % {"limit": MAX_DATA_ROWS}
+
+
+def _catalog_message(workbook: ParsedWorkbook, catalog: Any) -> str:
+    return _(
+        "The workbook is for catalog “%(found)s”, but this questionnaire uses "
+        "catalog “%(expected)s”. Export this questionnaire as XLSX and fill "
+        "in that file."
+    ) % {"found": _shown(workbook.catalog_code) or "—", "expected": catalog.code}
+
+
+def _number_norm_message(value: float) -> str:
+    return _(
+        "The norm id %(value)s is a number, and spreadsheet programs turn 4.10 "
+        "into 4.1. Enter the norm id as text (type an apostrophe first, e.g. "
+        "'4.10)."
+    ) % {"value": value}
+
+
+def _missing_norm_message() -> str:
+    return _("The norm id is missing. Fill it in or delete the row.")
+
+
+def _unknown_norm_message(code: str) -> str:
+    return _(
+        "The norm id “%(value)s” is not in this questionnaire's catalog. "
+        "Use a norm id from the exported file."
+    ) % {"value": _shown(code)}
+
+
+def _duplicate_norm_message(code: str, first_row: int) -> str:
+    return _(
+        "Norm %(norm)s is listed twice, also on row %(first)s. Keep one row per norm."
+    ) % {"norm": code, "first": first_row}
+
+
+def _unknown_answer_message(code: str, codes: list[str]) -> str:
+    return _(
+        "The answer code “%(value)s” is not on the answer scale. Use one of "
+        "%(codes)s (see sheet “%(sheet)s”) or leave the cell empty."
+    ) % {
+        "value": _shown(code),
+        "codes": ", ".join(codes),
+        "sheet": tabular.SCALE_SHEET_TITLE,
+    }
+
+
+def _bad_date_message(text: str) -> str:
+    return _(
+        "The planned date “%(value)s” is not a date. Enter a date cell or "
+        "text as YYYY-MM-DD, e.g. 2027-06-30."
+    ) % {"value": _shown(text)}
