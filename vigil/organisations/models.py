@@ -12,9 +12,10 @@ def validate_enterprise_number(value: str) -> None:
     if not vat.is_valid(value):
         raise ValidationError(
             _(
-                "Enterprise number %(value)s is invalid: it needs 10 digits "
-                "starting with 0 or 1 whose last two digits are 97 minus the "
-                "first eight modulo 97, for example 0212.345.678."
+                "Enterprise number %(value)s is invalid: it has 10 digits, "
+                "starts with 0 or 1, and its last two digits equal 97 minus the "
+                "remainder of the first eight digits divided by 97, for example "
+                "0212.345.668. Check the number in the KBO/BCE."
             ),
             code="invalid_enterprise_number",
             params={"value": value},
