@@ -104,6 +104,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+# The project's own static files, because "vigil" itself is no installed app.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "files"
 
@@ -130,6 +132,15 @@ EVIDENCE_EXTENSIONS = env.read_list(
 )
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Access log: seconds between two signed checkpoints (0 signs one after every
+# ingested batch) and days after which an entry's content is emptied.
+VIGIL_CHECKPOINT_INTERVAL_SECONDS = env.read_int(
+    "VIGIL_CHECKPOINT_INTERVAL_SECONDS", 0, minimum=0
+)
+VIGIL_ACCESSLOG_RETENTION_DAYS = env.read_int(
+    "VIGIL_ACCESSLOG_RETENTION_DAYS", 3650, minimum=1
+)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

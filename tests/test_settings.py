@@ -1,0 +1,199 @@
+"""Typed readers of settings from environment variables."""
+
+import stat
+from pathlib import Path
+
+import pytest
+from django.contrib.staticfiles import finders
+
+from vigil import environment as env
+from vigil.environment import ConfigurationError
+
+NAME = "VIGIL_TEST_SETTING"
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(NAME, raising=False)
+    monkeypatch.delenv(f"{NAME}_FILE", raising=False)
+
+
+def test_str_default_when_unset() -> None:
+    assert env.read_str(NAME, "nl") == "nl"
+
+
+def test_str_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(NAME, "fr")
+
+    assert env.read_str(NAME, "nl") == "fr"
+
+
+@pytest.mark.parametrize("text", ["1", "true", "Yes", " ON "])
+def test_bool_true_spellings(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    monkeypatch.setenv(NAME, text)
+
+    assert env.read_bool(NAME, False) is True
+
+
+@pytest.mark.parametrize("text", ["0", "false", "No", "off", ""])
+def test_bool_false_spellings(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    monkeypatch.setenv(NAME, text)
+
+    assert env.read_bool(NAME, True) is False
+
+
+def test_bool_default_when_unset() -> None:
+    assert env.read_bool(NAME, True) is True
+
+
+def test_bool_rejects_other_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(NAME, "maybe")
+
+    with pytest.raises(ConfigurationError, match=f"{NAME}='maybe' is not a boolean"):
+        env.read_bool(NAME, False)
+
+
+def test_int_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(NAME, "1024")
+
+    assert env.read_int(NAME, 10) == 1024
+
+
+def test_int_default_when_unset() -> None:
+    assert env.read_int(NAME, 10) == 10
+
+
+def test_int_rejects_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(NAME, "20MB")
+
+    with pytest.raises(ConfigurationError, match="is not a whole number"):
+        env.read_int(NAME, 10)
+
+
+def test_int_rejects_below_minimum(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(NAME, "0")
+
+    with pytest.raises(ConfigurationError, match="below the minimum of 1"):
+        env.read_int(NAME, 10, minimum=1)
+
+
+def test_list_drops_blanks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(NAME, " pdf, ,odt ,")
+
+    assert env.read_list(NAME, ["txt"]) == ["pdf", "odt"]
+
+
+def test_list_default_is_a_copy() -> None:
+    default = ["txt"]
+
+    value = env.read_list(NAME, default)
+    value.append("exe")
+
+    assert default == ["txt"]
+
+
+def test_path_is_absolute(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(NAME, "data")
+
+    assert env.read_path(NAME, Path("/unused")) == tmp_path.resolve() / "data"
+
+
+def test_path_blank_means_default(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv(NAME, "  ")
+
+    assert env.read_path(NAME, tmp_path) == tmp_path.resolve()
+
+
+def test_file_variant_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    secret = tmp_path / "secret"
+    secret.write_text("from-file\n", encoding="utf-8")
+    monkeypatch.setenv(NAME, "from-environment")
+    monkeypatch.setenv(f"{NAME}_FILE", str(secret))
+
+    assert env.read_str(NAME, "default") == "from-file"
+
+
+def test_unreadable_file_variant_raises(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv(f"{NAME}_FILE", str(tmp_path / "missing"))
+
+    with pytest.raises(ConfigurationError, match=f"{NAME}_FILE="):
+        env.read_str(NAME, "default")
+
+
+def test_secret_key_from_variable(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv(NAME, "configured-key")
+
+    assert env.read_secret_key(NAME, tmp_path) == "configured-key"
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_secret_key_generated_once(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+
+    first = env.read_secret_key(NAME, data_dir)
+    second = env.read_secret_key(NAME, data_dir)
+    mode = stat.S_IMODE((data_dir / "secret_key").stat().st_mode)
+
+    assert len(first) >= 50
+    assert second == first
+    assert mode == 0o600
+
+
+def test_database_default_is_sqlite(tmp_path: Path) -> None:
+    database = env.read_database(NAME, tmp_path / "vigil.sqlite3")
+
+    assert database == {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(tmp_path / "vigil.sqlite3"),
+    }
+
+
+def test_database_sqlite_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(NAME, "sqlite:///srv/vigil/vigil.db")
+
+    database = env.read_database(NAME, Path("/unused"))
+
+    assert database["ENGINE"] == "django.db.backends.sqlite3"
+    assert database["NAME"] == "/srv/vigil/vigil.db"
+
+
+def test_database_postgresql_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(NAME, "postgresql://vigil:p%40ss@db.local:5433/vigil_prod")
+
+    database = env.read_database(NAME, Path("/unused"))
+
+    assert database["ENGINE"] == "django.db.backends.postgresql"
+    assert database["NAME"] == "vigil_prod"
+    assert database["USER"] == "vigil"
+    assert database["PASSWORD"] == "p@ss"
+    assert database["HOST"] == "db.local"
+    assert database["PORT"] == "5433"
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("sqlite:///", "names no database file"),
+        ("postgresql://db.local:5432/", "names no database"),
+        ("mysql://db.local/vigil", "unsupported scheme 'mysql'"),
+    ],
+)
+def test_database_rejects_bad_url(
+    monkeypatch: pytest.MonkeyPatch, url: str, message: str
+) -> None:
+    monkeypatch.setenv(NAME, url)
+
+    with pytest.raises(ConfigurationError, match=message):
+        env.read_database(NAME, Path("/unused"))
+
+
+def test_static_files_are_found() -> None:
+    assert finders.find("vigil/vigil.css") is not None
+    assert finders.find("htmx/htmx.min.js") is not None
