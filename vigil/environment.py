@@ -109,7 +109,8 @@ def read_secret_key(name: str, data_dir: Path) -> str:
 def read_database(name: str, sqlite_path: Path) -> dict[str, object]:
     """Return a Django database setting from a URL in the variable.
 
-    ``sqlite:///absolute/path.db`` and ``postgresql://user:pass@host:port/name``
+    ``sqlite:///var/lib/vigil.db`` (for /var/lib/vigil.db) and
+    ``postgresql://user:pass@host:port/name``
     are understood; unset means the SQLite file ``sqlite_path``.
     """
     from urllib.parse import unquote, urlsplit
@@ -123,7 +124,7 @@ def read_database(name: str, sqlite_path: Path) -> dict[str, object]:
         if not path or path == "/":
             raise ConfigurationError(
                 f"{name}={value!r} names no database file; "
-                "use sqlite:////absolute/path/vigil.db"
+                "use sqlite:///var/lib/vigil/vigil.db (three slashes, then the absolute path without its leading slash)"
             )
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": path}
     if url.scheme in {"postgres", "postgresql"}:

@@ -10,6 +10,7 @@ from vigil.assessments.models import Answer, Assessment
 COMPARED = ("answer", "comment", "justification", "planned_date", "owner")
 FIELD_LABELS = {
     "answer": _("Answer"),
+    "option": _("Answer"),
     "comment": _("Comment"),
     "justification": _("Justification"),
     "planned_date": _("Planned date"),

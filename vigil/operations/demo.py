@@ -182,9 +182,9 @@ def _ensure_years(organisation: Organisation, actor: User, this_year: int) -> No
 
 def _answers(assessment: Assessment) -> list[Answer]:
     return list(
-        assessment.answers.select_related("norm", "assessment__catalog").order_by(
-            "norm__position"
-        )
+        assessment.answers.select_related(
+            "norm", "option", "assessment__catalog"
+        ).order_by("norm__position")
     )
 
 
@@ -236,3 +236,13 @@ def _answer_this_year(assessment: Assessment, actor: User) -> None:
             save_answer(
                 answer, AnswerInput(option=None, owner=answer.owner), actor=actor
             )
+        elif answer.option is not None and answer.option.requires_planned_date:
+            # Last year's planned dates have passed: the plan moved them on.
+            moved = AnswerInput(
+                option=answer.option,
+                comment=answer.comment,
+                justification=answer.justification,
+                planned_date=planned,
+                owner=answer.owner,
+            )
+            save_answer(answer, moved, actor=actor)

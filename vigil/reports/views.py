@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from vigil.accounts.roles import Capability
 from vigil.assessments.views import get_assessment
@@ -17,6 +18,7 @@ from vigil.reports.questionnaire import build_document
 logger = logging.getLogger(__name__)
 
 
+@require_safe
 @tenant_view(Capability.VIEW)
 def assessment_export(
     request: HttpRequest, tenant: Tenant, year: int, fmt: str

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from vigil.accounts.roles import Capability
 from vigil.assessments.dashboard import dashboard_context
@@ -13,6 +13,7 @@ from vigil.assessments.services import create_assessment
 from vigil.organisations.tenancy import Tenant, scoped, tenant_view
 
 
+@require_safe
 @tenant_view(Capability.VIEW)
 def dashboard(request: HttpRequest, tenant: Tenant) -> HttpResponse:
     context = dashboard_context(tenant)

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from vigil.accounts.roles import Capability
 from vigil.assessments.forms import EvidenceForm
@@ -51,6 +51,7 @@ def _get_evidence(tenant: Tenant, year: int, evidence_id: int) -> Evidence:
     )
 
 
+@require_safe
 @tenant_view(Capability.VIEW)
 def download(
     request: HttpRequest, tenant: Tenant, year: int, evidence_id: int

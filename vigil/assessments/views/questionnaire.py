@@ -6,6 +6,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from vigil.accounts.roles import Capability
 from vigil.assessments.forms import AnswerForm, EvidenceForm
@@ -46,6 +47,7 @@ def _row(
     }
 
 
+@require_safe
 @tenant_view(Capability.VIEW)
 def questionnaire(request: HttpRequest, tenant: Tenant, year: int) -> HttpResponse:
     """Show one chapter of the questionnaire with a form per norm."""

@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from vigil.accounts.roles import Capability
 from vigil.assessments.diff import diff_assessments
@@ -83,6 +83,7 @@ def reopen(request: HttpRequest, tenant: Tenant, year: int) -> HttpResponse:
     return redirect("assessments:submit", org=tenant.organisation.slug, year=year)
 
 
+@require_safe
 @tenant_view(Capability.VIEW)
 def diff(request: HttpRequest, tenant: Tenant, year: int) -> HttpResponse:
     """Compare a year with another, by default the year it started from."""
