@@ -124,7 +124,7 @@ def read_database(name: str, sqlite_path: Path) -> dict[str, object]:
         if not path or path == "/":
             raise ConfigurationError(
                 f"{name}={value!r} names no database file; "
-                "use sqlite:///var/lib/vigil/vigil.db (three slashes, then the absolute path without its leading slash)"
+                "use sqlite:///var/lib/vigil/vigil.db for /var/lib/vigil/vigil.db"
             )
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": path}
     if url.scheme in {"postgres", "postgresql"}:

@@ -104,6 +104,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+# WhiteNoise warns on every start while the collected-files folder is missing.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # The project's own static files, because "vigil" itself is no installed app.
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
