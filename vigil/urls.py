@@ -1,5 +1,7 @@
 from django.urls import include, path
 
+from vigil.accesslog.urls import api_patterns as accesslog_api_patterns
+
 urlpatterns = [
     path("accounts/", include("vigil.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -7,4 +9,6 @@ urlpatterns = [
     path("c/<slug:org>/", include("vigil.assessments.urls")),
     path("c/<slug:org>/", include("vigil.reports.urls")),
     path("c/<slug:org>/audit/", include("vigil.audit.urls")),
+    path("c/<slug:org>/accesslog/", include("vigil.accesslog.urls")),
+    path("api/", include(accesslog_api_patterns)),
 ]

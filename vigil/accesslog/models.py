@@ -42,10 +42,17 @@ class LogKeys(models.Model):
 
 
 class AccessEntry(models.Model):
-    """One access event, stored as leaf ``index`` of the organisation's tree."""
+    """One access event, stored as leaf ``index`` of the organisation's tree.
 
+    ``leaf`` contains the canonical leaf bytes (``vigil.accesslog.encoding``).
+    Expiry blanks the content columns and ``leaf`` but keeps ``index``,
+    ``event_id``, ``time`` and ``leaf_hash``, so the tree stays verifiable.
+    """
+
+    # Every index below starts with the organisation, so the foreign key needs
+    # no index of its own.
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="+"
+        Organisation, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     index = models.BigIntegerField(_("index"))
     event_id = models.CharField(_("event id"), max_length=128)
@@ -80,6 +87,14 @@ class AccessEntry(models.Model):
             models.Index(fields=["organisation", "subject_pseudonym", "time"]),
             models.Index(fields=["organisation", "user_id", "time"]),
             models.Index(fields=["organisation", "time"]),
+            # Expiry removes content from the oldest entries first, so the
+            # expired entries are a prefix of the log. This small partial index
+            # finds the end of that prefix without scanning it.
+            models.Index(
+                fields=["organisation", "index"],
+                condition=models.Q(expired_at__isnull=False),
+                name="access_entry_expired_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -90,7 +105,7 @@ class TreeNode(models.Model):
     """The hash of a complete subtree: ``level`` 0 is a leaf hash."""
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="+"
+        Organisation, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     level = models.PositiveSmallIntegerField()
     index = models.BigIntegerField()
@@ -113,7 +128,7 @@ class LogCheckpoint(models.Model):
     """A signed checkpoint (C2SP signed note) of the tree at ``size``."""
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="+"
+        Organisation, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     size = models.BigIntegerField()
     root_hash = models.BinaryField(max_length=32)
@@ -161,10 +176,14 @@ class ApiToken(models.Model):
 
 
 class IdentityPeriod(models.Model):
-    """A period in which a natural person held a USERID or program number."""
+    """A period in which a natural person held a USERID or program number.
+
+    The period is half-open: it covers ``valid_from`` up to but excluding
+    ``valid_until``, and an empty ``valid_until`` means it is still running.
+    """
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="+"
+        Organisation, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     user_id = models.CharField(_("user id or program number"), max_length=64)
     person_name = models.CharField(_("natural person"), max_length=200)
@@ -201,6 +220,9 @@ class VerificationRun(models.Model):
     ok = models.BooleanField()
     first_divergent_index = models.BigIntegerField(null=True, blank=True)
     message = models.TextField(blank=True)
+    expired_entries = models.BigIntegerField(default=0)
+    checkpoints_checked = models.BigIntegerField(default=0)
+    verifier_key = models.TextField(blank=True)
 
     tenant_field = "organisation"
 
@@ -209,3 +231,6 @@ class VerificationRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} {self.finished_at:%Y-%m-%d} {self.ok}"
+
+
+from vigil.accesslog.detection.models import *  # noqa: E402, F403

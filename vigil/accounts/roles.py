@@ -25,6 +25,8 @@ class Capability(enum.StrEnum):
     SUBMIT_ASSESSMENT = "submit_assessment"
     REOPEN_ASSESSMENT = "reopen_assessment"
     VIEW_AUDIT_TRAIL = "view_audit_trail"
+    VIEW_ACCESS_LOG = "view_access_log"
+    MANAGE_ACCESS_LOG = "manage_access_log"
 
 
 _EDITOR = frozenset(Capability)
@@ -33,10 +35,15 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.CONSULTANT: _EDITOR,
     Role.DEPUTY: _EDITOR,
     Role.MANAGEMENT: frozenset(
-        {Capability.VIEW, Capability.REOPEN_ASSESSMENT, Capability.VIEW_AUDIT_TRAIL}
+        {
+            Capability.VIEW,
+            Capability.REOPEN_ASSESSMENT,
+            Capability.VIEW_AUDIT_TRAIL,
+            Capability.VIEW_ACCESS_LOG,
+        }
     ),
     Role.VIEWER: frozenset({Capability.VIEW}),
-    Role.AUDITOR: frozenset({Capability.VIEW}),
+    Role.AUDITOR: frozenset({Capability.VIEW, Capability.VIEW_ACCESS_LOG}),
     # The supervisor's rights over centres come from the supervision views,
     # which show submitted questionnaires only; inside its own organisation a
     # supervisor reads.

@@ -1,0 +1,94 @@
+"""Access events, batches and database tampering for the access-log tests."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.db import connection
+
+from vigil.accesslog.ingestion import IngestResult, ingest_events
+from vigil.organisations.models import Organisation
+
+TABLES = ("accesslog_accessentry", "accesslog_treenode", "accesslog_logcheckpoint")
+SQLITE_TRIGGERS = (
+    "accesslog_entry_no_delete",
+    "accesslog_entry_only_expiry",
+    "accesslog_treenode_no_update",
+    "accesslog_treenode_no_delete",
+    "accesslog_logcheckpoint_no_update",
+    "accesslog_logcheckpoint_no_delete",
+)
+
+
+def national_number(
+    serial: int, birth: str = "850730", *, after_2000: bool = False
+) -> str:
+    """Return a valid national number; ``birth`` is YYMMDD, ``serial`` 1 to 997."""
+    base = f"{birth}{serial:03d}"
+    check = int(("2" if after_2000 else "") + base)
+    return f"{base}{97 - check % 97:02d}"
+
+
+def event(number: int, **fields: Any) -> dict[str, Any]:
+    """Return a valid wire record; ``fields`` override or add wire fields."""
+    values: dict[str, Any] = {
+        "event_id": f"e-{number}",
+        "time": "2026-03-02T10:15:30.250+01:00",
+        "user_id": "U123456",
+        "application": "social-file",
+        "action": "consult",
+        "subject": national_number(number % 997 + 1),
+        "service": "IdentifyPerson",
+    }
+    values.update(fields)
+    return values
+
+
+def ingest_range(
+    organisation: Organisation, start: int, stop: int, **fields: Any
+) -> IngestResult:
+    """Ingest events ``start`` to ``stop - 1`` as one batch."""
+    records = [(number, event(number, **fields)) for number in range(start, stop)]
+    return ingest_events(organisation, records, source="test")
+
+
+def ingest_batches(organisation: Organisation, batches: int, size: int) -> None:
+    """Ingest ``batches`` batches of ``size`` events, one checkpoint each."""
+    for batch in range(batches):
+        ingest_range(organisation, batch * size, (batch + 1) * size)
+
+
+@contextmanager
+def tampering() -> Iterator[Any]:
+    """Yield a cursor with the access log's append-only triggers out of the way.
+
+    This is what someone with full control of the database can do. The test's
+    transaction rolls the trigger change back with everything else.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            for name in SQLITE_TRIGGERS:
+                cursor.execute(f"DROP TRIGGER {name}")
+        else:
+            # ALTER TABLE waits for no deferred foreign-key checks of the rows
+            # this transaction inserted, so they run first.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for table in TABLES:
+                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        yield cursor
+
+
+def cut_back(cursor: Any, organisation: Organisation, size: int) -> None:
+    """Delete the entries and tree nodes from index ``size`` on, as a rollback would."""
+    cursor.execute(
+        "DELETE FROM accesslog_accessentry "
+        'WHERE organisation_id = %s AND "index" >= %s',
+        [organisation.pk, size],
+    )
+    for level in range(max(size, 1).bit_length() + 1):
+        cursor.execute(
+            "DELETE FROM accesslog_treenode WHERE organisation_id = %s "
+            'AND level = %s AND ("index" + 1) * %s > %s',
+            [organisation.pk, level, 2**level, size],
+        )

@@ -1,0 +1,239 @@
+"""``POST /api/v1/accesslog/events``: authentication, parsing, errors, results."""
+
+import json
+from typing import Any
+
+import pytest
+from django.conf import LazySettings
+from django.db import OperationalError
+from django.test import Client
+
+from tests.accesslog.factories import event
+from vigil.accesslog.models import AccessEntry, LogCheckpoint
+from vigil.accesslog.openapi import EVENTS_PATH, build_document
+from vigil.accesslog.tokens import create_token, revoke_token
+from vigil.accounts.models import User
+from vigil.organisations.models import Organisation
+
+NDJSON = "application/x-ndjson"
+
+
+@pytest.fixture
+def secret(centre_a: Organisation, consultant_a: User) -> str:
+    return create_token(centre_a, "social file", actor=consultant_a)[1]
+
+
+def post(
+    client: Client,
+    body: str | bytes,
+    *,
+    secret: str | None,
+    content_type: str = "application/json",
+) -> Any:
+    headers = {"Authorization": f"Bearer {secret}"} if secret else {}
+    return client.post(EVENTS_PATH, body, content_type=content_type, headers=headers)
+
+
+def post_events(client: Client, events: list[dict[str, Any]], secret: str) -> Any:
+    return post(client, json.dumps(events), secret=secret)
+
+
+def test_missing_token_is_401(client: Client, centre_a: Organisation) -> None:
+    response = post(client, json.dumps([event(1)]), secret=None)
+    assert response.status_code == 401
+    assert response.json()["error"] == "unauthorized"
+    assert response["WWW-Authenticate"].startswith("Bearer")
+    assert not AccessEntry.objects.exists()
+
+
+def test_invalid_token_is_401(client: Client, secret: str) -> None:
+    response = post(client, json.dumps([event(1)]), secret=secret + "x")
+    assert response.status_code == 401
+    assert "invalid or revoked" in response.json()["message"]
+
+
+def test_revoked_token_is_401(
+    client: Client, centre_a: Organisation, consultant_a: User
+) -> None:
+    token, secret = create_token(centre_a, "old", actor=consultant_a)
+    revoke_token(token, actor=consultant_a)
+    response = post_events(client, [event(1)], secret)
+    assert response.status_code == 401
+    assert not AccessEntry.objects.exists()
+
+
+def test_get_is_405(client: Client, secret: str) -> None:
+    response = client.get(EVENTS_PATH, headers={"Authorization": f"Bearer {secret}"})
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert response.json()["error"] == "method_not_allowed"
+
+
+def test_csrf_not_required(secret: str) -> None:
+    client = Client(enforce_csrf_checks=True)
+    response = post_events(client, [event(1)], secret)
+    assert response.status_code == 200
+
+
+def test_unsupported_content_type_is_415(client: Client, secret: str) -> None:
+    response = post(client, "event_id,time\n", secret=secret, content_type="text/csv")
+    assert response.status_code == 415
+    assert "application/json" in response.json()["message"]
+
+
+def test_invalid_json_is_400_with_line(client: Client, secret: str) -> None:
+    response = post(client, '[{"event_id": "e-1",', secret=secret)
+    assert response.status_code == 400
+    body = response.json()
+    assert body["error"] == "invalid_json"
+    assert body["errors"][0]["line"] == 1
+    assert not AccessEntry.objects.exists()
+
+
+def test_invalid_json_line_is_400_with_line(client: Client, secret: str) -> None:
+    text = json.dumps(event(1)) + "\n{not json}\n" + json.dumps(event(3)) + "\n"
+    response = post(client, text, secret=secret, content_type=NDJSON)
+    assert response.status_code == 400
+    assert [error["line"] for error in response.json()["errors"]] == [2]
+    assert not AccessEntry.objects.exists()
+
+
+def test_invalid_utf8_is_400(client: Client, secret: str) -> None:
+    response = post(client, b'[{"event_id": "\xff"}]', secret=secret)
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_encoding"
+
+
+def test_empty_body_is_400(client: Client, secret: str) -> None:
+    response = post(client, "  ", secret=secret)
+    assert response.status_code == 400
+    assert response.json()["error"] == "empty_body"
+
+
+def test_body_over_limit_is_413(
+    client: Client, secret: str, settings: LazySettings
+) -> None:
+    settings.VIGIL_ACCESSLOG_API_MAX_BYTES = 200
+    response = post_events(client, [event(1), event(2), event(3)], secret)
+    assert response.status_code == 413
+    assert "exceeds 200 bytes" in response.json()["message"]
+    assert not AccessEntry.objects.exists()
+
+
+def test_invalid_events_are_422_with_every_line(client: Client, secret: str) -> None:
+    bad_subject = "85073003399"
+    events = [
+        event(1),
+        event(2, action="read"),
+        event(3, subject=bad_subject),
+        {k: v for k, v in event(4).items() if k != "user_id"},
+    ]
+    response = post_events(client, events, secret)
+    assert response.status_code == 422
+    body = response.json()
+    assert body["error"] == "batch_rejected"
+    lines = {error["line"] for error in body["errors"]}
+    assert lines == {2, 3, 4}
+    fields = {(error["line"], error["field"]) for error in body["errors"]}
+    assert {(2, "action"), (3, "subject"), (4, "user_id")} <= fields
+    assert all(set(error) == {"line", "field", "reason"} for error in body["errors"])
+    assert bad_subject not in response.content.decode()
+    assert not AccessEntry.objects.exists()
+
+
+def test_rejected_batch_never_echoes_valid_subject(client: Client, secret: str) -> None:
+    events = [event(1, time="yesterday")]
+    response = post_events(client, events, secret)
+    assert response.status_code == 422
+    assert events[0]["subject"] not in response.content.decode()
+
+
+def test_accepted_batch_returns_indices(
+    client: Client, secret: str, centre_a: Organisation
+) -> None:
+    response = post_events(client, [event(1), event(2)], secret)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["accepted"] == [
+        {"line": 1, "event_id": "e-1", "index": 0},
+        {"line": 2, "event_id": "e-2", "index": 1},
+    ]
+    assert body["duplicates"] == []
+    assert body["tree_size"] == 2
+    checkpoint = LogCheckpoint.objects.get(organisation=centre_a, size=2)
+    assert body["checkpoint"] == checkpoint.note
+    stored = AccessEntry.objects.get(organisation=centre_a, index=1)
+    assert stored.event_id == "e-2"
+    assert event(2)["subject"] not in stored.subject_pseudonym
+
+
+def test_resent_events_are_duplicates(client: Client, secret: str) -> None:
+    post_events(client, [event(1), event(2)], secret)
+    response = post_events(client, [event(2), event(3)], secret)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["accepted"] == [{"line": 2, "event_id": "e-3", "index": 2}]
+    assert body["duplicates"] == [{"line": 1, "event_id": "e-2", "index": 1}]
+    assert body["tree_size"] == 3
+
+
+def test_json_lines_accepted(client: Client, secret: str) -> None:
+    text = "".join(json.dumps(event(n)) + "\n" for n in (1, 2, 3))
+    response = post(client, text, secret=secret, content_type=NDJSON)
+    assert response.status_code == 200
+    assert [item["line"] for item in response.json()["accepted"]] == [1, 2, 3]
+
+
+def test_optional_fields_stored(
+    client: Client, secret: str, centre_a: Organisation
+) -> None:
+    extra = {"case_ref": "D-7", "source_ip": "10.1.2.3", "outcome": "refused"}
+    response = post_events(client, [event(1, **extra)], secret)
+    assert response.status_code == 200
+    stored = AccessEntry.objects.get(organisation=centre_a, event_id="e-1")
+    assert (stored.case_ref, stored.source_ip, stored.outcome) == (
+        "D-7",
+        "10.1.2.3",
+        "refused",
+    )
+
+
+def test_token_ingests_into_its_organisation(
+    client: Client, secret: str, centre_a: Organisation, centre_b: Organisation
+) -> None:
+    post_events(client, [event(1)], secret)
+    assert AccessEntry.objects.filter(organisation=centre_a).count() == 1
+    assert not AccessEntry.objects.filter(organisation=centre_b).exists()
+
+
+def test_openapi_examples_accepted(client: Client, secret: str) -> None:
+    operation = build_document()["paths"][EVENTS_PATH]["post"]
+    content = operation["requestBody"]["content"]
+    array = post(
+        client, json.dumps(content["application/json"]["example"]), secret=secret
+    )
+    assert array.status_code == 200, array.content
+    assert len(array.json()["accepted"]) == 1
+    lines = post(client, content[NDJSON]["example"], secret=secret, content_type=NDJSON)
+    assert lines.status_code == 200, lines.content
+    assert len(lines.json()["accepted"]) == 2
+
+
+def test_database_failure_is_503(
+    client: Client, secret: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fail(*args: Any, **kwargs: Any) -> None:
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr("vigil.accesslog.api.ingest_events", fail)
+    response = post_events(client, [event(1)], secret)
+    assert response.status_code == 503
+    assert response.json()["error"] == "unavailable"
+    assert response["Retry-After"] == "30"
+
+
+def test_empty_array_accepts_nothing(client: Client, secret: str) -> None:
+    response = post(client, "[]", secret=secret)
+    assert response.status_code == 200
+    assert response.json()["accepted"] == []
+    assert response.json()["tree_size"] == 0

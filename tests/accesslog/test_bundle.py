@@ -1,0 +1,278 @@
+"""Proof bundles and the offline verifier ``vigil-verify``, run as an auditor would."""
+
+import base64
+import datetime
+import hashlib
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.accesslog.factories import cut_back, event, ingest_batches, tampering
+from vigil.accesslog.bundle import BUNDLE_FORMAT, export_bundle
+from vigil.accesslog.ingestion import ingest_events
+from vigil.accesslog.keys import ensure_log_keys
+from vigil.accesslog.models import AccessEntry, LogCheckpoint
+from vigil.accesslog.retention import expire_entries
+from vigil.accesslog.verification import verify_log
+from vigil.audit.models import AuditEntry
+from vigil.ledger import Ed25519Signer
+from vigil.organisations.models import Organisation
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+START = datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC)
+END = datetime.datetime(2026, 3, 3, tzinfo=datetime.UTC)
+
+# Runs vigil-verify's main() and reports whether Django or another part of
+# Vigil than the ledger and the verifier itself was imported.
+RUNNER = """
+import sys
+from vigil.accesslog.verify_cli import main
+status = main(sys.argv[1:])
+allowed = {"vigil", "vigil.accesslog", "vigil.accesslog.verify_cli"}
+loaded = sorted(
+    name for name in sys.modules
+    if name.split(".")[0] == "django"
+    or (name.startswith("vigil") and name not in allowed
+        and not name.startswith("vigil.ledger"))
+)
+print("LOADED:" + ",".join(loaded))
+sys.exit(status)
+"""
+
+
+def run_verify(*arguments: str) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [sys.executable, "-c", RUNNER, *arguments],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "LOADED:\n" in result.stdout, result.stdout + result.stderr
+    return result
+
+
+@pytest.fixture
+def log(centre_a: Organisation) -> Organisation:
+    ingest_batches(centre_a, 3, 5)
+    ingest_events(
+        centre_a,
+        [(1, event(99, time="2026-04-01T08:00:00Z"))],
+        source="test",
+    )
+    return centre_a
+
+
+def export(organisation: Organisation, tmp_path: Path, **options: Any) -> Path:
+    path = tmp_path / "bundle.json"
+    with path.open("w", encoding="utf-8") as stream:
+        export_bundle(organisation, START, END, stream, actor=None, **options)
+    return path
+
+
+def vkey(organisation: Organisation) -> str:
+    return ensure_log_keys(organisation).verifier_key
+
+
+def test_bundle_contents(log: Organisation, tmp_path: Path) -> None:
+    bundle = json.loads(export(log, tmp_path).read_text(encoding="utf-8"))
+    assert bundle["format"] == BUNDLE_FORMAT
+    assert bundle["origin"] == ensure_log_keys(log).origin
+    assert bundle["verifier_key"] == vkey(log)
+    assert bundle["tree_size"] == 16
+    assert [entry["index"] for entry in bundle["entries"]] == list(range(15))
+    leaf = base64.b64decode(bundle["entries"][3]["leaf"])
+    assert bytes(AccessEntry.objects.get(organisation=log, index=3).leaf) == leaf
+    assert bundle["consistency"] is None
+
+
+def test_export_audited(log: Organisation, tmp_path: Path, consultant_a: Any) -> None:
+    with io.StringIO() as stream:
+        summary = export_bundle(log, START, END, stream, actor=consultant_a)
+    assert (summary.entries, summary.expired, summary.tree_size) == (15, 0, 16)
+    audit = AuditEntry.objects.get(action="accesslog.bundle_exported")
+    assert audit.actor == consultant_a
+    assert audit.new_values["entries"] == 15
+
+
+def test_verify_accepts_bundle(log: Organisation, tmp_path: Path) -> None:
+    result = run_verify(str(export(log, tmp_path)), "--key", vkey(log))
+    assert result.returncode == 0, result.stderr
+    assert "OK: 15 entries (0 expired" in result.stdout
+    assert "tree of size 16" in result.stdout
+
+
+def test_verify_key_file_and_listing(log: Organisation, tmp_path: Path) -> None:
+    key_file = tmp_path / "centre.vkey"
+    key_file.write_text(vkey(log) + "\n", encoding="utf-8")
+    bundle = export(log, tmp_path)
+    result = run_verify(str(bundle), "--key-file", str(key_file), "--list")
+    assert result.returncode == 0, result.stderr
+    listed = [
+        json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")
+    ]
+    assert [leaf["index"] for leaf in listed] == list(range(15))
+    assert listed[0]["event_id"] == "e-0"
+
+
+def test_verify_rejects_other_key(log: Organisation, tmp_path: Path) -> None:
+    other = (
+        Ed25519Signer.generate(ensure_log_keys(log).origin).verifier().verifier_key()
+    )
+    result = run_verify(str(export(log, tmp_path)), "--key", other)
+    assert result.returncode == 1
+    assert "checkpoint does not verify" in result.stderr
+
+
+def edit_bundle(path: Path, change: Any) -> None:
+    bundle = json.loads(path.read_text(encoding="utf-8"))
+    change(bundle)
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+
+
+def replace_leaf(entry: dict[str, Any], old: bytes, new: bytes) -> None:
+    entry["leaf"] = base64.b64encode(
+        base64.b64decode(entry["leaf"]).replace(old, new)
+    ).decode()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda bundle: replace_leaf(bundle["entries"][4], b"U123456", b"U999999"),
+            "entry 4: the leaf hashes to",
+        ),
+        (
+            lambda bundle: bundle["entries"][4].update(index=40),
+            "entry 40: the leaf names index 4",
+        ),
+        (
+            lambda bundle: bundle["entries"][2]["proof"].reverse(),
+            "entry 2: inclusion proof",
+        ),
+        (
+            lambda bundle: bundle["entries"].insert(1, bundle["entries"][0]),
+            "not an integer above",
+        ),
+        (
+            lambda bundle: bundle.update(
+                checkpoint=bundle["checkpoint"].replace("\n16\n", "\n17\n")
+            ),
+            "checkpoint does not verify",
+        ),
+    ],
+)
+def test_verify_rejects_tampered_bundle(
+    log: Organisation, tmp_path: Path, change: Any, message: str
+) -> None:
+    path = export(log, tmp_path)
+    edit_bundle(path, change)
+    result = run_verify(str(path), "--key", vkey(log))
+    assert result.returncode == 1, result.stdout
+    assert message in result.stderr
+
+
+def test_verify_rejects_leaf_rewritten_with_hash(
+    log: Organisation, tmp_path: Path
+) -> None:
+    """A new leaf with a matching leaf hash still fails the inclusion proof."""
+    path = export(log, tmp_path)
+
+    def rewrite(bundle: dict[str, Any]) -> None:
+        entry = bundle["entries"][4]
+        replace_leaf(entry, b"U123456", b"U999999")
+        leaf = base64.b64decode(entry["leaf"])
+        entry["leaf_hash"] = base64.b64encode(
+            hashlib.sha256(b"\x00" + leaf).digest()
+        ).decode()
+
+    edit_bundle(path, rewrite)
+    result = run_verify(str(path), "--key", vkey(log))
+    assert result.returncode == 1
+    assert "entry 4: inclusion proof" in result.stderr
+
+
+def test_verify_unreadable_bundle(tmp_path: Path, log: Organisation) -> None:
+    missing = run_verify(str(tmp_path / "missing.json"), "--key", vkey(log))
+    assert missing.returncode == 2
+    (tmp_path / "bad.json").write_text("{", encoding="utf-8")
+    broken = run_verify(str(tmp_path / "bad.json"), "--key", vkey(log))
+    assert broken.returncode == 2
+    for key in ("nonsense", ""):
+        invalid_key = run_verify(str(tmp_path / "bad.json"), "--key", key)
+        assert invalid_key.returncode == 2
+        assert "verifier key is invalid" in invalid_key.stderr
+
+
+def test_consistency_with_previous_checkpoint(
+    log: Organisation, tmp_path: Path
+) -> None:
+    earlier = LogCheckpoint.objects.get(organisation=log, size=10).note
+    previous = tmp_path / "earlier.checkpoint"
+    previous.write_text(earlier, encoding="utf-8")
+    bundle = export(log, tmp_path, previous_note=earlier)
+    result = run_verify(str(bundle), "--key", vkey(log), "--previous", str(previous))
+    assert result.returncode == 0, result.stderr
+    assert "extends your previous checkpoint of size 10" in result.stdout
+
+
+def test_previous_checkpoint_needs_proof_in_bundle(
+    log: Organisation, tmp_path: Path
+) -> None:
+    previous = tmp_path / "earlier.checkpoint"
+    previous.write_text(
+        LogCheckpoint.objects.get(organisation=log, size=10).note, encoding="utf-8"
+    )
+    result = run_verify(
+        str(export(log, tmp_path)), "--key", vkey(log), "--previous", str(previous)
+    )
+    assert result.returncode == 1
+    assert "no consistency proof from size 10" in result.stderr
+
+
+def test_cut_back_log_caught_by_auditor(log: Organisation, tmp_path: Path) -> None:
+    """The administrator cuts the log back to 10 entries, checkpoints included.
+
+    The log then verifies on its own, but the auditor's checkpoint of size 15
+    shows what happened.
+    """
+    kept = LogCheckpoint.objects.get(organisation=log, size=15).note
+    with tampering() as cursor:
+        cut_back(cursor, log, 10)
+        cursor.execute(
+            "DELETE FROM accesslog_logcheckpoint "
+            "WHERE organisation_id = %s AND size > 10",
+            [log.pk],
+        )
+    assert verify_log(log).ok
+    with pytest.raises(ValueError, match="was cut back"), io.StringIO() as stream:
+        export_bundle(log, START, END, stream, actor=None, previous_note=kept)
+
+
+def test_previous_checkpoint_of_other_log_rejected(
+    log: Organisation, centre_b: Organisation
+) -> None:
+    ingest_batches(centre_b, 1, 3)
+    foreign = LogCheckpoint.objects.get(organisation=centre_b).note
+    with (
+        pytest.raises(ValueError, match="not a valid checkpoint of this log"),
+        io.StringIO() as stream,
+    ):
+        export_bundle(log, START, END, stream, actor=None, previous_note=foreign)
+
+
+def test_expired_entries_proved_by_hash(log: Organisation, tmp_path: Path) -> None:
+    now = datetime.datetime(2036, 3, 2, 12, tzinfo=datetime.UTC)
+    assert expire_entries(log, now, actor=None).expired == 15
+    path = export(log, tmp_path)
+    bundle = json.loads(path.read_text(encoding="utf-8"))
+    assert all(entry["leaf"] is None for entry in bundle["entries"])
+    result = run_verify(str(path), "--key", vkey(log))
+    assert result.returncode == 0, result.stderr
+    assert "(15 expired" in result.stdout

@@ -1,0 +1,360 @@
+"""``vigil accesslog``: every subcommand through Django's call_command."""
+
+import base64
+import io
+import json
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import translation
+
+from tests.accesslog.factories import event, ingest_batches, national_number, tampering
+from vigil.accesslog.ingestion import BatchRejected
+from vigil.accesslog.keys import ensure_log_keys
+from vigil.accesslog.management.commands.accesslog import (
+    _listen_address,
+    _syslog_handler,
+)
+from vigil.accesslog.models import AccessEntry, IdentityPeriod, LogCheckpoint
+from vigil.accesslog.verify_cli import main as verify_main
+from vigil.ledger import Ed25519Verifier, open_checkpoint
+from vigil.organisations.models import Organisation
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    with translation.override("en"):
+        yield
+
+
+def run(*arguments: str) -> str:
+    output = io.StringIO()
+    call_command("accesslog", *arguments, stdout=output, stderr=io.StringIO())
+    return output.getvalue()
+
+
+def run_failing(*arguments: str) -> tuple[str, str]:
+    errors = io.StringIO()
+    with pytest.raises(CommandError) as raised:
+        call_command("accesslog", *arguments, stdout=io.StringIO(), stderr=errors)
+    return str(raised.value), errors.getvalue()
+
+
+@pytest.fixture
+def log(centre_a: Organisation) -> Organisation:
+    ingest_batches(centre_a, 2, 5)
+    return centre_a
+
+
+def write_json_lines(path: Path, records: list[dict[str, Any]]) -> Path:
+    path.write_text("".join(json.dumps(item) + "\n" for item in records), "utf-8")
+    return path
+
+
+def test_ingest_json_lines(centre_a: Organisation, tmp_path: Path) -> None:
+    path = write_json_lines(tmp_path / "events.jsonl", [event(1), event(2)])
+    assert "events stored: 2 new, 0 already stored" in run(
+        "ingest", "--org", "centre-a", str(path)
+    )
+    assert "events stored: 0 new, 2 already stored" in run(
+        "ingest", "--org", "centre-a", str(path)
+    )
+
+
+def test_ingest_csv(centre_a: Organisation, tmp_path: Path) -> None:
+    path = tmp_path / "events.csv"
+    values = event(1)
+    path.write_text(
+        ",".join(values) + "\n" + ",".join(values.values()) + "\n", encoding="utf-8"
+    )
+    run("ingest", "--org", "centre-a", str(path))
+    assert AccessEntry.objects.get(organisation=centre_a).event_id == "e-1"
+
+
+def test_ingest_json_array_by_option(centre_a: Organisation, tmp_path: Path) -> None:
+    path = tmp_path / "events.txt"
+    path.write_text(json.dumps([event(1)]), encoding="utf-8")
+    run("ingest", "--org", "centre-a", "--format", "json", str(path))
+    assert AccessEntry.objects.filter(organisation=centre_a).count() == 1
+
+
+def test_ingest_unknown_extension(centre_a: Organisation, tmp_path: Path) -> None:
+    path = tmp_path / "events.txt"
+    path.write_text("", encoding="utf-8")
+    message, _ = run_failing("ingest", "--org", "centre-a", str(path))
+    assert "--format" in message
+
+
+def test_ingest_invalid_file_lists_every_error(
+    centre_a: Organisation, tmp_path: Path
+) -> None:
+    number = "85073003399"
+    records = [event(1), event(2, action="read"), event(3, subject=number)]
+    path = write_json_lines(tmp_path / "events.jsonl", records)
+    message, errors = run_failing("ingest", "--org", "centre-a", str(path))
+    assert "2 invalid records, so nothing was stored" in message
+    assert "line 2, field action" in errors
+    assert "line 3, field subject" in errors
+    assert number not in errors
+    assert not AccessEntry.objects.exists()
+
+
+def test_ingest_broken_json_lists_lines(centre_a: Organisation, tmp_path: Path) -> None:
+    path = tmp_path / "events.jsonl"
+    path.write_text(json.dumps(event(1)) + "\n{oops\n[]\n", encoding="utf-8")
+    message, _ = run_failing("ingest", "--org", "centre-a", str(path))
+    assert "line 2" in message
+    assert "line 3" in message
+    assert "nothing was stored" in message
+
+
+def test_unknown_organisation(tmp_path: Path, db: Any) -> None:
+    message, _ = run_failing("verify", "--org", "nowhere")
+    assert "no organisation 'nowhere'" in message
+
+
+def test_verify_ok_and_failed(log: Organisation) -> None:
+    assert "verification OK: entries verified: 10" in run("verify", "--org", "centre-a")
+    with tampering():
+        AccessEntry.objects.filter(organisation=log, index=7).update(service="other")
+    message, _ = run_failing("verify", "--org", "centre-a")
+    assert "first divergent index 7" in message
+
+
+def test_verify_with_given_key(log: Organisation) -> None:
+    key = ensure_log_keys(log).verifier_key
+    assert "verification OK" in run("verify", "--org", "centre-a", "--key", key)
+
+
+def test_checkpoint_printed(log: Organisation) -> None:
+    note = run("checkpoint", "--org", "centre-a")
+    keys = ensure_log_keys(log)
+    verifier = Ed25519Verifier.from_verifier_key(keys.verifier_key)
+    assert open_checkpoint(note, verifier, keys.origin).size == 10
+
+
+def test_checkpoint_signed_for_empty_log(centre_a: Organisation) -> None:
+    note = run("checkpoint", "--org", "centre-a")
+    assert note.splitlines()[1] == "0"
+    assert LogCheckpoint.objects.filter(organisation=centre_a, size=0).exists()
+
+
+def test_public_key_printed(log: Organisation) -> None:
+    key = run("public-key", "--org", "centre-a").strip()
+    assert key == ensure_log_keys(log).verifier_key
+    name, key_id, data = key.split("+", 2)
+    assert name == "vigil.accesslog/0999999922/centre-a"
+    assert len(key_id) == 8
+    assert len(base64.b64decode(data)) == 33
+
+
+def test_prove_prints_json(log: Organisation) -> None:
+    document = json.loads(run("prove", "--org", "centre-a", "--index", "3"))
+    assert (document["index"], document["tree_size"]) == (3, 10)
+    assert set(document) == {
+        "index",
+        "tree_size",
+        "leaf_hash",
+        "root_hash",
+        "proof",
+        "checkpoint",
+    }
+
+
+def test_prove_at_size_and_out_of_range(log: Organisation) -> None:
+    document = json.loads(
+        run("prove", "--org", "centre-a", "--index", "3", "--size", "5")
+    )
+    assert document["tree_size"] == 5
+    message, _ = run_failing("prove", "--org", "centre-a", "--index", "10")
+    assert "not in the tree of size 10" in message
+
+
+def test_consistency_prints_json(log: Organisation) -> None:
+    document = json.loads(run("consistency", "--org", "centre-a", "--old", "5"))
+    assert (document["old_size"], document["new_size"]) == (5, 10)
+    assert document["proof"]
+
+
+def test_identity_add_list_end(centre_a: Organisation) -> None:
+    added = run(
+        "identity",
+        "add",
+        "--org",
+        "centre-a",
+        "--user-id",
+        "U1",
+        "--person",
+        "An Peeters",
+        "--from",
+        "2026-01-05",
+        "--reference",
+        "an@ocmw.test",
+    )
+    assert "added period" in added
+    period = IdentityPeriod.objects.get(organisation=centre_a)
+    assert period.valid_from.isoformat() == "2026-01-04T23:00:00+00:00"
+    listing = run("identity", "list", "--org", "centre-a")
+    assert "U1" in listing
+    assert "An Peeters (an@ocmw.test)" in listing
+    run(
+        "identity",
+        "end",
+        "--org",
+        "centre-a",
+        "--id",
+        str(period.pk),
+        "--until",
+        "2026-02-01T00:00+01:00",
+    )
+    period.refresh_from_db()
+    assert period.valid_until is not None
+
+
+def test_identity_overlap_reported(centre_a: Organisation) -> None:
+    arguments = ["identity", "add", "--org", "centre-a", "--user-id", "U1"]
+    run(*arguments, "--person", "An", "--from", "2026-01-01")
+    message, _ = run_failing(*arguments, "--person", "Bart", "--from", "2026-02-01")
+    assert "already assigned to An" in message
+
+
+def test_identity_end_unknown_period(centre_a: Organisation) -> None:
+    message, _ = run_failing(
+        "identity", "end", "--org", "centre-a", "--id", "999", "--until", "2026-01-01"
+    )
+    assert "no identity period 999" in message
+
+
+def test_expire(log: Organisation, settings: Any) -> None:
+    settings.VIGIL_ACCESSLOG_RETENTION_DAYS = 1
+    output = run("expire", "--org", "centre-a")
+    assert "entries emptied: 10" in output
+    assert "verification OK" in run("verify", "--org", "centre-a")
+
+
+def test_export_then_verify_offline(log: Organisation, tmp_path: Path) -> None:
+    bundle = tmp_path / "march.json"
+    output = run(
+        "export",
+        "--org",
+        "centre-a",
+        "--from",
+        "2026-03-02",
+        "--to",
+        "2026-03-02",
+        "--output",
+        str(bundle),
+    )
+    assert "entries 10 (0 expired)" in output
+    assert verify_main([str(bundle), "--key", ensure_log_keys(log).verifier_key]) == 0
+
+
+def test_export_day_range_excludes_other_days(
+    log: Organisation, tmp_path: Path
+) -> None:
+    bundle = tmp_path / "april.json"
+    run(
+        "export",
+        "--org",
+        "centre-a",
+        "--from",
+        "2026-04-01",
+        "--to",
+        "2026-04-30",
+        "--output",
+        str(bundle),
+    )
+    assert json.loads(bundle.read_text(encoding="utf-8"))["entries"] == []
+
+
+def test_export_rejects_bad_previous(log: Organisation, tmp_path: Path) -> None:
+    previous = tmp_path / "previous.checkpoint"
+    previous.write_text("not a checkpoint\n", encoding="utf-8")
+    bundle = tmp_path / "out.json"
+    message, _ = run_failing(
+        "export",
+        "--org",
+        "centre-a",
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-03-31",
+        "--output",
+        str(bundle),
+        "--previous",
+        str(previous),
+    )
+    assert "not a valid checkpoint" in message
+    assert not bundle.exists()
+
+
+def test_export_to_before_from(log: Organisation, tmp_path: Path) -> None:
+    message, _ = run_failing(
+        "export",
+        "--org",
+        "centre-a",
+        "--from",
+        "2026-03-05",
+        "--to",
+        "2026-03-01",
+        "--output",
+        str(tmp_path / "x.json"),
+    )
+    assert "--to must not be before --from" in message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("127.0.0.1:6514", ("127.0.0.1", 6514)),
+        ("[::1]:514", ("::1", 514)),
+    ],
+)
+def test_listen_address_parsed(text: str, expected: tuple[str, int]) -> None:
+    assert _listen_address(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["localhost", ":6514", "host:0", "host:70000", "host:port"]
+)
+def test_listen_address_rejected(text: str) -> None:
+    with pytest.raises(CommandError):
+        _listen_address(text)
+
+
+@pytest.fixture
+def _keep_connection() -> Iterator[None]:
+    """Keep the test's transaction: close_old_connections would close it."""
+    with mock.patch(
+        "vigil.accesslog.management.commands.accesslog.close_old_connections"
+    ):
+        yield
+
+
+@pytest.mark.usefixtures("_keep_connection")
+def test_syslog_handler_ingests_one_event(centre_a: Organisation) -> None:
+    handle = _syslog_handler(centre_a)
+    handle({key: str(value) for key, value in event(1).items()}, None)
+    handle({key: str(value) for key, value in event(1).items()}, None)
+    assert AccessEntry.objects.filter(organisation=centre_a).count() == 1
+
+
+@pytest.mark.usefixtures("_keep_connection")
+def test_syslog_handler_logs_rejection_without_values(
+    centre_a: Organisation, caplog: pytest.LogCaptureFixture
+) -> None:
+    number = national_number(7)
+    fields = {
+        key: str(value)
+        for key, value in event(1, subject=number, action="read").items()
+    }
+    with caplog.at_level(logging.WARNING), pytest.raises(BatchRejected):
+        _syslog_handler(centre_a)(fields, None)
+    assert "action: must be one of" in caplog.text
+    assert number not in caplog.text
+    assert "read" not in caplog.text.split("must be one of")[0]

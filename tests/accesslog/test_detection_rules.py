@@ -1,0 +1,176 @@
+"""The detection rules as pure functions over hand-made entry facts."""
+
+import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from vigil.accesslog.detection import rules
+from vigil.accesslog.detection.models import Rule, Severity
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+MONDAY = datetime.date(2026, 3, 2)
+HOURS = rules.OfficeHours(
+    start=datetime.time(8, 0),
+    end=datetime.time(18, 0),
+    working_days=frozenset({1, 2, 3, 4, 5}),
+)
+
+
+def fact(
+    pk: int,
+    when: datetime.datetime,
+    *,
+    user_id: str = "U1",
+    subject: str = "s1",
+    case_ref: str = "",
+) -> rules.EntryFacts:
+    return rules.EntryFacts(
+        pk=pk,
+        index=pk,
+        local_time=when,
+        user_id=user_id,
+        subject_pseudonym=subject,
+        case_ref=case_ref,
+    )
+
+
+def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=BRUSSELS)
+
+
+def test_office_hours_bounds() -> None:
+    assert HOURS.contains(at(MONDAY, 8, 0))
+    assert HOURS.contains(at(MONDAY, 17, 59))
+    assert not HOURS.contains(at(MONDAY, 18, 0))
+    assert not HOURS.contains(at(MONDAY, 7, 59))
+    saturday = MONDAY + datetime.timedelta(days=5)
+    assert not HOURS.contains(at(saturday, 10))
+
+
+def test_outside_hours_groups_by_user_day() -> None:
+    entries = [
+        fact(1, at(MONDAY, 7, 30)),
+        fact(2, at(MONDAY, 10)),
+        fact(3, at(MONDAY, 22)),
+        fact(4, at(MONDAY, 23), user_id="U2"),
+    ]
+    found = rules.outside_office_hours(entries, HOURS)
+    assert [(c.user_id, c.entry_pks) for c in found] == [("U1", [1, 3]), ("U2", [4])]
+    first = found[0]
+    assert first.rule == Rule.OUTSIDE_HOURS
+    assert first.key == "U1|2026-03-02"
+    assert first.period_start == at(MONDAY, 7, 30)
+    assert first.period_end == at(MONDAY, 22)
+    assert first.details["count"] == 2
+
+
+def test_outside_hours_flags_weekend() -> None:
+    sunday = MONDAY - datetime.timedelta(days=1)
+    found = rules.outside_office_hours([fact(1, at(sunday, 11))], HOURS)
+    assert [c.key for c in found] == ["U1|2026-03-01"]
+
+
+def test_outside_hours_skips_exempt_user() -> None:
+    hours = rules.OfficeHours(
+        start=HOURS.start,
+        end=HOURS.end,
+        working_days=HOURS.working_days,
+        exempt_user_ids=frozenset({"BATCH01"}),
+    )
+    entries = [fact(1, at(MONDAY, 2), user_id="BATCH01")]
+    assert rules.outside_office_hours(entries, hours) == []
+
+
+LIMITS = rules.VolumeLimits(
+    threshold=100, factor=Decimal("3"), window_days=30, min_active_days=5
+)
+
+
+def bounds_of(
+    day: datetime.date,
+) -> dict[datetime.date, tuple[datetime.datetime, datetime.datetime]]:
+    return {day: (at(day, 0), at(day + datetime.timedelta(days=1), 0))}
+
+
+def test_usual_level_needs_enough_days() -> None:
+    history = {MONDAY - datetime.timedelta(days=d): 10 for d in range(1, 5)}
+    assert rules.usual_level(history, MONDAY, LIMITS) is None
+    history[MONDAY - datetime.timedelta(days=6)] = 30
+    assert rules.usual_level(history, MONDAY, LIMITS) == 10.0
+
+
+def test_usual_level_ignores_days_outside_window() -> None:
+    history = {MONDAY - datetime.timedelta(days=d): 10 for d in range(1, 6)}
+    history[MONDAY - datetime.timedelta(days=31)] = 1000
+    history[MONDAY] = 1000
+    assert rules.usual_level(history, MONDAY, LIMITS) == 10.0
+
+
+def test_volume_over_threshold() -> None:
+    entries = [fact(i, at(MONDAY, 9)) for i in range(101)]
+    found = rules.unusual_daily_volume(entries, {}, LIMITS, bounds_of(MONDAY))
+    assert len(found) == 1
+    assert found[0].rule == Rule.DAILY_VOLUME
+    assert found[0].details["over_threshold"] is True
+    assert found[0].details["over_usual_level"] is False
+    assert found[0].period_start == at(MONDAY, 0)
+    assert len(found[0].entry_pks) == 101
+
+
+def test_volume_at_threshold_not_flagged() -> None:
+    entries = [fact(i, at(MONDAY, 9)) for i in range(100)]
+    assert rules.unusual_daily_volume(entries, {}, LIMITS, bounds_of(MONDAY)) == []
+
+
+def test_volume_over_usual_level() -> None:
+    history = {"U1": {MONDAY - datetime.timedelta(days=d): 10 for d in range(1, 11)}}
+    entries = [fact(i, at(MONDAY, 9)) for i in range(31)]
+    found = rules.unusual_daily_volume(entries, history, LIMITS, bounds_of(MONDAY))
+    assert len(found) == 1
+    assert found[0].details["median"] == 10.0
+    assert found[0].details["over_usual_level"] is True
+    assert found[0].severity == Severity.MEDIUM
+
+
+def test_volume_at_usual_limit_not_flagged() -> None:
+    history = {"U1": {MONDAY - datetime.timedelta(days=d): 10 for d in range(1, 11)}}
+    entries = [fact(i, at(MONDAY, 9)) for i in range(30)]
+    assert rules.unusual_daily_volume(entries, history, LIMITS, bounds_of(MONDAY)) == []
+
+
+def test_volume_over_both_is_high() -> None:
+    history = {"U1": {MONDAY - datetime.timedelta(days=d): 10 for d in range(1, 11)}}
+    entries = [fact(i, at(MONDAY, 9)) for i in range(150)]
+    found = rules.unusual_daily_volume(entries, history, LIMITS, bounds_of(MONDAY))
+    assert found[0].severity == Severity.HIGH
+
+
+def test_without_open_case_covers_refs_and_subjects() -> None:
+    entries = [
+        fact(1, at(MONDAY, 9), subject="s1", case_ref="D-1"),
+        fact(2, at(MONDAY, 9), subject="s2"),
+        fact(3, at(MONDAY, 10), subject="s3", case_ref="D-9"),
+        fact(4, at(MONDAY, 11), subject="s4"),
+    ]
+    found = rules.without_open_case(entries, frozenset({"D-1"}), frozenset({"s2"}))
+    assert len(found) == 1
+    assert found[0].rule == Rule.NO_OPEN_CASE
+    assert found[0].entry_pks == [3, 4]
+    assert found[0].details["subjects"] == 2
+
+
+def test_watch_list_groups_per_subject() -> None:
+    entries = [
+        fact(1, at(MONDAY, 9), subject="colleague"),
+        fact(2, at(MONDAY, 10), subject="other"),
+        fact(3, at(MONDAY, 11), subject="colleague"),
+        fact(4, at(MONDAY, 12), subject="mayor"),
+    ]
+    watch_list = {"colleague": (7, "colleague"), "mayor": (8, "mayor")}
+    found = rules.watched_subjects(entries, watch_list)
+    assert [(c.key, c.entry_pks) for c in found] == [
+        ("U1|2026-03-02|7", [1, 3]),
+        ("U1|2026-03-02|8", [4]),
+    ]
+    assert all(c.severity == Severity.HIGH for c in found)
+    assert found[0].details["label"] == "colleague"

@@ -1,0 +1,192 @@
+"""File formats: JSON lines, JSON arrays and CSV, with the line of each record."""
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from django.utils import translation
+
+from tests.accesslog.factories import event
+from vigil.accesslog.events import (
+    ParseError,
+    parse_csv,
+    parse_event,
+    parse_json_array,
+    parse_json_lines,
+)
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    with translation.override("en"):
+        yield
+
+
+def lines_of(error: pytest.ExceptionInfo[ParseError]) -> list[int]:
+    return [line for line, _ in error.value.errors]
+
+
+# JSON lines
+
+
+def test_json_lines_numbered_by_line() -> None:
+    text = json.dumps(event(1)) + "\n\n" + json.dumps(event(2)) + "\r\n"
+    records = parse_json_lines(text)
+    assert [line for line, _ in records] == [1, 3]
+    assert records[1][1]["event_id"] == "e-2"
+
+
+def test_json_lines_report_every_bad_line() -> None:
+    text = "\n".join(["{not json}", json.dumps(event(2)), "[1, 2]", '"text"'])
+    with pytest.raises(ParseError) as raised:
+        parse_json_lines(text)
+    assert lines_of(raised) == [1, 3, 4]
+
+
+def test_json_lines_reject_repeated_field() -> None:
+    with pytest.raises(ParseError) as raised:
+        parse_json_lines('{"event_id": "a", "event_id": "b"}')
+    assert "twice" in raised.value.errors[0][1]
+
+
+def test_json_lines_reject_two_objects_on_line() -> None:
+    with pytest.raises(ParseError) as raised:
+        parse_json_lines('{"a": 1} {"b": 2}')
+    assert lines_of(raised) == [1]
+
+
+def test_json_lines_empty_text_no_records() -> None:
+    assert parse_json_lines("\n \n") == []
+
+
+# JSON array
+
+
+def test_json_array_numbered_by_position() -> None:
+    text = json.dumps([event(1), event(2), event(3)], indent=2)
+    records = parse_json_array(text)
+    assert [line for line, _ in records] == [1, 2, 3]
+
+
+def test_json_array_syntax_error_at_element() -> None:
+    text = "[\n" + json.dumps(event(1)) + ",\n" + '{"event_id": "e-2",' + "\n]"
+    with pytest.raises(ParseError) as raised:
+        parse_json_array(text)
+    assert lines_of(raised) == [2]
+    assert "line 4 column 1" in raised.value.errors[0][1]
+
+
+def test_json_array_truncated_body() -> None:
+    with pytest.raises(ParseError) as raised:
+        parse_json_array('[{"event_id": "e-1",')
+    assert lines_of(raised) == [1]
+
+
+def test_json_array_reports_every_non_object() -> None:
+    with pytest.raises(ParseError) as raised:
+        parse_json_array(json.dumps([event(1), 2, event(3), "x"]))
+    assert lines_of(raised) == [2, 4]
+
+
+def test_json_array_rejects_other_document() -> None:
+    with pytest.raises(ParseError):
+        parse_json_array(json.dumps(event(1)))
+
+
+def test_json_array_rejects_trailing_data() -> None:
+    with pytest.raises(ParseError):
+        parse_json_array("[] []")
+
+
+def test_json_array_missing_comma() -> None:
+    with pytest.raises(ParseError) as raised:
+        parse_json_array("[{} {}]")
+    assert lines_of(raised) == [1]
+
+
+def test_json_array_empty() -> None:
+    assert parse_json_array(" [ ] \n") == []
+
+
+# CSV
+
+
+CSV_HEADER = "event_id,time,user_id,application,action,subject,service,case_ref"
+
+
+def csv_row(number: int, case_ref: str = "") -> str:
+    values = event(number)
+    return ",".join(
+        [
+            values["event_id"],
+            values["time"],
+            values["user_id"],
+            values["application"],
+            values["action"],
+            values["subject"],
+            values["service"],
+            case_ref,
+        ]
+    )
+
+
+def test_csv_records_validate() -> None:
+    text = "\n".join([CSV_HEADER, csv_row(1, "D-1"), csv_row(2)]) + "\n"
+    records = parse_csv(text)
+    assert [line for line, _ in records] == [2, 3]
+    first = parse_event(records[0][1], records[0][0])
+    assert first.case_ref == "D-1"
+    assert "case_ref" not in records[1][1]
+
+
+def test_csv_semicolon_and_bom() -> None:
+    text = (
+        "\ufeff" + CSV_HEADER.replace(",", ";") + "\r\n" + csv_row(1).replace(",", ";")
+    )
+    records = parse_csv(text)
+    assert records[0][1]["event_id"] == "e-1"
+
+
+def test_csv_quoted_multiline_cell_keeps_start_line() -> None:
+    text = "\n".join([CSV_HEADER, csv_row(1), csv_row(2) + '"D\n7"', csv_row(3)])
+    records = parse_csv(text)
+    assert [line for line, _ in records] == [2, 3, 5]
+    assert records[1][1]["case_ref"] == "D\n7"
+
+
+def test_csv_any_column_order() -> None:
+    header = CSV_HEADER.split(",")
+    values = csv_row(1).split(",")
+    text = ",".join(reversed(header)) + "\n" + ",".join(reversed(values)) + "\n"
+    assert parse_event(parse_csv(text)[0][1], 2).event_id == "e-1"
+
+
+def test_csv_missing_required_columns() -> None:
+    with pytest.raises(ParseError) as raised:
+        parse_csv("service,event_id\nIdentifyPerson,e-1\n")
+    assert "missing columns time, user_id" in raised.value.errors[0][1]
+
+
+def test_csv_header_problems_listed() -> None:
+    with pytest.raises(ParseError) as raised:
+        parse_csv(CSV_HEADER + ",colour,service\n")
+    reason = raised.value.errors[0][1]
+    assert lines_of(raised) == [1]
+    assert "colour" in reason
+    assert "repeated columns service" in reason
+
+
+def test_csv_rows_with_wrong_cell_count_listed() -> None:
+    text = "\n".join([CSV_HEADER, csv_row(1) + ",extra", csv_row(2), "e-3,only"])
+    with pytest.raises(ParseError) as raised:
+        parse_csv(text)
+    assert lines_of(raised) == [2, 4]
+
+
+def test_csv_blank_lines_skipped() -> None:
+    text = "\n".join([CSV_HEADER, "", csv_row(1), ""])
+    assert [line for line, _ in parse_csv(text)] == [3]
+
+
+def test_csv_empty_text() -> None:
+    assert parse_csv("") == []

@@ -1,0 +1,240 @@
+"""Batch ingestion: all-or-nothing, duplicates, storage, checkpoints and audit."""
+
+import datetime
+from collections.abc import Iterator
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.conf import LazySettings
+from django.db import connection
+from django.utils import translation
+
+from tests.accesslog.factories import event, ingest_range, national_number
+from vigil.accesslog import ingestion
+from vigil.accesslog.encoding import decode_leaf
+from vigil.accesslog.ingestion import BatchRejected, ingest_events
+from vigil.accesslog.keys import ensure_log_keys
+from vigil.accesslog.models import AccessEntry, LogCheckpoint, TreeNode
+from vigil.accesslog.pseudonyms import pseudonymise
+from vigil.accesslog.store import DatabaseHashStore
+from vigil.audit.models import AuditEntry
+from vigil.ledger import (
+    Ed25519Verifier,
+    MerkleLog,
+    leaf_hash,
+    open_checkpoint,
+)
+from vigil.organisations.models import Organisation
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    with translation.override("en"):
+        yield
+
+
+def test_batch_gets_consecutive_indices(centre_a: Organisation) -> None:
+    first = ingest_range(centre_a, 1, 4)
+    second = ingest_range(centre_a, 4, 6)
+    assert first.accepted == [(1, "e-1", 0), (2, "e-2", 1), (3, "e-3", 2)]
+    assert second.accepted == [(4, "e-4", 3), (5, "e-5", 4)]
+    assert second.tree_size == 5
+    assert list(
+        AccessEntry.objects.filter(organisation=centre_a)
+        .order_by("index")
+        .values_list("index", flat=True)
+    ) == [0, 1, 2, 3, 4]
+
+
+def test_entry_columns_stored(centre_a: Organisation) -> None:
+    record = event(1, case_ref="D-7", source_ip="2001:DB8::1", outcome="refused")
+    ingest_events(centre_a, [(1, record)], source="test")
+    entry = AccessEntry.objects.get(organisation=centre_a)
+    assert entry.event_id == "e-1"
+    assert entry.time == datetime.datetime(2026, 3, 2, 9, 15, 30, 250000, datetime.UTC)
+    assert (entry.user_id, entry.application, entry.action) == (
+        "U123456",
+        "social-file",
+        "consult",
+    )
+    assert (entry.service, entry.case_ref, entry.outcome) == (
+        "IdentifyPerson",
+        "D-7",
+        "refused",
+    )
+    assert entry.source_ip == "2001:db8::1"
+    assert entry.subject_pseudonym == pseudonymise(centre_a, record["subject"])
+    assert entry.expired_at is None
+
+
+def test_clear_national_number_stored_nowhere(centre_a: Organisation) -> None:
+    number = national_number(42)
+    ingest_events(centre_a, [(1, event(1, subject=number))], source="test")
+    entry = AccessEntry.objects.get(organisation=centre_a)
+    stored_text = [
+        str(value)
+        for value in AccessEntry.objects.filter(pk=entry.pk).values().first().values()  # type: ignore[union-attr]
+    ]
+    assert not any(number in text for text in stored_text)
+    assert number.encode() not in bytes(entry.leaf)
+    audit = AuditEntry.objects.filter(organisation=centre_a)
+    assert not any(number in str(row.new_values) for row in audit)
+
+
+def test_leaf_and_hash_stored(centre_a: Organisation) -> None:
+    ingest_range(centre_a, 1, 3)
+    keys = ensure_log_keys(centre_a)
+    for entry in AccessEntry.objects.filter(organisation=centre_a):
+        leaf = bytes(entry.leaf)
+        decoded = decode_leaf(leaf)
+        assert decoded["index"] == entry.index
+        assert decoded["log"] == keys.origin
+        assert decoded["subject_pseudonym"] == entry.subject_pseudonym
+        assert bytes(entry.leaf_hash) == leaf_hash(leaf)
+        node = TreeNode.objects.get(organisation=centre_a, level=0, index=entry.index)
+        assert bytes(node.hash) == leaf_hash(leaf)
+
+
+def test_checkpoint_signed_per_batch(centre_a: Organisation) -> None:
+    first = ingest_range(centre_a, 1, 4)
+    second = ingest_range(centre_a, 4, 9)
+    keys = ensure_log_keys(centre_a)
+    verifier = Ed25519Verifier.from_verifier_key(keys.verifier_key)
+    log = MerkleLog(DatabaseHashStore(centre_a.pk))
+    for result in (first, second):
+        assert result.checkpoint_note is not None
+        checkpoint = open_checkpoint(result.checkpoint_note, verifier, keys.origin)
+        assert checkpoint.size == result.tree_size
+        assert checkpoint.root_hash == log.root(result.tree_size)
+    sizes = LogCheckpoint.objects.filter(organisation=centre_a).values_list(
+        "size", flat=True
+    )
+    assert sorted(sizes) == [3, 8]
+
+
+def test_checkpoint_interval_defers_signing(
+    centre_a: Organisation, settings: LazySettings
+) -> None:
+    settings.VIGIL_CHECKPOINT_INTERVAL_SECONDS = 3600
+    first = ingest_range(centre_a, 1, 4)
+    second = ingest_range(centre_a, 4, 6)
+    assert first.checkpoint_note is not None
+    assert second.checkpoint_note == first.checkpoint_note
+    assert second.tree_size == 5
+    assert LogCheckpoint.objects.filter(organisation=centre_a).count() == 1
+
+
+def test_checkpoint_interval_elapsed_signs(
+    centre_a: Organisation, settings: LazySettings
+) -> None:
+    settings.VIGIL_CHECKPOINT_INTERVAL_SECONDS = 60
+    ingest_range(centre_a, 1, 4)
+    later = datetime.datetime.now(datetime.UTC) + datetime.timedelta(minutes=2)
+    with mock.patch("vigil.accesslog.ingestion.timezone.now", return_value=later):
+        result = ingest_range(centre_a, 4, 6)
+    assert result.checkpoint_note is not None
+    assert "\n5\n" in result.checkpoint_note
+
+
+def test_invalid_record_rejects_whole_batch(centre_a: Organisation) -> None:
+    records = [
+        (1, event(1)),
+        (2, event(2, action="read")),
+        (3, event(3)),
+        (4, event(4, time="yesterday", subject="85073003399")),
+    ]
+    with pytest.raises(BatchRejected) as raised:
+        ingest_events(centre_a, records, source="test")
+    found = [(error.line, error.field) for error in raised.value.errors]
+    assert found == [(2, "action"), (4, "time"), (4, "subject")]
+    assert "85073003399" not in str(raised.value)
+    assert not AccessEntry.objects.exists()
+    assert not TreeNode.objects.exists()
+    assert not LogCheckpoint.objects.exists()
+
+
+def test_stored_event_id_is_duplicate(centre_a: Organisation) -> None:
+    ingest_range(centre_a, 1, 4)
+    result = ingest_events(centre_a, [(1, event(2)), (2, event(9))], source="test")
+    assert result.duplicates == [(1, "e-2", 1)]
+    assert result.accepted == [(2, "e-9", 3)]
+    assert AccessEntry.objects.filter(organisation=centre_a).count() == 4
+
+
+def test_repeated_event_id_in_batch_stored_once(centre_a: Organisation) -> None:
+    records = [(1, event(1)), (2, event(2)), (3, event(1)), (4, event(2))]
+    result = ingest_events(centre_a, records, source="test")
+    assert result.accepted == [(1, "e-1", 0), (2, "e-2", 1)]
+    assert result.duplicates == [(3, "e-1", 0), (4, "e-2", 1)]
+    assert result.tree_size == 2
+
+
+def test_only_duplicates_change_nothing(centre_a: Organisation) -> None:
+    first = ingest_range(centre_a, 1, 3)
+    audits = AuditEntry.objects.filter(action="accesslog.ingested").count()
+    again = ingest_range(centre_a, 1, 3)
+    assert again.accepted == []
+    assert [index for _, _, index in again.duplicates] == [0, 1]
+    assert again.checkpoint_note == first.checkpoint_note
+    assert AuditEntry.objects.filter(action="accesslog.ingested").count() == audits
+
+
+def test_event_ids_per_organisation(
+    centre_a: Organisation, centre_b: Organisation
+) -> None:
+    ingest_range(centre_a, 1, 3)
+    result = ingest_range(centre_b, 1, 3)
+    assert [index for _, _, index in result.accepted] == [0, 1]
+    assert result.duplicates == []
+
+
+def test_empty_batch_stores_nothing(centre_a: Organisation) -> None:
+    result = ingest_events(centre_a, [], source="test")
+    assert (result.accepted, result.duplicates, result.tree_size) == ([], [], 0)
+    assert result.checkpoint_note is None
+
+
+def test_ingest_audited(centre_a: Organisation, consultant_a: Any) -> None:
+    ingest_range(centre_a, 1, 4)
+    ingest_events(centre_a, [(1, event(9))], source="file:x.csv", actor=consultant_a)
+    entries = AuditEntry.objects.filter(action="accesslog.ingested").order_by("pk")
+    assert [entry.new_values["accepted"] for entry in entries] == [3, 1]
+    last = entries.last()
+    assert last is not None
+    assert last.actor == consultant_a
+    assert last.new_values["source"] == "file:x.csv"
+    assert last.new_values["first_index"] == 3
+    assert last.new_values["tree_size"] == 4
+
+
+def test_failure_after_insert_stores_nothing(centre_a: Organisation) -> None:
+    ingest_range(centre_a, 1, 3)
+    with (
+        mock.patch.object(ingestion, "sign_if_due", side_effect=RuntimeError("boom")),
+        pytest.raises(RuntimeError),
+    ):
+        ingest_range(centre_a, 3, 6)
+    assert AccessEntry.objects.filter(organisation=centre_a).count() == 2
+    assert DatabaseHashStore(centre_a.pk).leaf_count() == 2
+    assert LogCheckpoint.objects.filter(organisation=centre_a).count() == 1
+
+
+def test_large_batch_in_chunks(centre_a: Organisation) -> None:
+    records = [(number, event(number)) for number in range(1, 2501)]
+    result = ingest_events(centre_a, records, source="test")
+    assert result.tree_size == 2500
+    again = ingest_events(centre_a, records[-5:], source="test")
+    assert len(again.duplicates) == 5
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite pragma")
+def test_sqlite_commits_made_durable() -> None:
+    cursor = mock.MagicMock()
+    with (
+        mock.patch.object(connection, "in_atomic_block", False),
+        mock.patch.object(connection, "cursor") as make_cursor,
+    ):
+        make_cursor.return_value.__enter__.return_value = cursor
+        ingestion._require_durable_commits()
+    cursor.execute.assert_called_once_with("PRAGMA synchronous=FULL")

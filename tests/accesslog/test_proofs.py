@@ -1,0 +1,110 @@
+"""Proof documents of the log: inclusion and consistency against checkpoints."""
+
+import pytest
+from django.conf import LazySettings
+
+from tests.accesslog.factories import ingest_batches, ingest_range
+from vigil.accesslog.keys import ensure_log_keys
+from vigil.accesslog.proofs import (
+    ProofUnavailable,
+    consistency_proof_for,
+    inclusion_proof_for,
+)
+from vigil.ledger import (
+    Ed25519Verifier,
+    open_checkpoint,
+    verify_consistency,
+    verify_inclusion,
+)
+from vigil.ledger.encoding import decode_base64
+from vigil.organisations.models import Organisation
+
+
+def hashes(values: list[str]) -> list[bytes]:
+    return [decode_base64(value) for value in values]
+
+
+@pytest.fixture
+def log(centre_a: Organisation) -> Organisation:
+    ingest_batches(centre_a, 3, 7)
+    return centre_a
+
+
+def test_inclusion_proof_against_latest_checkpoint(log: Organisation) -> None:
+    keys = ensure_log_keys(log)
+    verifier = Ed25519Verifier.from_verifier_key(keys.verifier_key)
+    for index in (0, 6, 7, 20):
+        document = inclusion_proof_for(log, index)
+        assert document["index"] == index
+        assert document["tree_size"] == 21
+        checkpoint = open_checkpoint(document["checkpoint"], verifier, keys.origin)
+        assert decode_base64(document["root_hash"]) == checkpoint.root_hash
+        verify_inclusion(
+            decode_base64(document["leaf_hash"]),
+            index,
+            checkpoint.size,
+            hashes(document["proof"]),
+            checkpoint.root_hash,
+        )
+
+
+def test_inclusion_proof_at_earlier_size(log: Organisation) -> None:
+    document = inclusion_proof_for(log, 3, size=14)
+    assert document["tree_size"] == 14
+    assert document["checkpoint"] is not None
+    verify_inclusion(
+        decode_base64(document["leaf_hash"]),
+        3,
+        14,
+        hashes(document["proof"]),
+        decode_base64(document["root_hash"]),
+    )
+
+
+def test_inclusion_proof_without_checkpoint_at_size(log: Organisation) -> None:
+    assert inclusion_proof_for(log, 3, size=10)["checkpoint"] is None
+
+
+def test_entry_after_checkpoint_unavailable(
+    log: Organisation, settings: LazySettings
+) -> None:
+    settings.VIGIL_CHECKPOINT_INTERVAL_SECONDS = 3600
+    ingest_range(log, 100, 103)
+    with pytest.raises(ProofUnavailable, match="newer checkpoint"):
+        inclusion_proof_for(log, 22)
+
+
+def test_no_checkpoint_unavailable(centre_a: Organisation) -> None:
+    with pytest.raises(ProofUnavailable, match="no signed checkpoint"):
+        inclusion_proof_for(centre_a, 0)
+
+
+@pytest.mark.parametrize("size", [-1, 22])
+def test_size_out_of_range_unavailable(log: Organisation, size: int) -> None:
+    with pytest.raises(ProofUnavailable):
+        inclusion_proof_for(log, 0, size=size)
+
+
+def test_consistency_between_checkpoints(log: Organisation) -> None:
+    document = consistency_proof_for(log, 7)
+    assert (document["old_size"], document["new_size"]) == (7, 21)
+    assert document["old_checkpoint"] is not None
+    assert document["new_checkpoint"] is not None
+    verify_consistency(
+        7,
+        21,
+        decode_base64(document["old_root"]),
+        decode_base64(document["new_root"]),
+        hashes(document["proof"]),
+    )
+
+
+def test_consistency_from_empty_tree(log: Organisation) -> None:
+    document = consistency_proof_for(log, 0)
+    assert document["proof"] == []
+    assert document["old_checkpoint"] is None
+
+
+def test_consistency_old_above_new_unavailable(log: Organisation) -> None:
+    with pytest.raises(ProofUnavailable):
+        consistency_proof_for(log, 15, new_size=14)

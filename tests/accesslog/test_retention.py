@@ -1,0 +1,124 @@
+"""Retention: old entries lose their content, keep their hash and their proofs."""
+
+import datetime
+
+import pytest
+from django.conf import LazySettings
+
+from tests.accesslog.factories import event
+from vigil.accesslog.ingestion import ingest_events
+from vigil.accesslog.models import AccessEntry, TreeNode
+from vigil.accesslog.proofs import inclusion_proof_for
+from vigil.accesslog.retention import expire_entries, first_unexpired_index
+from vigil.accesslog.verification import verify_log
+from vigil.audit.models import AuditEntry
+from vigil.ledger import verify_inclusion
+from vigil.ledger.encoding import decode_base64
+from vigil.organisations.models import Organisation
+
+NOW = datetime.datetime(2026, 6, 1, 12, 0, tzinfo=datetime.UTC)
+OLD = "2015-03-02T10:15:30Z"
+RECENT = "2020-01-01T10:15:30Z"
+
+
+@pytest.fixture
+def log(centre_a: Organisation) -> Organisation:
+    """Entries 0-5 are old, 6 is recent, 7 is old again (it arrived late), 8 recent."""
+    times = [OLD] * 6 + [RECENT, OLD, RECENT]
+    records = [
+        (number, event(number, time=time, case_ref="D-1", source_ip="10.0.0.1"))
+        for number, time in enumerate(times)
+    ]
+    ingest_events(centre_a, records, source="test")
+    return centre_a
+
+
+def test_old_prefix_emptied(log: Organisation, consultant_a: object) -> None:
+    result = expire_entries(log, NOW, actor=consultant_a)
+    assert (result.expired, result.start, result.end) == (6, 0, 6)
+    assert result.cutoff == NOW - datetime.timedelta(days=3650)
+    expired = AccessEntry.objects.filter(organisation=log, index__lt=6)
+    for entry in expired:
+        assert entry.expired_at == NOW
+        assert bytes(entry.leaf) == b""
+        assert (entry.user_id, entry.subject_pseudonym, entry.case_ref) == ("", "", "")
+        assert entry.source_ip is None
+        assert len(bytes(entry.leaf_hash)) == 32
+        assert entry.event_id == f"e-{entry.index}"
+
+
+def test_late_old_entry_waits(log: Organisation) -> None:
+    expire_entries(log, NOW, actor=None)
+    late = AccessEntry.objects.get(organisation=log, index=7)
+    assert late.expired_at is None
+    assert late.user_id == "U123456"
+
+
+def test_hashes_and_nodes_kept(log: Organisation) -> None:
+    nodes = TreeNode.objects.filter(organisation=log).count()
+    hashes = list(
+        AccessEntry.objects.filter(organisation=log)
+        .order_by("index")
+        .values_list("leaf_hash", flat=True)
+    )
+    expire_entries(log, NOW, actor=None)
+    assert TreeNode.objects.filter(organisation=log).count() == nodes
+    after = AccessEntry.objects.filter(organisation=log).order_by("index")
+    assert [bytes(value) for value in after.values_list("leaf_hash", flat=True)] == [
+        bytes(value) for value in hashes
+    ]
+
+
+def test_log_still_verifies(log: Organisation) -> None:
+    expire_entries(log, NOW, actor=None)
+    result = verify_log(log)
+    assert result.ok, result.message
+    assert result.expired_entries == 6
+
+
+def test_proofs_of_kept_and_expired_entries_verify(log: Organisation) -> None:
+    expire_entries(log, NOW, actor=None)
+    for index in (2, 6, 8):
+        document = inclusion_proof_for(log, index)
+        verify_inclusion(
+            decode_base64(document["leaf_hash"]),
+            index,
+            document["tree_size"],
+            [decode_base64(value) for value in document["proof"]],
+            decode_base64(document["root_hash"]),
+        )
+
+
+def test_second_run_continues_after_prefix(log: Organisation) -> None:
+    expire_entries(log, NOW, actor=None)
+    later = NOW + datetime.timedelta(days=5 * 365)
+    result = expire_entries(log, later, actor=None)
+    assert (result.start, result.end, result.expired) == (6, 9, 3)
+    assert first_unexpired_index(log) == 9
+    assert verify_log(log).ok
+
+
+def test_nothing_due_changes_nothing(log: Organisation) -> None:
+    early = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
+    result = expire_entries(log, early, actor=None)
+    assert result.expired == 0
+    assert not AuditEntry.objects.filter(action="accesslog.expired").exists()
+
+
+def test_expiry_audited(log: Organisation, consultant_a: object) -> None:
+    expire_entries(log, NOW, actor=consultant_a)
+    audit = AuditEntry.objects.get(action="accesslog.expired")
+    assert audit.actor == consultant_a
+    assert audit.new_values["expired"] == 6
+    assert audit.new_values["first_kept_index"] == 6
+
+
+def test_retention_setting_used(log: Organisation, settings: LazySettings) -> None:
+    settings.VIGIL_ACCESSLOG_RETENTION_DAYS = 30
+    now = datetime.datetime(2020, 1, 15, 12, 0, tzinfo=datetime.UTC)
+    assert expire_entries(log, now, actor=None).end == 6
+
+
+def test_empty_log_expires_nothing(centre_a: Organisation) -> None:
+    result = expire_entries(centre_a, NOW, actor=None)
+    assert (result.expired, result.start, result.end) == (0, 0, 0)

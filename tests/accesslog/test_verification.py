@@ -1,0 +1,315 @@
+"""Full verification: a clean log passes and every kind of tampering is caught."""
+
+from typing import Any
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from tests.accesslog.factories import cut_back, ingest_batches, tampering
+from vigil.accesslog import verification
+from vigil.accesslog.keys import ensure_log_keys
+from vigil.accesslog.models import (
+    AccessEntry,
+    LogCheckpoint,
+    TreeNode,
+    VerificationRun,
+)
+from vigil.accesslog.verification import verify_log
+from vigil.audit.models import AuditEntry
+from vigil.ledger import Checkpoint, Ed25519Signer, leaf_hash, sign_checkpoint
+from vigil.organisations.models import Organisation
+
+BATCHES = 4
+BATCH_SIZE = 10
+SIZE = BATCHES * BATCH_SIZE
+
+
+@pytest.fixture(
+    autouse=True, params=[2, verification.CHUNK_LEVEL], ids=["chunk4", "chunk"]
+)
+def chunk_level(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Verify with chunks of 4 entries too, so that 40 entries span 10 chunks."""
+    level: int = request.param
+    monkeypatch.setattr(verification, "CHUNK_LEVEL", level)
+    monkeypatch.setattr(verification, "CHUNK", 1 << level)
+    return level
+
+
+@pytest.fixture
+def log(centre_a: Organisation) -> Organisation:
+    ingest_batches(centre_a, BATCHES, BATCH_SIZE)
+    return centre_a
+
+
+def entry_id(organisation: Organisation, index: int) -> int:
+    return AccessEntry.objects.get(organisation=organisation, index=index).pk
+
+
+def assert_diverges_at(organisation: Organisation, index: int, text: str) -> None:
+    result = verify_log(organisation)
+    assert not result.ok
+    assert result.first_divergent_index == index, result.message
+    assert text in result.message
+
+
+def test_clean_log_verifies(log: Organisation) -> None:
+    result = verify_log(log)
+    assert result.ok, result.message
+    assert result.size == SIZE
+    assert result.checkpoints_checked == BATCHES
+    assert result.first_divergent_index is None
+
+
+def test_empty_log_verifies(centre_a: Organisation) -> None:
+    result = verify_log(centre_a)
+    assert result.ok
+    assert result.size == 0
+
+
+def test_run_stored_and_audited(log: Organisation, consultant_a: Any) -> None:
+    verify_log(log, actor=consultant_a)
+    run = VerificationRun.objects.get(organisation=log)
+    assert run.ok
+    assert run.size == SIZE
+    assert run.checkpoints_checked == BATCHES
+    audit = AuditEntry.objects.get(action="accesslog.verified")
+    assert audit.actor == consultant_a
+    assert audit.new_values["ok"] is True
+
+
+def test_failed_run_stored(log: Organisation) -> None:
+    with tampering() as cursor:
+        cursor.execute(
+            "UPDATE accesslog_accessentry SET user_id = 'U999' WHERE id = %s",
+            [entry_id(log, 17)],
+        )
+    verify_log(log)
+    run = VerificationRun.objects.get(organisation=log)
+    assert not run.ok
+    assert run.first_divergent_index == 17
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("user_id", "U999"),
+        ("subject_pseudonym", "ab" * 32),
+        ("action", "print"),
+        ("case_ref", "other"),
+        ("event_id", "forged"),
+    ],
+)
+def test_changed_column_caught(log: Organisation, column: str, value: str) -> None:
+    with tampering() as cursor:
+        cursor.execute(
+            f"UPDATE accesslog_accessentry SET {column} = %s WHERE id = %s",  # noqa: S608
+            [value, entry_id(log, 23)],
+        )
+    assert_diverges_at(log, 23, "do not match its stored leaf bytes")
+
+
+def test_changed_time_caught(log: Organisation) -> None:
+    entry = AccessEntry.objects.get(organisation=log, index=5)
+    with tampering():
+        AccessEntry.objects.filter(pk=entry.pk).update(time=entry.time.replace(hour=3))
+    assert_diverges_at(log, 5, "do not match")
+
+
+def test_changed_source_ip_caught(log: Organisation) -> None:
+    with tampering():
+        AccessEntry.objects.filter(organisation=log, index=8).update(
+            source_ip="10.9.9.9"
+        )
+    assert_diverges_at(log, 8, "do not match")
+
+
+def test_rewritten_leaf_and_hash_caught(log: Organisation) -> None:
+    """Changing columns, leaf bytes and leaf hash together still breaks the tree."""
+    entry = AccessEntry.objects.get(organisation=log, index=12)
+    leaf = bytes(entry.leaf).replace(b'"U123456"', b'"U999999"')
+    with tampering():
+        AccessEntry.objects.filter(pk=entry.pk).update(
+            user_id="U999999", leaf=leaf, leaf_hash=leaf_hash(leaf)
+        )
+    assert_diverges_at(log, 12, "tree node (0, 12)")
+
+
+def test_changed_leaf_hash_caught(log: Organisation) -> None:
+    with tampering():
+        AccessEntry.objects.filter(organisation=log, index=3).update(
+            leaf_hash=b"\x00" * 32
+        )
+    assert_diverges_at(log, 3, "stored leaf hash")
+
+
+def test_deleted_row_caught(log: Organisation) -> None:
+    with tampering() as cursor:
+        cursor.execute(
+            "DELETE FROM accesslog_accessentry WHERE id = %s", [entry_id(log, 14)]
+        )
+    assert_diverges_at(log, 14, "entry 14 is missing")
+
+
+def test_deleted_last_row_caught(log: Organisation) -> None:
+    with tampering() as cursor:
+        cursor.execute(
+            "DELETE FROM accesslog_accessentry WHERE id = %s", [entry_id(log, SIZE - 1)]
+        )
+    assert_diverges_at(log, SIZE - 1, "entries were removed")
+
+
+def test_swapped_rows_caught(log: Organisation) -> None:
+    first, second = entry_id(log, 6), entry_id(log, 31)
+    with tampering() as cursor:
+        table = "accesslog_accessentry"
+        cursor.execute(f'UPDATE {table} SET "index" = -1 WHERE id = %s', [first])  # noqa: S608
+        cursor.execute(f'UPDATE {table} SET "index" = 6 WHERE id = %s', [second])  # noqa: S608
+        cursor.execute(f'UPDATE {table} SET "index" = 31 WHERE id = %s', [first])  # noqa: S608
+    assert_diverges_at(log, 6, "do not match")
+
+
+def test_rolled_back_tree_caught(log: Organisation) -> None:
+    """Entries and nodes cut back to size 25 while the checkpoint of 40 stays."""
+    keep = 25
+    with tampering() as cursor:
+        cut_back(cursor, log, keep)
+    assert_diverges_at(log, keep, "checkpoint of size 40 exists")
+
+
+def test_deleted_tree_node_caught(log: Organisation) -> None:
+    with tampering() as cursor:
+        cursor.execute(
+            "DELETE FROM accesslog_treenode WHERE organisation_id = %s "
+            'AND level = 2 AND "index" = 3',
+            [log.pk],
+        )
+    assert_diverges_at(log, 12, "tree node (2, 3)")
+
+
+def test_changed_tree_node_caught(log: Organisation) -> None:
+    with tampering():
+        TreeNode.objects.filter(organisation=log, level=3, index=1).update(
+            hash=b"\x01" * 32
+        )
+    assert_diverges_at(log, 8, "tree node (3, 1)")
+
+
+def test_forged_checkpoint_caught(log: Organisation) -> None:
+    """A checkpoint signed by another key with the log's name is rejected."""
+    keys = ensure_log_keys(log)
+    forger = Ed25519Signer.generate(keys.origin)
+    root = b"\x07" * 32
+    note = sign_checkpoint(Checkpoint(keys.origin, 15, root), forger)
+    LogCheckpoint.objects.create(organisation=log, size=15, root_hash=root, note=note)
+    assert_diverges_at(log, 10, "checkpoint of size 15 is not valid")
+
+
+def test_edited_checkpoint_note_caught(log: Organisation) -> None:
+    checkpoint = LogCheckpoint.objects.get(organisation=log, size=20)
+    lines = checkpoint.note.split("\n")
+    lines[1] = "19"
+    with tampering():
+        LogCheckpoint.objects.filter(pk=checkpoint.pk).update(note="\n".join(lines))
+    assert_diverges_at(log, 10, "checkpoint of size 20 is not valid")
+
+
+def test_checkpoint_of_rewritten_log_caught(log: Organisation) -> None:
+    """A validly signed checkpoint whose root the stored tree does not give."""
+    keys = ensure_log_keys(log)
+    signer = Ed25519Signer.from_signer_key(keys.signer_key)
+    root = b"\x09" * 32
+    note = sign_checkpoint(Checkpoint(keys.origin, 35, root), signer)
+    LogCheckpoint.objects.create(organisation=log, size=35, root_hash=root, note=note)
+    assert_diverges_at(log, 30, "entries from index 30 on are not the ones")
+
+
+def test_other_verifier_key_rejects_checkpoints(log: Organisation) -> None:
+    other = Ed25519Signer.generate(ensure_log_keys(log).origin)
+    result = verify_log(log, verifier_key=other.verifier().verifier_key())
+    assert not result.ok
+    assert result.first_divergent_index == 0
+    assert "no signature by a known key" in result.message
+
+
+def test_given_verifier_key_accepted(log: Organisation) -> None:
+    keys = ensure_log_keys(log)
+    assert verify_log(log, verifier_key=keys.verifier_key).ok
+
+
+def test_invalid_verifier_key_reported(log: Organisation) -> None:
+    result = verify_log(log, verifier_key="not a key")
+    assert not result.ok
+    assert result.first_divergent_index is None
+    assert "verifier key is invalid" in result.message
+
+
+def test_expired_entry_out_of_order_caught(log: Organisation) -> None:
+    with tampering():
+        AccessEntry.objects.filter(organisation=log, index=20).update(
+            user_id="",
+            application="",
+            action="",
+            subject_pseudonym="",
+            service="",
+            source_ip=None,
+            leaf=b"",
+            expired_at=AccessEntry.objects.get(organisation=log, index=0).time,
+        )
+    assert_diverges_at(log, 20, "expiry empties the oldest entries first")
+
+
+def test_other_organisation_untouched(
+    log: Organisation, centre_b: Organisation
+) -> None:
+    ingest_batches(centre_b, 1, 5)
+    with tampering():
+        AccessEntry.objects.filter(organisation=log, index=1).update(user_id="X")
+    assert verify_log(centre_b).ok
+    assert not verify_log(log).ok
+
+
+# The triggers that keep the log append-only for the application itself.
+
+
+def run_rejected(statement: str, parameters: list[Any]) -> None:
+    with (
+        pytest.raises(DatabaseError),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement, parameters)
+
+
+def test_entry_update_rejected(log: Organisation) -> None:
+    run_rejected(
+        "UPDATE accesslog_accessentry SET user_id = 'U9' WHERE id = %s",
+        [entry_id(log, 1)],
+    )
+    assert verify_log(log).ok
+
+
+def test_entry_delete_rejected(log: Organisation) -> None:
+    run_rejected("DELETE FROM accesslog_accessentry WHERE id = %s", [entry_id(log, 1)])
+    assert AccessEntry.objects.filter(organisation=log).count() == SIZE
+
+
+def test_node_update_and_delete_rejected(log: Organisation) -> None:
+    run_rejected("UPDATE accesslog_treenode SET hash = %s", [b"\x00" * 32])
+    run_rejected("DELETE FROM accesslog_treenode", [])
+    assert TreeNode.objects.filter(organisation=log).count() > SIZE
+
+
+def test_checkpoint_update_and_delete_rejected(log: Organisation) -> None:
+    run_rejected("UPDATE accesslog_logcheckpoint SET note = ''", [])
+    run_rejected("DELETE FROM accesslog_logcheckpoint", [])
+    assert LogCheckpoint.objects.filter(organisation=log).count() == BATCHES
+
+
+def test_expiry_update_may_not_change_identity(log: Organisation) -> None:
+    run_rejected(
+        "UPDATE accesslog_accessentry SET user_id = '', application = '', "
+        "action = '', subject_pseudonym = '', service = '', case_ref = '', "
+        "source_ip = NULL, outcome = '', leaf = %s, expired_at = time, "
+        "event_id = 'other' WHERE id = %s",
+        [b"", entry_id(log, 0)],
+    )

@@ -1,0 +1,146 @@
+"""The findings pages: list, detail with entries and proofs, triage, runs."""
+
+import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import login
+from vigil.accesslog.detection.models import Finding, Rule
+from vigil.accesslog.detection.services import run_detection
+from vigil.accesslog.ingestion import ingest_events
+from vigil.accounts.models import User
+from vigil.organisations.models import Organisation
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+MONDAY = datetime.date(2026, 3, 2)
+
+
+def url(name: str, organisation: Organisation, **kwargs: Any) -> str:
+    return reverse(f"accesslog:{name}", kwargs={"org": organisation.slug, **kwargs})
+
+
+def at(day: datetime.date, hour: int) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=BRUSSELS)
+
+
+def ingest_night(organisation: Organisation, count: int = 2) -> None:
+    records = [
+        (
+            line,
+            {
+                "event_id": f"night-{line}",
+                "time": at(MONDAY, 3).isoformat(),
+                "user_id": "U9",
+                "application": "social-file",
+                "action": "consult",
+                "subject": "85073000160",
+                "service": "IdentifyPerson",
+            },
+        )
+        for line in range(1, count + 1)
+    ]
+    ingest_events(organisation, records, source="test")
+
+
+@pytest.fixture
+def finding(centre_a: Organisation, consultant_a: User) -> Finding:
+    ingest_night(centre_a)
+    findings = run_detection(
+        centre_a, since=at(MONDAY, 0), until=at(MONDAY, 23), actor=consultant_a
+    )
+    return next(f for f in findings if f.rule == Rule.OUTSIDE_HOURS)
+
+
+def test_list_shows_open_findings(
+    consultant_a: User, centre_a: Organisation, finding: Finding
+) -> None:
+    response = login(consultant_a).get(url("findings", centre_a))
+    assert response.status_code == 200
+    assert finding in list(response.context["page"])
+    assert url("finding", centre_a, pk=finding.pk).encode() in response.content
+
+
+def test_list_filters_by_status(
+    consultant_a: User, centre_a: Organisation, finding: Finding
+) -> None:
+    client = login(consultant_a)
+    dismissed = client.get(url("findings", centre_a), {"status": "dismissed"})
+    assert list(dismissed.context["page"]) == []
+
+
+def test_detail_links_entries_and_proofs(
+    auditor_a: User, centre_a: Organisation, finding: Finding
+) -> None:
+    response = login(auditor_a).get(url("finding", centre_a, pk=finding.pk))
+    assert response.status_code == 200
+    indices = [row.entry.index for row in response.context["rows"]]
+    assert indices == [0, 1]
+    for index in indices:
+        assert url("proof", centre_a, index=index).encode() in response.content
+    assert response.context["form"] is None
+
+
+def test_detail_of_other_centre_is_404(
+    consultant_b: User, centre_a: Organisation, centre_b: Organisation, finding: Finding
+) -> None:
+    client = login(consultant_b)
+    assert client.get(url("finding", centre_b, pk=finding.pk)).status_code == 404
+
+
+def test_triage_saves_status(
+    consultant_a: User, centre_a: Organisation, finding: Finding
+) -> None:
+    response = login(consultant_a).post(
+        url("finding_triage", centre_a, pk=finding.pk),
+        {"status": "confirmed", "note": "No case file; reported to the DPO."},
+    )
+    assert response.status_code == 302
+    finding.refresh_from_db()
+    assert finding.status == Finding.Status.CONFIRMED
+    assert finding.triaged_by == consultant_a
+
+
+def test_triage_without_note_rejected(
+    consultant_a: User, centre_a: Organisation, finding: Finding
+) -> None:
+    response = login(consultant_a).post(
+        url("finding_triage", centre_a, pk=finding.pk), {"status": "dismissed"}
+    )
+    assert response.status_code == 400
+    assert "note" in response.context["form"].errors
+    finding.refresh_from_db()
+    assert finding.status == Finding.Status.OPEN
+
+
+def test_triage_needs_manage_capability(
+    management_a: User, centre_a: Organisation, finding: Finding
+) -> None:
+    response = login(management_a).post(
+        url("finding_triage", centre_a, pk=finding.pk),
+        {"status": "dismissed", "note": "x"},
+    )
+    assert response.status_code == 403
+
+
+def test_run_from_page(consultant_a: User, centre_a: Organisation) -> None:
+    ingest_night(centre_a)
+    client = login(consultant_a)
+    data = {"since": "2026-03-02", "until": "2026-03-02"}
+    response = client.post(url("detection_run", centre_a), data)
+    assert response.status_code == 302
+    assert Finding.objects.filter(organisation=centre_a).count() == 1
+    client.post(url("detection_run", centre_a), data)
+    assert Finding.objects.filter(organisation=centre_a).count() == 1
+
+
+def test_run_rejects_inverted_period(
+    consultant_a: User, centre_a: Organisation
+) -> None:
+    response = login(consultant_a).post(
+        url("detection_run", centre_a), {"since": "2026-03-05", "until": "2026-03-02"}
+    )
+    assert response.status_code == 400
+    assert "until" in response.context["run_form"].errors

@@ -1,0 +1,306 @@
+"""The access-log pages: status, keys, tokens, identity register, detection."""
+
+import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from tests.conftest import login
+from vigil.accesslog.detection.models import DetectionSettings, OpenCase, WatchedSubject
+from vigil.accesslog.ingestion import ingest_events
+from vigil.accesslog.models import ApiToken, IdentityPeriod, LogCheckpoint, LogKeys
+from vigil.accesslog.tokens import authenticate, create_token
+from vigil.accounts.models import User
+from vigil.audit.models import AuditEntry
+from vigil.organisations.models import Organisation
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+NUMBER = "85073000160"
+
+
+def url(name: str, organisation: Organisation, **kwargs: Any) -> str:
+    return reverse(f"accesslog:{name}", kwargs={"org": organisation.slug, **kwargs})
+
+
+def ingest_one(organisation: Organisation, event_id: str = "e-1") -> None:
+    event = {
+        "event_id": event_id,
+        "time": "2026-03-02T10:15:30+01:00",
+        "user_id": "U1",
+        "application": "social-file",
+        "action": "consult",
+        "subject": NUMBER,
+        "service": "IdentifyPerson",
+    }
+    ingest_events(organisation, [(1, event)], source="test")
+
+
+@pytest.fixture
+def consultant(consultant_a: User) -> Client:
+    return login(consultant_a)
+
+
+def test_status_empty_log(consultant: Client, centre_a: Organisation) -> None:
+    response = consultant.get(url("status", centre_a))
+    assert response.status_code == 200
+    assert response.context["entry_count"] == 0
+    assert response.context["checkpoint"] is None
+    assert b'data-testid="checkpoint-note"' not in response.content
+
+
+def test_status_shows_checkpoint(consultant: Client, centre_a: Organisation) -> None:
+    ingest_one(centre_a)
+    response = consultant.get(url("status", centre_a))
+    checkpoint = LogCheckpoint.objects.get(organisation=centre_a, size=1)
+    assert response.context["entry_count"] == 1
+    assert response.context["checkpoint"] == checkpoint
+    assert checkpoint.note.splitlines()[0].encode() in response.content
+    assert url("vkey", centre_a).encode() in response.content
+
+
+def test_status_counts_open_findings(
+    consultant: Client, centre_a: Organisation
+) -> None:
+    response = consultant.get(url("status", centre_a))
+    assert response.context["open_total"] == 0
+
+
+def test_vkey_and_checkpoint_downloads(
+    consultant: Client, centre_a: Organisation
+) -> None:
+    ingest_one(centre_a)
+    keys = LogKeys.objects.get(organisation=centre_a)
+    vkey = consultant.get(url("vkey", centre_a))
+    assert vkey.status_code == 200
+    assert vkey.content.decode().strip() == keys.verifier_key.strip()
+    note = consultant.get(url("checkpoint", centre_a))
+    assert note.content.decode() == LogCheckpoint.objects.get(size=1).note
+
+
+def test_vkey_missing_before_first_event(
+    consultant: Client, centre_a: Organisation
+) -> None:
+    assert consultant.get(url("vkey", centre_a)).status_code == 404
+    assert consultant.get(url("checkpoint", centre_a)).status_code == 404
+
+
+def test_status_of_other_centre_is_404(
+    consultant: Client, centre_b: Organisation
+) -> None:
+    assert consultant.get(url("status", centre_b)).status_code == 404
+
+
+def test_viewer_gets_403(viewer_a: User, centre_a: Organisation) -> None:
+    assert login(viewer_a).get(url("status", centre_a)).status_code == 403
+
+
+def test_auditor_reads_but_cannot_manage(
+    auditor_a: User, centre_a: Organisation
+) -> None:
+    client = login(auditor_a)
+    assert client.get(url("status", centre_a)).status_code == 200
+    assert client.get(url("identities", centre_a)).status_code == 200
+    assert client.get(url("tokens", centre_a)).status_code == 403
+    response = client.post(url("token_create", centre_a), {"name": "x"})
+    assert response.status_code == 403
+
+
+def test_header_links_access_log(consultant: Client, centre_a: Organisation) -> None:
+    response = consultant.get(reverse("assessments:dashboard", args=[centre_a.slug]))
+    assert url("status", centre_a).encode() in response.content
+
+
+def test_token_secret_shown_once(consultant: Client, centre_a: Organisation) -> None:
+    response = consultant.post(url("token_create", centre_a), {"name": "syslog"})
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    secret = response.context["secret"]
+    assert secret.encode() in response.content
+    assert authenticate(f"Bearer {secret}") is not None
+    listing = consultant.get(url("tokens", centre_a))
+    assert secret.encode() not in listing.content
+    assert ApiToken.objects.get().prefix.encode() in listing.content
+
+
+def test_token_name_required(consultant: Client, centre_a: Organisation) -> None:
+    response = consultant.post(url("token_create", centre_a), {"name": " "})
+    assert response.status_code == 400
+    assert not ApiToken.objects.exists()
+
+
+def test_token_revoke(
+    consultant: Client, centre_a: Organisation, consultant_a: User
+) -> None:
+    token, secret = create_token(centre_a, "old", actor=consultant_a)
+    response = consultant.post(url("token_revoke", centre_a, pk=token.pk))
+    assert response.status_code == 302
+    assert authenticate(f"Bearer {secret}") is None
+
+
+def test_token_of_other_centre_is_404(
+    consultant: Client, centre_a: Organisation, centre_b: Organisation
+) -> None:
+    token, secret = create_token(centre_b, "theirs", actor=None)
+    response = consultant.post(url("token_revoke", centre_a, pk=token.pk))
+    assert response.status_code == 404
+    assert authenticate(f"Bearer {secret}") is not None
+
+
+def period_data(**changes: str) -> dict[str, str]:
+    data = {
+        "user_id": "U1",
+        "person_name": "An Peeters",
+        "person_reference": "P-0042",
+        "valid_from": "2026-01-01T00:00",
+        "valid_until": "",
+        "note": "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_identity_add_and_list(consultant: Client, centre_a: Organisation) -> None:
+    response = consultant.post(url("identity_add", centre_a), period_data())
+    assert response.status_code == 302
+    period = IdentityPeriod.objects.get(organisation=centre_a)
+    assert period.person_name == "An Peeters"
+    listing = consultant.get(url("identities", centre_a))
+    assert b"An Peeters" in listing.content
+    filtered = consultant.get(url("identities", centre_a), {"q": "nobody"})
+    assert b"An Peeters" not in filtered.content
+
+
+def test_identity_overlap_shown_on_field(
+    consultant: Client, centre_a: Organisation
+) -> None:
+    consultant.post(url("identity_add", centre_a), period_data())
+    response = consultant.post(
+        url("identity_add", centre_a),
+        period_data(person_name="Bert Claes", valid_from="2026-02-01T00:00"),
+    )
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert form.errors
+    assert "valid_from" in form.errors
+    assert IdentityPeriod.objects.count() == 1
+
+
+def test_identity_end_period(consultant: Client, centre_a: Organisation) -> None:
+    consultant.post(url("identity_add", centre_a), period_data())
+    period = IdentityPeriod.objects.get()
+    response = consultant.post(
+        url("identity_end", centre_a, pk=period.pk),
+        {"valid_until": "2026-06-30T17:00"},
+    )
+    assert response.status_code == 302
+    period.refresh_from_db()
+    assert period.valid_until == datetime.datetime(2026, 6, 30, 17, tzinfo=BRUSSELS)
+
+
+def test_identity_end_before_start_rejected(
+    consultant: Client, centre_a: Organisation
+) -> None:
+    consultant.post(url("identity_add", centre_a), period_data())
+    period = IdentityPeriod.objects.get()
+    response = consultant.post(
+        url("identity_end", centre_a, pk=period.pk),
+        {"valid_until": "2025-06-30T17:00"},
+    )
+    assert response.status_code == 400
+    period.refresh_from_db()
+    assert period.valid_until is None
+
+
+def test_detection_settings_saved(consultant: Client, centre_a: Organisation) -> None:
+    data = {
+        "office_start": "08:00",
+        "office_end": "17:30",
+        "working_days": ["1", "2", "3", "4"],
+        "exempt_user_ids": "BATCH01\nBATCH02\n",
+        "daily_threshold": "150",
+        "usual_factor": "2.5",
+        "usual_window_days": "30",
+        "usual_min_days": "5",
+        "check_outside_hours": "on",
+        "check_watch_list": "on",
+    }
+    response = consultant.post(url("detection_settings", centre_a), data)
+    assert response.status_code == 302
+    saved = DetectionSettings.objects.get(organisation=centre_a)
+    assert saved.office_end == datetime.time(17, 30)
+    assert saved.working_days == [1, 2, 3, 4]
+    assert saved.exempt_user_ids == ["BATCH01", "BATCH02"]
+    assert saved.check_daily_volume is False
+    assert AuditEntry.objects.filter(
+        action="accesslog.detection_settings_changed"
+    ).exists()
+
+
+def test_detection_settings_invalid(consultant: Client, centre_a: Organisation) -> None:
+    data = {
+        "office_start": "18:00",
+        "office_end": "08:00",
+        "working_days": ["1"],
+        "daily_threshold": "0",
+        "usual_factor": "3",
+        "usual_window_days": "30",
+        "usual_min_days": "5",
+    }
+    response = consultant.post(url("detection_settings", centre_a), data)
+    assert response.status_code == 400
+    assert "daily_threshold" in response.context["settings_form"].errors
+
+
+def test_open_cases_upload_csv(consultant: Client, centre_a: Organisation) -> None:
+    upload = SimpleUploadedFile(
+        "open.csv", b"insz\n85073000160\n85073000259\n", content_type="text/csv"
+    )
+    response = consultant.post(
+        url("open_cases", centre_a),
+        {"case_refs": "D-1\nD-2", "national_numbers": "", "csv_file": upload},
+    )
+    assert response.status_code == 302
+    kinds = sorted(OpenCase.objects.values_list("kind", flat=True))
+    assert kinds == ["case_ref", "case_ref", "subject", "subject"]
+
+
+def test_open_cases_bad_number_not_echoed(
+    consultant_a: User, centre_a: Organisation
+) -> None:
+    consultant = Client(headers={"Accept-Language": "en"})
+    consultant.force_login(consultant_a)
+    response = consultant.post(
+        url("open_cases", centre_a),
+        {"case_refs": "", "national_numbers": "85073000160\n85073000161"},
+    )
+    assert response.status_code == 400
+    assert b"85073000161" not in response.content
+    assert b"85073000160" not in response.content
+    assert b"Lines 2 contain" in response.content
+    assert not OpenCase.objects.exists()
+
+
+def test_watch_list_add_and_remove(consultant: Client, centre_a: Organisation) -> None:
+    response = consultant.post(
+        url("watch", centre_a), {"national_number": NUMBER, "label": "colleague"}
+    )
+    assert response.status_code == 302
+    watched = WatchedSubject.objects.get()
+    page = consultant.get(url("detection", centre_a))
+    assert b"colleague" in page.content
+    assert NUMBER.encode() not in page.content
+    consultant.post(url("unwatch", centre_a, pk=watched.pk))
+    assert not WatchedSubject.objects.exists()
+
+
+def test_watch_list_invalid_number(consultant: Client, centre_a: Organisation) -> None:
+    response = consultant.post(
+        url("watch", centre_a), {"national_number": "85073000161", "label": "x"}
+    )
+    assert response.status_code == 400
+    assert b"85073000161" not in response.content
+    assert not WatchedSubject.objects.exists()

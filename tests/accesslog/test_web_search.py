@@ -1,0 +1,325 @@
+"""Search of the access log, its CSV export and the inclusion proof of entries."""
+
+import base64
+import csv
+import datetime
+import io
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.conf import LazySettings
+from django.test import Client
+from django.urls import reverse
+
+from tests.accesslog.factories import national_number
+from tests.conftest import login
+from vigil.accesslog.identities import add_identity_period
+from vigil.accesslog.ingestion import ingest_events
+from vigil.accesslog.models import AccessEntry, LogKeys
+from vigil.accesslog.pseudonyms import pseudonymise
+from vigil.accounts.models import User
+from vigil.audit.models import AuditEntry
+from vigil.ledger import Ed25519Verifier, open_checkpoint, verify_inclusion
+from vigil.organisations.models import Organisation
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+MONDAY = datetime.date(2026, 3, 2)
+
+
+def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=BRUSSELS)
+
+
+def url(name: str, organisation: Organisation, **kwargs: Any) -> str:
+    return reverse(f"accesslog:{name}", kwargs={"org": organisation.slug, **kwargs})
+
+
+def make_event(number: int, when: datetime.datetime, **fields: Any) -> dict[str, Any]:
+    event: dict[str, Any] = {
+        "event_id": f"e-{number}",
+        "time": when.isoformat(),
+        "user_id": "U1",
+        "application": "social-file",
+        "action": "consult",
+        "subject": national_number(1),
+        "service": "IdentifyPerson",
+    }
+    event.update(fields)
+    return event
+
+
+def ingest(organisation: Organisation, *events: dict[str, Any]) -> None:
+    records = [(line, event) for line, event in enumerate(events, start=1)]
+    ingest_events(organisation, records, source="test")
+
+
+@pytest.fixture
+def consultant(consultant_a: User) -> Client:
+    return login(consultant_a)
+
+
+@pytest.fixture
+def sample(centre_a: Organisation, consultant_a: User) -> None:
+    """Five entries of two users, two subjects, two applications and services."""
+    ingest(
+        centre_a,
+        make_event(1, at(MONDAY, 9), user_id="U1", subject=national_number(1)),
+        make_event(2, at(MONDAY, 10), user_id="U2", subject=national_number(2)),
+        make_event(
+            3,
+            at(MONDAY, 11),
+            user_id="U1",
+            subject=national_number(2),
+            application="pension-tool",
+            service="Pensions",
+            case_ref="D-3",
+        ),
+        make_event(4, at(MONDAY, 15), user_id="U2", subject=national_number(1)),
+        make_event(5, at(MONDAY + datetime.timedelta(days=1), 9), user_id="U1"),
+    )
+    add_identity_period(
+        centre_a,
+        user_id="U1",
+        person_name="An Peeters",
+        person_reference="P-1",
+        valid_from=at(MONDAY - datetime.timedelta(days=30), 0),
+        valid_until=at(MONDAY, 12),
+        note="",
+        actor=consultant_a,
+    )
+    add_identity_period(
+        centre_a,
+        user_id="U1",
+        person_name="Bert Claes",
+        person_reference="P-2",
+        valid_from=at(MONDAY, 12),
+        valid_until=None,
+        note="",
+        actor=consultant_a,
+    )
+
+
+def found(response: Any) -> list[int]:
+    return [row.entry.index for row in response.context["page"].rows]
+
+
+def search(client: Client, organisation: Organisation, **criteria: str) -> Any:
+    return client.get(url("search", organisation), criteria)
+
+
+def test_subject_search_redirects_with_pseudonym(
+    consultant: Client, centre_a: Organisation, sample: None
+) -> None:
+    number = national_number(2)
+    response = consultant.post(url("search", centre_a), {"subject": number})
+    assert response.status_code == 303
+    location = response["Location"]
+    assert number not in location
+    query = parse_qs(urlsplit(location).query)
+    assert query["subject_pseudonym"] == [pseudonymise(centre_a, number)]
+    page = consultant.get(location)
+    assert found(page) == [2, 1]
+    assert number.encode() not in page.content
+
+
+def test_subject_search_accepts_formatted_number(
+    consultant: Client, centre_a: Organisation, sample: None
+) -> None:
+    response = consultant.post(url("search", centre_a), {"subject": "85.07.30-002.59"})
+    assert response.status_code == 303
+    assert found(consultant.get(response["Location"])) == [2, 1]
+
+
+def test_subject_search_rejects_invalid_number(
+    consultant: Client, centre_a: Organisation
+) -> None:
+    response = consultant.post(url("search", centre_a), {"subject": "85073000261"})
+    assert response.status_code == 400
+    assert "subject" in response.context["form"].errors
+    assert b"85073000261" not in response.content
+
+
+def test_clear_number_in_url_ignored(
+    consultant: Client, centre_a: Organisation, sample: None
+) -> None:
+    response = search(consultant, centre_a, subject=national_number(2))
+    assert "page" not in response.context
+
+
+def test_search_is_audited_without_number(
+    consultant: Client, centre_a: Organisation, sample: None
+) -> None:
+    number = national_number(2)
+    location = consultant.post(url("search", centre_a), {"subject": number})
+    consultant.get(location["Location"])
+    audit = AuditEntry.objects.get(action="accesslog.searched")
+    assert audit.new_values["subject_pseudonym"] == pseudonymise(centre_a, number)
+    assert number not in str(audit.new_values)
+
+
+def test_search_by_user_id(
+    consultant: Client, centre_a: Organisation, sample: None
+) -> None:
+    assert found(search(consultant, centre_a, user_id="U2")) == [3, 1]
+
+
+def test_search_by_person_uses_register(
+    consultant: Client, centre_a: Organisation, sample: None
+) -> None:
+    assert found(search(consultant, centre_a, person="An Peeters")) == [2, 0]
+    assert found(search(consultant, centre_a, person="P-2")) == [4]
+    assert found(search(consultant, centre_a, person="nobody")) == []
+
+
+def test_results_show_user_and_person(
+    consultant: Client, centre_a: Organisation, sample: None
+) -> None:
+    response = search(consultant, centre_a, user_id="U1")
+    people = {row.entry.index: row.person for row in response.context["page"].rows}
+    assert people == {0: "An Peeters", 2: "An Peeters", 4: "Bert Claes"}
+    assert b"An Peeters" in response.content
+    assert b"<code>U1</code>" in response.content
+
+
+def test_search_by_period(
+    consultant: Client, centre_a: Organisation, sample: None
+) -> None:
+    response = search(
+        consultant, centre_a, since="2026-03-02T10:00", until="2026-03-02T15:00"
+    )
+    assert found(response) == [2, 1]
+
+
+def test_search_rejects_inverted_period(
+    consultant: Client, centre_a: Organisation
+) -> None:
+    response = search(
+        consultant, centre_a, since="2026-03-02T10:00", until="2026-03-02T09:00"
+    )
+    assert response.status_code == 400
+
+
+def test_search_by_application_and_service(
+    consultant: Client, centre_a: Organisation, sample: None
+) -> None:
+    assert found(search(consultant, centre_a, application="pension-tool")) == [2]
+    assert found(search(consultant, centre_a, service="IdentifyPerson")) == [
+        4,
+        3,
+        1,
+        0,
+    ]
+
+
+def test_search_other_centre_sees_nothing(
+    consultant_b: User, centre_b: Organisation, sample: None
+) -> None:
+    response = search(login(consultant_b), centre_b, user_id="U1")
+    assert found(response) == []
+
+
+def test_results_paged_by_fifty(consultant: Client, centre_a: Organisation) -> None:
+    events = [make_event(n, at(MONDAY, 9)) for n in range(120)]
+    ingest(centre_a, *events)
+    first = search(consultant, centre_a, user_id="U1")
+    page = first.context["page"]
+    assert found(first) == list(range(119, 69, -1))
+    assert page.newer_than is None
+    second = consultant.get(
+        url("search", centre_a), {"user_id": "U1", "before": page.older_than}
+    )
+    assert found(second) == list(range(69, 19, -1))
+    third = consultant.get(
+        url("search", centre_a),
+        {"user_id": "U1", "before": second.context["page"].older_than},
+    )
+    assert found(third) == list(range(19, -1, -1))
+    assert third.context["page"].older_than is None
+    back = consultant.get(
+        url("search", centre_a),
+        {"user_id": "U1", "after": third.context["page"].newer_than},
+    )
+    assert found(back) == list(range(69, 19, -1))
+
+
+def test_paging_is_not_audited_again(
+    consultant: Client, centre_a: Organisation, sample: None
+) -> None:
+    search(consultant, centre_a, user_id="U1")
+    consultant.get(url("search", centre_a), {"user_id": "U1", "before": "2"})
+    assert AuditEntry.objects.filter(action="accesslog.searched").count() == 1
+
+
+def test_export_csv_with_indices(
+    consultant: Client, centre_a: Organisation, sample: None
+) -> None:
+    response = consultant.get(url("export", centre_a), {"user_id": "U1"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    text = response.getvalue().decode()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [row["index"] for row in rows] == ["0", "2", "4"]
+    assert [row["person"] for row in rows] == ["An Peeters", "An Peeters", "Bert Claes"]
+    stored = AccessEntry.objects.get(organisation=centre_a, index=2)
+    assert rows[1]["leaf_hash"] == bytes(stored.leaf_hash).hex()
+    assert national_number(2) not in text
+    assert AuditEntry.objects.filter(action="accesslog.exported").exists()
+
+
+def test_export_neutralises_formulas(
+    consultant: Client, centre_a: Organisation
+) -> None:
+    ingest(centre_a, make_event(1, at(MONDAY, 9), application="=HYPERLINK(1)"))
+    response = consultant.get(url("export", centre_a))
+    text = response.getvalue().decode()
+    assert "'=HYPERLINK(1)" in text
+
+
+def test_proof_verifies_against_checkpoint(
+    consultant: Client, centre_a: Organisation, sample: None
+) -> None:
+    response = consultant.get(url("proof", centre_a, index=2))
+    assert response.status_code == 200
+    document = response.json()
+    keys = LogKeys.objects.get(organisation=centre_a)
+    checkpoint = open_checkpoint(
+        document["checkpoint"],
+        Ed25519Verifier.from_verifier_key(keys.verifier_key),
+        keys.origin,
+    )
+    assert checkpoint.size == document["tree_size"] == 5
+    entry = AccessEntry.objects.get(organisation=centre_a, index=2)
+    leaf_hash = base64.b64decode(document["leaf_hash"])
+    assert leaf_hash == bytes(entry.leaf_hash)
+    proof = [base64.b64decode(item) for item in document["proof"]]
+    verify_inclusion(leaf_hash, 2, checkpoint.size, proof, checkpoint.root_hash)
+
+
+def test_proof_of_other_centre_is_404(
+    consultant_b: User, centre_b: Organisation, sample: None
+) -> None:
+    response = login(consultant_b).get(url("proof", centre_b, index=2))
+    assert response.status_code == 404
+
+
+def test_results_link_proofs(
+    consultant: Client, centre_a: Organisation, sample: None
+) -> None:
+    response = search(consultant, centre_a, user_id="U1")
+    assert url("proof", centre_a, index=4).encode() in response.content
+
+
+def test_proof_after_checkpoint_is_404(
+    consultant: Client, centre_a: Organisation, settings: LazySettings
+) -> None:
+    settings.VIGIL_CHECKPOINT_INTERVAL_SECONDS = 3600
+    ingest(centre_a, make_event(1, at(MONDAY, 9)))
+    ingest(centre_a, make_event(2, at(MONDAY, 10)))
+    covered = consultant.get(url("proof", centre_a, index=0))
+    assert covered.status_code == 200
+    assert covered.json()["tree_size"] == 1
+    response = consultant.get(url("proof", centre_a, index=1))
+    assert response.status_code == 404
+    assert response.json()["error"] == "not_found"

@@ -1,0 +1,248 @@
+"""REST ingestion of access events: ``POST /api/v1/accesslog/events``.
+
+Plain Django views that return JSON. A program authenticates with a bearer
+token of its organisation (see ``tokens``), sends a JSON array or JSON lines,
+and gets the leaf index of every event once the batch is committed. The
+OpenAPI 3.1 document in ``openapi`` describes the same contract.
+"""
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.db import DatabaseError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+
+from vigil.accesslog.events import ParseError, parse_json_array, parse_json_lines
+from vigil.accesslog.ingestion import BatchRejected, ingest_events
+from vigil.accesslog.models import ApiToken
+from vigil.accesslog.openapi import NDJSON, build_document
+from vigil.accesslog.tokens import authenticate
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024
+# Statuses whose cause is logged, with the token or organisation, where the
+# ApiError is raised.
+_LOGGED_WHERE_RAISED = frozenset({401, 422, 503})
+RETRY_AFTER_SECONDS = 30
+
+type Records = Sequence[tuple[int, Mapping[str, object]]]
+type Parser = Callable[[str], Records]
+
+PARSERS: dict[str, Parser] = {
+    "application/json": parse_json_array,
+    NDJSON: parse_json_lines,
+}
+
+
+class ApiError(Exception):
+    """A request failure that becomes a JSON error response."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        *,
+        errors: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.errors = errors
+        self.headers = headers or {}
+
+    def response(self) -> JsonResponse:
+        body: dict[str, Any] = {"error": self.code, "message": self.message}
+        if self.errors is not None:
+            body["errors"] = self.errors
+        response = JsonResponse(body, status=self.status)
+        for name, value in self.headers.items():
+            response[name] = value
+        return response
+
+
+def max_body_bytes() -> int:
+    """Return the body size limit in bytes.
+
+    The limit is the setting ``VIGIL_ACCESSLOG_API_MAX_BYTES`` where the
+    settings define it, else 5 MiB.
+    """
+    value = getattr(settings, "VIGIL_ACCESSLOG_API_MAX_BYTES", DEFAULT_MAX_BODY_BYTES)
+    return int(value)
+
+
+@csrf_exempt
+@never_cache
+def ingest(request: HttpRequest) -> HttpResponse:
+    """Authenticate, parse and ingest one batch of events."""
+    try:
+        if request.method != "POST":
+            raise ApiError(
+                405,
+                "method_not_allowed",
+                f"{request.method} is not allowed here, use POST",
+                headers={"Allow": "POST"},
+            )
+        token = _authenticate(request)
+        records = _parse(request)
+        return JsonResponse(_ingest(token, records))
+    except ApiError as error:
+        if error.status not in _LOGGED_WHERE_RAISED:
+            logger.warning(
+                "Access-log API request from %s rejected with %d %s: %s",
+                request.META.get("REMOTE_ADDR", "?"),
+                error.status,
+                error.code,
+                error.message,
+            )
+        return error.response()
+
+
+def openapi_document(request: HttpRequest) -> HttpResponse:
+    """Serve the OpenAPI 3.1 document of this API."""
+    if request.method not in ("GET", "HEAD"):
+        error = ApiError(
+            405, "method_not_allowed", "use GET", headers={"Allow": "GET, HEAD"}
+        )
+        return error.response()
+    return JsonResponse(build_document(), json_dumps_params={"indent": 2})
+
+
+def _authenticate(request: HttpRequest) -> ApiToken:
+    header = request.headers.get("Authorization")
+    token = authenticate(header)
+    if token is not None:
+        return token
+    reason = "missing" if not header else "invalid or revoked"
+    logger.warning(
+        "Access-log API request from %s rejected: bearer token %s",
+        request.META.get("REMOTE_ADDR", "?"),
+        reason,
+    )
+    raise ApiError(
+        401,
+        "unauthorized",
+        f"The bearer token is {reason}. Send 'Authorization: Bearer <token>' "
+        "with a live ingestion token of the organisation.",
+        headers={"WWW-Authenticate": 'Bearer realm="vigil"'},
+    )
+
+
+def _parse(request: HttpRequest) -> Records:
+    parser = PARSERS.get(request.content_type or "")
+    if parser is None:
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            f"Content type {request.content_type!r} is not supported, send "
+            f"application/json (an array of events) or {NDJSON} (one per line).",
+        )
+    charset = (request.content_params or {}).get("charset", "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        raise ApiError(
+            415, "unsupported_media_type", f"charset {charset!r} is not UTF-8"
+        )
+    text = _read_text(request)
+    try:
+        return parser(text)
+    except ParseError as error:
+        raise ApiError(
+            400,
+            "invalid_json",
+            "The body is not valid JSON, so nothing was stored.",
+            errors=_parse_errors(error),
+        ) from error
+
+
+def _read_text(request: HttpRequest) -> str:
+    limit = max_body_bytes()
+    data = request.read(limit + 1)
+    if len(data) > limit:
+        raise ApiError(
+            413,
+            "payload_too_large",
+            f"The body exceeds {limit} bytes. Send the events in smaller batches.",
+        )
+    if not data.strip():
+        raise ApiError(400, "empty_body", "The body contains no events.")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ApiError(
+            400,
+            "invalid_encoding",
+            f"The body is not valid UTF-8 at byte {error.start}.",
+        ) from error
+
+
+def _parse_errors(error: ParseError) -> list[dict[str, Any]]:
+    return [
+        {"line": line, "field": "", "reason": reason} for line, reason in error.errors
+    ]
+
+
+def _ingest(token: ApiToken, records: Records) -> dict[str, Any]:
+    organisation = token.organisation
+    try:
+        result = ingest_events(organisation, records, source=f"api:{token.prefix}")
+    except BatchRejected as rejected:
+        errors = [
+            {"line": error.line, "field": error.field, "reason": error.reason}
+            for error in rejected.errors
+        ]
+        logger.warning(
+            "Access-log batch of %d events for %s rejected via token %s: "
+            "%d invalid events",
+            len(records),
+            organisation.slug,
+            token.prefix,
+            len({error["line"] for error in errors}),
+        )
+        raise ApiError(
+            422,
+            "batch_rejected",
+            "The batch contains invalid events, so nothing was stored.",
+            errors=errors,
+        ) from rejected
+    except DatabaseError as failure:
+        # ingest_events runs in one transaction, so a failure stored nothing.
+        logger.exception(
+            "Access-log batch of %d events for %s via token %s failed",
+            len(records),
+            organisation.slug,
+            token.prefix,
+        )
+        raise ApiError(
+            503,
+            "unavailable",
+            "The database could not store the batch, so nothing was stored. "
+            "Send it again later.",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        ) from failure
+    logger.info(
+        "Access-log batch for %s via token %s: %d accepted, %d duplicates, "
+        "tree size %d",
+        organisation.slug,
+        token.prefix,
+        len(result.accepted),
+        len(result.duplicates),
+        result.tree_size,
+    )
+    return {
+        "accepted": [_reference(item) for item in result.accepted],
+        "duplicates": [_reference(item) for item in result.duplicates],
+        "tree_size": result.tree_size,
+        "checkpoint": result.checkpoint_note,
+    }
+
+
+def _reference(item: tuple[int, str, int]) -> dict[str, Any]:
+    line, event_id, index = item
+    return {"line": line, "event_id": event_id, "index": index}

@@ -1,0 +1,167 @@
+"""Proof bundles: entries of a period with everything to check them offline.
+
+A bundle is one JSON object (format ``vigil-accesslog-bundle/1``) with the
+log's origin and verifier key and the latest signed checkpoint. For each
+entry whose time lies in ``[from, to)`` it lists the index, the canonical
+leaf bytes (base64), the leaf hash and the inclusion proof in the
+checkpoint's tree. An expired entry has ``"leaf": null`` and is proved by its
+leaf hash only. Given an earlier checkpoint of the auditor, the bundle also
+carries the consistency proof from it. ``vigil-verify`` checks a bundle with
+nothing but the ``vigil.ledger`` package, and docs/accesslog.md describes
+every member.
+"""
+
+import datetime
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+from vigil.accesslog.checkpoints import ensure_checkpoint
+from vigil.accesslog.encoding import canonical_time
+from vigil.accesslog.keys import verifier_for
+from vigil.accesslog.models import AccessEntry, LogKeys
+from vigil.accesslog.store import DatabaseHashStore
+from vigil.audit.services import record
+from vigil.ledger import (
+    LedgerError,
+    MerkleLog,
+    consistency_proof,
+    inclusion_proof,
+    open_checkpoint,
+)
+from vigil.ledger.encoding import encode_base64
+from vigil.organisations.models import Organisation
+
+BUNDLE_FORMAT = "vigil-accesslog-bundle/1"
+EXPORT_CHUNK = 1000
+
+
+@dataclass(frozen=True)
+class BundleSummary:
+    """Summary of an export: entry counts and the checkpoint they are proved in."""
+
+    entries: int
+    expired: int
+    tree_size: int
+    checkpoint_note: str
+
+
+def _consistency(
+    keys: LogKeys, store: DatabaseHashStore, previous_note: str, size: int
+) -> dict[str, Any]:
+    """Return the consistency proof from the auditor's earlier checkpoint."""
+    try:
+        previous = open_checkpoint(previous_note, verifier_for(keys), keys.origin)
+    except LedgerError as error:
+        raise ValueError(
+            f"the previous checkpoint is not a valid checkpoint of this log: {error}"
+        ) from None
+    if previous.size > size:
+        raise ValueError(
+            f"the previous checkpoint has size {previous.size}, but the log's "
+            f"latest checkpoint has size {size}: the log was cut back"
+        )
+    proof = consistency_proof(previous.size, size, store) if previous.size else []
+    return {
+        "old_size": previous.size,
+        "old_root": encode_base64(previous.root_hash),
+        "proof": [encode_base64(value) for value in proof],
+    }
+
+
+def _entries(
+    organisation: Organisation,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    size: int,
+) -> Iterator[tuple[int, bytes, bytes, bool]]:
+    """Yield (index, leaf, leaf hash, expired) of the period's entries by index."""
+    position = 0
+    while True:
+        rows = list(
+            AccessEntry.objects.filter(
+                organisation=organisation,
+                time__gte=start,
+                time__lt=end,
+                index__gte=position,
+                index__lt=size,
+            )
+            .order_by("index")
+            .values_list("index", "leaf", "leaf_hash", "expired_at")[:EXPORT_CHUNK]
+        )
+        for index, leaf, leaf_hash, expired_at in rows:
+            yield index, bytes(leaf), bytes(leaf_hash), expired_at is not None
+        if len(rows) < EXPORT_CHUNK:
+            return
+        position = rows[-1][0] + 1
+
+
+def export_bundle(
+    organisation: Organisation,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    output: TextIO,
+    *,
+    actor: Any,
+    previous_note: str | None = None,
+) -> BundleSummary:
+    """Write the bundle of the entries with ``start <= time < end`` to ``output``.
+
+    Signs a checkpoint first if the latest one does not cover the whole log.
+    ``previous_note`` is a signed checkpoint the auditor kept from earlier;
+    the bundle then proves that the log only grew since. Raises ValueError if
+    that note is not a checkpoint of this log or is larger than the log.
+    """
+    checkpoint = ensure_checkpoint(organisation, actor=actor)
+    keys = LogKeys.objects.get(organisation=organisation)
+    store = DatabaseHashStore(organisation.pk)
+    size = checkpoint.size
+    consistency = (
+        _consistency(keys, store, previous_note, size) if previous_note else None
+    )
+    header = {
+        "format": BUNDLE_FORMAT,
+        "origin": keys.origin,
+        "verifier_key": keys.verifier_key,
+        "checkpoint": checkpoint.note,
+        "tree_size": size,
+        "root_hash": encode_base64(MerkleLog(store).root(size)),
+        "from": canonical_time(start),
+        "to": canonical_time(end),
+        "consistency": consistency,
+    }
+    output.write("{\n")
+    for key, value in header.items():
+        output.write(f" {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)},\n")
+    output.write(' "entries": [')
+    count = expired = 0
+    for index, leaf, leaf_hash, is_expired in _entries(organisation, start, end, size):
+        item = {
+            "index": index,
+            "leaf": None if is_expired else encode_base64(leaf),
+            "leaf_hash": encode_base64(leaf_hash),
+            "proof": [
+                encode_base64(node) for node in inclusion_proof(index, size, store)
+            ],
+        }
+        output.write(("\n  " if not count else ",\n  ") + json.dumps(item))
+        count += 1
+        expired += is_expired
+    output.write("\n ]\n}\n")
+    record(
+        "accesslog.bundle_exported",
+        actor=actor,
+        organisation=organisation,
+        object_type="accesslog.accessentry",
+        object_label=f"{organisation.slug} {header['from']}–{header['to']}",
+        new={
+            "from": start,
+            "to": end,
+            "entries": count,
+            "expired": expired,
+            "tree_size": size,
+            "previous_size": consistency["old_size"] if consistency else None,
+        },
+    )
+    return BundleSummary(count, expired, size, checkpoint.note)

@@ -1,0 +1,267 @@
+"""The misuse detection rules, as pure functions over access-log entries.
+
+Each rule takes the entries of whole local days (in ``settings.TIME_ZONE``)
+and returns ``Candidate`` findings. A candidate's ``key`` names what it
+flagged, such as a user and a day, and stays the same when the rule runs
+again over the same entries; ``services.run_detection`` uses it to update a
+finding instead of creating a second one.
+"""
+
+import datetime
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from vigil.accesslog.detection.models import Rule, Severity
+
+
+@dataclass(frozen=True)
+class EntryFacts:
+    """The fields of an ``AccessEntry`` that the rules read, with local time."""
+
+    pk: int
+    index: int
+    local_time: datetime.datetime
+    user_id: str
+    subject_pseudonym: str
+    case_ref: str
+
+    @property
+    def day(self) -> datetime.date:
+        return self.local_time.date()
+
+
+@dataclass(frozen=True)
+class OfficeHours:
+    start: datetime.time
+    end: datetime.time
+    working_days: frozenset[int]
+    exempt_user_ids: frozenset[str] = frozenset()
+
+    def contains(self, moment: datetime.datetime) -> bool:
+        """Return whether a local time falls on a working day within the hours."""
+        if moment.isoweekday() not in self.working_days:
+            return False
+        return self.start <= moment.time() < self.end
+
+
+@dataclass(frozen=True)
+class VolumeLimits:
+    threshold: int
+    factor: Decimal
+    window_days: int
+    min_active_days: int
+
+
+@dataclass
+class Candidate:
+    """A finding that a rule proposes, before it is stored."""
+
+    rule: str
+    key: str
+    severity: str
+    user_id: str
+    period_start: datetime.datetime
+    period_end: datetime.datetime
+    entry_pks: list[int]
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def _group_by_user_day(
+    entries: Iterable[EntryFacts],
+) -> dict[tuple[str, datetime.date], list[EntryFacts]]:
+    groups: dict[tuple[str, datetime.date], list[EntryFacts]] = defaultdict(list)
+    for entry in entries:
+        groups[(entry.user_id, entry.day)].append(entry)
+    return groups
+
+
+def _span(group: Sequence[EntryFacts]) -> tuple[datetime.datetime, datetime.datetime]:
+    times = [entry.local_time for entry in group]
+    return min(times), max(times)
+
+
+def outside_office_hours(
+    entries: Iterable[EntryFacts], hours: OfficeHours
+) -> list[Candidate]:
+    """Flag, per user and day, the entries outside office hours or working days.
+
+    Users in ``hours.exempt_user_ids``, such as the program numbers of night
+    batches, are never flagged.
+    """
+    flagged = [
+        entry
+        for entry in entries
+        if entry.user_id not in hours.exempt_user_ids
+        and not hours.contains(entry.local_time)
+    ]
+    candidates = []
+    for (user_id, day), group in sorted(_group_by_user_day(flagged).items()):
+        start, end = _span(group)
+        candidates.append(
+            Candidate(
+                rule=Rule.OUTSIDE_HOURS,
+                key=f"{user_id}|{day.isoformat()}",
+                severity=Severity.MEDIUM,
+                user_id=user_id,
+                period_start=start,
+                period_end=end,
+                entry_pks=[entry.pk for entry in group],
+                details={
+                    "day": day.isoformat(),
+                    "count": len(group),
+                    "office_start": hours.start.isoformat("minutes"),
+                    "office_end": hours.end.isoformat("minutes"),
+                    "working_days": sorted(hours.working_days),
+                },
+            )
+        )
+    return candidates
+
+
+def usual_level(
+    history: Mapping[datetime.date, int], day: datetime.date, limits: VolumeLimits
+) -> float | None:
+    """Return the median of a user's active days in the window before ``day``.
+
+    Only days with at least one entry count, and the window is the
+    ``limits.window_days`` days before ``day``. Returns None when fewer than
+    ``limits.min_active_days`` days are active, so that a new user has no
+    usual level yet.
+    """
+    first = day - datetime.timedelta(days=limits.window_days)
+    counts = [
+        count for other, count in history.items() if first <= other < day and count
+    ]
+    if len(counts) < limits.min_active_days:
+        return None
+    return float(statistics.median(counts))
+
+
+def unusual_daily_volume(
+    entries: Iterable[EntryFacts],
+    history: Mapping[str, Mapping[datetime.date, int]],
+    limits: VolumeLimits,
+    day_bounds: Mapping[datetime.date, tuple[datetime.datetime, datetime.datetime]],
+) -> list[Candidate]:
+    """Flag a user's day whose volume exceeds the threshold or the usual level.
+
+    ``history`` maps each user to entry counts per local day, including the
+    window before the first day examined. ``day_bounds`` gives the start and
+    end of each local day, which become the finding's period.
+    """
+    candidates = []
+    for (user_id, day), group in sorted(_group_by_user_day(entries).items()):
+        count = len(group)
+        median = usual_level(history.get(user_id, {}), day, limits)
+        over_threshold = count > limits.threshold
+        usual_limit = None if median is None else float(limits.factor) * median
+        over_usual = usual_limit is not None and count > usual_limit
+        if not (over_threshold or over_usual):
+            continue
+        start, end = day_bounds[day]
+        candidates.append(
+            Candidate(
+                rule=Rule.DAILY_VOLUME,
+                key=f"{user_id}|{day.isoformat()}",
+                severity=Severity.HIGH
+                if over_threshold and over_usual
+                else Severity.MEDIUM,
+                user_id=user_id,
+                period_start=start,
+                period_end=end,
+                entry_pks=[entry.pk for entry in group],
+                details={
+                    "day": day.isoformat(),
+                    "count": count,
+                    "threshold": limits.threshold,
+                    "median": median,
+                    "factor": str(limits.factor),
+                    "over_threshold": over_threshold,
+                    "over_usual_level": over_usual,
+                },
+            )
+        )
+    return candidates
+
+
+def without_open_case(
+    entries: Iterable[EntryFacts],
+    open_case_refs: frozenset[str],
+    open_subjects: frozenset[str],
+) -> list[Candidate]:
+    """Flag, per user and day, the entries with no open case file.
+
+    An entry is covered when its case reference is in ``open_case_refs`` or
+    its subject pseudonym is in ``open_subjects``.
+    """
+    flagged = [
+        entry
+        for entry in entries
+        if entry.case_ref not in open_case_refs
+        and entry.subject_pseudonym not in open_subjects
+    ]
+    candidates = []
+    for (user_id, day), group in sorted(_group_by_user_day(flagged).items()):
+        start, end = _span(group)
+        subjects = {entry.subject_pseudonym for entry in group}
+        candidates.append(
+            Candidate(
+                rule=Rule.NO_OPEN_CASE,
+                key=f"{user_id}|{day.isoformat()}",
+                severity=Severity.MEDIUM,
+                user_id=user_id,
+                period_start=start,
+                period_end=end,
+                entry_pks=[entry.pk for entry in group],
+                details={
+                    "day": day.isoformat(),
+                    "count": len(group),
+                    "subjects": len(subjects),
+                },
+            )
+        )
+    return candidates
+
+
+def watched_subjects(
+    entries: Iterable[EntryFacts], watch_list: Mapping[str, tuple[int, str]]
+) -> list[Candidate]:
+    """Flag, per user, day and watched subject, every access to that subject.
+
+    ``watch_list`` maps a subject pseudonym to the id and label of its
+    ``WatchedSubject`` row.
+    """
+    groups: dict[tuple[str, datetime.date, int], list[EntryFacts]] = defaultdict(list)
+    labels: dict[int, str] = {}
+    for entry in entries:
+        watched = watch_list.get(entry.subject_pseudonym)
+        if watched is None:
+            continue
+        watched_id, label = watched
+        labels[watched_id] = label
+        groups[(entry.user_id, entry.day, watched_id)].append(entry)
+    candidates = []
+    for (user_id, day, watched_id), group in sorted(groups.items()):
+        start, end = _span(group)
+        candidates.append(
+            Candidate(
+                rule=Rule.WATCH_LIST,
+                key=f"{user_id}|{day.isoformat()}|{watched_id}",
+                severity=Severity.HIGH,
+                user_id=user_id,
+                period_start=start,
+                period_end=end,
+                entry_pks=[entry.pk for entry in group],
+                details={
+                    "day": day.isoformat(),
+                    "count": len(group),
+                    "watched_subject": watched_id,
+                    "label": labels[watched_id],
+                },
+            )
+        )
+    return candidates

@@ -1,0 +1,552 @@
+"""Misuse detection: settings, subject lists, detection runs and triage.
+
+Every function that changes state takes the acting user as ``actor``, runs in
+one transaction and writes its audit entry in that transaction. National
+numbers passed in are pseudonymised with the organisation's key at once and
+only the pseudonyms are stored or audited.
+"""
+
+import csv
+import datetime
+import io
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vigil.accesslog.detection import rules
+from vigil.accesslog.detection.models import (
+    DetectionSettings,
+    Finding,
+    OpenCase,
+    WatchedSubject,
+)
+from vigil.accesslog.events import validate_national_number
+from vigil.accesslog.models import AccessEntry
+from vigil.accesslog.pseudonyms import pseudonymise
+from vigil.audit.services import record
+from vigil.organisations.models import Organisation
+
+logger = logging.getLogger(__name__)
+
+SETTINGS_FIELDS = (
+    "office_start",
+    "office_end",
+    "working_days",
+    "exempt_user_ids",
+    "daily_threshold",
+    "usual_factor",
+    "usual_window_days",
+    "usual_min_days",
+    "check_outside_hours",
+    "check_daily_volume",
+    "check_open_cases",
+    "check_watch_list",
+)
+
+
+def get_settings(organisation: Organisation) -> DetectionSettings:
+    """Return the organisation's detection settings, created with defaults."""
+    current, _created = DetectionSettings.objects.get_or_create(
+        organisation=organisation
+    )
+    return current
+
+
+@transaction.atomic
+def update_settings(
+    organisation: Organisation, values: Mapping[str, Any], *, actor: Any
+) -> DetectionSettings:
+    """Change the detection settings; raise ValidationError on invalid values."""
+    current = get_settings(organisation)
+    unknown = set(values) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown detection settings: {sorted(unknown)}")
+    old = {name: getattr(current, name) for name in values}
+    changed = {name: value for name, value in values.items() if old[name] != value}
+    if not changed:
+        return current
+    for name, value in changed.items():
+        setattr(current, name, value)
+    current.full_clean()
+    if current.office_start >= current.office_end:
+        raise ValidationError(
+            {"office_end": _("The office hours must end after they start.")}
+        )
+    current.save()
+    record(
+        "accesslog.detection_settings_changed",
+        actor=actor,
+        target=current,
+        organisation=organisation,
+        old={name: _audit_value(old[name]) for name in changed},
+        new={name: _audit_value(value) for name, value in changed.items()},
+    )
+    return current
+
+
+def _audit_value(value: Any) -> Any:
+    """Return ``value`` in a form the audit trail stores as JSON."""
+    if isinstance(value, datetime.time):
+        return value.isoformat("minutes")
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def compact_national_number(text: str) -> str | None:
+    """Return a national or BIS number as 11 digits, or None if it is invalid.
+
+    The check is the one that ingestion applies, so a number accepted here
+    gets the same pseudonym as in the log.
+    """
+    try:
+        return validate_national_number(text)
+    except ValueError:
+        return None
+
+
+@dataclass
+class NationalNumbers:
+    """National numbers read from pasted text or a CSV file, with bad lines."""
+
+    numbers: list[str] = field(default_factory=list)
+    invalid_lines: list[int] = field(default_factory=list)
+
+
+def read_national_numbers(text: str) -> NationalNumbers:
+    """Read one national number per line, or the first column of a CSV file.
+
+    Blank lines are skipped, and so is a first line without any digit, which
+    is taken for a CSV header. Returns the numbers as 11 digits and the line
+    numbers that hold no valid number; the invalid values themselves are not
+    kept.
+    """
+    result = NationalNumbers()
+    dialect = _sniff_dialect(text)
+    for number, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
+        cell = row[0].strip() if row else ""
+        if not cell:
+            continue
+        if number == 1 and not any(character.isdigit() for character in cell):
+            continue
+        compact = compact_national_number(cell)
+        if compact is None:
+            result.invalid_lines.append(number)
+        else:
+            result.numbers.append(compact)
+    return result
+
+
+def _sniff_dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
+    try:
+        return csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        return csv.excel
+
+
+def read_case_refs(text: str) -> list[str]:
+    """Read one case file reference per line, skipping blank lines and repeats."""
+    seen: dict[str, None] = {}
+    for line in text.splitlines():
+        reference = line.strip()
+        if reference:
+            seen.setdefault(reference, None)
+    return list(seen)
+
+
+@dataclass(frozen=True)
+class OpenCaseChange:
+    added: int
+    removed: int
+    total: int
+
+
+@transaction.atomic
+def change_open_cases(
+    organisation: Organisation,
+    *,
+    case_refs: Sequence[str],
+    national_numbers: Sequence[str],
+    replace: bool,
+    actor: Any,
+) -> OpenCaseChange:
+    """Add case references and subjects to the open cases, or replace them all.
+
+    ``national_numbers`` are pseudonymised here and only the pseudonyms are
+    stored. With ``replace`` every existing entry is removed first, which is
+    how a daily export of the open case files is loaded.
+    """
+    existing = OpenCase.objects.filter(organisation=organisation)
+    removed = existing.count() if replace else 0
+    if replace:
+        existing.delete()
+    requested = {(OpenCase.Kind.CASE_REF, reference) for reference in case_refs}
+    requested |= {
+        (OpenCase.Kind.SUBJECT, pseudonymise(organisation, number))
+        for number in national_numbers
+    }
+    present = set(
+        OpenCase.objects.filter(organisation=organisation).values_list("kind", "value")
+    )
+    new = [
+        OpenCase(organisation=organisation, kind=kind, value=value)
+        for kind, value in sorted(requested - present)
+    ]
+    OpenCase.objects.bulk_create(new)
+    total = OpenCase.objects.filter(organisation=organisation).count()
+    change = OpenCaseChange(added=len(new), removed=removed, total=total)
+    record(
+        "accesslog.open_cases_changed",
+        actor=actor,
+        organisation=organisation,
+        object_type="accesslog.opencase",
+        object_label=_("Open case files"),
+        new={"added": change.added, "removed": change.removed, "total": total},
+    )
+    return change
+
+
+@transaction.atomic
+def add_watched_subject(
+    organisation: Organisation, national_number: str, label: str, *, actor: Any
+) -> WatchedSubject:
+    """Add a data subject to the watch list; raise ValidationError if listed."""
+    pseudonym = pseudonymise(organisation, national_number)
+    if WatchedSubject.objects.filter(
+        organisation=organisation, subject_pseudonym=pseudonym
+    ).exists():
+        raise ValidationError(
+            {"national_number": _("This data subject is already on the watch list.")}
+        )
+    watched = WatchedSubject.objects.create(
+        organisation=organisation,
+        subject_pseudonym=pseudonym,
+        label=label.strip(),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    record(
+        "accesslog.watch_list_changed",
+        actor=actor,
+        target=watched,
+        organisation=organisation,
+        new={"label": watched.label, "subject_pseudonym": pseudonym},
+    )
+    return watched
+
+
+@transaction.atomic
+def remove_watched_subject(watched: WatchedSubject, *, actor: Any) -> None:
+    """Remove a data subject from the watch list."""
+    record(
+        "accesslog.watch_list_changed",
+        actor=actor,
+        target=watched,
+        organisation=watched.organisation,
+        old={"label": watched.label, "subject_pseudonym": watched.subject_pseudonym},
+    )
+    watched.delete()
+
+
+def local_day_bounds(
+    since: datetime.datetime, until: datetime.datetime
+) -> dict[datetime.date, tuple[datetime.datetime, datetime.datetime]]:
+    """Return the start and end of each local day that ``[since, until)`` touches.
+
+    Days are those of ``settings.TIME_ZONE``, so a day is 23 or 25 hours long
+    when daylight saving time starts or ends.
+    """
+    if until <= since:
+        raise ValueError(f"the period ends ({until}) before it starts ({since})")
+    zone = timezone.get_default_timezone()
+    first = since.astimezone(zone).date()
+    last = (until - datetime.timedelta(microseconds=1)).astimezone(zone).date()
+    bounds = {}
+    day = first
+    while day <= last:
+        following = day + datetime.timedelta(days=1)
+        bounds[day] = (_midnight(day, zone), _midnight(following, zone))
+        day = following
+    return bounds
+
+
+def _midnight(day: datetime.date, zone: datetime.tzinfo) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(0), tzinfo=zone)
+
+
+def _load_facts(
+    organisation: Organisation, start: datetime.datetime, end: datetime.datetime
+) -> list[rules.EntryFacts]:
+    zone = timezone.get_default_timezone()
+    rows = (
+        AccessEntry.objects.filter(
+            organisation=organisation,
+            time__gte=start,
+            time__lt=end,
+            expired_at__isnull=True,
+        )
+        .order_by("index")
+        .values_list("pk", "index", "time", "user_id", "subject_pseudonym", "case_ref")
+    )
+    return [
+        rules.EntryFacts(
+            pk=pk,
+            index=index,
+            local_time=time.astimezone(zone),
+            user_id=user_id,
+            subject_pseudonym=subject,
+            case_ref=case_ref,
+        )
+        for pk, index, time, user_id, subject, case_ref in rows.iterator()
+    ]
+
+
+def _daily_counts(
+    organisation: Organisation,
+    user_ids: Iterable[str],
+    start: datetime.datetime,
+    end: datetime.datetime,
+) -> dict[str, dict[datetime.date, int]]:
+    zone = timezone.get_default_timezone()
+    rows = (
+        AccessEntry.objects.filter(
+            organisation=organisation,
+            user_id__in=sorted(set(user_ids)),
+            time__gte=start,
+            time__lt=end,
+        )
+        .annotate(day=TruncDate("time", tzinfo=zone))
+        .values("user_id", "day")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    history: dict[str, dict[datetime.date, int]] = defaultdict(dict)
+    for row in rows:
+        history[row["user_id"]][row["day"]] = row["count"]
+    return history
+
+
+def _candidates(
+    organisation: Organisation,
+    current: DetectionSettings,
+    facts: list[rules.EntryFacts],
+    bounds: Mapping[datetime.date, tuple[datetime.datetime, datetime.datetime]],
+) -> list[rules.Candidate]:
+    candidates: list[rules.Candidate] = []
+    if current.check_outside_hours:
+        hours = rules.OfficeHours(
+            start=current.office_start,
+            end=current.office_end,
+            working_days=frozenset(current.working_days),
+            exempt_user_ids=frozenset(current.exempt_user_ids),
+        )
+        candidates += rules.outside_office_hours(facts, hours)
+    if current.check_daily_volume:
+        limits = rules.VolumeLimits(
+            threshold=current.daily_threshold,
+            factor=current.usual_factor,
+            window_days=current.usual_window_days,
+            min_active_days=current.usual_min_days,
+        )
+        first_start = min(start for start, _end in bounds.values())
+        last_end = max(end for _start, end in bounds.values())
+        history_start = first_start - datetime.timedelta(days=limits.window_days)
+        users = {fact.user_id for fact in facts}
+        history = _daily_counts(organisation, users, history_start, last_end)
+        candidates += rules.unusual_daily_volume(facts, history, limits, bounds)
+    if current.check_open_cases:
+        candidates += _open_case_candidates(organisation, facts)
+    if current.check_watch_list:
+        watch_list = {
+            pseudonym: (pk, label)
+            for pk, pseudonym, label in WatchedSubject.objects.filter(
+                organisation=organisation
+            ).values_list("pk", "subject_pseudonym", "label")
+        }
+        candidates += rules.watched_subjects(facts, watch_list)
+    return candidates
+
+
+def _open_case_candidates(
+    organisation: Organisation, facts: list[rules.EntryFacts]
+) -> list[rules.Candidate]:
+    refs: set[str] = set()
+    subjects: set[str] = set()
+    pairs = OpenCase.objects.filter(organisation=organisation).values_list(
+        "kind", "value"
+    )
+    for kind, value in pairs:
+        (refs if kind == OpenCase.Kind.CASE_REF else subjects).add(value)
+    if not refs and not subjects:
+        # An empty list would flag every access; the rule waits for data.
+        logger.warning(
+            "Open-case rule of %s skipped: the list of open case files is empty",
+            organisation.slug,
+        )
+        return []
+    return rules.without_open_case(facts, frozenset(refs), frozenset(subjects))
+
+
+@dataclass
+class _StoreCounts:
+    created: int = 0
+    updated: int = 0
+    reopened: int = 0
+
+
+def _store(
+    organisation: Organisation,
+    candidate: rules.Candidate,
+    counts: _StoreCounts,
+    actor: Any,
+) -> Finding:
+    finding, created = Finding.objects.get_or_create(
+        organisation=organisation,
+        rule=candidate.rule,
+        key=candidate.key,
+        defaults={
+            "severity": candidate.severity,
+            "user_id": candidate.user_id,
+            "period_start": candidate.period_start,
+            "period_end": candidate.period_end,
+            "details": candidate.details,
+        },
+    )
+    if created:
+        finding.entries.add(*candidate.entry_pks)
+        counts.created += 1
+        return finding
+
+    linked = set(finding.entries.values_list("pk", flat=True))
+    new = [pk for pk in candidate.entry_pks if pk not in linked]
+    if not new:
+        return finding
+
+    finding.entries.add(*new)
+    finding.period_start = min(finding.period_start, candidate.period_start)
+    finding.period_end = max(finding.period_end, candidate.period_end)
+    finding.severity = candidate.severity
+    finding.details = candidate.details
+    counts.updated += 1
+    if finding.status != Finding.Status.OPEN:
+        _reopen(finding, len(new), actor)
+        counts.reopened += 1
+    finding.save()
+    return finding
+
+
+def _reopen(finding: Finding, new_entries: int, actor: Any) -> None:
+    """Set a triaged finding back to open because new entries matched it."""
+    record(
+        "accesslog.finding_reopened",
+        actor=actor,
+        target=finding,
+        organisation=finding.organisation,
+        old={"status": finding.status},
+        new={"status": Finding.Status.OPEN, "new_entries": new_entries},
+    )
+    finding.status = Finding.Status.OPEN
+
+
+@transaction.atomic
+def run_detection(
+    organisation: Organisation,
+    *,
+    since: datetime.datetime,
+    until: datetime.datetime,
+    actor: Any,
+) -> list[Finding]:
+    """Apply the enabled rules to the entries of ``[since, until)`` and store findings.
+
+    The period is widened to whole local days, so a day is always judged on
+    all its entries. Running again over the same period creates no second
+    finding: a finding that gains entries is updated, and set back to open
+    if it had been triaged. Returns the findings of the period's candidates.
+    """
+    # Locking the settings row serialises concurrent runs of one organisation.
+    current = DetectionSettings.objects.select_for_update().get(
+        pk=get_settings(organisation).pk
+    )
+    bounds = local_day_bounds(since, until)
+    start = min(day_start for day_start, _end in bounds.values())
+    end = max(day_end for _start, day_end in bounds.values())
+    facts = _load_facts(organisation, start, end)
+    counts = _StoreCounts()
+    findings = [
+        _store(organisation, candidate, counts, actor)
+        for candidate in _candidates(organisation, current, facts, bounds)
+    ]
+    record(
+        "accesslog.detection_run",
+        actor=actor,
+        organisation=organisation,
+        object_type="accesslog.finding",
+        object_label=f"{start:%Y-%m-%d} – {end:%Y-%m-%d}",
+        new={
+            "since": start,
+            "until": end,
+            "entries": len(facts),
+            "findings": len(findings),
+            "created": counts.created,
+            "updated": counts.updated,
+            "reopened": counts.reopened,
+        },
+    )
+    logger.info(
+        "Misuse detection for %s over %s to %s: %d entries, %d findings "
+        "(%d new, %d updated, %d reopened)",
+        organisation.slug,
+        start.isoformat(),
+        end.isoformat(),
+        len(facts),
+        len(findings),
+        counts.created,
+        counts.updated,
+        counts.reopened,
+    )
+    return findings
+
+
+TRIAGE_STATUSES = (
+    Finding.Status.OPEN,
+    Finding.Status.DISMISSED,
+    Finding.Status.CONFIRMED,
+    Finding.Status.INCIDENT,
+)
+
+
+@transaction.atomic
+def triage_finding(finding: Finding, *, status: str, note: str, actor: Any) -> Finding:
+    """Set a finding's status with a note; a closing status requires the note."""
+    if status not in TRIAGE_STATUSES:
+        raise ValidationError({"status": _("Choose a valid status.")})
+    note = note.strip()
+    if status != Finding.Status.OPEN and not note:
+        raise ValidationError(
+            {"note": _("Explain the decision, e.g. the case file that justifies it.")}
+        )
+    locked = Finding.objects.select_for_update().get(pk=finding.pk)
+    old = {"status": locked.status, "note": locked.note}
+    locked.status = status
+    locked.note = note
+    locked.triaged_at = timezone.now()
+    locked.triaged_by = actor if getattr(actor, "is_authenticated", False) else None
+    locked.save()
+    record(
+        "accesslog.finding_triaged",
+        actor=actor,
+        target=locked,
+        organisation=locked.organisation,
+        old=old,
+        new={"status": status, "note": note},
+    )
+    return locked

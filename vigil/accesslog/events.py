@@ -1,0 +1,594 @@
+"""Access events as they arrive: wire fields, validation and error reports.
+
+Every path into the access log (REST API, uploaded files, syslog) hands each
+record to ``parse_event`` as a mapping of wire field names to values, so the
+same rules apply everywhere. The wire fields are:
+
+========== ======== ==========================================================
+field      required value
+========== ======== ==========================================================
+event_id   yes      the sender's id of the event, 1 to 128 characters from
+                    ``!`` to ``~`` (RFC 5424 PRINTUSASCII); a resent event id
+                    is stored once
+time       yes      RFC 3339 date and time with ``Z`` or an offset; stored in
+                    UTC with millisecond precision (smaller digits dropped)
+user_id    yes      the USERID of the KSZ message prefix: a person's id or a
+                    program number, at most 64 characters
+application yes     the application that made the access, at most 100
+action     yes      consult, create, modify, delete, print or export
+subject    yes      the INSZ/NISS or BIS number of the data subject, 11 digits,
+                    dots, dashes and spaces allowed
+service    yes      the KSZ service or message type, at most 100 characters
+case_ref   no       the case file, at most 100 characters
+source_ip  no       IPv4 or IPv6 address of the workstation, without zone
+outcome    no       the result as the application reports it, at most 40
+========== ======== ==========================================================
+
+Text values must be strings without control characters and without leading
+or trailing spaces. An absent field, JSON ``null`` and the empty string all
+mean "not given". Unknown fields are rejected.
+
+An error never shows a national number: the ``subject`` value in an
+``EventError`` keeps only its first and last two digits.
+"""
+
+import csv
+import datetime
+import hashlib
+import json
+import re
+import secrets
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+from stdnum.be import bis, nn
+from stdnum.exceptions import ValidationError as NumberValidationError
+
+from vigil.accesslog.encoding import canonical_address
+from vigil.accesslog.models import Action
+
+EVENT_ID_MAX_LENGTH = 128
+USER_ID_MAX_LENGTH = 64
+APPLICATION_MAX_LENGTH = 100
+SERVICE_MAX_LENGTH = 100
+CASE_REF_MAX_LENGTH = 100
+OUTCOME_MAX_LENGTH = 40
+NATIONAL_NUMBER_LENGTH = 11
+# An event time further ahead of the server clock than this is a clock error
+# at the sender. Such an entry would also hold back expiry of every later
+# entry, because entries expire in index order.
+MAX_FUTURE_SKEW = datetime.timedelta(hours=24)
+# Values longer than this are cut in error messages.
+SHOWN_VALUE_LENGTH = 60
+
+REQUIRED_FIELDS = (
+    "event_id",
+    "time",
+    "user_id",
+    "application",
+    "action",
+    "subject",
+    "service",
+)
+OPTIONAL_FIELDS = ("case_ref", "source_ip", "outcome")
+WIRE_FIELDS = REQUIRED_FIELDS + OPTIONAL_FIELDS
+ACTIONS = frozenset(action.value for action in Action)
+
+_WIRE_FIELD_SET = frozenset(WIRE_FIELDS)
+_EVENT_ID = re.compile(r"[!-~]{1,128}")
+_RFC3339 = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})"
+)
+_SEPARATORS = str.maketrans("", "", " -.")
+
+# Keyed digests of the national numbers validated recently. A log names the
+# same clients over and over, and the check by python-stdnum takes most of
+# the time of validating an event. The key exists only in this process, so
+# the cache contains no national number in clear. It is emptied when full.
+VALID_NUMBER_CACHE_SIZE = 100_000
+_CACHE_KEY = secrets.token_bytes(32)
+_VALID_NUMBERS: dict[bytes, None] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class AccessEvent:
+    """A validated access event, with its time in UTC truncated to milliseconds.
+
+    ``subject`` is the compact national number in clear. It exists only in
+    memory between validation and pseudonymisation, and ``repr`` masks it.
+    """
+
+    event_id: str
+    time: datetime.datetime
+    user_id: str
+    application: str
+    action: str
+    subject: str = field(repr=False)
+    service: str
+    case_ref: str = ""
+    source_ip: str = ""
+    outcome: str = ""
+
+    def __repr__(self) -> str:
+        return (
+            f"AccessEvent(event_id={self.event_id!r}, time={self.time.isoformat()}, "
+            f"user_id={self.user_id!r}, action={self.action!r}, "
+            f"subject={mask_national_number(self.subject)!r})"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class EventError:
+    """One invalid field of one record: where, which value, and why.
+
+    ``line`` is the record's line (or array position), ``field`` the wire
+    field name, or "" for a problem with the whole record. ``value_shown`` is
+    safe to display: cut to a readable length and masked for ``subject``.
+    """
+
+    line: int
+    field: str
+    value_shown: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}"
+        if self.field:
+            where += f", field {self.field}"
+        if self.value_shown:
+            where += f" ({self.value_shown})"
+        return f"{where}: {self.reason}"
+
+
+class InvalidEvent(ValueError):
+    """A record has one or more invalid fields, listed in ``errors``."""
+
+    def __init__(self, errors: Sequence[EventError]) -> None:
+        self.errors = list(errors)
+        super().__init__("; ".join(str(error) for error in self.errors))
+
+
+class ParseError(ValueError):
+    """A file or body is not valid JSON or CSV.
+
+    ``errors`` lists ``(line, reason)`` pairs, one per bad line where the
+    format allows going on after an error, otherwise just the first.
+    """
+
+    def __init__(self, errors: Sequence[tuple[int, str]]) -> None:
+        self.errors = list(errors)
+        super().__init__(
+            "; ".join(f"line {line}: {reason}" for line, reason in self.errors)
+        )
+
+
+class _InvalidValue(Exception):
+    """Raised by a field check with the reason to report."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+# National numbers
+
+
+def compact_national_number(value: str) -> str:
+    """Return ``value`` without spaces, dots and dashes, as python-stdnum does."""
+    return value.translate(_SEPARATORS).strip()
+
+
+def validate_national_number(value: str) -> str:
+    """Return the compact INSZ/NISS or BIS number, or raise ValueError.
+
+    python-stdnum checks the mod-97 check digits for both century rules
+    (birth before 2000, and from 2000 with a leading 2 in the check) and the
+    birth month: 0 to 12 for a national number, 20 to 32 or 40 to 52 for a
+    BIS number. The message never contains the number.
+    """
+    number = compact_national_number(value)
+    if (
+        len(number) != NATIONAL_NUMBER_LENGTH
+        or not number.isascii()
+        or not number.isdigit()
+    ):
+        raise ValueError(_("must have 11 digits (dots, dashes and spaces are allowed)"))
+    digest = hashlib.blake2b(
+        number.encode("ascii"), key=_CACHE_KEY, digest_size=16
+    ).digest()
+    if digest in _VALID_NUMBERS:
+        return number
+    checker = bis if int(number[2:4]) >= 20 else nn
+    try:
+        checker.validate(number)
+    except NumberValidationError:
+        raise ValueError(
+            _(
+                "is not a valid national (INSZ/NISS) or BIS number: the check "
+                "digits or the birth month are wrong"
+            )
+        ) from None
+    if len(_VALID_NUMBERS) >= VALID_NUMBER_CACHE_SIZE:
+        _VALID_NUMBERS.clear()
+    _VALID_NUMBERS[digest] = None
+    return number
+
+
+def mask_national_number(value: object) -> str:
+    """Return a national number with all but its first and last two digits hidden."""
+    text = compact_national_number(str(value))
+    if len(text) < 5:
+        return "*" * len(text)
+    return text[:2] + "*" * (len(text) - 4) + text[-2:]
+
+
+# Field checks: each returns the stored value or raises _InvalidValue.
+
+
+def _check_text(value: object, maximum: int) -> str:
+    if not isinstance(value, str):
+        raise _InvalidValue(_("must be a string"))
+    if len(value) > maximum:
+        raise _InvalidValue(
+            _("is %(length)d characters long, the maximum is %(maximum)d")
+            % {"length": len(value), "maximum": maximum}
+        )
+    if not value.isprintable():
+        raise _InvalidValue(_("contains a control or non-printable character"))
+    if value[0] == " " or value[-1] == " ":
+        raise _InvalidValue(_("has leading or trailing spaces"))
+    return value
+
+
+def _check_event_id(value: object) -> str:
+    if not isinstance(value, str):
+        raise _InvalidValue(_("must be a string"))
+    if not _EVENT_ID.fullmatch(value):
+        raise _InvalidValue(
+            _(
+                "must be 1 to 128 printable ASCII characters without spaces "
+                "(from ! to ~)"
+            )
+        )
+    return value
+
+
+def _check_time(value: object) -> datetime.datetime:
+    if isinstance(value, datetime.datetime):
+        if value.utcoffset() is None:
+            raise _InvalidValue(_("has no time zone offset"))
+        moment = value
+    elif isinstance(value, str):
+        moment = _parse_rfc3339(value)
+    else:
+        raise _InvalidValue(_("must be a string"))
+    try:
+        moment = moment.astimezone(datetime.UTC)
+    except OverflowError:
+        raise _InvalidValue(_("is out of the supported range")) from None
+    limit = datetime.datetime.now(datetime.UTC) + MAX_FUTURE_SKEW
+    if moment > limit:
+        raise _InvalidValue(
+            _(
+                "is more than 24 hours in the future, so the clock of the "
+                "sending system is probably wrong"
+            )
+        )
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def _parse_rfc3339(text: str) -> datetime.datetime:
+    match = _RFC3339.fullmatch(text)
+    if match is None:
+        raise _InvalidValue(
+            _(
+                "is not an RFC 3339 time with an offset, for example "
+                "2026-03-02T10:15:30.250+01:00 or 2026-03-02T09:15:30Z"
+            )
+        )
+    fraction = match.group(1) or ""
+    offset = match.group(2)
+    # datetime accepts at most six fraction digits, and only milliseconds
+    # are kept, so the fraction is cut to three digits before parsing.
+    base = text[:10] + "T" + text[11:19] + fraction[:4]
+    base += "+00:00" if offset in ("Z", "z") else offset
+    try:
+        return datetime.datetime.fromisoformat(base)
+    except ValueError:
+        raise _InvalidValue(
+            _(
+                "is not a valid date and time (leap seconds and offsets of "
+                "24 hours or more are not accepted)"
+            )
+        ) from None
+
+
+def _check_action(value: object) -> str:
+    if value not in ACTIONS:
+        raise _InvalidValue(
+            _("must be one of %(actions)s") % {"actions": ", ".join(Action.values)}
+        )
+    return str(value)
+
+
+def _check_subject(value: object) -> str:
+    if not isinstance(value, str):
+        raise _InvalidValue(_("must be a string (a number loses its leading zero)"))
+    try:
+        return validate_national_number(value)
+    except ValueError as error:
+        raise _InvalidValue(str(error)) from None
+
+
+def _check_source_ip(value: object) -> str:
+    if not isinstance(value, str):
+        raise _InvalidValue(_("must be a string"))
+    if "%" in value:
+        raise _InvalidValue(_("must be an address without a zone index (%)"))
+    try:
+        return canonical_address(value)
+    except ValueError:
+        raise _InvalidValue(_("is not an IPv4 or IPv6 address")) from None
+
+
+def _text_check(maximum: int) -> Callable[[object], str]:
+    def check(value: object) -> str:
+        return _check_text(value, maximum)
+
+    return check
+
+
+_CHECKS: tuple[tuple[str, Callable[[object], Any], bool], ...] = (
+    ("event_id", _check_event_id, True),
+    ("time", _check_time, True),
+    ("user_id", _text_check(USER_ID_MAX_LENGTH), True),
+    ("application", _text_check(APPLICATION_MAX_LENGTH), True),
+    ("action", _check_action, True),
+    ("subject", _check_subject, True),
+    ("service", _text_check(SERVICE_MAX_LENGTH), True),
+    ("case_ref", _text_check(CASE_REF_MAX_LENGTH), False),
+    ("source_ip", _check_source_ip, False),
+    ("outcome", _text_check(OUTCOME_MAX_LENGTH), False),
+)
+
+
+def show_value(name: str, value: object) -> str:
+    """Return ``value`` as it may appear in an error: cut, and masked for subject."""
+    if name == "subject":
+        return mask_national_number(value)
+    text = value if isinstance(value, str) else json.dumps(value, default=str)
+    if len(text) > SHOWN_VALUE_LENGTH:
+        return text[: SHOWN_VALUE_LENGTH - 1] + "…"
+    return text
+
+
+def parse_event(mapping: Mapping[str, object], line: int) -> AccessEvent:
+    """Validate one record and return the event, or raise InvalidEvent.
+
+    InvalidEvent lists every problem of the record, one ``EventError`` per
+    field, so that a sender can fix them all at once.
+    """
+    if not isinstance(mapping, Mapping):
+        shown = show_value("", mapping)
+        reason = _("the record is not an object of field names and values")
+        raise InvalidEvent([EventError(line, "", shown, reason)])
+    errors = [
+        EventError(
+            line,
+            str(name),
+            show_value(str(name), mapping[name]),
+            _("is not a field of an access event, which has the fields %(fields)s")
+            % {"fields": ", ".join(WIRE_FIELDS)},
+        )
+        for name in sorted(mapping.keys() - _WIRE_FIELD_SET, key=str)
+    ]
+    values: dict[str, Any] = {}
+    for name, check, required in _CHECKS:
+        value = mapping.get(name)
+        if value is None or value == "":
+            if required:
+                reason = _("is missing") if value is None else _("is empty")
+                errors.append(EventError(line, name, "", reason))
+            continue
+        try:
+            values[name] = check(value)
+        except _InvalidValue as problem:
+            shown = show_value(name, value)
+            errors.append(EventError(line, name, shown, problem.reason))
+    if errors:
+        raise InvalidEvent(errors)
+    return AccessEvent(**values)
+
+
+# File formats. Each parser returns (line, record) pairs for ``ingest_events``.
+
+type Records = list[tuple[int, Mapping[str, object]]]
+
+
+def _unique_object(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """Build a JSON object, rejecting a field that occurs twice."""
+    result: dict[str, object] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(
+                _("field %(field)s occurs twice in one object") % {"field": key}
+            )
+        result[key] = value
+    return result
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_unique_object)
+_JSON_WHITESPACE = " \t\n\r"
+
+
+def _skip_whitespace(text: str, position: int) -> int:
+    while position < len(text) and text[position] in _JSON_WHITESPACE:
+        position += 1
+    return position
+
+
+def _json_reason(error: ValueError) -> str:
+    if isinstance(error, json.JSONDecodeError):
+        return _("invalid JSON: %(message)s at column %(column)d") % {
+            "message": error.msg,
+            "column": error.colno,
+        }
+    return _("invalid JSON: %(message)s") % {"message": error}
+
+
+def parse_json_lines(text: str) -> Records:
+    """Parse JSON lines (one event object per line), skipping blank lines.
+
+    Raises ParseError listing every line that is not a JSON object.
+    """
+    records: Records = []
+    errors: list[tuple[int, str]] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip(" \t\r"):
+            continue
+        try:
+            value = _DECODER.decode(line)
+        except ValueError as error:
+            errors.append((number, _json_reason(error)))
+            continue
+        if isinstance(value, dict):
+            records.append((number, value))
+        else:
+            errors.append((number, _("the line is not a JSON object")))
+    if errors:
+        raise ParseError(errors)
+    return records
+
+
+def parse_json_array(text: str) -> Records:
+    """Parse a JSON array of event objects, numbering each record by its position.
+
+    The first element is number 1. Raises ParseError for a syntax error (at
+    the element where it occurs, with the text line and column in the reason)
+    or listing every element that is not an object.
+    """
+    position = _skip_whitespace(text, 0)
+    if not text.startswith("[", position):
+        raise ParseError([(1, _("the body is not a JSON array of event objects"))])
+    records: Records = []
+    errors: list[tuple[int, str]] = []
+    number = 0
+    position = _skip_whitespace(text, position + 1)
+    if text.startswith("]", position):
+        return _check_array_end(text, position, records, errors)
+    while True:
+        number += 1
+        try:
+            value, position = _DECODER.raw_decode(text, position)
+        except ValueError as error:
+            raise ParseError([*errors, (number, _array_reason(text, error))]) from None
+        if isinstance(value, dict):
+            records.append((number, value))
+        else:
+            errors.append((number, _("the element is not a JSON object")))
+        position = _skip_whitespace(text, position)
+        if text.startswith(",", position):
+            position = _skip_whitespace(text, position + 1)
+            continue
+        if text.startswith("]", position):
+            return _check_array_end(text, position, records, errors)
+        reason = _("expected a comma or ] after the element")
+        problem = json.JSONDecodeError(reason, text, position)
+        raise ParseError([*errors, (number, _array_reason(text, problem))])
+
+
+def _check_array_end(
+    text: str, position: int, records: Records, errors: list[tuple[int, str]]
+) -> Records:
+    if text[position + 1 :].strip(_JSON_WHITESPACE):
+        line = text.count("\n", 0, position) + 1
+        errors.append((line, _("extra data after the closing ]")))
+    if errors:
+        raise ParseError(errors)
+    return records
+
+
+def _array_reason(text: str, error: ValueError) -> str:
+    if isinstance(error, json.JSONDecodeError):
+        return _("invalid JSON: %(message)s at line %(line)d column %(column)d") % {
+            "message": error.msg,
+            "line": error.lineno,
+            "column": error.colno,
+        }
+    return _json_reason(error)
+
+
+def parse_csv(text: str) -> Records:
+    """Parse CSV whose header row names the wire fields, in any order.
+
+    The delimiter is a comma, or a semicolon when the header contains
+    semicolons and no commas (as spreadsheets in Belgian locales write it).
+    Quoting follows RFC 4180. Empty cells mean "not given". A record's line
+    is the line on which it starts. Raises ParseError for an invalid header
+    or listing every row whose number of cells differs from the header.
+    """
+    text = text.removeprefix("\ufeff")
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if ";" in first_line and "," not in first_line else ","
+    reader = csv.reader(text.splitlines(keepends=True), delimiter=delimiter)
+    try:
+        header = next(reader, None)
+        if header is None:
+            return []
+        names = _check_header(header)
+        return _csv_rows(reader, names)
+    except csv.Error as error:
+        raise ParseError(
+            [(reader.line_num, _("invalid CSV: %(error)s") % {"error": error})]
+        ) from None
+
+
+def _check_header(header: list[str]) -> list[str]:
+    names = [name.strip() for name in header]
+    problems = []
+    unknown = [name for name in names if name not in _WIRE_FIELD_SET]
+    if unknown:
+        problems.append(
+            _("unknown columns %(columns)s (the columns are %(fields)s)")
+            % {"columns": ", ".join(unknown), "fields": ", ".join(WIRE_FIELDS)}
+        )
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        problems.append(
+            _("repeated columns %(columns)s") % {"columns": ", ".join(repeated)}
+        )
+    missing = [name for name in REQUIRED_FIELDS if name not in names]
+    if missing:
+        problems.append(
+            _("missing columns %(columns)s") % {"columns": ", ".join(missing)}
+        )
+    if problems:
+        raise ParseError([(1, "; ".join(problems))])
+    return names
+
+
+def _csv_rows(reader: Any, names: list[str]) -> Records:
+    records: Records = []
+    errors: list[tuple[int, str]] = []
+    start = reader.line_num + 1
+    for row in reader:
+        if not row or row == [""]:
+            start = reader.line_num + 1
+            continue
+        if len(row) != len(names):
+            errors.append(
+                (
+                    start,
+                    _("the row has %(cells)d cells, the header has %(columns)d")
+                    % {"cells": len(row), "columns": len(names)},
+                )
+            )
+        else:
+            record = {name: cell for name, cell in zip(names, row, strict=True) if cell}
+            records.append((start, record))
+        start = reader.line_num + 1
+    if errors:
+        raise ParseError(errors)
+    return records

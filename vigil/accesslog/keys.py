@@ -1,0 +1,85 @@
+"""The secret keys of an organisation's access log, created on first use.
+
+Each organisation gets one ``LogKeys`` row with an Ed25519 key that signs its
+checkpoints and 32 random bytes that key the pseudonyms of national numbers.
+The checkpoint origin, which is also the key name, is fixed when the keys are
+created: ``vigil.accesslog/<enterprise number>/<slug>``.
+"""
+
+import secrets
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from vigil.accesslog.models import LogKeys
+from vigil.audit.services import record
+from vigil.ledger import Ed25519Signer, Ed25519Verifier
+from vigil.organisations.models import Organisation
+
+ORIGIN_PREFIX = "vigil.accesslog"
+PSEUDONYM_KEY_BYTES = 32
+
+
+def log_origin(organisation: Organisation) -> str:
+    """Return the origin that a new log of ``organisation`` gets."""
+    return f"{ORIGIN_PREFIX}/{organisation.enterprise_number}/{organisation.slug}"
+
+
+def ensure_log_keys(organisation: Organisation, *, actor: Any = None) -> LogKeys:
+    """Return the organisation's log keys, creating and auditing them if missing.
+
+    Two processes that create the keys at the same time end up with the same
+    row: the unique organisation column rejects the second insert, which then
+    reads the first.
+    """
+    keys = LogKeys.objects.filter(organisation=organisation).first()
+    if keys is not None:
+        return keys
+    origin = log_origin(organisation)
+    signer = Ed25519Signer.generate(origin)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                keys = LogKeys.objects.create(
+                    organisation=organisation,
+                    origin=origin,
+                    signer_key=signer.signer_key(),
+                    verifier_key=signer.verifier().verifier_key(),
+                    pseudonym_key=secrets.token_bytes(PSEUDONYM_KEY_BYTES),
+                )
+        except IntegrityError:
+            return LogKeys.objects.get(organisation=organisation)
+        record(
+            "accesslog.keys_created",
+            actor=actor,
+            target=keys,
+            organisation=organisation,
+            new={"origin": origin, "verifier_key": keys.verifier_key},
+        )
+    return keys
+
+
+def lock_log_keys(organisation: Organisation) -> LogKeys:
+    """Return the log keys locked for this transaction, creating them if missing.
+
+    Appends to one organisation's log serialise on this lock. On SQLite,
+    which ignores ``FOR UPDATE``, the IMMEDIATE transactions of the settings
+    serialise all writers instead. Call it inside ``transaction.atomic``.
+    """
+    ensure_log_keys(organisation)
+    return LogKeys.objects.select_for_update().get(organisation=organisation)
+
+
+def signer_for(keys: LogKeys) -> Ed25519Signer:
+    """Return the checkpoint signer of ``keys``."""
+    return Ed25519Signer.from_signer_key(keys.signer_key)
+
+
+def verifier_for(keys: LogKeys) -> Ed25519Verifier:
+    """Return the checkpoint verifier of ``keys``."""
+    return Ed25519Verifier.from_verifier_key(keys.verifier_key)
+
+
+def pseudonym_key(keys: LogKeys) -> bytes:
+    """Return the pseudonym key as bytes (PostgreSQL returns a memoryview)."""
+    return bytes(keys.pseudonym_key)

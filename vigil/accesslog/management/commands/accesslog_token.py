@@ -1,0 +1,67 @@
+"""``vigil accesslog_token``: create, list and revoke ingestion tokens."""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from vigil.accesslog.models import ApiToken
+from vigil.accesslog.tokens import create_token, revoke_token
+from vigil.organisations.models import Organisation
+
+
+class Command(BaseCommand):
+    help = "Manage the API tokens with which programs ingest access events."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        commands = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        create = commands.add_parser(
+            "create", help="Create a token and print its secret, once."
+        )
+        create.add_argument("org", help="Short name of the organisation.")
+        create.add_argument("name", help="The program that uses the token.")
+        listing = commands.add_parser("list", help="List an organisation's tokens.")
+        listing.add_argument("org", help="Short name of the organisation.")
+        revoke = commands.add_parser("revoke", help="Revoke a token by its prefix.")
+        revoke.add_argument("org", help="Short name of the organisation.")
+        revoke.add_argument("prefix", help="The 12-character prefix of the token.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        organisation = _organisation(options["org"])
+        action = options["action"]
+        if action == "create":
+            token, secret = create_token(organisation, options["name"], actor=None)
+            self.stderr.write(
+                f"created token {token.prefix}… ({token.name}); the secret below "
+                "is shown only this once"
+            )
+            self.stdout.write(secret)
+        elif action == "list":
+            for token in ApiToken.objects.filter(organisation=organisation).order_by(
+                "created_at"
+            ):
+                state = "revoked" if token.revoked_at else "active"
+                used = token.last_used_at.isoformat() if token.last_used_at else "-"
+                self.stdout.write(f"{token.prefix}\t{state}\t{used}\t{token.name}")
+        else:
+            token = _token(organisation, options["prefix"])
+            revoke_token(token, actor=None)
+            self.stdout.write(f"revoked token {token.prefix}… ({token.name})")
+
+
+def _organisation(slug: str) -> Organisation:
+    try:
+        return Organisation.objects.get(slug=slug)
+    except Organisation.DoesNotExist:
+        raise CommandError(
+            f"organisation {slug!r} not found; `vigil org list` shows the short names"
+        ) from None
+
+
+def _token(organisation: Organisation, prefix: str) -> ApiToken:
+    try:
+        return ApiToken.objects.get(organisation=organisation, prefix=prefix)
+    except ApiToken.DoesNotExist:
+        raise CommandError(
+            f"no token with prefix {prefix!r} in {organisation.slug}; "
+            f"`vigil accesslog_token list {organisation.slug}` shows them"
+        ) from None

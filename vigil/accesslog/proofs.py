@@ -1,0 +1,118 @@
+"""Inclusion and consistency proofs of an organisation's log, as JSON documents.
+
+Hashes are standard base64, as in checkpoints. By default a proof is made
+for the tree of the latest signed checkpoint and carries that note, so that
+its recipient can check the root against the log's verifier key.
+"""
+
+from typing import Any
+
+from vigil.accesslog.models import LogCheckpoint
+from vigil.accesslog.store import DatabaseHashStore
+from vigil.ledger import EMPTY_ROOT, MerkleLog
+from vigil.ledger import inclusion_proof as ledger_inclusion_proof
+from vigil.ledger.encoding import encode_base64
+from vigil.organisations.models import Organisation
+
+
+class ProofUnavailable(ValueError):
+    """The requested proof cannot be made, e.g. for an entry after the checkpoint."""
+
+
+def _checkpoint_at(
+    organisation: Organisation, size: int | None
+) -> LogCheckpoint | None:
+    checkpoints = LogCheckpoint.objects.filter(organisation=organisation)
+    if size is None:
+        return checkpoints.order_by("-size").first()
+    return checkpoints.filter(size=size).first()
+
+
+def _tree_size(
+    organisation: Organisation, log: MerkleLog, size: int | None
+) -> tuple[int, LogCheckpoint | None]:
+    checkpoint = _checkpoint_at(organisation, size)
+    if size is None:
+        if checkpoint is None:
+            raise ProofUnavailable(
+                "the log has no signed checkpoint yet. Run "
+                "'vigil accesslog checkpoint' or ingest events first"
+            )
+        return checkpoint.size, checkpoint
+    current = log.size
+    if not 0 <= size <= current:
+        raise ProofUnavailable(
+            f"tree size {size} is out of range, the log has {current} entries"
+        )
+    return size, checkpoint
+
+
+def _root(log: MerkleLog, size: int, checkpoint: LogCheckpoint | None) -> bytes:
+    """Return the root at ``size``: the signed one, else computed from the tree.
+
+    The stored root of a checkpoint saves two queries. A tampered stored root
+    does not go unnoticed, because the proof then fails against the signed
+    note that the document carries.
+    """
+    if checkpoint is not None:
+        return bytes(checkpoint.root_hash)
+    return log.root(size) if size else EMPTY_ROOT
+
+
+def inclusion_proof_for(
+    organisation: Organisation, index: int, size: int | None = None
+) -> dict[str, Any]:
+    """Return the proof that entry ``index`` is in the tree of ``size`` entries.
+
+    ``size`` defaults to the latest checkpoint's. The document has
+    ``index``, ``tree_size``, ``leaf_hash``, ``root_hash``, ``proof`` (the
+    RFC 9162 audit path, leaf end first) and ``checkpoint`` (the signed note
+    at that size, or None). Raises ProofUnavailable if the entry is not in
+    that tree.
+    """
+    store = DatabaseHashStore(organisation.pk)
+    log = MerkleLog(store)
+    tree_size, checkpoint = _tree_size(organisation, log, size)
+    if not 0 <= index < tree_size:
+        raise ProofUnavailable(
+            f"entry {index} is not in the tree of size {tree_size}"
+            + (", so sign a newer checkpoint first" if size is None else "")
+        )
+    proof = ledger_inclusion_proof(index, tree_size, store)
+    return {
+        "index": index,
+        "tree_size": tree_size,
+        "leaf_hash": encode_base64(store.get(0, index)),
+        "root_hash": encode_base64(_root(log, tree_size, checkpoint)),
+        "proof": [encode_base64(value) for value in proof],
+        "checkpoint": checkpoint.note if checkpoint is not None else None,
+    }
+
+
+def consistency_proof_for(
+    organisation: Organisation, old_size: int, new_size: int | None = None
+) -> dict[str, Any]:
+    """Return the proof that the tree of ``old_size`` is a prefix of ``new_size``.
+
+    ``new_size`` defaults to the latest checkpoint's. From size 0 the proof
+    is empty, because every tree extends the empty one. The document carries
+    both roots and the signed notes at both sizes where they exist.
+    """
+    store = DatabaseHashStore(organisation.pk)
+    log = MerkleLog(store)
+    tree_size, checkpoint = _tree_size(organisation, log, new_size)
+    if not 0 <= old_size <= tree_size:
+        raise ProofUnavailable(
+            f"old tree size {old_size} must be between 0 and the new size {tree_size}"
+        )
+    proof = log.consistency_proof(old_size, tree_size) if old_size else []
+    old_checkpoint = _checkpoint_at(organisation, old_size)
+    return {
+        "old_size": old_size,
+        "new_size": tree_size,
+        "old_root": encode_base64(_root(log, old_size, old_checkpoint)),
+        "new_root": encode_base64(_root(log, tree_size, checkpoint)),
+        "proof": [encode_base64(value) for value in proof],
+        "old_checkpoint": old_checkpoint.note if old_checkpoint else None,
+        "new_checkpoint": checkpoint.note if checkpoint else None,
+    }

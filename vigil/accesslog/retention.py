@@ -1,0 +1,125 @@
+"""Retention: emptying the content of entries older than the retention period.
+
+After ``VIGIL_ACCESSLOG_RETENTION_DAYS`` (default 3650, ten years) an entry's
+content goes: the user id, application, action, subject pseudonym, service,
+case file, source address, outcome and leaf bytes are emptied and
+``expired_at`` is set. The index, event id, time and leaf hash stay, and so
+do the tree nodes, so the proofs of every kept entry still verify and the
+verification checks an expired entry by its leaf hash.
+
+Expiry works from the start of the log. A run empties the entries from the
+first one not yet expired up to, but not including, the first entry whose
+time is within the retention period. An entry that arrived late with an old
+time therefore waits for the entries before it. Every expired entry lies
+before every kept one, and the verification checks this, so content cannot
+be removed from the middle of the log by passing it off as expired.
+"""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from vigil.accesslog.models import AccessEntry
+from vigil.audit.services import record
+from vigil.organisations.models import Organisation
+
+SCAN_CHUNK = 10_000
+
+
+@dataclass(frozen=True)
+class ExpiryResult:
+    """Entries ``[start, end)`` were emptied (``expired`` of them) at ``cutoff``."""
+
+    expired: int
+    start: int
+    end: int
+    cutoff: datetime.datetime
+
+
+def retention_period() -> datetime.timedelta:
+    """Return how long entries keep their content."""
+    return datetime.timedelta(days=settings.VIGIL_ACCESSLOG_RETENTION_DAYS)
+
+
+def first_unexpired_index(organisation: Organisation) -> int:
+    """Return the index after the expired prefix of the log (0 if none expired)."""
+    highest = AccessEntry.objects.filter(
+        organisation=organisation, expired_at__isnull=False
+    ).aggregate(highest=Max("index"))["highest"]
+    return 0 if highest is None else highest + 1
+
+
+def _first_kept_index(
+    organisation: Organisation, start: int, cutoff: datetime.datetime
+) -> int:
+    """Return the first index from ``start`` on whose time is at or after ``cutoff``.
+
+    The scan reads (index, time) pairs in index order, so its cost grows with
+    the number of entries to expire, not with the size of the log.
+    """
+    position = start
+    while True:
+        rows = list(
+            AccessEntry.objects.filter(organisation=organisation, index__gte=position)
+            .order_by("index")
+            .values_list("index", "time")[:SCAN_CHUNK]
+        )
+        for index, time in rows:
+            if time >= cutoff:
+                return index
+        if len(rows) < SCAN_CHUNK:
+            return position if not rows else rows[-1][0] + 1
+        position = rows[-1][0] + 1
+
+
+@transaction.atomic
+def expire_entries(
+    organisation: Organisation,
+    now: datetime.datetime | None = None,
+    *,
+    actor: Any,
+) -> ExpiryResult:
+    """Empty the content of the entries past the retention period, oldest first."""
+    now = now or timezone.now()
+    cutoff = now - retention_period()
+    start = first_unexpired_index(organisation)
+    end = _first_kept_index(organisation, start, cutoff)
+    expired = 0
+    if end > start:
+        expired = AccessEntry.objects.filter(
+            organisation=organisation,
+            index__gte=start,
+            index__lt=end,
+            expired_at__isnull=True,
+        ).update(
+            user_id="",
+            application="",
+            action="",
+            subject_pseudonym="",
+            service="",
+            case_ref="",
+            source_ip=None,
+            outcome="",
+            leaf=b"",
+            expired_at=now,
+        )
+    if expired:
+        record(
+            "accesslog.expired",
+            actor=actor,
+            organisation=organisation,
+            object_type="accesslog.accessentry",
+            object_label=f"{organisation.slug} {start}–{end - 1}",
+            new={
+                "expired": expired,
+                "first_index": start,
+                "first_kept_index": end,
+                "cutoff": cutoff,
+            },
+        )
+    return ExpiryResult(expired, start, end, cutoff)

@@ -1,0 +1,281 @@
+"""Searching the access log and exporting the results.
+
+A data subject is searched by pseudonym: the view pseudonymises the national
+number that the consultant typed and only the pseudonym travels further, in
+``Criteria`` and in the links of the result pages. A natural person is found
+through the identity register, which turns a name or staff number into the
+user ids that person held and the periods in which they held them.
+"""
+
+import base64
+import csv
+import datetime
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from vigil.accesslog import identities
+from vigil.accesslog.models import AccessEntry, IdentityPeriod
+from vigil.accesslog.proofs import inclusion_proof_for
+from vigil.audit.services import record
+from vigil.organisations.models import Organisation
+
+PAGE_SIZE = 50
+EXPORT_CHUNK = 500
+# The periods of one person are few, but a loose name such as "an" could match
+# many people: the search stops at this many periods.
+MAX_PERSON_PERIODS = 200
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """The filters of one search; empty strings and None mean no filter."""
+
+    subject_pseudonym: str = ""
+    user_id: str = ""
+    person: str = ""
+    since: datetime.datetime | None = None
+    until: datetime.datetime | None = None
+    application: str = ""
+    service: str = ""
+    action: str = ""
+
+    def is_empty(self) -> bool:
+        return not any(asdict(self).values())
+
+    def as_query(self) -> dict[str, str]:
+        """Return the criteria as URL parameters, leaving out empty ones."""
+        query = {}
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if isinstance(value, datetime.datetime):
+                query[item.name] = value.strftime("%Y-%m-%dT%H:%M")
+            elif value:
+                query[item.name] = str(value)
+        return query
+
+    def as_audit(self) -> dict[str, Any]:
+        """Return the criteria for the audit trail, without empty ones."""
+        return {key: value for key, value in asdict(self).items() if value}
+
+
+def person_periods(organisation: Organisation, person: str) -> QuerySet[IdentityPeriod]:
+    """Return the identity periods whose person name or reference matches."""
+    text = person.strip()
+    return IdentityPeriod.objects.filter(
+        Q(person_name__icontains=text) | Q(person_reference__iexact=text),
+        organisation=organisation,
+    ).order_by("user_id", "valid_from")
+
+
+def _period_filter(periods: Iterable[IdentityPeriod]) -> Q | None:
+    condition: Q | None = None
+    for period in periods:
+        in_period = Q(user_id=period.user_id, time__gte=period.valid_from)
+        if period.valid_until is not None:
+            in_period &= Q(time__lt=period.valid_until)
+        condition = in_period if condition is None else condition | in_period
+    return condition
+
+
+def matching_entries(
+    organisation: Organisation, criteria: Criteria
+) -> QuerySet[AccessEntry]:
+    """Return the organisation's entries that match every criterion."""
+    entries = AccessEntry.objects.filter(organisation=organisation)
+    exact = {
+        "subject_pseudonym": criteria.subject_pseudonym,
+        "user_id": criteria.user_id,
+        "application": criteria.application,
+        "service": criteria.service,
+        "action": criteria.action,
+    }
+    entries = entries.filter(**{name: value for name, value in exact.items() if value})
+    if criteria.since is not None:
+        entries = entries.filter(time__gte=criteria.since)
+    if criteria.until is not None:
+        entries = entries.filter(time__lt=criteria.until)
+    if criteria.person:
+        periods = person_periods(organisation, criteria.person)[:MAX_PERSON_PERIODS]
+        condition = _period_filter(periods)
+        entries = entries.filter(condition) if condition is not None else entries.none()
+    return entries
+
+
+@dataclass(frozen=True)
+class Row:
+    """One result: the entry and the natural person who held its user id."""
+
+    entry: AccessEntry
+    person: str
+
+
+@dataclass(frozen=True)
+class ResultPage:
+    """A page of results, newest first, with the cursors of its neighbours.
+
+    ``older_than`` is the index to pass as ``before`` for the next page of
+    older entries. ``newer_than`` is the index to pass as ``after`` for the
+    page of newer entries. Each is None when there is no such page.
+    """
+
+    rows: list[Row]
+    older_than: int | None
+    newer_than: int | None
+
+
+def result_page(
+    organisation: Organisation,
+    entries: QuerySet[AccessEntry],
+    *,
+    before: int | None = None,
+    after: int | None = None,
+    size: int = PAGE_SIZE,
+) -> ResultPage:
+    """Return one page of ``entries`` by leaf index, with keyset cursors.
+
+    Without a cursor the page contains the newest entries. With ``before`` it
+    contains the entries just below that index, and with ``after`` the
+    entries just above it.
+    """
+    if after is not None:
+        batch = list(entries.filter(index__gt=after).order_by("index")[: size + 1])
+        has_newer = len(batch) > size
+        page = list(reversed(batch[:size]))
+        has_older = entries.filter(index__lte=after).exists()
+    else:
+        if before is not None:
+            entries_before = entries.filter(index__lt=before)
+        else:
+            entries_before = entries
+        batch = list(entries_before.order_by("-index")[: size + 1])
+        has_older = len(batch) > size
+        page = batch[:size]
+        has_newer = before is not None and entries.filter(index__gte=before).exists()
+    rows = with_people(organisation, page)
+    return ResultPage(
+        rows=rows,
+        older_than=page[-1].index if page and has_older else None,
+        newer_than=page[0].index if page and has_newer else None,
+    )
+
+
+def with_people(
+    organisation: Organisation, entries: Sequence[AccessEntry]
+) -> list[Row]:
+    """Pair each entry with the person the identity register names for it."""
+    people = identities.resolve_many(
+        organisation, [(entry.user_id, entry.time) for entry in entries]
+    )
+    rows = []
+    for entry in entries:
+        period = people.get((entry.user_id, entry.time))
+        rows.append(Row(entry=entry, person=period.person_name if period else ""))
+    return rows
+
+
+EXPORT_COLUMNS = (
+    "index",
+    "event_id",
+    "time",
+    "user_id",
+    "person",
+    "application",
+    "action",
+    "subject_pseudonym",
+    "service",
+    "case_ref",
+    "source_ip",
+    "outcome",
+    "leaf_hash",
+)
+# A spreadsheet runs a cell that starts with one of these as a formula.
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_PREFIXES):
+        return "'" + text
+    return text
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def export_rows(
+    organisation: Organisation, entries: QuerySet[AccessEntry]
+) -> Iterator[str]:
+    """Yield the CSV lines of ``entries`` by index, with a header line first.
+
+    Entries are read and resolved in chunks, so an export of any size needs
+    memory for one chunk only.
+    """
+    writer = csv.writer(_Echo())
+    yield writer.writerow(EXPORT_COLUMNS)
+    last_index = -1
+    while True:
+        chunk = list(
+            entries.filter(index__gt=last_index).order_by("index")[:EXPORT_CHUNK]
+        )
+        if not chunk:
+            return
+        for row in with_people(organisation, chunk):
+            yield writer.writerow([_cell(value) for value in _export_values(row)])
+        last_index = chunk[-1].index
+
+
+def _export_values(row: Row) -> list[object]:
+    entry = row.entry
+    return [
+        entry.index,
+        entry.event_id,
+        entry.time.isoformat(),
+        entry.user_id,
+        row.person,
+        entry.application,
+        entry.action,
+        entry.subject_pseudonym,
+        entry.service,
+        entry.case_ref,
+        entry.source_ip or "",
+        entry.outcome,
+        bytes(entry.leaf_hash).hex(),
+    ]
+
+
+def proof_document(organisation: Organisation, entry: AccessEntry) -> dict[str, Any]:
+    """Return the inclusion proof of ``entry`` against the latest checkpoint.
+
+    The document is that of ``proofs.inclusion_proof_for`` with the entry's
+    event id and leaf bytes added. An auditor checks it with
+    ``vigil.ledger.verify_inclusion`` and the root hash of the signed
+    checkpoint, after verifying the checkpoint with the verifier key. Raises
+    ProofUnavailable if no signed checkpoint covers the entry yet.
+    """
+    document = inclusion_proof_for(organisation, entry.index)
+    # Expiry removes the leaf bytes; the leaf hash stays and still proves.
+    leaf = base64.b64encode(bytes(entry.leaf)).decode("ascii") if entry.leaf else None
+    return {"event_id": entry.event_id, "leaf": leaf, **document}
+
+
+def record_search(
+    organisation: Organisation, criteria: Criteria, *, actor: Any, export: bool
+) -> None:
+    """Write a search or an export of the access log to the audit trail.
+
+    Consulting the log is itself an access to personal data, so the trail
+    keeps who searched for what; a subject appears only as its pseudonym.
+    """
+    record(
+        "accesslog.exported" if export else "accesslog.searched",
+        actor=actor,
+        organisation=organisation,
+        object_type="accesslog.accessentry",
+        object_label=str(AccessEntry._meta.verbose_name_plural),
+        new=criteria.as_audit(),
+    )

@@ -1,0 +1,154 @@
+"""API tokens with which programs ingest one organisation's access events.
+
+A token reads ``vgl_`` followed by 43 URL-safe characters (256 random bits).
+Only its SHA-256 digest is stored, together with its first 12 characters as
+the display prefix, so the secret is shown once, at creation, and never again.
+"""
+
+import hashlib
+import hmac
+import logging
+import secrets
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from vigil.accesslog.models import ApiToken
+from vigil.audit.services import record
+from vigil.organisations.models import Organisation
+
+logger = logging.getLogger(__name__)
+
+TOKEN_MARKER = "vgl_"  # noqa: S105 (a fixed marker, not a secret)
+PREFIX_LENGTH = 12
+_RANDOM_BYTES = 32
+_CREATE_ATTEMPTS = 5
+
+
+def hash_secret(secret: str) -> str:
+    """Return the hex SHA-256 digest under which a token secret is stored."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def _new_secret() -> str:
+    return TOKEN_MARKER + secrets.token_urlsafe(_RANDOM_BYTES)
+
+
+def create_token(
+    organisation: Organisation,
+    name: str,
+    *,
+    actor: Any,
+    scope: str = ApiToken.Scope.INGEST,
+) -> tuple[ApiToken, str]:
+    """Create a token for ``organisation`` and return it with its secret.
+
+    The caller shows the secret once: it cannot be recovered afterwards.
+    Raises ValueError if ``name`` is empty.
+    """
+    name = name.strip()
+    if not name:
+        raise ValueError("a token needs a name, e.g. the program that uses it")
+    for _attempt in range(_CREATE_ATTEMPTS):
+        secret = _new_secret()
+        try:
+            token = _store_token(organisation, name, scope, secret, actor)
+        except IntegrityError:
+            # Two secrets with the same 12-character prefix: draw again.
+            continue
+        logger.info(
+            "API token %s created for organisation %s", token.prefix, organisation.slug
+        )
+        return token, secret
+    raise RuntimeError(f"no unique token prefix after {_CREATE_ATTEMPTS} attempts")
+
+
+@transaction.atomic
+def _store_token(
+    organisation: Organisation, name: str, scope: str, secret: str, actor: Any
+) -> ApiToken:
+    token = ApiToken.objects.create(
+        organisation=organisation,
+        name=name,
+        prefix=secret[:PREFIX_LENGTH],
+        token_hash=hash_secret(secret),
+        scope=scope,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    record(
+        "accesslog.token_created",
+        actor=actor,
+        target=token,
+        organisation=organisation,
+        new={"name": name, "prefix": token.prefix, "scope": scope},
+    )
+    return token
+
+
+@transaction.atomic
+def revoke_token(token: ApiToken, *, actor: Any) -> ApiToken:
+    """Revoke ``token`` so that it no longer authenticates.
+
+    Revoking a revoked token changes nothing and writes no audit entry.
+    """
+    locked = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if locked.revoked_at is not None:
+        return locked
+    locked.revoked_at = timezone.now()
+    locked.save(update_fields=["revoked_at"])
+    record(
+        "accesslog.token_revoked",
+        actor=actor,
+        target=locked,
+        organisation=locked.organisation,
+        old={"revoked_at": None},
+        new={"revoked_at": locked.revoked_at},
+    )
+    logger.info(
+        "API token %s of organisation %s revoked",
+        locked.prefix,
+        locked.organisation.slug,
+    )
+    return locked
+
+
+def parse_bearer(header: str | None) -> str | None:
+    """Return the credentials of an ``Authorization: Bearer`` header, else None."""
+    if not header:
+        return None
+    scheme, _space, credentials = header.strip().partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    credentials = credentials.strip()
+    return credentials or None
+
+
+def authenticate(
+    header: str | None, *, scope: str = ApiToken.Scope.INGEST
+) -> ApiToken | None:
+    """Return the live token of an ``Authorization`` header value, else None.
+
+    The token is found by its display prefix, and the digest of the presented
+    secret is compared with ``hmac.compare_digest``, so the comparison takes
+    the same time wherever the digests differ. A revoked token, a token of
+    another scope and a malformed header all return None. On success the
+    token's ``last_used_at`` is set to now.
+    """
+    secret = parse_bearer(header)
+    if secret is None or not secret.startswith(TOKEN_MARKER):
+        return None
+    presented = hash_secret(secret)
+    candidates = ApiToken.objects.select_related("organisation").filter(
+        prefix=secret[:PREFIX_LENGTH]
+    )
+    match: ApiToken | None = None
+    for candidate in candidates:
+        if hmac.compare_digest(candidate.token_hash, presented):
+            match = candidate
+    if match is None or match.revoked_at is not None or match.scope != scope:
+        return None
+    now = timezone.now()
+    ApiToken.objects.filter(pk=match.pk).update(last_used_at=now)
+    match.last_used_at = now
+    return match

@@ -1,0 +1,196 @@
+"""Detection settings, the list of open case files and the watch list."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vigil.accesslog.detection import services
+from vigil.accesslog.detection.models import (
+    DetectionSettings,
+    OpenCase,
+    WatchedSubject,
+)
+from vigil.accesslog.views import render_page
+from vigil.accesslog.views.forms import (
+    DetectionSettingsForm,
+    OpenCasesForm,
+    WatchedSubjectForm,
+)
+from vigil.accounts.roles import Capability
+from vigil.organisations.tenancy import Tenant, get_scoped_or_404, scoped, tenant_view
+
+SHOWN_CASE_REFS = 200
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# An error lists at most this many bad line numbers.
+LISTED_LINES = 20
+
+
+def _settings_initial(current: DetectionSettings) -> dict[str, Any]:
+    initial = {name: getattr(current, name) for name in services.SETTINGS_FIELDS}
+    initial["exempt_user_ids"] = "\n".join(current.exempt_user_ids)
+    return initial
+
+
+def _render(
+    request: HttpRequest,
+    tenant: Tenant,
+    *,
+    forms: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    current = services.get_settings(tenant.organisation)
+    open_cases = scoped(OpenCase.objects, tenant)
+    can_manage = tenant.grants(Capability.MANAGE_ACCESS_LOG)
+    context: dict[str, Any] = {
+        "settings": current,
+        "can_manage": can_manage,
+        "case_refs": open_cases.filter(kind=OpenCase.Kind.CASE_REF)[:SHOWN_CASE_REFS],
+        "case_ref_count": open_cases.filter(kind=OpenCase.Kind.CASE_REF).count(),
+        "subject_count": open_cases.filter(kind=OpenCase.Kind.SUBJECT).count(),
+        "watch_list": scoped(WatchedSubject.objects, tenant),
+    }
+    if can_manage:
+        context["settings_form"] = DetectionSettingsForm(
+            initial=_settings_initial(current)
+        )
+        context["open_cases_form"] = OpenCasesForm()
+        context["watch_form"] = WatchedSubjectForm()
+        context.update(forms or {})
+    return render_page(
+        request,
+        tenant,
+        "accesslog/detection.html",
+        context,
+        section="detection",
+        status=status,
+    )
+
+
+@tenant_view(Capability.VIEW_ACCESS_LOG)
+def overview(request: HttpRequest, tenant: Tenant) -> HttpResponse:
+    return _render(request, tenant)
+
+
+def _back(tenant: Tenant) -> HttpResponse:
+    return redirect("accesslog:detection", org=tenant.organisation.slug)
+
+
+@require_POST
+@tenant_view(Capability.MANAGE_ACCESS_LOG)
+def change_settings(request: HttpRequest, tenant: Tenant) -> HttpResponse:
+    form = DetectionSettingsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.update_settings(
+                tenant.organisation, form.cleaned_data, actor=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Detection settings saved."))
+            return _back(tenant)
+    return _render(request, tenant, forms={"settings_form": form}, status=400)
+
+
+def _uploaded_text(form: OpenCasesForm) -> str:
+    upload = form.cleaned_data.get("csv_file")
+    if upload is None:
+        return ""
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            {"csv_file": _("The file exceeds 5 MiB; split it into smaller files.")}
+        )
+    try:
+        return str(upload.read().decode("utf-8-sig"))
+    except UnicodeDecodeError as error:
+        raise ValidationError(
+            {"csv_file": _("The file is not UTF-8 text; save it as CSV UTF-8.")}
+        ) from error
+
+
+def _national_numbers(form: OpenCasesForm) -> list[str]:
+    pasted = services.read_national_numbers(form.cleaned_data["national_numbers"])
+    uploaded = services.read_national_numbers(_uploaded_text(form))
+    errors = {}
+    if pasted.invalid_lines:
+        errors["national_numbers"] = _lines_error(pasted.invalid_lines)
+    if uploaded.invalid_lines:
+        errors["csv_file"] = _lines_error(uploaded.invalid_lines)
+    if errors:
+        raise ValidationError(errors)
+    return pasted.numbers + uploaded.numbers
+
+
+def _lines_error(lines: list[int]) -> str:
+    listed = ", ".join(str(line) for line in lines[:LISTED_LINES])
+    more = "…" if len(lines) > LISTED_LINES else ""
+    return _(
+        "Lines %(lines)s%(more)s contain no valid national or BIS number, "
+        "so nothing was saved."
+    ) % {"lines": listed, "more": more}
+
+
+@require_POST
+@tenant_view(Capability.MANAGE_ACCESS_LOG)
+def change_open_cases(request: HttpRequest, tenant: Tenant) -> HttpResponse:
+    form = OpenCasesForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            change = services.change_open_cases(
+                tenant.organisation,
+                case_refs=services.read_case_refs(form.cleaned_data["case_refs"]),
+                national_numbers=_national_numbers(form),
+                replace=form.cleaned_data["replace"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("%(added)s added, %(removed)s removed; %(total)s open case files.")
+                % {
+                    "added": change.added,
+                    "removed": change.removed,
+                    "total": change.total,
+                },
+            )
+            return _back(tenant)
+    return _render(request, tenant, forms={"open_cases_form": form}, status=400)
+
+
+@require_POST
+@tenant_view(Capability.MANAGE_ACCESS_LOG)
+def watch(request: HttpRequest, tenant: Tenant) -> HttpResponse:
+    form = WatchedSubjectForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_watched_subject(
+                tenant.organisation,
+                form.cleaned_data["national_number"],
+                form.cleaned_data["label"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Data subject added to the watch list."))
+            return _back(tenant)
+    return _render(request, tenant, forms={"watch_form": form}, status=400)
+
+
+@require_POST
+@tenant_view(Capability.MANAGE_ACCESS_LOG)
+def unwatch(request: HttpRequest, tenant: Tenant, pk: int) -> HttpResponse:
+    watched = get_scoped_or_404(WatchedSubject.objects.all(), tenant, pk=pk)
+    services.remove_watched_subject(watched, actor=request.user)
+    messages.success(
+        request,
+        _("“%(label)s” removed from the watch list.") % {"label": watched.label},
+    )
+    return _back(tenant)

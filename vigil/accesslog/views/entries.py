@@ -1,0 +1,157 @@
+"""Search of the access log, its CSV export and the inclusion proof of an entry.
+
+The search form is posted, because it may hold a national number. The view
+pseudonymises that number and redirects to a GET URL that carries only the
+pseudonym, so result pages can be paged, bookmarked and exported without the
+clear number ever being part of a URL.
+"""
+
+from urllib.parse import urlencode
+
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+    QueryDict,
+    StreamingHttpResponse,
+)
+from django.http.response import HttpResponseBase
+from django.urls import reverse
+from django.utils import timezone
+
+from vigil.accesslog import search as search_service
+from vigil.accesslog.models import AccessEntry
+from vigil.accesslog.proofs import ProofUnavailable
+from vigil.accesslog.pseudonyms import pseudonymise
+from vigil.accesslog.views import cursor, render_page
+from vigil.accesslog.views.forms import SearchForm
+from vigil.accounts.roles import Capability
+from vigil.organisations.tenancy import Tenant, get_scoped_or_404, tenant_view
+
+
+def _criteria(tenant: Tenant, form: SearchForm) -> search_service.Criteria:
+    data = form.cleaned_data
+    pseudonym = data.get("subject_pseudonym") or ""
+    if data.get("subject"):
+        pseudonym = pseudonymise(tenant.organisation, data["subject"])
+    return search_service.Criteria(
+        subject_pseudonym=pseudonym,
+        user_id=data.get("user_id") or "",
+        person=data.get("person") or "",
+        since=data.get("since"),
+        until=data.get("until"),
+        application=data.get("application") or "",
+        service=data.get("service") or "",
+        action=data.get("action") or "",
+    )
+
+
+def _query_form(query: QueryDict) -> SearchForm:
+    """Bind the search form to URL parameters, ignoring a clear national number."""
+    data = query.copy()
+    data.pop("subject", None)
+    return SearchForm(data or None)
+
+
+def _search_url(tenant: Tenant, criteria: search_service.Criteria) -> str:
+    base = reverse("accesslog:search", kwargs={"org": tenant.organisation.slug})
+    query = criteria.as_query()
+    return f"{base}?{urlencode(query)}" if query else base
+
+
+@tenant_view(Capability.VIEW_ACCESS_LOG)
+def search(request: HttpRequest, tenant: Tenant) -> HttpResponse:
+    if request.method == "POST":
+        return _submit(request, tenant)
+    form = _query_form(request.GET)
+    context: dict[str, object] = {"form": form}
+    if form.is_bound and form.is_valid():
+        criteria = _criteria(tenant, form)
+        if not criteria.is_empty():
+            context.update(_results(request, tenant, criteria))
+    return render_page(
+        request,
+        tenant,
+        "accesslog/search.html",
+        context,
+        section="search",
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+def _submit(request: HttpRequest, tenant: Tenant) -> HttpResponse:
+    form = SearchForm(request.POST)
+    if not form.is_valid():
+        return render_page(
+            request,
+            tenant,
+            "accesslog/search.html",
+            {"form": form},
+            section="search",
+            status=400,
+        )
+    criteria = _criteria(tenant, form)
+    return HttpResponseRedirect(_search_url(tenant, criteria), status=303)
+
+
+def _results(
+    request: HttpRequest, tenant: Tenant, criteria: search_service.Criteria
+) -> dict[str, object]:
+    before, after = cursor(request, "before"), cursor(request, "after")
+    if before is None and after is None:
+        search_service.record_search(
+            tenant.organisation, criteria, actor=request.user, export=False
+        )
+    entries = search_service.matching_entries(tenant.organisation, criteria)
+    page = search_service.result_page(
+        tenant.organisation, entries, before=before, after=after
+    )
+    query = criteria.as_query()
+    without_subject = {k: v for k, v in query.items() if k != "subject_pseudonym"}
+    return {
+        "criteria": criteria,
+        "page": page,
+        "query": urlencode(query),
+        "query_without_subject": urlencode(without_subject),
+    }
+
+
+@tenant_view(Capability.VIEW_ACCESS_LOG)
+def export(request: HttpRequest, tenant: Tenant) -> HttpResponseBase:
+    """Stream the entries that match the URL's criteria as CSV, by index."""
+    form = _query_form(request.GET)
+    if form.is_bound and not form.is_valid():
+        return render_page(
+            request,
+            tenant,
+            "accesslog/search.html",
+            {"form": form},
+            section="search",
+            status=400,
+        )
+    criteria = _criteria(tenant, form) if form.is_bound else search_service.Criteria()
+    search_service.record_search(
+        tenant.organisation, criteria, actor=request.user, export=True
+    )
+    entries = search_service.matching_entries(tenant.organisation, criteria)
+    response = StreamingHttpResponse(
+        search_service.export_rows(tenant.organisation, entries),
+        content_type="text/csv; charset=utf-8",
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    filename = f"accesslog-{tenant.organisation.slug}-{stamp}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@tenant_view(Capability.VIEW_ACCESS_LOG)
+def proof(request: HttpRequest, tenant: Tenant, index: int) -> HttpResponse:
+    """Send the inclusion proof of entry ``index`` as JSON."""
+    entry = get_scoped_or_404(AccessEntry.objects.all(), tenant, index=index)
+    try:
+        document = search_service.proof_document(tenant.organisation, entry)
+    except ProofUnavailable as error:
+        return JsonResponse({"error": "not_found", "message": str(error)}, status=404)
+    return JsonResponse(document, json_dumps_params={"indent": 2})

@@ -1,0 +1,152 @@
+"""Misuse findings: list, detail with the flagged entries, triage and runs."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vigil.accesslog.detection import services
+from vigil.accesslog.detection.models import Finding
+from vigil.accesslog.models import AccessEntry
+from vigil.accesslog.search import with_people
+from vigil.accesslog.views import render_page
+from vigil.accesslog.views.forms import FindingFilterForm, RunDetectionForm, TriageForm
+from vigil.accounts.roles import Capability
+from vigil.organisations.tenancy import Tenant, get_scoped_or_404, scoped, tenant_view
+
+ENTRIES_PER_PAGE = 50
+DEFAULT_RUN_DAYS = 7
+
+
+def _run_form() -> RunDetectionForm:
+    today = timezone.localdate()
+    since = today - datetime.timedelta(days=DEFAULT_RUN_DAYS - 1)
+    return RunDetectionForm(initial={"since": since, "until": today})
+
+
+def _render_list(
+    request: HttpRequest,
+    tenant: Tenant,
+    *,
+    run_form: RunDetectionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    filters = FindingFilterForm(request.GET or {"status": Finding.Status.OPEN})
+    findings = scoped(Finding.objects, tenant)
+    if filters.is_valid():
+        chosen = {k: v for k, v in filters.cleaned_data.items() if v}
+        findings = findings.filter(**chosen)
+    page = Paginator(findings, 50).get_page(request.GET.get("page"))
+    can_manage = tenant.grants(Capability.MANAGE_ACCESS_LOG)
+    context = {
+        "page": page,
+        "filters": filters,
+        "can_manage": can_manage,
+        "run_form": run_form or (_run_form() if can_manage else None),
+    }
+    return render_page(
+        request,
+        tenant,
+        "accesslog/findings.html",
+        context,
+        section="findings",
+        status=status,
+    )
+
+
+@tenant_view(Capability.VIEW_ACCESS_LOG)
+def finding_list(request: HttpRequest, tenant: Tenant) -> HttpResponse:
+    return _render_list(request, tenant)
+
+
+@require_POST
+@tenant_view(Capability.MANAGE_ACCESS_LOG)
+def run(request: HttpRequest, tenant: Tenant) -> HttpResponse:
+    form = RunDetectionForm(request.POST)
+    if not form.is_valid():
+        return _render_list(request, tenant, run_form=form, status=400)
+    zone = timezone.get_default_timezone()
+    since = datetime.datetime.combine(
+        form.cleaned_data["since"], datetime.time(0), tzinfo=zone
+    )
+    last_day = form.cleaned_data["until"] + datetime.timedelta(days=1)
+    until = datetime.datetime.combine(last_day, datetime.time(0), tzinfo=zone)
+    findings = services.run_detection(
+        tenant.organisation, since=since, until=until, actor=request.user
+    )
+    messages.success(
+        request,
+        _("Detection done: %(count)s findings in the period.")
+        % {"count": len(findings)},
+    )
+    return redirect("accesslog:findings", org=tenant.organisation.slug)
+
+
+def _render_detail(
+    request: HttpRequest,
+    tenant: Tenant,
+    finding: Finding,
+    *,
+    form: TriageForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    entries = finding.entries.order_by("index")
+    page = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    entry_list: list[AccessEntry] = list(page.object_list)
+    can_manage = tenant.grants(Capability.MANAGE_ACCESS_LOG)
+    initial = {"status": finding.status, "note": finding.note}
+    context = {
+        "finding": finding,
+        "page": page,
+        "rows": with_people(tenant.organisation, entry_list),
+        "can_manage": can_manage,
+        "form": form or (TriageForm(initial=initial) if can_manage else None),
+    }
+    return render_page(
+        request,
+        tenant,
+        "accesslog/finding.html",
+        context,
+        section="findings",
+        status=status,
+    )
+
+
+def _get_finding(tenant: Tenant, pk: int) -> Finding:
+    return get_scoped_or_404(
+        Finding.objects.select_related("triaged_by"), tenant, pk=pk
+    )
+
+
+@tenant_view(Capability.VIEW_ACCESS_LOG)
+def detail(request: HttpRequest, tenant: Tenant, pk: int) -> HttpResponse:
+    return _render_detail(request, tenant, _get_finding(tenant, pk))
+
+
+@require_POST
+@tenant_view(Capability.MANAGE_ACCESS_LOG)
+def triage(request: HttpRequest, tenant: Tenant, pk: int) -> HttpResponse:
+    finding = _get_finding(tenant, pk)
+    form = TriageForm(request.POST)
+    if form.is_valid():
+        try:
+            services.triage_finding(
+                finding,
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Finding updated."))
+            return redirect(
+                "accesslog:finding", org=tenant.organisation.slug, pk=finding.pk
+            )
+    return _render_detail(request, tenant, finding, form=form, status=400)

@@ -1,0 +1,282 @@
+"""Forms of the access-log pages.
+
+A national number typed into a form is validated and compacted here, then
+pseudonymised by the view's service call; it is never put into a URL,
+stored or logged.
+"""
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from vigil.accesslog.detection.models import ISO_WEEKDAYS, Finding, Rule
+from vigil.accesslog.detection.services import compact_national_number
+from vigil.accesslog.models import Action, IdentityPeriod
+
+DATETIME_WIDGET = forms.DateTimeInput(
+    attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+)
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+INVALID_NATIONAL_NUMBER = _(
+    "This is not a valid national or BIS number: enter its 11 digits, "
+    "with or without dots and dashes."
+)
+
+
+class NationalNumberInput(forms.TextInput):
+    """A text input that never renders its value back into the page."""
+
+    def format_value(self, value: Any) -> None:
+        return None
+
+
+class NationalNumbersTextarea(forms.Textarea):
+    """A textarea of national numbers that comes back empty after an error."""
+
+    def format_value(self, value: Any) -> None:
+        return None
+
+
+class NationalNumberField(forms.CharField):
+    """An 11-digit national (INSZ/NISS) or BIS number, returned compacted."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 20)
+        attrs = {"autocomplete": "off", "inputmode": "numeric", "spellcheck": "false"}
+        kwargs.setdefault("widget", NationalNumberInput(attrs=attrs))
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> str:
+        text = super().clean(value)
+        if not text:
+            return ""
+        compact = compact_national_number(text)
+        if compact is None:
+            raise ValidationError(INVALID_NATIONAL_NUMBER, code="invalid")
+        return compact
+
+
+class PeriodMixin:
+    """Checks that ``until`` comes after ``since`` when both are given."""
+
+    def clean_period(self, data: dict[str, Any]) -> None:
+        since, until = data.get("since"), data.get("until")
+        if since and until and until <= since:
+            raise ValidationError(
+                {"until": _("The end of the period must come after its start.")}
+            )
+
+
+class SearchForm(PeriodMixin, forms.Form):
+    subject = NationalNumberField(
+        label=_("National number of the data subject"),
+        required=False,
+        help_text=_("Pseudonymised at once; it is not stored or shown in links."),
+    )
+    subject_pseudonym = forms.CharField(
+        required=False, max_length=64, widget=forms.HiddenInput
+    )
+    user_id = forms.CharField(label=_("User id"), required=False, max_length=64)
+    person = forms.CharField(
+        label=_("Natural person"),
+        required=False,
+        max_length=200,
+        help_text=_("Name or staff number in the identity register."),
+    )
+    since = forms.DateTimeField(label=_("From"), required=False, widget=DATETIME_WIDGET)
+    until = forms.DateTimeField(
+        label=_("Until (exclusive)"), required=False, widget=DATETIME_WIDGET
+    )
+    application = forms.CharField(
+        label=_("Application"), required=False, max_length=100
+    )
+    service = forms.CharField(
+        label=_("KSZ service or message"), required=False, max_length=100
+    )
+    action = forms.ChoiceField(
+        label=_("Action"), required=False, choices=[("", "—"), *Action.choices]
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        self.clean_period(data)
+        return data
+
+
+# ModelForm is generic in django-stubs only. Subscripting it at run time raises
+# TypeError, so only the type checker sees the type argument.
+if TYPE_CHECKING:
+    IdentityPeriodFormBase = forms.ModelForm[IdentityPeriod]
+else:
+    IdentityPeriodFormBase = forms.ModelForm
+
+
+class IdentityPeriodForm(IdentityPeriodFormBase):
+    class Meta:
+        model = IdentityPeriod
+        fields = [
+            "user_id",
+            "person_name",
+            "person_reference",
+            "valid_from",
+            "valid_until",
+            "note",
+        ]
+        widgets = {
+            "valid_from": DATETIME_WIDGET,
+            "valid_until": DATETIME_WIDGET,
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class EndPeriodForm(forms.Form):
+    valid_until = forms.DateTimeField(label=_("Valid until"), widget=DATETIME_WIDGET)
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("The program that uses the token, e.g. “social file export”."),
+    )
+
+
+class DetectionSettingsForm(forms.Form):
+    office_start = forms.TimeField(
+        label=_("Office hours start"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    office_end = forms.TimeField(
+        label=_("Office hours end"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    working_days = forms.TypedMultipleChoiceField(
+        label=_("Working days"),
+        coerce=int,
+        choices=[
+            (day, label)
+            for day, label in zip(
+                ISO_WEEKDAYS,
+                [
+                    _("Monday"),
+                    _("Tuesday"),
+                    _("Wednesday"),
+                    _("Thursday"),
+                    _("Friday"),
+                    _("Saturday"),
+                    _("Sunday"),
+                ],
+                strict=True,
+            )
+        ],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    exempt_user_ids = forms.CharField(
+        label=_("User ids exempt from the office-hours rule"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line, e.g. the program numbers of night batches."),
+    )
+    daily_threshold = forms.IntegerField(label=_("Daily volume threshold"), min_value=1)
+    usual_factor = forms.DecimalField(
+        label=_("Usual-level factor"), min_value=1, max_digits=5, decimal_places=2
+    )
+    usual_window_days = forms.IntegerField(
+        label=_("Usual-level window (days)"), min_value=1, max_value=366
+    )
+    usual_min_days = forms.IntegerField(
+        label=_("Minimum active days for a usual level"), min_value=1, max_value=366
+    )
+    check_outside_hours = forms.BooleanField(
+        label=_("Flag accesses outside office hours"), required=False
+    )
+    check_daily_volume = forms.BooleanField(
+        label=_("Flag unusual daily volumes"), required=False
+    )
+    check_open_cases = forms.BooleanField(
+        label=_("Flag accesses without an open case file"), required=False
+    )
+    check_watch_list = forms.BooleanField(
+        label=_("Flag accesses to watched data subjects"), required=False
+    )
+
+    def clean_exempt_user_ids(self) -> list[str]:
+        text = self.cleaned_data.get("exempt_user_ids", "")
+        return sorted({line.strip() for line in text.splitlines() if line.strip()})
+
+    def clean_working_days(self) -> list[int]:
+        return sorted(self.cleaned_data.get("working_days", []))
+
+
+class OpenCasesForm(forms.Form):
+    case_refs = forms.CharField(
+        label=_("Case file references"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One reference per line."),
+    )
+    national_numbers = forms.CharField(
+        label=_("National numbers of subjects with an open case"),
+        required=False,
+        widget=NationalNumbersTextarea(attrs={"rows": 4, "autocomplete": "off"}),
+        help_text=_("One per line; only their pseudonyms are stored."),
+    )
+    csv_file = forms.FileField(
+        label=_("Or a CSV file of national numbers"),
+        required=False,
+        help_text=_(
+            "The first column holds the national numbers; a header is allowed."
+        ),
+    )
+    replace = forms.BooleanField(
+        label=_("Replace the current list instead of adding to it"), required=False
+    )
+
+
+class WatchedSubjectForm(forms.Form):
+    national_number = NationalNumberField(label=_("National number"))
+    label = forms.CharField(
+        label=_("Label"),
+        max_length=200,
+        help_text=_("Why the subject is watched, e.g. “colleague” or “mayor”."),
+    )
+
+
+class RunDetectionForm(forms.Form):
+    since = forms.DateField(label=_("From"), widget=DATE_WIDGET)
+    until = forms.DateField(label=_("Until (inclusive)"), widget=DATE_WIDGET)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until and until < since:
+            raise ValidationError(
+                {"until": _("The end of the period must not come before its start.")}
+            )
+        if since and until and (until - since) > datetime.timedelta(days=366):
+            raise ValidationError(
+                {"until": _("Run detection over at most one year at a time.")}
+            )
+        return data
+
+
+class TriageForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Finding.Status.choices)
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required unless the finding stays open."),
+    )
+
+
+class FindingFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("all")), *Finding.Status.choices],
+    )
+    rule = forms.ChoiceField(
+        label=_("Rule"), required=False, choices=[("", _("all")), *Rule.choices]
+    )

@@ -1,0 +1,108 @@
+"""The identity register: which natural person held a USERID when (norm 4.4.5)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vigil.accesslog import identities
+from vigil.accesslog.models import IdentityPeriod
+from vigil.accesslog.views import render_page
+from vigil.accesslog.views.forms import EndPeriodForm, IdentityPeriodForm
+from vigil.accounts.roles import Capability
+from vigil.organisations.tenancy import Tenant, get_scoped_or_404, scoped, tenant_view
+
+
+def _field_of(error: ValidationError, default: str) -> str | None:
+    """Return None for an error that names its fields, else ``default``."""
+    return None if hasattr(error, "error_dict") else default
+
+
+def _render(
+    request: HttpRequest,
+    tenant: Tenant,
+    *,
+    form: IdentityPeriodForm | None = None,
+    end_errors: dict[int, EndPeriodForm] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    periods = scoped(IdentityPeriod.objects, tenant)
+    text = request.GET.get("q", "").strip()
+    if text:
+        periods = periods.filter(
+            Q(user_id__iexact=text)
+            | Q(person_name__icontains=text)
+            | Q(person_reference__iexact=text)
+        )
+    page = Paginator(periods.order_by("user_id", "-valid_from"), 50).get_page(
+        request.GET.get("page")
+    )
+    can_manage = tenant.grants(Capability.MANAGE_ACCESS_LOG)
+    context = {
+        "page": page,
+        "q": text,
+        "can_manage": can_manage,
+        "form": form or (IdentityPeriodForm() if can_manage else None),
+        "end_errors": end_errors or {},
+    }
+    return render_page(
+        request,
+        tenant,
+        "accesslog/identities.html",
+        context,
+        section="identities",
+        status=status,
+    )
+
+
+@tenant_view(Capability.VIEW_ACCESS_LOG)
+def register(request: HttpRequest, tenant: Tenant) -> HttpResponse:
+    return _render(request, tenant)
+
+
+@require_POST
+@tenant_view(Capability.MANAGE_ACCESS_LOG)
+def add(request: HttpRequest, tenant: Tenant) -> HttpResponse:
+    form = IdentityPeriodForm(request.POST)
+    if form.is_valid():
+        try:
+            period = identities.add_identity_period(
+                tenant.organisation, **form.cleaned_data, actor=request.user
+            )
+        except ValidationError as error:
+            # An overlap concerns the period as a whole: show it at its start.
+            form.add_error(_field_of(error, "valid_from"), error)
+        else:
+            messages.success(
+                request,
+                _("%(user_id)s is linked to %(person)s.")
+                % {"user_id": period.user_id, "person": period.person_name},
+            )
+            return redirect("accesslog:identities", org=tenant.organisation.slug)
+    return _render(request, tenant, form=form, status=400)
+
+
+@require_POST
+@tenant_view(Capability.MANAGE_ACCESS_LOG)
+def end(request: HttpRequest, tenant: Tenant, pk: int) -> HttpResponse:
+    period = get_scoped_or_404(IdentityPeriod.objects.all(), tenant, pk=pk)
+    form = EndPeriodForm(request.POST)
+    if form.is_valid():
+        try:
+            identities.end_identity_period(
+                period, valid_until=form.cleaned_data["valid_until"], actor=request.user
+            )
+        except ValidationError as error:
+            form.add_error(_field_of(error, "valid_until"), error)
+        else:
+            messages.success(
+                request,
+                _("The period of %(user_id)s for %(person)s is ended.")
+                % {"user_id": period.user_id, "person": period.person_name},
+            )
+            return redirect("accesslog:identities", org=tenant.organisation.slug)
+    return _render(request, tenant, end_errors={period.pk: form}, status=400)
