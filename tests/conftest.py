@@ -11,7 +11,7 @@ from django.conf import settings as django_settings
 from django.test import Client
 from django.utils import timezone, translation
 
-from vigil.accounts.models import User
+from vigil.accounts.models import Membership, User
 from vigil.accounts.roles import Role
 from vigil.accounts.services import create_user, grant_membership
 from vigil.assessments.models import Assessment
@@ -127,8 +127,12 @@ def auditor_a(centre_a: Organisation) -> User:
 
 @pytest.fixture
 def expired_auditor_a(centre_a: Organisation) -> User:
-    until = timezone.localdate() - datetime.timedelta(days=1)
-    return make_person("expired-auditor@a.test", centre_a, Role.AUDITOR, until=until)
+    # Granting rejects a past end date, so the membership runs out afterwards.
+    today = timezone.localdate()
+    user = make_person("expired-auditor@a.test", centre_a, Role.AUDITOR, until=today)
+    yesterday = today - datetime.timedelta(days=1)
+    Membership.objects.filter(user=user).update(valid_until=yesterday)
+    return user
 
 
 @pytest.fixture

@@ -111,6 +111,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "files"
 
+# The catalog version a centre's first questionnaire uses.
+VIGIL_DEFAULT_CATALOG = env.read_str("VIGIL_DEFAULT_CATALOG", "ksz-mn-2005")
+
 # Evidence uploads: size in bytes and the file name extensions accepted.
 EVIDENCE_MAX_BYTES = env.read_int(
     "VIGIL_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024, minimum=1

@@ -115,17 +115,25 @@ def test_grant_replaces_earlier_role(
 def test_active_memberships_include_last_day(centre_a: Organisation) -> None:
     today = timezone.localdate()
     make_person("today@a.test", centre_a, Role.AUDITOR, until=today)
-    make_person(
-        "yesterday@a.test",
-        centre_a,
-        Role.AUDITOR,
-        until=today - datetime.timedelta(days=1),
+    lapsed = make_person("yesterday@a.test", centre_a, Role.AUDITOR, until=today)
+    Membership.objects.filter(user=lapsed).update(
+        valid_until=today - datetime.timedelta(days=1)
     )
 
     active = Membership.objects.active().values_list("user__email", flat=True)
 
     assert "today@a.test" in active
     assert "yesterday@a.test" not in active
+
+
+def test_grant_rejects_past_end_date(centre_a: Organisation) -> None:
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+
+    with pytest.raises(ValidationError) as caught:
+        make_person("late@a.test", centre_a, Role.AUDITOR, until=yesterday)
+
+    assert "valid_until" in caught.value.message_dict
+    assert not Membership.objects.filter(user__email="late@a.test").exists()
 
 
 def test_active_memberships_skip_inactive_users(consultant_a: User) -> None:

@@ -427,3 +427,31 @@ def test_planned_date_kept_as_date(filled: Assessment, consultant_a: User) -> No
     import_assessment_xlsx(filled, upload(export(filled)), actor=consultant_a)
 
     assert filled.answers.get(norm__code="4.2.1.1").planned_date == PLANNED
+
+
+def test_workbook_of_another_centre_is_rejected(
+    filled: Assessment, centre_b: Organisation, consultant_a: User
+) -> None:
+    other = create_assessment(centre_b, 2026, actor=consultant_a)
+    changes_before = AnswerChange.objects.count()
+
+    with pytest.raises(ImportInvalid) as caught:
+        import_assessment_xlsx(other, upload(export(filled)), actor=consultant_a)
+
+    rows = [error.row for error in caught.value.errors]
+    assert rows == [tabular.FACT_ROWS["enterprise_number"]]
+    assert "0999.999.922" in caught.value.errors[0].message
+    assert AnswerChange.objects.count() == changes_before
+
+
+def test_workbook_of_another_year_is_rejected(
+    filled: Assessment, centre_a: Organisation, consultant_a: User
+) -> None:
+    next_year = create_assessment(centre_a, 2027, actor=consultant_a, copy_from=filled)
+
+    with pytest.raises(ImportInvalid) as caught:
+        import_assessment_xlsx(next_year, upload(export(filled)), actor=consultant_a)
+
+    rows = [error.row for error in caught.value.errors]
+    assert rows == [tabular.FACT_ROWS["year"]]
+    assert "2026" in caught.value.errors[0].message

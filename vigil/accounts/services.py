@@ -7,6 +7,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vigil.accounts.models import Membership, User
@@ -67,6 +68,15 @@ def grant_membership(
             {
                 "role": _("Unknown role “%(value)s”; use one of: %(roles)s.")
                 % {"value": role, "roles": ", ".join(Role.values)}
+            }
+        )
+    if valid_until is not None and valid_until < timezone.localdate():
+        raise ValidationError(
+            {
+                "valid_until": _(
+                    "The end date %(value)s has passed; give today or a later date."
+                )
+                % {"value": valid_until.isoformat()}
             }
         )
     membership = Membership.objects.filter(user=user, organisation=organisation).first()

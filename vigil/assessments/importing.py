@@ -94,6 +94,8 @@ class SheetRow:
 @dataclass
 class ParsedWorkbook:
     catalog_code: str
+    enterprise_number: str = ""
+    year: str = ""
     rows: list[SheetRow] = field(default_factory=list)
 
 
@@ -206,6 +208,7 @@ def _sheet_rows(sheet: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:
 
 def _parse_rows(rows: Iterator[tuple[int, tuple[Any, ...]]]) -> ParsedWorkbook:
     catalog_code = ""
+    facts: dict[str, str] = {}
     header: tuple[Any, ...] = ()
     parsed: list[SheetRow] = []
     for number, values in rows:
@@ -213,6 +216,11 @@ def _parse_rows(rows: Iterator[tuple[int, tuple[Any, ...]]]) -> ParsedWorkbook:
             raise ImportInvalid([RowError(number, _too_many_rows_message())])
         if number == tabular.FACT_ROWS["catalog"]:
             catalog_code = _text(values[tabular.FACT_VALUE_COLUMN - 1]).strip()
+        elif number in (
+            tabular.FACT_ROWS["enterprise_number"],
+            tabular.FACT_ROWS["year"],
+        ):
+            facts[str(number)] = _text(values[tabular.FACT_VALUE_COLUMN - 1]).strip()
         elif number == tabular.HEADER_ROW:
             header = values
         elif number >= tabular.FIRST_DATA_ROW and not _is_blank(values):
@@ -225,7 +233,49 @@ def _parse_rows(rows: Iterator[tuple[int, tuple[Any, ...]]]) -> ParsedWorkbook:
     keys = tuple(_text(value).strip() for value in header)
     if keys != tabular.COLUMNS:
         raise ImportInvalid([RowError(None, _missing_header_message())])
-    return ParsedWorkbook(catalog_code=catalog_code, rows=parsed)
+    return ParsedWorkbook(
+        catalog_code=catalog_code,
+        enterprise_number=facts.get(str(tabular.FACT_ROWS["enterprise_number"]), ""),
+        year=facts.get(str(tabular.FACT_ROWS["year"]), ""),
+        rows=parsed,
+    )
+
+
+def _check_centre_and_year(assessment: Assessment, workbook: ParsedWorkbook) -> None:
+    """Reject a workbook exported for another centre or another year."""
+    errors: list[RowError] = []
+    digits = "".join(ch for ch in workbook.enterprise_number if ch.isdigit())
+    organisation = assessment.organisation
+    if digits != organisation.enterprise_number:
+        errors.append(
+            RowError(
+                tabular.FACT_ROWS["enterprise_number"],
+                _(
+                    "The workbook is for the centre with enterprise number "
+                    "“%(found)s”, not for %(centre)s (%(expected)s). Export this "
+                    "centre's questionnaire and fill that in."
+                )
+                % {
+                    "found": _shown(workbook.enterprise_number) or "—",
+                    "centre": organisation.name,
+                    "expected": organisation.enterprise_number_display,
+                },
+            )
+        )
+    year = workbook.year.removesuffix(".0")
+    if year != str(assessment.year):
+        errors.append(
+            RowError(
+                tabular.FACT_ROWS["year"],
+                _(
+                    "The workbook is for the year “%(found)s”, not %(expected)s. "
+                    "Export the questionnaire of %(expected)s and fill that in."
+                )
+                % {"found": _shown(workbook.year) or "—", "expected": assessment.year},
+            )
+        )
+    if errors:
+        raise ImportInvalid(errors)
 
 
 def _is_blank(values: tuple[Any, ...]) -> bool:
@@ -251,6 +301,8 @@ def _validate(
                 )
             ]
         )
+
+    _check_centre_and_year(assessment, workbook)
 
     context = _Context(
         answers={

@@ -74,7 +74,9 @@ def create_assessment(
         raise ValidationError(
             {"copy_from": _("Choose a questionnaire of this centre.")}
         )
-    catalog = catalog or (copy_from.catalog if copy_from else _latest_catalog())
+    catalog = catalog or (
+        copy_from.catalog if copy_from else _default_catalog(organisation)
+    )
     assessment = Assessment.objects.create(
         organisation=organisation,
         year=year,
@@ -102,10 +104,29 @@ def create_assessment(
     return assessment
 
 
-def _latest_catalog() -> CatalogVersion:
-    catalog = CatalogVersion.objects.order_by("-issued", "-code").first()
+def _default_catalog(organisation: Organisation) -> CatalogVersion:
+    """Return the catalog of the centre's latest year, else the configured default.
+
+    A catalog loaded later for testing or preparation never becomes the
+    default by accident: the supervisor's version is a setting.
+    """
+    latest = (
+        Assessment.objects.filter(organisation=organisation)
+        .select_related("catalog")
+        .order_by("-year")
+        .first()
+    )
+    if latest is not None:
+        return latest.catalog
+    catalog = CatalogVersion.objects.filter(code=settings.VIGIL_DEFAULT_CATALOG).first()
     if catalog is None:
-        raise ValidationError(_("No catalog is loaded; run “vigil setup” first."))
+        raise ValidationError(
+            _(
+                "The default catalog %(code)s is not loaded; run “vigil setup” or "
+                "set VIGIL_DEFAULT_CATALOG to a loaded version."
+            )
+            % {"code": settings.VIGIL_DEFAULT_CATALOG}
+        )
     return catalog
 
 

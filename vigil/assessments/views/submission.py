@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from vigil.accounts.roles import Capability
@@ -29,6 +30,15 @@ def submit(request: HttpRequest, tenant: Tenant, year: int) -> HttpResponse:
             submission = submit_assessment(assessment, actor=request.user)
         except SubmissionIncomplete as error:
             gaps = error.gaps
+            messages.error(
+                request,
+                ngettext(
+                    "Not submitted: %(count)s item is missing, see the list below.",
+                    "Not submitted: %(count)s items are missing, see the list below.",
+                    len(gaps),
+                )
+                % {"count": len(gaps)},
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect(

@@ -65,6 +65,8 @@ class Command(BaseCommand):
             self._show(options["version"], options["format"], options["language"])
 
     def _validate(self, path: Path, mapping: bool) -> None:
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file; give the path of a JSON file")
         validate = validate_mapping_file if mapping else validate_catalog_file
         _, problems = validate(path)
         for problem in problems:

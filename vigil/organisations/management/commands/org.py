@@ -31,7 +31,7 @@ class Command(BaseCommand):
         create.add_argument(
             "--enterprise-number",
             required=True,
-            help="KBO/BCE enterprise number, 10 digits, e.g. 0212.345.678.",
+            help="KBO/BCE enterprise number, 10 digits, e.g. 0212.345.668.",
         )
         create.add_argument("--street", default="", help="Street and number.")
         create.add_argument("--postcode", default="", help="Postcode, 4 digits.")
