@@ -182,6 +182,22 @@ def test_htmx_save_returns_saved_row(
     assert answer_to(assessment, "4.9.2").option == option(catalog, "implemented")
 
 
+def test_htmx_save_updates_chapter_list(
+    assessment: Assessment, catalog: CatalogVersion, consultant_a: User
+) -> None:
+    answer = answer_to(assessment, "4.9.2")
+    data = answer_form(answer, option=option(catalog, "implemented").pk)
+
+    response = login(consultant_a).post(
+        f"{BASE}/norms/4.9.2/", data, headers={**HTMX, "Accept-Language": "en"}
+    )
+    nav = page(response).split('id="chapter-nav"', 1)[1]
+
+    assert 'hx-swap-oob="true"' in nav
+    assert "1 of 28 answered" in nav
+    assert "1/2 · 50.0 %" in nav
+
+
 def test_htmx_save_returns_field_errors(
     assessment: Assessment, catalog: CatalogVersion, consultant_a: User
 ) -> None:

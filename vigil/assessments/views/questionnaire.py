@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 from vigil.accounts.roles import Capability
 from vigil.assessments.forms import AnswerForm, EvidenceForm
 from vigil.assessments.models import Answer, AnswerChange, Assessment, Evidence
-from vigil.assessments.scoring import score_answers
+from vigil.assessments.scoring import answers_for_scoring, score_answers
 from vigil.assessments.services import save_answer
 from vigil.assessments.views import get_assessment
 from vigil.catalog.models import AnswerOption
@@ -176,4 +176,13 @@ def _render_row(
         "row": _row(answer, options, tenant, form),
         "saved": saved,
     }
-    return render(request, "assessments/_answer_row.html", context)
+    if not saved:
+        return render(request, "assessments/_answer_row.html", context)
+    # A save changes the progress and score in the chapter list, which the
+    # response replaces out of band so that the figures beside the form agree.
+    score = score_answers(answers_for_scoring(answer.assessment))
+    context["score"] = score
+    context["chapter"] = next(
+        c for c in score.chapters if c.code == answer.norm.chapter.code
+    )
+    return render(request, "assessments/_answer_saved.html", context)
