@@ -53,12 +53,25 @@ class Score:
     chapters: list[Tally]
 
 
+# The fields of an answer, its norm, chapter and option that score_answers
+# reads, for QuerySet.only(). The norm texts it skips are most of each row:
+# loading them took half the dashboard's time with ten years of 134 norms.
+SCORING_FIELDS = (
+    "assessment",
+    "option__weight",
+    "option__counts_in_score",
+    "norm__code",
+    "norm__chapter__code",
+    "norm__chapter__title",
+)
+
+
 def answers_for_scoring(assessment: Assessment) -> list[Answer]:
-    """Load the answers with their norm, chapter and option in one query."""
+    """Load the answers with the fields that scoring reads, in one query."""
     return list(
-        assessment.answers.select_related("norm__chapter", "option").order_by(
-            "norm__position"
-        )
+        assessment.answers.select_related("norm__chapter", "option")
+        .only(*SCORING_FIELDS)
+        .order_by("norm__position")
     )
 
 
