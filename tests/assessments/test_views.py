@@ -614,3 +614,18 @@ def test_french_shows_centre_name_in_french(
     response = client.get(f"{BASE}/")
 
     assert "CPAS centre-a" in page(response)
+
+
+def test_norm_history_shows_answer_labels(
+    assessment: Assessment, catalog: CatalogVersion, consultant_a: User
+) -> None:
+    answer = answer_to(assessment, "4.9.2")
+    data = answer_form(answer, option=option(catalog, "implemented").pk)
+    client = login(consultant_a)
+    client.post(f"{BASE}/norms/4.9.2/", data, headers=HTMX)
+
+    response = client.get(f"{BASE}/norms/4.9.2/", headers={"Accept-Language": "en"})
+    history = page(response).split('class="history"', 1)[1]
+
+    assert "Implemented" in history
+    assert ": implemented<" not in history

@@ -119,7 +119,7 @@ def _render_norm(
         "row": _row(answer, options, tenant, form),
         "evidence": list(answer.evidence.order_by("id")),
         "evidence_form": evidence_form or EvidenceForm(),
-        "history": list(history[:100]),
+        "history": [_with_labels(change, options) for change in history[:100]],
         "can_edit": answer.assessment.is_draft
         and tenant.grants(Capability.EDIT_ASSESSMENT),
     }
@@ -186,3 +186,12 @@ def _render_row(
         c for c in score.chapters if c.code == answer.norm.chapter.code
     )
     return render(request, "assessments/_answer_saved.html", context)
+
+
+def _with_labels(change: AnswerChange, options: list[AnswerOption]) -> AnswerChange:
+    """Replace the answer codes of a history row with the scale's labels."""
+    labels = {option.code: option.label_text for option in options}
+    for values in (change.old_values, change.new_values):
+        if values.get("option") in labels:
+            values["option"] = labels[values["option"]]
+    return change
