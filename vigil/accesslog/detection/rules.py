@@ -84,6 +84,36 @@ def _span(group: Sequence[EntryFacts]) -> tuple[datetime.datetime, datetime.date
     return min(times), max(times)
 
 
+def _day_candidate(
+    rule: str,
+    severity: str,
+    user_id: str,
+    day: datetime.date,
+    group: Sequence[EntryFacts],
+    *,
+    key_suffix: str = "",
+    period: tuple[datetime.datetime, datetime.datetime] | None = None,
+    **details: Any,
+) -> Candidate:
+    """Build the finding of one user's day from its entries.
+
+    The key is ``user|day`` plus ``key_suffix``; the period is the span of
+    the entries unless ``period`` gives it; ``day`` and ``count`` lead the
+    details.
+    """
+    start, end = period or _span(group)
+    return Candidate(
+        rule=rule,
+        key=f"{user_id}|{day.isoformat()}{key_suffix}",
+        severity=severity,
+        user_id=user_id,
+        period_start=start,
+        period_end=end,
+        entry_pks=[entry.pk for entry in group],
+        details={"day": day.isoformat(), "count": len(group), **details},
+    )
+
+
 def outside_office_hours(
     entries: Iterable[EntryFacts], hours: OfficeHours
 ) -> list[Candidate]:
@@ -100,23 +130,16 @@ def outside_office_hours(
     ]
     candidates = []
     for (user_id, day), group in sorted(_group_by_user_day(flagged).items()):
-        start, end = _span(group)
         candidates.append(
-            Candidate(
-                rule=Rule.OUTSIDE_HOURS,
-                key=f"{user_id}|{day.isoformat()}",
-                severity=Severity.MEDIUM,
-                user_id=user_id,
-                period_start=start,
-                period_end=end,
-                entry_pks=[entry.pk for entry in group],
-                details={
-                    "day": day.isoformat(),
-                    "count": len(group),
-                    "office_start": hours.start.isoformat("minutes"),
-                    "office_end": hours.end.isoformat("minutes"),
-                    "working_days": sorted(hours.working_days),
-                },
+            _day_candidate(
+                Rule.OUTSIDE_HOURS,
+                Severity.MEDIUM,
+                user_id,
+                day,
+                group,
+                office_start=hours.start.isoformat("minutes"),
+                office_end=hours.end.isoformat("minutes"),
+                working_days=sorted(hours.working_days),
             )
         )
     return candidates
@@ -162,27 +185,20 @@ def unusual_daily_volume(
         over_usual = usual_limit is not None and count > usual_limit
         if not (over_threshold or over_usual):
             continue
-        start, end = day_bounds[day]
+        severity = Severity.HIGH if over_threshold and over_usual else Severity.MEDIUM
         candidates.append(
-            Candidate(
-                rule=Rule.DAILY_VOLUME,
-                key=f"{user_id}|{day.isoformat()}",
-                severity=Severity.HIGH
-                if over_threshold and over_usual
-                else Severity.MEDIUM,
-                user_id=user_id,
-                period_start=start,
-                period_end=end,
-                entry_pks=[entry.pk for entry in group],
-                details={
-                    "day": day.isoformat(),
-                    "count": count,
-                    "threshold": limits.threshold,
-                    "median": median,
-                    "factor": str(limits.factor),
-                    "over_threshold": over_threshold,
-                    "over_usual_level": over_usual,
-                },
+            _day_candidate(
+                Rule.DAILY_VOLUME,
+                severity,
+                user_id,
+                day,
+                group,
+                period=day_bounds[day],
+                threshold=limits.threshold,
+                median=median,
+                factor=str(limits.factor),
+                over_threshold=over_threshold,
+                over_usual_level=over_usual,
             )
         )
     return candidates
@@ -206,22 +222,15 @@ def without_open_case(
     ]
     candidates = []
     for (user_id, day), group in sorted(_group_by_user_day(flagged).items()):
-        start, end = _span(group)
         subjects = {entry.subject_pseudonym for entry in group}
         candidates.append(
-            Candidate(
-                rule=Rule.NO_OPEN_CASE,
-                key=f"{user_id}|{day.isoformat()}",
-                severity=Severity.MEDIUM,
-                user_id=user_id,
-                period_start=start,
-                period_end=end,
-                entry_pks=[entry.pk for entry in group],
-                details={
-                    "day": day.isoformat(),
-                    "count": len(group),
-                    "subjects": len(subjects),
-                },
+            _day_candidate(
+                Rule.NO_OPEN_CASE,
+                Severity.MEDIUM,
+                user_id,
+                day,
+                group,
+                subjects=len(subjects),
             )
         )
     return candidates
@@ -246,22 +255,16 @@ def watched_subjects(
         groups[(entry.user_id, entry.day, watched_id)].append(entry)
     candidates = []
     for (user_id, day, watched_id), group in sorted(groups.items()):
-        start, end = _span(group)
         candidates.append(
-            Candidate(
-                rule=Rule.WATCH_LIST,
-                key=f"{user_id}|{day.isoformat()}|{watched_id}",
-                severity=Severity.HIGH,
-                user_id=user_id,
-                period_start=start,
-                period_end=end,
-                entry_pks=[entry.pk for entry in group],
-                details={
-                    "day": day.isoformat(),
-                    "count": len(group),
-                    "watched_subject": watched_id,
-                    "label": labels[watched_id],
-                },
+            _day_candidate(
+                Rule.WATCH_LIST,
+                Severity.HIGH,
+                user_id,
+                day,
+                group,
+                key_suffix=f"|{watched_id}",
+                watched_subject=watched_id,
+                label=labels[watched_id],
             )
         )
     return candidates
