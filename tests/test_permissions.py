@@ -29,6 +29,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 
+from tests import permission_blocks
 from tests.accesslog.factories import event, national_number
 from tests.conftest import PASSWORD, answer_everything, option
 from vigil.accesslog.detection.models import Finding, WatchedSubject
@@ -274,6 +275,11 @@ MATRIX: dict[str, list[Row]] = {
 }
 # fmt: on
 
+BLOCKS = permission_blocks.blocks()
+BLOCK_OF = {name: block for block in BLOCKS for name in block.MATRIX}
+for _block in BLOCKS:
+    MATRIX.update(_block.MATRIX)
+
 
 def walk(
     patterns: list[Any], namespace: str = "", params: tuple[str, ...] = ()
@@ -357,6 +363,7 @@ class Centre:
     answer: Answer
     evidence: Evidence
     log: AccessLog
+    blocks: dict[str, Any]
 
 
 @dataclass
@@ -374,7 +381,10 @@ def make_centre(organisation: Organisation) -> Centre:
     evidence = add_evidence(
         answer, SimpleUploadedFile("beleid.pdf", b"%PDF-1.4 beleid"), actor=None
     )
-    return Centre(organisation, assessment, answer, evidence, make_log(organisation))
+    blocks = {block.__name__: block.setup(organisation) for block in BLOCKS}
+    return Centre(
+        organisation, assessment, answer, evidence, make_log(organisation), blocks
+    )
 
 
 def make_log(organisation: Organisation) -> AccessLog:
@@ -413,6 +423,11 @@ def url_for(name: str, target: str, world: World) -> str:
     params, _view = URLS[name]
     centre = world.other if target == OTHER else world.own
     record = world.other if target in (OTHER, CROSS) else world.own
+    block = BLOCK_OF.get(name)
+    if block is not None:
+        block_values = block.kwargs(name, record.blocks[block.__name__])
+        block_values["org"] = centre.organisation.slug
+        return reverse(name, kwargs={param: block_values[param] for param in params})
     values: dict[str, Any] = {
         "org": centre.organisation.slug,
         "year": 2025,
@@ -435,6 +450,9 @@ def exported_workbook(assessment: Assessment) -> bytes:
 def post_data(name: str, target: str, world: World, user: User | None) -> Any:
     centre = world.other if target == OTHER else world.own
     answer = centre.answer
+    block = BLOCK_OF.get(name)
+    if block is not None:
+        return block.post(name, centre.blocks[block.__name__])
     if name == "accounts:login":
         email = user.email if user else "nobody@a.test"
         return {"username": email, "password": PASSWORD}

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.accesslog.factories import event, national_number
+from vigil.accesslog import events
 from vigil.accesslog.events import (
     WIRE_FIELDS,
     AccessEvent,
@@ -366,3 +367,79 @@ def test_generated_events_round_trip(
         service,
     )
     assert parsed.time == time
+
+
+# The common-case path of parse_event must agree with the field checks.
+
+_TEXT_VALUES = st.one_of(
+    st.none(),
+    st.sampled_from(["", " x", "x ", "U1", "a\tb", "é", "x" * 64, "x" * 65, "x" * 101]),
+    st.text(max_size=5),
+    st.integers(),
+)
+_TIME_VALUES = st.one_of(
+    st.sampled_from(
+        [
+            "2026-03-02T10:15:30.250+01:00",
+            "2026-03-02T10:15:30.250Z",
+            "2026-03-02T10:15:30.250-00:00",
+            "2026-03-02t10:15:30.250z",
+            "2026-03-02 10:15:30.250Z",
+            "2026-03-02T10:15:30.2504Z",
+            "2026-03-02T10:15:60.000Z",
+            "2026-02-30T10:15:30.000Z",
+            "2026-03-02T10:15:30.000+24:00",
+            "0001-01-01T00:30:00.000+01:00",
+            "9999-12-31T23:30:00.000-01:00",
+            "2999-01-01T00:00:00.000Z",
+            "2026-03-02T10:15:30Z",
+        ]
+    ),
+    st.none(),
+    st.integers(),
+)
+_RECORDS = st.fixed_dictionaries(
+    {
+        "event_id": st.one_of(st.sampled_from(["e-1", "", "a b", "é"]), st.none()),
+        "time": _TIME_VALUES,
+        "user_id": _TEXT_VALUES,
+        "application": _TEXT_VALUES,
+        "action": st.one_of(
+            st.sampled_from(["consult", "print", "read", ""]), st.none()
+        ),
+        "subject": st.one_of(
+            st.sampled_from(
+                [national_number(1), "85.07.30-001.12", "85073000100", "1", ""]
+            ),
+            st.none(),
+            st.integers(),
+        ),
+        "service": _TEXT_VALUES,
+        "case_ref": _TEXT_VALUES,
+        "source_ip": st.one_of(
+            st.sampled_from(
+                ["10.1.2.3", "::FFFF:10.1.2.3", "fe80::1%eth0", "2001:db8::1", "x", ""]
+            ),
+            st.none(),
+        ),
+        "outcome": _TEXT_VALUES,
+    },
+    optional={"extra": st.just("x")},
+)
+
+
+@given(_RECORDS)
+def test_common_path_matches_field_checks(record: dict[str, Any]) -> None:
+    fast = events._parse_common_event(record)
+    try:
+        checked: AccessEvent | None = events._parse_checked_event(record, 1)
+    except InvalidEvent:
+        checked = None
+    if fast is not None:
+        assert checked == fast
+        assert checked.time.tzinfo is fast.time.tzinfo
+
+
+def test_common_path_takes_valid_event() -> None:
+    record = event(1, case_ref="D-7", source_ip="10.1.2.3", outcome="ok")
+    assert events._parse_common_event(record) == parse_event(record, 1)

@@ -5,7 +5,12 @@ from typing import Any
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from tests.accesslog.factories import cut_back, ingest_batches, tampering
+from tests.accesslog.factories import (
+    cut_back,
+    ingest_batches,
+    ingest_range,
+    tampering,
+)
 from vigil.accesslog import verification
 from vigil.accesslog.keys import ensure_log_keys
 from vigil.accesslog.models import (
@@ -313,3 +318,36 @@ def test_expiry_update_may_not_change_identity(log: Organisation) -> None:
         "event_id = 'other' WHERE id = %s",
         [b"", entry_id(log, 0)],
     )
+
+
+def test_control_character_in_column_caught(log: Organisation) -> None:
+    with tampering():
+        AccessEntry.objects.filter(organisation=log, index=9).update(
+            application="social\tfile"
+        )
+    assert_diverges_at(log, 9, "do not match its stored leaf bytes")
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's loop")
+def test_sqlite_loop_rebuilds_special_leaves(
+    centre_a: Organisation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Quotes, backslashes, non-ASCII text and whole seconds need no full check."""
+    ingest_range(
+        centre_a,
+        0,
+        4,
+        application='file "A" \\ B',
+        case_ref="dossier é/ü ✓ 100%",
+        source_ip="2001:db8::1",
+        outcome="ok\\",
+    )
+    ingest_range(centre_a, 4, 8, time="2026-03-02T10:15:30Z")
+
+    def full_check(*arguments: Any) -> bytes:
+        raise AssertionError(f"full check of a clean entry: {arguments[1]}")
+
+    monkeypatch.setattr(verification._LogCheck, "_entry_leaf_hash", full_check)
+    result = verify_log(centre_a)
+    assert result.ok, result.message
+    assert result.size == 8

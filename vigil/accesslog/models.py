@@ -154,6 +154,7 @@ class ApiToken(models.Model):
 
     class Scope(models.TextChoices):
         INGEST = "ingest", _("access-log ingestion")
+        REGISTERS = "registers", _("registers: read and change")
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="api_tokens"

@@ -27,6 +27,9 @@ class Capability(enum.StrEnum):
     VIEW_AUDIT_TRAIL = "view_audit_trail"
     VIEW_ACCESS_LOG = "view_access_log"
     MANAGE_ACCESS_LOG = "manage_access_log"
+    EDIT_REGISTERS = "edit_registers"
+    EDIT_PLANS = "edit_plans"
+    RECORD_DECISIONS = "record_decisions"
 
 
 _EDITOR = frozenset(Capability)
@@ -40,6 +43,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.REOPEN_ASSESSMENT,
             Capability.VIEW_AUDIT_TRAIL,
             Capability.VIEW_ACCESS_LOG,
+            Capability.RECORD_DECISIONS,
         }
     ),
     Role.VIEWER: frozenset({Capability.VIEW}),

@@ -42,7 +42,23 @@ ACTIONS: dict[str, Promise] = {
     "accesslog.bundle_exported": _("Access-log proof bundle exported"),
     "identity.added": _("Identity period added"),
     "identity.ended": _("Identity period ended"),
+    "register.record_created": _("Register record added"),
+    "register.record_changed": _("Register record changed"),
+    "register.record_deleted": _("Register record deleted"),
+    "register.imported": _("Register imported"),
+    "register.attachment_added": _("Attachment added to a register record"),
+    "register.attachment_removed": _("Attachment removed from a register record"),
+    "register.evidence_attached": _("Register attached as evidence"),
 }
+
+
+def register_actions(actions: dict[str, Promise]) -> None:
+    """Add the action types of an app; call it from the app's ``ready``."""
+    for action, text in actions.items():
+        known = ACTIONS.get(action)
+        if known is not None and known is not text:
+            raise ValueError(f"audit action {action!r} is registered twice")
+        ACTIONS[action] = text
 
 
 def describe(action: str) -> str:

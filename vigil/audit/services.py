@@ -51,14 +51,22 @@ def record(
     object_type: str | None = None,
     object_label: str | None = None,
 ) -> AuditEntry:
-    """Append one entry to the audit trail; call it inside the change's transaction."""
+    """Append one entry to the audit trail; call it inside the change's transaction.
+
+    ``actor`` is a user, None for the system, or an object with an
+    ``audit_label`` (a program's API token, say) that names who acted.
+    """
     if action not in ACTIONS:
         raise ValueError(f"audit action {action!r} is not registered in ACTIONS")
     user = actor if getattr(actor, "is_authenticated", False) else None
+    if user is not None:
+        label = getattr(user, "email", "") or "system"
+    else:
+        label = getattr(actor, "audit_label", "") or "system"
     return AuditEntry.objects.create(
         action=action,
         actor=user,
-        actor_label=(getattr(user, "email", "") or "system") if user else "system",
+        actor_label=label[:254],
         organisation=organisation,
         object_type=object_type or (target._meta.label_lower if target else ""),
         object_id=str(target.pk) if target is not None else "",

@@ -49,13 +49,20 @@ class MerkleLog:
         at most log2(n) + 1 nodes. An empty ``entries`` writes nothing and
         returns the current size.
         """
+        return self.append_leaf_hashes([leaf_hash(data) for data in entries])
+
+    def append_leaf_hashes(self, hashes: Sequence[bytes]) -> int:
+        """Append leaves given by their leaf hashes, as ``append_many`` does.
+
+        For a caller that has already computed SHA-256(0x00 || data) of each leaf.
+        """
         first_index = self.size
-        if not entries:
+        if not hashes:
             return first_index
         frontier = self._frontier(first_index)
         writes: list[tuple[NodeKey, bytes]] = []
-        for offset, data in enumerate(entries):
-            _push_leaf(frontier, first_index + offset, leaf_hash(data), writes)
+        for offset, value in enumerate(hashes):
+            _push_leaf(frontier, first_index + offset, value, writes)
         self.store.put_many(writes)
         return first_index
 

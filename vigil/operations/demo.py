@@ -5,8 +5,10 @@ what exists, so running the demo twice neither fails nor duplicates data.
 """
 
 import datetime
+import importlib
 from typing import Any
 
+from django.apps import apps
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -142,7 +144,27 @@ def ensure_demo_data() -> list[tuple[str, str]]:
     this_year = timezone.localdate().year
     for organisation in organisations.values():
         _ensure_years(organisation, consultant, this_year)
+    _ensure_app_data(organisations["demo"], consultant)
     return logins
+
+
+def _ensure_app_data(organisation: Organisation, actor: User) -> None:
+    """Let each app with a ``demo`` module add its records to the demo centre.
+
+    Such a module defines ``populate(organisation, actor, today)``, which
+    adds what is missing and changes nothing on a second run.
+    """
+    today = timezone.localdate()
+    for config in apps.get_app_configs():
+        if not config.name.startswith("vigil.") or config.name == __package__:
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.demo")
+        except ModuleNotFoundError as error:
+            if error.name != f"{config.name}.demo":
+                raise
+            continue
+        module.populate(organisation, actor, today)
 
 
 def _ensure_centre(spec: dict[str, Any]) -> Organisation:

@@ -13,6 +13,7 @@ from vigil.assessments.forms import AnswerForm, EvidenceForm
 from vigil.assessments.models import Answer, AnswerChange, Assessment, Evidence
 from vigil.assessments.scoring import answers_for_scoring, score_answers
 from vigil.assessments.services import save_answer
+from vigil.assessments.sources import panels_for
 from vigil.assessments.views import get_assessment
 from vigil.catalog.models import AnswerOption
 from vigil.organisations.tenancy import Tenant, scoped, tenant_view
@@ -120,6 +121,12 @@ def _render_norm(
         "evidence": list(answer.evidence.order_by("id")),
         "evidence_form": evidence_form or EvidenceForm(),
         "history": [_with_labels(change, options) for change in history[:100]],
+        "panels": panels_for(
+            tenant.organisation,
+            answer.norm.registers,
+            answer.assessment.year,
+            answer.norm.code,
+        ),
         "can_edit": answer.assessment.is_draft
         and tenant.grants(Capability.EDIT_ASSESSMENT),
     }

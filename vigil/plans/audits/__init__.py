@@ -1,0 +1,1 @@
+"""Audits of logical and physical security and their findings."""

@@ -1,0 +1,1 @@
+"""Critical processes, fallback site, contact tree, recovery steps and exercises."""

@@ -1,0 +1,1 @@
+"""Processes and assets, threats, risks and their treatment."""

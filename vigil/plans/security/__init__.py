@@ -1,0 +1,1 @@
+"""The three-year security plan, its actions and the security budget."""

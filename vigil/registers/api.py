@@ -1,0 +1,278 @@
+"""REST endpoints of the registers under ``/api/v1/centres/<org>/registers/``.
+
+A program authenticates with a bearer token of the centre whose scope is
+``registers`` (see ``vigil.accesslog.tokens``); a person's browser session
+works too, with Django's CSRF check on every change. Records travel as JSON
+objects with the spec's field names, foreign keys given by their lookup
+value, as in the files. Errors come back as ``{"error", "message",
+"errors"}`` with ``errors`` mapping each field to its messages.
+"""
+
+import json
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+
+from vigil.accesslog.models import ApiToken
+from vigil.accesslog.tokens import authenticate
+from vigil.accounts.models import Membership
+from vigil.accounts.roles import Capability
+from vigil.organisations.models import Organisation
+from vigil.registers import queries, services, wire
+from vigil.registers.models import RegisterRecord
+from vigil.registers.spec import REGISTERS, RegisterSpec, get_spec
+
+PAGE_SIZE = 100
+MAX_BODY_BYTES = 1024 * 1024
+_SAFE = ("GET", "HEAD")
+
+
+class ApiError(Exception):
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        errors: dict[str, list[str]] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.body: dict[str, Any] = {"error": code, "message": message}
+        if errors is not None:
+            self.body["errors"] = errors
+
+    def response(self) -> JsonResponse:
+        response = JsonResponse(self.body, status=self.status)
+        if self.status == 401:
+            response["WWW-Authenticate"] = 'Bearer realm="vigil"'
+        return response
+
+
+class TokenActor:
+    """A program acting with a token: named in the history by the token."""
+
+    is_authenticated = False
+
+    def __init__(self, token: ApiToken) -> None:
+        self.audit_label = f"token {token.prefix}… ({token.name})"
+
+
+class Caller:
+    """Who calls: a centre's token or a member of the centre, and what they may do."""
+
+    def __init__(
+        self,
+        organisation: Organisation,
+        *,
+        membership: Membership | None = None,
+        token: ApiToken | None = None,
+    ) -> None:
+        self.organisation = organisation
+        self.membership = membership
+        self.token = token
+
+    @property
+    def actor(self) -> Any:
+        if self.token is not None:
+            return TokenActor(self.token)
+        return self.membership.user if self.membership is not None else None
+
+    def grants(self, capability: Capability) -> bool:
+        if self.token is not None:
+            return capability in (Capability.VIEW, Capability.EDIT_REGISTERS)
+        return self.membership is not None and self.membership.grants(capability)
+
+
+def _caller(request: HttpRequest, org: str) -> Caller:
+    header = request.headers.get("Authorization")
+    if header:
+        token = authenticate(header, scope=ApiToken.Scope.REGISTERS)
+        if token is None or token.organisation.slug != org:
+            raise ApiError(
+                401,
+                "unauthorized",
+                "The bearer token is invalid, revoked, of another scope or of "
+                "another centre. Use a live 'registers' token of this centre.",
+            )
+        return Caller(token.organisation, token=token)
+    if not request.user.is_authenticated:
+        raise ApiError(
+            401,
+            "unauthorized",
+            "Send 'Authorization: Bearer <token>' with a 'registers' token of "
+            "the centre, or log in.",
+        )
+    membership = (
+        Membership.objects.active()
+        .select_related("organisation", "user")
+        .filter(user=request.user, organisation__slug=org)
+        .first()
+    )
+    if membership is None:
+        raise ApiError(404, "not_found", "No such centre.")
+    return Caller(membership.organisation, membership=membership)
+
+
+def _require(caller: Caller, capability: Capability) -> None:
+    if not caller.grants(capability):
+        raise ApiError(
+            403, "forbidden", f"Your role in this centre lacks {capability.value}."
+        )
+
+
+def _spec(register: str) -> RegisterSpec:
+    spec = get_spec(register)
+    if spec is None:
+        names = ", ".join(sorted(REGISTERS))
+        raise ApiError(
+            404, "not_found", f"No register {register!r}; use one of {names}."
+        )
+    return spec
+
+
+def _body(request: HttpRequest) -> dict[str, Any]:
+    if (request.content_type or "") != "application/json":
+        raise ApiError(415, "unsupported_media_type", "Send application/json.")
+    if len(request.body) > MAX_BODY_BYTES:
+        raise ApiError(413, "too_large", f"The limit is {MAX_BODY_BYTES} bytes.")
+    try:
+        body = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ApiError(400, "bad_json", f"The body is not JSON: {error}.") from None
+    if not isinstance(body, dict):
+        raise ApiError(
+            400, "bad_json", "Send one JSON object with the record's fields."
+        )
+    body.pop(wire.ID, None)
+    return body
+
+
+def _record_json(
+    spec: RegisterSpec, organisation: Organisation, record: RegisterRecord
+) -> dict[str, Any]:
+    values = wire.json_values(spec, record)
+    values["url"] = reverse(
+        "registers_api:record",
+        kwargs={"org": organisation.slug, "register": spec.slug, "pk": record.pk},
+    )
+    return values
+
+
+def _api(view: Any) -> Any:
+    """Turn ApiError into JSON responses; check CSRF for session changes."""
+
+    @csrf_exempt
+    @never_cache
+    def wrapped(request: HttpRequest, org: str, **kwargs: Any) -> HttpResponse:
+        try:
+            caller = _caller(request, org)
+            if request.method not in _SAFE and caller.token is None:
+                _check_csrf(request)
+            return view(request, caller, **kwargs)  # type: ignore[no-any-return]
+        except ApiError as error:
+            return error.response()
+        except services.RecordInvalid as error:
+            return ApiError(
+                422, "invalid", "The record is not valid.", error.errors
+            ).response()
+
+    # Each endpoint checks VIEW or the register's edit capability per method.
+    wrapped.required_capability = Capability.VIEW  # type: ignore[attr-defined]
+    return wrapped
+
+
+def _check_csrf(request: HttpRequest) -> None:
+    from django.middleware.csrf import CsrfViewMiddleware
+
+    def _ok(_request: HttpRequest) -> HttpResponse:
+        return HttpResponse()
+
+    middleware = CsrfViewMiddleware(_ok)
+    if middleware.process_view(request, _ok, (), {}) is not None:
+        raise ApiError(
+            403, "csrf", "A change with a session needs the X-CSRFToken header."
+        )
+
+
+def _not_allowed(allowed: str) -> ApiError:
+    return ApiError(405, "method_not_allowed", f"Use {allowed}.")
+
+
+@_api
+def register_index(request: HttpRequest, caller: Caller) -> HttpResponse:
+    if request.method not in _SAFE:
+        raise _not_allowed("GET")
+    _require(caller, Capability.VIEW)
+    organisation = caller.organisation
+    items = [
+        {
+            "register": spec.slug,
+            "title": str(spec.title),
+            "count": queries.records(spec, organisation).count(),
+            "norm_keys": list(spec.catalog_keys),
+            "url": reverse(
+                "registers_api:records",
+                kwargs={"org": organisation.slug, "register": spec.slug},
+            ),
+        }
+        for spec in sorted(REGISTERS.values(), key=lambda spec: spec.slug)
+    ]
+    return JsonResponse({"registers": items})
+
+
+@_api
+def records(request: HttpRequest, caller: Caller, register: str) -> HttpResponse:
+    spec = _spec(register)
+    organisation = caller.organisation
+    if request.method in _SAFE:
+        _require(caller, Capability.VIEW)
+        found = queries.search(
+            spec,
+            queries.records(spec, organisation),
+            request.GET.get("q", ""),
+            request.GET,
+        )
+        page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+        return JsonResponse(
+            {
+                "count": page.paginator.count,
+                "page": page.number,
+                "pages": page.paginator.num_pages,
+                "results": [_record_json(spec, organisation, r) for r in page],
+            }
+        )
+    if request.method != "POST":
+        raise _not_allowed("GET, POST")
+    _require(caller, spec.edit_capability)
+    record = services.create_record(
+        spec, organisation, _body(request), actor=caller.actor
+    )
+    return JsonResponse(_record_json(spec, organisation, record), status=201)
+
+
+@_api
+def record(
+    request: HttpRequest, caller: Caller, register: str, pk: int
+) -> HttpResponse:
+    spec = _spec(register)
+    organisation = caller.organisation
+    found = spec.model._default_manager.filter(organisation=organisation, pk=pk).first()
+    if found is None:
+        raise ApiError(404, "not_found", f"No record {pk} in register {register}.")
+    if request.method in _SAFE:
+        _require(caller, Capability.VIEW)
+        return JsonResponse(_record_json(spec, organisation, found))
+    _require(caller, spec.edit_capability)
+    if request.method == "PATCH":
+        changed = services.update_record(
+            spec, found, _body(request), actor=caller.actor
+        )
+        return JsonResponse(_record_json(spec, organisation, changed))
+    if request.method == "DELETE":
+        services.delete_record(spec, found, actor=caller.actor)
+        return HttpResponse(status=204)
+    raise _not_allowed("GET, PATCH, DELETE")

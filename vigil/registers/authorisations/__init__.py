@@ -1,0 +1,1 @@
+"""Who may use which application or data category, and the periodic reviews of it."""

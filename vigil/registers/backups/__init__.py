@@ -1,0 +1,1 @@
+"""Backup schemes, runs, checks and restore tests."""

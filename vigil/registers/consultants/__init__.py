@@ -1,0 +1,2 @@
+"""The security consultant and deputies, their appointment and hours,
+and the notification to the supervisor."""

@@ -1,0 +1,189 @@
+"""The forms that validate register records, from the page, a file or the API.
+
+Every path goes through :func:`build_form`, so a value refused on the page
+is refused in an import and over the API with the same message. Values from
+files and the API are text; :func:`form_data` turns a row of wire values
+into form data, resolving foreign keys by the spec's lookup field within the
+centre.
+"""
+
+from collections.abc import Mapping
+from typing import Any, cast
+
+from django import forms
+from django.db import models
+from django.forms import modelform_factory
+from django.utils.translation import gettext as _
+
+from vigil.organisations.models import Organisation
+from vigil.registers.models import RegisterRecord
+from vigil.registers.spec import RegisterSpec
+
+TRUE_WORDS = frozenset({"true", "yes", "1", "ja", "oui", "y", "x"})
+FALSE_WORDS = frozenset({"false", "no", "0", "nee", "non", "n", ""})
+
+
+class RegisterForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A model form whose choices of related records stay within one centre."""
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        for bound in self.fields.values():
+            queryset = getattr(bound, "queryset", None)
+            if queryset is None:
+                continue
+            tenant_field = getattr(queryset.model, "tenant_field", None)
+            if tenant_field:
+                bound.queryset = queryset.filter(**{tenant_field: organisation})  # type: ignore[attr-defined]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def form_class(spec: RegisterSpec) -> type[RegisterForm]:
+    """Return the spec's own form, or a model form over its fields."""
+    if spec.form is not None:
+        if not issubclass(spec.form, RegisterForm):
+            raise TypeError(f"the form of register {spec.slug} must be a RegisterForm")
+        return spec.form
+    widgets: dict[str, Any] = {}
+    for name in spec.fields:
+        model_field = spec.model_field(name)
+        if isinstance(model_field, models.DateField) and not isinstance(
+            model_field, models.DateTimeField
+        ):
+            widgets[name] = DateInput
+        elif isinstance(model_field, models.TextField):
+            widgets[name] = forms.Textarea(attrs={"rows": 3})
+    made = modelform_factory(
+        spec.model, form=RegisterForm, fields=list(spec.fields), widgets=widgets
+    )
+    return cast(type[RegisterForm], made)
+
+
+def build_form(
+    spec: RegisterSpec,
+    organisation: Organisation,
+    data: Mapping[str, Any] | None = None,
+    *,
+    instance: RegisterRecord | None = None,
+) -> RegisterForm:
+    """Return a bound (with ``data``) or unbound form for a new or existing record."""
+    if instance is None:
+        instance = spec.model(organisation=organisation)
+    return form_class(spec)(data, instance=instance, organisation=organisation)
+
+
+class UnknownReference(ValueError):
+    """A wire value that names no record of the centre."""
+
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(message)
+        self.name = name
+        self.message = message
+
+
+def form_data(
+    spec: RegisterSpec,
+    organisation: Organisation,
+    values: Mapping[str, Any],
+    *,
+    instance: RegisterRecord | None = None,
+) -> dict[str, Any]:
+    """Turn wire values into form data; fields not given keep the record's value.
+
+    Raise :class:`UnknownReference` when a related record named by its lookup
+    value does not exist in the centre.
+    """
+    data: dict[str, Any] = {}
+    for name in spec.fields:
+        model_field = spec.model_field(name)
+        if name in values:
+            data[name] = _form_value(spec, organisation, model_field, values[name])
+        elif instance is not None and instance.pk is not None:
+            data[name] = _current_value(model_field, instance)
+        elif model_field.has_default():
+            data[name] = _form_value(
+                spec, organisation, model_field, model_field.get_default()
+            )
+    return data
+
+
+def _form_value(
+    spec: RegisterSpec,
+    organisation: Organisation,
+    model_field: "models.Field[Any, Any]",
+    value: Any,
+) -> Any:
+    if value is None:
+        return ""
+    if isinstance(model_field, models.BooleanField):
+        return _boolean(model_field.name, value)
+    if isinstance(model_field, models.ManyToManyField):
+        items = value if isinstance(value, list) else str(value).split(";")
+        return [
+            _related_pk(spec, organisation, model_field, str(item).strip())
+            for item in items
+            if str(item).strip()
+        ]
+    if isinstance(model_field, models.ForeignKey):
+        text = str(value).strip()
+        return _related_pk(spec, organisation, model_field, text) if text else ""
+    return value if isinstance(value, str) else str(value)
+
+
+def _boolean(name: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value).strip().lower()
+    if text in TRUE_WORDS:
+        return "true"
+    if text in FALSE_WORDS:
+        return "false"
+    raise UnknownReference(
+        name,
+        _("%(value)r is not yes or no; write true or false.") % {"value": value},
+    )
+
+
+def _related_pk(
+    spec: RegisterSpec,
+    organisation: Organisation,
+    model_field: "models.Field[Any, Any]",
+    text: str,
+) -> Any:
+    related = model_field.related_model
+    if not (isinstance(related, type) and issubclass(related, models.Model)):
+        raise TypeError(f"{model_field.name} does not name a model")
+    lookup = spec.lookup_of(model_field.name)
+    queryset = related._default_manager.all()
+    tenant_field = getattr(related, "tenant_field", None)
+    if tenant_field:
+        queryset = queryset.filter(**{tenant_field: organisation})
+    try:
+        matches = list(queryset.filter(**{lookup: text})[:2])
+    except (ValueError, TypeError):
+        matches = []
+    if len(matches) != 1:
+        noun = related._meta.verbose_name
+        raise UnknownReference(
+            model_field.name,
+            _("No %(noun)s with %(lookup)s %(value)r in this centre; add it first.")
+            % {"noun": noun, "lookup": lookup, "value": text},
+        )
+    return matches[0].pk
+
+
+def _current_value(
+    model_field: "models.Field[Any, Any]", instance: models.Model
+) -> Any:
+    if isinstance(model_field, models.ManyToManyField):
+        if instance.pk is None:
+            return []
+        return [item.pk for item in getattr(instance, model_field.name).all()]
+    value = getattr(instance, model_field.attname)
+    if isinstance(model_field, models.BooleanField):
+        return "true" if value else "false"
+    return "" if value is None else value

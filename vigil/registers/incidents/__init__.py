@@ -1,0 +1,1 @@
+"""Security incidents from detection to closure."""

@@ -1,0 +1,1 @@
+"""Hardware, software, card readers and cards, UPS units."""
