@@ -57,6 +57,7 @@ MATRIX: dict[str, list[tuple[str, str, tuple[int | str, ...]]]] = {
     "registers:attachment_remove": [
         (GET, OWN, POST_ONLY), (POST, OWN, EDIT_POST), (POST, CROSS, EDIT_CROSS),
     ],
+    "openapi": [(GET, "none", (200, 200, 200, 200, 200, 200, 200, 200, 200))],
     "registers_api:index": [(GET, OWN, API_READ), (GET, OTHER, API_READ_OTHER)],
     "registers_api:records": [
         (GET, OWN, API_READ), (GET, OTHER, API_READ_OTHER),

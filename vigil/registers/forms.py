@@ -30,12 +30,32 @@ class RegisterForm(forms.ModelForm):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         for bound in self.fields.values():
+            _iso_only(bound)
             queryset = getattr(bound, "queryset", None)
             if queryset is None:
                 continue
             tenant_field = getattr(queryset.model, "tenant_field", None)
             if tenant_field:
                 bound.queryset = queryset.filter(**{tenant_field: organisation})  # type: ignore[attr-defined]
+
+
+DATE_FORMATS = ["%Y-%m-%d"]
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+
+
+def _iso_only(bound: forms.Field) -> None:
+    """Accept ISO 8601 dates only: 11/01/2026 means a different day to different
+    readers, so a file or a script must write 2026-01-11."""
+    if isinstance(bound, forms.DateTimeField):
+        bound.input_formats = DATETIME_FORMATS
+        bound.error_messages["invalid"] = _(
+            "Write the date and time as YYYY-MM-DDTHH:MM, for example 2026-03-12T14:30."
+        )
+    elif isinstance(bound, forms.DateField):
+        bound.input_formats = DATE_FORMATS
+        bound.error_messages["invalid"] = _(
+            "Write the date as YYYY-MM-DD, for example 2026-03-12."
+        )
 
 
 class DateInput(forms.DateInput):

@@ -12,6 +12,7 @@ import datetime
 import decimal
 import io
 from collections.abc import Iterable, Sequence
+from zipfile import BadZipFile
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -85,7 +86,7 @@ def _read_csv(content: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
 def _read_xlsx(content: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as error:
+    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as error:
         raise TableError(f"the file is not a readable XLSX workbook: {error}") from None
     try:
         sheet = workbook.worksheets[0]

@@ -1,0 +1,138 @@
+"""The register REST API: tokens, sessions, validation and changes."""
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from vigil.accesslog.models import ApiToken
+from vigil.accesslog.tokens import create_token, revoke_token
+from vigil.accounts.models import User
+from vigil.audit.models import AuditEntry
+from vigil.organisations.models import Organisation
+from vigil.registers.activities.models import Activity
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hasher")]
+
+URL = "/api/v1/centres/centre-a/registers/activities/"
+RECORD = {"kind": "training", "date": "2026-03-12", "subject": "Phishing"}
+
+
+@pytest.fixture
+def secret(centre_a: Organisation) -> str:
+    _token, secret = create_token(
+        centre_a, "cmdb sync", actor=None, scope=ApiToken.Scope.REGISTERS
+    )
+    return secret
+
+
+def call(
+    client: Client, method: str, url: str, secret: str | None, body: Any = None
+) -> Any:
+    headers = {"Authorization": f"Bearer {secret}"} if secret else {}
+    data = json.dumps(body) if body is not None else ""
+    return client.generic(
+        method, url, data, content_type="application/json", headers=headers
+    )
+
+
+def test_token_creates_changes_and_deletes(client: Client, secret: str) -> None:
+    created = call(client, "POST", URL, secret, RECORD)
+    url = created.json()["url"]
+    patched = call(client, "PATCH", url, secret, {"subject": "Back-ups"})
+    deleted = call(client, "DELETE", url, secret)
+
+    assert created.status_code == 201
+    assert created.json()["status"] == "done"
+    assert patched.json()["subject"] == "Back-ups"
+    assert patched.json()["kind"] == "training"
+    assert deleted.status_code == 204
+    assert Activity.objects.count() == 0
+    labels = set(
+        AuditEntry.objects.filter(action__startswith="register.record").values_list(
+            "actor_label", flat=True
+        )
+    )
+    assert len(labels) == 1
+    assert labels.pop().endswith("(cmdb sync)")
+
+
+def test_invalid_record_names_the_fields(client: Client, secret: str) -> None:
+    response = call(client, "POST", URL, secret, {**RECORD, "date": "12/03/2026"})
+
+    assert response.status_code == 422
+    assert list(response.json()["errors"]) == ["date"]
+    assert "YYYY-MM-DD" in response.json()["errors"]["date"][0]
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status"),
+    [
+        ("[1, 2]", "application/json", 400),
+        ("{nope", "application/json", 400),
+        ("kind=training", "application/x-www-form-urlencoded", 415),
+    ],
+)
+def test_bad_bodies(
+    client: Client, secret: str, body: str, content_type: str, status: int
+) -> None:
+    response = client.post(
+        URL, body, content_type=content_type, HTTP_AUTHORIZATION=f"Bearer {secret}"
+    )
+
+    assert response.status_code == status
+    assert response.json()["message"]
+
+
+def test_token_of_another_scope_or_centre_or_revoked(
+    client: Client, centre_a: Organisation, centre_b: Organisation
+) -> None:
+    _ingest, ingest_secret = create_token(centre_a, "ingest", actor=None)
+    _other, other_secret = create_token(
+        centre_b, "b", actor=None, scope=ApiToken.Scope.REGISTERS
+    )
+    revoked, revoked_secret = create_token(
+        centre_a, "old", actor=None, scope=ApiToken.Scope.REGISTERS
+    )
+    revoke_token(revoked, actor=None)
+
+    for value in (ingest_secret, other_secret, revoked_secret, "vgl_nonsense"):
+        response = call(client, "GET", URL, value)
+        assert response.status_code == 401, value
+        assert response["WWW-Authenticate"] == 'Bearer realm="vigil"'
+
+
+def test_session_needs_the_csrf_token(consultant_a: User) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(consultant_a)
+
+    read = client.get(URL)
+    write = client.post(URL, json.dumps(RECORD), content_type="application/json")
+
+    assert read.status_code == 200
+    assert write.status_code == 403
+    assert write.json()["error"] == "csrf"
+
+
+def test_viewer_reads_but_does_not_write(client: Client, viewer_a: User) -> None:
+    client.force_login(viewer_a)
+
+    assert client.get(URL).status_code == 200
+    response = client.post(URL, json.dumps(RECORD), content_type="application/json")
+    assert response.status_code == 403
+
+
+def test_index_lists_registers(client: Client, secret: str) -> None:
+    response = call(client, "GET", "/api/v1/centres/centre-a/registers/", secret)
+
+    slugs = [item["register"] for item in response.json()["registers"]]
+    assert "activities" in slugs
+
+
+def test_unknown_register_and_record(client: Client, secret: str) -> None:
+    assert (
+        call(client, "GET", URL.replace("activities", "x"), secret).status_code == 404
+    )
+    assert call(client, "GET", URL + "999999", secret).status_code == 404
+    assert call(client, "PUT", URL, secret, RECORD).status_code == 405

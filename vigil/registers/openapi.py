@@ -1,0 +1,177 @@
+"""The register endpoints in the OpenAPI 3.1 document, built from the specs.
+
+Each register gets a schema from its model fields (types, lengths, choices,
+required fields) and the paths of its collection and its records, so the
+document always matches what the forms accept.
+"""
+
+from typing import Any
+
+from django.db import models
+
+from vigil.registers.spec import REGISTERS, RegisterSpec
+
+PREFIX = "/api/v1/centres/{org}/registers"
+_REF = "#/components/schemas/"
+_ORG = {
+    "name": "org",
+    "in": "path",
+    "required": True,
+    "description": "The centre's short name (slug), as in the web addresses.",
+    "schema": {"type": "string"},
+}
+_PK = {"name": "pk", "in": "path", "required": True, "schema": {"type": "integer"}}
+_ERROR = {"$ref": "#/components/responses/RegisterError"}
+
+
+def schema_name(spec: RegisterSpec) -> str:
+    return "Register_" + spec.slug.replace("-", "_")
+
+
+def field_schema(spec: RegisterSpec, name: str) -> dict[str, Any]:
+    """Return the JSON Schema of one field as the API reads and writes it."""
+    field = spec.model_field(name)
+    schema: dict[str, Any] = _base_schema(spec, field)
+    if field.verbose_name:
+        schema["title"] = str(field.verbose_name)
+    if field.help_text:
+        schema["description"] = str(field.help_text)
+    if field.choices and not isinstance(field, models.ForeignKey):
+        schema["enum"] = [str(code) for code, _label in field.flatchoices]
+    if field.null or (field.blank and not isinstance(field, models.CharField)):
+        schema = {"anyOf": [schema, {"type": "null"}]}
+    return schema
+
+
+def _base_schema(spec: RegisterSpec, field: "models.Field[Any, Any]") -> dict[str, Any]:
+    if isinstance(field, models.ManyToManyField):
+        lookup = spec.lookup_of(field.name)
+        return {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": f"the related records' {lookup}",
+        }
+    if isinstance(field, models.ForeignKey):
+        return {
+            "type": "string",
+            "description": f"the related record's {spec.lookup_of(field.name)}",
+        }
+    if isinstance(field, models.BooleanField):
+        return {"type": "boolean"}
+    if isinstance(field, models.DateTimeField):
+        return {"type": "string", "format": "date-time"}
+    if isinstance(field, models.DateField):
+        return {"type": "string", "format": "date"}
+    if isinstance(field, (models.IntegerField, models.AutoField)):
+        return {"type": "integer"}
+    if isinstance(field, models.DecimalField):
+        return {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}
+    schema: dict[str, Any] = {"type": "string"}
+    if getattr(field, "max_length", None):
+        schema["maxLength"] = field.max_length
+    return schema
+
+
+def record_schema(spec: RegisterSpec) -> dict[str, Any]:
+    properties = {name: field_schema(spec, name) for name in spec.fields}
+    required = [
+        name
+        for name in spec.fields
+        if not spec.model_field(name).blank and not spec.model_field(name).has_default()
+    ]
+    return {
+        "type": "object",
+        "title": str(spec.title),
+        "description": str(spec.description),
+        "properties": properties,
+        "required": required,
+        "additionalProperties": False,
+    }
+
+
+def _operations(spec: RegisterSpec) -> dict[str, Any]:
+    ref = {"$ref": _REF + schema_name(spec)}
+    tag = [str(spec.title)]
+    body = {"required": True, "content": {"application/json": {"schema": ref}}}
+    record = {"description": "The record.", "content": {"application/json": {}}}
+    return {
+        f"{PREFIX}/{spec.slug}/": {
+            "parameters": [_ORG],
+            "get": {
+                "operationId": f"list_{spec.slug}",
+                "tags": tag,
+                "summary": f"List and search: {spec.title}",
+                "parameters": [
+                    {"name": "q", "in": "query", "schema": {"type": "string"}},
+                    {"name": "page", "in": "query", "schema": {"type": "integer"}},
+                ],
+                "responses": {"200": {"description": "A page of records."}},
+            },
+            "post": {
+                "operationId": f"create_{spec.slug}",
+                "tags": tag,
+                "summary": f"Add a record: {spec.title}",
+                "requestBody": body,
+                "responses": {"201": record, "422": _ERROR, "403": _ERROR},
+            },
+        },
+        f"{PREFIX}/{spec.slug}/{{pk}}": {
+            "parameters": [_ORG, _PK],
+            "get": {
+                "operationId": f"get_{spec.slug}",
+                "tags": tag,
+                "responses": {"200": record, "404": _ERROR},
+            },
+            "patch": {
+                "operationId": f"change_{spec.slug}",
+                "tags": tag,
+                "summary": "Change the fields given; the others keep their value.",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {**record_schema(spec), "required": []}
+                        }
+                    },
+                },
+                "responses": {"200": record, "422": _ERROR, "404": _ERROR},
+            },
+            "delete": {
+                "operationId": f"delete_{spec.slug}",
+                "tags": tag,
+                "responses": {"204": {"description": "Deleted."}, "404": _ERROR},
+            },
+        },
+    }
+
+
+def extend(document: dict[str, Any]) -> dict[str, Any]:
+    """Add every register's paths and schemas to an OpenAPI document."""
+    paths = document.setdefault("paths", {})
+    components = document.setdefault("components", {})
+    schemas = components.setdefault("schemas", {})
+    responses = components.setdefault("responses", {})
+    responses["RegisterError"] = {
+        "description": (
+            "An error: 'error' is a code, 'message' says what to do, and "
+            "'errors' maps each refused field to its messages."
+        ),
+        "content": {"application/json": {}},
+    }
+    paths[f"{PREFIX}/"] = {
+        "parameters": [_ORG],
+        "get": {
+            "operationId": "list_registers",
+            "tags": ["Registers"],
+            "responses": {"200": {"description": "The centre's registers."}},
+        },
+    }
+    for spec in sorted(REGISTERS.values(), key=lambda spec: spec.slug):
+        schemas[schema_name(spec)] = record_schema(spec)
+        paths.update(_operations(spec))
+    for path, item in paths.items():
+        if path.startswith(PREFIX):
+            for method in ("get", "post", "patch", "delete"):
+                if method in item:
+                    item[method]["security"] = [{"bearerAuth": []}]
+    return document
