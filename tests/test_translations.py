@@ -117,12 +117,26 @@ def po_path(language: str) -> Path:
     return LOCALE_DIR / language / "LC_MESSAGES" / "django.po"
 
 
-def messages(language: str) -> list[Entry]:
-    return [entry for entry in read_po(po_path(language)) if entry.msgid]
+# The project's catalogue and those of the apps that keep their own.
+CATALOGUES = [
+    pytest.param(
+        language,
+        path,
+        id=f"{path.relative_to(settings.BASE_DIR).parts[0]}-{language}"
+        if path.is_relative_to(LOCALE_DIR)
+        else f"{path.parent.parent.parent.parent.name}-{language}",
+    )
+    for path in sorted(Path(settings.BASE_DIR).rglob("locale/*/LC_MESSAGES/django.po"))
+    for language in [path.parent.parent.name]
+]
 
 
-def header(language: str) -> dict[str, str]:
-    first = read_po(po_path(language))[0]
+def messages(po: Path) -> list[Entry]:
+    return [entry for entry in read_po(po) if entry.msgid]
+
+
+def header(po: Path) -> dict[str, str]:
+    first = read_po(po)[0]
     assert first.msgid == "", "the catalogue must start with its header entry"
     fields = {}
     for line in first.msgstr[0].splitlines():
@@ -152,7 +166,7 @@ def compiled_catalogues() -> Iterator[None]:
     lock_path = Path(tempfile.gettempdir()) / "vigil-compilemessages.lock"
     with lock_path.open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if any(_is_stale(language) for language in LANGUAGES):
+        if any(_is_stale(param.values[1]) for param in CATALOGUES):
             # compilemessages also walks the working directory for locale
             # folders, so run it from the package folder, not the virtualenv's.
             with contextlib.chdir(settings.BASE_DIR):
@@ -168,8 +182,7 @@ def compiled_catalogues() -> Iterator[None]:
     yield
 
 
-def _is_stale(language: str) -> bool:
-    po = po_path(language)
+def _is_stale(po: Path) -> bool:
     mo = po.with_suffix(".mo")
     return not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime
 
@@ -177,9 +190,9 @@ def _is_stale(language: str) -> bool:
 # The catalogues
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_header_names_language_and_plurals(language: str) -> None:
-    fields = header(language)
+@pytest.mark.parametrize(("language", "po"), CATALOGUES)
+def test_header_names_language_and_plurals(language: str, po: Path) -> None:
+    fields = header(po)
 
     assert fields.get("Project-Id-Version", "").startswith("Vigil")
     assert fields.get("Language") == language
@@ -187,44 +200,45 @@ def test_header_names_language_and_plurals(language: str) -> None:
     assert fields.get("Plural-Forms") == PLURAL_FORMS[language]
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_catalogue_has_messages(language: str) -> None:
-    assert len(messages(language)) > 100
+@pytest.mark.parametrize(("language", "po"), CATALOGUES)
+def test_catalogue_has_messages(language: str, po: Path) -> None:
+    minimum = 100 if po.is_relative_to(LOCALE_DIR) else 1
+    assert len(messages(po)) > minimum
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_every_message_translated(language: str) -> None:
+@pytest.mark.parametrize(("language", "po"), CATALOGUES)
+def test_every_message_translated(language: str, po: Path) -> None:
     untranslated = [
         str(entry)
-        for entry in messages(language)
+        for entry in messages(po)
         if not entry.msgstr or not all(text.strip() for text in entry.msgstr.values())
     ]
 
     assert untranslated == []
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_plural_messages_have_both_forms(language: str) -> None:
+@pytest.mark.parametrize(("language", "po"), CATALOGUES)
+def test_plural_messages_have_both_forms(language: str, po: Path) -> None:
     wrong = [
         f"{entry}: forms {sorted(entry.msgstr)}"
-        for entry in messages(language)
+        for entry in messages(po)
         if entry.msgid_plural is not None and sorted(entry.msgstr) != [0, 1]
     ]
 
     assert wrong == []
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_no_fuzzy_entries(language: str) -> None:
-    fuzzy = [str(e) for e in read_po(po_path(language)) if "fuzzy" in e.flags]
+@pytest.mark.parametrize(("language", "po"), CATALOGUES)
+def test_no_fuzzy_entries(language: str, po: Path) -> None:
+    fuzzy = [str(e) for e in read_po(po) if "fuzzy" in e.flags]
 
     assert fuzzy == []
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_placeholders_match_source(language: str) -> None:
+@pytest.mark.parametrize(("language", "po"), CATALOGUES)
+def test_placeholders_match_source(language: str, po: Path) -> None:
     mismatched = []
-    for entry in messages(language):
+    for entry in messages(po):
         expected = placeholders(entry.msgid)
         if entry.msgid_plural is not None:
             plural = placeholders(entry.msgid_plural)
@@ -241,13 +255,13 @@ def test_placeholders_match_source(language: str) -> None:
     assert mismatched == []
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_no_template_syntax_in_translations(language: str) -> None:
+@pytest.mark.parametrize(("language", "po"), CATALOGUES)
+def test_no_template_syntax_in_translations(language: str, po: Path) -> None:
     # A blocktranslate variable is %(name)s in the catalogue; a {{ name }}
     # typed into a translation would reach users unchanged.
     leaked = [
         f"{entry}: {text!r}"
-        for entry in messages(language)
+        for entry in messages(po)
         for text in entry.msgstr.values()
         if "{{" in text or "{%" in text
     ]
@@ -256,12 +270,12 @@ def test_no_template_syntax_in_translations(language: str) -> None:
 
 
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext is missing")
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_msgfmt_accepts_formats(language: str) -> None:
+@pytest.mark.parametrize(("language", "po"), CATALOGUES)
+def test_msgfmt_accepts_formats(language: str, po: Path) -> None:
     msgfmt = shutil.which("msgfmt") or "msgfmt"
 
     result = subprocess.run(
-        [msgfmt, "--check", "-o", "/dev/null", str(po_path(language))],
+        [msgfmt, "--check", "-o", "/dev/null", str(po)],
         capture_output=True,
         text=True,
         check=False,
