@@ -141,7 +141,7 @@ def test_command_creates_lists_and_revokes(centre_a: Organisation) -> None:
 
     listing = io.StringIO()
     call_command("accesslog_token", "list", "centre-a", stdout=listing)
-    assert listing.getvalue().startswith(f"{secret[:PREFIX_LENGTH]}\tactive\t")
+    assert listing.getvalue().startswith(f"{secret[:PREFIX_LENGTH]}\tingest\tactive\t")
 
     call_command(
         "accesslog_token",

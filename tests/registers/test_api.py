@@ -63,7 +63,7 @@ def test_invalid_record_names_the_fields(client: Client, secret: str) -> None:
 
     assert response.status_code == 422
     assert list(response.json()["errors"]) == ["date"]
-    assert "YYYY-MM-DD" in response.json()["errors"]["date"][0]
+    assert "2026-03-12" in response.json()["errors"]["date"][0]
 
 
 @pytest.mark.parametrize(
@@ -136,3 +136,26 @@ def test_unknown_register_and_record(client: Client, secret: str) -> None:
     )
     assert call(client, "GET", URL + "999999", secret).status_code == 404
     assert call(client, "PUT", URL, secret, RECORD).status_code == 405
+
+
+def test_command_creates_a_registers_token(
+    client: Client, centre_a: Organisation
+) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    output = io.StringIO()
+    call_command(
+        "accesslog_token",
+        "create",
+        "centre-a",
+        "cmdb",
+        "--scope",
+        "registers",
+        stdout=output,
+        stderr=io.StringIO(),
+    )
+
+    response = call(client, "GET", URL, output.getvalue().strip())
+    assert response.status_code == 200

@@ -65,7 +65,7 @@ def test_form_errors_keep_the_input(consultant: Client) -> None:
 
     body = response.content.decode()
     assert response.status_code == 400
-    assert "YYYY-MM-DD" in body
+    assert "2026-03-12" in body
     assert 'value="Kept"' in body
     assert Activity.objects.count() == 0
 

@@ -161,7 +161,7 @@ def test_import_with_one_bad_row_saves_nothing(centre_a: Organisation) -> None:
     ]
     assert Activity.objects.count() == 0
     assert "line 3, kind 'party'" in str(caught.value)
-    assert "YYYY-MM-DD" in errors[1].message
+    assert "2026-03-12" in errors[1].message
 
 
 def test_import_refuses_unknown_columns_and_foreign_ids(

@@ -57,7 +57,7 @@ def overview(spec: RegisterSpec, organisation: Organisation) -> Overview:
 def panels(
     organisation: Organisation, keys: Sequence[str], year: int, code: str
 ) -> list[sources.EvidencePanel]:
-    """The panels of every register that serves one of ``keys``."""
+    """Return the panels of every register that serves one of ``keys``."""
     found = [spec for spec in REGISTERS.values() if set(keys) & set(spec.catalog_keys)]
     result = []
     for spec in sorted(found, key=lambda spec: spec.slug):

@@ -1,9 +1,9 @@
 """Register records as wire values: text for files, JSON types for the API.
 
 A foreign key is written as the related record's lookup value (see
-``RegisterSpec.lookups``), several related records joined by ``"; "``, a
-date in ISO 8601, a boolean as ``true`` or ``false`` and a choice as its
-stored code, so an export imports again unchanged.
+``RegisterSpec.lookups``), and several related records are joined by
+``"; "``. Dates are ISO 8601, booleans ``true`` or ``false`` and choices
+their stored code, so an export imports again unchanged.
 """
 
 import datetime

@@ -1,4 +1,8 @@
-"""``vigil accesslog_token``: create, list and revoke ingestion tokens."""
+"""``vigil accesslog_token``: create, list and revoke API tokens.
+
+A token has one scope: ``ingest`` sends access events, ``registers`` reads
+and changes the centre's registers.
+"""
 
 from typing import Any
 
@@ -10,7 +14,10 @@ from vigil.organisations.models import Organisation
 
 
 class Command(BaseCommand):
-    help = "Manage the API tokens with which programs ingest access events."
+    help = (
+        "Manage the API tokens with which programs ingest access events "
+        "(scope ingest) or read and change registers (scope registers)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         commands = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -19,6 +26,12 @@ class Command(BaseCommand):
         )
         create.add_argument("org", help="Short name of the organisation.")
         create.add_argument("name", help="The program that uses the token.")
+        create.add_argument(
+            "--scope",
+            choices=ApiToken.Scope.values,
+            default=ApiToken.Scope.INGEST,
+            help="What the token may do (default: ingest).",
+        )
         listing = commands.add_parser("list", help="List an organisation's tokens.")
         listing.add_argument("org", help="Short name of the organisation.")
         revoke = commands.add_parser("revoke", help="Revoke a token by its prefix.")
@@ -29,10 +42,12 @@ class Command(BaseCommand):
         organisation = _organisation(options["org"])
         action = options["action"]
         if action == "create":
-            token, secret = create_token(organisation, options["name"], actor=None)
+            token, secret = create_token(
+                organisation, options["name"], actor=None, scope=options["scope"]
+            )
             self.stderr.write(
-                f"created token {token.prefix}… ({token.name}); the secret below "
-                "is shown only this once"
+                f"created {token.scope} token {token.prefix}… ({token.name}); the "
+                "secret below is shown only this once"
             )
             self.stdout.write(secret)
         elif action == "list":
@@ -41,7 +56,9 @@ class Command(BaseCommand):
             ):
                 state = "revoked" if token.revoked_at else "active"
                 used = token.last_used_at.isoformat() if token.last_used_at else "-"
-                self.stdout.write(f"{token.prefix}\t{state}\t{used}\t{token.name}")
+                self.stdout.write(
+                    f"{token.prefix}\t{token.scope}\t{state}\t{used}\t{token.name}"
+                )
         else:
             token = _token(organisation, options["prefix"])
             revoke_token(token, actor=None)
