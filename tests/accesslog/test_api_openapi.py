@@ -40,7 +40,12 @@ def test_document_served_as_json(client: Client) -> None:
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     served = json.loads(response.content)
-    assert served == json.loads(json.dumps(build_document()))
+    # The served document is Vigil's whole API: ingestion plus the registers.
+    for path, item in build_document()["paths"].items():
+        assert served["paths"][path] == json.loads(json.dumps(item))
+    assert served["components"]["schemas"]["Event"] == json.loads(
+        json.dumps(build_document()["components"]["schemas"]["Event"])
+    )
 
 
 def test_document_rejects_post(client: Client) -> None:

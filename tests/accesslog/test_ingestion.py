@@ -237,4 +237,7 @@ def test_sqlite_commits_made_durable() -> None:
     ):
         make_cursor.return_value.__enter__.return_value = cursor
         ingestion._require_durable_commits()
-    cursor.execute.assert_called_once_with("PRAGMA synchronous=FULL")
+    calls = [call.args for call in cursor.execute.call_args_list]
+    assert calls[0] == ("PRAGMA synchronous=FULL",)
+    assert calls == [(pragma,) for pragma in ingestion.SQLITE_INGEST_PRAGMAS]
+    assert not any("synchronous" in pragma for (pragma,) in calls[1:])

@@ -8,7 +8,6 @@ from django.db import DatabaseError, connection, transaction
 from tests.accesslog.factories import (
     cut_back,
     ingest_batches,
-    ingest_range,
     tampering,
 )
 from vigil.accesslog import verification
@@ -326,28 +325,3 @@ def test_control_character_in_column_caught(log: Organisation) -> None:
             application="social\tfile"
         )
     assert_diverges_at(log, 9, "do not match its stored leaf bytes")
-
-
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's loop")
-def test_sqlite_loop_rebuilds_special_leaves(
-    centre_a: Organisation, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Quotes, backslashes, non-ASCII text and whole seconds need no full check."""
-    ingest_range(
-        centre_a,
-        0,
-        4,
-        application='file "A" \\ B',
-        case_ref="dossier é/ü ✓ 100%",
-        source_ip="2001:db8::1",
-        outcome="ok\\",
-    )
-    ingest_range(centre_a, 4, 8, time="2026-03-02T10:15:30Z")
-
-    def full_check(*arguments: Any) -> bytes:
-        raise AssertionError(f"full check of a clean entry: {arguments[1]}")
-
-    monkeypatch.setattr(verification._LogCheck, "_entry_leaf_hash", full_check)
-    result = verify_log(centre_a)
-    assert result.ok, result.message
-    assert result.size == 8

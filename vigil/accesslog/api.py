@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from vigil.accesslog.events import ParseError, parse_json_array, parse_json_lines
 from vigil.accesslog.ingestion import BatchRejected, ingest_events
 from vigil.accesslog.models import ApiToken
-from vigil.accesslog.openapi import NDJSON, build_document
+from vigil.accesslog.openapi import NDJSON
 from vigil.accesslog.tokens import authenticate
 
 logger = logging.getLogger(__name__)
@@ -103,16 +103,6 @@ def ingest(request: HttpRequest) -> HttpResponse:
                 error.message,
             )
         return error.response()
-
-
-def openapi_document(request: HttpRequest) -> HttpResponse:
-    """Serve the OpenAPI 3.1 document of this API."""
-    if request.method not in ("GET", "HEAD"):
-        error = ApiError(
-            405, "method_not_allowed", "use GET", headers={"Allow": "GET, HEAD"}
-        )
-        return error.response()
-    return JsonResponse(build_document(), json_dumps_params={"indent": 2})
 
 
 def _authenticate(request: HttpRequest) -> ApiToken:

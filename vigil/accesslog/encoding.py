@@ -143,18 +143,6 @@ def encode_leaf(origin: str, fields: LeafFields) -> bytes:
     return text.encode("utf-8", "surrogatepass")
 
 
-def leaf_template(origin: str) -> str:
-    """Return the %-template of ``encode_leaf`` with the log ``origin`` filled in.
-
-    Its 11 operands are the JSON-quoted ``LeafFields`` values in key order
-    (action, application, case_ref, event_id, index as an integer, outcome,
-    service, source_ip, subject_pseudonym, time, user_id), for loops that
-    encode many leaves of one log.
-    """
-    log = encode_basestring(origin).replace("%", "%%")
-    return _TEMPLATE.replace('"log":%s', f'"log":{log}', 1)
-
-
 def leaf_object(origin: str, fields: LeafFields) -> dict[str, Any]:
     """Return the leaf as a dict, which ``json.dumps`` serialises canonically."""
     values: dict[str, Any] = fields._asdict()

@@ -132,17 +132,16 @@ def ingest_events(
 
 
 # Settings of an SQLite connection that ingests, none of which weakens
-# durability. The page cache (in KiB when negative) and the memory-mapped reads
-# keep the pages of the indexes on event ids and pseudonyms, whose random keys
-# spread every batch over the whole index, out of read() calls. The larger
+# durability. The page cache (64 MiB; in KiB when negative) keeps the pages of
+# the indexes on event ids and pseudonyms, whose random keys spread every
+# batch over the whole index, out of read() calls. Memory-mapped reads were
+# faster still but count every mapped page as resident memory, so resident
+# memory would grow with the log instead of staying flat. The larger
 # WAL auto-checkpoint lets one checkpoint write a page that several batches
-# changed once instead of once per batch. In a benchmark of 300,000 events
-# (bench/accesslog_ingest.py, 2-core VM) they took the batch of 1,000 at the
-# end from about 120 ms to about 62 ms.
+# changed once instead of once per batch. docs/benchmarks.md has the figures.
 SQLITE_INGEST_PRAGMAS = (
     "PRAGMA synchronous=FULL",
     "PRAGMA cache_size=-65536",
-    "PRAGMA mmap_size=1073741824",
     "PRAGMA wal_autocheckpoint=20000",
 )
 

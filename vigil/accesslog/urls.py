@@ -45,7 +45,6 @@ urlpatterns = [
 api_patterns = (
     [
         path("v1/accesslog/events", api.ingest, name="events"),
-        path("v1/openapi.json", api.openapi_document, name="openapi"),
     ],
     "accesslog_api",
 )

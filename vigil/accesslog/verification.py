@@ -24,10 +24,8 @@ be unchanged, stored in a ``VerificationRun``.
 """
 
 import datetime
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from json.encoder import encode_basestring
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -38,7 +36,6 @@ from vigil.accesslog.encoding import (
     canonical_address,
     canonical_time,
     encode_leaf,
-    leaf_template,
 )
 from vigil.accesslog.models import (
     AccessEntry,
@@ -60,7 +57,7 @@ from vigil.ledger import (
     open_checkpoint,
     verify_consistency,
 )
-from vigil.ledger.merkle import LEAF_HASH_PREFIX, fold_subtree_hashes
+from vigil.ledger.merkle import fold_subtree_hashes
 from vigil.organisations.models import Organisation
 
 # Entries per chunk, a power of two: the chunk's tree has levels 0 to 12.
@@ -212,7 +209,8 @@ class _LogCheck:
         self.pending = next(self.checkpoints, None)
         self._check_checkpoints_up_to(0, 0, [])
         for start in range(0, self.limit, CHUNK):
-            self._check_chunk(start, min(start + CHUNK, self.limit))
+            rows = self._chunk_rows(start, min(start + CHUNK, self.limit))
+            self._check_chunk(start, rows)
         if self.size != self.limit:
             raise _Divergence(self.size, f"entry {self.size} is missing")
         self._check_no_extra_nodes()
@@ -220,13 +218,8 @@ class _LogCheck:
 
     # Chunks
 
-    def _check_chunk(self, start: int, stop: int) -> None:
-        if self.connection.vendor == "sqlite":
-            leaves, entry_failure = self._sqlite_chunk_leaves(start, stop)
-        else:
-            leaves, entry_failure = self._chunk_leaves(
-                start, self._chunk_rows(start, stop)
-            )
+    def _check_chunk(self, start: int, rows: list[tuple[Any, ...]]) -> None:
+        leaves, entry_failure = self._chunk_leaves(start, rows)
         levels, tree_failure = self._chunk_levels(start, leaves)
         failures = [item for item in (entry_failure, tree_failure) if item]
         first = min(failures, key=_index_of) if failures else None
@@ -259,66 +252,6 @@ class _LogCheck:
                 [self.organisation_id, start, end],
             )
             return list(cursor.fetchall())
-
-    def _sqlite_chunk_leaves(
-        self, start: int, stop: int
-    ) -> tuple[list[bytes], _Divergence | None]:
-        """Return the leaf hashes of the chunk up to the first bad entry, and it.
-
-        This is ``_chunk_leaves`` for the text columns of SQLite, written out as
-        one loop. An entry whose leaf bytes or hash do not match, or that is
-        expired, gets the full check of ``_entry_leaf_hash``, which decides.
-        """
-        rows = self._chunk_rows(start, stop)
-        template = leaf_template(self.origin)
-        quote = encode_basestring
-        addresses: dict[str, str] = {"": ""}
-        prefixed = hashlib.sha256(LEAF_HASH_PREFIX)
-        leaves: list[bytes] = []
-        append = leaves.append
-        expected = start
-        try:
-            for row in rows:
-                if row[0] != expected:
-                    raise _Divergence(expected, f"entry {expected} is missing")
-                if row[13]:
-                    append(self._entry_leaf_hash(expected, row))
-                    expected += 1
-                    continue
-                time = row[2]
-                raw_address = row[9] or ""
-                address = addresses.get(raw_address)
-                if address is None:
-                    address = addresses[raw_address] = _stored_address(raw_address)
-                text = template % (
-                    quote(row[5]),
-                    quote(row[4]),
-                    quote(row[8]),
-                    quote(row[1]),
-                    expected,
-                    quote(row[10]),
-                    quote(row[7]),
-                    quote(address),
-                    quote(row[6]),
-                    quote(f"{time[:10]}T{time[11:19]}.{time[20:23]:0<3}Z"),
-                    quote(row[3]),
-                )
-                stored_leaf = row[11]
-                hasher = prefixed.copy()
-                hasher.update(stored_leaf)
-                value = hasher.digest()
-                if (
-                    value != row[12]
-                    or text.encode("utf-8", "surrogatepass") != stored_leaf
-                ):
-                    value = self._entry_leaf_hash(expected, row)
-                append(value)
-                expected += 1
-            if expected != stop:
-                raise _Divergence(expected, f"entry {expected} is missing")
-        except _Divergence as failure:
-            return leaves, failure
-        return leaves, None
 
     def _chunk_leaves(
         self, start: int, rows: list[tuple[Any, ...]]

@@ -32,7 +32,7 @@ def _render(
         "created": created[0] if created else None,
         "secret": created[1] if created else None,
         "endpoint": request.build_absolute_uri(EVENTS_PATH),
-        "openapi_url": reverse("accesslog_api:openapi"),
+        "openapi_url": reverse("openapi"),
     }
     response = render_page(
         request,
