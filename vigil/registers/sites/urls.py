@@ -1,7 +1,9 @@
 """URLs of the physical security pages beside the generic register pages."""
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
+
+from vigil.registers.sites import views
 
 app_name = "physical"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [path("", views.overview, name="overview")]
