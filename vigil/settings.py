@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "vigil.plans.audits",
     "vigil.plans.risks",
     "vigil.plans.continuity",
+    "vigil.plans.annual",
     "vigil.reports",
     "vigil.operations",
 ]
