@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "vigil.plans.risks",
     "vigil.plans.continuity",
     "vigil.plans.annual",
+    "vigil.reminders",
     "vigil.reports",
     "vigil.operations",
 ]
@@ -126,6 +127,11 @@ MEDIA_ROOT = DATA_DIR / "files"
 
 # The catalog version a centre's first questionnaire uses.
 VIGIL_DEFAULT_CATALOG = env.read_str("VIGIL_DEFAULT_CATALOG", "ksz-mn-2005")
+# The day (MM-DD) of the following year by which a year's questionnaire is
+# due. The supervisor sets it in its yearly campaign; adjust it to that date.
+VIGIL_QUESTIONNAIRE_DUE = env.read_str("VIGIL_QUESTIONNAIRE_DUE", "03-31")
+# Holders a master key may have before the key register warns (norm 4.3.1).
+VIGIL_MASTER_KEY_MAX_HOLDERS = env.read_int("VIGIL_MASTER_KEY_MAX_HOLDERS", 3)
 
 # Evidence uploads: size in bytes and the file name extensions accepted.
 EVIDENCE_MAX_BYTES = env.read_int(

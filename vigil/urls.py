@@ -25,6 +25,7 @@ urlpatterns = [
     path("c/<slug:org>/risks/", include("vigil.plans.risks.urls")),
     path("c/<slug:org>/continuity/", include("vigil.plans.continuity.urls")),
     path("c/<slug:org>/annual-report/", include("vigil.plans.annual.urls")),
+    path("", include("vigil.reminders.urls")),
     path("api/v1/openapi.json", openapi.document, name="openapi"),
     path("api/", include(accesslog_api_patterns)),
     path("api/", include("vigil.registers.api_urls")),

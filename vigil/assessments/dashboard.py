@@ -3,8 +3,11 @@
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
+
 from vigil.assessments.models import Answer, Assessment
 from vigil.assessments.scoring import SCORING_FIELDS, Score, score_answers
+from vigil.organisations.deadlines import collect
 from vigil.organisations.tenancy import Tenant, scoped
 
 
@@ -31,7 +34,17 @@ def year_summaries(tenant: Tenant) -> list[YearSummary]:
     return [YearSummary(a, score_answers(by_assessment[a.pk])) for a in assessments]
 
 
+DASHBOARD_DUE_ITEMS = 8
+
+
 def dashboard_context(tenant: Tenant) -> dict[str, Any]:
     summaries = year_summaries(tenant)
     current = next((s for s in summaries if s.assessment.is_draft), None)
-    return {"tenant": tenant, "summaries": summaries, "current": current}
+    today = timezone.localdate()
+    return {
+        "tenant": tenant,
+        "summaries": summaries,
+        "current": current,
+        "due_items": collect(tenant.organisation, today)[:DASHBOARD_DUE_ITEMS],
+        "today": today,
+    }

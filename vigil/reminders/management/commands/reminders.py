@@ -1,0 +1,62 @@
+"""``vigil reminders send``: e-mail each consultant what falls due, for cron."""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from vigil.organisations.models import Organisation
+from vigil.reminders import services
+
+
+class Command(BaseCommand):
+    help = (
+        "Send the weekly digest of what falls due to the consultants and "
+        "deputies of every centre. Run it once a week from cron."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        commands = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        send = commands.add_parser(
+            "send",
+            help="Send the digests: overdue items and those due within "
+            f"{services.DIGEST_DAYS} days.",
+        )
+        send.add_argument("--org", help="Only this centre (its short name).")
+        send.add_argument(
+            "--base-url",
+            default="http://127.0.0.1:8000",
+            help="The address of Vigil, for the links in the e-mails.",
+        )
+        send.add_argument(
+            "--language", choices=["nl", "fr", "en"], help="Language of the e-mails."
+        )
+        send.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="List who would get a digest without sending anything.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        organisation = None
+        if options["org"]:
+            organisation = Organisation.objects.filter(slug=options["org"]).first()
+            if organisation is None:
+                raise CommandError(
+                    f"centre {options['org']!r} not found; `vigil org list` shows them"
+                )
+        found = services.digests(timezone.localdate(), organisation=organisation)
+        for digest in found:
+            line = (
+                f"{digest.organisation.slug}\t{digest.user.email}\t"
+                f"{len(digest.overdue)} overdue\t{len(digest.coming)} coming"
+            )
+            if not options["dry_run"]:
+                services.send_digest(
+                    digest,
+                    base_url=options["base_url"].rstrip("/"),
+                    language=options["language"] or "",
+                )
+            self.stdout.write(line)
+        verb = "would send" if options["dry_run"] else "sent"
+        self.stderr.write(f"{verb} {len(found)} digest(s)")
