@@ -241,3 +241,18 @@ def test_attachment_type_is_checked(centre_a: Organisation) -> None:
         services.add_attachment(
             record, SimpleUploadedFile("tool.exe", b"MZ"), actor=None
         )
+
+
+def test_record_still_referred_to_is_not_deleted(centre_a: Organisation) -> None:
+    from vigil.plans.audits.models import Audit
+    from vigil.plans.audits.specs import AUDITS, FINDINGS
+
+    services.create_record(FINDINGS, centre_a, FINDINGS.example(centre_a), actor=None)
+    audit = Audit.objects.get(organisation=centre_a)
+
+    with pytest.raises(RecordInvalid) as caught:
+        services.delete_record(AUDITS, audit, actor=None)
+
+    assert str(audit) in caught.value.errors["__all__"][0]
+    assert Audit.objects.filter(pk=audit.pk).exists()
+    assert not services.history(audit).filter(action="register.record_deleted")

@@ -122,12 +122,22 @@ def update_record(
 
 
 def delete_record(spec: RegisterSpec, record: RegisterRecord, *, actor: Any) -> None:
-    """Delete a record; its history and attachments' history stay in the trail."""
+    """Delete a record; its history and attachments' history stay in the trail.
+
+    Raise RecordInvalid when other records still refer to it.
+    """
     old = wire.json_values(spec, record)
-    with transaction.atomic():
-        _audit("register.record_deleted", spec, record, actor, old=old)
-        attachments_of(record).delete()
-        record.delete()
+    label = str(record)
+    try:
+        with transaction.atomic():
+            _audit("register.record_deleted", spec, record, actor, old=old)
+            attachments_of(record).delete()
+            record.delete()
+    except models.ProtectedError:
+        message = _(
+            "“%(record)s” is still used by other records; remove or change those first."
+        ) % {"record": label}
+        raise RecordInvalid({"__all__": [message]}) from None
 
 
 def history(record: RegisterRecord) -> "models.QuerySet[AuditEntry]":

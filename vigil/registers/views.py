@@ -188,7 +188,16 @@ def delete(
     spec = _spec(tenant, register, edit=True)
     record = _record(tenant, spec, pk)
     label = str(record)
-    services.delete_record(spec, record, actor=request.user)
+    try:
+        services.delete_record(spec, record, actor=request.user)
+    except services.RecordInvalid as error:
+        messages.error(request, " ".join(error.errors["__all__"]))
+        return redirect(
+            "registers:detail",
+            org=tenant.organisation.slug,
+            register=spec.slug,
+            pk=pk,
+        )
     messages.success(request, _("“%(record)s” deleted.") % {"record": label})
     return redirect("registers:list", org=tenant.organisation.slug, register=spec.slug)
 
