@@ -256,3 +256,24 @@ def test_record_still_referred_to_is_not_deleted(centre_a: Organisation) -> None
     assert str(audit) in caught.value.errors["__all__"][0]
     assert Audit.objects.filter(pk=audit.pk).exists()
     assert not services.history(audit).filter(action="register.record_deleted")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_formula_text_is_exported_as_text(centre_a: Organisation, fmt: str) -> None:
+    create(centre_a, subject='=HYPERLINK("http://x.test","klik")', participants="-3")
+    records = Activity.objects.filter(organisation=centre_a)
+
+    content = services.render_export(ACTIVITIES, records, fmt)
+    rows = tabular.read_table(content)
+    services.import_rows(ACTIVITIES, centre_a, rows, actor=None)
+
+    if fmt == "csv":
+        assert b"'=HYPERLINK" in content
+    else:
+        sheet = load_workbook(io.BytesIO(content)).worksheets[0]
+        cell = sheet.cell(2, ACTIVITIES.fields.index("subject") + 2)
+        assert cell.data_type == "s"
+        assert cell.value == '=HYPERLINK("http://x.test","klik")'
+    record = Activity.objects.get()
+    assert record.subject == '=HYPERLINK("http://x.test","klik")'
+    assert record.participants == "-3"

@@ -20,6 +20,11 @@ from openpyxl.utils.exceptions import InvalidFileException
 from vigil.registers.spec import Rows
 
 MAX_ROWS = 20_000
+# A spreadsheet opening a CSV file runs a cell that starts with one of these
+# as a formula. A CSV export puts an apostrophe before such text, which
+# spreadsheets show as text and the import takes off again. XLSX cells are
+# typed, so there such text is written as a string cell.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MAGIC = b"PK\x03\x04"
 
 
@@ -56,13 +61,34 @@ def keyed_rows(header: Sequence[str], rows: Iterable[tuple[int, list[str]]]) -> 
             (
                 line,
                 {
-                    name: value.strip()
+                    name: _unguarded(value.strip())
                     for name, value in zip(names, values, strict=False)
                     if name
                 },
             )
         )
     return keyed
+
+
+def guarded(value: str) -> str:
+    """Return ``value`` so that a spreadsheet shows it as text, not a formula."""
+    if value.startswith(FORMULA_STARTS) and not _is_number(value):
+        return "'" + value
+    return value
+
+
+def _unguarded(value: str) -> str:
+    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
+def _is_number(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _read_csv(content: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -122,7 +148,7 @@ def render_csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([guarded(value) for value in row] for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -143,8 +169,12 @@ def render_xlsx(
         raise RuntimeError("a new workbook has no sheet")
     sheet.title = _sheet_title(title)
     sheet.append(list(header))
-    for row in rows:
-        sheet.append([_typed(value) for value in row])
+    for number, row in enumerate(rows, start=2):
+        for column, value in enumerate(row, start=1):
+            cell = sheet.cell(number, column, _typed(value))
+            # openpyxl writes text that starts with "=" as a formula.
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
     sheet.freeze_panes = "A2"
     for index, name in enumerate(header, start=1):
         sheet.column_dimensions[_column_letter(index)].width = max(12, len(name) + 2)
