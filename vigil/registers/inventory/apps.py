@@ -1,3 +1,5 @@
+"""Hardware, software, card readers and cards, UPS units."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,8 @@ class InventoryConfig(AppConfig):
     name = "vigil.registers.inventory"
     label = "inventory"
     verbose_name = _("Inventory")
+
+    def ready(self) -> None:
+        from vigil.registers.inventory import specs
+
+        specs.connect()

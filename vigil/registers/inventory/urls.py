@@ -1,7 +1,11 @@
 """URLs of the inventory pages beside the generic register pages."""
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
+
+from vigil.registers.inventory import views
 
 app_name = "inventory"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("attention/", views.attention, name="attention"),
+]
