@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 register = template.Library()
 
 
-@register.filter
+@register.filter(expects_localtime=True)
 def shown(value: Any) -> str:
     """Yes or no for booleans, ISO dates, a dash for nothing."""
     if value is None or value == "":

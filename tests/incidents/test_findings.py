@@ -1,0 +1,203 @@
+"""Turning a misuse finding of the access log into an incident."""
+
+from collections.abc import Iterator
+
+import pytest
+from django.contrib.messages import get_messages
+from django.template import Context, Template
+from django.test import Client
+from django.utils import translation
+
+from tests.incidents.factories import brussels, make_finding
+from vigil.accesslog.detection.models import Finding
+from vigil.accounts.models import Membership, User
+from vigil.audit.models import AuditEntry
+from vigil.organisations.models import Organisation
+from vigil.organisations.tenancy import Tenant
+from vigil.registers.incidents import services
+from vigil.registers.incidents.models import Incident
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hasher")]
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    with translation.override("en"):
+        yield
+
+
+def url(organisation: Organisation, finding: Finding) -> str:
+    return f"/c/{organisation.slug}/incidents/from-finding/{finding.pk}/"
+
+
+def test_incident_prefilled_from_finding(
+    centre_a: Organisation, consultant_a: User
+) -> None:
+    finding = make_finding(centre_a)
+
+    incident = services.create_from_finding(finding, actor=consultant_a)
+
+    assert incident.finding == finding
+    assert incident.category == Incident.Category.ACCESS_MISUSE
+    assert incident.title == "Consultation outside office hours: U123456"
+    assert incident.detected_at == brussels(2026, 3, 2, 3, 0)
+    assert incident.personal_data is True
+    assert incident.impact_confidentiality == Incident.Impact.HIGH
+    assert "4 accesses outside office hours on 2026-03-02." in incident.affected_data
+    link = f"/c/{centre_a.slug}/accesslog/findings/{finding.pk}/"
+    assert link in incident.affected_data
+
+
+def test_finding_triaged_as_incident(
+    centre_a: Organisation, consultant_a: User
+) -> None:
+    finding = make_finding(centre_a)
+    Finding.objects.filter(pk=finding.pk).update(note="Checked with the team lead.")
+    finding.refresh_from_db()
+
+    incident = services.create_from_finding(finding, actor=consultant_a)
+
+    finding.refresh_from_db()
+    assert finding.status == Finding.Status.INCIDENT
+    assert finding.note == (
+        f"Checked with the team lead.\nRecorded as incident #{incident.pk}."
+    )
+    actions = set(
+        AuditEntry.objects.filter(organisation=centre_a).values_list(
+            "action", flat=True
+        )
+    )
+    assert {
+        "register.record_created",
+        "incident.created_from_finding",
+        "accesslog.finding_triaged",
+    } <= actions
+
+
+def test_post_creates_and_redirects(
+    client: Client, centre_a: Organisation, consultant_a: User
+) -> None:
+    finding = make_finding(centre_a)
+    client.force_login(consultant_a)
+
+    response = client.post(url(centre_a, finding))
+
+    incident = Incident.objects.get(finding=finding)
+    assert response.status_code == 302
+    assert response["Location"] == (
+        f"/c/{centre_a.slug}/registers/incidents/{incident.pk}/"
+    )
+
+
+def test_second_incident_refused(
+    client: Client, centre_a: Organisation, consultant_a: User
+) -> None:
+    finding = make_finding(centre_a)
+    client.force_login(consultant_a)
+    client.post(url(centre_a, finding))
+    existing = Incident.objects.get(finding=finding)
+
+    response = client.post(url(centre_a, finding))
+
+    detail = f"/c/{centre_a.slug}/registers/incidents/{existing.pk}/"
+    assert response.status_code == 302
+    assert response["Location"] == detail
+    assert Incident.objects.count() == 1
+    message = [str(m) for m in get_messages(response.wsgi_request)][-1]
+    assert "Deze vaststelling is al geregistreerd als incident" in message
+    assert f'<a href="{detail}">' in message
+
+
+def test_second_incident_refused_in_service(
+    centre_a: Organisation, consultant_a: User
+) -> None:
+    finding = make_finding(centre_a)
+    first = services.create_from_finding(finding, actor=consultant_a)
+
+    with pytest.raises(services.FindingHasIncident) as caught:
+        services.create_from_finding(finding, actor=consultant_a)
+
+    assert caught.value.existing == first
+
+
+def test_other_centre_finding_is_404(
+    client: Client,
+    centre_a: Organisation,
+    centre_b: Organisation,
+    consultant_a: User,
+) -> None:
+    finding = make_finding(centre_b)
+    client.force_login(consultant_a)
+
+    response = client.post(url(centre_a, finding))
+
+    assert response.status_code == 404
+    assert Incident.objects.count() == 0
+    finding.refresh_from_db()
+    assert finding.status == Finding.Status.OPEN
+
+
+def test_viewer_cannot_create(
+    client: Client, centre_a: Organisation, viewer_a: User
+) -> None:
+    finding = make_finding(centre_a)
+    client.force_login(viewer_a)
+
+    assert client.post(url(centre_a, finding)).status_code == 403
+    assert client.get(url(centre_a, finding)).status_code == 405
+    assert Incident.objects.count() == 0
+
+
+def test_incident_page_shows_finding(
+    client: Client, centre_a: Organisation, consultant_a: User, viewer_a: User
+) -> None:
+    finding = make_finding(centre_a)
+    incident = services.create_from_finding(finding, actor=consultant_a)
+    page = f"/c/{centre_a.slug}/registers/incidents/{incident.pk}/"
+    link = f'href="/c/{centre_a.slug}/accesslog/findings/{finding.pk}/"'
+    client.force_login(consultant_a)
+
+    text = client.get(page).content.decode()
+
+    assert 'data-testid="incident-finding"' in text
+    assert link in text
+    assert "2026-03-02 03:00" in text
+
+    client.force_login(viewer_a)
+    for_viewer = client.get(page).content.decode()
+    assert 'data-testid="incident-finding"' in for_viewer
+    assert link not in for_viewer
+
+
+def render_button(finding: Finding, user: User) -> str:
+    membership = Membership.objects.get(user=user, organisation=finding.organisation)
+    tenant = Tenant(finding.organisation, membership)
+    template = Template('{% include "incidents/_finding_button.html" %}')
+    return template.render(Context({"finding": finding, "tenant": tenant}))
+
+
+def test_finding_page_button(
+    centre_a: Organisation, consultant_a: User, viewer_a: User
+) -> None:
+    finding = make_finding(centre_a)
+    action = f'action="/c/{centre_a.slug}/incidents/from-finding/{finding.pk}/"'
+
+    for_consultant = render_button(finding, consultant_a)
+    for_viewer = render_button(finding, viewer_a)
+
+    assert action in for_consultant
+    assert action not in for_viewer
+    assert 'data-testid="finding-to-incident"' not in for_viewer
+
+
+def test_finding_page_links_incident(
+    centre_a: Organisation, consultant_a: User, viewer_a: User
+) -> None:
+    finding = make_finding(centre_a)
+    incident = services.create_from_finding(finding, actor=consultant_a)
+    link = f'href="/c/{centre_a.slug}/registers/incidents/{incident.pk}/"'
+
+    html = render_button(finding, viewer_a)
+
+    assert link in html
+    assert 'data-testid="finding-to-incident"' not in html
