@@ -473,7 +473,7 @@ def post_data(name: str, target: str, world: World, user: User | None) -> Any:
 
 
 ACCESS_LOG_POSTS: dict[str, dict[str, Any]] = {
-    "accesslog:token_create": {"name": "export"},
+    "accesslog:token_create": {"name": "export", "scope": "ingest"},
     "accesslog:identity_add": {
         "user_id": "U2",
         "person_name": "Bert Claes",

@@ -159,3 +159,16 @@ def test_command_creates_a_registers_token(
 
     response = call(client, "GET", URL, output.getvalue().strip())
     assert response.status_code == 200
+
+
+def test_page_creates_a_registers_token(client: Client, consultant_a: User) -> None:
+    client.force_login(consultant_a)
+
+    response = client.post(
+        "/c/centre-a/accesslog/tokens/create/",
+        {"name": "cmdb", "scope": "registers"},
+    )
+
+    token = ApiToken.objects.get(name="cmdb")
+    assert response.status_code == 200
+    assert token.scope == ApiToken.Scope.REGISTERS

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vigil.accesslog.detection.models import ISO_WEEKDAYS, Finding, Rule
 from vigil.accesslog.detection.services import compact_national_number
-from vigil.accesslog.models import Action, IdentityPeriod
+from vigil.accesslog.models import Action, ApiToken, IdentityPeriod
 
 DATETIME_WIDGET = forms.DateTimeInput(
     attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
@@ -141,6 +141,16 @@ class TokenForm(forms.Form):
         label=_("Name"),
         max_length=100,
         help_text=_("The program that uses the token, e.g. “social file export”."),
+    )
+    # Without a scope, a token ingests, as before tokens had scopes.
+    scope = forms.ChoiceField(
+        label=_("Scope"),
+        choices=ApiToken.Scope.choices,
+        initial=ApiToken.Scope.INGEST,
+        required=False,
+        help_text=_(
+            "What the token may do: send access events, or read and change registers."
+        ),
     )
 
 

@@ -59,7 +59,10 @@ def create(request: HttpRequest, tenant: Tenant) -> HttpResponse:
     if not form.is_valid():
         return _render(request, tenant, form=form, status=400)
     created = token_service.create_token(
-        tenant.organisation, form.cleaned_data["name"], actor=request.user
+        tenant.organisation,
+        form.cleaned_data["name"],
+        actor=request.user,
+        scope=form.cleaned_data["scope"] or ApiToken.Scope.INGEST,
     )
     return _render(request, tenant, created=created)
 
