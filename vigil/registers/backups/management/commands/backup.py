@@ -1,0 +1,69 @@
+"""``vigil backup``: the media a backup scheme gives for a date."""
+
+import datetime
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from vigil.organisations.models import Organisation
+from vigil.registers.backups import schemes, services
+
+
+class Command(BaseCommand):
+    help = "Show which backup media a centre's rotation scheme gives for a date."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        commands = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        media = commands.add_parser(
+            "media", help="Print the media of a scheme for one date."
+        )
+        media.add_argument("--org", required=True, help="Slug of the centre.")
+        media.add_argument(
+            "--scheme",
+            default=schemes.KSZ_2005,
+            help="Scheme name: ksz-2005 (built in) or a scheme of the centre.",
+        )
+        media.add_argument("--date", required=True, help="The date, as YYYY-MM-DD.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        organisation = Organisation.objects.filter(slug=options["org"]).first()
+        if organisation is None:
+            raise CommandError(
+                f"no centre with slug {options['org']!r}; give the slug in the "
+                "centre's URL, /c/<slug>/"
+            )
+        day = _date(options["date"])
+        try:
+            scheme = services.find_scheme(organisation, options["scheme"])
+        except services.UnknownScheme:
+            known = ", ".join(services.scheme_names(organisation))
+            raise CommandError(
+                f"no backup scheme {options['scheme']!r} in centre "
+                f"{organisation.slug}; use one of: {known}"
+            ) from None
+        self.stdout.write(_heading(scheme.name, day))
+        slots = scheme.rotation.media(day)
+        if not slots:
+            self.stdout.write("no backup on this date")
+        for slot in slots:
+            self.stdout.write(f"{slot.kind:<12} {slot.medium}")
+
+
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(
+            f"--date {text!r} is not a valid date; write it as YYYY-MM-DD, "
+            "for example 2026-12-04"
+        ) from None
+
+
+def _heading(name: str, day: datetime.date) -> str:
+    week = schemes.month_week(day)
+    parity = "odd" if week.odd else "even"
+    heading = f"{name}, {day:%A} {day.isoformat()}, ISO week {week.iso_week} ({parity})"
+    if name == schemes.KSZ_2005:
+        month = datetime.date(week.year, week.month, 1)
+        heading += f", week {week.week_in_month} of {month:%B %Y}"
+    return heading
