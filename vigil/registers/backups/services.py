@@ -112,7 +112,7 @@ def check_warnings(
         .values_list("date", flat=True)
         .first()
     )
-    last_test = _last_restore_test(organisation)
+    last_test = last_restore_test(organisation)
     dates = [day for day in (last_check, last_test) if day is not None]
     if not dates:
         return [_("No check of the backups has been recorded (norm 4.4.2).")]
@@ -134,7 +134,7 @@ def restore_test_warnings(
     """Warn when no restore test without failure falls within the scheme's period."""
     today = today or timezone.localdate()
     scheme = scheme_in_use(organisation)
-    last = _last_restore_test(organisation)
+    last = last_restore_test(organisation)
     if last is not None and (today - last).days <= scheme.restore_test_days:
         return []
     return [
@@ -143,7 +143,8 @@ def restore_test_warnings(
     ]
 
 
-def _last_restore_test(organisation: Organisation) -> datetime.date | None:
+def last_restore_test(organisation: Organisation) -> datetime.date | None:
+    """Return the date of the last restore test that did not fail, if any."""
     tests = RestoreTest.objects.filter(organisation=organisation).exclude(
         result=Result.FAILED
     )

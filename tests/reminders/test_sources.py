@@ -1,0 +1,54 @@
+"""Deadlines that registers and plans add to the list of what falls due."""
+
+import datetime
+
+import pytest
+
+from vigil.organisations.deadlines import collect
+from vigil.organisations.models import Organisation
+from vigil.plans.audits.specs import AUDITS
+from vigil.registers import services
+from vigil.registers.backups.specs import RESTORE_TESTS
+from vigil.registers.consultants.specs import CONSULTANTS
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 12, 4)
+
+
+def items_of(organisation: Organisation, source: str) -> list[tuple[str, str]]:
+    return [
+        (item.date.isoformat(), item.text)
+        for item in collect(organisation, TODAY)
+        if item.source == source
+    ]
+
+
+def test_missing_notification_is_due(centre_a: Organisation) -> None:
+    example = CONSULTANTS.example(centre_a)
+    services.create_record(CONSULTANTS, centre_a, example, actor=None)
+
+    (item,) = items_of(centre_a, "consultants")
+
+    assert item[0] == example["start_date"]
+
+
+def test_restore_test_is_due_after_the_period(centre_a: Organisation) -> None:
+    assert items_of(centre_a, "backups")[0][0] == TODAY.isoformat()
+
+    example = RESTORE_TESTS.example(centre_a)
+    services.create_record(RESTORE_TESTS, centre_a, example, actor=None)
+
+    tested = datetime.date.fromisoformat(example["date"])
+    (item,) = items_of(centre_a, "backups")
+    assert item[0] == (tested + datetime.timedelta(days=90)).isoformat()
+
+
+def test_audit_is_due_four_years_after_the_last(centre_a: Organisation) -> None:
+    example = AUDITS.example(centre_a)
+    services.create_record(AUDITS, centre_a, example, actor=None)
+
+    dates = [date for date, _text in items_of(centre_a, "audits")]
+
+    done = datetime.date.fromisoformat(example["date"])
+    assert done.replace(year=done.year + 4).isoformat() in dates
