@@ -1,1 +1,1 @@
-"""Who may use which application or data category, and the periodic reviews of it."""
+"""The authorisation table (who may use which data, and when) and its reviews."""
