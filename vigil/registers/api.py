@@ -143,6 +143,10 @@ def _body(request: HttpRequest) -> dict[str, Any]:
         body = json.loads(request.body)
     except (ValueError, UnicodeDecodeError) as error:
         raise ApiError(400, "bad_json", f"The body is not JSON: {error}.") from None
+    except RecursionError:
+        raise ApiError(
+            400, "bad_json", "The body nests too deeply; send one flat JSON object."
+        ) from None
     if not isinstance(body, dict):
         raise ApiError(
             400, "bad_json", "Send one JSON object with the record's fields."

@@ -97,7 +97,11 @@ def build_form(
 
 
 class UnknownReference(ValueError):
-    """A wire value that names no record of the centre."""
+    """A wire value that cannot become form data.
+
+    It names no record of the centre, is not yes or no, or is a JSON object
+    or list where one value is expected.
+    """
 
     def __init__(self, name: str, message: str) -> None:
         super().__init__(message)
@@ -139,19 +143,36 @@ def _form_value(
 ) -> Any:
     if value is None:
         return ""
-    if isinstance(model_field, models.BooleanField):
-        return _boolean(model_field.name, value)
     if isinstance(model_field, models.ManyToManyField):
-        items = value if isinstance(value, list) else str(value).split(";")
+        items = (
+            value
+            if isinstance(value, list)
+            else str(_scalar(model_field, value)).split(";")
+        )
         return [
             _related_pk(spec, organisation, model_field, str(item).strip())
-            for item in items
+            for item in (_scalar(model_field, item) for item in items)
             if str(item).strip()
         ]
+    value = _scalar(model_field, value)
+    if isinstance(model_field, models.BooleanField):
+        return _boolean(model_field.name, value)
     if isinstance(model_field, models.ForeignKey):
         text = str(value).strip()
         return _related_pk(spec, organisation, model_field, text) if text else ""
     return value if isinstance(value, str) else str(value)
+
+
+def _scalar(model_field: "models.Field[Any, Any]", value: Any) -> Any:
+    """Reject a JSON object or list where one value is expected."""
+    if isinstance(value, (dict, list)):
+        kind = _("a JSON object") if isinstance(value, dict) else _("a JSON list")
+        raise UnknownReference(
+            model_field.name,
+            _("%(field)s is %(kind)s; give it as one text, number or true/false.")
+            % {"field": model_field.name, "kind": kind},
+        )
+    return value
 
 
 def _boolean(name: str, value: Any) -> str:
@@ -178,6 +199,13 @@ def _related_pk(
     if not (isinstance(related, type) and issubclass(related, models.Model)):
         raise TypeError(f"{model_field.name} does not name a model")
     lookup = spec.lookup_of(model_field.name)
+    noun = related._meta.verbose_name
+    if "\x00" in text:
+        # PostgreSQL text cannot hold NUL, so the query itself would fail.
+        raise UnknownReference(
+            model_field.name,
+            _("%(value)r contains a NUL character; remove it.") % {"value": text},
+        )
     queryset = related._default_manager.all()
     tenant_field = getattr(related, "tenant_field", None)
     if tenant_field:
@@ -187,7 +215,6 @@ def _related_pk(
     except (ValueError, TypeError):
         matches = []
     if len(matches) != 1:
-        noun = related._meta.verbose_name
         raise UnknownReference(
             model_field.name,
             _("No %(noun)s with %(lookup)s %(value)r in this centre; add it first.")

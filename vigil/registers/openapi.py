@@ -37,7 +37,11 @@ def field_schema(spec: RegisterSpec, name: str) -> dict[str, Any]:
     if field.help_text:
         schema["description"] = str(field.help_text)
     if field.choices and not isinstance(field, models.ForeignKey):
-        schema["enum"] = [str(code) for code, _label in field.flatchoices]
+        # Integer choices travel as JSON numbers, so the enum keeps them numbers.
+        schema["enum"] = [
+            code if isinstance(code, int) else str(code)
+            for code, _label in field.flatchoices
+        ]
     if field.null or (field.blank and not isinstance(field, models.CharField)):
         schema = {"anyOf": [schema, {"type": "null"}]}
     return schema

@@ -42,7 +42,8 @@ def search(
     chosen: Mapping[str, str],
 ) -> "models.QuerySet[Any]":
     """Narrow ``queryset`` by free text over the search fields and by filters."""
-    text = text.strip()
+    # PostgreSQL text cannot hold NUL, so a search for it would fail there.
+    text = text.replace("\x00", "").strip()
     if text and spec.search:
         condition = Q()
         for name in spec.search:

@@ -7,6 +7,7 @@ with the old and new wire values, which is the record's history.
 
 import hashlib
 import mimetypes
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -28,6 +29,10 @@ from vigil.registers.spec import RegisterSpec, Rows
 
 if TYPE_CHECKING:
     from django.core.files import File
+
+# An id in a file: ASCII digits that fit a 64-bit primary key. str.isdigit()
+# also accepts "²" and Arabic-Indic digits, which the database rejects.
+RECORD_ID = re.compile(r"[0-9]{1,18}")
 
 
 class RecordInvalid(Exception):
@@ -133,6 +138,8 @@ def delete_record(spec: RegisterSpec, record: RegisterRecord, *, actor: Any) -> 
             _audit("register.record_deleted", spec, record, actor, old=old)
             attachments_of(record).delete()
             record.delete()
+    except ValidationError as error:
+        raise RecordInvalid(_error_dict(error)) from None
     except models.ProtectedError:
         message = _(
             "“%(record)s” is still used by other records; remove or change those first."
@@ -175,7 +182,14 @@ def read_rows(spec: RegisterSpec, content: bytes, fmt: str = "") -> Rows:
     if found is None:
         names = ", ".join(["table", *(f.name for f in spec.import_formats)])
         raise tabular.TableError(f"unknown import format {fmt!r}; use one of {names}")
-    return found.parse(content)
+    tabular.check_size(len(content))
+    rows = found.parse(content)
+    if len(rows) > tabular.MAX_ROWS:
+        raise tabular.TableError(
+            _("the file has more than %(limit)d rows; split it")
+            % {"limit": tabular.MAX_ROWS}
+        )
+    return rows
 
 
 def import_rows(
@@ -321,7 +335,7 @@ def _row_form(
             spec.model._default_manager.filter(
                 organisation=organisation, pk=record_id
             ).first()
-            if record_id.isdigit()
+            if RECORD_ID.fullmatch(record_id)
             else None
         )
         if instance is None:

@@ -11,15 +11,44 @@ import csv
 import datetime
 import decimal
 import io
-from collections.abc import Iterable, Sequence
-from zipfile import BadZipFile
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
+from zipfile import BadZipFile, LargeZipFile, ZipFile
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils.exceptions import InvalidFileException
 
 from vigil.registers.spec import Rows
 
+if TYPE_CHECKING:
+    from _csv import Reader
+
 MAX_ROWS = 20_000
+# The largest file an import reads, and the largest total an XLSX file may
+# unpack to. A zip member never unpacks beyond the size its header declares,
+# so checking the declared sizes stops a small file that unpacks to gigabytes.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_XLSX_UNPACKED_BYTES = 200 * 1024 * 1024
+# What openpyxl and the XML parsers raise on a damaged workbook: ParseError
+# and lxml's XMLSyntaxError derive from SyntaxError, defusedxml's refusals
+# from ValueError, and a missing part shows as KeyError or IndexError.
+XLSX_ERRORS = (
+    InvalidFileException,
+    BadZipFile,
+    LargeZipFile,
+    zlib.error,
+    EOFError,
+    KeyError,
+    IndexError,
+    AttributeError,
+    TypeError,
+    OSError,
+    ValueError,
+    SyntaxError,
+)
 # A spreadsheet opening a CSV file runs a cell that starts with one of these
 # as a formula. A CSV export puts an apostrophe before such text, which
 # spreadsheets show as text and the import takes off again. XLSX cells are
@@ -34,11 +63,23 @@ class TableError(ValueError):
 
 def read_table(content: bytes) -> Rows:
     """Return the rows of a CSV or XLSX file, keyed by its header."""
+    check_size(len(content))
     if content.startswith(XLSX_MAGIC):
-        header, rows = _read_xlsx(content)
-    else:
-        header, rows = _read_csv(content)
+        return _read_xlsx(content)
+    header, rows = _read_csv(content)
     return keyed_rows(header, rows)
+
+
+def check_size(size: int) -> None:
+    """Raise TableError for a file larger than an import reads."""
+    if size > MAX_FILE_BYTES:
+        raise TableError(
+            _(
+                "the file has %(size)d bytes, more than the limit of %(limit)d; "
+                "split it into smaller files"
+            )
+            % {"size": size, "limit": MAX_FILE_BYTES}
+        )
 
 
 def keyed_rows(header: Sequence[str], rows: Iterable[tuple[int, list[str]]]) -> Rows:
@@ -91,7 +132,7 @@ def _is_number(value: str) -> bool:
     return True
 
 
-def _read_csv(content: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def _read_csv(content: bytes) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -103,28 +144,57 @@ def _read_csv(content: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader, [])
-        rows = [(reader.line_num, row) for row in reader]
     except csv.Error as error:
         raise TableError(f"line {reader.line_num}: {error}") from None
-    return header, rows
+    return header, _csv_rows(reader)
 
 
-def _read_xlsx(content: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def _csv_rows(reader: "Reader") -> Iterator[tuple[int, list[str]]]:
+    """Yield the rows one at a time, so reading stops at MAX_ROWS."""
     try:
+        for row in reader:
+            yield reader.line_num, row
+    except csv.Error as error:
+        raise TableError(f"line {reader.line_num}: {error}") from None
+
+
+def _read_xlsx(content: bytes) -> Rows:
+    try:
+        _check_unpacked_size(content)
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as error:
+    except XLSX_ERRORS as error:
         raise TableError(f"the file is not a readable XLSX workbook: {error}") from None
     try:
-        sheet = workbook.worksheets[0]
-        lines = sheet.iter_rows(values_only=True)
+        if not workbook.worksheets:
+            raise TableError(
+                _("the XLSX workbook has no worksheet; save the table as a sheet")
+            )
+        lines = workbook.worksheets[0].iter_rows(values_only=True)
         header = [_cell_text(value) for value in next(lines, ())]
-        rows = [
+        rows = (
             (number, [_cell_text(value) for value in values])
             for number, values in enumerate(lines, start=2)
-        ]
+        )
+        return keyed_rows(header, rows)
+    except TableError:
+        raise
+    except XLSX_ERRORS as error:
+        raise TableError(f"the file is not a readable XLSX workbook: {error}") from None
     finally:
         workbook.close()
-    return header, rows
+
+
+def _check_unpacked_size(content: bytes) -> None:
+    with ZipFile(io.BytesIO(content)) as archive:
+        unpacked = sum(item.file_size for item in archive.infolist())
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+        raise TableError(
+            _(
+                "the XLSX file unpacks to %(size)d bytes uncompressed, more than "
+                "the limit of %(limit)d; split it into smaller files"
+            )
+            % {"size": unpacked, "limit": MAX_XLSX_UNPACKED_BYTES}
+        )
 
 
 def _cell_text(value: object) -> str:
@@ -171,7 +241,7 @@ def render_xlsx(
     sheet.append(list(header))
     for number, row in enumerate(rows, start=2):
         for column, value in enumerate(row, start=1):
-            cell = sheet.cell(number, column, _typed(value))
+            cell = sheet.cell(number, column, _typed(_printable(value)))
             # openpyxl writes text that starts with "=" as a formula.
             if isinstance(cell.value, str):
                 cell.data_type = "s"
@@ -185,6 +255,11 @@ def render_xlsx(
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _printable(value: str) -> str:
+    """Drop the control characters that XLSX cannot store (tab and newlines stay)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
 def _typed(value: str) -> str | int | decimal.Decimal:

@@ -191,7 +191,9 @@ def delete(
     try:
         services.delete_record(spec, record, actor=request.user)
     except services.RecordInvalid as error:
-        messages.error(request, " ".join(error.errors["__all__"]))
+        messages.error(
+            request, " ".join(m for errors in error.errors.values() for m in errors)
+        )
         return redirect(
             "registers:detail",
             org=tenant.organisation.slug,
@@ -236,6 +238,7 @@ def import_file(request: HttpRequest, tenant: Tenant, register: str) -> HttpResp
         context["errors"] = [_("Choose a file to import.")]
         return _page(request, tenant, "registers/import.html", context, status=400)
     try:
+        tabular.check_size(upload.size or 0)
         rows = services.read_rows(spec, upload.read(), fmt)
         result = services.import_rows(
             spec, tenant.organisation, rows, actor=request.user
