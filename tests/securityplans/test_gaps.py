@@ -1,0 +1,108 @@
+"""Actions made from questionnaire gaps, and the panel on the norm page."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from tests.conftest import option
+from tests.securityplans.factories import add_action, approve, make_plan
+from vigil.assessments.models import Assessment
+from vigil.assessments.services import create_assessment
+from vigil.catalog.models import CatalogVersion
+from vigil.organisations.models import Organisation
+from vigil.plans.security import gaps, services
+from vigil.plans.security.models import PlanAction, SecurityPlan
+from vigil.plans.security.panels import plan_panel
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def assessment(centre_a: Organisation, catalog: CatalogVersion) -> Assessment:
+    made = create_assessment(centre_a, 2026, actor=None, catalog=catalog)
+    made.answers.update(option=option(catalog, "implemented"))
+    made.answers.filter(norm__code="4.7.1").update(
+        option=option(catalog, "not_implemented")
+    )
+    made.answers.filter(norm__code="4.4.3").update(option=None)
+    return made
+
+
+def test_gaps_list_unanswered_and_not_implemented(
+    assessment: Assessment, centre_a: Organisation
+) -> None:
+    plan = make_plan(centre_a)
+    add_action(plan, title="Risk analysis", norms="4.7.1")
+
+    found = {gap.code: gap for gap in gaps.plan_gaps(assessment, plan)}
+
+    assert set(found) == {"4.4.3", "4.7.1"}
+    assert found["4.4.3"].reasons == ["No answer yet."]
+    assert found["4.7.1"].reasons[0].startswith("Answered “")
+    assert [a.title for a in found["4.7.1"].actions] == ["Risk analysis"]
+
+
+def test_action_from_gap_in_draft(
+    assessment: Assessment, centre_a: Organisation
+) -> None:
+    plan = make_plan(centre_a, first_year=2026)
+
+    action = gaps.add_action_from_gap(centre_a, 2026, "4.7.1", actor=None)
+
+    norm = assessment.answers.get(norm__code="4.7.1").norm
+    assert action.plan == plan
+    assert action.origin == PlanAction.Origin.GAP
+    assert action.norms == "4.7.1"
+    assert action.title == norm.title_text
+    assert action.planned_year == services.next_year_in(plan)
+    assert action.priority == PlanAction.Priority.HIGH
+    assert "norm 4.7.1" in action.origin_reference
+
+
+def test_action_from_gap_starts_new_version(
+    assessment: Assessment, centre_a: Organisation
+) -> None:
+    plan = make_plan(centre_a, first_year=2026)
+    add_action(plan)
+    approve(plan)
+
+    action = gaps.add_action_from_gap(centre_a, 2026, "4.4.3", actor=None)
+
+    assert action.plan.version == 2
+    assert action.plan.status == SecurityPlan.Status.DRAFT
+    assert action.plan.actions.count() == 2
+    assert plan.actions.count() == 1
+
+
+def test_action_from_gap_without_plan_or_norm(
+    assessment: Assessment, centre_a: Organisation
+) -> None:
+    with pytest.raises(ValidationError, match="no security plan yet"):
+        gaps.add_action_from_gap(centre_a, 2026, "4.7.1", actor=None)
+    make_plan(centre_a)
+    with pytest.raises(ValidationError, match="no questionnaire 2019"):
+        gaps.add_action_from_gap(centre_a, 2019, "4.7.1", actor=None)
+
+
+def test_next_year_stays_in_plan(centre_a: Organisation) -> None:
+    plan = make_plan(centre_a, first_year=2020, years=2)
+    import datetime
+
+    assert services.next_year_in(plan, datetime.date(2026, 5, 1)) == 2021
+    assert services.next_year_in(plan, datetime.date(2019, 5, 1)) == 2020
+    assert services.next_year_in(plan, datetime.date(2020, 5, 1)) == 2021
+
+
+def test_panel_lists_actions_and_button(
+    assessment: Assessment, centre_a: Organisation
+) -> None:
+    plan = make_plan(centre_a)
+    add_action(plan, title="Risk analysis", norms="4.7.1", planned_year=2027)
+    add_action(plan, title="Other", norms="4.1")
+
+    (panel,) = plan_panel(centre_a, ["risks"], 2026, "4.7.1")
+
+    assert panel.count == 1
+    assert panel.lines == ["2027 · Risk analysis · planned"]
+    assert panel.extra["action_label"] == "Add to the security plan"
+    assert panel.extra["action_url"] == "/c/centre-a/plan/gaps/2026/4.7.1/add/"
+    assert panel.extra["action_capability"] == "edit_plans"
