@@ -52,3 +52,10 @@ def test_audit_is_due_four_years_after_the_last(centre_a: Organisation) -> None:
 
     done = datetime.date.fromisoformat(example["date"])
     assert done.replace(year=done.year + 4).isoformat() in dates
+
+
+def test_budget_of_next_year_is_due(centre_a: Organisation) -> None:
+    (item,) = items_of(centre_a, "securityplans")
+
+    assert item[0] == "2026-12-31"
+    assert "2027" in item[1]
