@@ -118,6 +118,7 @@ def po_path(language: str) -> Path:
 
 
 # The project's catalogue and those of the apps that keep their own.
+PO_FILES = sorted(Path(settings.BASE_DIR).rglob("locale/*/LC_MESSAGES/django.po"))
 CATALOGUES = [
     pytest.param(
         language,
@@ -126,7 +127,7 @@ CATALOGUES = [
         if path.is_relative_to(LOCALE_DIR)
         else f"{path.parent.parent.parent.parent.name}-{language}",
     )
-    for path in sorted(Path(settings.BASE_DIR).rglob("locale/*/LC_MESSAGES/django.po"))
+    for path in PO_FILES
     for language in [path.parent.parent.name]
 ]
 
@@ -166,7 +167,7 @@ def compiled_catalogues() -> Iterator[None]:
     lock_path = Path(tempfile.gettempdir()) / "vigil-compilemessages.lock"
     with lock_path.open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if any(_is_stale(param.values[1]) for param in CATALOGUES):
+        if any(_is_stale(path) for path in PO_FILES):
             # compilemessages also walks the working directory for locale
             # folders, so run it from the package folder, not the virtualenv's.
             with contextlib.chdir(settings.BASE_DIR):
