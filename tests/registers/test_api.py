@@ -172,3 +172,13 @@ def test_page_creates_a_registers_token(client: Client, consultant_a: User) -> N
     token = ApiToken.objects.get(name="cmdb")
     assert response.status_code == 200
     assert token.scope == ApiToken.Scope.REGISTERS
+
+
+def test_page_past_the_last_is_not_found(client: Client, secret: str) -> None:
+    call(client, "POST", URL, secret, RECORD)
+
+    assert call(client, "GET", URL + "?page=1", secret).status_code == 200
+    for page in ("2", "abc", "0"):
+        response = call(client, "GET", f"{URL}?page={page}", secret)
+        assert response.status_code == 404, page
+        assert "1 to 1" in response.json()["message"]

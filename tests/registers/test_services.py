@@ -277,3 +277,57 @@ def test_formula_text_is_exported_as_text(centre_a: Organisation, fmt: str) -> N
     record = Activity.objects.get()
     assert record.subject == '=HYPERLINK("http://x.test","klik")'
     assert record.participants == "-3"
+
+
+def test_unclosed_quote_is_a_table_error(centre_a: Organisation) -> None:
+    record = create(centre_a)
+    content = f'id;subject\n{record.pk};"unterminated\n'.encode()
+
+    with pytest.raises(tabular.TableError):
+        tabular.read_table(content)
+
+    record.refresh_from_db()
+    assert record.subject == "Phishing awareness"
+
+
+def test_import_reports_every_error_of_a_row_at_once(centre_a: Organisation) -> None:
+    content = b"kind,date,subject,colour\nparty,31/12/2027,,red\n"
+
+    with pytest.raises(ImportRejected) as caught:
+        services.import_rows(
+            ACTIVITIES, centre_a, tabular.read_table(content), actor=None
+        )
+
+    fields = sorted(error.field for error in caught.value.errors)
+    assert fields == ["colour", "date", "kind", "subject"]
+
+
+def test_refused_choice_lists_the_codes(centre_a: Organisation) -> None:
+    with pytest.raises(RecordInvalid) as caught:
+        services.create_record(ACTIVITIES, centre_a, values(kind="party"), actor=None)
+
+    message = caught.value.errors["kind"][0]
+    assert "party" in message
+    assert "training" in message and "meeting" in message
+
+
+def test_same_moment_in_another_zone_is_no_change(centre_a: Organisation) -> None:
+    import zoneinfo
+
+    from vigil.registers.incidents.specs import INCIDENTS
+
+    record = services.create_record(
+        INCIDENTS, centre_a, INCIDENTS.example(centre_a), actor=None
+    )
+    detected = record.detected_at.astimezone(zoneinfo.ZoneInfo("Europe/Brussels"))  # type: ignore[attr-defined]
+
+    services.update_record(
+        INCIDENTS,
+        record,
+        {"detected_at": detected.strftime("%Y-%m-%dT%H:%M"), "title": "Renamed"},
+        actor=None,
+    )
+
+    change = services.history(record).first()
+    assert change is not None
+    assert set(change.new_values) == {"title"}

@@ -59,3 +59,15 @@ def test_budget_of_next_year_is_due(centre_a: Organisation) -> None:
 
     assert item[0] == "2026-12-31"
     assert "2027" in item[1]
+
+
+def test_undecided_notification_is_due_after_72_hours(centre_a: Organisation) -> None:
+    from vigil.registers.incidents.specs import INCIDENTS
+
+    example = {**INCIDENTS.example(centre_a), "personal_data": "true"}
+    services.create_record(INCIDENTS, centre_a, example, actor=None)
+
+    (item,) = items_of(centre_a, "incidents")
+
+    detected = datetime.datetime.fromisoformat(example["detected_at"])
+    assert item[0] == (detected + datetime.timedelta(hours=72)).date().isoformat()

@@ -11,7 +11,7 @@ value, as in the files. Errors come back as ``{"error", "message",
 import json
 from typing import Any
 
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -206,6 +206,18 @@ def _not_allowed(allowed: str) -> ApiError:
     return ApiError(405, "method_not_allowed", f"Use {allowed}.")
 
 
+def _page(paginator: "Paginator[Any]", number: str) -> Any:
+    """Return page ``number``; a page past the last or not a number is a 404."""
+    try:
+        return paginator.page(number)
+    except (EmptyPage, PageNotAnInteger):
+        raise ApiError(
+            404,
+            "not_found",
+            f"No page {number!r}; the pages are 1 to {paginator.num_pages}.",
+        ) from None
+
+
 @_api
 def register_index(request: HttpRequest, caller: Caller) -> HttpResponse:
     if request.method not in _SAFE:
@@ -240,7 +252,7 @@ def records(request: HttpRequest, caller: Caller, register: str) -> HttpResponse
             request.GET.get("q", ""),
             request.GET,
         )
-        page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = _page(Paginator(found, PAGE_SIZE), request.GET.get("page", "1"))
         return JsonResponse(
             {
                 "count": page.paginator.count,

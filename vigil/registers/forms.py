@@ -31,6 +31,7 @@ class RegisterForm(forms.ModelForm):  # type: ignore[type-arg]
         self.organisation = organisation
         for bound in self.fields.values():
             _iso_only(bound)
+            _name_the_codes(bound)
             queryset = getattr(bound, "queryset", None)
             if queryset is None:
                 continue
@@ -56,6 +57,18 @@ def _iso_only(bound: forms.Field) -> None:
         bound.error_messages["invalid"] = _(
             "Write the date as YYYY-MM-DD, for example 2026-03-12."
         )
+
+
+def _name_the_codes(bound: forms.Field) -> None:
+    """Make a refused choice list the codes that would be accepted."""
+    if not isinstance(bound, forms.ChoiceField) or isinstance(
+        bound, forms.ModelChoiceField
+    ):
+        return
+    choices: Any = bound.choices
+    codes = ", ".join(str(code) for code, _label in choices if code != "")
+    message = _("%(value)s is not one of the codes: %(codes)s.")
+    bound.error_messages["invalid_choice"] = message.replace("%(codes)s", codes)
 
 
 class DateInput(forms.DateInput):
@@ -118,21 +131,41 @@ def form_data(
 ) -> dict[str, Any]:
     """Turn wire values into form data; fields not given keep the record's value.
 
-    Raise :class:`UnknownReference` when a related record named by its lookup
-    value does not exist in the centre.
+    Raise :class:`UnknownReference` for the first value that names no record
+    of the centre or is not a value at all; :func:`form_data_and_errors`
+    reports every such field.
     """
+    data, errors = form_data_and_errors(spec, organisation, values, instance=instance)
+    if errors:
+        name, message = next(iter(errors.items()))
+        raise UnknownReference(name, message)
+    return data
+
+
+def form_data_and_errors(
+    spec: RegisterSpec,
+    organisation: Organisation,
+    values: Mapping[str, Any],
+    *,
+    instance: RegisterRecord | None = None,
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Return the form data and, per field, why its wire value was refused."""
     data: dict[str, Any] = {}
+    errors: dict[str, str] = {}
     for name in spec.fields:
         model_field = spec.model_field(name)
         if name in values:
-            data[name] = _form_value(spec, organisation, model_field, values[name])
+            try:
+                data[name] = _form_value(spec, organisation, model_field, values[name])
+            except UnknownReference as error:
+                errors[error.name] = error.message
         elif instance is not None and instance.pk is not None:
             data[name] = _current_value(model_field, instance)
         elif model_field.has_default():
             data[name] = _form_value(
                 spec, organisation, model_field, model_field.get_default()
             )
-    return data
+    return data, errors
 
 
 def _form_value(

@@ -23,7 +23,7 @@ from vigil.audit.models import AuditEntry
 from vigil.audit.services import record as audit
 from vigil.organisations.models import Organisation
 from vigil.registers import tabular, wire
-from vigil.registers.forms import RegisterForm, UnknownReference, build_form, form_data
+from vigil.registers.forms import RegisterForm, build_form, form_data_and_errors
 from vigil.registers.models import Attachment, RegisterRecord
 from vigil.registers.spec import RegisterSpec, Rows
 
@@ -200,9 +200,9 @@ def import_rows(
     A row whose ``id`` names a record of the centre updates it; a row without
     an ``id`` creates a record. Every bad row is reported with its line.
     """
+    # Unknown columns are reported with the rows' own errors, so one round
+    # shows everything that is wrong with the file.
     errors = _header_errors(spec, rows)
-    if errors:
-        raise ImportRejected(errors)
     forms: list[tuple[int, dict[str, str], RegisterForm]] = []
     for line, values in rows:
         form, row_errors = _row_form(spec, organisation, line, values)
@@ -299,15 +299,24 @@ def _bound(
     instance: RegisterRecord | None,
 ) -> RegisterForm:
     unknown = sorted(set(values) - {wire.ID, *spec.fields})
-    if unknown:
-        raise RecordInvalid(
-            {name: [_("Unknown field; remove it.")] for name in unknown}
-        )
-    try:
-        data = form_data(spec, organisation, values, instance=instance)
-    except UnknownReference as error:
-        raise RecordInvalid({error.name: [error.message]}) from None
-    return build_form(spec, organisation, data, instance=instance)
+    errors: dict[str, list[str]] = {
+        name: [_("Unknown field; remove it.")] for name in unknown
+    }
+    data, refused = form_data_and_errors(spec, organisation, values, instance=instance)
+    form = build_form(spec, organisation, data, instance=instance)
+    if unknown or refused:
+        errors.update(_merged(form, refused))
+        raise RecordInvalid(errors)
+    return form
+
+
+def _merged(form: RegisterForm, refused: Mapping[str, str]) -> dict[str, list[str]]:
+    """Return every field's errors: the refused wire values, then the form's."""
+    errors = {name: [message] for name, message in refused.items()}
+    if not form.is_valid():
+        for name, messages in _form_errors(form).items():
+            errors.setdefault(name, messages)
+    return errors
 
 
 def _header_errors(spec: RegisterSpec, rows: Rows) -> list[RowError]:
@@ -342,15 +351,10 @@ def _row_form(
             message = _("No record with this id in this centre; leave id empty to add.")
             return None, [RowError(line, wire.ID, record_id, message)]
     fields = {name: value for name, value in values.items() if name != wire.ID}
-    try:
-        data = form_data(spec, organisation, fields, instance=instance)
-    except UnknownReference as error:
-        return None, [
-            RowError(line, error.name, values.get(error.name, ""), error.message)
-        ]
+    data, refused = form_data_and_errors(spec, organisation, fields, instance=instance)
     form = build_form(spec, organisation, data, instance=instance)
-    if not form.is_valid():
-        return None, _row_errors(line, _form_errors(form), values)
+    if refused or not form.is_valid():
+        return None, _row_errors(line, _merged(form, refused), values)
     return form, []
 
 

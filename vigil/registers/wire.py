@@ -66,6 +66,9 @@ def _attribute(instance: models.Model, path: str) -> Any:
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        # One moment has one text, whichever zone the form or database gave.
+        return value.astimezone(datetime.UTC).isoformat()
     if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):

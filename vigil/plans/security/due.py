@@ -12,8 +12,19 @@ from vigil.plans.security.models import BudgetYear, PlanAction, SecurityPlan
 # the centre's budget for a year is voted before that year begins.
 BUDGET_DUE = (12, 31)
 
-_CURRENT = (SecurityPlan.Status.APPROVED, SecurityPlan.Status.DRAFT)
 _FINISHED = (PlanAction.Status.DONE, PlanAction.Status.CANCELLED)
+
+
+def current_plan(organisation: Organisation) -> SecurityPlan | None:
+    """Return the plan whose actions count: the draft of a new version while
+    there is one (it copies the approved plan's actions), else the approved
+    plan."""
+    plans = SecurityPlan.objects.filter(organisation=organisation)
+    for status in (SecurityPlan.Status.DRAFT, SecurityPlan.Status.APPROVED):
+        found = plans.filter(status=status).order_by("-version", "-id").first()
+        if found is not None:
+            return found
+    return None
 
 
 def due_items(
@@ -21,11 +32,10 @@ def due_items(
 ) -> list[tuple[datetime.date, str, str]]:
     """Return the open actions of the current plans with a due date, and the
     approval of next year's budget when it is not recorded."""
+    plan = current_plan(organisation)
     actions = (
         PlanAction.objects.filter(
-            organisation=organisation,
-            plan__status__in=_CURRENT,
-            due_date__isnull=False,
+            organisation=organisation, plan=plan, due_date__isnull=False
         )
         .exclude(status__in=_FINISHED)
         .order_by("due_date", "id")
