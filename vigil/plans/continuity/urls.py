@@ -1,7 +1,12 @@
 """URLs of the continuity plan pages beside the generic register pages."""
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
+
+from vigil.plans.continuity import views
 
 app_name = "continuity"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("document.<str:fmt>", views.document, name="document"),
+]
