@@ -24,15 +24,31 @@ pytestmark = [
 ]
 
 SUBJECT = "Browser entry"
-# Values a register's rules need; by register slug, then field name.
-VALUES: dict[str, dict[str, str]] = {}
+# A value that picks the first record offered in a choice list.
+FIRST = ""
+# Values a register's rules need beside the required fields' generic ones;
+# by register slug, then field name.
+VALUES: dict[str, dict[str, str]] = {
+    "assets": {"name": SUBJECT},
+    "audit-findings": {"norm_code": "4.4.2"},
+    "audits": {"reference": "AUD-2026-09"},
+    "cards": {"last_digits": "1234"},
+    "consultants": {"role": "deputy"},
+    "critical-processes": {"recovery_order": "9"},
+    "risks": {"decision": "reduce", "threat": SUBJECT, "process": FIRST},
+    "security-budget": {"year": "2030"},
+    "security-spending": {"year": "2026"},
+}
+# The demo's plans are approved and frozen; the plan's own browser test adds
+# an action the way a user does, through a new version of the plan.
+SKIPPED = {"plan-actions"}
 
 
 def fill(field: Locator, value: str | None) -> None:
     tag = field.evaluate("element => element.tagName.toLowerCase()")
     kind = (field.get_attribute("type") or "").lower()
     if tag == "select":
-        if value is not None:
+        if value:
             field.select_option(value)
             return
         options = [
@@ -69,6 +85,8 @@ def signed_in(page: Page) -> Iterator[Page]:  # noqa: F811 (fixture)
 
 @pytest.mark.parametrize("slug", sorted(REGISTERS))
 def test_fill_one_entry(signed_in: Page, slug: str) -> None:
+    if slug in SKIPPED:
+        pytest.skip(f"{slug} is filled in by its own browser test")
     browser = signed_in
     browser.goto(f"/c/demo/registers/{slug}/new/")
     form = browser.locator('[data-testid="record-form"]')
@@ -77,7 +95,8 @@ def test_fill_one_entry(signed_in: Page, slug: str) -> None:
         name = field.get_attribute("name") or ""
         if name == "csrfmiddlewaretoken":
             continue
-        fill(field, values.get(name))
+        if name in values or field.get_attribute("required") is not None:
+            fill(field, values.get(name))
 
     form.locator("button[type=submit]").click()
     browser.wait_for_load_state()
@@ -86,4 +105,4 @@ def test_fill_one_entry(signed_in: Page, slug: str) -> None:
     assert errors == [], f"{slug}: {errors}"
     assert browser.url.rstrip("/").split("/")[-1].isdigit(), browser.url
     history = browser.locator('[data-testid="record-history"]').inner_text()
-    assert SUBJECT in history or "2026-03-02" in history
+    assert "consultant@demo.vigil.test" in history
