@@ -68,7 +68,7 @@ def test_restic_snapshots_bad_kind_saves_nothing(centre_a: Organisation) -> None
 
     [error] = rejected.value.errors
     assert (error.line, error.field, error.value) == (2, "kind", "daily")
-    assert "not one of the available choices" in error.message
+    assert "not one of the codes" in error.message
     assert not BackupRun.objects.filter(organisation=centre_a).exists()
 
 

@@ -166,3 +166,26 @@ def test_register_cannot_be_evidence_for_another_norm(
     consultant.post(f"{BASE}evidence/2026/4.8/")
 
     assert Evidence.objects.count() == 0
+
+
+def test_foreign_key_filter_offers_the_centre_s_records(
+    consultant: Client, centre_a: Organisation, centre_b: Organisation
+) -> None:
+    from vigil.organisations.models import Site
+    from vigil.registers.sites.specs import KEYS
+
+    main = Site.objects.create(organisation=centre_a, name="Hoofdgebouw")
+    annex = Site.objects.create(organisation=centre_a, name="Annex")
+    other = Site.objects.create(organisation=centre_b, name="Elders")
+    for site, holder in ((main, "An Main"), (annex, "Bo Annex")):
+        values = {**KEYS.example(centre_a), "site": site.name, "holder": holder}
+        services.create_record(KEYS, centre_a, values, actor=None)
+    url = "/c/centre-a/registers/keys/"
+
+    chosen = consultant.get(url, {"site": annex.pk}).content.decode()
+    foreign = consultant.get(url, {"site": other.pk}).content.decode()
+
+    assert f'<option value="{main.pk}"' in chosen
+    assert "Elders" not in chosen
+    assert "Bo Annex" in chosen and "An Main" not in chosen
+    assert "Bo Annex" in foreign and "An Main" in foreign

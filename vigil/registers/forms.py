@@ -65,6 +65,9 @@ def _name_the_codes(bound: forms.Field) -> None:
         bound, forms.ModelChoiceField
     ):
         return
+    default = forms.ChoiceField.default_error_messages["invalid_choice"]
+    if str(bound.error_messages.get("invalid_choice", "")) != str(default):
+        return  # the register's form has its own message
     choices: Any = bound.choices
     codes = ", ".join(str(code) for code, _label in choices if code != "")
     message = _("%(value)s is not one of the codes: %(codes)s.")

@@ -49,7 +49,7 @@ def search(
         for name in spec.search:
             condition |= Q(**{f"{name}__icontains": text})
         queryset = queryset.filter(condition)
-    for item in filters(spec, queryset.model, chosen):
+    for item in filters(spec, queryset, chosen):
         if item.value:
             value: Any = item.value
             if item.value in ("true", "false"):
@@ -59,15 +59,20 @@ def search(
 
 
 def filters(
-    spec: RegisterSpec, model: type[models.Model], chosen: Mapping[str, str]
+    spec: RegisterSpec, queryset: "models.QuerySet[Any]", chosen: Mapping[str, str]
 ) -> list[Filter]:
-    """Return the spec's filters with their choices and the value chosen."""
+    """Return the spec's filters with their choices and the value chosen.
+
+    A foreign key offers the related records that the centre's records in
+    ``queryset`` use, so its choices never name another centre's records.
+    """
+    model = queryset.model
     found: list[Filter] = []
     for name in spec.filters:
         field = model._meta.get_field(name)
         if not isinstance(field, models.Field):
             raise TypeError(f"{model.__name__}.{name} cannot be a filter")
-        choices = _choices(field)
+        choices = _choices(field, queryset)
         value = chosen.get(name, "")
         if value not in {code for code, _label in choices}:
             value = ""
@@ -75,7 +80,17 @@ def filters(
     return found
 
 
-def _choices(field: "models.Field[Any, Any]") -> list[tuple[str, str]]:
+def _choices(
+    field: "models.Field[Any, Any]", queryset: "models.QuerySet[Any]"
+) -> list[tuple[str, str]]:
+    if isinstance(field, models.ForeignKey):
+        related = field.related_model
+        if not (isinstance(related, type) and issubclass(related, models.Model)):
+            return []
+        used = related._default_manager.filter(
+            pk__in=queryset.values(field.attname)
+        ).order_by("pk")
+        return [(str(item.pk), str(item)) for item in used]
     if isinstance(field, models.BooleanField):
         from django.utils.translation import gettext as _
 

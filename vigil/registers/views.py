@@ -86,7 +86,7 @@ def record_list(request: HttpRequest, tenant: Tenant, register: str) -> HttpResp
         "rows": rows,
         "headings": headings,
         "q": text,
-        "filters": queries.filters(spec, spec.model, request.GET),
+        "filters": queries.filters(spec, everything, request.GET),
         "query": query.urlencode(),
         "overview": evidence.overview(spec, tenant.organisation),
     }
