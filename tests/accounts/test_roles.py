@@ -14,6 +14,7 @@ EXPECTED = {
         Capability.REOPEN_ASSESSMENT,
         Capability.VIEW_AUDIT_TRAIL,
         Capability.VIEW_ACCESS_LOG,
+        Capability.RECORD_DECISIONS,
     },
     Role.VIEWER: {Capability.VIEW},
     Role.AUDITOR: {Capability.VIEW, Capability.VIEW_ACCESS_LOG},
