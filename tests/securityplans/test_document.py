@@ -1,9 +1,12 @@
 """The plan document: every figure present, in Dutch or French."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 
 from tests.conftest import option
+from tests.reports.pdf_words import overlapping_words, pdf_words
 from tests.securityplans.factories import add_action, approve, make_plan
 from vigil.assessments.services import create_assessment
 from vigil.catalog.models import CatalogVersion
@@ -116,3 +119,31 @@ def test_document_renders_as_pdf_and_odt(centre_a: Organisation) -> None:
 
     assert render_document(document, "pdf").startswith(b"%PDF")
     assert render_document(document, "odt").startswith(b"PK")
+
+
+@pytest.mark.parametrize("language", ["nl", "fr"])
+def test_document_pdf_table_words_do_not_overlap(
+    centre_a: Organisation, catalog: CatalogVersion, language: str
+) -> None:
+    plan = make_plan(centre_a, first_year=2026)
+    add_action(
+        plan,
+        title="Herziening van het informatieveiligheidsbeleid",
+        norms="4.4.2; 4.4.3",
+        owner="Algemeen directeur",
+        due_date=datetime.date(2026, 11, 30),
+        cost_one_off="14000.00",
+        cost_yearly="1200.00",
+        effort_days="10.0",
+        status=PlanAction.Status.IN_PROGRESS,
+    )
+    document = plan_document(centre_a, 2026, language)
+    tables = [b for b in document.blocks if isinstance(b, Table)]
+    actions = next(table for table in tables if len(table.header) == 9)
+
+    words = pdf_words(render_document(document, "pdf"))
+
+    assert overlapping_words(words) == []
+    texts = {word.text for word in words}
+    header = [word for cell in actions.header for word in cell.split()]
+    assert [word for word in header if word not in texts] == []

@@ -243,7 +243,7 @@ def _year_table(actions: list[PlanAction]) -> Table:
             _("Status"),
         ),
         rows=rows,
-        widths=(1, 4, 2, 2, 2, 2, 2, 1, 2),
+        widths=(1, 6, 2, 3, 2, 2, 2, 2, 2),
         footer=footer,
     )
 
