@@ -1,7 +1,10 @@
 """Organisations: enterprise numbers, names per language and creation."""
 
+import io
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.utils import translation
 
 from vigil.audit.models import AuditEntry
@@ -100,3 +103,44 @@ def test_name_follows_language(centre_a: Organisation) -> None:
     assert french == "CPAS centre-a"
     assert dutch == "OCMW centre-a"
     assert english == "OCMW centre-a"
+
+
+@pytest.mark.django_db
+def test_create_language_defaults_to_dutch() -> None:
+    organisation = create("0999999922")
+
+    assert organisation.language == Organisation.Language.DUTCH
+
+
+@pytest.mark.django_db
+def test_create_rejects_unknown_language() -> None:
+    with pytest.raises(ValidationError) as raised:
+        create_organisation(
+            slug="centre-x",
+            kind="centre",
+            name_nl="OCMW X",
+            name_fr="CPAS X",
+            enterprise_number="0999999922",
+            language="de",
+            actor=None,
+        )
+
+    assert "language" in raised.value.message_dict
+    assert not Organisation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_org_command_sets_language() -> None:
+    call_command(
+        "org",
+        "create",
+        "--slug=cpas-x",
+        "--name-nl=OCMW X",
+        "--name-fr=CPAS X",
+        "--enterprise-number=0999.999.922",
+        "--language=fr",
+        stdout=io.StringIO(),
+    )
+
+    organisation = Organisation.objects.get(slug="cpas-x")
+    assert organisation.language == Organisation.Language.FRENCH

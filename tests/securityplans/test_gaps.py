@@ -2,12 +2,14 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from tests.conftest import option
 from tests.securityplans.factories import add_action, approve, make_plan
 from vigil.assessments.models import Assessment
 from vigil.assessments.services import create_assessment
 from vigil.catalog.models import CatalogVersion
+from vigil.catalog.texts import pick
 from vigil.organisations.models import Organisation
 from vigil.plans.security import gaps, services
 from vigil.plans.security.models import PlanAction, SecurityPlan
@@ -52,10 +54,45 @@ def test_action_from_gap_in_draft(
     assert action.plan == plan
     assert action.origin == PlanAction.Origin.GAP
     assert action.norms == "4.7.1"
-    assert action.title == norm.title_text
+    assert action.title == pick(norm.title, "nl")
     assert action.planned_year == services.next_year_in(plan)
     assert action.priority == PlanAction.Priority.HIGH
     assert "norm 4.7.1" in action.origin_reference
+
+
+@pytest.mark.parametrize("interface", ["en", "fr", "nl"])
+def test_action_from_gap_title_in_dutch_centre(
+    assessment: Assessment, centre_a: Organisation, interface: str
+) -> None:
+    make_plan(centre_a, first_year=2026)
+
+    with translation.override(interface):
+        action = gaps.add_action_from_gap(centre_a, 2026, "4.7.1", actor=None)
+
+    norm = assessment.answers.get(norm__code="4.7.1").norm
+    assert centre_a.language == Organisation.Language.DUTCH
+    assert action.title == pick(norm.title, "nl")
+    assert action.title != pick(norm.title, "fr")
+    assert action.origin_reference.startswith("Vragenlijst 2026, norm 4.7.1: ")
+
+
+@pytest.mark.parametrize("interface", ["en", "nl"])
+def test_action_from_gap_title_in_french_centre(
+    assessment: Assessment, centre_a: Organisation, interface: str
+) -> None:
+    centre_a.language = Organisation.Language.FRENCH
+    centre_a.save(update_fields=["language"])
+    make_plan(centre_a, first_year=2026)
+
+    with translation.override(interface):
+        action = gaps.add_action_from_gap(centre_a, 2026, "4.4.3", actor=None)
+
+    norm = assessment.answers.get(norm__code="4.4.3").norm
+    assert action.title == pick(norm.title, "fr")
+    assert action.title != pick(norm.title, "nl")
+    assert action.origin_reference == (
+        "Questionnaire 2026, norme 4.4.3 : pas de réponse"
+    )
 
 
 def test_action_from_gap_starts_new_version(

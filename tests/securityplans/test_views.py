@@ -8,6 +8,7 @@ from tests.securityplans.factories import add_action, approve, make_plan
 from vigil.accounts.models import User
 from vigil.assessments.services import create_assessment
 from vigil.catalog.models import CatalogVersion
+from vigil.catalog.texts import pick
 from vigil.organisations.models import Organisation
 from vigil.plans.security import services
 from vigil.plans.security.models import SecurityPlan
@@ -31,6 +32,20 @@ def test_norm_page_button_adds_action(
     action = plan.actions.get()
     assert action.norms == "4.7.1"
     assert action.title in page
+
+
+@pytest.mark.parametrize("interface", ["en", "fr"])
+def test_gap_button_titles_action_in_centre_language(
+    consultant_a: User, centre_a: Organisation, catalog: CatalogVersion, interface: str
+) -> None:
+    create_assessment(centre_a, 2026, actor=None, catalog=catalog)
+    plan = make_plan(centre_a)
+    client = login(consultant_a)
+
+    client.post("/c/centre-a/plan/gaps/2026/4.7.1/add/", HTTP_ACCEPT_LANGUAGE=interface)
+
+    norm = catalog.norms.get(code="4.7.1")
+    assert plan.actions.get().title == pick(norm.title, "nl")
 
 
 def test_viewer_and_management_cannot_add(

@@ -40,10 +40,24 @@ class Organisation(models.Model):
         CENTRE = "centre", _("Social-welfare centre")
         SUPERVISOR = "supervisor", _("Supervisor")
 
+    class Language(models.TextChoices):
+        DUTCH = "nl", _("Dutch")
+        FRENCH = "fr", _("French")
+
     slug = models.SlugField(_("short name"), max_length=60, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     name_nl = models.CharField(_("name in Dutch"), max_length=200)
     name_fr = models.CharField(_("name in French"), max_length=200)
+    language = models.CharField(
+        _("language of the records"),
+        max_length=2,
+        choices=Language.choices,
+        default=Language.DUTCH,
+        help_text=_(
+            "Language of the text Vigil writes into the centre's records, such "
+            "as the title of a plan action made from a questionnaire gap."
+        ),
+    )
     enterprise_number = models.CharField(
         _("enterprise number (KBO/BCE)"),
         max_length=10,

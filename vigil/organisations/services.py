@@ -17,6 +17,7 @@ def create_organisation(
     name_nl: str,
     name_fr: str,
     enterprise_number: str,
+    language: str = Organisation.Language.DUTCH,
     street: str = "",
     postcode: str = "",
     municipality: str = "",
@@ -29,6 +30,7 @@ def create_organisation(
         kind=kind,
         name_nl=name_nl,
         name_fr=name_fr,
+        language=language,
         enterprise_number=normalise_enterprise_number(enterprise_number),
         street=street,
         postcode=postcode,
@@ -51,6 +53,7 @@ def create_organisation(
         new={
             "slug": slug,
             "kind": kind,
+            "language": language,
             "enterprise_number": organisation.enterprise_number,
         },
     )

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from vigil.assessments.models import Answer, Assessment
@@ -95,20 +96,24 @@ def add_action_from_gap(
     """Add an action for norm ``code`` of questionnaire ``year`` to the draft plan.
 
     When the centre has only a submitted or approved plan, a new version is
-    started as a draft first. Raise ValidationError when the norm or a plan
-    is missing.
+    started as a draft first. The title (the norm's title) and the reference
+    are written in the centre's language, whatever the language of the
+    user's interface. Raise ValidationError when the norm or a plan is
+    missing.
     """
     answer = _answer(organisation, year, code)
     plan = services.editable_plan(organisation, actor=actor)
-    state = _("no answer") if answer.option is None else answer.option.label_text
-    reference = _("Questionnaire %(year)d, norm %(code)s: %(answer)s") % {
-        "year": year,
-        "code": code,
-        "answer": state,
-    }
+    with translation.override(organisation.language):
+        title = answer.norm.title_text
+        state = _("no answer") if answer.option is None else answer.option.label_text
+        reference = _("Questionnaire %(year)d, norm %(code)s: %(answer)s") % {
+            "year": year,
+            "code": code,
+            "answer": state,
+        }
     return services.create_action(
         plan,
-        title=answer.norm.title_text,
+        title=title,
         origin=PlanAction.Origin.GAP,
         reference=reference,
         norms=code,

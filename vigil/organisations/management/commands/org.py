@@ -29,6 +29,15 @@ class Command(BaseCommand):
             "--name-fr", help="Name in French (defaults to the Dutch name)."
         )
         create.add_argument(
+            "--language",
+            choices=[language.value for language in Organisation.Language],
+            default=Organisation.Language.DUTCH.value,
+            help=(
+                "Language of the text Vigil writes into the centre's records: "
+                "nl (default) or fr."
+            ),
+        )
+        create.add_argument(
             "--enterprise-number",
             required=True,
             help="KBO/BCE enterprise number, 10 digits, e.g. 0212.345.668.",
@@ -57,6 +66,7 @@ class Command(BaseCommand):
                 kind=options["kind"],
                 name_nl=options["name_nl"],
                 name_fr=options["name_fr"] or options["name_nl"],
+                language=options["language"],
                 enterprise_number=options["enterprise_number"],
                 street=options["street"],
                 postcode=options["postcode"],
