@@ -249,6 +249,28 @@ def test_save_without_htmx_redirects(
     assert saved.owner == "Technische dienst"
 
 
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://attacker.example/phish",
+        "//attacker.example/phish",
+        "/\\attacker.example",
+    ],
+)
+def test_save_ignores_next_off_site(
+    assessment: Assessment, catalog: CatalogVersion, consultant_a: User, target: str
+) -> None:
+    answer = answer_to(assessment, "4.3.2")
+    data = answer_form(answer, option=option(catalog, "implemented").pk)
+    data["next"] = target
+
+    response = login(consultant_a).post(f"{BASE}/norms/4.3.2/", data)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{BASE}/norms/4.3.2/"
+    assert answer_to(assessment, "4.3.2").option == option(catalog, "implemented")
+
+
 def test_save_without_htmx_shows_errors(
     assessment: Assessment, catalog: CatalogVersion, consultant_a: User
 ) -> None:

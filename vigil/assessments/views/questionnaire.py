@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -157,7 +158,19 @@ def _save(request: HttpRequest, tenant: Tenant, answer: Answer) -> HttpResponse:
     messages.success(
         request, _("Answer to %(norm)s saved.") % {"norm": answer.norm.code}
     )
-    return redirect(request.POST.get("next") or request.path)
+    return redirect(_next_url(request))
+
+
+def _next_url(request: HttpRequest) -> str:
+    """Return the ``next`` address of the form if it stays on this site."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target,
+        allowed_hosts={request.get_host()},
+        require_https=request.is_secure(),
+    ):
+        return target
+    return request.path
 
 
 def _add_errors(form: AnswerForm, error: ValidationError) -> None:
