@@ -1,5 +1,6 @@
 """Typed readers of settings from environment variables."""
 
+import re
 import stat
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from vigil import environment as env
 from vigil.environment import ConfigurationError
 
 NAME = "VIGIL_TEST_SETTING"
+REPOSITORY = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
@@ -90,6 +92,43 @@ def test_list_default_is_a_copy() -> None:
     value.append("exe")
 
     assert default == ["txt"]
+
+
+def test_choice_default_when_unset() -> None:
+    assert env.read_choice(NAME, "nl", ["nl", "fr"]) == "nl"
+
+
+def test_choice_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(NAME, "fr")
+
+    assert env.read_choice(NAME, "nl", ["nl", "fr"]) == "fr"
+
+
+def test_choice_rejects_other_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(NAME, "de")
+
+    with pytest.raises(ConfigurationError, match=f"{NAME}='de' is invalid") as info:
+        env.read_choice(NAME, "nl", ["nl", "fr"])
+
+    assert "use one of nl, fr" in str(info.value)
+
+
+def test_month_day_default_when_unset() -> None:
+    assert env.read_month_day(NAME, "03-31") == "03-31"
+
+
+def test_month_day_is_zero_padded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(NAME, " 6-30 ")
+
+    assert env.read_month_day(NAME, "03-31") == "06-30"
+
+
+@pytest.mark.parametrize("text", ["13-01", "04-31", "02-29", "30/06", "June", ""])
+def test_month_day_rejects_bad_day(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    monkeypatch.setenv(NAME, text)
+
+    with pytest.raises(ConfigurationError, match="is not a day of the year"):
+        env.read_month_day(NAME, "03-31")
 
 
 def test_path_is_absolute(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -197,3 +236,13 @@ def test_database_rejects_bad_url(
 def test_static_files_are_found() -> None:
     assert finders.find("vigil/vigil.css") is not None
     assert finders.find("htmx/htmx.min.js") is not None
+
+
+def test_env_example_lists_every_setting() -> None:
+    settings_source = (REPOSITORY / "vigil" / "settings.py").read_text(encoding="utf-8")
+    example = (REPOSITORY / ".env.example").read_text(encoding="utf-8")
+    read = set(re.findall(r"env\.read_\w+\(\s*\"([A-Z_]+)\"", settings_source))
+    listed = set(re.findall(r"^#? ?([A-Z][A-Z_]+)=", example, re.MULTILINE))
+
+    assert "VIGIL_DATA_DIR" in read
+    assert sorted(read - listed) == []

@@ -6,6 +6,7 @@ A variable ``NAME_FILE`` may point to a file that holds the value of ``NAME``
 (for secrets kept out of the process environment).
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -66,6 +67,38 @@ def read_int(name: str, default: int, *, minimum: int = 0) -> int:
     if number < minimum:
         raise ConfigurationError(f"{name}={number} is below the minimum of {minimum}")
     return number
+
+
+def read_choice(name: str, default: str, choices: list[str]) -> str:
+    """Return the variable's text after checking that it is one of ``choices``."""
+    value = _raw(name)
+    if value is None:
+        return default
+    if value not in choices:
+        raise ConfigurationError(
+            f"{name}={value!r} is invalid; use one of {', '.join(choices)}"
+        )
+    return value
+
+
+def read_month_day(name: str, default: str) -> str:
+    """Return the variable as a day of the year written MM-DD, e.g. 03-31.
+
+    February 29 is rejected because the day must exist in every year.
+    """
+    value = _raw(name)
+    if value is None:
+        return default
+    text = value.strip()
+    try:
+        month, day = (int(part) for part in text.split("-"))
+        datetime.date(2001, month, day)
+    except ValueError:
+        raise ConfigurationError(
+            f"{name}={value!r} is not a day of the year; "
+            "write MM-DD for a day that every year has, e.g. 03-31"
+        ) from None
+    return f"{month:02d}-{day:02d}"
 
 
 def read_list(name: str, default: list[str]) -> list[str]:

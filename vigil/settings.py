@@ -109,7 +109,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"{_VALIDATORS}.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = env.read_str("VIGIL_LANGUAGE", "nl")
+LANGUAGE_CODE = env.read_choice("VIGIL_LANGUAGE", "nl", ["nl", "fr", "en"])
 LANGUAGES = [("nl", _("Dutch")), ("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Brussels"
@@ -129,7 +129,7 @@ MEDIA_ROOT = DATA_DIR / "files"
 VIGIL_DEFAULT_CATALOG = env.read_str("VIGIL_DEFAULT_CATALOG", "ksz-mn-2005")
 # The day (MM-DD) of the following year by which a year's questionnaire is
 # due. The supervisor sets it in its yearly campaign; adjust it to that date.
-VIGIL_QUESTIONNAIRE_DUE = env.read_str("VIGIL_QUESTIONNAIRE_DUE", "03-31")
+VIGIL_QUESTIONNAIRE_DUE = env.read_month_day("VIGIL_QUESTIONNAIRE_DUE", "03-31")
 # Holders a master key may have before the key register warns (norm 4.3.1).
 VIGIL_MASTER_KEY_MAX_HOLDERS = env.read_int("VIGIL_MASTER_KEY_MAX_HOLDERS", 3)
 
@@ -189,5 +189,10 @@ LOGGING = {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.read_str("VIGIL_LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": env.read_choice(
+            "VIGIL_LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR"]
+        ),
+    },
 }

@@ -1,0 +1,99 @@
+"""The ``vigil`` console command: help on every subcommand, clear setting errors."""
+
+import argparse
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.core.management import get_commands, load_command_class
+
+# Options that Django adds to every command and documents itself.
+DJANGO_OPTIONS = {
+    "--help",
+    "--version",
+    "--verbosity",
+    "--settings",
+    "--pythonpath",
+    "--traceback",
+    "--no-color",
+    "--force-color",
+    "--skip-checks",
+}
+
+
+def project_commands() -> list[tuple[str, str]]:
+    return sorted(
+        (name, app)
+        for name, app in get_commands().items()
+        if isinstance(app, str) and app.startswith("vigil")
+    )
+
+
+def parsers_of(
+    prog: str, parser: argparse.ArgumentParser
+) -> Iterator[tuple[str, argparse.ArgumentParser, str]]:
+    """Yield each parser below ``parser`` with its path and its parent's help."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            listed = {choice.dest: choice.help for choice in action._choices_actions}
+            for name, child in action.choices.items():
+                path = f"{prog} {name}"
+                yield path, child, listed.get(name) or ""
+                yield from parsers_of(path, child)
+
+
+def every_parser() -> Iterator[tuple[str, argparse.ArgumentParser, str]]:
+    for name, app in project_commands():
+        command = load_command_class(app, name)
+        parser = command.create_parser("vigil", name)
+        yield name, parser, str(command.help)
+        yield from parsers_of(name, parser)
+
+
+def test_project_commands_found() -> None:
+    names = {name for name, _ in project_commands()}
+
+    assert {"setup", "demo", "org", "user", "catalog", "assessment"} <= names
+
+
+@pytest.mark.parametrize(
+    ("path", "parser", "summary"),
+    [pytest.param(*case, id=case[0]) for case in every_parser()],
+)
+def test_help_describes_command_and_options(
+    path: str, parser: argparse.ArgumentParser, summary: str
+) -> None:
+    undocumented = [
+        action.option_strings[0] if action.option_strings else action.dest
+        for action in parser._actions
+        if not isinstance(action, argparse._SubParsersAction)
+        and not set(action.option_strings) & DJANGO_OPTIONS
+        and not action.help
+    ]
+
+    assert summary.strip(), f"vigil {path} has no summary in its parent's help"
+    assert undocumented == [], f"vigil {path}: options without help text"
+    assert parser.format_help().startswith("usage: vigil")
+
+
+def run_vigil(*args: str, **environment: str) -> subprocess.CompletedProcess[str]:
+    vigil = Path(sys.executable).with_name("vigil")
+    return subprocess.run(
+        [str(vigil), *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **environment},
+        timeout=60,
+        check=False,
+    )
+
+
+def test_invalid_setting_stops_without_traceback(tmp_path: Path) -> None:
+    result = run_vigil("check", VIGIL_DATA_DIR=str(tmp_path), VIGIL_LANGUAGE="de")
+
+    assert result.returncode == 2
+    assert "VIGIL_LANGUAGE='de' is invalid; use one of nl, fr, en" in result.stderr
+    assert "Traceback" not in result.stderr
