@@ -21,7 +21,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         commands = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         create = commands.add_parser(
-            "create", help="Create a user who logs in with e-mail and password."
+            "create",
+            help="Create a user who logs in with e-mail and password.",
+            description="Create a user who logs in with e-mail and password.",
         )
         create.add_argument("--email", required=True, help="Login e-mail address.")
         create.add_argument("--name", required=True, help="Full name.")
@@ -36,7 +38,9 @@ class Command(BaseCommand):
             help="Make the user a platform administrator.",
         )
         grant = commands.add_parser(
-            "grant", help="Give a user a role in an organisation."
+            "grant",
+            help="Give a user a role in an organisation.",
+            description="Give a user a role in an organisation.",
         )
         grant.add_argument("--email", required=True, help="The user's e-mail address.")
         grant.add_argument(

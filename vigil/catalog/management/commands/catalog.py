@@ -18,7 +18,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         commands = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         validate = commands.add_parser(
-            "validate", help="Check a catalog or mapping file and list every problem."
+            "validate",
+            help="Check a catalog or mapping file and list every problem.",
+            description="Check a catalog or mapping file and list every problem.",
         )
         validate.add_argument("file", type=Path, help="Catalog (or mapping) JSON file.")
         validate.add_argument(
@@ -27,7 +29,9 @@ class Command(BaseCommand):
             help="The file is a mapping between versions.",
         )
         load = commands.add_parser(
-            "load", help="Load a catalog or mapping file (idempotent)."
+            "load",
+            help="Load a catalog or mapping file (idempotent).",
+            description="Load a catalog or mapping file (idempotent).",
         )
         load.add_argument("file", type=Path, help="Catalog (or mapping) JSON file.")
         load.add_argument(
@@ -35,8 +39,16 @@ class Command(BaseCommand):
             action="store_true",
             help="The file is a mapping between versions.",
         )
-        commands.add_parser("list", help="List the loaded catalog versions.")
-        show = commands.add_parser("show", help="Print a loaded catalog version.")
+        commands.add_parser(
+            "list",
+            help="List the loaded catalog versions.",
+            description="List the loaded catalog versions.",
+        )
+        show = commands.add_parser(
+            "show",
+            help="Print a loaded catalog version.",
+            description="Print a loaded catalog version.",
+        )
         show.add_argument("version", help="Version id, e.g. ksz-mn-2005.")
         show.add_argument(
             "--format", choices=["json", "text"], default="text", help="Output format."
