@@ -38,6 +38,16 @@ def test_mask_reaches_nested_values() -> None:
     assert masked == {"smtp": {"host": "mail.test", "Password": MASK}}
 
 
+def test_mask_reaches_dicts_inside_lists() -> None:
+    masked = mask_secrets(
+        {"accounts": [{"user": "an", "password": "s3cr3t"}, [{"secret": "x"}]]}
+    )
+
+    assert masked == {
+        "accounts": [{"user": "an", "password": MASK}, [{"secret": MASK}]]
+    }
+
+
 def test_mask_keeps_other_values_json_safe(centre_a: Organisation) -> None:
     masked = mask_secrets(
         {

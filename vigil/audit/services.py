@@ -36,7 +36,10 @@ def _json_safe(value: Any) -> Any:
     if isinstance(value, models.Model):
         return str(value.pk)
     if isinstance(value, (list, tuple)):
-        return [_json_safe(item) for item in value]
+        return [
+            mask_secrets(item) if isinstance(item, dict) else _json_safe(item)
+            for item in value
+        ]
     return value
 
 
