@@ -34,7 +34,8 @@ class Facts:
 class Table:
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
-    # Relative column widths; empty means equal widths.
+    # Relative column widths; empty means equal widths. The PDF widens a
+    # column to its longest word first, and the weights share what is left.
     widths: tuple[int, ...] = ()
     # Rows shown in bold after the body, such as totals.
     footer: tuple[tuple[str, ...], ...] = ()
