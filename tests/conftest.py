@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import hypothesis
 import pytest
 from django.conf import LazySettings
 from django.conf import settings as django_settings
@@ -21,6 +22,14 @@ from vigil.organisations.models import Organisation
 from vigil.organisations.services import create_organisation
 
 PASSWORD = "correct-horse-battery-staple"
+
+# Property tests check results, not speed: on a loaded machine (two test
+# workers and a browser) drawing one example can take over a second, which
+# Hypothesis would otherwise report as a failed health check.
+hypothesis.settings.register_profile(
+    "vigil", deadline=None, suppress_health_check=[hypothesis.HealthCheck.too_slow]
+)
+hypothesis.settings.load_profile("vigil")
 
 
 @pytest.fixture(autouse=True)

@@ -92,8 +92,8 @@ def test_leaf_and_hash_stored(centre_a: Organisation) -> None:
         assert decoded["log"] == keys.origin
         assert decoded["subject_pseudonym"] == entry.subject_pseudonym
         assert bytes(entry.leaf_hash) == leaf_hash(leaf)
-        node = TreeNode.objects.get(organisation=centre_a, level=0, index=entry.index)
-        assert bytes(node.hash) == leaf_hash(leaf)
+        store = DatabaseHashStore(centre_a.pk)
+        assert store.get(0, entry.index) == leaf_hash(leaf)
 
 
 def test_checkpoint_signed_per_batch(centre_a: Organisation) -> None:

@@ -4,11 +4,13 @@ import hashlib
 import hmac
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.accesslog.factories import national_number
 from vigil.accesslog.keys import ensure_log_keys, log_origin, pseudonym_key
 from vigil.accesslog.models import LogKeys
-from vigil.accesslog.pseudonyms import pseudonymise
+from vigil.accesslog.pseudonyms import Pseudonymiser, pseudonymise
 from vigil.audit.models import AuditEntry
 from vigil.ledger import Ed25519Signer, Ed25519Verifier
 from vigil.organisations.models import Organisation
@@ -64,3 +66,21 @@ def test_secret_keys_not_in_audit(centre_a: Organisation) -> None:
     entry = AuditEntry.objects.get(action="accesslog.keys_created")
     assert keys.signer_key not in str(entry.new_values)
     assert entry.new_values["verifier_key"] == keys.verifier_key
+
+
+@given(
+    key=st.binary(min_size=0, max_size=200),
+    number=st.text(alphabet="0123456789", min_size=11, max_size=11),
+)
+@settings(max_examples=200, deadline=None, database=None)
+def test_pseudonymiser_equals_hmac(key: bytes, number: str) -> None:
+    """Keys shorter than, equal to and longer than the SHA-256 block."""
+    expected = hmac.digest(key, number.encode("ascii"), "sha256").hex()
+    assert Pseudonymiser(key).pseudonym(number) == expected
+
+
+def test_pseudonymiser_reusable() -> None:
+    pseudonymiser = Pseudonymiser(b"k" * 32)
+    first = pseudonymiser.pseudonym("85073000188")
+    assert pseudonymiser.pseudonym("85073000287") != first
+    assert pseudonymiser.pseudonym("85073000188") == first

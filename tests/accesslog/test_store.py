@@ -1,12 +1,20 @@
-"""The database HashStore: protocol behaviour, one query per call, O(log n) proofs."""
+"""The database HashStore: protocol behaviour, few queries per call, O(log n) proofs.
 
+The store keeps tree levels from ``LOWEST_STORED_LEVEL`` up as rows and reads
+the leaves from the entries, so these tests append the leaf hashes to the
+tree and then insert entries that carry them, as ingestion does.
+"""
+
+import datetime
 from typing import Any
 
 import pytest
 from django.db import IntegrityError
 
+from tests.accesslog.factories import tampering
 from tests.ledger.reference import leaf_data
-from vigil.accesslog.store import DatabaseHashStore
+from vigil.accesslog.models import AccessEntry, TreeNode
+from vigil.accesslog.store import LOWEST_STORED_LEVEL, DatabaseHashStore
 from vigil.ledger import (
     MemoryHashStore,
     MerkleLog,
@@ -18,16 +26,34 @@ from vigil.ledger import leaf_hash as hash_leaf
 from vigil.organisations.models import Organisation
 
 SIZE = 1000
+TIME = datetime.datetime(2026, 3, 2, 9, 15, tzinfo=datetime.UTC)
+
+
+def append(log: MerkleLog, organisation: Organisation, start: int, stop: int) -> None:
+    """Append leaves ``start`` to ``stop - 1`` to the tree, then their entries."""
+    hashes = [hash_leaf(leaf_data(index)) for index in range(start, stop)]
+    assert log.append_leaf_hashes(hashes) == start
+    AccessEntry.objects.bulk_create(
+        AccessEntry(
+            organisation=organisation,
+            index=index,
+            event_id=f"e-{index}",
+            time=TIME,
+            leaf=leaf_data(index),
+            leaf_hash=value,
+        )
+        for index, value in enumerate(hashes, start=start)
+    )
 
 
 @pytest.fixture
 def filled(centre_a: Organisation) -> tuple[MerkleLog, MerkleLog]:
     database = MerkleLog(DatabaseHashStore(centre_a.pk))
     memory = MerkleLog(MemoryHashStore())
-    leaves = [leaf_data(index) for index in range(SIZE)]
     for start in range(0, SIZE, 300):
-        database.append_many(leaves[start : start + 300])
-        memory.append_many(leaves[start : start + 300])
+        stop = min(start + 300, SIZE)
+        append(database, centre_a, start, stop)
+        memory.append_many([leaf_data(index) for index in range(start, stop)])
     return database, memory
 
 
@@ -38,39 +64,74 @@ def test_empty_store_has_no_leaves(centre_a: Organisation) -> None:
 def test_roots_equal_memory_store(filled: tuple[MerkleLog, MerkleLog]) -> None:
     database, memory = filled
     assert database.size == SIZE
-    for size in (1, 2, 3, 300, 511, 512, 513, 999, SIZE):
+    for size in (1, 2, 3, 63, 64, 65, 300, 511, 512, 513, 999, SIZE):
         assert database.root(size) == memory.root(size)
 
 
-def test_get_many_keeps_order_in_one_query(
+def test_only_upper_levels_stored(
+    filled: tuple[MerkleLog, MerkleLog], centre_a: Organisation
+) -> None:
+    levels = set(
+        TreeNode.objects.filter(organisation=centre_a).values_list("level", flat=True)
+    )
+    assert min(levels) == LOWEST_STORED_LEVEL
+    rows = TreeNode.objects.filter(organisation=centre_a).count()
+    # Complete subtrees of 1000 leaves from level 6 up: 15 + 7 + 3 + 1.
+    assert rows == 26
+
+
+def test_get_many_keeps_order(
     filled: tuple[MerkleLog, MerkleLog], django_assert_num_queries: Any
 ) -> None:
     store = filled[0].store
-    keys = [(3, 7), (0, 0), (9, 0), (0, 999), (0, 0)]
-    with django_assert_num_queries(1):
+    keys = [(3, 7), (0, 0), (9, 0), (0, 999), (0, 0), (6, 2), (5, 1)]
+    # The stored nodes, then the blocks of leaves 0 to 63 and 960 to 999.
+    with django_assert_num_queries(3):
         values = store.get_many(keys)
     assert values == [filled[1].store.get(*key) for key in keys]
 
 
 def test_get_missing_node_raises_key_error(filled: tuple[MerkleLog, MerkleLog]) -> None:
-    with pytest.raises(KeyError, match="not stored"):
-        filled[0].store.get(0, SIZE)
+    store = filled[0].store
+    for key in [(0, SIZE), (3, 125), (6, 15), (10, 0)]:
+        with pytest.raises(KeyError, match="not stored"):
+            store.get(*key)
+
+
+def test_gap_in_entries_is_missing_node(
+    filled: tuple[MerkleLog, MerkleLog], centre_a: Organisation
+) -> None:
+    """A node over a missing entry cannot be computed, as if it were not stored."""
+    with tampering():
+        AccessEntry.objects.filter(organisation=centre_a, index=130).delete()
+    store = DatabaseHashStore(centre_a.pk)
+    with pytest.raises(KeyError, match=r"\(2, 32\)"):
+        store.get(2, 32)
+    assert store.get(2, 31) == filled[1].store.get(2, 31)
 
 
 def test_put_many_rejects_stored_key_atomically(centre_a: Organisation) -> None:
     store = DatabaseHashStore(centre_a.pk)
-    store.put_many([((0, 0), b"a" * 32)])
+    level = LOWEST_STORED_LEVEL
+    store.put_many([((level, 0), b"a" * 32)])
     with pytest.raises(IntegrityError):
-        store.put_many([((0, 1), b"b" * 32), ((0, 0), b"c" * 32)])
-    assert store.leaf_count() == 1
-    assert store.get_many([(0, 0)]) == [b"a" * 32]
+        store.put_many([((level, 1), b"b" * 32), ((level, 0), b"c" * 32)])
+    assert TreeNode.objects.filter(organisation=centre_a).count() == 1
+    assert store.get_many([(level, 0)]) == [b"a" * 32]
 
 
 def test_put_many_rejects_repeated_key(centre_a: Organisation) -> None:
     store = DatabaseHashStore(centre_a.pk)
+    level = LOWEST_STORED_LEVEL
     with pytest.raises(IntegrityError):
-        store.put_many([((0, 0), b"a" * 32), ((0, 0), b"b" * 32)])
-    assert store.leaf_count() == 0
+        store.put_many([((level, 0), b"a" * 32), ((level, 0), b"b" * 32)])
+    assert not TreeNode.objects.filter(organisation=centre_a).exists()
+
+
+def test_put_many_leaves_out_lower_levels(centre_a: Organisation) -> None:
+    store = DatabaseHashStore(centre_a.pk)
+    store.put_many([((0, 0), b"a" * 32), ((LOWEST_STORED_LEVEL - 1, 0), b"b" * 32)])
+    assert not TreeNode.objects.filter(organisation=centre_a).exists()
 
 
 def test_stores_of_organisations_apart(
@@ -79,19 +140,22 @@ def test_stores_of_organisations_apart(
     assert DatabaseHashStore(centre_b.pk).leaf_count() == 0
 
 
-def test_proof_takes_one_query(
-    filled: tuple[MerkleLog, MerkleLog], django_assert_num_queries: Any
+def test_proof_takes_at_most_three_queries(
+    filled: tuple[MerkleLog, MerkleLog],
+    centre_a: Organisation,
+    django_assert_max_num_queries: Any,
 ) -> None:
-    database, memory = filled
+    """The stored nodes, the leaf's own block and the last, incomplete block."""
+    memory = filled[1]
     root = memory.root()
     for index in (0, 1, 500, 998, 999):
-        with django_assert_num_queries(1):
-            proof = inclusion_proof(index, SIZE, database.store)
+        with django_assert_max_num_queries(3):
+            proof = inclusion_proof(index, SIZE, DatabaseHashStore(centre_a.pk))
         verify_inclusion(hash_leaf(leaf_data(index)), index, SIZE, proof, root)
 
 
 def test_consistency_proofs_verify(filled: tuple[MerkleLog, MerkleLog]) -> None:
     database, memory = filled
-    for old in (1, 7, 512, 999):
+    for old in (1, 7, 63, 64, 65, 512, 999):
         proof = database.consistency_proof(old, SIZE)
         verify_consistency(old, SIZE, memory.root(old), memory.root(), proof)

@@ -10,7 +10,7 @@ from tests.accesslog.factories import (
     ingest_batches,
     tampering,
 )
-from vigil.accesslog import verification
+from vigil.accesslog import store, verification
 from vigil.accesslog.keys import ensure_log_keys
 from vigil.accesslog.models import (
     AccessEntry,
@@ -37,6 +37,12 @@ def chunk_level(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(verification, "CHUNK_LEVEL", level)
     monkeypatch.setattr(verification, "CHUNK", 1 << level)
     return level
+
+
+@pytest.fixture(autouse=True)
+def stored_level(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Store the tree from level 2, so that 40 entries have nodes to tamper with."""
+    monkeypatch.setattr(store, "LOWEST_STORED_LEVEL", 2)
 
 
 @pytest.fixture
@@ -135,7 +141,7 @@ def test_rewritten_leaf_and_hash_caught(log: Organisation) -> None:
         AccessEntry.objects.filter(pk=entry.pk).update(
             user_id="U999999", leaf=leaf, leaf_hash=leaf_hash(leaf)
         )
-    assert_diverges_at(log, 12, "tree node (0, 12)")
+    assert_diverges_at(log, 12, "tree node (2, 3)")
 
 
 def test_changed_leaf_hash_caught(log: Organisation) -> None:
@@ -298,9 +304,11 @@ def test_entry_delete_rejected(log: Organisation) -> None:
 
 
 def test_node_update_and_delete_rejected(log: Organisation) -> None:
+    nodes = TreeNode.objects.filter(organisation=log).count()
     run_rejected("UPDATE accesslog_treenode SET hash = %s", [b"\x00" * 32])
     run_rejected("DELETE FROM accesslog_treenode", [])
-    assert TreeNode.objects.filter(organisation=log).count() > SIZE
+    assert nodes > 0
+    assert TreeNode.objects.filter(organisation=log).count() == nodes
 
 
 def test_checkpoint_update_and_delete_rejected(log: Organisation) -> None:
@@ -325,3 +333,58 @@ def test_control_character_in_column_caught(log: Organisation) -> None:
             application="social\tfile"
         )
     assert_diverges_at(log, 9, "do not match its stored leaf bytes")
+
+
+# The shipped layout: no stored nodes below level 6, so 130 entries have the
+# nodes (6, 0), (6, 1) and (7, 0).
+
+PRODUCTION_SIZE = 130
+
+
+@pytest.fixture
+def long_log(centre_a: Organisation, monkeypatch: pytest.MonkeyPatch) -> Organisation:
+    monkeypatch.setattr(store, "LOWEST_STORED_LEVEL", 6)
+    ingest_batches(centre_a, 2, PRODUCTION_SIZE // 2)
+    return centre_a
+
+
+def test_shipped_layout_verifies(long_log: Organisation) -> None:
+    levels = TreeNode.objects.filter(organisation=long_log).values_list(
+        "level", "index"
+    )
+    assert sorted(levels) == [(6, 0), (6, 1), (7, 0)]
+    result = verify_log(long_log)
+    assert result.ok, result.message
+    assert result.size == PRODUCTION_SIZE
+
+
+def test_shipped_layout_rewritten_leaf_caught(long_log: Organisation) -> None:
+    """Without stored leaves, the first index shown is that of the 64-entry block."""
+    entry = AccessEntry.objects.get(organisation=long_log, index=100)
+    leaf = bytes(entry.leaf).replace(b'"U123456"', b'"U999999"')
+    with tampering():
+        AccessEntry.objects.filter(pk=entry.pk).update(
+            user_id="U999999", leaf=leaf, leaf_hash=leaf_hash(leaf)
+        )
+    assert_diverges_at(long_log, 64, "tree node (6, 1)")
+
+
+def test_shipped_layout_rewritten_tail_caught(long_log: Organisation) -> None:
+    """An entry past the last stored node is covered by the signed checkpoint."""
+    entry = AccessEntry.objects.get(organisation=long_log, index=129)
+    leaf = bytes(entry.leaf).replace(b'"U123456"', b'"U999999"')
+    with tampering():
+        AccessEntry.objects.filter(pk=entry.pk).update(
+            user_id="U999999", leaf=leaf, leaf_hash=leaf_hash(leaf)
+        )
+    assert_diverges_at(long_log, 65, "checkpoint of size 130 signs root")
+
+
+def test_shipped_layout_deleted_rows_caught(long_log: Organisation) -> None:
+    with tampering() as cursor:
+        cursor.execute(
+            "DELETE FROM accesslog_accessentry WHERE organisation_id = %s "
+            'AND "index" >= 100',
+            [long_log.pk],
+        )
+    assert_diverges_at(long_log, 100, "entries were removed")

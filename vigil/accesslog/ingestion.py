@@ -24,7 +24,6 @@ Inside a caller's transaction the batch commits with that transaction.
 
 import datetime
 import hashlib
-import hmac
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +36,7 @@ from vigil.accesslog.encoding import LeafFields, encode_leaf
 from vigil.accesslog.events import AccessEvent, EventError, InvalidEvent, parse_event
 from vigil.accesslog.keys import lock_log_keys, pseudonym_key
 from vigil.accesslog.models import AccessEntry, LogKeys
+from vigil.accesslog.pseudonyms import Pseudonymiser
 from vigil.accesslog.store import DatabaseHashStore, insert_rows
 from vigil.audit.services import record
 from vigil.ledger import MerkleLog
@@ -172,13 +172,14 @@ def _append(
         return IngestResult(accepted, duplicates, size, note)
 
     rows, hashes = _entry_rows(keys, size, new, timezone.now())
-    _insert_entries(rows)
+    # The tree counts the entries as its leaves, so its nodes go first.
     first_index = log.append_leaf_hashes(hashes)
     if first_index != size:
         raise RuntimeError(
             f"the tree of {organisation.slug} grew from {size} to {first_index} "
             "leaves during the batch although its log keys were locked"
         )
+    _insert_entries(rows)
 
     tree_size = size + len(new)
     checkpoint = sign_if_due(keys, log, tree_size, timezone.now())
@@ -259,7 +260,6 @@ def _entry_rows(
     """Return the entry rows in ``ENTRY_COLUMNS`` order and their leaf hashes."""
     sqlite_utc = _sqlite_utc(DEFAULT_DB_ALIAS)
     operations = connections[DEFAULT_DB_ALIAS].ops
-    secret = pseudonym_key(keys)
     origin = keys.origin
     organisation_id = keys.organisation_id
     received = (
@@ -267,12 +267,12 @@ def _entry_rows(
         if sqlite_utc
         else operations.adapt_datetimefield_value(received_at)
     )
-    digest = hmac.digest
+    pseudonym_of = Pseudonymiser(pseudonym_key(keys)).pseudonym
     prefixed = hashlib.sha256(LEAF_HASH_PREFIX)
     rows: list[tuple[Any, ...]] = []
     hashes: list[bytes] = []
     for index, (_, event) in enumerate(new, start=first_index):
-        pseudonym = digest(secret, event.subject.encode("ascii"), "sha256").hex()
+        pseudonym = pseudonym_of(event.subject)
         # Validated times are UTC with whole milliseconds, so one isoformat
         # gives both the leaf's time and Django's SQLite text of the column.
         moment = event.time.isoformat(timespec="milliseconds")

@@ -1,11 +1,11 @@
-"""The ledger's ``HashStore`` over the ``TreeNode`` table of one organisation.
+"""The ledger's ``HashStore`` over one organisation's entries and ``TreeNode`` rows.
 
-Each method is one SQL statement on the connection of the current
-transaction (``get_many`` splits more than ``MAX_KEYS_PER_QUERY`` keys, which
-no proof needs), and nothing is cached: memory use does not grow with the log,
-and a root or proof reads O(log n) rows. ``put_many`` relies on the unique
-constraint on (organisation, level, index) to reject a node that is already
-stored, so two writers can never both append the same leaf index.
+Each read is one SQL statement on the connection of the current transaction,
+or two when it needs nodes of both the stored and the computed levels. Memory
+use does not grow with the log: the store keeps at most one block of leaf
+hashes, and a root or proof reads O(log n) nodes plus at most one block of
+leaf hashes per leaf it concerns. ``put_many`` relies on the unique constraint
+on (organisation, level, index) to reject a node that is already stored.
 """
 
 from collections.abc import Sequence
@@ -13,14 +13,19 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-from vigil.accesslog.models import TreeNode
-from vigil.ledger import NodeKey
+from vigil.accesslog.models import AccessEntry, TreeNode
+from vigil.ledger import NodeKey, root_from_leaf_hashes
 
 # Keys per SELECT. A proof needs about 2 log2(n) keys, far below this, so
 # proofs always take one query. With three parameters per key it stays below
 # SQLite's default limit of 32766 parameters (SQLITE_MAX_VARIABLE_NUMBER, 3.32+).
 MAX_KEYS_PER_QUERY = 2000
 NODE_COLUMNS = ("organisation_id", "level", "index", "hash")
+# The lowest tree level with rows in TreeNode. A batch of 1,000 entries then
+# writes about 32 node rows instead of about 2,000, and a proof computes its
+# lower part from at most 64 leaf hashes of adjacent entries. Changing it
+# needs a migration that adds or removes the stored nodes of the levels between.
+LOWEST_STORED_LEVEL = 6
 
 
 def insert_rows(
@@ -54,22 +59,36 @@ def insert_rows(
 
 
 class DatabaseHashStore:
-    """Write-once complete-subtree hashes of one organisation's tree."""
+    """The tree of one organisation's access log: stored upper levels, leaf hashes.
+
+    Nodes at ``LOWEST_STORED_LEVEL`` and above are rows of ``TreeNode``. The
+    levels below are not stored: level 0 is the ``leaf_hash`` column of the
+    entries, and a node between is computed from the leaf hashes under it, at
+    most ``2**LOWEST_STORED_LEVEL`` of them, read in one query per block of
+    that many entries. ``put_many`` therefore writes only the upper nodes,
+    and the leaf count is the number of entries. Callers append the entries
+    of a batch after its ``put_many`` and before reading it back.
+    """
 
     def __init__(self, organisation_id: int, *, using: str = DEFAULT_DB_ALIAS) -> None:
         self.organisation_id = organisation_id
         self.using = using
+        # Read when the store is made, so that tests can use a smaller block.
+        self.lowest_stored_level = LOWEST_STORED_LEVEL
         connection = connections[using]
         quote = connection.ops.quote_name
         self._table = quote(TreeNode._meta.db_table)
+        self._entry_table = quote(AccessEntry._meta.db_table)
         self._index_column = quote("index")
+        # The leaf hashes of the last complete block read, which never change.
+        self._block: tuple[int, list[bytes]] | None = None
 
     def leaf_count(self) -> int:
-        """Return the number of leaf hashes, from the highest stored leaf index."""
+        """Return the number of leaf hashes: the highest entry index plus one."""
         with connections[self.using].cursor() as cursor:
             cursor.execute(
-                f"SELECT MAX({self._index_column}) FROM {self._table} "  # noqa: S608
-                "WHERE organisation_id = %s AND level = 0",
+                f"SELECT MAX({self._index_column}) FROM {self._entry_table} "  # noqa: S608
+                "WHERE organisation_id = %s",
                 [self.organisation_id],
             )
             (highest,) = cursor.fetchone()
@@ -80,11 +99,18 @@ class DatabaseHashStore:
         return self.get_many([(level, index)])[0]
 
     def get_many(self, keys: Sequence[NodeKey]) -> list[bytes]:
-        """Return the hashes of ``keys`` in order, or raise KeyError for one missing."""
+        """Return the hashes of ``keys`` in order, or raise KeyError for one missing.
+
+        Stored nodes take one query per ``MAX_KEYS_PER_QUERY`` keys, and the
+        computed ones one query per block of entries they lie in.
+        """
         unique = list(dict.fromkeys(keys))
+        lowest = self.lowest_stored_level
+        stored = [key for key in unique if key[0] >= lowest]
         found: dict[NodeKey, bytes] = {}
-        for start in range(0, len(unique), MAX_KEYS_PER_QUERY):
-            found.update(self._select(unique[start : start + MAX_KEYS_PER_QUERY]))
+        for start in range(0, len(stored), MAX_KEYS_PER_QUERY):
+            found.update(self._select(stored[start : start + MAX_KEYS_PER_QUERY]))
+        found.update(self._computed([key for key in unique if key[0] < lowest]))
         try:
             return [found[key] for key in keys]
         except KeyError as error:
@@ -94,18 +120,64 @@ class DatabaseHashStore:
             ) from None
 
     def put_many(self, items: Sequence[tuple[NodeKey, bytes]]) -> None:
-        """Insert every node in one statement, or raise IntegrityError and insert none.
+        """Insert the nodes of the stored levels in one statement.
 
-        A savepoint undoes a partly executed statement.
+        Raises IntegrityError and inserts none if one is stored already; a
+        savepoint undoes a partly executed statement. The nodes of lower
+        levels are left out: the entries' own unique index rejects a second
+        entry at the same leaf index.
         """
-        if not items:
-            return
+        lowest = self.lowest_stored_level
         organisation_id = self.organisation_id
         rows = [
-            (organisation_id, level, index, value) for (level, index), value in items
+            (organisation_id, level, index, value)
+            for (level, index), value in items
+            if level >= lowest
         ]
+        if not rows:
+            return
         with transaction.atomic(using=self.using):
             insert_rows(self.using, TreeNode._meta.db_table, NODE_COLUMNS, rows)
+
+    def _computed(self, keys: list[NodeKey]) -> dict[NodeKey, bytes]:
+        """Compute nodes below the stored levels from the leaf hashes of the entries."""
+        lowest = self.lowest_stored_level
+        found: dict[NodeKey, bytes] = {}
+        by_block: dict[int, list[NodeKey]] = {}
+        for level, index in keys:
+            by_block.setdefault((index << level) >> lowest, []).append((level, index))
+        for block, block_keys in by_block.items():
+            leaves = self._block_leaves(block)
+            first_leaf = block << lowest
+            for level, index in block_keys:
+                start = (index << level) - first_leaf
+                end = start + (1 << level)
+                if end <= len(leaves):
+                    found[(level, index)] = root_from_leaf_hashes(leaves[start:end])
+        return found
+
+    def _block_leaves(self, block: int) -> list[bytes]:
+        """Return the leaf hashes of a block from its first entry up to a gap."""
+        if self._block is not None and self._block[0] == block:
+            return self._block[1]
+        width = 1 << self.lowest_stored_level
+        first = block * width
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(
+                f"SELECT {self._index_column}, leaf_hash FROM {self._entry_table} "  # noqa: S608
+                f"WHERE organisation_id = %s AND {self._index_column} >= %s "
+                f"AND {self._index_column} < %s ORDER BY {self._index_column}",
+                [self.organisation_id, first, first + width],
+            )
+            rows = cursor.fetchall()
+        leaves: list[bytes] = []
+        for index, value in rows:
+            if int(index) != first + len(leaves):
+                break
+            leaves.append(bytes(value))
+        if len(leaves) == width:
+            self._block = (block, leaves)
+        return leaves
 
     def _select(self, keys: list[NodeKey]) -> dict[NodeKey, bytes]:
         if not keys:

@@ -9,7 +9,8 @@
 3. expired entries come first, because expiry empties the oldest entries
    first;
 4. the tree rebuilt from the leaf hashes, level by level, equals every stored
-   ``TreeNode``, and no node is missing or left over;
+   ``TreeNode`` (the levels from ``LOWEST_STORED_LEVEL`` up), and no node is
+   missing or lies beyond the entries;
 5. every checkpoint has a valid signature by the log key and the log's
    origin, names the root of the rebuilt tree at its size, and is consistent
    (RFC 9162 consistency proof) with the checkpoint before it;
@@ -31,6 +32,7 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
+from vigil.accesslog import store as hash_store
 from vigil.accesslog.encoding import (
     LeafFields,
     canonical_address,
@@ -183,6 +185,7 @@ class _LogCheck:
         # Complete subtrees left of the current chunk, largest first.
         self.upper: list[tuple[int, int, bytes]] = []
         self.upper_streams: dict[int, Iterator[tuple[int, bytes]]] = {}
+        self.lowest_stored_level = hash_store.LOWEST_STORED_LEVEL
         self.previous_checkpoint: tuple[int, bytes] | None = None
         self.pending: LogCheckpoint | None = None
         self.checkpoints: Iterator[LogCheckpoint] = iter(())
@@ -338,6 +341,8 @@ class _LogCheck:
         first: _Divergence | None = None
         differing_below: set[int] = set()
         for level, computed in enumerate(levels):
+            if level < self.lowest_stored_level:
+                continue
             differing: set[int] = set()
             for offset, stored in self._level_mismatches(level, start, computed):
                 differing.add(offset)
@@ -391,7 +396,8 @@ class _LogCheck:
             value = node_hash(left, value)
             level += 1
             index >>= 1
-            self._expect_upper_node(level, index, value)
+            if level >= self.lowest_stored_level:
+                self._expect_upper_node(level, index, value)
         self.upper.append((level, index, value))
 
     def _expect_upper_node(self, level: int, index: int, value: bytes) -> None:
@@ -439,18 +445,26 @@ class _LogCheck:
         return fold_subtree_hashes(parts) if parts else EMPTY_ROOT
 
     def _check_no_extra_nodes(self) -> None:
-        """Reject stored leaves beyond the entries, as left by deleted entries.
+        """Reject stored nodes beyond the entries, as left by deleted entries.
 
-        The tree size is read before the entry count, so an append that
-        commits in between cannot look like a removal.
+        The nodes are read before the entry count, so an append that commits
+        in between cannot look like a removal.
         """
-        store = DatabaseHashStore(self.organisation_id)
-        tree_size = store.leaf_count()
+        quote = self.connection.ops.quote_name
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT level, MAX({quote('index')}) "  # noqa: S608
+                f"FROM {quote(TreeNode._meta.db_table)} "
+                "WHERE organisation_id = %s GROUP BY level",
+                [self.organisation_id],
+            )
+            highest = cursor.fetchall()
+        covered = max(((int(i) + 1) << int(level) for level, i in highest), default=0)
         entry_count = self._entry_count()
-        if tree_size > entry_count:
+        if covered > entry_count:
             raise _Divergence(
                 entry_count,
-                f"the tree has {tree_size} leaves, but the log has only "
+                f"the tree has nodes over {covered} leaves, but the log has only "
                 f"{entry_count} entries: entries were removed",
             )
 
