@@ -21,7 +21,7 @@ demo: $(STAMP) messages
 	$(BIN)/vigil demo
 
 messages: $(STAMP)
-	@VIGIL_DATA_DIR=$${VIGIL_DATA_DIR:-$(CURDIR)/var} $(BIN)/vigil compilemessages --ignore=.venv -v 0
+	@VIGIL_DATA_DIR=$${VIGIL_DATA_DIR:-$(CURDIR)/var} $(BIN)/vigil compiletranslations -v 0
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .

@@ -1,7 +1,6 @@
 """The Dutch and French catalogues: complete, placeholders intact, used by the pages."""
 
 import ast
-import contextlib
 import fcntl
 import gettext
 import html
@@ -16,7 +15,6 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.test.signals import setting_changed
 
 from tests.conftest import login
@@ -24,6 +22,7 @@ from vigil.accounts.models import User
 from vigil.assessments.models import Assessment
 from vigil.assessments.services import create_assessment
 from vigil.catalog.models import CatalogVersion
+from vigil.operations.translations import compile_catalogues
 from vigil.organisations.models import Organisation
 
 LOCALE_DIR = Path(settings.LOCALE_PATHS[0])
@@ -167,11 +166,7 @@ def compiled_catalogues() -> Iterator[None]:
     lock_path = Path(tempfile.gettempdir()) / "vigil-compilemessages.lock"
     with lock_path.open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if any(_is_stale(path) for path in PO_FILES):
-            # compilemessages also walks the working directory for locale
-            # folders, so run it from the package folder, not the virtualenv's.
-            with contextlib.chdir(settings.BASE_DIR):
-                call_command("compilemessages", locale=LANGUAGES, verbosity=0)
+        compile_catalogues(Path(settings.BASE_DIR))
         fcntl.flock(lock, fcntl.LOCK_UN)
     # This process, or another xdist worker, may have compiled the catalogues
     # after this process loaded them: gettext keeps every parsed .mo file by
@@ -181,11 +176,6 @@ def compiled_catalogues() -> Iterator[None]:
         sender=None, setting="LOCALE_PATHS", value=settings.LOCALE_PATHS, enter=True
     )
     yield
-
-
-def _is_stale(po: Path) -> bool:
-    mo = po.with_suffix(".mo")
-    return not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime
 
 
 # The catalogues
