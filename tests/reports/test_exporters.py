@@ -104,6 +104,29 @@ def test_pdf_header_facts(submitted: Assessment) -> None:
     assert last.digest in text
 
 
+def test_pdf_running_header_names_status_and_digest(submitted: Assessment) -> None:
+    reader = PdfReader(io.BytesIO(render(submitted, "pdf", "nl")))
+    last = submitted.last_submission
+    assert last is not None
+    assert len(reader.pages) > 2
+
+    for number in (2, len(reader.pages)):
+        header = reader.pages[number - 1].extract_text().splitlines()[0]
+
+        assert "OCMW centre-a · 2026 · ksz-mn-2005" in header, number
+        assert "Ingediend" in header, number
+        assert f"SHA-256 {last.digest[:16]}" in header, number
+
+
+def test_pdf_running_header_of_draft_has_no_digest(filled: Assessment) -> None:
+    reader = PdfReader(io.BytesIO(render(filled, "pdf", "nl")))
+    header = reader.pages[1].extract_text().splitlines()[0]
+
+    assert "OCMW centre-a · 2026 · ksz-mn-2005" in header
+    assert "In bewerking" in header
+    assert "SHA-256" not in header
+
+
 def test_pdf_shows_answers_and_evidence(submitted: Assessment) -> None:
     text = pdf_text(render(submitted, "pdf", "en"))
 
