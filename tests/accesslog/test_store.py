@@ -64,7 +64,7 @@ def test_empty_store_has_no_leaves(centre_a: Organisation) -> None:
 def test_roots_equal_memory_store(filled: tuple[MerkleLog, MerkleLog]) -> None:
     database, memory = filled
     assert database.size == SIZE
-    for size in (1, 2, 3, 63, 64, 65, 300, 511, 512, 513, 999, SIZE):
+    for size in (1, 2, 3, 15, 16, 17, 63, 64, 65, 300, 511, 512, 513, 999, SIZE):
         assert database.root(size) == memory.root(size)
 
 
@@ -76,16 +76,16 @@ def test_only_upper_levels_stored(
     )
     assert min(levels) == LOWEST_STORED_LEVEL
     rows = TreeNode.objects.filter(organisation=centre_a).count()
-    # Complete subtrees of 1000 leaves from level 6 up: 15 + 7 + 3 + 1.
-    assert rows == 26
+    # Complete subtrees of 1000 leaves from level 4 up: 62 + 31 + 15 + 7 + 3 + 1.
+    assert rows == 119
 
 
 def test_get_many_keeps_order(
     filled: tuple[MerkleLog, MerkleLog], django_assert_num_queries: Any
 ) -> None:
     store = filled[0].store
-    keys = [(3, 7), (0, 0), (9, 0), (0, 999), (0, 0), (6, 2), (5, 1)]
-    # The stored nodes, then the blocks of leaves 0 to 63 and 960 to 999.
+    keys = [(3, 1), (0, 0), (9, 0), (0, 999), (0, 0), (6, 2), (1, 2)]
+    # The stored nodes, then the blocks of leaves 0 to 15 and 992 to 999.
     with django_assert_num_queries(3):
         values = store.get_many(keys)
     assert values == [filled[1].store.get(*key) for key in keys]
@@ -93,7 +93,7 @@ def test_get_many_keeps_order(
 
 def test_get_missing_node_raises_key_error(filled: tuple[MerkleLog, MerkleLog]) -> None:
     store = filled[0].store
-    for key in [(0, SIZE), (3, 125), (6, 15), (10, 0)]:
+    for key in [(0, SIZE), (2, 250), (3, 125), (4, 62), (10, 0)]:
         with pytest.raises(KeyError, match="not stored"):
             store.get(*key)
 
@@ -156,6 +156,6 @@ def test_proof_takes_at_most_three_queries(
 
 def test_consistency_proofs_verify(filled: tuple[MerkleLog, MerkleLog]) -> None:
     database, memory = filled
-    for old in (1, 7, 63, 64, 65, 512, 999):
+    for old in (1, 7, 15, 16, 17, 512, 999):
         proof = database.consistency_proof(old, SIZE)
         verify_consistency(old, SIZE, memory.root(old), memory.root(), proof)

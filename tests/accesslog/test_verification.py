@@ -335,15 +335,15 @@ def test_control_character_in_column_caught(log: Organisation) -> None:
     assert_diverges_at(log, 9, "do not match its stored leaf bytes")
 
 
-# The shipped layout: no stored nodes below level 6, so 130 entries have the
-# nodes (6, 0), (6, 1) and (7, 0).
+# The shipped layout: no stored nodes below level 4, so 130 entries have 15
+# nodes, from (4, 0) to (7, 0).
 
 PRODUCTION_SIZE = 130
 
 
 @pytest.fixture
 def long_log(centre_a: Organisation, monkeypatch: pytest.MonkeyPatch) -> Organisation:
-    monkeypatch.setattr(store, "LOWEST_STORED_LEVEL", 6)
+    monkeypatch.setattr(store, "LOWEST_STORED_LEVEL", 4)
     ingest_batches(centre_a, 2, PRODUCTION_SIZE // 2)
     return centre_a
 
@@ -352,21 +352,22 @@ def test_shipped_layout_verifies(long_log: Organisation) -> None:
     levels = TreeNode.objects.filter(organisation=long_log).values_list(
         "level", "index"
     )
-    assert sorted(levels) == [(6, 0), (6, 1), (7, 0)]
+    expected = [(4, i) for i in range(8)] + [(5, i) for i in range(4)]
+    assert sorted(levels) == [*expected, (6, 0), (6, 1), (7, 0)]
     result = verify_log(long_log)
     assert result.ok, result.message
     assert result.size == PRODUCTION_SIZE
 
 
 def test_shipped_layout_rewritten_leaf_caught(long_log: Organisation) -> None:
-    """Without stored leaves, the first index shown is that of the 64-entry block."""
+    """Without stored leaves, the first index shown is that of the 16-entry block."""
     entry = AccessEntry.objects.get(organisation=long_log, index=100)
     leaf = bytes(entry.leaf).replace(b'"U123456"', b'"U999999"')
     with tampering():
         AccessEntry.objects.filter(pk=entry.pk).update(
             user_id="U999999", leaf=leaf, leaf_hash=leaf_hash(leaf)
         )
-    assert_diverges_at(long_log, 64, "tree node (6, 1)")
+    assert_diverges_at(long_log, 96, "tree node (4, 6)")
 
 
 def test_shipped_layout_rewritten_tail_caught(long_log: Organisation) -> None:

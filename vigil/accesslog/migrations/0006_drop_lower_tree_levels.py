@@ -1,7 +1,7 @@
-"""Keep only the tree levels from 6 up in ``TreeNode``.
+"""Keep only the tree levels from 4 up in ``TreeNode``.
 
 The leaf hashes are the entries' own ``leaf_hash`` column, and the nodes of
-levels 1 to 5 are computed from at most 64 of them when a proof or root needs
+levels 1 to 3 are computed from at most 16 of them when a proof or root needs
 one (``vigil.accesslog.store``). Removing the rows takes the append-only
 trigger of ``TreeNode`` out of the way for this one statement. The reverse
 migration computes the removed nodes again from the entries.
@@ -11,7 +11,7 @@ from django.db import migrations
 
 from vigil.ledger import node_hash
 
-LOWEST_STORED_LEVEL = 6
+LOWEST_STORED_LEVEL = 4
 NODE_TABLE = "accesslog_treenode"
 DELETE = f'DELETE FROM {NODE_TABLE} WHERE level < {LOWEST_STORED_LEVEL}'  # noqa: S608
 SQLITE_TRIGGER = (
@@ -36,7 +36,7 @@ def drop_lower_levels(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 def restore_lower_levels(apps, schema_editor):  # type: ignore[no-untyped-def]
-    """Insert the leaf hashes and the nodes of levels 1 to 5 of every complete subtree."""
+    """Insert the leaf hashes and the nodes of levels 1 to 3 of every complete subtree."""
     entry_model = apps.get_model("accesslog", "AccessEntry")
     node_model = apps.get_model("accesslog", "TreeNode")
     entries = entry_model.objects.order_by("organisation_id", "index")
