@@ -79,6 +79,27 @@ def test_help_describes_command_and_options(
     assert parser.format_help().startswith("usage: vigil")
 
 
+# Commands whose subcommands repeat their summary at the top of their own help.
+DESCRIBED_COMMANDS = {"assessment", "backup", "catalog", "org", "reminders", "user"}
+
+
+@pytest.mark.parametrize(
+    ("path", "parser", "summary"),
+    [
+        pytest.param(*case, id=case[0])
+        for case in every_parser()
+        if " " in case[0] and case[0].split()[0] in DESCRIBED_COMMANDS
+    ],
+)
+def test_subcommand_help_has_description(
+    path: str, parser: argparse.ArgumentParser, summary: str
+) -> None:
+    description = " ".join(parser.format_help().split("\n\n")[1].split())
+
+    assert summary.strip(), f"vigil {path} has no summary in its parent's help"
+    assert description == " ".join(summary.split()), f"vigil {path} --help"
+
+
 def run_vigil(*args: str, **environment: str) -> subprocess.CompletedProcess[str]:
     vigil = Path(sys.executable).with_name("vigil")
     return subprocess.run(

@@ -14,7 +14,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         commands = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-        create = commands.add_parser("create", help="Create an organisation.")
+        create = commands.add_parser(
+            "create",
+            help="Create an organisation.",
+            description="Create an organisation.",
+        )
         create.add_argument(
             "--slug", required=True, help="Short name used in URLs, e.g. ocmw-gent."
         )
@@ -51,7 +55,9 @@ class Command(BaseCommand):
             default=[],
             help="A building of the centre; repeat for several (default: one site).",
         )
-        commands.add_parser("list", help="List organisations.")
+        commands.add_parser(
+            "list", help="List organisations.", description="List organisations."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "list":

@@ -17,11 +17,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         commands = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-        send = commands.add_parser(
-            "send",
-            help="Send the digests: overdue items and those due within "
-            f"{services.DIGEST_DAYS} days.",
+        summary = (
+            "Send the digests: overdue items and those due within "
+            f"{services.DIGEST_DAYS} days."
         )
+        send = commands.add_parser("send", help=summary, description=summary)
         send.add_argument("--org", help="Only this centre (its short name).")
         send.add_argument(
             "--base-url",

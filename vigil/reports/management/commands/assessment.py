@@ -25,7 +25,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         commands = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         export = commands.add_parser(
-            "export", help="Write the questionnaire of a centre and year to a file."
+            "export",
+            help="Write the questionnaire of a centre and year to a file.",
+            description="Write the questionnaire of a centre and year to a file.",
         )
         _add_target_arguments(export)
         export.add_argument(
@@ -47,6 +49,8 @@ class Command(BaseCommand):
         imported = commands.add_parser(
             "import",
             help="Apply the answers of an XLSX file exported by Vigil, "
+            "all rows or none.",
+            description="Apply the answers of an XLSX file exported by Vigil, "
             "all rows or none.",
         )
         _add_target_arguments(imported)

@@ -15,7 +15,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         commands = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         media = commands.add_parser(
-            "media", help="Print the media of a scheme for one date."
+            "media",
+            help="Print the media of a scheme for one date.",
+            description="Print the media of a scheme for one date.",
         )
         media.add_argument("--org", required=True, help="Slug of the centre.")
         media.add_argument(
