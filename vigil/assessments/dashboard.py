@@ -6,7 +6,13 @@ from typing import Any
 from django.utils import timezone
 
 from vigil.assessments.models import Answer, Assessment
-from vigil.assessments.scoring import SCORING_FIELDS, Score, score_answers
+from vigil.assessments.scoring import (
+    SCORING_FIELDS,
+    Score,
+    ScoreRule,
+    score_answers,
+    score_rule,
+)
 from vigil.organisations.deadlines import collect
 from vigil.organisations.tenancy import Tenant, scoped
 
@@ -34,6 +40,12 @@ def year_summaries(tenant: Tenant) -> list[YearSummary]:
     return [YearSummary(a, score_answers(by_assessment[a.pk])) for a in assessments]
 
 
+def score_rules(summaries: list[YearSummary]) -> list[ScoreRule]:
+    """Return the score rule of each catalog version the listed years use."""
+    catalogs = {s.assessment.catalog_id: s.assessment.catalog for s in summaries}
+    return [score_rule(catalog) for catalog in catalogs.values()]
+
+
 DASHBOARD_DUE_ITEMS = 8
 
 
@@ -45,6 +57,7 @@ def dashboard_context(tenant: Tenant) -> dict[str, Any]:
         "tenant": tenant,
         "summaries": summaries,
         "current": current,
+        "score_rules": score_rules(summaries),
         "due_items": collect(tenant.organisation, today)[:DASHBOARD_DUE_ITEMS],
         "today": today,
     }

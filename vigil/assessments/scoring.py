@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from vigil.assessments.models import Answer, Assessment
+from vigil.catalog.models import CatalogVersion
 
 
 @dataclass
@@ -91,3 +92,41 @@ def score_answers(answers: list[Answer]) -> Score:
 
 def score_assessment(assessment: Assessment) -> Score:
     return score_answers(answers_for_scoring(assessment))
+
+
+@dataclass(frozen=True)
+class ScaleStep:
+    label: str
+    weight: Decimal
+
+
+@dataclass(frozen=True)
+class ScoreRule:
+    """The answer scale of one catalog version as the score rule reads it."""
+
+    catalog_code: str
+    counted: list[ScaleStep]
+    left_out: list[ScaleStep]
+
+
+def score_rule(catalog: CatalogVersion) -> ScoreRule:
+    """Return the weights of the catalog's answer options, in scale order.
+
+    ``counted`` holds the options that count in the score, ``left_out`` those
+    (such as not applicable) whose norms the score leaves out.
+    """
+    counted, left_out = [], []
+    for option in catalog.answer_options.order_by("position"):
+        step = ScaleStep(option.label_text, _plain(option.weight))
+        if option.counts_in_score:
+            counted.append(step)
+        else:
+            left_out.append(step)
+    return ScoreRule(catalog.code, counted, left_out)
+
+
+def _plain(weight: Decimal) -> Decimal:
+    """Drop the trailing zeros of the stored three decimals: 0.500 becomes 0.5."""
+    if weight == weight.to_integral_value():
+        return weight.quantize(Decimal(1))
+    return weight.normalize()

@@ -12,7 +12,13 @@ from django.views.decorators.http import require_safe
 from vigil.accounts.roles import Capability
 from vigil.assessments.forms import AnswerForm, EvidenceForm
 from vigil.assessments.models import Answer, AnswerChange, Assessment, Evidence
-from vigil.assessments.scoring import answers_for_scoring, score_answers
+from vigil.assessments.scoring import (
+    Score,
+    Tally,
+    answers_for_scoring,
+    score_answers,
+    score_rule,
+)
 from vigil.assessments.services import save_answer
 from vigil.assessments.sources import panels_for
 from vigil.assessments.views import get_assessment
@@ -49,32 +55,49 @@ def _row(
     }
 
 
+# The ``chapter`` query value that lists the norms of every chapter: those
+# behind the overall score.
+ALL_CHAPTERS = "all"
+
+
 @require_safe
 @tenant_view(Capability.VIEW)
 def questionnaire(request: HttpRequest, tenant: Tenant, year: int) -> HttpResponse:
-    """Show one chapter of the questionnaire with a form per norm."""
+    """Show one chapter, or every chapter, of the questionnaire with its forms."""
     assessment = get_assessment(tenant, year)
     answers = _answers(assessment)
     score = score_answers(answers)
-    chapter_code = request.GET.get("chapter") or (
-        score.chapters[0].code if score.chapters else ""
-    )
-    if chapter_code not in {c.code for c in score.chapters}:
-        raise Http404
+    chapter = _chosen_chapter(score, request.GET.get("chapter"))
     options = _options(assessment)
     rows = [
         _row(answer, options, tenant)
         for answer in answers
-        if answer.norm.chapter.code == chapter_code
+        if chapter is None or answer.norm.chapter.code == chapter.code
     ]
     context = {
         "tenant": tenant,
         "assessment": assessment,
         "score": score,
-        "chapter": next(c for c in score.chapters if c.code == chapter_code),
+        "score_rule": score_rule(assessment.catalog),
+        "chapter": chapter,
         "rows": rows,
     }
     return render(request, "assessments/questionnaire.html", context)
+
+
+def _chosen_chapter(score: Score, code: str | None) -> Tally | None:
+    """Return the chapter named by ``code``, or the first one when it is empty.
+
+    Returns None for ``ALL_CHAPTERS`` and raises Http404 for an unknown code.
+    """
+    if code == ALL_CHAPTERS:
+        return None
+    if not code and score.chapters:
+        return score.chapters[0]
+    chapter = next((c for c in score.chapters if c.code == code), None)
+    if chapter is None:
+        raise Http404
+    return chapter
 
 
 def _get_answer(tenant: Tenant, assessment: Assessment, code: str) -> Answer:
@@ -202,6 +225,7 @@ def _render_row(
     # response replaces out of band so that the figures beside the form agree.
     score = score_answers(answers_for_scoring(answer.assessment))
     context["score"] = score
+    context["score_rule"] = score_rule(answer.assessment.catalog)
     context["chapter"] = next(
         c for c in score.chapters if c.code == answer.norm.chapter.code
     )
