@@ -4,14 +4,16 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from vigil.audit.models import AuditEntry
 from vigil.organisations.models import (
     Organisation,
+    Site,
     format_enterprise_number,
     normalise_enterprise_number,
+    validate_postcode,
 )
 from vigil.organisations.services import create_organisation
 
@@ -144,3 +146,103 @@ def test_org_command_sets_language() -> None:
 
     organisation = Organisation.objects.get(slug="cpas-x")
     assert organisation.language == Organisation.Language.FRENCH
+
+
+# Postcodes
+
+
+@pytest.mark.parametrize("postcode", ["1000", "9000", "9999"])
+def test_postcode_accepts_belgian(postcode: str) -> None:
+    validate_postcode(postcode)
+
+
+@pytest.mark.parametrize(
+    "postcode", ["12", "0999", "123", "12345", "90 00", "B-9000", "٩٠٠٠"]
+)
+def test_postcode_rejects_other(postcode: str) -> None:
+    with translation.override("en"), pytest.raises(ValidationError) as raised:
+        validate_postcode(postcode)
+    with translation.override("en"):
+        message = raised.value.messages[0]
+
+    assert raised.value.code == "invalid_postcode"
+    assert f"Postcode {postcode} is invalid" in message
+    assert "1000 to 9999" in message
+
+
+def create_with_postcode(postcode: str) -> Organisation:
+    return create_organisation(
+        slug="centre-x",
+        kind="centre",
+        name_nl="OCMW X",
+        name_fr="CPAS X",
+        enterprise_number="0999999922",
+        postcode=postcode,
+        actor=None,
+    )
+
+
+@pytest.mark.django_db
+def test_create_rejects_short_postcode() -> None:
+    with translation.override("en"), pytest.raises(ValidationError) as raised:
+        create_with_postcode("12")
+    with translation.override("en"):
+        messages = raised.value.message_dict["postcode"]
+
+    assert messages == [
+        "Postcode 12 is invalid: a Belgian postcode has 4 digits from 1000 to "
+        "9999, for example 9000. Correct it or leave the postcode empty."
+    ]
+    assert not Organisation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_create_strips_valid_postcode() -> None:
+    organisation = create_with_postcode(" 9000 ")
+
+    assert organisation.postcode == "9000"
+
+
+@pytest.mark.django_db
+def test_create_accepts_empty_postcode() -> None:
+    organisation = create_with_postcode("")
+
+    assert organisation.postcode == ""
+
+
+@pytest.mark.django_db
+def test_site_rejects_short_postcode(centre_a: Organisation) -> None:
+    site = Site(organisation=centre_a, name="Annex", postcode="12")
+
+    with pytest.raises(ValidationError) as raised:
+        site.full_clean()
+
+    assert "postcode" in raised.value.message_dict
+
+
+@pytest.mark.django_db
+def test_postcode_error_in_dutch() -> None:
+    with translation.override("nl"), pytest.raises(ValidationError) as raised:
+        create_with_postcode("12")
+
+    assert raised.value.message_dict["postcode"][0].startswith(
+        "Postcode 12 is ongeldig: een Belgische postcode heeft 4 cijfers"
+    )
+
+
+@pytest.mark.django_db
+def test_org_command_rejects_short_postcode() -> None:
+    with translation.override("en"), pytest.raises(CommandError) as raised:
+        call_command(
+            "org",
+            "create",
+            "--slug=ocmw-x",
+            "--name-nl=OCMW X",
+            "--enterprise-number=0999.999.922",
+            "--postcode=12",
+            stdout=io.StringIO(),
+        )
+
+    assert str(raised.value).startswith("postcode: Postcode 12 is invalid")
+    assert "for example 9000" in str(raised.value)
+    assert not Organisation.objects.exists()

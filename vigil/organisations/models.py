@@ -1,5 +1,7 @@
 """Organisations (the tenants) and their sites."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import get_language
@@ -18,6 +20,24 @@ def validate_enterprise_number(value: str) -> None:
                 "0212.345.668. Check the number in the KBO/BCE."
             ),
             code="invalid_enterprise_number",
+            params={"value": value},
+        )
+
+
+# A Belgian postcode: four ASCII digits from 1000 to 9999.
+BELGIAN_POSTCODE = re.compile(r"[1-9][0-9]{3}")
+
+
+def validate_postcode(value: str) -> None:
+    """Reject a postcode that is not a Belgian one (1000 to 9999)."""
+    if not BELGIAN_POSTCODE.fullmatch(value):
+        raise ValidationError(
+            _(
+                "Postcode %(value)s is invalid: a Belgian postcode has 4 digits "
+                "from 1000 to 9999, for example 9000. Correct it or leave the "
+                "postcode empty."
+            ),
+            code="invalid_postcode",
             params={"value": value},
         )
 
@@ -65,7 +85,9 @@ class Organisation(models.Model):
         validators=[validate_enterprise_number],
     )
     street = models.CharField(_("street and number"), max_length=200, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=4, blank=True)
+    postcode = models.CharField(
+        _("postcode"), max_length=4, blank=True, validators=[validate_postcode]
+    )
     municipality = models.CharField(_("municipality"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -101,7 +123,9 @@ class Site(models.Model):
     )
     name = models.CharField(_("name"), max_length=200)
     street = models.CharField(_("street and number"), max_length=200, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=4, blank=True)
+    postcode = models.CharField(
+        _("postcode"), max_length=4, blank=True, validators=[validate_postcode]
+    )
     municipality = models.CharField(_("municipality"), max_length=100, blank=True)
 
     tenant_field = "organisation"

@@ -33,7 +33,7 @@ def create_organisation(
         language=language,
         enterprise_number=normalise_enterprise_number(enterprise_number),
         street=street,
-        postcode=postcode,
+        postcode=postcode.strip(),
         municipality=municipality,
     )
     try:

@@ -47,7 +47,11 @@ class Command(BaseCommand):
             help="KBO/BCE enterprise number, 10 digits, e.g. 0212.345.668.",
         )
         create.add_argument("--street", default="", help="Street and number.")
-        create.add_argument("--postcode", default="", help="Postcode, 4 digits.")
+        create.add_argument(
+            "--postcode",
+            default="",
+            help="Belgian postcode, 4 digits from 1000 to 9999, e.g. 9000.",
+        )
         create.add_argument("--municipality", default="", help="Municipality.")
         create.add_argument(
             "--site",
