@@ -20,34 +20,45 @@ to the login page.
 import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import LazySettings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from tests import permission_blocks
 from tests.accesslog.factories import event, national_number
-from tests.conftest import PASSWORD, answer_everything, option
+from tests.conftest import (
+    PASSWORD,
+    answer_everything,
+    make_person,
+    option,
+)
+from tests.conftest import make_centre as make_organisation
 from vigil.accesslog.detection.models import Finding, WatchedSubject
 from vigil.accesslog.detection.services import add_watched_subject, run_detection
 from vigil.accesslog.identities import add_identity_period
 from vigil.accesslog.ingestion import ingest_events
 from vigil.accesslog.models import ApiToken, IdentityPeriod
 from vigil.accesslog.tokens import create_token
-from vigil.accounts.models import User
-from vigil.accounts.roles import Capability
+from vigil.accounts.models import Membership, User
+from vigil.accounts.roles import Capability, Role
 from vigil.assessments.models import Answer, Assessment, Evidence
 from vigil.assessments.services import add_evidence, create_assessment
+from vigil.catalog.loader import load_catalog_file, shipped_catalog_paths
 from vigil.catalog.models import CatalogVersion
 from vigil.organisations.models import Organisation
 from vigil.reports.exporters import get_exporter
 from vigil.reports.questionnaire import build_document
 
 pytestmark = pytest.mark.usefixtures("fast_password_hasher")
+FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
 
 GET, POST = "GET", "POST"
 NONE, OWN, OTHER, CROSS = "none", "own", "other", "cross"
@@ -409,11 +420,71 @@ def make_log(organisation: Organisation) -> AccessLog:
     return AccessLog(token, period, finding, watched)
 
 
-@pytest.fixture
-def world(
-    catalog: CatalogVersion, centre_a: Organisation, centre_b: Organisation
-) -> World:
-    return World(make_centre(centre_a), make_centre(centre_b), catalog)
+@pytest.fixture(scope="module")
+def shared_media(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("permission-files")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings: LazySettings, shared_media: Path) -> None:
+    # The evidence files of the shared world must stay findable in every test.
+    settings.MEDIA_ROOT = shared_media
+
+
+@pytest.fixture(scope="module")
+def shared(
+    django_db_setup: Any, django_db_blocker: Any, shared_media: Path
+) -> Iterator[tuple[World, dict[str, User]]]:
+    """Build both centres and every persona once for the module's 3,000 cases.
+
+    The records live in a transaction that stays open for the module and is
+    rolled back at its end. Each test runs in a savepoint inside it (the
+    ``db`` fixture), so what a request changes is undone before the next.
+    """
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=[FAST_HASHER], MEDIA_ROOT=shared_media),
+    ):
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def build_world() -> tuple[World, dict[str, User]]:
+    for path in shipped_catalog_paths():
+        load_catalog_file(path)
+    catalog = CatalogVersion.objects.get(code="ksz-mn-2005")
+    centre_a = make_organisation("centre-a", "0999999922")
+    centre_b = make_organisation("centre-b", "0999999823")
+    supervisor_org = make_organisation("pod-mi", "0999999724", kind="supervisor")
+    today = timezone.localdate()
+    in_a_month = today + datetime.timedelta(days=30)
+    personas = {
+        "consultant_a": make_person("consultant@a.test", centre_a, Role.CONSULTANT),
+        "deputy_a": make_person("deputy@a.test", centre_a, Role.DEPUTY),
+        "management_a": make_person("management@a.test", centre_a, Role.MANAGEMENT),
+        "viewer_a": make_person("viewer@a.test", centre_a, Role.VIEWER),
+        "auditor_a": make_person(
+            "auditor@a.test", centre_a, Role.AUDITOR, until=in_a_month
+        ),
+        "expired_auditor_a": make_person(
+            "expired-auditor@a.test", centre_a, Role.AUDITOR, until=today
+        ),
+        "supervisor": make_person(
+            "supervisor@pod-mi.test", supervisor_org, Role.SUPERVISOR
+        ),
+        "consultant_b": make_person("consultant@b.test", centre_b, Role.CONSULTANT),
+    }
+    # Granting rejects a past end date, so the membership runs out afterwards.
+    Membership.objects.filter(user=personas["expired_auditor_a"]).update(
+        valid_until=today - datetime.timedelta(days=1)
+    )
+    world = World(make_centre(centre_a), make_centre(centre_b), catalog)
+    return world, personas
 
 
 def url_for(name: str, target: str, world: World) -> str:
@@ -496,17 +567,20 @@ ACCESS_LOG_POSTS: dict[str, dict[str, Any]] = {
 }
 
 
-@pytest.mark.parametrize(("name", "method", "target", "persona", "expected"), cases())
+@pytest.mark.parametrize(
+    ("name", "method", "target", "persona", "expected"), list(cases())
+)
 def test_access(
-    request: pytest.FixtureRequest,
-    world: World,
+    db: Any,
+    shared: tuple[World, dict[str, User]],
     name: str,
     method: str,
     target: str,
     persona: str | None,
     expected: int | str,
 ) -> None:
-    user = request.getfixturevalue(persona) if persona else None
+    world, personas = shared
+    user = personas[persona] if persona else None
     client = Client()
     if user is not None:
         client.force_login(user)
