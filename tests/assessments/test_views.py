@@ -228,6 +228,42 @@ def test_htmx_save_rejects_bad_date(
     assert answer_to(assessment, "4.3.2").option is None
 
 
+def test_htmx_save_rejects_day_first_date(
+    assessment: Assessment, catalog: CatalogVersion, consultant_a: User
+) -> None:
+    answer = answer_to(assessment, "4.3.2")
+    data = answer_form(
+        answer, option=option(catalog, "partial").pk, planned_date="30/06/2027"
+    )
+
+    response = login(consultant_a).post(
+        f"{BASE}/norms/4.3.2/", data, headers={**HTMX, "Accept-Language": "fr"}
+    )
+
+    assert "planned_date" in response.context["row"]["form"].errors
+    assert "AAAA-MM-JJ" in page(response)
+    assert answer_to(assessment, "4.3.2").option is None
+
+
+@pytest.mark.parametrize(
+    ("language", "placeholder"),
+    [("nl", "JJJJ-MM-DD"), ("fr", "AAAA-MM-JJ"), ("en", "YYYY-MM-DD")],
+)
+def test_planned_date_shows_language_format(
+    assessment: Assessment, consultant_a: User, language: str, placeholder: str
+) -> None:
+    answer = answer_to(assessment, "4.1")
+    response = login(consultant_a).get(
+        f"{BASE}/?chapter=4.1", headers={"Accept-Language": language}
+    )
+    field = page(response).split(f'name="n{answer.pk}-planned_date"', 1)[1]
+    tag = field.split(">", 1)[0]
+
+    assert f'placeholder="{placeholder}"' in tag
+    assert 'pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}"' in tag
+    assert 'type="date"' not in page(response)
+
+
 def test_save_without_htmx_redirects(
     assessment: Assessment, catalog: CatalogVersion, consultant_a: User
 ) -> None:

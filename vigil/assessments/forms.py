@@ -18,6 +18,29 @@ else:
     OptionFieldBase = YearFieldBase = forms.ModelChoiceField
 
 
+class IsoDateInput(forms.DateInput):
+    """A text box for an ISO 8601 date, with the format as placeholder.
+
+    A browser's own date box (type="date") shows its format in the browser's
+    language, such as mm/dd/yyyy, whatever language the page is in.
+    """
+
+    input_type = "text"
+
+    def __init__(self) -> None:
+        super().__init__(
+            format="%Y-%m-%d",
+            attrs={
+                "placeholder": _("YYYY-MM-DD"),
+                "title": _("Enter the date as YYYY-MM-DD, e.g. 2027-06-30."),
+                "pattern": r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
+                "inputmode": "numeric",
+                "maxlength": "10",
+                "autocomplete": "off",
+            },
+        )
+
+
 class OptionChoiceField(OptionFieldBase):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.label_text)
@@ -35,7 +58,8 @@ class AnswerForm(forms.Form):
     planned_date = forms.DateField(
         label=_("Planned date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=IsoDateInput(),
+        input_formats=["%Y-%m-%d"],
         error_messages={"invalid": _("Enter the date as YYYY-MM-DD, e.g. 2027-06-30.")},
     )
     owner = forms.CharField(label=_("Owner"), required=False, max_length=200)
