@@ -15,7 +15,7 @@ from vigil.organisations.models import (
     normalise_enterprise_number,
     validate_postcode,
 )
-from vigil.organisations.services import create_organisation
+from vigil.organisations.services import create_organisation, update_organisation
 
 
 def create(
@@ -246,3 +246,87 @@ def test_org_command_rejects_short_postcode() -> None:
     assert str(raised.value).startswith("postcode: Postcode 12 is invalid")
     assert "for example 9000" in str(raised.value)
     assert not Organisation.objects.exists()
+
+
+# Changing an organisation
+
+
+@pytest.fixture
+def centre() -> Organisation:
+    return create_organisation(
+        slug="ocmw-x",
+        kind="centre",
+        name_nl="OCMW X",
+        name_fr="CPAS X",
+        enterprise_number="0999999922",
+        actor=None,
+    )
+
+
+@pytest.mark.django_db
+def test_update_changes_language_and_audits(centre: Organisation) -> None:
+    update_organisation(centre, actor=None, language="fr", municipality="Namen")
+
+    centre.refresh_from_db()
+    assert centre.language == Organisation.Language.FRENCH
+    assert centre.municipality == "Namen"
+    entry = AuditEntry.objects.get(action="organisation.updated")
+    assert entry.old_values == {"language": "nl", "municipality": ""}
+    assert entry.new_values == {"language": "fr", "municipality": "Namen"}
+
+
+@pytest.mark.django_db
+def test_update_rejects_bad_value_whole(centre: Organisation) -> None:
+    with pytest.raises(ValidationError) as raised:
+        update_organisation(centre, actor=None, name_fr="CPAS Y", postcode="12")
+
+    assert list(raised.value.message_dict) == ["postcode"]
+    centre.refresh_from_db()
+    assert centre.name_fr == "CPAS X"
+    assert not AuditEntry.objects.filter(action="organisation.updated").exists()
+
+
+@pytest.mark.django_db
+def test_update_rejects_identifying_field(centre: Organisation) -> None:
+    with pytest.raises(ValidationError) as raised:
+        update_organisation(centre, actor=None, slug="other")
+
+    assert "slug" in raised.value.message_dict
+    centre.refresh_from_db()
+    assert centre.slug == "ocmw-x"
+
+
+@pytest.mark.django_db
+def test_update_without_change_not_audited(centre: Organisation) -> None:
+    update_organisation(centre, actor=None, language="nl")
+
+    assert not AuditEntry.objects.filter(action="organisation.updated").exists()
+
+
+@pytest.mark.django_db
+def test_org_command_updates_language(centre: Organisation) -> None:
+    output = io.StringIO()
+    call_command(
+        "org",
+        "update",
+        "--slug=ocmw-x",
+        "--language=fr",
+        "--postcode=5000",
+        stdout=output,
+    )
+
+    centre.refresh_from_db()
+    assert centre.language == Organisation.Language.FRENCH
+    assert centre.postcode == "5000"
+    assert output.getvalue() == "updated ocmw-x: language, postcode\n"
+
+
+@pytest.mark.django_db
+def test_org_command_update_errors(centre: Organisation) -> None:
+    with pytest.raises(CommandError, match="'nowhere' not found"):
+        call_command("org", "update", "--slug=nowhere", "--language=fr")
+    with pytest.raises(CommandError, match="nothing to change"):
+        call_command("org", "update", "--slug=ocmw-x")
+    with translation.override("en"), pytest.raises(CommandError) as raised:
+        call_command("org", "update", "--slug=ocmw-x", "--postcode=12")
+    assert str(raised.value).startswith("postcode: Postcode 12 is invalid")

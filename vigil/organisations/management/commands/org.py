@@ -1,4 +1,4 @@
-"""``vigil org create``: create an organisation from the command line."""
+"""``vigil org``: create, change and list organisations from the command line."""
 
 from typing import Any
 
@@ -6,7 +6,11 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from vigil.organisations.models import Organisation
-from vigil.organisations.services import create_organisation
+from vigil.organisations.services import (
+    UPDATABLE_FIELDS,
+    create_organisation,
+    update_organisation,
+)
 
 
 class Command(BaseCommand):
@@ -59,6 +63,25 @@ class Command(BaseCommand):
             default=[],
             help="A building of the centre; repeat for several (default: one site).",
         )
+        update = commands.add_parser(
+            "update",
+            help="Change an organisation's names, language or address.",
+            description="Change an organisation's names, language or address.",
+            epilog="Options left out keep their value.",
+        )
+        update.add_argument(
+            "--slug", required=True, help="Short name of the organisation."
+        )
+        update.add_argument("--name-nl", help="Name in Dutch.")
+        update.add_argument("--name-fr", help="Name in French.")
+        update.add_argument(
+            "--language",
+            choices=[language.value for language in Organisation.Language],
+            help="Language of the text Vigil writes into the centre's records.",
+        )
+        update.add_argument("--street", help="Street and number.")
+        update.add_argument("--postcode", help="Postcode, 4 digits.")
+        update.add_argument("--municipality", help="Municipality.")
         commands.add_parser(
             "list", help="List organisations.", description="List organisations."
         )
@@ -69,6 +92,9 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"{org.slug}\t{org.kind}\t{org.enterprise_number_display}\t{org.name_nl}"
                 )
+            return
+        if options["action"] == "update":
+            self._update(options)
             return
         try:
             org = create_organisation(
@@ -89,6 +115,29 @@ class Command(BaseCommand):
         self.stdout.write(
             f"created {org.kind} {org.slug} ({org.enterprise_number_display})"
         )
+
+    def _update(self, options: dict[str, Any]) -> None:
+        organisation = Organisation.objects.filter(slug=options["slug"]).first()
+        if organisation is None:
+            raise CommandError(
+                f"organisation {options['slug']!r} not found; "
+                "`vigil org list` shows the short names"
+            )
+        changes = {
+            field: options[field]
+            for field in UPDATABLE_FIELDS
+            if options.get(field) is not None
+        }
+        if not changes:
+            raise CommandError(
+                "nothing to change: give at least one of --name-nl, --name-fr, "
+                "--language, --street, --postcode, --municipality"
+            )
+        try:
+            update_organisation(organisation, actor=None, **changes)
+        except ValidationError as error:
+            raise CommandError(format_validation_error(error)) from None
+        self.stdout.write(f"updated {organisation.slug}: {', '.join(sorted(changes))}")
 
 
 def format_validation_error(error: ValidationError) -> str:
