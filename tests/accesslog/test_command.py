@@ -87,7 +87,23 @@ def test_ingest_unknown_extension(centre_a: Organisation, tmp_path: Path) -> Non
     path = tmp_path / "events.txt"
     path.write_text("", encoding="utf-8")
     message, _ = run_failing("ingest", "--org", "centre-a", str(path))
-    assert "--format" in message
+    assert "pass --format with one of csv, json, jsonl" in message
+
+
+def test_ingest_one_invalid_record(centre_a: Organisation, tmp_path: Path) -> None:
+    path = write_json_lines(tmp_path / "events.jsonl", [event(1, action="read")])
+    message, _ = run_failing("ingest", "--org", "centre-a", str(path))
+    assert "1 invalid record, so nothing was stored" in message
+
+
+def test_ingest_not_utf8_names_line(centre_a: Organisation, tmp_path: Path) -> None:
+    path = tmp_path / "events.jsonl"
+    line = json.dumps(event(1)).encode()
+    path.write_bytes(line + b"\n" + line.replace(b"U123456", b"U\xf2") + b"\n")
+    message, _ = run_failing("ingest", "--org", "centre-a", str(path))
+    assert "line 2 is not valid UTF-8 (byte 0xf2" in message
+    assert "Save the file as UTF-8" in message
+    assert not AccessEntry.objects.exists()
 
 
 def test_ingest_invalid_file_lists_every_error(

@@ -162,8 +162,8 @@ def _check_entry(
         computed = leaf_hash(leaf)
         if computed != stated_hash:
             raise CheckFailed(
-                f"entry {index}: the leaf hashes to {computed.hex()}, the bundle "
-                f"states {stated_hash.hex()}"
+                f"entry {index}: the leaf hashes to {encode_base64(computed)}, "
+                f"but the bundle's leaf_hash is {encode_base64(stated_hash)}"
             )
         leaf_value = check_leaf(leaf, index, checkpoint.origin)
     proof_values = entry.get("proof")
@@ -250,10 +250,14 @@ def verify_bundle(
     key = f"{verifier.name}+{verifier.key_id:08x}"
     noun = "entry" if len(entries) == 1 else "entries"
     lines = [
-        f"OK: {len(entries)} {noun} ({expired} expired, proved by leaf hash "
-        f"only) are in the tree of size {checkpoint.size} with root {root}, "
-        f"signed by {key}"
+        f"OK: {len(entries)} {noun} are in the tree of size {checkpoint.size} "
+        f"with root {root}, signed by {key}"
     ]
+    if expired:
+        lines.append(
+            f"NOTE: {expired} of them expired, so the bundle has their leaf hash "
+            "but not their content"
+        )
     if previous is not None:
         earlier = _open(previous, verifier, "your previous checkpoint")
         lines.append("OK: " + _check_consistency(bundle, checkpoint, earlier))

@@ -108,9 +108,10 @@ class Command(BaseCommand):
             if hidden > 0:
                 self.stderr.write(f"{path}: … and {hidden} more errors")
             lines = len({error.line for error in rejected.errors})
+            records = "1 invalid record" if lines == 1 else f"{lines} invalid records"
             raise CommandError(
-                f"{path}: {lines} invalid records, so nothing was stored. Fix them "
-                "and ingest the file again."
+                f"{path}: {records}, so nothing was stored. Fix them and ingest "
+                "the file again."
             ) from None
         self.stdout.write(
             f"events stored: {len(result.accepted)} new, {len(result.duplicates)} "
@@ -390,11 +391,21 @@ def _read_records(path: Path, file_format: str | None) -> Records:
     file_format = file_format or EXTENSIONS.get(path.suffix.lower())
     if file_format is None:
         raise CommandError(
-            f"cannot tell the format of {path} from its extension, so pass --format"
+            f"cannot tell the format of {path} from its extension "
+            f"({', '.join(sorted(EXTENSIONS))}), so pass --format with one of "
+            f"{', '.join(sorted(FORMATS))}"
         )
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError as error:
+        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        byte = error.object[error.start]
+        raise CommandError(
+            f"{path}: line {line} is not valid UTF-8 (byte {byte:#04x} at offset "
+            f"{error.start}). Save the file as UTF-8 and ingest it again; nothing "
+            "was stored."
+        ) from None
+    except OSError as error:
         raise CommandError(f"cannot read {path}: {error}") from None
     try:
         return FORMATS[file_format](text)
