@@ -8,7 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.conf import LazySettings
 from django.core.management import get_commands, load_command_class
+
+from vigil import cli
+from vigil.organisations.models import Organisation
 
 # Options that Django adds to every command and documents itself.
 DJANGO_OPTIONS = {
@@ -118,3 +122,77 @@ def test_invalid_setting_stops_without_traceback(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "VIGIL_LANGUAGE='de' is invalid; use one of nl, fr, en" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def run_in_process(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
+) -> str:
+    """Run ``vigil`` through its entry point in this process; return stderr."""
+    monkeypatch.setattr(sys, "argv", ["vigil", *args])
+    with pytest.raises(SystemExit) as stopped:
+        cli.main()
+
+    assert stopped.value.code == 1
+    return capsys.readouterr().err
+
+
+def test_messages_english_by_default(
+    centre_a: Organisation,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    output = str(tmp_path / "plan.pdf")
+    error = run_in_process(
+        monkeypatch,
+        capsys,
+        *("report", "plan", "--org", centre_a.slug, "--year", "2031"),
+        *("--output", output),
+    )
+
+    assert "No security plan covers 2031: create one first." in error
+
+
+def test_messages_in_cli_language(
+    centre_a: Organisation,
+    tmp_path: Path,
+    settings: LazySettings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    settings.VIGIL_CLI_LANGUAGE = "nl"
+    output = str(tmp_path / "plan.pdf")
+    error = run_in_process(
+        monkeypatch,
+        capsys,
+        *("report", "plan", "--org", centre_a.slug, "--year", "2031"),
+        *("--output", output),
+    )
+
+    assert "Geen veiligheidsplan dekt 2031: maak er eerst een aan." in error
+
+
+def test_cli_language_independent_of_site_language(
+    centre_a: Organisation,
+    tmp_path: Path,
+    settings: LazySettings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    settings.LANGUAGE_CODE = "fr"
+    output = str(tmp_path / "plan.pdf")
+    error = run_in_process(
+        monkeypatch,
+        capsys,
+        *("report", "plan", "--org", centre_a.slug, "--year", "2031"),
+        *("--output", output),
+    )
+
+    assert "No security plan covers 2031" in error
+
+
+def test_invalid_cli_language_stops(tmp_path: Path) -> None:
+    result = run_vigil("check", VIGIL_DATA_DIR=str(tmp_path), VIGIL_CLI_LANGUAGE="de")
+
+    assert result.returncode == 2
+    assert "VIGIL_CLI_LANGUAGE='de' is invalid; use one of nl, fr, en" in result.stderr

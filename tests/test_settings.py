@@ -1,7 +1,10 @@
 """Typed readers of settings from environment variables."""
 
+import os
 import re
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -246,3 +249,33 @@ def test_env_example_lists_every_setting() -> None:
 
     assert "VIGIL_DATA_DIR" in read
     assert sorted(read - listed) == []
+
+
+def settings_of_command(**environment: str) -> str:
+    """Return ``vigil diffsettings`` run with ``environment`` added."""
+    vigil = Path(sys.executable).with_name("vigil")
+    result = subprocess.run(
+        [str(vigil), "diffsettings"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **environment},
+        timeout=60,
+        check=True,
+    )
+    return result.stdout
+
+
+def test_cli_language_defaults_to_english(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("VIGIL_CLI_LANGUAGE", raising=False)
+
+    shown = settings_of_command(VIGIL_DATA_DIR=str(tmp_path))
+
+    assert "VIGIL_CLI_LANGUAGE = 'en'" in shown
+
+
+def test_cli_language_from_environment(tmp_path: Path) -> None:
+    shown = settings_of_command(VIGIL_DATA_DIR=str(tmp_path), VIGIL_CLI_LANGUAGE="fr")
+
+    assert "VIGIL_CLI_LANGUAGE = 'fr'" in shown

@@ -7,15 +7,22 @@ import sys
 def main() -> None:
     """Run the management command named on the command line.
 
+    Every message of the command is in the language of VIGIL_CLI_LANGUAGE
+    (English unless set), whatever the web interface's default language.
     A setting from the environment that is invalid stops the command with the
     reader's message and exit status 2, without a traceback.
     """
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vigil.settings")
+    import django
+    from django.conf import settings
     from django.core.management import execute_from_command_line
+    from django.utils import translation
 
     from vigil.environment import ConfigurationError
 
     try:
+        django.setup()
+        translation.activate(settings.VIGIL_CLI_LANGUAGE)
         execute_from_command_line(["vigil", *sys.argv[1:]])
     except ConfigurationError as error:
         print(f"vigil: invalid setting: {error}", file=sys.stderr)

@@ -110,6 +110,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = env.read_choice("VIGIL_LANGUAGE", "nl", ["nl", "fr", "en"])
+# Language of the vigil command's messages. Documents that a command writes
+# keep their own --language option.
+VIGIL_CLI_LANGUAGE = env.read_choice("VIGIL_CLI_LANGUAGE", "en", ["nl", "fr", "en"])
 LANGUAGES = [("nl", _("Dutch")), ("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Brussels"
