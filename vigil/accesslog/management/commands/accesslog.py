@@ -108,9 +108,9 @@ class Command(BaseCommand):
             if hidden > 0:
                 self.stderr.write(f"{path}: … and {hidden} more errors")
             lines = len({error.line for error in rejected.errors})
-            records = "1 invalid record" if lines == 1 else f"{lines} invalid records"
+            invalid = "1 invalid record" if lines == 1 else f"{lines} invalid records"
             raise CommandError(
-                f"{path}: {records}, so nothing was stored. Fix them and ingest "
+                f"{path}: {invalid}, so nothing was stored. Fix them and ingest "
                 "the file again."
             ) from None
         self.stdout.write(
