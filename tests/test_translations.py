@@ -392,3 +392,20 @@ def test_python_error_in_dutch_names_value(
 
     assert response.status_code == 400
     assert f"Er bestaat al een vragenlijst voor {YEAR}." in text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "label"),
+    [("nl", "- Kies een optie -"), ("fr", "- Choisir une option -")],
+)
+def test_blank_choice_translated(consultant_a: User, language: str, label: str) -> None:
+    response = login(consultant_a).get(
+        "/c/centre-a/registers/card-readers/new/",
+        HTTP_ACCEPT_LANGUAGE=f"{language}-BE,{language}",
+    )
+    text = page_text(response)
+
+    assert response.status_code == 200
+    assert f'<option value="" selected>{label}</option>' in text
+    assert "Select an option" not in text

@@ -14,10 +14,15 @@ from django import forms
 from django.db import models
 from django.forms import modelform_factory
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from vigil.organisations.models import Organisation
 from vigil.registers.models import RegisterRecord
 from vigil.registers.spec import RegisterSpec
+
+# Django 6.1 labels the blank choice of every select box with this text and
+# its Dutch catalogue lacks it. Naming it here keeps it in Vigil's catalogues.
+BLANK_CHOICE_LABEL = gettext_lazy("- Select an option -")
 
 TRUE_WORDS = frozenset({"true", "yes", "1", "ja", "oui", "y", "x"})
 FALSE_WORDS = frozenset({"false", "no", "0", "nee", "non", "n", ""})
