@@ -43,3 +43,35 @@ def check_answer(
             )
         )
     return violations
+
+
+def planned_date_warning(
+    option: AnswerOption | None,
+    planned_date: datetime.date | None,
+    year: int,
+    today: datetime.date,
+) -> RuleViolation | None:
+    """Return a warning when an answer's planned date has already passed.
+
+    The date has passed when it lies before today for the year in progress,
+    or before 1 January of any other year. It is a warning, not a violation,
+    because answers imported for past years keep the dates planned then.
+    """
+    if option is None or not option.requires_planned_date or planned_date is None:
+        return None
+    start = today if year == today.year else datetime.date(year, 1, 1)
+    if planned_date >= start:
+        return None
+    if year == today.year:
+        message = _(
+            "The planned date %(date)s is in the past: give the date by which "
+            "the norm will now be met."
+        )
+    else:
+        message = _(
+            "The planned date %(date)s is before the questionnaire's year "
+            "%(year)s: give the date by which the norm will be met."
+        )
+    return RuleViolation(
+        "planned_date", message % {"date": planned_date.isoformat(), "year": year}
+    )

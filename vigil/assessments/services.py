@@ -28,7 +28,7 @@ from vigil.assessments.models import (
     Evidence,
     Submission,
 )
-from vigil.assessments.rules import check_answer
+from vigil.assessments.rules import check_answer, planned_date_warning
 from vigil.assessments.scoring import score_assessment
 from vigil.audit.services import record
 from vigil.catalog.mapping import MappingMissing, carry_over_plan
@@ -356,6 +356,24 @@ def find_gaps(assessment: Assessment) -> list[Gap]:
         ):
             gaps.append(Gap(answer.norm.code, violation.field, violation.message))
     return gaps
+
+
+def find_warnings(
+    assessment: Assessment, today: datetime.date | None = None
+) -> list[Gap]:
+    """List what deserves a second look but does not block submission."""
+    today = today or timezone.localdate()
+    warnings: list[Gap] = []
+    answers = assessment.answers.select_related("norm", "option").order_by(
+        "norm__position"
+    )
+    for answer in answers:
+        warning = planned_date_warning(
+            answer.option, answer.planned_date, assessment.year, today
+        )
+        if warning is not None:
+            warnings.append(Gap(answer.norm.code, warning.field, warning.message))
+    return warnings
 
 
 class SubmissionIncomplete(ValidationError):

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_safe
 from vigil.accounts.roles import Capability
 from vigil.assessments.forms import AnswerForm, EvidenceForm
 from vigil.assessments.models import Answer, AnswerChange, Assessment, Evidence
+from vigil.assessments.rules import planned_date_warning
 from vigil.assessments.scoring import (
     Score,
     Tally,
@@ -47,9 +49,16 @@ def _row(
     form: AnswerForm | None = None,
 ) -> dict[str, Any]:
     editable = answer.assessment.is_draft and tenant.grants(Capability.EDIT_ASSESSMENT)
+    warning = planned_date_warning(
+        answer.option,
+        answer.planned_date,
+        answer.assessment.year,
+        timezone.localdate(),
+    )
     return {
         "answer": answer,
         "norm": answer.norm,
+        "warning": warning.message if warning is not None else "",
         "form": form
         or (AnswerForm(answer=answer, options=options) if editable else None),
     }

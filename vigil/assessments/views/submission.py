@@ -12,6 +12,7 @@ from vigil.assessments.forms import ReopenForm
 from vigil.assessments.services import (
     SubmissionIncomplete,
     find_gaps,
+    find_warnings,
     reopen_assessment,
     submit_assessment,
 )
@@ -59,6 +60,7 @@ def submit(request: HttpRequest, tenant: Tenant, year: int) -> HttpResponse:
         "tenant": tenant,
         "assessment": assessment,
         "gaps": gaps,
+        "warnings": find_warnings(assessment) if assessment.is_draft else [],
         "submissions": list(
             assessment.submissions.select_related("submitted_by", "reopened_by")
         ),
