@@ -133,19 +133,26 @@ def test_parse_bearer_returns_credentials() -> None:
 def test_command_creates_lists_and_revokes(centre_a: Organisation) -> None:
     created, log = io.StringIO(), io.StringIO()
     call_command(
-        "accesslog_token", "create", "centre-a", "syslog", stdout=created, stderr=log
+        "accesslog_token",
+        "create",
+        "--org",
+        "centre-a",
+        "syslog",
+        stdout=created,
+        stderr=log,
     )
     secret = created.getvalue().strip()
     assert authenticate(f"Bearer {secret}") is not None
     assert "shown only this once" in log.getvalue()
 
     listing = io.StringIO()
-    call_command("accesslog_token", "list", "centre-a", stdout=listing)
+    call_command("accesslog_token", "list", "--org", "centre-a", stdout=listing)
     assert listing.getvalue().startswith(f"{secret[:PREFIX_LENGTH]}\tingest\tactive\t")
 
     call_command(
         "accesslog_token",
         "revoke",
+        "--org",
         "centre-a",
         secret[:PREFIX_LENGTH],
         stdout=io.StringIO(),
@@ -155,4 +162,4 @@ def test_command_creates_lists_and_revokes(centre_a: Organisation) -> None:
 
 def test_command_reports_unknown_organisation(db: None) -> None:
     with pytest.raises(CommandError, match="not found"):
-        call_command("accesslog_token", "list", "nowhere")
+        call_command("accesslog_token", "list", "--org", "nowhere")

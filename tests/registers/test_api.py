@@ -149,6 +149,7 @@ def test_command_creates_a_registers_token(
     call_command(
         "accesslog_token",
         "create",
+        "--org",
         "centre-a",
         "cmdb",
         "--scope",

@@ -282,9 +282,8 @@ def _add_consistency(commands: Any) -> None:
 
 
 def _add_identity(commands: Any) -> None:
-    parser = commands.add_parser(
-        "identity", help="Keep the register of who held which user id when."
-    )
+    text = "Keep the register of who held which user id when."
+    parser = commands.add_parser("identity", help=text, description=text)
     actions = parser.add_subparsers(
         dest="identity_command", required=True, metavar="ACTION"
     )

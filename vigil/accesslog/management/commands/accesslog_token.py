@@ -21,10 +21,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         commands = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-        create = commands.add_parser(
-            "create", help="Create a token and print its secret, once."
+        create = _add_subcommand(
+            commands, "create", "Create a token and print its secret, once."
         )
-        create.add_argument("org", help="Short name of the organisation.")
         create.add_argument("name", help="The program that uses the token.")
         create.add_argument(
             "--scope",
@@ -32,10 +31,8 @@ class Command(BaseCommand):
             default=ApiToken.Scope.INGEST,
             help="What the token may do (default: ingest).",
         )
-        listing = commands.add_parser("list", help="List an organisation's tokens.")
-        listing.add_argument("org", help="Short name of the organisation.")
-        revoke = commands.add_parser("revoke", help="Revoke a token by its prefix.")
-        revoke.add_argument("org", help="Short name of the organisation.")
+        _add_subcommand(commands, "list", "List an organisation's tokens.")
+        revoke = _add_subcommand(commands, "revoke", "Revoke a token by its prefix.")
         revoke.add_argument("prefix", help="The 12-character prefix of the token.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -63,6 +60,14 @@ class Command(BaseCommand):
             token = _token(organisation, options["prefix"])
             revoke_token(token, actor=None)
             self.stdout.write(f"revoked token {token.prefix}… ({token.name})")
+
+
+def _add_subcommand(commands: Any, name: str, text: str) -> CommandParser:
+    parser: CommandParser = commands.add_parser(name, help=text, description=text)
+    parser.add_argument(
+        "--org", required=True, metavar="SLUG", help="Short name of the organisation."
+    )
+    return parser
 
 
 def _organisation(slug: str) -> Organisation:
