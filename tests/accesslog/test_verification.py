@@ -133,14 +133,19 @@ def test_changed_source_ip_caught(log: Organisation) -> None:
     assert_diverges_at(log, 8, "do not match")
 
 
-def test_rewritten_leaf_and_hash_caught(log: Organisation) -> None:
-    """Changing columns, leaf bytes and leaf hash together still breaks the tree."""
-    entry = AccessEntry.objects.get(organisation=log, index=12)
+def rewrite_user_id(organisation: Organisation, index: int) -> None:
+    """Change an entry's user id in its column, leaf bytes and leaf hash alike."""
+    entry = AccessEntry.objects.get(organisation=organisation, index=index)
     leaf = bytes(entry.leaf).replace(b'"U123456"', b'"U999999"')
     with tampering():
         AccessEntry.objects.filter(pk=entry.pk).update(
             user_id="U999999", leaf=leaf, leaf_hash=leaf_hash(leaf)
         )
+
+
+def test_rewritten_leaf_and_hash_caught(log: Organisation) -> None:
+    """Changing columns, leaf bytes and leaf hash together still breaks the tree."""
+    rewrite_user_id(log, 12)
     assert_diverges_at(log, 12, "tree node (2, 3)")
 
 
@@ -361,23 +366,13 @@ def test_shipped_layout_verifies(long_log: Organisation) -> None:
 
 def test_shipped_layout_rewritten_leaf_caught(long_log: Organisation) -> None:
     """Without stored leaves, the first index shown is that of the 16-entry block."""
-    entry = AccessEntry.objects.get(organisation=long_log, index=100)
-    leaf = bytes(entry.leaf).replace(b'"U123456"', b'"U999999"')
-    with tampering():
-        AccessEntry.objects.filter(pk=entry.pk).update(
-            user_id="U999999", leaf=leaf, leaf_hash=leaf_hash(leaf)
-        )
+    rewrite_user_id(long_log, 100)
     assert_diverges_at(long_log, 96, "tree node (4, 6)")
 
 
 def test_shipped_layout_rewritten_tail_caught(long_log: Organisation) -> None:
     """An entry past the last stored node is covered by the signed checkpoint."""
-    entry = AccessEntry.objects.get(organisation=long_log, index=129)
-    leaf = bytes(entry.leaf).replace(b'"U123456"', b'"U999999"')
-    with tampering():
-        AccessEntry.objects.filter(pk=entry.pk).update(
-            user_id="U999999", leaf=leaf, leaf_hash=leaf_hash(leaf)
-        )
+    rewrite_user_id(long_log, 129)
     assert_diverges_at(long_log, 65, "checkpoint of size 130 signs root")
 
 
