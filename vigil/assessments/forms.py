@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from vigil.assessments.models import Answer, Assessment
 from vigil.assessments.services import AnswerInput
 from vigil.catalog.models import AnswerOption
+from vigil.isodate import IsoDateField
 
 # ModelChoiceField is generic in django-stubs only. Subscripting it at run time
 # raises TypeError, so only the type checker sees the type argument.
@@ -55,12 +56,8 @@ class AnswerForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    planned_date = forms.DateField(
-        label=_("Planned date"),
-        required=False,
-        widget=IsoDateInput(),
-        input_formats=["%Y-%m-%d"],
-        error_messages={"invalid": _("Enter the date as YYYY-MM-DD, e.g. 2027-06-30.")},
+    planned_date = IsoDateField(
+        label=_("Planned date"), required=False, widget=IsoDateInput()
     )
     owner = forms.CharField(label=_("Owner"), required=False, max_length=200)
     comment = forms.CharField(

@@ -11,11 +11,16 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.forms import modelform_factory
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from vigil.isodate import DATE_FORMATS as ISO_DATE_FORMATS
+from vigil.isodate import IsoDateField
 from vigil.organisations.models import Organisation
 from vigil.registers.models import RegisterRecord
 from vigil.registers.spec import RegisterSpec
@@ -34,9 +39,10 @@ class RegisterForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organisation = organisation
-        for bound in self.fields.values():
+        for name, bound in self.fields.items():
             _iso_only(bound)
             _name_the_codes(bound)
+            _explain_limits(bound, self._meta.model, name)
             queryset = getattr(bound, "queryset", None)
             if queryset is None:
                 continue
@@ -45,7 +51,7 @@ class RegisterForm(forms.ModelForm):  # type: ignore[type-arg]
                 bound.queryset = queryset.filter(**{tenant_field: organisation})  # type: ignore[attr-defined]
 
 
-DATE_FORMATS = ["%Y-%m-%d"]
+DATE_FORMATS = ISO_DATE_FORMATS
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 
 
@@ -57,11 +63,60 @@ def _iso_only(bound: forms.Field) -> None:
         bound.error_messages["invalid"] = _(
             "Write the date and time as YYYY-MM-DDTHH:MM, for example 2026-03-12T14:30."
         )
-    elif isinstance(bound, forms.DateField):
+    elif isinstance(bound, forms.DateField) and not isinstance(bound, IsoDateField):
+        # The model form built a plain DateField. IsoDateField only adds the
+        # format and the explained error, so the field keeps its settings.
+        bound.__class__ = IsoDateField
         bound.input_formats = DATE_FORMATS
-        bound.error_messages["invalid"] = _(
-            "Write the date as YYYY-MM-DD, for example 2026-03-12."
-        )
+
+
+def _explain_limits(bound: forms.Field, model: type[models.Model], name: str) -> None:
+    """Name the field, the value and the allowed range when a number is out of
+    range, and give the browser's number box the same limits as the server."""
+    minimum, maximum = _limits(bound, model, name)
+    if minimum is None and maximum is None:
+        return
+    if minimum is not None:
+        bound.widget.attrs["min"] = str(minimum)
+    if maximum is not None:
+        bound.widget.attrs["max"] = str(maximum)
+    if minimum is not None and maximum is not None:
+        allowed = _("give a value from %(minimum)s to %(maximum)s")
+    elif minimum is not None:
+        allowed = _("give %(minimum)s or more")
+    else:
+        allowed = _("give %(maximum)s or less")
+    allowed = allowed % {"minimum": minimum, "maximum": maximum}
+    label = capfirst(str(bound.label or name))
+    below = _("%(field)s: %(value)s is below the minimum of %(limit_value)s; %(fix)s.")
+    above = _("%(field)s: %(value)s is above the maximum of %(limit_value)s; %(fix)s.")
+    for code, message in (("min_value", below), ("max_value", above)):
+        # Django fills in %(value)s and %(limit_value)s when it raises the error.
+        for placeholder, text in (("%(field)s", label), ("%(fix)s", allowed)):
+            message = message.replace(placeholder, text.replace("%", "%%"))
+        bound.error_messages[code] = message
+
+
+def _limits(
+    bound: forms.Field, model: type[models.Model], name: str
+) -> tuple[Any, Any]:
+    """Return the tightest minimum and maximum of the form and model field.
+
+    The model field's validators include the integer range of its database
+    column, so a plain integer field reports that range.
+    """
+    validators = list(bound.validators)
+    try:
+        model_field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        model_field = None
+    if isinstance(model_field, models.Field):
+        validators.extend(model_field.validators)
+    minimums = [v.limit_value for v in validators if isinstance(v, MinValueValidator)]
+    maximums = [v.limit_value for v in validators if isinstance(v, MaxValueValidator)]
+    minimum = max(minimums) if minimums else None
+    maximum = min(maximums) if maximums else None
+    return minimum, maximum
 
 
 def _name_the_codes(bound: forms.Field) -> None:

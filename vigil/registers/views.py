@@ -176,7 +176,10 @@ def _render_form(
     *,
     status: int = 200,
 ) -> HttpResponse:
-    context = {"spec": spec, "form": form, "record": record}
+    # A rejected form has already copied its values onto ``record``, so the
+    # heading names the record as it is stored.
+    stored = None if record is None else _record(tenant, spec, record.pk)
+    context = {"spec": spec, "form": form, "record": record, "stored": stored}
     return _page(request, tenant, "registers/form.html", context, status=status)
 
 
