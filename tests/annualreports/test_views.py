@@ -42,6 +42,33 @@ def finalise(report: AnnualReport, client: Client) -> None:
         client.post(url("section_final", pk=section.pk))
 
 
+@pytest.mark.parametrize(
+    "member", ["consultant_a", "deputy_a", "management_a", "viewer_a", "auditor_a"]
+)
+def test_header_links_reports(
+    centre_a: Organisation, member: str, request: pytest.FixtureRequest
+) -> None:
+    user = request.getfixturevalue(member)
+
+    page = login(user).get("/c/centre-a/").content.decode()
+
+    assert f'<a href="{url("index")}">Annual report</a>' in page
+
+
+@pytest.mark.parametrize(
+    ("language", "label"), [("nl", "Jaarverslag"), ("fr", "Rapport annuel")]
+)
+def test_header_link_translated(
+    centre_a: Organisation, viewer_a: User, language: str, label: str
+) -> None:
+    client = login(viewer_a)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+
+    page = client.get("/c/centre-a/").content.decode()
+
+    assert f'<a href="{url("index")}">{label}</a>' in page
+
+
 def test_create_from_page(centre_a: Organisation, consultant_a: User) -> None:
     response = login(consultant_a).post(url("create"), {"year": "2025"})
 
