@@ -10,7 +10,9 @@ from django.core.management import CommandError, call_command
 from odf import teletype
 from odf.opendocument import load as load_odt
 
+from tests.securityplans.factories import add_action, approve, make_plan
 from vigil.organisations.models import Organisation
+from vigil.plans.security import services
 from vigil.registers.activities.models import Activity
 from vigil.reports.management.commands import report as report_command
 
@@ -176,3 +178,112 @@ def test_help_lists_options() -> None:
     for option in ("--org", "--year", "--format", "--language", "--output"):
         assert option in help_text
     assert "annual, plan, continuity, risks" in help_text
+
+
+@pytest.fixture
+def plan_versions(centre_a: Organisation) -> Organisation:
+    """An approved plan 2025–2027 (version 1) and its draft version 2."""
+    approved = make_plan(centre_a, first_year=2025)
+    add_action(approved, title="Approved restore test", planned_year=2025)
+    approve(approved)
+    draft = services.new_version(approved, actor=None)
+    add_action(draft, title="Drafted fire drill", planned_year=2026)
+    return centre_a
+
+
+def plan(path: Path, *extra: str) -> list[str]:
+    return [
+        "plan",
+        "--org",
+        "centre-a",
+        "--year",
+        "2025",
+        "--format",
+        "odt",
+        "--output",
+        str(path),
+        *extra,
+    ]
+
+
+def odt_text(path: Path) -> str:
+    return str(teletype.extractText(load_odt(str(path)).text))
+
+
+def test_plan_defaults_to_approved(plan_versions: Organisation, tmp_path: Path) -> None:
+    path = tmp_path / "plan.odt"
+
+    run(*plan(path))
+
+    text = odt_text(path)
+    assert "Approved restore test" in text
+    assert "Drafted fire drill" not in text
+
+
+@pytest.mark.parametrize("choice", [["--draft"], ["--plan-version", "2"]])
+def test_plan_draft_version(
+    plan_versions: Organisation, tmp_path: Path, choice: list[str]
+) -> None:
+    path = tmp_path / "plan.odt"
+
+    run(*plan(path, *choice))
+
+    text = odt_text(path)
+    assert "Drafted fire drill" in text
+    assert "Approved restore test" in text
+
+
+def test_plan_version_one(plan_versions: Organisation, tmp_path: Path) -> None:
+    path = tmp_path / "plan.odt"
+
+    run(*plan(path, "--plan-version", "1"))
+
+    assert "Drafted fire drill" not in odt_text(path)
+
+
+def test_unknown_plan_version(plan_versions: Organisation, tmp_path: Path) -> None:
+    path = tmp_path / "plan.odt"
+
+    with pytest.raises(CommandError) as raised:
+        run(*plan(path, "--plan-version", "7"))
+
+    message = str(raised.value)
+    assert "No version 7 of the security plan covers 2025" in message
+    assert "1 (approved), 2 (draft)" in message
+    assert not path.exists()
+
+
+def test_no_draft_plan(centre_a: Organisation, tmp_path: Path) -> None:
+    approve(add_action(make_plan(centre_a, first_year=2025)).plan)
+
+    with pytest.raises(CommandError, match=r"No draft security plan covers 2025"):
+        run(*plan(tmp_path / "plan.odt", "--draft"))
+
+
+@pytest.mark.parametrize("version", ["0", "-1"])
+def test_invalid_plan_version(
+    plan_versions: Organisation, tmp_path: Path, version: str
+) -> None:
+    with pytest.raises(CommandError, match=f"Invalid --plan-version {version}"):
+        run(*plan(tmp_path / "plan.odt", f"--plan-version={version}"))
+
+
+def test_plan_version_only_for_plan(centre_a: Organisation, tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="apply to KIND plan only, not “annual”"):
+        run(*annual(tmp_path / "x", "--draft"))
+
+
+def test_plan_version_and_draft_exclusive(
+    plan_versions: Organisation, tmp_path: Path
+) -> None:
+    with pytest.raises(CommandError, match="not allowed with argument"):
+        run(*plan(tmp_path / "plan.odt", "--draft", "--plan-version", "2"))
+
+
+def test_help_tells_plan_version_from_version() -> None:
+    parser = report_command.Command().create_parser("vigil", "report")
+
+    help_text = " ".join(parser.format_help().split())
+    assert "--plan-version N" in help_text
+    assert "--draft" in help_text
+    assert "Not to be confused with --version" in help_text

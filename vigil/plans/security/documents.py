@@ -30,33 +30,88 @@ from vigil.reports.document import (
 LANGUAGES = ("nl", "fr")
 
 
-def plan_for_year(organisation: Organisation, year: int) -> SecurityPlan | None:
-    """Return the plan of ``year``: the approved one covering it, else the latest
-    version covering it."""
-    covering = [
+def _covering(organisation: Organisation, year: int) -> list[SecurityPlan]:
+    """Return the plans whose period contains ``year``, newest version first."""
+    return [
         plan
         for plan in SecurityPlan.objects.filter(
             organisation=organisation, first_year__lte=year
         ).order_by("-first_year", "-version")
         if year <= plan.last_year
     ]
+
+
+def plan_for_year(organisation: Organisation, year: int) -> SecurityPlan | None:
+    """Return the plan of ``year``: the approved one covering it, else the latest
+    version covering it."""
+    covering = _covering(organisation, year)
+    return _approved_or_latest(covering) if covering else None
+
+
+def _approved_or_latest(covering: list[SecurityPlan]) -> SecurityPlan:
     approved = [p for p in covering if p.status == SecurityPlan.Status.APPROVED]
-    found = approved or covering
-    return found[0] if found else None
+    return (approved or covering)[0]
 
 
-def plan_document(organisation: Organisation, year: int, language: str) -> Document:
-    """Build the plan document of the plan covering ``year``.
+def chosen_plan(
+    organisation: Organisation,
+    year: int,
+    *,
+    version: int | None = None,
+    draft: bool = False,
+) -> SecurityPlan:
+    """Return the plan covering ``year`` with number ``version``, or the draft
+    covering it when ``draft`` is true, or else ``plan_for_year``.
 
-    Raise ValidationError when no plan covers the year or the language is
-    not Dutch or French.
+    Raise ValidationError naming the versions that exist when none matches.
     """
-    plan = plan_for_year(organisation, year)
-    if plan is None:
+    covering = _covering(organisation, year)
+    if not covering:
         raise ValidationError(
             _("No security plan covers %(year)d: create one first.") % {"year": year},
             code="no_plan",
         )
+    if version is None and not draft:
+        return _approved_or_latest(covering)
+    for plan in covering:
+        if plan.version == version or (draft and plan.is_draft):
+            return plan
+    versions = ", ".join(
+        f"{plan.version} ({plan.get_status_display()})"
+        for plan in sorted(covering, key=lambda plan: plan.version)
+    )
+    if draft:
+        message = _(
+            "No draft security plan covers %(year)d. The versions covering it "
+            "are %(versions)s: choose one of them."
+        )
+    else:
+        message = _(
+            "No version %(version)d of the security plan covers %(year)d. The "
+            "versions covering it are %(versions)s: choose one of them."
+        )
+    raise ValidationError(
+        message % {"year": year, "version": version, "versions": versions},
+        code="no_version",
+    )
+
+
+def plan_document(
+    organisation: Organisation,
+    year: int,
+    language: str,
+    *,
+    version: int | None = None,
+    draft: bool = False,
+) -> Document:
+    """Build the document of the plan covering ``year``.
+
+    By default the plan is the approved one covering the year, else its
+    latest version; ``version`` or ``draft`` choose another (see
+    ``chosen_plan``). Raise ValidationError when no such plan covers the
+    year or the language is not Dutch or French.
+    """
+    plan = chosen_plan(organisation, year, version=version, draft=draft)
     return build_plan_document(plan, year, language)
 
 

@@ -1,8 +1,10 @@
 """``vigil report annual|plan|continuity|risks``: a centre's document as a file.
 
 An administrator's command: it finds the centre by slug, builds the document
-of the year in Dutch or French and writes it as PDF/A or ODT. Each kind of
-document comes from the app that owns it, imported when the command runs.
+of the year in Dutch or French and writes it as PDF/A or ODT. For the
+security plan, ``--plan-version`` or ``--draft`` choose the version. Each
+kind of document comes from the app that owns it, imported when the command
+runs.
 """
 
 import importlib
@@ -31,7 +33,9 @@ BUILDERS: dict[str, tuple[str, str]] = {
     "risks": ("vigil.plans.risks", "risks_document"),
 }
 
-type Builder = Callable[[Organisation, int, str], Document]
+# A builder takes (organisation, year, language); the plan builder also takes
+# the keyword arguments ``version`` and ``draft`` that choose the plan version.
+type Builder = Callable[..., Document]
 
 
 class Command(BaseCommand):
@@ -69,6 +73,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--output", required=True, type=Path, help="Path of the file to write."
         )
+        plan_version = parser.add_mutually_exclusive_group()
+        plan_version.add_argument(
+            "--plan-version",
+            type=int,
+            metavar="N",
+            help="For KIND plan: write version N of the security plan covering "
+            "--year, e.g. 2 (default: the approved version, else the latest). "
+            "Not to be confused with --version, which prints Django's version.",
+        )
+        plan_version.add_argument(
+            "--draft",
+            action="store_true",
+            help="For KIND plan: write the draft version of the security plan "
+            "covering --year.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         kind, fmt, language = options["kind"], options["format"], options["language"]
@@ -77,9 +96,10 @@ class Command(BaseCommand):
         _check_choice("--language", language, list(LANGUAGES))
         year = _parse_year(options["year"])
         organisation = _find_centre(options["org"])
+        choice = _plan_choice(kind, options["plan_version"], options["draft"])
         builder = _builder(kind)
         try:
-            document = builder(organisation, year, language)
+            document = builder(organisation, year, language, **choice)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         content = render_document(document, fmt)
@@ -110,6 +130,21 @@ def _parse_year(text: str) -> int:
             f"Invalid --year “{text}”: give a year from {FIRST_YEAR} to {LAST_YEAR}."
         )
     return year
+
+
+def _plan_choice(kind: str, version: int | None, draft: bool) -> dict[str, Any]:
+    if version is None and not draft:
+        return {}
+    if kind != "plan":
+        raise CommandError(
+            f"--plan-version and --draft apply to KIND plan only, not “{kind}”: "
+            "leave them out."
+        )
+    if version is not None and version < 1:
+        raise CommandError(
+            f"Invalid --plan-version {version}: give a version number from 1."
+        )
+    return {"version": version, "draft": draft}
 
 
 def _find_centre(slug: str) -> Organisation:
