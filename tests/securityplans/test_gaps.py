@@ -48,7 +48,7 @@ def test_action_from_gap_in_draft(
 ) -> None:
     plan = make_plan(centre_a, first_year=2026)
 
-    action = gaps.add_action_from_gap(centre_a, 2026, "4.7.1", actor=None)
+    action = gaps.add_action_from_gap(centre_a, 2026, "4.7.1", actor=None).action
 
     norm = assessment.answers.get(norm__code="4.7.1").norm
     assert action.plan == plan
@@ -67,7 +67,7 @@ def test_action_from_gap_title_in_dutch_centre(
     make_plan(centre_a, first_year=2026)
 
     with translation.override(interface):
-        action = gaps.add_action_from_gap(centre_a, 2026, "4.7.1", actor=None)
+        action = gaps.add_action_from_gap(centre_a, 2026, "4.7.1", actor=None).action
 
     norm = assessment.answers.get(norm__code="4.7.1").norm
     assert centre_a.language == Organisation.Language.DUTCH
@@ -85,7 +85,7 @@ def test_action_from_gap_title_in_french_centre(
     make_plan(centre_a, first_year=2026)
 
     with translation.override(interface):
-        action = gaps.add_action_from_gap(centre_a, 2026, "4.4.3", actor=None)
+        action = gaps.add_action_from_gap(centre_a, 2026, "4.4.3", actor=None).action
 
     norm = assessment.answers.get(norm__code="4.4.3").norm
     assert action.title == pick(norm.title, "fr")
@@ -102,12 +102,71 @@ def test_action_from_gap_starts_new_version(
     add_action(plan)
     approve(plan)
 
-    action = gaps.add_action_from_gap(centre_a, 2026, "4.4.3", actor=None)
+    action = gaps.add_action_from_gap(centre_a, 2026, "4.4.3", actor=None).action
 
     assert action.plan.version == 2
     assert action.plan.status == SecurityPlan.Status.DRAFT
     assert action.plan.actions.count() == 2
     assert plan.actions.count() == 1
+
+
+def test_action_from_gap_twice_adds_one(
+    assessment: Assessment, centre_a: Organisation
+) -> None:
+    plan = make_plan(centre_a, first_year=2026)
+
+    first = gaps.add_action_from_gap(centre_a, 2026, "4.7.1", actor=None)
+    second = gaps.add_action_from_gap(centre_a, 2026, "4.7.1", actor=None)
+
+    assert first.created
+    assert not second.created
+    assert second.action == first.action
+    assert plan.actions.count() == 1
+
+
+def test_action_from_gap_in_copied_version(
+    assessment: Assessment, centre_a: Organisation
+) -> None:
+    approved = make_plan(centre_a, first_year=2026)
+    add_action(approved, title="Risk analysis", norms="4.4.2; 4.7.1")
+    approve(approved)
+    draft = services.new_version(approved, actor=None)
+
+    result = gaps.add_action_from_gap(centre_a, 2026, "4.7.1", actor=None)
+
+    assert not result.created
+    assert result.action.plan == draft
+    assert result.action.title == "Risk analysis"
+    assert draft.actions.count() == 1
+
+
+def test_action_from_gap_approved_plan_no_new_version(
+    assessment: Assessment, centre_a: Organisation
+) -> None:
+    approved = make_plan(centre_a, first_year=2026)
+    add_action(approved, title="Risk analysis", norms="4.7.1")
+    approve(approved)
+
+    result = gaps.add_action_from_gap(centre_a, 2026, "4.7.1", actor=None)
+
+    assert not result.created
+    assert result.action.plan == approved
+    assert SecurityPlan.objects.filter(organisation=centre_a).count() == 1
+
+
+@pytest.mark.parametrize(
+    "status", [PlanAction.Status.DONE, PlanAction.Status.CANCELLED]
+)
+def test_action_from_gap_after_finished_action(
+    assessment: Assessment, centre_a: Organisation, status: str
+) -> None:
+    plan = make_plan(centre_a, first_year=2026)
+    add_action(plan, title="Old try", norms="4.7.1", status=status)
+
+    result = gaps.add_action_from_gap(centre_a, 2026, "4.7.1", actor=None)
+
+    assert result.created
+    assert plan.actions.count() == 2
 
 
 def test_action_from_gap_without_plan_or_norm(
@@ -133,13 +192,45 @@ def test_panel_lists_actions_and_button(
     assessment: Assessment, centre_a: Organisation
 ) -> None:
     plan = make_plan(centre_a)
-    add_action(plan, title="Risk analysis", norms="4.7.1", planned_year=2027)
+    add_action(
+        plan,
+        title="Risk analysis",
+        norms="4.7.1",
+        planned_year=2027,
+        status=PlanAction.Status.DONE,
+    )
     add_action(plan, title="Other", norms="4.1")
 
     (panel,) = plan_panel(centre_a, ["risks"], 2026, "4.7.1")
 
     assert panel.count == 1
-    assert panel.lines == ["2027 · Risk analysis · planned"]
+    assert panel.lines == ["2027 · Risk analysis · done"]
     assert panel.extra["action_label"] == "Add to the security plan"
     assert panel.extra["action_url"] == "/c/centre-a/plan/gaps/2026/4.7.1/add/"
     assert panel.extra["action_capability"] == "edit_plans"
+
+
+def test_panel_names_open_action_without_button(
+    assessment: Assessment, centre_a: Organisation
+) -> None:
+    plan = make_plan(centre_a)
+    action = add_action(plan, title="Risk analysis", norms="4.7.1", planned_year=2027)
+
+    (panel,) = plan_panel(centre_a, ["risks"], 2026, "4.7.1")
+
+    assert "action_url" not in panel.extra
+    assert panel.extra["existing_title"] == "Risk analysis"
+    assert panel.extra["existing_url"] == (
+        f"/c/centre-a/registers/plan-actions/{action.pk}/"
+    )
+
+
+def test_gap_lists_open_actions(assessment: Assessment, centre_a: Organisation) -> None:
+    plan = make_plan(centre_a)
+    add_action(plan, title="Done", norms="4.7.1", status=PlanAction.Status.DONE)
+    add_action(plan, title="Open", norms="4.4.3")
+
+    found = {gap.code: gap for gap in gaps.plan_gaps(assessment, plan)}
+
+    assert [a.title for a in found["4.7.1"].open_actions] == []
+    assert [a.title for a in found["4.4.3"].open_actions] == ["Open"]

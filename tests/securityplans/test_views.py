@@ -34,6 +34,43 @@ def test_norm_page_button_adds_action(
     assert action.title in page
 
 
+def test_norm_page_button_twice_adds_one(
+    consultant_a: User, centre_a: Organisation, catalog: CatalogVersion
+) -> None:
+    create_assessment(centre_a, 2026, actor=None, catalog=catalog)
+    plan = make_plan(centre_a, first_year=2026)
+    client = login(consultant_a)
+    add_url = "/c/centre-a/plan/gaps/2026/4.7.1/add/"
+
+    client.post(add_url)
+    response = client.post(add_url, follow=True)
+
+    action = plan.actions.get()
+    page = response.content.decode()
+    link = f'<a href="/c/centre-a/registers/plan-actions/{action.pk}/">'
+    assert "Nothing added: the security plan 2026–2028 v1 already has" in page
+    assert f"{link}{action.title}</a></li>" in page
+    assert 'data-testid="existing-action"' in page
+    assert 'action="/c/centre-a/plan/gaps/2026/4.7.1/add/"' not in page
+
+
+def test_plan_gap_list_shows_planned_norm(
+    consultant_a: User, centre_a: Organisation, catalog: CatalogVersion
+) -> None:
+    create_assessment(centre_a, 2026, actor=None, catalog=catalog)
+    plan = make_plan(centre_a, first_year=2026)
+    add_action(plan, title="Risk analysis", norms="4.7.1")
+    client = login(consultant_a)
+
+    page = client.get(f"/c/centre-a/plan/{plan.pk}/").content.decode()
+
+    row = page.split('data-norm="4.7.1"', 1)[1].split("</tr>", 1)[0]
+    assert "In the plan" in row
+    assert "<button" not in row
+    other = page.split('data-norm="4.4.3"', 1)[1].split("</tr>", 1)[0]
+    assert "<button" in other
+
+
 @pytest.mark.parametrize("interface", ["en", "fr"])
 def test_gap_button_titles_action_in_centre_language(
     consultant_a: User, centre_a: Organisation, catalog: CatalogVersion, interface: str

@@ -243,7 +243,7 @@ def populate(organisation: Organisation, actor: Any, today: datetime.date) -> No
     )
     _add_actions(plan, CURRENT, actor)
     for code, one_off, yearly, days in FROM_GAPS:
-        action = gaps.add_action_from_gap(organisation, year, code, actor=actor)
+        action = gaps.add_action_from_gap(organisation, year, code, actor=actor).action
         values = {"cost_one_off": one_off, "cost_yearly": yearly, "effort_days": days}
         registers.update_record(ACTIONS, action, values, actor=actor)
     _approve(plan, SecurityPlan.Body.BUREAU, year - 1, "Vast bureau 2025/302", actor)

@@ -21,6 +21,10 @@ from vigil.organisations.models import Organisation
 from vigil.plans.security import services
 from vigil.plans.security.models import PlanAction, SecurityPlan
 
+# An action in one of these states no longer works on its norm, so a gap
+# with only such actions may get a new one.
+FINISHED = (PlanAction.Status.DONE, PlanAction.Status.CANCELLED)
+
 
 @dataclass
 class PlanGap:
@@ -28,6 +32,18 @@ class PlanGap:
     title: str
     reasons: list[str]
     actions: list[PlanAction] = field(default_factory=list)
+
+    @property
+    def open_actions(self) -> list[PlanAction]:
+        return [action for action in self.actions if action.status not in FINISHED]
+
+
+@dataclass(frozen=True)
+class GapAction:
+    """The plan action for a gap, and whether ``add_action_from_gap`` created it."""
+
+    action: PlanAction
+    created: bool
 
 
 def latest_assessment(organisation: Organisation) -> Assessment | None:
@@ -66,6 +82,13 @@ def plan_gaps(assessment: Assessment, plan: SecurityPlan | None) -> list[PlanGap
     ]
 
 
+def open_action(plan: SecurityPlan, code: str) -> PlanAction | None:
+    """Return the first action of ``plan`` for norm ``code`` that is not done or
+    cancelled."""
+    actions = plan.actions.exclude(status__in=FINISHED).order_by("id")
+    return next((a for a in actions if code in a.norm_codes), None)
+
+
 def _answer(organisation: Organisation, year: int, code: str) -> Answer:
     answer = (
         Answer.objects.select_related("norm", "option")
@@ -92,16 +115,26 @@ def _priority(answer: Answer) -> int:
 @transaction.atomic
 def add_action_from_gap(
     organisation: Organisation, year: int, code: str, *, actor: Any
-) -> PlanAction:
+) -> GapAction:
     """Add an action for norm ``code`` of questionnaire ``year`` to the draft plan.
 
-    When the centre has only a submitted or approved plan, a new version is
-    started as a draft first. The title (the norm's title) and the reference
-    are written in the centre's language, whatever the language of the
-    user's interface. Raise ValidationError when the norm or a plan is
-    missing.
+    When the current plan (the draft, else the approved one) already has an
+    open action for the norm, nothing changes and that action is returned
+    with ``created`` false; so a second click, or a draft copied from a plan
+    with such an action, adds no duplicate. When the centre has only a
+    submitted or approved plan, a new version is started as a draft first.
+    The title (the norm's title) and the reference are written in the
+    centre's language, whatever the language of the user's interface. Raise
+    ValidationError when the norm or a plan is missing.
     """
     answer = _answer(organisation, year, code)
+    current = services.current_plan(organisation)
+    if current is not None:
+        # Lock the plan so that two clicks at the same time add one action.
+        current = SecurityPlan.objects.select_for_update().get(pk=current.pk)
+        existing = open_action(current, code)
+        if existing is not None:
+            return GapAction(existing, created=False)
     plan = services.editable_plan(organisation, actor=actor)
     with translation.override(organisation.language):
         title = answer.norm.title_text
@@ -111,7 +144,7 @@ def add_action_from_gap(
             "code": code,
             "answer": state,
         }
-    return services.create_action(
+    action = services.create_action(
         plan,
         title=title,
         origin=PlanAction.Origin.GAP,
@@ -120,3 +153,4 @@ def add_action_from_gap(
         values={"priority": _priority(answer), "owner": answer.owner},
         actor=actor,
     )
+    return GapAction(action, created=True)

@@ -3,7 +3,9 @@
 It lists the actions of the current plan that serve the norm and offers a
 one-click "Add to the security plan" button, given to the norm page in the
 panel's ``extra`` as ``action_url``, ``action_label`` and the capability
-the button needs, ``action_capability``.
+the button needs, ``action_capability``. When the plan already has an open
+action for the norm, the panel gives that action instead, as
+``existing_label``, ``existing_title`` and ``existing_url``, and no button.
 """
 
 from collections.abc import Sequence
@@ -14,7 +16,9 @@ from django.utils.translation import gettext as _
 from vigil.accounts.roles import Capability
 from vigil.assessments import sources
 from vigil.organisations.models import Organisation
-from vigil.plans.security import services
+from vigil.plans.security import gaps, services
+from vigil.plans.security.models import SecurityPlan
+from vigil.plans.security.specs import ACTIONS
 
 
 def plan_panel(
@@ -38,6 +42,35 @@ def plan_panel(
         f"{action.planned_year} · {action.title} · {action.get_status_display()}"
         for action in actions
     ]
+    title = _("Security plan %(plan)s") % {"plan": plan}
+    url = reverse("securityplans:detail", kwargs={"org": slug, "pk": plan.pk})
+    existing = gaps.open_action(plan, code)
+    if existing is not None:
+        extra = {
+            "existing_label": _("Already in the security plan:"),
+            "existing_title": existing.title,
+            "existing_url": reverse(
+                "registers:detail",
+                kwargs={"org": slug, "register": ACTIONS.slug, "pk": existing.pk},
+            ),
+        }
+    else:
+        extra = _add_button(plan, slug, year, code, lines)
+    return [
+        sources.EvidencePanel(
+            key="security-plan",
+            title=title,
+            url=url,
+            count=len(actions),
+            lines=lines,
+            extra=extra,
+        )
+    ]
+
+
+def _add_button(
+    plan: SecurityPlan, slug: str, year: int, code: str, lines: list[str]
+) -> dict[str, str]:
     if not plan.is_draft:
         lines.append(
             _(
@@ -53,20 +86,11 @@ def plan_panel(
     add_url = reverse(
         "securityplans:add_gap", kwargs={"org": slug, "year": year, "code": code}
     )
-    return [
-        sources.EvidencePanel(
-            key="security-plan",
-            title=_("Security plan %(plan)s") % {"plan": plan},
-            url=reverse("securityplans:detail", kwargs={"org": slug, "pk": plan.pk}),
-            count=len(actions),
-            lines=lines,
-            extra={
-                "action_url": add_url,
-                "action_label": _("Add to the security plan"),
-                "action_capability": Capability.EDIT_PLANS.value,
-            },
-        )
-    ]
+    return {
+        "action_url": add_url,
+        "action_label": _("Add to the security plan"),
+        "action_capability": Capability.EDIT_PLANS.value,
+    }
 
 
 def connect() -> None:

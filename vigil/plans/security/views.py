@@ -10,7 +10,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -21,7 +23,7 @@ from vigil.plans.security import budget, gaps, services
 from vigil.plans.security.diff import diff_plans
 from vigil.plans.security.documents import LANGUAGES, build_plan_document
 from vigil.plans.security.forms import ApprovalForm, PlanForm
-from vigil.plans.security.models import Expense, SecurityPlan
+from vigil.plans.security.models import Expense, PlanAction, SecurityPlan
 from vigil.plans.security.specs import ACTIONS, BUDGET, SPENDING
 from vigil.registers.services import RecordInvalid
 from vigil.reports.render import MEDIA_TYPES, document_response
@@ -201,9 +203,13 @@ def diff(request: HttpRequest, tenant: Tenant, pk: int) -> HttpResponse:
 def add_from_gap(
     request: HttpRequest, tenant: Tenant, year: int, code: str
 ) -> HttpResponse:
-    """Add an action for a questionnaire norm in one click, then go back."""
+    """Add an action for a questionnaire norm in one click, then go back.
+
+    When the plan already has an open action for the norm, nothing is added
+    and the message links to that action.
+    """
     try:
-        action = gaps.add_action_from_gap(
+        result = gaps.add_action_from_gap(
             tenant.organisation, year, code, actor=request.user
         )
     except (ValidationError, RecordInvalid) as error:
@@ -212,11 +218,19 @@ def add_from_gap(
         )
         messages.error(request, text)
     else:
-        messages.success(
-            request,
-            _("“%(title)s” added to the security plan %(plan)s for %(year)d.")
-            % {"title": action.title, "plan": action.plan, "year": action.planned_year},
-        )
+        action = result.action
+        if result.created:
+            messages.success(
+                request,
+                _("“%(title)s” added to the security plan %(plan)s for %(year)d.")
+                % {
+                    "title": action.title,
+                    "plan": action.plan,
+                    "year": action.planned_year,
+                },
+            )
+        else:
+            messages.info(request, _existing_action_message(tenant, action, code))
         if request.POST.get("next") == "plan":
             return _to_plan(tenant, action.plan)
     target = request.POST.get("next", "")
@@ -227,6 +241,27 @@ def add_from_gap(
         return redirect(target)
     return redirect(
         "assessments:norm", org=tenant.organisation.slug, year=year, code=code
+    )
+
+
+def _existing_action_message(tenant: Tenant, action: PlanAction, code: str) -> str:
+    url = reverse(
+        "registers:detail",
+        kwargs={
+            "org": tenant.organisation.slug,
+            "register": ACTIONS.slug,
+            "pk": action.pk,
+        },
+    )
+    return format_html(
+        '{} <a href="{}">{}</a>',
+        _(
+            "Nothing added: the security plan %(plan)s already has an open "
+            "action for norm %(code)s:"
+        )
+        % {"plan": action.plan, "code": code},
+        url,
+        action.title,
     )
 
 
