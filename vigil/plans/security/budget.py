@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Sum
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from vigil.plans.security.models import BudgetYear, Expense, PlanAction, SecurityPlan
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 
 ACTIVE_RULE = gettext_lazy(
     "An action needs its one-off cost in its planned year. It is active from "
@@ -102,7 +104,7 @@ def plan_budget(plan: SecurityPlan, years: Iterable[int] = ()) -> list[YearBudge
             one_off=one_off,
             yearly=yearly,
             effort_days=effort,
-            spent=spent.get(year) or ZERO,
+            spent=cents(spent.get(year)),
         )
         row.warnings = _warnings(row)
         result.append(row)
@@ -150,15 +152,26 @@ def _warnings(row: YearBudget) -> list[str]:
 def spent_by_action(actions: Iterable[PlanAction]) -> dict[int, Decimal]:
     """Return the spending entered against each action, by action id."""
     ids = [action.pk for action in actions]
-    return dict(
+    totals = (
         Expense.objects.filter(action_id__in=ids)
         .values("action_id")
         .annotate(total=Sum("amount"))
         .values_list("action_id", "total")
     )
+    return {action_id: cents(total) for action_id, total in totals}
+
+
+def cents(amount: Decimal | None) -> Decimal:
+    """Return ``amount`` with exactly two decimals, zero for None.
+
+    SQLite returns a sum of decimals without its scale (5030 for 5030.00),
+    PostgreSQL with it.
+    """
+    return (amount if amount is not None else ZERO).quantize(CENT)
 
 
 def euros(amount: Decimal) -> str:
-    """Format an amount as Belgian documents do: 12.345,67."""
-    text = f"{amount.quantize(Decimal('0.01')):,.2f}"
-    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+    """Format an amount with two decimals and the active language's separators:
+    12.345,67 in Dutch, 12 345,67 in French (a no-break space), 12,345.67 in
+    English."""
+    return number_format(amount.quantize(CENT), decimal_pos=2, force_grouping=True)
