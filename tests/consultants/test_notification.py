@@ -65,7 +65,7 @@ def test_document_in_dutch(team: Consultant) -> None:
     assert "An Wouters | an" not in text
     assert "An Wouters" in text
     assert "BA 2025/9" in text
-    assert "15/06/2026" in text
+    assert "2026-06-15" in text
 
 
 def test_document_in_french(team: Consultant) -> None:
@@ -156,7 +156,7 @@ def test_record_sent_and_acknowledged(team: Consultant) -> None:
                 "acknowledged_on": "2026-01-01",
             },
             "acknowledged_on",
-            "before the notification was sent on 10/01/2026",
+            "before the notification was sent on 2026-01-10",
         ),
     ],
 )
@@ -220,7 +220,7 @@ def test_warning_ended_appointment(centre_a: Organisation) -> None:
     (warning,) = consultant_warnings(centre_a, TODAY)
 
     assert "Els Vermeulen" in warning
-    assert "31/03/2026" in warning
+    assert "2026-03-31" in warning
 
 
 def test_warning_not_notified(team: Consultant) -> None:
@@ -246,7 +246,7 @@ def test_warning_unacknowledged_after_60_days(team: Consultant) -> None:
 
     (warning,) = consultant_warnings(team.organisation, TODAY)
 
-    assert "15/04/2026" in warning
+    assert "2026-04-15" in warning
     assert "60" in warning
 
 

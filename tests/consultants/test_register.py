@@ -29,7 +29,7 @@ def test_create_via_service_writes_history(centre_a: Organisation) -> None:
 @pytest.mark.parametrize(
     ("changes", "field", "fragment"),
     [
-        ({"end_date": "2025-12-31"}, "end_date", "before start date 01/01/2026"),
+        ({"end_date": "2025-12-31"}, "end_date", "before start date 2026-01-01"),
         ({"hours_per_week": "0"}, "hours_per_week", "more than 0 and at most 40"),
         ({"hours_per_week": "40.5"}, "hours_per_week", "40.5 hours per week"),
         ({"shared_service": "true"}, "association", "name the association"),
@@ -65,7 +65,7 @@ def test_overlapping_consultant_names_other(centre_a: Organisation) -> None:
     message = " ".join(caught.value.errors["start_date"])
     assert "Jan Claes" in message
     assert f"record {first.pk}" in message
-    assert "from 01/01/2024 to no end date" in message
+    assert "from 2024-01-01 to no end date" in message
 
 
 def test_consecutive_consultants_are_accepted(centre_a: Organisation) -> None:

@@ -50,7 +50,7 @@ def test_warns_when_last_exercise_older_than_a_year(centre_a: Organisation) -> N
     exercise(centre_a, "2025-05-31")
 
     assert continuity_warnings(centre_a, TODAY) == [
-        "The last exercise of the continuity plan was on 31/05/2025, more than "
+        "The last exercise of the continuity plan was on 2025-05-31, more than "
         "twelve months ago; plan and record a new exercise."
     ]
 
@@ -71,7 +71,7 @@ def test_warns_when_fallback_review_past(centre_a: Organisation) -> None:
 
     assert continuity_warnings(centre_a, TODAY) == [
         "The fallback agreement with Gemeente Voorbeeld, administratief centrum "
-        "was due for review on 31/05/2026; review it with the partner and "
+        "was due for review on 2026-05-31; review it with the partner and "
         "record the new date."
     ]
 

@@ -64,11 +64,11 @@ def test_dutch_document(centre_a: Organisation) -> None:
     assert "Gemeente Voorbeeld, administratief centrum" in text
     assert "Marktplein 1, 8000 Brugge" in text
     assert ": 6" in text
-    assert "15/01/2028" in text
+    assert "2028-01-15" in text
     assert (
         "1 | Netwerkkabels van de getroffen werkposten loskoppelen. | ICT | 1 u" in text
     )
-    assert "20/05/2026 | verlies van het serverlokaal | gedeeltelijk geslaagd" in text
+    assert "2026-05-20 | verlies van het serverlokaal | gedeeltelijk geslaagd" in text
 
 
 def test_processes_in_recovery_order(centre_a: Organisation) -> None:
@@ -100,7 +100,7 @@ def test_french_document(centre_a: Organisation) -> None:
     assert document.title == "Plan de continuité 2026"
     assert "2 jours" in text
     assert "Centre informatique de repli" in text
-    assert "20/05/2026" in text
+    assert "2026-05-20" in text
 
 
 def test_exercises_after_the_year_left_out(centre_a: Organisation) -> None:
@@ -108,7 +108,7 @@ def test_exercises_after_the_year_left_out(centre_a: Organisation) -> None:
 
     text = text_of(continuity_document(centre_a, 2025, "nl"))
 
-    assert "20/05/2026" not in text
+    assert "2026-05-20" not in text
     assert "Er is geen oefening geregistreerd." in text
 
 

@@ -116,7 +116,7 @@ def test_fallback_review_before_agreement(centre_a: Organisation) -> None:
         services.create_record(FALLBACK_SITES, centre_a, values, actor=None)
 
     assert caught.value.errors["review_date"] == [
-        "Review date 01/01/2025 is before the agreement date 15/01/2026; enter "
+        "Review date 2025-01-01 is before the agreement date 2026-01-15; enter "
         "a later review date."
     ]
 

@@ -49,7 +49,7 @@ def test_create_from_example(
             SAFETY_MEASURES,
             {"next_inspection": "2025-01-01"},
             "next_inspection",
-            "before the last inspection of 10/03/2026",
+            "before the last inspection of 2026-03-10",
         ),
         (SERVER_ROOM_CHECKS, {"result": "failed"}, "findings", "needs its findings"),
         (SERVER_ROOM_CHECKS, {"date": "2999-01-01"}, "date", "in the future"),
@@ -232,7 +232,7 @@ def test_overdue_inspection_warning(site: Site) -> None:
     (warning,) = measure_warnings(site.organisation, TODAY)
 
     assert "fire extinguisher · Gang" in warning
-    assert "14/06/2026" in warning
+    assert "2026-06-14" in warning
 
 
 def check(site: Site, date: datetime.date) -> ServerRoomCheck:
@@ -252,7 +252,7 @@ def test_server_room_warning(site: Site) -> None:
 
     check(site, TODAY - datetime.timedelta(days=366))
     (warning,) = server_room_warnings(site.organisation, TODAY)
-    assert "14/06/2025" in warning
+    assert "2025-06-14" in warning
 
     check(site, TODAY - datetime.timedelta(days=365))
     assert server_room_warnings(site.organisation, TODAY) == []

@@ -67,7 +67,7 @@ def test_dutch_document_figures(centre_a: Organisation) -> None:
     assert "Sociale dienst | Hoofd sociale dienst | 4 | 3 | 2" in text
     assert "Betaalbestanden" in text
     assert "3 × 4 = 12" in text
-    assert "Algemeen directeur | 30/06/2027" in text
+    assert "Algemeen directeur | 2027-06-30" in text
 
 
 def test_risks_sorted_by_current_score(centre_a: Organisation) -> None:
@@ -105,7 +105,7 @@ def test_french_document(centre_a: Organisation) -> None:
     assert "C est le besoin de confidentialité, I d'intégrité et D de" in text
     assert "Processus | Propriétaire | C | I | D" in text
     assert "accepter" in text
-    assert "30/06/2027" in text
+    assert "2027-06-30" in text
 
 
 def test_empty_analysis(centre_a: Organisation) -> None:

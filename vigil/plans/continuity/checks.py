@@ -11,8 +11,8 @@ from vigil.plans.continuity.models import (
     CriticalProcess,
     Exercise,
     FallbackSite,
-    format_date,
 )
+from vigil.registers.dates import iso_date
 
 # Norm 4.7.2 requires the centre to test its continuity plan. Vigil expects
 # an exercise at least every twelve months.
@@ -61,7 +61,7 @@ def continuity_warnings(organisation: Organisation, today: datetime.date) -> lis
                 "The last exercise of the continuity plan was on %(date)s, more "
                 "than twelve months ago; plan and record a new exercise."
             )
-            % {"date": format_date(last.date)}
+            % {"date": iso_date(last.date)}
         )
     sites = FallbackSite.objects.filter(organisation=organisation).order_by("id")
     if not sites:
@@ -77,7 +77,7 @@ def continuity_warnings(organisation: Organisation, today: datetime.date) -> lis
                 "The fallback agreement with %(partner)s was due for review on "
                 "%(date)s; review it with the partner and record the new date."
             )
-            % {"partner": site.partner, "date": format_date(site.review_date)}
+            % {"partner": site.partner, "date": iso_date(site.review_date)}
         )
     if not CriticalProcess.objects.filter(organisation=organisation).exists():
         warnings.append(

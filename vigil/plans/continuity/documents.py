@@ -18,8 +18,8 @@ from vigil.plans.continuity.models import (
     FallbackSite,
     RecoveryStep,
     Scenario,
-    format_date,
 )
+from vigil.registers.dates import iso_date
 from vigil.reports.document import Block, Document, Facts, Heading, Paragraph, Table
 
 LANGUAGES = ("nl", "fr")
@@ -59,7 +59,7 @@ def _build(organisation: Organisation, year: int, language: str) -> Document:
         generated_at=now,
         subtitle=_("Minimum security norm 4.7.2"),
         blocks=tuple(blocks),
-        footer=f"Vigil · {organisation.name} · {format_date(now.date())}",
+        footer=f"Vigil · {organisation.name} · {iso_date(now.date())}",
     )
 
 
@@ -103,8 +103,8 @@ def _sites(organisation: Organisation) -> list[Block]:
             (_("Workstations"), str(site.workstations)),
             (_("Network"), network),
             (_("Printers"), str(site.printers)),
-            (_("Agreement date"), format_date(site.agreement_date)),
-            (_("Review date"), format_date(site.review_date)),
+            (_("Agreement date"), iso_date(site.agreement_date)),
+            (_("Review date"), iso_date(site.review_date)),
         ]
         if site.other_facilities:
             rows.insert(6, (_("Other facilities"), site.other_facilities))
@@ -180,7 +180,7 @@ def _exercises(organisation: Organisation, year: int) -> Table | Paragraph:
         return Paragraph(_("No exercise is recorded."))
     rows = tuple(
         (
-            format_date(item.date),
+            iso_date(item.date),
             str(item.get_scenario_display()),
             str(item.get_result_display()),
             item.findings,

@@ -2,7 +2,6 @@
 processes in recovery order, the fallback site, the crisis contact tree, the
 recovery steps per scenario and the exercises that test the plan."""
 
-import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,15 +11,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from vigil.plans.risks.models import Process
+from vigil.registers.dates import iso_date
 from vigil.registers.models import RegisterRecord
 
 # An outage of more than a year is no longer a continuity requirement.
 MAX_OUTAGE_DAYS = 365
-
-
-def format_date(value: datetime.date | None) -> str:
-    """Return a date as Belgian administrations write it, 31/12/2026."""
-    return f"{value:%d/%m/%Y}" if value is not None else ""
 
 
 class Scenario(models.TextChoices):
@@ -140,8 +135,8 @@ class FallbackSite(RegisterRecord):
                         "%(agreement)s; enter a later review date."
                     )
                     % {
-                        "review": format_date(self.review_date),
-                        "agreement": format_date(self.agreement_date),
+                        "review": iso_date(self.review_date),
+                        "agreement": iso_date(self.agreement_date),
                     }
                 }
             )
@@ -265,7 +260,7 @@ class Exercise(RegisterRecord):
         ordering = ["-date", "-id"]
 
     def __str__(self) -> str:
-        return f"{format_date(self.date)} {self.get_scenario_display()}"
+        return f"{iso_date(self.date)} {self.get_scenario_display()}"
 
     def clean(self) -> None:
         if self.result != self.Result.OK and self.result and not self.findings.strip():

@@ -14,8 +14,8 @@ from vigil.plans.continuity.models import (
     FallbackSite,
     RecoveryStep,
     Scenario,
-    format_date,
 )
+from vigil.registers.dates import iso_date
 from vigil.registers.spec import RegisterSpec, register
 
 GROUP = gettext_lazy("Continuity plan")
@@ -87,7 +87,7 @@ def _summary(organisation: Organisation) -> list[str]:
         lines.append(
             _("Last exercise: %(date)s, %(scenario)s, %(result)s.")
             % {
-                "date": format_date(last.date),
+                "date": iso_date(last.date),
                 "scenario": last.get_scenario_display(),
                 "result": last.get_result_display(),
             }

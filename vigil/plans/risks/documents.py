@@ -11,8 +11,9 @@ from django.utils.translation import pgettext
 
 from vigil.organisations.models import Organisation
 from vigil.plans.risks.heatmap import HeatMap, heat_map
-from vigil.plans.risks.models import Asset, Process, Risk, format_date
+from vigil.plans.risks.models import Asset, Process, Risk
 from vigil.plans.risks.scoring import Matrix, matrix_for
+from vigil.registers.dates import iso_date
 from vigil.reports.document import Block, Document, Heading, Paragraph, Table
 
 LANGUAGES = ("nl", "fr")
@@ -59,7 +60,7 @@ def _build(organisation: Organisation, year: int, language: str) -> Document:
         generated_at=now,
         subtitle=_("Minimum security norm 4.7.1"),
         blocks=tuple(blocks),
-        footer=f"Vigil · {organisation.name} · {format_date(now.date())}",
+        footer=f"Vigil · {organisation.name} · {iso_date(now.date())}",
     )
 
 
@@ -188,8 +189,8 @@ def _decisions(risks: list[Risk]) -> Table | Paragraph:
             risk.threat,
             str(risk.get_decision_display()),
             risk.accepted_by,
-            format_date(risk.accepted_until),
-            format_date(risk.review_date),
+            iso_date(risk.accepted_until),
+            iso_date(risk.review_date),
         )
         for risk in risks
     )

@@ -2,8 +2,6 @@
 confidentiality, integrity and availability, the risks to them and how each
 risk is treated (minimum security norm 4.7.1)."""
 
-import datetime
-
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -14,11 +12,6 @@ from vigil.organisations.models import Organisation
 from vigil.plans.risks.scoring import MAX_SIZE, MIN_SIZE, Level, Matrix, matrix_for
 from vigil.registers.inventory.models import Hardware, Software
 from vigil.registers.models import RegisterRecord
-
-
-def format_date(value: datetime.date | None) -> str:
-    """Return a date as Belgian administrations write it, 31/12/2026."""
-    return f"{value:%d/%m/%Y}" if value is not None else ""
 
 
 class Need(models.IntegerChoices):

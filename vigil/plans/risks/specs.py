@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from vigil.accounts.roles import Capability
 from vigil.organisations.models import Organisation
-from vigil.plans.risks.models import Asset, Process, Risk, format_date
+from vigil.plans.risks.models import Asset, Process, Risk
 from vigil.plans.risks.scoring import Level, matrix_for
 from vigil.registers import services
+from vigil.registers.dates import iso_date
 from vigil.registers.spec import RegisterSpec, register
 
 GROUP = gettext_lazy("Risk analysis")
@@ -96,12 +97,12 @@ def risk_warnings(organisation: Organisation, today: datetime.date) -> list[str]
                 "The acceptance of risk “%(risk)s” expired on %(date)s; decide "
                 "again and record who accepts it until when."
             )
-            % {"risk": risk.threat, "date": format_date(risk.accepted_until)}
+            % {"risk": risk.threat, "date": iso_date(risk.accepted_until)}
         )
     for risk in risks.filter(review_date__lt=today):
         warnings.append(
             _("The review of risk “%(risk)s” was due on %(date)s; review it.")
-            % {"risk": risk.threat, "date": format_date(risk.review_date)}
+            % {"risk": risk.threat, "date": iso_date(risk.review_date)}
         )
     if not Process.objects.filter(organisation=organisation).exists():
         warnings.append(

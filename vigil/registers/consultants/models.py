@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from vigil.organisations.models import Organisation
+from vigil.registers.dates import iso_date
 from vigil.registers.models import RegisterRecord
 
 MAX_HOURS_PER_WEEK = Decimal(40)
@@ -29,11 +30,6 @@ def validate_hours(value: Decimal) -> None:
             code="hours_out_of_range",
             params={"value": value},
         )
-
-
-def format_date(value: datetime.date | None) -> str:
-    """Return a date as Belgian administrations write it, 31/12/2026."""
-    return f"{value:%d/%m/%Y}" if value is not None else ""
 
 
 class Consultant(RegisterRecord):
@@ -111,8 +107,8 @@ class Consultant(RegisterRecord):
                 "End date %(end)s is before start date %(start)s; enter an end "
                 "date on or after the start date, or leave it empty."
             ) % {
-                "end": format_date(self.end_date),
-                "start": format_date(self.start_date),
+                "end": iso_date(self.end_date),
+                "start": iso_date(self.start_date),
             }
         if self.shared_service and not self.association.strip():
             errors["association"] = gettext(
@@ -150,7 +146,7 @@ class Consultant(RegisterRecord):
         return others.order_by("start_date", "id").first()
 
     def _overlap_message(self, other: "Consultant") -> str:
-        end = format_date(other.end_date) or gettext("no end date")
+        end = iso_date(other.end_date) or gettext("no end date")
         return gettext(
             "A centre has one consultant at a time, and %(name)s (record "
             "%(id)d) is consultant from %(start)s to %(end)s, which overlaps "
@@ -159,7 +155,7 @@ class Consultant(RegisterRecord):
         ) % {
             "name": other.name,
             "id": other.pk,
-            "start": format_date(other.start_date),
+            "start": iso_date(other.start_date),
             "end": end,
         }
 
@@ -197,7 +193,7 @@ class Notification(models.Model):
         ordering = ["-sent_on", "-id"]
 
     def __str__(self) -> str:
-        return f"{format_date(self.sent_on)} {self.get_channel_display()}"
+        return f"{iso_date(self.sent_on)} {self.get_channel_display()}"
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -206,12 +202,12 @@ class Notification(models.Model):
             errors["sent_on"] = gettext(
                 "Sent on %(date)s is in the future; record the notification "
                 "once it is sent."
-            ) % {"date": format_date(self.sent_on)}
+            ) % {"date": iso_date(self.sent_on)}
         if self.acknowledged_on and self.acknowledged_on > today:
             errors["acknowledged_on"] = gettext(
                 "Acknowledged on %(date)s is in the future; enter the date on "
                 "the acknowledgement you received."
-            ) % {"date": format_date(self.acknowledged_on)}
+            ) % {"date": iso_date(self.acknowledged_on)}
         elif (
             self.acknowledged_on
             and self.sent_on
@@ -221,8 +217,8 @@ class Notification(models.Model):
                 "Acknowledged on %(ack)s is before the notification was sent "
                 "on %(sent)s; enter the date of the acknowledgement."
             ) % {
-                "ack": format_date(self.acknowledged_on),
-                "sent": format_date(self.sent_on),
+                "ack": iso_date(self.acknowledged_on),
+                "sent": iso_date(self.sent_on),
             }
         if errors:
             raise ValidationError(errors)

@@ -13,7 +13,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from vigil.organisations.models import Organisation
-from vigil.registers.consultants.models import Consultant, format_date
+from vigil.registers.consultants.models import Consultant
+from vigil.registers.dates import iso_date
 from vigil.reports.document import Document, Facts, Heading, Paragraph, Signature, Table
 
 LANGUAGES = ("nl", "fr")
@@ -80,13 +81,13 @@ def _document(
         _deputies_block(deputies),
         Paragraph(
             _("Drawn up on %(date)s on behalf of the centre.")
-            % {"date": format_date(today)}
+            % {"date": iso_date(today)}
         ),
         Signature(
             (
                 (_("Name"), ""),
                 (_("Capacity"), _("secretary-general or chair of the council")),
-                (_("Date"), format_date(today)),
+                (_("Date"), iso_date(today)),
                 (_("Signature"), ""),
             )
         ),
@@ -98,7 +99,7 @@ def _document(
         organisation=organisation.name,
         generated_at=timezone.now(),
         blocks=blocks,
-        footer=f"Vigil · {organisation.name} · {format_date(today)}",
+        footer=f"Vigil · {organisation.name} · {iso_date(today)}",
     )
 
 
@@ -131,13 +132,13 @@ def _consultant_facts(consultant: Consultant) -> tuple[tuple[str, str], ...]:
         (_("Name"), consultant.name),
         (_("E-mail"), consultant.email),
         (_("Phone"), consultant.phone),
-        (_("In office since"), format_date(consultant.start_date)),
+        (_("In office since"), iso_date(consultant.start_date)),
         (
             _("Hours per week officially granted"),
             format_hours(consultant.hours_per_week),
         ),
         (_("Appointed by"), consultant.get_decision_body_display()),
-        (_("Date of the decision"), format_date(consultant.decision_date)),
+        (_("Date of the decision"), iso_date(consultant.decision_date)),
         (_("Decision reference"), consultant.decision_reference),
         (_("Shared through an association"), shared),
     )
@@ -160,7 +161,7 @@ def _deputies_block(deputies: list[Consultant]) -> Table | Paragraph:
             deputy.email,
             deputy.phone,
             format_hours(deputy.hours_per_week),
-            format_date(deputy.start_date),
+            iso_date(deputy.start_date),
             _decision_text(deputy),
         )
         for deputy in deputies
@@ -171,7 +172,7 @@ def _deputies_block(deputies: list[Consultant]) -> Table | Paragraph:
 def _decision_text(consultant: Consultant) -> str:
     text = _("%(body)s, %(date)s") % {
         "body": consultant.get_decision_body_display(),
-        "date": format_date(consultant.decision_date),
+        "date": iso_date(consultant.decision_date),
     }
     if consultant.decision_reference:
         text += f" ({consultant.decision_reference})"

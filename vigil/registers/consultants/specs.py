@@ -7,8 +7,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from vigil.organisations.models import Organisation
-from vigil.registers.consultants.models import Consultant, Notification, format_date
+from vigil.registers.consultants.models import Consultant, Notification
 from vigil.registers.consultants.notification import format_hours
+from vigil.registers.dates import iso_date
 from vigil.registers.spec import RegisterSpec, register
 
 # The supervisor usually acknowledges within a few weeks; after this many
@@ -53,7 +54,7 @@ def _summary(organisation: Organisation) -> list[str]:
         % {
             "name": consultant.name,
             "hours": format_hours(consultant.hours_per_week),
-            "start": format_date(consultant.start_date),
+            "start": iso_date(consultant.start_date),
         }
     ]
     deputies = Consultant.objects.filter(
@@ -98,7 +99,7 @@ def _no_consultant_warning(organisation: Organisation, today: datetime.date) -> 
         return _(
             "The appointment of %(name)s as consultant ended on %(date)s and no "
             "successor is recorded; add the new appointment (norm 4.2.1.1)."
-        ) % {"name": ended.name, "date": format_date(ended.end_date)}
+        ) % {"name": ended.name, "date": iso_date(ended.end_date)}
     return _(
         "No security consultant in office is recorded; add the appointment "
         "(norm 4.2.1.1)."
@@ -118,7 +119,7 @@ def _unacknowledged(organisation: Organisation, today: datetime.date) -> list[st
         )
         % {
             "name": notification.consultant.name,
-            "date": format_date(notification.sent_on),
+            "date": iso_date(notification.sent_on),
             "days": ACKNOWLEDGEMENT_DAYS,
         }
         for notification in pending.order_by("sent_on", "id")

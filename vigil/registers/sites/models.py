@@ -1,8 +1,6 @@
 """Physical security per site: keys and badges with their holders, access
 rules, alarm and fire measures, and server room checks."""
 
-import datetime
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -10,12 +8,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from vigil.organisations.models import Site
+from vigil.registers.dates import iso_date
 from vigil.registers.models import RegisterRecord
-
-
-def format_date(value: datetime.date | None) -> str:
-    """Return a date as Belgian administrations write it, 31/12/2026."""
-    return f"{value:%d/%m/%Y}" if value is not None else ""
 
 
 def _site_field() -> "models.ForeignKey[Site, Site]":
@@ -79,8 +73,8 @@ class KeyIssue(RegisterRecord):
                         "enter a return date on or after the issue date."
                     )
                     % {
-                        "returned": format_date(self.returned_on),
-                        "issued": format_date(self.issued_on),
+                        "returned": iso_date(self.returned_on),
+                        "issued": iso_date(self.issued_on),
                     }
                 }
             )
@@ -158,7 +152,7 @@ class SafetyMeasure(RegisterRecord):
                         "Next inspection due %(next)s is before the last inspection "
                         "of %(last)s; enter the date the next one is due."
                     )
-                    % {"next": format_date(following), "last": format_date(last)}
+                    % {"next": iso_date(following), "last": iso_date(last)}
                 }
             )
 
@@ -183,14 +177,14 @@ class ServerRoomCheck(RegisterRecord):
         ordering = ["-date", "-id"]
 
     def __str__(self) -> str:
-        return f"{format_date(self.date)} · {self.site}"
+        return f"{iso_date(self.date)} · {self.site}"
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
         if self.date and self.date > timezone.localdate():
             errors["date"] = gettext(
                 "Date %(date)s is in the future; record the check once it is done."
-            ) % {"date": format_date(self.date)}
+            ) % {"date": iso_date(self.date)}
         needs_findings = self.result in (self.Result.FINDINGS, self.Result.FAILED)
         if needs_findings and not self.findings.strip():
             errors["findings"] = gettext(

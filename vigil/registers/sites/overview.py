@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Max, Q, QuerySet
 
 from vigil.organisations.models import Organisation
+from vigil.registers.dates import iso_date
 from vigil.registers.sites.models import (
     AccessRule,
     KeyIssue,
@@ -53,9 +54,7 @@ def site_rows(organisation: Organisation) -> list[SiteRow]:
             master_keys_held=keys.get(site.pk, (0, 0))[1],
             access_rules=rules.get(site.pk, 0),
             measures=measures.get(site.pk, 0),
-            last_server_room_check=(
-                f"{checks[site.pk]:%d/%m/%Y}" if checks.get(site.pk) else ""
-            ),
+            last_server_room_check=iso_date(checks.get(site.pk)),
         )
         for site in organisation.sites.order_by("name")
     ]

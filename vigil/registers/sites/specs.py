@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from vigil.organisations.models import Organisation
+from vigil.registers.dates import iso_date
 from vigil.registers.sites.models import (
     AccessRule,
     KeyIssue,
     SafetyMeasure,
     ServerRoomCheck,
-    format_date,
 )
 from vigil.registers.spec import RegisterSpec, register
 
@@ -89,7 +89,7 @@ def measure_warnings(organisation: Organisation, today: datetime.date) -> list[s
         % {
             "measure": measure,
             "site": measure.site,
-            "date": format_date(measure.next_inspection),
+            "date": iso_date(measure.next_inspection),
         }
         for measure in overdue.order_by("next_inspection", "id")
     ]
@@ -109,7 +109,7 @@ def server_room_warnings(organisation: Organisation, today: datetime.date) -> li
             "No server room check in the last twelve months; the last one was "
             "on %(date)s."
         )
-        % {"date": format_date(last)}
+        % {"date": iso_date(last)}
     ]
 
 
@@ -132,7 +132,7 @@ def _check_summary(organisation: Organisation) -> list[str]:
         return [_("No server room check recorded.")]
     return [
         _("Last server room check: %(date)s, %(result)s.")
-        % {"date": format_date(last.date), "result": last.get_result_display()}
+        % {"date": iso_date(last.date), "result": last.get_result_display()}
     ]
 
 
