@@ -3,12 +3,13 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from vigil.organisations.models import Organisation
 from vigil.plans.continuity.checks import add_months, continuity_warnings
 from vigil.plans.continuity.due import due_items
 from vigil.plans.continuity.models import FallbackSite
-from vigil.plans.continuity.specs import EXERCISES, FALLBACK_SITES
+from vigil.plans.continuity.specs import CRITICAL_PROCESSES, EXERCISES, FALLBACK_SITES
 from vigil.registers import services
 
 from .conftest import make_process
@@ -107,3 +108,53 @@ def test_first_exercise_due_today(centre_a: Organisation) -> None:
             f"/c/{centre_a.slug}/registers/exercises/",
         )
     ]
+
+
+def test_exercise_summary_without_exercises(centre_a: Organisation) -> None:
+    make_process(centre_a)
+
+    assert EXERCISES.summary is not None
+    assert EXERCISES.summary(centre_a) == ["0 exercises recorded."]
+
+
+def test_exercise_summary_counts_and_due(centre_a: Organisation) -> None:
+    today = timezone.localdate()
+    last = add_months(today, -2)
+    make_process(centre_a)
+    exercise(centre_a, add_months(today, -8).isoformat())
+    exercise(centre_a, last.isoformat())
+
+    assert EXERCISES.summary is not None
+    assert EXERCISES.summary(centre_a) == [
+        "2 exercises recorded.",
+        f"Last exercise: {last.isoformat()}, loss of the server room, "
+        "partly successful.",
+        f"The next exercise is due by {add_months(last, 12).isoformat()}, "
+        "twelve months after the last.",
+    ]
+
+
+def test_exercise_summary_overdue_warns(centre_a: Organisation) -> None:
+    last = add_months(timezone.localdate(), -14)
+    exercise(centre_a, last.isoformat())
+
+    assert EXERCISES.summary is not None
+    assert EXERCISES.warnings is not None
+    summary = EXERCISES.summary(centre_a)
+    assert summary[0] == "1 exercise recorded."
+    assert not any("critical process" in line for line in summary)
+    assert not any("next exercise is due" in line for line in summary)
+    assert EXERCISES.warnings(centre_a) == [
+        f"The last exercise of the continuity plan was on {last.isoformat()}, "
+        "more than twelve months ago; plan and record a new exercise."
+    ]
+
+
+def test_process_summary_unchanged(centre_a: Organisation) -> None:
+    make_process(centre_a)
+
+    assert CRITICAL_PROCESSES.summary is not None
+    assert CRITICAL_PROCESSES.summary(centre_a) == [
+        "1 critical process in recovery order."
+    ]
+

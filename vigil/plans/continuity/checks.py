@@ -44,25 +44,31 @@ def next_exercise_due(organisation: Organisation) -> datetime.date | None:
     return add_months(last.date, EXERCISE_INTERVAL_MONTHS)
 
 
-def continuity_warnings(organisation: Organisation, today: datetime.date) -> list[str]:
-    """Return what needs attention in the continuity plan on ``today``."""
-    warnings: list[str] = []
+def exercise_warnings(organisation: Organisation, today: datetime.date) -> list[str]:
+    """Return the warning when no exercise is recorded or the last one is more
+    than twelve months before ``today``."""
     last = last_exercise(organisation)
     if last is None:
-        warnings.append(
+        return [
             _(
                 "No exercise of the continuity plan is recorded; test the plan "
                 "at least once every twelve months (norm 4.7.2)."
             )
-        )
-    elif add_months(last.date, EXERCISE_INTERVAL_MONTHS) < today:
-        warnings.append(
+        ]
+    if add_months(last.date, EXERCISE_INTERVAL_MONTHS) < today:
+        return [
             _(
                 "The last exercise of the continuity plan was on %(date)s, more "
                 "than twelve months ago; plan and record a new exercise."
             )
             % {"date": iso_date(last.date)}
-        )
+        ]
+    return []
+
+
+def continuity_warnings(organisation: Organisation, today: datetime.date) -> list[str]:
+    """Return what needs attention in the continuity plan on ``today``."""
+    warnings = exercise_warnings(organisation, today)
     sites = FallbackSite.objects.filter(organisation=organisation).order_by("id")
     if not sites:
         warnings.append(

@@ -6,7 +6,12 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from vigil.accounts.roles import Capability
 from vigil.organisations.models import Organisation
-from vigil.plans.continuity.checks import continuity_warnings, last_exercise
+from vigil.plans.continuity.checks import (
+    continuity_warnings,
+    exercise_warnings,
+    last_exercise,
+    next_exercise_due,
+)
 from vigil.plans.continuity.models import (
     Contact,
     CriticalProcess,
@@ -74,6 +79,20 @@ def _exercise_example(_organisation: Organisation) -> dict[str, str]:
     }
 
 
+def _last_exercise_line(organisation: Organisation) -> list[str]:
+    last = last_exercise(organisation)
+    if last is None:
+        return []
+    return [
+        _("Last exercise: %(date)s, %(scenario)s, %(result)s.")
+        % {
+            "date": iso_date(last.date),
+            "scenario": last.get_scenario_display(),
+            "result": last.get_result_display(),
+        }
+    ]
+
+
 def _summary(organisation: Organisation) -> list[str]:
     processes = CriticalProcess.objects.filter(organisation=organisation).count()
     text = ngettext(
@@ -81,22 +100,31 @@ def _summary(organisation: Organisation) -> list[str]:
         "%(count)d critical processes in recovery order.",
         processes,
     )
-    lines = [text % {"count": processes}]
-    last = last_exercise(organisation)
-    if last is not None:
-        lines.append(
-            _("Last exercise: %(date)s, %(scenario)s, %(result)s.")
-            % {
-                "date": iso_date(last.date),
-                "scenario": last.get_scenario_display(),
-                "result": last.get_result_display(),
-            }
-        )
-    return lines
+    return [text % {"count": processes}, *_last_exercise_line(organisation)]
 
 
 def _warnings(organisation: Organisation) -> list[str]:
     return continuity_warnings(organisation, timezone.localdate())
+
+
+def _exercise_summary(organisation: Organisation) -> list[str]:
+    count = Exercise.objects.filter(organisation=organisation).count()
+    text = ngettext(
+        "%(count)d exercise recorded.", "%(count)d exercises recorded.", count
+    )
+    lines = [text % {"count": count}, *_last_exercise_line(organisation)]
+    due = next_exercise_due(organisation)
+    # An overdue exercise is reported by the warning instead.
+    if due is not None and due >= timezone.localdate():
+        lines.append(
+            _("The next exercise is due by %(date)s, twelve months after the last.")
+            % {"date": iso_date(due)}
+        )
+    return lines
+
+
+def _exercise_warnings(organisation: Organisation) -> list[str]:
+    return exercise_warnings(organisation, timezone.localdate())
 
 
 CRITICAL_PROCESSES = RegisterSpec(
@@ -210,8 +238,8 @@ EXERCISES = RegisterSpec(
     search=("findings", "follow_up"),
     filters=("scenario", "result"),
     ordering=("-date", "-id"),
-    summary=_summary,
-    warnings=_warnings,
+    summary=_exercise_summary,
+    warnings=_exercise_warnings,
 )
 
 
