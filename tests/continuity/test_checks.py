@@ -89,7 +89,7 @@ def test_due_items(centre_a: Organisation) -> None:
         (
             datetime.date(2026, 5, 31),
             "Review of the fallback agreement with Gemeente Voorbeeld, "
-            "administratief centrum (overdue)",
+            "administratief centrum",
             f"{base}fallback-sites/{fallback.pk}/",
         ),
         (
@@ -158,3 +158,17 @@ def test_process_summary_unchanged(centre_a: Organisation) -> None:
         "1 critical process in recovery order."
     ]
 
+
+def test_overdue_exercise_text_has_no_tag(centre_a: Organisation) -> None:
+    # The lists of what falls due mark a past date as overdue themselves.
+    exercise(centre_a, "2025-01-10")
+
+    items = due_items(centre_a, TODAY)
+
+    assert items == [
+        (
+            datetime.date(2026, 1, 10),
+            "Next exercise of the continuity plan",
+            f"/c/{centre_a.slug}/registers/exercises/",
+        )
+    ]

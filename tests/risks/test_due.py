@@ -66,9 +66,9 @@ def test_warnings_for_expired_and_overdue(centre_a: Organisation) -> None:
     warnings = risk_warnings(centre_a, TODAY)
 
     assert warnings == [
-        "The acceptance of risk “Uitval” expired on 31/05/2026; decide again "
+        "The acceptance of risk “Uitval” expired on 2026-05-31; decide again "
         "and record who accepts it until when.",
-        "The review of risk “Uitval” was due on 30/04/2026; review it.",
+        "The review of risk “Uitval” was due on 2026-04-30; review it.",
     ]
 
 
@@ -76,3 +76,13 @@ def test_warning_without_processes(centre_a: Organisation) -> None:
     assert any("No process is recorded" in w for w in risk_warnings(centre_a, TODAY))
     make_process(centre_a)
     assert risk_warnings(centre_a, TODAY) == []
+
+
+def test_overdue_review_text_has_no_tag(centre_a: Organisation) -> None:
+    # The lists of what falls due mark a past date as overdue themselves.
+    risk = make_risk(centre_a, threat="Brand", review_date="2026-05-01")
+
+    items = due_items(centre_a, TODAY)
+
+    url = f"/c/{centre_a.slug}/registers/risks/{risk.pk}/"
+    assert items == [(datetime.date(2026, 5, 1), "Review of risk “Brand”", url)]

@@ -15,8 +15,9 @@ type DueItem = tuple[datetime.date, str, str]
 def due_items(organisation: Organisation, today: datetime.date) -> list[DueItem]:
     """Return (date, text, url) for the next exercise and each fallback review.
 
-    Dates already past are included and marked overdue, because they are
-    still to be done. Without any exercise the first one is due ``today``.
+    Dates already past are included, because they are still to be done; the
+    lists mark them overdue from the date. Without any exercise the first one
+    is due ``today``.
     """
     items: list[DueItem] = []
     exercises = reverse(
@@ -26,10 +27,7 @@ def due_items(organisation: Organisation, today: datetime.date) -> list[DueItem]
     if due is None:
         items.append((today, _("First exercise of the continuity plan"), exercises))
     else:
-        text = _("Next exercise of the continuity plan")
-        if due < today:
-            text += " " + _("(overdue)")
-        items.append((due, text, exercises))
+        items.append((due, _("Next exercise of the continuity plan"), exercises))
     for site in FallbackSite.objects.filter(organisation=organisation).order_by("id"):
         url = reverse(
             "registers:detail",
@@ -42,7 +40,5 @@ def due_items(organisation: Organisation, today: datetime.date) -> list[DueItem]
         text = _("Review of the fallback agreement with %(partner)s") % {
             "partner": site.partner
         }
-        if site.review_date < today:
-            text += " " + _("(overdue)")
         items.append((site.review_date, text, url))
     return sorted(items, key=lambda item: (item[0], item[1]))

@@ -21,8 +21,9 @@ def _risk_url(organisation: Organisation, risk: Risk) -> str:
 def due_items(organisation: Organisation, today: datetime.date) -> list[DueItem]:
     """Return (date, text, url) for every risk review and acceptance end, by date.
 
-    Past dates are included, because an overdue review is still due; ``today``
-    is only used to word the text.
+    Past dates are included, because an overdue review is still due; the
+    lists mark them overdue from the date. ``today`` is only used to word the
+    end of an acceptance that has passed.
     """
     items: list[DueItem] = []
     risks = Risk.objects.filter(organisation=organisation).order_by("id")
@@ -30,8 +31,6 @@ def due_items(organisation: Organisation, today: datetime.date) -> list[DueItem]
         if risk.review_date is None:
             continue
         text = _("Review of risk “%(risk)s”") % {"risk": risk.threat}
-        if risk.review_date < today:
-            text += " " + _("(overdue)")
         items.append((risk.review_date, text, _risk_url(organisation, risk)))
     accepted = risks.filter(decision=Risk.Decision.ACCEPT).exclude(accepted_until=None)
     for risk in accepted:
