@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from tests.audits.factories import add_audit
 from vigil.organisations.models import Organisation
@@ -14,6 +15,8 @@ from vigil.plans.audits.schedule import (
     due_items,
     next_audit_due,
 )
+from vigil.plans.audits.specs import AUDITS
+from vigil.registers.evidence import overview
 
 pytestmark = pytest.mark.django_db
 
@@ -138,3 +141,28 @@ def test_other_centre_audit_does_not_count(
 
     assert next_audit_due(centre_a) is None
     assert next_audit_due(centre_b) == datetime.date(2029, 1, 10)
+
+
+@pytest.mark.parametrize("years_ago", [3, 5])
+def test_overview_shows_due_date_once(centre_a: Organisation, years_ago: int) -> None:
+    # Three years ago the next audit falls within the coming year (a warning);
+    # five years ago it is overdue.
+    today = timezone.localdate()
+    add_audit(centre_a, date=add_years(today, -years_ago).isoformat())
+    text = audit_due(centre_a, today).text
+
+    state = overview(AUDITS, centre_a)
+
+    shown = [*state.lines, *state.warnings]
+    assert shown.count(text) == 1
+    assert state.warnings == [text]
+
+
+def test_overview_scheduled_audit_in_summary(centre_a: Organisation) -> None:
+    today = timezone.localdate()
+    add_audit(centre_a, date=add_years(today, -1).isoformat())
+
+    state = overview(AUDITS, centre_a)
+
+    assert state.lines == [audit_due(centre_a, today).text]
+    assert state.warnings == []

@@ -55,7 +55,9 @@ def _finding_example(organisation: Organisation) -> dict[str, str]:
 
 def _audit_summary(organisation: Organisation) -> list[str]:
     today = timezone.localdate()
-    lines = [audit_due(organisation, today).text]
+    state = audit_due(organisation, today)
+    # A due date that needs attention is shown once, by _audit_warnings.
+    lines = [] if state.is_warning else [state.text]
     lines.extend(
         _("Audit %(reference)s planned on %(date)s.")
         % {"reference": audit.reference, "date": audit.date.isoformat()}
