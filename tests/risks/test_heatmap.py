@@ -83,6 +83,7 @@ def test_page_links_counts_to_filtered_list(
     assert f'href="{base}?residual_likelihood=1&amp;residual_impact=1">1</a>' in page
     assert 'class="level-critical"' in page
     assert "score 12–16" in page
+    assert "table.heatmap { width: auto; }" in page
 
 
 def test_filtered_list_shows_the_cell(centre_a: Organisation, viewer_a: User) -> None:
