@@ -7,6 +7,8 @@ from django import template
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from vigil.registers.catalog_keys import register_name
+
 register = template.Library()
 
 
@@ -22,3 +24,9 @@ def shown(value: Any) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()
     return str(value)
+
+
+@register.filter
+def register_names(keys: list[str]) -> str:
+    """The translated names of catalog register keys, separated by commas."""
+    return ", ".join(register_name(key) for key in keys)
