@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import translation
+from django.utils.text import capfirst
 
 from tests.conftest import PASSWORD
 from vigil.accounts.models import User
@@ -106,7 +107,7 @@ def test_record_without_actor_is_system(centre_a: Organisation) -> None:
 def test_every_action_is_dotted_and_described() -> None:
     for action, text in ACTIONS.items():
         assert action.count(".") == 1, action
-        assert describe(action) == str(text)
+        assert describe(action) == capfirst(str(text))
 
 
 def test_describe_unknown_action_returns_it() -> None:

@@ -5,6 +5,7 @@ action that is not registered here is a programming error.
 """
 
 from django.utils.functional import Promise
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 ACTIONS: dict[str, Promise] = {
@@ -62,6 +63,10 @@ def register_actions(actions: dict[str, Promise]) -> None:
 
 
 def describe(action: str) -> str:
-    """Return the display text of an action type, or the type itself if unknown."""
+    """Return the display text of an action type, or the type itself if unknown.
+
+    The text starts with a capital in every language, because some apps
+    register their texts in lower case.
+    """
     text = ACTIONS.get(action)
-    return str(text) if text is not None else action
+    return capfirst(str(text)) if text is not None else action

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from vigil.audit.actions import describe
+from vigil.audit.display import ValueLine, object_type_label, value_lines
 from vigil.organisations.models import Organisation
 
 
@@ -78,3 +79,15 @@ class AuditEntry(models.Model):
     @property
     def description(self) -> str:
         return describe(self.action)
+
+    @property
+    def object_type_label(self) -> str:
+        return object_type_label(self.object_type)
+
+    @property
+    def old_lines(self) -> list[ValueLine]:
+        return value_lines(self.object_type, self.organisation_id, self.old_values)
+
+    @property
+    def new_lines(self) -> list[ValueLine]:
+        return value_lines(self.object_type, self.organisation_id, self.new_values)

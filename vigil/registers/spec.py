@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.functional import Promise
 
 from vigil.accounts.roles import Capability
+from vigil.audit.display import register_lookups
 from vigil.organisations.models import Organisation
 
 if TYPE_CHECKING:
@@ -99,6 +100,7 @@ def register(spec: RegisterSpec) -> RegisterSpec:
     for name in spec.fields:
         spec.model_field(name)
     REGISTERS[spec.slug] = spec
+    register_lookups(spec.label, spec.lookups)
     return spec
 
 

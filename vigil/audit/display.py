@@ -1,0 +1,136 @@
+"""Old and new values of audit entries as a person reads them.
+
+The trail stores wire values keyed by attribute name, such as
+``{"origin": "gap", "plan": 3}``. This module turns them into labelled lines
+without changing what is stored: labels come from the model fields' verbose
+names, codes become their choice labels and ids of related records their
+current text.
+"""
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+EMPTY = "—"
+
+# Per object type (``app_label.model``), the field of a related record that
+# a stored value names when it is not the primary key, e.g. a register's
+# lookup field. Such values are shown as stored.
+FIELD_LOOKUPS: dict[str, Mapping[str, str]] = {}
+
+
+@dataclass(frozen=True)
+class ValueLine:
+    """One stored value: the field's label and the value's text."""
+
+    label: str
+    text: str
+
+
+def register_lookups(object_type: str, lookups: Mapping[str, str]) -> None:
+    """Record which related-record fields of ``object_type`` store a lookup value."""
+    FIELD_LOOKUPS[object_type] = dict(lookups)
+
+
+def object_type_label(object_type: str) -> str:
+    """Return the verbose name of a model label, or "" when it names no model."""
+    model = _model(object_type)
+    return capfirst(str(model._meta.verbose_name)) if model is not None else ""
+
+
+def value_lines(
+    object_type: str, organisation_id: int | None, values: Mapping[str, Any]
+) -> list[ValueLine]:
+    """Return a labelled, readable line for each stored value, in stored order."""
+    model = _model(object_type)
+    lookups = FIELD_LOOKUPS.get(object_type, {})
+    lines = []
+    for key, value in values.items():
+        field = _field(model, key)
+        if field is None:
+            label = capfirst(key.replace("_", " "))
+        else:
+            label = capfirst(str(getattr(field, "verbose_name", key)))
+        lookup = lookups.get(key, "pk")
+        lines.append(ValueLine(label, _text(field, value, organisation_id, lookup)))
+    return lines
+
+
+def _model(object_type: str) -> type[models.Model] | None:
+    if object_type.count(".") != 1:
+        return None
+    try:
+        return apps.get_model(object_type)
+    except LookupError:
+        return None
+
+
+def _field(model: type[models.Model] | None, name: str) -> Any:
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def _text(field: Any, value: Any, organisation_id: int | None, lookup: str) -> str:
+    if value is None or value in ("", [], {}):
+        return EMPTY
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list):
+        return ", ".join(_text(field, item, organisation_id, lookup) for item in value)
+    if isinstance(value, dict):
+        return "; ".join(
+            f"{key}: {_text(None, item, organisation_id, 'pk')}"
+            for key, item in value.items()
+        )
+    if isinstance(field, models.Field) and field.is_relation:
+        return _related(field, value, organisation_id, lookup)
+    if isinstance(field, models.Field) and field.choices:
+        labels = {str(code): str(label) for code, label in field.flatchoices}
+        return labels.get(str(value), str(value))
+    if isinstance(field, models.DateTimeField) and isinstance(value, str):
+        return _local_time(value)
+    return str(value)
+
+
+def _related(
+    field: "models.Field[Any, Any]",
+    value: Any,
+    organisation_id: int | None,
+    lookup: str,
+) -> str:
+    """Return the related record's text, or the stored value when it is gone."""
+    text = str(value)
+    related = field.related_model
+    if lookup != "pk" or not text.isascii() or not text.isdigit():
+        return text
+    if not (isinstance(related, type) and issubclass(related, models.Model)):
+        return text
+    queryset = related._default_manager.filter(pk=int(text))
+    tenant_field = getattr(related, "tenant_field", None)
+    if tenant_field:
+        queryset = queryset.filter(**{f"{tenant_field}_id": organisation_id})
+    found = queryset.first()
+    return str(found) if found is not None else text
+
+
+def _local_time(text: str) -> str:
+    try:
+        moment = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return date_format(moment, "Y-m-d H:i")
