@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.utils import translation
 
 from tests.accesslog.factories import (
     cut_back,
@@ -384,3 +385,13 @@ def test_shipped_layout_deleted_rows_caught(long_log: Organisation) -> None:
             [long_log.pk],
         )
     assert_diverges_at(long_log, 100, "entries were removed")
+
+
+def test_run_named_readably(log: Organisation) -> None:
+    verify_log(log)
+    run = VerificationRun.objects.get(organisation=log)
+    date = f"{run.finished_at:%Y-%m-%d}"
+    with translation.override("en"):
+        assert str(run) == f"verification of {SIZE} entries on {date}: verified"
+    with translation.override("nl"):
+        assert str(run) == f"verificatie van {SIZE} regels op {date}: geverifieerd"

@@ -231,7 +231,12 @@ class VerificationRun(models.Model):
         ordering = ["organisation", "-finished_at"]
 
     def __str__(self) -> str:
-        return f"{self.organisation_id} {self.finished_at:%Y-%m-%d} {self.ok}"
+        outcome = _("verified") if self.ok else _("failed")
+        return _("verification of %(size)d entries on %(date)s: %(outcome)s") % {
+            "size": self.size,
+            "date": f"{self.finished_at:%Y-%m-%d}",
+            "outcome": outcome,
+        }
 
 
 from vigil.accesslog.detection.models import *  # noqa: E402, F403
