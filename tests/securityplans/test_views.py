@@ -40,6 +40,7 @@ def test_norm_page_button_twice_adds_one(
     create_assessment(centre_a, 2026, actor=None, catalog=catalog)
     plan = make_plan(centre_a, first_year=2026)
     client = login(consultant_a)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     add_url = "/c/centre-a/plan/gaps/2026/4.7.1/add/"
 
     client.post(add_url)
@@ -61,6 +62,7 @@ def test_plan_gap_list_shows_planned_norm(
     plan = make_plan(centre_a, first_year=2026)
     add_action(plan, title="Risk analysis", norms="4.7.1")
     client = login(consultant_a)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
 
     page = client.get(f"/c/centre-a/plan/{plan.pk}/").content.decode()
 
