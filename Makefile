@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/vigil_test
+ADDRPORT ?= 127.0.0.1:8000
 
 .PHONY: demo test lint typecheck pytest pytest-sqlite pytest-postgresql messages clean
 
@@ -18,7 +19,7 @@ $(STAMP): requirements.lock requirements-dev.lock pyproject.toml
 	@touch $(STAMP)
 
 demo: $(STAMP) messages
-	$(BIN)/vigil demo
+	$(BIN)/vigil demo --addrport $(ADDRPORT)
 
 messages: $(STAMP)
 	@VIGIL_DATA_DIR=$${VIGIL_DATA_DIR:-$(CURDIR)/var} $(BIN)/vigil compiletranslations -v 0

@@ -1,9 +1,10 @@
 """``vigil setup`` and ``vigil demo`` can run again without changing anything."""
 
 import io
+import socket
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import models
 from django.utils import timezone
 
@@ -134,3 +135,23 @@ def test_demo_consultant_serves_two_centres() -> None:
     )
 
     assert slugs == {"demo", "demo-buur"}
+
+
+@pytest.mark.django_db
+def test_demo_port_in_use_stops_first() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(CommandError) as raised:
+            call_command("demo", addrport=f"127.0.0.1:{port}", stdout=io.StringIO())
+
+    assert f"cannot serve on 127.0.0.1:{port}" in str(raised.value)
+    assert f"make demo ADDRPORT=127.0.0.1:{port + 1}" in str(raised.value)
+    assert not Organisation.objects.exists()
+
+
+@pytest.mark.parametrize("addrport", ["8000", "localhost", ":8000", "host:port"])
+def test_demo_invalid_addrport(addrport: str) -> None:
+    with pytest.raises(CommandError, match="ADDRESS:PORT"):
+        call_command("demo", addrport=addrport, stdout=io.StringIO())

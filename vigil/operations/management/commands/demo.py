@@ -1,9 +1,10 @@
 """``vigil demo``: set up, create the demo centre and serve the app."""
 
+import socket
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from vigil.operations.demo import DEMO_PASSWORD, ensure_demo_data
 
@@ -21,10 +22,14 @@ class Command(BaseCommand):
             help="Prepare everything but do not start the server.",
         )
         parser.add_argument(
-            "--addrport", default="127.0.0.1:8000", help="Address and port to serve on."
+            "--addrport",
+            default="127.0.0.1:8000",
+            help="Address and port to serve on (make demo ADDRPORT=... sets it).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not options["no_serve"]:
+            check_port_free(options["addrport"])
         call_command("setup", verbosity=options["verbosity"])
         users = ensure_demo_data()
         self.stdout.write("")
@@ -37,3 +42,23 @@ class Command(BaseCommand):
         if not options["no_serve"]:
             call_command("collectstatic", interactive=False, verbosity=0)
             call_command("runserver", options["addrport"], use_reloader=False)
+
+
+def check_port_free(addrport: str) -> None:
+    """Raise CommandError naming another port if ``addrport`` cannot be served on."""
+    host, _, port = addrport.rpartition(":")
+    if not port.isdigit() or not host:
+        raise CommandError(
+            f"--addrport {addrport!r} is invalid: give ADDRESS:PORT, for example "
+            "127.0.0.1:8001"
+        )
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host.strip("[]"), int(port)))
+        except OSError as error:
+            raise CommandError(
+                f"cannot serve on {addrport}: {error.strerror}. Another program "
+                f"probably uses port {port}; stop it or choose another port, for "
+                f"example make demo ADDRPORT={host}:{int(port) + 1}"
+            ) from None
