@@ -1,7 +1,8 @@
 """The ledger's ``HashStore`` over one organisation's entries and ``TreeNode`` rows.
 
 Each read is one SQL statement on the connection of the current transaction,
-or two when it needs nodes of both the stored and the computed levels. Memory
+which fetches the stored nodes and the leaf hashes of the blocks it needs
+together. Memory
 use does not grow with the log: the store keeps at most one block of leaf
 hashes, and a root or proof reads O(log n) nodes plus at most one block of
 leaf hashes per leaf it concerns. ``put_many`` relies on the unique constraint
@@ -64,9 +65,8 @@ class DatabaseHashStore:
 
     Nodes at ``LOWEST_STORED_LEVEL`` and above are rows of ``TreeNode``. The
     levels below are not stored: level 0 is the ``leaf_hash`` column of the
-    entries, and a node between is computed from the leaf hashes under it, at
-    most ``2**LOWEST_STORED_LEVEL`` of them, read in one query per block of
-    that many entries. ``put_many`` therefore writes only the upper nodes,
+    entries, and a node between is computed from the leaf hashes of its
+    block of ``2**LOWEST_STORED_LEVEL`` adjacent entries. ``put_many`` therefore writes only the upper nodes,
     and the leaf count is the number of entries. Callers append the entries
     of a batch after its ``put_many`` and before reading it back.
     """
@@ -102,16 +102,22 @@ class DatabaseHashStore:
     def get_many(self, keys: Sequence[NodeKey]) -> list[bytes]:
         """Return the hashes of ``keys`` in order, or raise KeyError for one missing.
 
-        Stored nodes take one query per ``MAX_KEYS_PER_QUERY`` keys, and the
-        computed ones one query per block of entries they lie in.
+        One statement reads the stored nodes and the leaf hashes of every
+        block that a computed node lies in, so a proof takes one query. Only
+        more than ``MAX_KEYS_PER_QUERY`` stored keys take more.
         """
         unique = list(dict.fromkeys(keys))
         lowest = self.lowest_stored_level
         stored = [key for key in unique if key[0] >= lowest]
-        found: dict[NodeKey, bytes] = {}
-        for start in range(0, len(stored), MAX_KEYS_PER_QUERY):
-            found.update(self._select(stored[start : start + MAX_KEYS_PER_QUERY]))
-        found.update(self._computed([key for key in unique if key[0] < lowest]))
+        computed = [key for key in unique if key[0] < lowest]
+        blocks = sorted({(index << level) >> lowest for level, index in computed})
+        cached = self._block[0] if self._block is not None else None
+        found, leaves = self._read(
+            stored[:MAX_KEYS_PER_QUERY], [block for block in blocks if block != cached]
+        )
+        for start in range(MAX_KEYS_PER_QUERY, len(stored), MAX_KEYS_PER_QUERY):
+            found.update(self._read(stored[start : start + MAX_KEYS_PER_QUERY], [])[0])
+        found.update(self._computed(computed, leaves))
         try:
             return [found[key] for key in keys]
         except KeyError as error:
@@ -140,58 +146,79 @@ class DatabaseHashStore:
         with transaction.atomic(using=self.using):
             insert_rows(self.using, TreeNode._meta.db_table, NODE_COLUMNS, rows)
 
-    def _computed(self, keys: list[NodeKey]) -> dict[NodeKey, bytes]:
-        """Compute nodes below the stored levels from the leaf hashes of the entries."""
+    def _computed(
+        self, keys: list[NodeKey], leaves: dict[int, bytes]
+    ) -> dict[NodeKey, bytes]:
+        """Compute nodes below the stored levels from the leaf hashes of their blocks.
+
+        ``leaves`` maps entry indices to leaf hashes; a block missing from it
+        is the cached one.
+        """
         lowest = self.lowest_stored_level
         found: dict[NodeKey, bytes] = {}
         by_block: dict[int, list[NodeKey]] = {}
         for level, index in keys:
             by_block.setdefault((index << level) >> lowest, []).append((level, index))
         for block, block_keys in by_block.items():
-            levels = _complete_levels(self._block_leaves(block))
+            levels = _complete_levels(self._block_leaves(block, leaves))
             for level, index in block_keys:
                 offset = index - (block << (lowest - level))
                 if level < len(levels) and offset < len(levels[level]):
                     found[(level, index)] = levels[level][offset]
         return found
 
-    def _block_leaves(self, block: int) -> list[bytes]:
+    def _block_leaves(self, block: int, leaves: dict[int, bytes]) -> list[bytes]:
         """Return the leaf hashes of a block from its first entry up to a gap."""
         if self._block is not None and self._block[0] == block:
             return self._block[1]
         width = 1 << self.lowest_stored_level
         first = block * width
-        with connections[self.using].cursor() as cursor:
-            cursor.execute(
-                f"SELECT {self._index_column}, leaf_hash FROM {self._entry_table} "  # noqa: S608
-                f"WHERE organisation_id = %s AND {self._index_column} >= %s "
-                f"AND {self._index_column} < %s ORDER BY {self._index_column}",
-                [self.organisation_id, first, first + width],
-            )
-            rows = cursor.fetchall()
-        leaves: list[bytes] = []
-        for index, value in rows:
-            if int(index) != first + len(leaves):
-                break
-            leaves.append(bytes(value))
-        if len(leaves) == width:
-            self._block = (block, leaves)
-        return leaves
+        hashes: list[bytes] = []
+        while len(hashes) < width and first + len(hashes) in leaves:
+            hashes.append(leaves[first + len(hashes)])
+        if len(hashes) == width:
+            self._block = (block, hashes)
+        return hashes
 
-    def _select(self, keys: list[NodeKey]) -> dict[NodeKey, bytes]:
-        if not keys:
-            return {}
+    def _read(
+        self, keys: list[NodeKey], blocks: list[int]
+    ) -> tuple[dict[NodeKey, bytes], dict[int, bytes]]:
+        """Read stored nodes and the leaf hashes of whole blocks in one statement.
+
+        Leaf rows come back with level -1, which no node has.
+        """
         connection = connections[self.using]
-        if connection.vendor == "postgresql":
-            sql, parameters = self._select_postgresql(keys)
-        else:
-            sql, parameters = self._select_terms(keys)
+        parts: list[str] = []
+        parameters: list[Any] = []
+        if keys:
+            if connection.vendor == "postgresql":
+                sql, values = self._select_postgresql(keys)
+            else:
+                sql, values = self._select_terms(keys)
+            parts.append(sql)
+            parameters.extend(values)
+        width = 1 << self.lowest_stored_level
+        for block in blocks:
+            parts.append(
+                f"SELECT -1, {self._index_column}, leaf_hash "  # noqa: S608
+                f"FROM {self._entry_table} WHERE organisation_id = %s "
+                f"AND {self._index_column} >= %s AND {self._index_column} < %s"
+            )
+            parameters.extend(
+                (self.organisation_id, block * width, (block + 1) * width)
+            )
+        nodes: dict[NodeKey, bytes] = {}
+        leaves: dict[int, bytes] = {}
+        if not parts:
+            return nodes, leaves
         with connection.cursor() as cursor:
-            cursor.execute(sql, parameters)
-            return {
-                (int(level), int(index)): bytes(value)
-                for level, index, value in cursor.fetchall()
-            }
+            cursor.execute(" UNION ALL ".join(parts), parameters)
+            for level, index, value in cursor.fetchall():
+                if level == -1:
+                    leaves[int(index)] = bytes(value)
+                else:
+                    nodes[(int(level), int(index))] = bytes(value)
+        return nodes, leaves
 
     def _select_terms(self, keys: list[NodeKey]) -> tuple[str, list[int]]:
         # Each term names all three columns of the unique index, so SQLite
