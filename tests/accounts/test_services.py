@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.conftest import PASSWORD, make_person
 from vigil.accounts.models import Membership, User
@@ -95,6 +95,18 @@ def test_grant_supervisor_only_in_supervisor_org(centre_a: Organisation) -> None
         make_person("supervisor@a.test", centre_a, Role.SUPERVISOR)
 
     assert "role" in raised.value.message_dict
+
+
+@pytest.mark.parametrize("role", [Role.CONSULTANT, Role.VIEWER, Role.MANAGEMENT])
+def test_grant_centre_role_not_in_supervisor_org(
+    supervisor_org: Organisation, role: str
+) -> None:
+    with translation.override("en"), pytest.raises(ValidationError) as raised:
+        make_person("staff@pod-mi.test", supervisor_org, role)
+
+    message = raised.value.message_dict["role"][0]
+    assert message.startswith(f"The role {role} exists only in a centre")
+    assert not Membership.objects.filter(organisation=supervisor_org).exists()
 
 
 def test_grant_replaces_earlier_role(

@@ -114,6 +114,16 @@ class Membership(models.Model):
                     )
                 }
             )
+        if self.role != Role.SUPERVISOR and self.organisation.kind == "supervisor":
+            raise ValidationError(
+                {
+                    "role": _(
+                        "The role %(role)s exists only in a centre; a member of "
+                        "the supervisor organisation gets the supervisor role."
+                    )
+                    % {"role": self.role}
+                }
+            )
 
     @property
     def capabilities(self) -> frozenset[Capability]:
