@@ -15,7 +15,7 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from vigil.accesslog.models import AccessEntry, TreeNode
-from vigil.ledger import NodeKey, node_hash
+from vigil.ledger import NodeKey, complete_subtree_levels
 
 # Keys per SELECT. A proof needs about 2 log2(n) keys, far below this, so
 # proofs always take one query. With three parameters per key it stays below
@@ -23,10 +23,10 @@ from vigil.ledger import NodeKey, node_hash
 MAX_KEYS_PER_QUERY = 2000
 NODE_COLUMNS = ("organisation_id", "level", "index", "hash")
 # The lowest tree level with rows in TreeNode. A batch of 1,000 entries then
-# writes about 125 node rows instead of about 2,000, and a proof computes its
-# lower part from at most 16 leaf hashes of adjacent entries (64 made proofs
-# twice as slow for little gain in ingestion). Changing it needs a migration
-# that adds or removes the stored nodes of the levels between.
+# writes about 125 node rows instead of about 2,000. A proof computes its lower
+# part from at most 16 leaf hashes of adjacent entries, because blocks of 64
+# made proofs twice as slow for little gain in ingestion. Changing it needs a
+# migration that adds or removes the stored nodes of the levels between.
 LOWEST_STORED_LEVEL = 4
 
 
@@ -161,7 +161,7 @@ class DatabaseHashStore:
         for level, index in keys:
             by_block.setdefault((index << level) >> lowest, []).append((level, index))
         for block, block_keys in by_block.items():
-            levels = _complete_levels(self._block_leaves(block, leaves))
+            levels = complete_subtree_levels(self._block_leaves(block, leaves))
             for level, index in block_keys:
                 offset = index - (block << (lowest - level))
                 if level < len(levels) and offset < len(levels[level]):
@@ -251,18 +251,3 @@ class DatabaseHashStore:
         levels = [level for level, _ in keys]
         positions = [index for _, index in keys]
         return sql, [levels, positions, self.organisation_id]
-
-
-def _complete_levels(leaves: list[bytes]) -> list[list[bytes]]:
-    """Return the hashes of the complete subtrees over ``leaves``, level by level.
-
-    Level 0 is ``leaves``; each level above pairs the one below, dropping an
-    unpaired last node, whose subtree is not complete.
-    """
-    levels = [leaves]
-    while len(levels[-1]) >= 2:
-        below = levels[-1]
-        levels.append(
-            [node_hash(below[i], below[i + 1]) for i in range(0, len(below) - 1, 2)]
-        )
-    return levels

@@ -53,6 +53,7 @@ from vigil.ledger import (
     HASH_SIZE,
     Ed25519Verifier,
     LedgerError,
+    complete_subtree_levels,
     consistency_proof,
     leaf_hash,
     node_hash,
@@ -332,12 +333,7 @@ class _LogCheck:
         because a child differs is a consequence, not a failure of its own; a
         missing node always is one.
         """
-        levels = [leaves]
-        while len(levels[-1]) >= 2:
-            below = levels[-1]
-            levels.append(
-                [node_hash(below[i], below[i + 1]) for i in range(0, len(below) - 1, 2)]
-            )
+        levels = complete_subtree_levels(leaves)
         first: _Divergence | None = None
         differing_below: set[int] = set()
         for level, computed in enumerate(levels):

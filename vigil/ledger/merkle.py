@@ -60,6 +60,23 @@ def _range_hash(hashes: Sequence[bytes], start: int, end: int) -> bytes:
     )
 
 
+def complete_subtree_levels(leaf_hashes: Sequence[bytes]) -> list[list[bytes]]:
+    """Hash the complete subtrees over consecutive leaves, level by level.
+
+    Level 0 is ``leaf_hashes``; each level above pairs the one below and drops
+    an unpaired last node, whose subtree is not complete. When the first leaf
+    is leaf ``start`` of a tree and ``start`` is a multiple of the block size,
+    level ``l`` holds the nodes ``(l, (start >> l) + i)``.
+    """
+    levels = [list(leaf_hashes)]
+    while len(levels[-1]) >= 2:
+        below = levels[-1]
+        levels.append(
+            [node_hash(below[i], below[i + 1]) for i in range(0, len(below) - 1, 2)]
+        )
+    return levels
+
+
 def subtree_keys(start: int, end: int) -> list[NodeKey]:
     """Decompose the leaf range ``[start, end)`` into complete subtrees, largest first.
 
