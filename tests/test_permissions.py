@@ -458,9 +458,11 @@ def build_world() -> tuple[World, dict[str, User]]:
     for path in shipped_catalog_paths():
         load_catalog_file(path)
     catalog = CatalogVersion.objects.get(code="ksz-mn-2005")
+
     centre_a = make_organisation("centre-a", "0999999922")
     centre_b = make_organisation("centre-b", "0999999823")
     supervisor_org = make_organisation("pod-mi", "0999999724", kind="supervisor")
+
     today = timezone.localdate()
     in_a_month = today + datetime.timedelta(days=30)
     personas = {
@@ -483,6 +485,7 @@ def build_world() -> tuple[World, dict[str, User]]:
     Membership.objects.filter(user=personas["expired_auditor_a"]).update(
         valid_until=today - datetime.timedelta(days=1)
     )
+
     world = World(make_centre(centre_a), make_centre(centre_b), catalog)
     return world, personas
 

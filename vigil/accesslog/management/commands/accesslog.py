@@ -60,7 +60,7 @@ class Command(BaseCommand):
         )
         _add_ingest(commands)
 
-        verify = _add_org_command(
+        verify = add_org_command(
             commands, "verify", "Recompute the whole log and its checkpoints."
         )
         verify.add_argument(
@@ -68,20 +68,20 @@ class Command(BaseCommand):
             help="Check the checkpoints against this verifier key instead of the "
             "stored one.",
         )
-        _add_org_command(
+        add_org_command(
             commands,
             "checkpoint",
             "Print the latest signed checkpoint, signing one first if entries "
             "are not covered yet.",
         )
-        _add_org_command(
+        add_org_command(
             commands, "public-key", "Print the verifier key of the log's checkpoints."
         )
 
         _add_prove(commands)
         _add_consistency(commands)
         _add_identity(commands)
-        _add_org_command(
+        add_org_command(
             commands,
             "expire",
             "Empty the content of entries older than VIGIL_ACCESSLOG_RETENTION_DAYS.",
@@ -236,7 +236,8 @@ class Command(BaseCommand):
         receiver.run_forever()
 
 
-def _add_org_command(commands: Any, name: str, text: str) -> CommandParser:
+def add_org_command(commands: Any, name: str, text: str) -> CommandParser:
+    """Add subcommand ``name``, with ``text`` as its help, and its --org option."""
     parser: CommandParser = commands.add_parser(name, help=text, description=text)
     parser.add_argument(
         "--org", required=True, metavar="SLUG", help="Short name of the organisation."
@@ -245,7 +246,7 @@ def _add_org_command(commands: Any, name: str, text: str) -> CommandParser:
 
 
 def _add_ingest(commands: Any) -> None:
-    parser = _add_org_command(
+    parser = add_org_command(
         commands,
         "ingest",
         "Ingest a file of access events as one batch: all of it or, if one event "
@@ -260,7 +261,7 @@ def _add_ingest(commands: Any) -> None:
 
 
 def _add_prove(commands: Any) -> None:
-    parser = _add_org_command(
+    parser = add_org_command(
         commands, "prove", "Print the inclusion proof of an entry as JSON."
     )
     parser.add_argument("--index", type=int, required=True, help="Index of the entry.")
@@ -270,7 +271,7 @@ def _add_prove(commands: Any) -> None:
 
 
 def _add_consistency(commands: Any) -> None:
-    parser = _add_org_command(
+    parser = add_org_command(
         commands,
         "consistency",
         "Print the proof that the tree of the old size is a prefix of the new one.",
@@ -287,7 +288,7 @@ def _add_identity(commands: Any) -> None:
     actions = parser.add_subparsers(
         dest="identity_command", required=True, metavar="ACTION"
     )
-    add = _add_org_command(
+    add = add_org_command(
         actions, "add", "Add a period in which a person held a user id."
     )
     add.add_argument("--user-id", required=True, help="USERID or program number.")
@@ -308,7 +309,7 @@ def _add_identity(commands: Any) -> None:
     add.add_argument("--reference", default="", help="Staff number or e-mail.")
     add.add_argument("--note", default="", help="Free note.")
 
-    end = _add_org_command(actions, "end", "End a period (or move its end).")
+    end = add_org_command(actions, "end", "End a period (or move its end).")
     end.add_argument("--id", type=int, required=True, help="Number of the period.")
     end.add_argument(
         "--until",
@@ -318,12 +319,12 @@ def _add_identity(commands: Any) -> None:
         help="End, excluded.",
     )
 
-    listing = _add_org_command(actions, "list", "List the periods.")
+    listing = add_org_command(actions, "list", "List the periods.")
     listing.add_argument("--user-id", help="Only the periods of this user id.")
 
 
 def _add_export(commands: Any) -> None:
-    parser = _add_org_command(
+    parser = add_org_command(
         commands,
         "export",
         "Write a proof bundle of the entries of a period, to check with vigil-verify.",
@@ -353,7 +354,7 @@ def _add_export(commands: Any) -> None:
 
 
 def _add_syslog(commands: Any) -> None:
-    parser = _add_org_command(
+    parser = add_org_command(
         commands,
         "syslog",
         "Receive access events as RFC 5424 syslog over TCP or TLS and ingest "

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from vigil.accesslog.management.commands.accesslog import add_org_command
 from vigil.accesslog.models import ApiToken
 from vigil.accesslog.tokens import create_token, revoke_token
 from vigil.organisations.models import Organisation
@@ -21,7 +22,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         commands = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-        create = _add_subcommand(
+        create = add_org_command(
             commands, "create", "Create a token and print its secret, once."
         )
         create.add_argument("name", help="The program that uses the token.")
@@ -31,8 +32,8 @@ class Command(BaseCommand):
             default=ApiToken.Scope.INGEST,
             help="What the token may do (default: ingest).",
         )
-        _add_subcommand(commands, "list", "List an organisation's tokens.")
-        revoke = _add_subcommand(commands, "revoke", "Revoke a token by its prefix.")
+        add_org_command(commands, "list", "List an organisation's tokens.")
+        revoke = add_org_command(commands, "revoke", "Revoke a token by its prefix.")
         revoke.add_argument("prefix", help="The 12-character prefix of the token.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -60,14 +61,6 @@ class Command(BaseCommand):
             token = _token(organisation, options["prefix"])
             revoke_token(token, actor=None)
             self.stdout.write(f"revoked token {token.prefix}… ({token.name})")
-
-
-def _add_subcommand(commands: Any, name: str, text: str) -> CommandParser:
-    parser: CommandParser = commands.add_parser(name, help=text, description=text)
-    parser.add_argument(
-        "--org", required=True, metavar="SLUG", help="Short name of the organisation."
-    )
-    return parser
 
 
 def _organisation(slug: str) -> Organisation:
