@@ -170,6 +170,26 @@ def test_repeated_event_id_in_batch_stored_once(centre_a: Organisation) -> None:
     assert result.tree_size == 2
 
 
+def test_same_event_id_at_another_time_is_another_event(
+    centre_a: Organisation,
+) -> None:
+    ingest_range(centre_a, 1, 3)
+    later = event(1, time="2026-03-02T10:00:00.000Z")
+    result = ingest_events(centre_a, [(1, later), (2, later)], source="test")
+    assert result.accepted == [(1, "e-1", 2)]
+    assert result.duplicates == [(2, "e-1", 2)]
+
+
+def test_same_instant_with_offset_is_duplicate(centre_a: Organisation) -> None:
+    ingest_events(
+        centre_a, [(1, event(1, time="2026-03-02T08:00:00.000Z"))], source="test"
+    )
+    again = event(1, time="2026-03-02T09:00:00.000+01:00")
+    result = ingest_events(centre_a, [(1, again)], source="test")
+    assert result.duplicates == [(1, "e-1", 0)]
+    assert result.tree_size == 1
+
+
 def test_only_duplicates_change_nothing(centre_a: Organisation) -> None:
     first = ingest_range(centre_a, 1, 3)
     audits = AuditEntry.objects.filter(action="accesslog.ingested").count()

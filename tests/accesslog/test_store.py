@@ -13,7 +13,7 @@ from django.db import IntegrityError
 
 from tests.accesslog.factories import tampering
 from tests.ledger.reference import leaf_data
-from vigil.accesslog.models import AccessEntry, TreeNode
+from vigil.accesslog.models import AccessEntry, TreeNode, segment_of
 from vigil.accesslog.store import LOWEST_STORED_LEVEL, DatabaseHashStore
 from vigil.ledger import (
     MemoryHashStore,
@@ -37,6 +37,7 @@ def append(log: MerkleLog, organisation: Organisation, start: int, stop: int) ->
         AccessEntry(
             organisation=organisation,
             index=index,
+            segment=segment_of(index),
             event_id=f"e-{index}",
             time=TIME,
             leaf=leaf_data(index),

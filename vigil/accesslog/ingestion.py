@@ -32,10 +32,10 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
 from vigil.accesslog.checkpoints import latest_checkpoint, sign_if_due
-from vigil.accesslog.encoding import LeafFields, encode_leaf
+from vigil.accesslog.encoding import LeafFields, canonical_time, encode_leaf
 from vigil.accesslog.events import AccessEvent, EventError, InvalidEvent, parse_event
 from vigil.accesslog.keys import lock_log_keys, pseudonym_key
-from vigil.accesslog.models import AccessEntry, LogKeys
+from vigil.accesslog.models import SEGMENT_SIZE, AccessEntry, LogKeys
 from vigil.accesslog.pseudonyms import Pseudonymiser
 from vigil.accesslog.store import DatabaseHashStore, insert_rows
 from vigil.audit.services import record
@@ -43,7 +43,7 @@ from vigil.ledger import MerkleLog
 from vigil.ledger.merkle import LEAF_HASH_PREFIX
 from vigil.organisations.models import Organisation
 
-# Event ids per duplicate lookup, below every database's parameter limit.
+# Times per duplicate lookup, below every database's parameter limit.
 LOOKUP_CHUNK = 900
 
 # (line, event id, index) of one record of a batch.
@@ -52,6 +52,7 @@ type Reference = tuple[int, str, int]
 ENTRY_COLUMNS = (
     "organisation_id",
     "index",
+    "segment",
     "event_id",
     "time",
     "user_id",
@@ -164,7 +165,11 @@ def _append(
     keys = lock_log_keys(organisation)
     log = MerkleLog(DatabaseHashStore(organisation.pk))
     size = log.size
-    new, accepted, duplicates = _split_duplicates(organisation, events, size)
+    times = _time_values(events)
+    positions, accepted, duplicates = _split_duplicates(
+        organisation, events, times, size
+    )
+    new = [(events[position][1], times[position]) for position in positions]
 
     if not new:
         latest = latest_checkpoint(organisation)
@@ -205,59 +210,94 @@ def _append(
 def _split_duplicates(
     organisation: Organisation,
     events: list[tuple[int, AccessEvent]],
+    times: list[Any],
     size: int,
-) -> tuple[list[tuple[int, AccessEvent]], list[Reference], list[Reference]]:
-    """Return the new events and the references of the new and the duplicates."""
-    stored = _stored_indices(organisation, [event.event_id for _, event in events])
-    new: list[tuple[int, AccessEvent]] = []
+) -> tuple[list[int], list[Reference], list[Reference]]:
+    """Return the positions of the new events and the references of new and duplicates.
+
+    An event is a duplicate of a stored or earlier event with the same event
+    id and time. ``times`` holds each event's ``time`` column value.
+    """
+    stored = _stored_indices(organisation, times)
+    new: list[int] = []
     accepted: list[Reference] = []
     duplicates: list[Reference] = []
-    for line, event in events:
-        index = stored.get(event.event_id)
+    for position, ((line, event), moment) in enumerate(zip(events, times, strict=True)):
+        key = (moment, event.event_id)
+        index = stored.get(key)
         if index is not None:
             duplicates.append((line, event.event_id, index))
             continue
         index = size + len(new)
-        stored[event.event_id] = index
-        new.append((line, event))
+        stored[key] = index
+        new.append(position)
         accepted.append((line, event.event_id, index))
     return new, accepted, duplicates
 
 
-def _stored_indices(organisation: Organisation, event_ids: list[str]) -> dict[str, int]:
-    """Return the index of each of ``event_ids`` that is stored already."""
-    unique = list(dict.fromkeys(event_ids))
+def _stored_indices(organisation: Organisation, times: list[Any]) -> dict[Any, int]:
+    """Return the index of each stored entry at one of ``times``, by (time, event id).
+
+    Senders send events roughly in time order, so the lookup reads the end of
+    the index on (organisation, time, event id) that the entries of the
+    previous batches have just written.
+    """
+    unique = list(dict.fromkeys(times))
     connection = connections[DEFAULT_DB_ALIAS]
     quote = connection.ops.quote_name
+    time = quote("time")
+    if connection.vendor == "sqlite":
+        # Text compares with the text that _entry_rows writes, without
+        # Django's converter to datetime.
+        time = f"CAST({time} AS TEXT)"
     select = (
-        f"SELECT event_id, {quote('index')} "  # noqa: S608
+        f"SELECT {time}, event_id, {quote('index')} "  # noqa: S608
         f"FROM {quote(AccessEntry._meta.db_table)} WHERE organisation_id = %s "
     )
-    stored: dict[str, int] = {}
+    stored: dict[Any, int] = {}
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # One array parameter plans much faster than hundreds of them.
-            cursor.execute(select + "AND event_id = ANY(%s)", [organisation.pk, unique])
-            stored.update(cursor.fetchall())
-            return stored
-        for start in range(0, len(unique), LOOKUP_CHUNK):
-            chunk = unique[start : start + LOOKUP_CHUNK]
-            placeholders = ", ".join(["%s"] * len(chunk))
-            cursor.execute(
-                select + f"AND event_id IN ({placeholders})",
-                [organisation.pk, *chunk],
-            )
-            stored.update(cursor.fetchall())
+            cursor.execute(select + 'AND "time" = ANY(%s)', [organisation.pk, unique])
+            rows = cursor.fetchall()
+        else:
+            rows = []
+            column = quote("time")
+            for start in range(0, len(unique), LOOKUP_CHUNK):
+                chunk = unique[start : start + LOOKUP_CHUNK]
+                placeholders = ", ".join(["%s"] * len(chunk))
+                cursor.execute(
+                    select + f"AND {column} IN ({placeholders})",
+                    [organisation.pk, *chunk],
+                )
+                rows.extend(cursor.fetchall())
+    for moment, event_id, index in rows:
+        stored[(moment, event_id)] = index
     return stored
+
+
+def _time_values(events: list[tuple[int, AccessEvent]]) -> list[Any]:
+    """Return the ``time`` column value of each event, as the insert binds it."""
+    if _sqlite_utc(DEFAULT_DB_ALIAS):
+        # Validated times are UTC with whole milliseconds.
+        return [
+            _sqlite_time_text(event.time.isoformat(timespec="milliseconds"))
+            for _, event in events
+        ]
+    adapt = connections[DEFAULT_DB_ALIAS].ops.adapt_datetimefield_value
+    return [adapt(event.time) for _, event in events]
 
 
 def _entry_rows(
     keys: LogKeys,
     first_index: int,
-    new: list[tuple[int, AccessEvent]],
+    new: list[tuple[AccessEvent, Any]],
     received_at: datetime.datetime,
 ) -> tuple[list[tuple[Any, ...]], list[bytes]]:
-    """Return the entry rows in ``ENTRY_COLUMNS`` order and their leaf hashes."""
+    """Return the entry rows in ``ENTRY_COLUMNS`` order and their leaf hashes.
+
+    ``new`` pairs each event with its ``time`` column value.
+    """
     sqlite_utc = _sqlite_utc(DEFAULT_DB_ALIAS)
     operations = connections[DEFAULT_DB_ALIAS].ops
     origin = keys.origin
@@ -271,15 +311,12 @@ def _entry_rows(
     prefixed = hashlib.sha256(LEAF_HASH_PREFIX)
     rows: list[tuple[Any, ...]] = []
     hashes: list[bytes] = []
-    for index, (_, event) in enumerate(new, start=first_index):
+    for index, (event, time) in enumerate(new, start=first_index):
         pseudonym = pseudonym_of(event.subject)
-        # Validated times are UTC with whole milliseconds, so one isoformat
-        # gives both the leaf's time and Django's SQLite text of the column.
-        moment = event.time.isoformat(timespec="milliseconds")
         fields = LeafFields(
             index,
             event.event_id,
-            moment[:23] + "Z",
+            canonical_time(event.time),
             event.user_id,
             event.application,
             event.action,
@@ -295,15 +332,14 @@ def _entry_rows(
         value = hasher.digest()
         hashes.append(value)
         if sqlite_utc:
-            time: Any = _sqlite_time_text(moment)
             address: Any = event.source_ip or None
         else:
-            time = operations.adapt_datetimefield_value(event.time)
             address = operations.adapt_ipaddressfield_value(event.source_ip)
         rows.append(
             (
                 organisation_id,
                 index,
+                index // SEGMENT_SIZE,
                 event.event_id,
                 time,
                 event.user_id,

@@ -41,12 +41,33 @@ class LogKeys(models.Model):
         return self.origin
 
 
+# Entries per segment of the search indexes (see AccessEntry). A batch of 1,000
+# entries then touches at most the few dozen index pages of one or two segments,
+# and a search over ten million entries makes about 2,400 index lookups.
+SEGMENT_SIZE = 4096
+
+
+def segment_of(index: int) -> int:
+    """Return the segment of the leaf index ``index``."""
+    return index // SEGMENT_SIZE
+
+
 class AccessEntry(models.Model):
     """One access event, stored as leaf ``index`` of the organisation's tree.
 
     ``leaf`` contains the canonical leaf bytes (``vigil.accesslog.encoding``).
     Expiry blanks the content columns and ``leaf`` but keeps ``index``,
     ``event_id``, ``time`` and ``leaf_hash``, so the tree stays verifiable.
+
+    Every index of the table takes keys that grow with the log, because an
+    index on random keys (a pseudonym, a user id, a sender's event id) makes
+    each batch of 1,000 entries write about 1,000 scattered index pages once
+    the log is large. The indexes on pseudonym and user id therefore start
+    with the entry's ``segment``, the leaf index divided by
+    ``SEGMENT_SIZE``: a batch writes only into the index pages of the newest
+    segment, and a search looks a pseudonym up once per segment. Duplicates
+    are found through the index on time and event id, which grows at its end
+    because senders send events roughly in time order.
     """
 
     # Every index below starts with the organisation, so the foreign key needs
@@ -55,6 +76,7 @@ class AccessEntry(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     index = models.BigIntegerField(_("index"))
+    segment = models.IntegerField(_("segment"))
     event_id = models.CharField(_("event id"), max_length=128)
     time = models.DateTimeField(_("time"))
     user_id = models.CharField(_("user id"), max_length=64)
@@ -80,13 +102,19 @@ class AccessEntry(models.Model):
                 fields=["organisation", "index"], name="access_entry_index_unique"
             ),
             models.UniqueConstraint(
-                fields=["organisation", "event_id"], name="access_entry_event_unique"
+                fields=["organisation", "time", "event_id"],
+                name="access_entry_time_event_unique",
             ),
         ]
         indexes = [
-            models.Index(fields=["organisation", "subject_pseudonym", "time"]),
-            models.Index(fields=["organisation", "user_id", "time"]),
-            models.Index(fields=["organisation", "time"]),
+            models.Index(
+                fields=["organisation", "segment", "subject_pseudonym", "time"],
+                name="access_entry_subject_idx",
+            ),
+            models.Index(
+                fields=["organisation", "segment", "user_id", "time"],
+                name="access_entry_user_idx",
+            ),
             # Expiry removes content from the oldest entries first, so the
             # expired entries are a prefix of the log. This small partial index
             # finds the end of that prefix without scanning it.

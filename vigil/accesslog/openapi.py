@@ -69,9 +69,10 @@ def event_schema() -> dict[str, Any]:
         "event_id": {
             "type": "string",
             "pattern": "^[!-~]{1,128}$",
-            "description": "Identifier of the event, unique within the "
-            "organisation: 1 to 128 printable ASCII characters without spaces. "
-            "An event id sent again is reported as a duplicate and stored once.",
+            "description": "Identifier of the event from the sender: 1 to 128 "
+            "printable ASCII characters without spaces. Event id and time "
+            "identify an event: an event sent again with the same id and time "
+            "is reported as a duplicate and stored once.",
         },
         "time": {
             "type": "string",

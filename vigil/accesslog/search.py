@@ -14,10 +14,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 
 from vigil.accesslog import identities
-from vigil.accesslog.models import AccessEntry, IdentityPeriod
+from vigil.accesslog.models import AccessEntry, IdentityPeriod, segment_of
 from vigil.accesslog.proofs import inclusion_proof_for
 from vigil.audit.services import record
 from vigil.organisations.models import Organisation
@@ -41,6 +41,11 @@ class Criteria:
     application: str = ""
     service: str = ""
     action: str = ""
+
+    @property
+    def by_segment(self) -> bool:
+        """Tell whether the search looks entries up by segment, as for a subject."""
+        return bool(self.subject_pseudonym or self.user_id or self.person)
 
     def is_empty(self) -> bool:
         return not any(asdict(self).values())
@@ -93,6 +98,10 @@ def matching_entries(
         "action": criteria.action,
     }
     entries = entries.filter(**{name: value for name, value in exact.items() if value})
+    if criteria.by_segment:
+        # The indexes on pseudonym and user id start with the segment, so the
+        # lookup names every segment of the log.
+        entries = entries.filter(segment__in=segments(organisation))
     if criteria.since is not None:
         entries = entries.filter(time__gte=criteria.since)
     if criteria.until is not None:
@@ -102,6 +111,14 @@ def matching_entries(
         condition = _period_filter(periods)
         entries = entries.filter(condition) if condition is not None else entries.none()
     return entries
+
+
+def segments(organisation: Organisation) -> range:
+    """Return the segments that the organisation's entries lie in."""
+    highest = AccessEntry.objects.filter(organisation=organisation).aggregate(
+        highest=Max("index")
+    )["highest"]
+    return range(0 if highest is None else segment_of(highest) + 1)
 
 
 @dataclass(frozen=True)
@@ -130,6 +147,7 @@ def result_page(
     organisation: Organisation,
     entries: QuerySet[AccessEntry],
     *,
+    by_segment: bool = False,
     before: int | None = None,
     after: int | None = None,
     size: int = PAGE_SIZE,
@@ -138,19 +156,16 @@ def result_page(
 
     Without a cursor the page contains the newest entries. With ``before`` it
     contains the entries just below that index, and with ``after`` the
-    entries just above it.
+    entries just above it. ``by_segment`` is ``Criteria.by_segment`` of the
+    search that gave ``entries``.
     """
     if after is not None:
-        batch = list(entries.filter(index__gt=after).order_by("index")[: size + 1])
+        batch = list(_above(entries, after, by_segment)[: size + 1])
         has_newer = len(batch) > size
         page = list(reversed(batch[:size]))
         has_older = entries.filter(index__lte=after).exists()
     else:
-        if before is not None:
-            entries_before = entries.filter(index__lt=before)
-        else:
-            entries_before = entries
-        batch = list(entries_before.order_by("-index")[: size + 1])
+        batch = list(_below(entries, before, by_segment)[: size + 1])
         has_older = len(batch) > size
         page = batch[:size]
         has_newer = before is not None and entries.filter(index__gte=before).exists()
@@ -160,6 +175,36 @@ def result_page(
         older_than=page[-1].index if page and has_older else None,
         newer_than=page[0].index if page and has_newer else None,
     )
+
+
+# Ordering by segment first is the same order as by index. It lets the
+# database read a segment-indexed search one segment after the other and stop
+# at the end of a page, instead of scanning every entry in index order for
+# the few that match.
+
+
+def _above(
+    entries: QuerySet[AccessEntry], index: int, by_segment: bool
+) -> QuerySet[AccessEntry]:
+    """Return the entries above ``index``, lowest first."""
+    if by_segment:
+        return entries.filter(segment__gte=segment_of(index), index__gt=index).order_by(
+            "segment", "index"
+        )
+    return entries.filter(index__gt=index).order_by("index")
+
+
+def _below(
+    entries: QuerySet[AccessEntry], index: int | None, by_segment: bool
+) -> QuerySet[AccessEntry]:
+    """Return the entries below ``index`` (all without one), highest first."""
+    if index is not None:
+        entries = entries.filter(index__lt=index)
+        if by_segment:
+            entries = entries.filter(segment__lte=segment_of(index))
+    if by_segment:
+        return entries.order_by("-segment", "-index")
+    return entries.order_by("-index")
 
 
 def with_people(
@@ -208,20 +253,21 @@ class _Echo:
 
 
 def export_rows(
-    organisation: Organisation, entries: QuerySet[AccessEntry]
+    organisation: Organisation,
+    entries: QuerySet[AccessEntry],
+    *,
+    by_segment: bool = False,
 ) -> Iterator[str]:
     """Yield the CSV lines of ``entries`` by index, with a header line first.
 
     Entries are read and resolved in chunks, so an export of any size needs
-    memory for one chunk only.
+    memory for one chunk only. ``by_segment`` is as for ``result_page``.
     """
     writer = csv.writer(_Echo())
     yield writer.writerow(EXPORT_COLUMNS)
     last_index = -1
     while True:
-        chunk = list(
-            entries.filter(index__gt=last_index).order_by("index")[:EXPORT_CHUNK]
-        )
+        chunk = list(_above(entries, last_index, by_segment)[:EXPORT_CHUNK])
         if not chunk:
             return
         for row in with_people(organisation, chunk):

@@ -105,7 +105,11 @@ def _results(
         )
     entries = search_service.matching_entries(tenant.organisation, criteria)
     page = search_service.result_page(
-        tenant.organisation, entries, before=before, after=after
+        tenant.organisation,
+        entries,
+        by_segment=criteria.by_segment,
+        before=before,
+        after=after,
     )
     query = criteria.as_query()
     without_subject = {k: v for k, v in query.items() if k != "subject_pseudonym"}
@@ -136,7 +140,9 @@ def export(request: HttpRequest, tenant: Tenant) -> HttpResponseBase:
     )
     entries = search_service.matching_entries(tenant.organisation, criteria)
     response = StreamingHttpResponse(
-        search_service.export_rows(tenant.organisation, entries),
+        search_service.export_rows(
+            tenant.organisation, entries, by_segment=criteria.by_segment
+        ),
         content_type="text/csv; charset=utf-8",
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
