@@ -66,8 +66,12 @@ def lock_log_keys(organisation: Organisation) -> LogKeys:
     which ignores ``FOR UPDATE``, the IMMEDIATE transactions of the settings
     serialise all writers instead. Call it inside ``transaction.atomic``.
     """
-    ensure_log_keys(organisation)
-    return LogKeys.objects.select_for_update().get(organisation=organisation)
+    locked = LogKeys.objects.select_for_update().filter(organisation=organisation)
+    keys = locked.first()
+    if keys is None:
+        ensure_log_keys(organisation)
+        keys = locked.get()
+    return keys
 
 
 def signer_for(keys: LogKeys) -> Ed25519Signer:

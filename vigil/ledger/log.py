@@ -59,10 +59,25 @@ class MerkleLog:
         first_index = self.size
         if not hashes:
             return first_index
-        frontier = self._frontier(first_index)
+        # The stored left siblings of the new nodes, one per level at most.
+        frontier = {level: value for level, _, value in self._frontier(first_index)}
         writes: list[tuple[NodeKey, bytes]] = []
-        for offset, value in enumerate(hashes):
-            _push_leaf(frontier, first_index + offset, value, writes)
+        level, start, nodes = 0, first_index, list(hashes)
+        while nodes:
+            writes.extend(
+                ((level, start + offset), value) for offset, value in enumerate(nodes)
+            )
+            if start & 1:
+                # The first new node is a right child. Its left sibling is on
+                # the frontier, which has a node of level l exactly when bit l
+                # of first_index is set.
+                nodes.insert(0, frontier[level])
+            # A last node without a right sibling stays on the frontier.
+            nodes = [
+                node_hash(nodes[i], nodes[i + 1]) for i in range(0, len(nodes) - 1, 2)
+            ]
+            level += 1
+            start >>= 1
         self.store.put_many(writes)
         return first_index
 
@@ -112,32 +127,3 @@ class MerkleLog:
         hashes = self.store.get_many(keys)
         pairs = zip(keys, hashes, strict=True)
         return [(level, index, value) for (level, index), value in pairs]
-
-
-def _push_leaf(
-    frontier: list[Subtree],
-    index: int,
-    value: bytes,
-    writes: list[tuple[NodeKey, bytes]],
-) -> None:
-    """Add a leaf to the frontier and record the leaf and each completed parent.
-
-    The frontier lists the complete subtrees of the right edge, largest first. A
-    node with an odd index is a right child, and its left sibling is the last
-    frontier entry, so the two merge into their parent.
-    """
-    level = 0
-    writes.append(((level, index), value))
-    while index & 1:
-        sibling_level, sibling_index, sibling = frontier.pop()
-        if (sibling_level, sibling_index) != (level, index - 1):
-            raise RuntimeError(
-                f"frontier contains node {(sibling_level, sibling_index)}, expected "
-                f"{(level, index - 1)}: the leaf count of the store does not "
-                "match its nodes"
-            )
-        value = node_hash(sibling, value)
-        level += 1
-        index >>= 1
-        writes.append(((level, index), value))
-    frontier.append((level, index, value))
