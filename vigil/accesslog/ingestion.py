@@ -32,7 +32,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
 from vigil.accesslog.checkpoints import latest_checkpoint, sign_if_due
-from vigil.accesslog.encoding import LeafFields, canonical_time, encode_leaf
+from vigil.accesslog.encoding import LeafFields, encode_leaf
 from vigil.accesslog.events import AccessEvent, EventError, InvalidEvent, parse_event
 from vigil.accesslog.keys import lock_log_keys, pseudonym_key
 from vigil.accesslog.models import SEGMENT_SIZE, AccessEntry, LogKeys
@@ -165,11 +165,14 @@ def _append(
     keys = lock_log_keys(organisation)
     log = MerkleLog(DatabaseHashStore(organisation.pk))
     size = log.size
-    times = _time_values(events)
+    leaf_times, times = _times(events)
     positions, accepted, duplicates = _split_duplicates(
         organisation, events, times, size
     )
-    new = [(events[position][1], times[position]) for position in positions]
+    new = [
+        (events[position][1], leaf_times[position], times[position])
+        for position in positions
+    ]
 
     if not new:
         latest = latest_checkpoint(organisation)
@@ -276,27 +279,28 @@ def _stored_indices(organisation: Organisation, times: list[Any]) -> dict[Any, i
     return stored
 
 
-def _time_values(events: list[tuple[int, AccessEvent]]) -> list[Any]:
-    """Return the ``time`` column value of each event, as the insert binds it."""
+def _times(events: list[tuple[int, AccessEvent]]) -> tuple[list[str], list[Any]]:
+    """Return each event's time in the leaf's form and as its ``time`` column value."""
+    # Validated times are UTC with whole milliseconds, so isoformat ends in
+    # "+00:00" after the milliseconds.
+    texts = [event.time.isoformat(timespec="milliseconds") for _, event in events]
+    leaf_times = [text[:23] + "Z" for text in texts]
     if _sqlite_utc(DEFAULT_DB_ALIAS):
-        # Validated times are UTC with whole milliseconds.
-        return [
-            _sqlite_time_text(event.time.isoformat(timespec="milliseconds"))
-            for _, event in events
-        ]
+        return leaf_times, [_sqlite_time_text(text) for text in texts]
     adapt = connections[DEFAULT_DB_ALIAS].ops.adapt_datetimefield_value
-    return [adapt(event.time) for _, event in events]
+    return leaf_times, [adapt(event.time) for _, event in events]
 
 
 def _entry_rows(
     keys: LogKeys,
     first_index: int,
-    new: list[tuple[AccessEvent, Any]],
+    new: list[tuple[AccessEvent, str, Any]],
     received_at: datetime.datetime,
 ) -> tuple[list[tuple[Any, ...]], list[bytes]]:
     """Return the entry rows in ``ENTRY_COLUMNS`` order and their leaf hashes.
 
-    ``new`` pairs each event with its ``time`` column value.
+    ``new`` lists each event with its time in the leaf's form and its
+    ``time`` column value.
     """
     sqlite_utc = _sqlite_utc(DEFAULT_DB_ALIAS)
     operations = connections[DEFAULT_DB_ALIAS].ops
@@ -311,12 +315,12 @@ def _entry_rows(
     prefixed = hashlib.sha256(LEAF_HASH_PREFIX)
     rows: list[tuple[Any, ...]] = []
     hashes: list[bytes] = []
-    for index, (event, time) in enumerate(new, start=first_index):
+    for index, (event, leaf_time, time) in enumerate(new, start=first_index):
         pseudonym = pseudonym_of(event.subject)
         fields = LeafFields(
             index,
             event.event_id,
-            canonical_time(event.time),
+            leaf_time,
             event.user_id,
             event.application,
             event.action,
