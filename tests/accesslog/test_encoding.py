@@ -14,6 +14,7 @@ from vigil.accesslog.encoding import (
     canonical_time,
     decode_leaf,
     encode_leaf,
+    encode_leaf_around_index,
     leaf_object,
 )
 
@@ -66,6 +67,17 @@ def test_encoder_equals_canonical_json(index: int, values: list[str]) -> None:
     origin = values[0] + "/log"
     leaf = encode_leaf(origin, fields)
     assert leaf == canonical_json(leaf_object(origin, fields))
+
+
+@given(
+    index=st.integers(min_value=0, max_value=2**53),
+    values=st.lists(text, min_size=10, max_size=10),
+)
+def test_leaf_around_index_joins_to_the_leaf(index: int, values: list[str]) -> None:
+    fields = LeafFields(index, *values)
+    origin = values[-1] + "/log"
+    head, tail = encode_leaf_around_index(origin, fields._replace(leaf_index=7))
+    assert head + b"%d" % index + tail == encode_leaf(origin, fields)
 
 
 def test_escapes_quotes_and_controls() -> None:

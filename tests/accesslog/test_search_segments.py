@@ -24,7 +24,7 @@ def small_segments(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def log(centre_a: Organisation, small_segments: None) -> Organisation:
-    """Ingest 30 events; every third one concerns subject 1 and user U3."""
+    """Ingest 30 events, of which every third concerns subject 1 and user U3."""
     records = []
     for number in range(30):
         third = number % 3 == 0
@@ -66,9 +66,9 @@ def test_no_segments_in_an_empty_log(centre_b: Organisation) -> None:
 def test_pages_walk_every_segment_newest_first(
     log: Organisation, criteria: Callable[[Organisation], search.Criteria]
 ) -> None:
-    wanted = criteria(log)
-    assert wanted.by_segment
-    entries = search.matching_entries(log, wanted)
+    search_criteria = criteria(log)
+    assert search_criteria.by_segment
+    entries = search.matching_entries(log, search_criteria)
     seen: list[int] = []
     before = None
     while True:
@@ -86,8 +86,8 @@ def test_pages_walk_every_segment_newest_first(
 
 
 def test_export_lists_matches_of_every_segment(log: Organisation) -> None:
-    wanted = search.Criteria(user_id="U3")
-    entries = search.matching_entries(log, wanted)
+    search_criteria = search.Criteria(user_id="U3")
+    entries = search.matching_entries(log, search_criteria)
     lines = list(search.export_rows(log, entries, by_segment=True))
     indices = [int(line.split(",", 1)[0]) for line in lines[1:]]
     assert indices == list(range(0, 30, 3))

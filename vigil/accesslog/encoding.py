@@ -74,6 +74,10 @@ _TEMPLATE = (
     '"subject_pseudonym":%s,"time":%s,"user_id":%s,"v":1}'
 )
 
+# The leaf up to and after the digits of its index, for callers that encode
+# an event before they know its index.
+_HEAD_TEMPLATE, _TAIL_TEMPLATE = _TEMPLATE.split("%d")
+
 
 class LeafFields(NamedTuple):
     """The stored content of an entry that its leaf bytes cover, without the log.
@@ -141,6 +145,31 @@ def encode_leaf(origin: str, fields: LeafFields) -> bytes:
         quote(fields.user_id),
     )
     return text.encode("utf-8", "surrogatepass")
+
+
+def encode_leaf_around_index(origin: str, fields: LeafFields) -> tuple[bytes, bytes]:
+    """Return the leaf bytes before and after the index digits.
+
+    ``head + b"%d" % index + tail`` equals ``encode_leaf`` of ``fields`` with
+    ``index`` as its leaf index; ``fields.leaf_index`` is not used.
+    """
+    quote = encode_basestring
+    head = _HEAD_TEMPLATE % (
+        quote(fields.action),
+        quote(fields.application),
+        quote(fields.case_ref),
+        quote(fields.event_id),
+    )
+    tail = _TAIL_TEMPLATE % (
+        quote(origin),
+        quote(fields.outcome),
+        quote(fields.service),
+        quote(fields.source_ip),
+        quote(fields.subject_pseudonym),
+        quote(fields.time),
+        quote(fields.user_id),
+    )
+    return head.encode("utf-8", "surrogatepass"), tail.encode("utf-8", "surrogatepass")
 
 
 def leaf_object(origin: str, fields: LeafFields) -> dict[str, Any]:

@@ -11,7 +11,8 @@ records it parsed, so all of them follow the same rules:
 - The new entries, their tree nodes, the checkpoint and the audit record are
   written in one transaction. Appends to one organisation's log take the
   lock on its ``LogKeys`` row, so they are serialised and get consecutive
-  indices.
+  indices. Validation, pseudonyms and leaf encoding come before the lock,
+  so that the lock is held only to number, hash and write the entries.
 
 Called outside a transaction, ``ingest_events`` returns after the commit, so
 an accepted event is durable when the caller replies to the sender. On SQLite it
@@ -26,16 +27,16 @@ import datetime
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
 from vigil.accesslog.checkpoints import latest_checkpoint, sign_if_due
-from vigil.accesslog.encoding import LeafFields, encode_leaf
+from vigil.accesslog.encoding import LeafFields, encode_leaf_around_index
 from vigil.accesslog.events import AccessEvent, EventError, InvalidEvent, parse_event
-from vigil.accesslog.keys import lock_log_keys, pseudonym_key
-from vigil.accesslog.models import SEGMENT_SIZE, AccessEntry, LogKeys
+from vigil.accesslog.keys import ensure_log_keys, lock_log_keys, pseudonym_key
+from vigil.accesslog.models import SEGMENT_SIZE, AccessEntry
 from vigil.accesslog.pseudonyms import Pseudonymiser
 from vigil.accesslog.store import DatabaseHashStore, insert_rows
 from vigil.audit.services import record
@@ -126,16 +127,87 @@ def ingest_events(
     ``file:<name>`` or ``syslog``. Raises BatchRejected, storing nothing, if
     any record is invalid.
     """
-    events = validate_batch(records)
+    prepared = prepare_events(organisation, validate_batch(records))
     _require_durable_commits()
     with transaction.atomic():
-        return _append(organisation, events, source=source, actor=actor)
+        return _append(organisation, prepared, source=source, actor=actor)
+
+
+class PreparedEvent(NamedTuple):
+    """A valid event with everything of its entry row that does not need its index.
+
+    ``columns`` are the values of ``ENTRY_COLUMNS`` from ``event_id`` to
+    ``outcome``, as the insert binds them. The leaf bytes are ``leaf_head``,
+    the index digits and ``leaf_tail``.
+    """
+
+    line: int
+    event_id: str
+    time: Any
+    columns: tuple[Any, ...]
+    leaf_head: bytes
+    leaf_tail: bytes
+
+
+def prepare_events(
+    organisation: Organisation, events: list[tuple[int, AccessEvent]]
+) -> list[PreparedEvent]:
+    """Pseudonymise and encode validated events before the log is locked.
+
+    This is most of the work of a batch, so concurrent senders do it in
+    parallel and hold the lock of the log only to number, hash and insert.
+    """
+    keys = ensure_log_keys(organisation)
+    origin = keys.origin
+    pseudonym_of = Pseudonymiser(pseudonym_key(keys)).pseudonym
+    sqlite_utc = _sqlite_utc(DEFAULT_DB_ALIAS)
+    operations = connections[DEFAULT_DB_ALIAS].ops
+    prepared: list[PreparedEvent] = []
+    for line, event in events:
+        # Validated times are UTC with whole milliseconds, so isoformat ends in
+        # "+00:00" after the milliseconds.
+        text = event.time.isoformat(timespec="milliseconds")
+        pseudonym = pseudonym_of(event.subject)
+        fields = LeafFields(
+            0,
+            event.event_id,
+            text[:23] + "Z",
+            event.user_id,
+            event.application,
+            event.action,
+            pseudonym,
+            event.service,
+            event.case_ref,
+            event.source_ip,
+            event.outcome,
+        )
+        head, tail = encode_leaf_around_index(origin, fields)
+        if sqlite_utc:
+            time: Any = _sqlite_time_text(text)
+            address: Any = event.source_ip or None
+        else:
+            time = operations.adapt_datetimefield_value(event.time)
+            address = operations.adapt_ipaddressfield_value(event.source_ip)
+        columns = (
+            event.event_id,
+            time,
+            event.user_id,
+            event.application,
+            event.action,
+            pseudonym,
+            event.service,
+            event.case_ref,
+            address,
+            event.outcome,
+        )
+        prepared.append(PreparedEvent(line, event.event_id, time, columns, head, tail))
+    return prepared
 
 
 # Settings of an SQLite connection that ingests, none of which weakens
-# durability. The page cache (64 MiB; in KiB when negative) keeps the pages of
-# the indexes on event ids and pseudonyms, whose random keys spread every
-# batch over the whole index, out of read() calls. Memory-mapped reads were
+# durability. The page cache (64 MiB; in KiB when negative) keeps the index
+# pages that batches read and write, such as those of the newest segment and
+# of the latest times, out of read() calls. Memory-mapped reads were
 # faster still but count every mapped page as resident memory, so resident
 # memory would grow with the log instead of staying flat. The larger
 # WAL auto-checkpoint lets one checkpoint write a page that several batches
@@ -157,7 +229,7 @@ def _require_durable_commits() -> None:
 
 def _append(
     organisation: Organisation,
-    events: list[tuple[int, AccessEvent]],
+    prepared: list[PreparedEvent],
     *,
     source: str,
     actor: Any,
@@ -165,21 +237,14 @@ def _append(
     keys = lock_log_keys(organisation)
     log = MerkleLog(DatabaseHashStore(organisation.pk))
     size = log.size
-    leaf_times, times = _times(events)
-    positions, accepted, duplicates = _split_duplicates(
-        organisation, events, times, size
-    )
-    new = [
-        (events[position][1], leaf_times[position], times[position])
-        for position in positions
-    ]
+    new, accepted, duplicates = _split_duplicates(organisation, prepared, size)
 
     if not new:
         latest = latest_checkpoint(organisation)
         note = latest.note if latest is not None else None
         return IngestResult(accepted, duplicates, size, note)
 
-    rows, hashes = _entry_rows(keys, size, new, timezone.now())
+    rows, hashes = _entry_rows(keys.organisation_id, size, new, timezone.now())
     # The tree counts the entries as its leaves, so its nodes go first.
     first_index = log.append_leaf_hashes(hashes)
     if first_index != size:
@@ -211,30 +276,27 @@ def _append(
 
 
 def _split_duplicates(
-    organisation: Organisation,
-    events: list[tuple[int, AccessEvent]],
-    times: list[Any],
-    size: int,
-) -> tuple[list[int], list[Reference], list[Reference]]:
-    """Return the positions of the new events and the references of new and duplicates.
+    organisation: Organisation, prepared: list[PreparedEvent], size: int
+) -> tuple[list[PreparedEvent], list[Reference], list[Reference]]:
+    """Return the new events and the references of the new and the duplicates.
 
     An event is a duplicate of a stored or earlier event with the same event
-    id and time. ``times`` holds each event's ``time`` column value.
+    id and time.
     """
-    stored = _stored_indices(organisation, times)
-    new: list[int] = []
+    stored = _stored_indices(organisation, [event.time for event in prepared])
+    new: list[PreparedEvent] = []
     accepted: list[Reference] = []
     duplicates: list[Reference] = []
-    for position, ((line, event), moment) in enumerate(zip(events, times, strict=True)):
-        key = (moment, event.event_id)
+    for event in prepared:
+        key = (event.time, event.event_id)
         index = stored.get(key)
         if index is not None:
-            duplicates.append((line, event.event_id, index))
+            duplicates.append((event.line, event.event_id, index))
             continue
         index = size + len(new)
         stored[key] = index
-        new.append(position)
-        accepted.append((line, event.event_id, index))
+        new.append(event)
+        accepted.append((event.line, event.event_id, index))
     return new, accepted, duplicates
 
 
@@ -250,7 +312,7 @@ def _stored_indices(organisation: Organisation, times: list[Any]) -> dict[Any, i
     quote = connection.ops.quote_name
     time = quote("time")
     if connection.vendor == "sqlite":
-        # Text compares with the text that _entry_rows writes, without
+        # Text compares with the text that prepare_events binds, without
         # Django's converter to datetime.
         time = f"CAST({time} AS TEXT)"
     select = (
@@ -279,81 +341,33 @@ def _stored_indices(organisation: Organisation, times: list[Any]) -> dict[Any, i
     return stored
 
 
-def _times(events: list[tuple[int, AccessEvent]]) -> tuple[list[str], list[Any]]:
-    """Return each event's time in the leaf's form and as its ``time`` column value."""
-    # Validated times are UTC with whole milliseconds, so isoformat ends in
-    # "+00:00" after the milliseconds.
-    texts = [event.time.isoformat(timespec="milliseconds") for _, event in events]
-    leaf_times = [text[:23] + "Z" for text in texts]
-    if _sqlite_utc(DEFAULT_DB_ALIAS):
-        return leaf_times, [_sqlite_time_text(text) for text in texts]
-    adapt = connections[DEFAULT_DB_ALIAS].ops.adapt_datetimefield_value
-    return leaf_times, [adapt(event.time) for _, event in events]
-
-
 def _entry_rows(
-    keys: LogKeys,
+    organisation_id: int,
     first_index: int,
-    new: list[tuple[AccessEvent, str, Any]],
+    new: list[PreparedEvent],
     received_at: datetime.datetime,
 ) -> tuple[list[tuple[Any, ...]], list[bytes]]:
-    """Return the entry rows in ``ENTRY_COLUMNS`` order and their leaf hashes.
-
-    ``new`` lists each event with its time in the leaf's form and its
-    ``time`` column value.
-    """
-    sqlite_utc = _sqlite_utc(DEFAULT_DB_ALIAS)
-    operations = connections[DEFAULT_DB_ALIAS].ops
-    origin = keys.origin
-    organisation_id = keys.organisation_id
-    received = (
-        _sqlite_utc_time(received_at)
-        if sqlite_utc
-        else operations.adapt_datetimefield_value(received_at)
-    )
-    pseudonym_of = Pseudonymiser(pseudonym_key(keys)).pseudonym
+    """Return the entry rows in ``ENTRY_COLUMNS`` order and their leaf hashes."""
+    if _sqlite_utc(DEFAULT_DB_ALIAS):
+        received: Any = _sqlite_utc_time(received_at)
+    else:
+        adapt = connections[DEFAULT_DB_ALIAS].ops.adapt_datetimefield_value
+        received = adapt(received_at)
     prefixed = hashlib.sha256(LEAF_HASH_PREFIX)
     rows: list[tuple[Any, ...]] = []
     hashes: list[bytes] = []
-    for index, (event, leaf_time, time) in enumerate(new, start=first_index):
-        pseudonym = pseudonym_of(event.subject)
-        fields = LeafFields(
-            index,
-            event.event_id,
-            leaf_time,
-            event.user_id,
-            event.application,
-            event.action,
-            pseudonym,
-            event.service,
-            event.case_ref,
-            event.source_ip,
-            event.outcome,
-        )
-        leaf = encode_leaf(origin, fields)
+    for index, event in enumerate(new, start=first_index):
+        leaf = b"%b%d%b" % (event.leaf_head, index, event.leaf_tail)
         hasher = prefixed.copy()
         hasher.update(leaf)
         value = hasher.digest()
         hashes.append(value)
-        if sqlite_utc:
-            address: Any = event.source_ip or None
-        else:
-            address = operations.adapt_ipaddressfield_value(event.source_ip)
         rows.append(
             (
                 organisation_id,
                 index,
                 index // SEGMENT_SIZE,
-                event.event_id,
-                time,
-                event.user_id,
-                event.application,
-                event.action,
-                pseudonym,
-                event.service,
-                event.case_ref,
-                address,
-                event.outcome,
+                *event.columns,
                 leaf,
                 value,
                 received,
