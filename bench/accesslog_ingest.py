@@ -6,7 +6,9 @@ centre. It then measures, in one run:
 
 1. ingestion: N synthetic events through ``ingest_events`` in batches, each
    batch its own durable transaction (SQLite ``synchronous=FULL`` in WAL
-   mode; PostgreSQL's default ``synchronous_commit=on``);
+   mode; PostgreSQL's default ``synchronous_commit=on``). With ``--senders``
+   above 1, that many processes send batches at the same time, as several
+   clients of the REST API would;
 2. the floor: the same stored entry rows (read back from the log) inserted
    with plain ``executemany`` into an empty table without indexes, in the
    same batches and with the same durability;
@@ -16,10 +18,12 @@ centre. It then measures, in one run:
 4. a full ``verify_log`` run, in entries per second;
 5. the peak resident memory of the process.
 
-Only the ``ingest_events`` calls are timed for ingestion; building the
-synthetic records is not. Run ``.venv/bin/python bench/accesslog_ingest.py
---help`` for the options. The script exits with status 1 if a target is
-missed.
+With one sender only the ``ingest_events`` calls are timed for ingestion,
+not building the synthetic records. With several, ingestion is timed from
+the start of the senders to the end of the last one, and each sender builds
+its records while the others send, so that time counts too. Run
+``.venv/bin/python bench/accesslog_ingest.py --help`` for the options. The
+script exits with status 1 if a target is missed.
 """
 
 from __future__ import annotations
@@ -101,6 +105,12 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         help=f"events per batch and transaction (default: {DEFAULT_BATCH})",
     )
     parser.add_argument(
+        "--senders",
+        type=int,
+        default=1,
+        help="processes that send batches at the same time (default: 1)",
+    )
+    parser.add_argument(
         "--proofs",
         type=int,
         default=DEFAULT_PROOFS,
@@ -119,7 +129,7 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--seed", type=int, default=4435, help="random seed")
     arguments = parser.parse_args(argv)
-    for name in ("events", "batch", "proofs"):
+    for name in ("events", "batch", "senders", "proofs"):
         if getattr(arguments, name) < 1:
             parser.error(f"--{name} must be at least 1")
     return arguments
@@ -304,6 +314,54 @@ def ingest(
     return Rate(arguments.events, total), batch_seconds
 
 
+def ingest_concurrently(
+    organisation: Organisation, arguments: argparse.Namespace
+) -> Rate:
+    """Ingest with ``--senders`` processes, each sending every n-th batch."""
+    import multiprocessing
+
+    from django.db import connections
+
+    # A forked process must not share the parent's database connection.
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    start = context.Barrier(arguments.senders + 1)
+    batches = -(-arguments.events // arguments.batch)
+    senders = [
+        context.Process(
+            target=_send, args=(organisation, arguments, number, batches, start)
+        )
+        for number in range(arguments.senders)
+    ]
+    for sender in senders:
+        sender.start()
+    start.wait()
+    started = time.perf_counter()
+    for sender in senders:
+        sender.join()
+    seconds = time.perf_counter() - started
+    failed = [sender.exitcode for sender in senders if sender.exitcode]
+    if failed:
+        raise SystemExit(f"{len(failed)} senders failed with exit codes {failed}")
+    return Rate(arguments.events, seconds)
+
+
+def _send(
+    organisation: Organisation,
+    arguments: argparse.Namespace,
+    number: int,
+    batches: int,
+    start: Any,
+) -> None:
+    from vigil.accesslog.ingestion import ingest_events
+
+    source = EventSource(random.Random(arguments.seed + number))
+    start.wait()
+    for batch in range(number, batches, arguments.senders):
+        size = min(arguments.batch, arguments.events - batch * arguments.batch)
+        ingest_events(organisation, source.batch(size), source="bench")
+
+
 def stored_rows(
     organisation: Organisation, batch: int
 ) -> Iterator[list[tuple[Any, ...]]]:
@@ -450,13 +508,18 @@ def report(
 ) -> bool:
     bare, documents = proofs
     batch_ms = [seconds * 1000 for seconds in batch_seconds]
+    batches = (
+        f"; batch median {statistics.median(batch_ms):.1f} ms, "
+        f"p99 {percentile(batch_ms, 0.99):.1f} ms"
+        if batch_ms
+        else ""
+    )
     lines = [
         f"engine {arguments.engine}, {arguments.events} events in batches of "
-        f"{arguments.batch}, {os.cpu_count()} CPUs, load average "
-        f"{os.getloadavg()[0]:.2f}",
+        f"{arguments.batch} from {arguments.senders} senders, {os.cpu_count()} "
+        f"CPUs, load average {os.getloadavg()[0]:.2f}",
         f"ingestion      {ingested.per_second:>12,.0f} events/s "
-        f"({ingested.seconds:.1f} s; batch median {statistics.median(batch_ms):.1f} "
-        f"ms, p99 {percentile(batch_ms, 0.99):.1f} ms)",
+        f"({ingested.seconds:.1f} s{batches})",
         f"plain insert   {floor.per_second:>12,.0f} rows/s ({floor.seconds:.1f} s)",
         f"ratio          {ingested.per_second / floor.per_second:>12.2f} of the floor",
         f"proof (bare)   median {statistics.median(bare):.3f} ms, "
@@ -490,7 +553,10 @@ def main(argv: list[str] | None = None) -> int:
         configure_django(database, work_dir)
         organisation = create_centre()
         print("ingesting", file=sys.stderr)
-        ingested, batch_seconds = ingest(organisation, arguments)
+        if arguments.senders == 1:
+            ingested, batch_seconds = ingest(organisation, arguments)
+        else:
+            ingested, batch_seconds = ingest_concurrently(organisation, arguments), []
         print("inserting the floor rows", file=sys.stderr)
         if arguments.engine == "sqlite":
             floor = floor_sqlite(organisation, work_dir, arguments.batch)
