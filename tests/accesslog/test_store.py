@@ -39,7 +39,6 @@ def append(log: MerkleLog, organisation: Organisation, start: int, stop: int) ->
             index=index,
             event_id=f"e-{index}",
             time=TIME,
-            leaf=leaf_data(index),
             leaf_hash=value,
         )
         for index, value in enumerate(hashes, start=start)

@@ -62,7 +62,6 @@ ENTRY_COLUMNS = (
     "case_ref",
     "source_ip",
     "outcome",
-    "leaf",
     "leaf_hash",
     "received_at",
 )
@@ -314,7 +313,6 @@ def _entry_rows(
                 event.case_ref,
                 address,
                 event.outcome,
-                leaf,
                 value,
                 received,
             )
