@@ -80,7 +80,6 @@ FLOOR_COLUMNS = (
     "case_ref",
     "source_ip",
     "outcome",
-    "leaf",
     "leaf_hash",
     "received_at",
 )
@@ -432,8 +431,7 @@ def floor_postgresql(
 ) -> Rate:
     import psycopg
 
-    types = {"organisation_id": "bigint", "idx": "bigint", "leaf": "bytea"}
-    types["leaf_hash"] = "bytea"
+    types = {"organisation_id": "bigint", "idx": "bigint", "leaf_hash": "bytea"}
     columns = ", ".join(f"{name} {types.get(name, 'text')}" for name in FLOOR_COLUMNS)
     statement = (
         f"INSERT INTO bench_floor ({', '.join(FLOOR_COLUMNS)}) "  # noqa: S608

@@ -7,6 +7,8 @@ from django.conf import LazySettings
 
 from tests.accesslog.factories import event
 from vigil.accesslog.ingestion import ingest_events
+from vigil.accesslog.keys import ensure_log_keys
+from vigil.accesslog.leaves import entry_leaf
 from vigil.accesslog.models import AccessEntry, TreeNode
 from vigil.accesslog.proofs import inclusion_proof_for
 from vigil.accesslog.retention import expire_entries, first_unexpired_index
@@ -38,9 +40,10 @@ def test_old_prefix_emptied(log: Organisation, consultant_a: object) -> None:
     assert (result.expired, result.start, result.end) == (6, 0, 6)
     assert result.cutoff == NOW - datetime.timedelta(days=3650)
     expired = AccessEntry.objects.filter(organisation=log, index__lt=6)
+    origin = ensure_log_keys(log).origin
     for entry in expired:
         assert entry.expired_at == NOW
-        assert bytes(entry.leaf) == b""
+        assert entry_leaf(origin, entry) is None
         assert (entry.user_id, entry.subject_pseudonym, entry.case_ref) == ("", "", "")
         assert entry.source_ip is None
         assert len(bytes(entry.leaf_hash)) == 32

@@ -40,7 +40,6 @@ def append(log: MerkleLog, organisation: Organisation, start: int, stop: int) ->
             segment=segment_of(index),
             event_id=f"e-{index}",
             time=TIME,
-            leaf=leaf_data(index),
             leaf_hash=value,
         )
         for index, value in enumerate(hashes, start=start)

@@ -13,6 +13,7 @@ from tests.accesslog.factories import (
 )
 from vigil.accesslog import store, verification
 from vigil.accesslog.keys import ensure_log_keys
+from vigil.accesslog.leaves import entry_leaf
 from vigil.accesslog.models import (
     AccessEntry,
     LogCheckpoint,
@@ -116,7 +117,7 @@ def test_changed_column_caught(log: Organisation, column: str, value: str) -> No
             f"UPDATE accesslog_accessentry SET {column} = %s WHERE id = %s",  # noqa: S608
             [value, entry_id(log, 23)],
         )
-    assert_diverges_at(log, 23, "do not match its stored leaf bytes")
+    assert_diverges_at(log, 23, "do not match its stored leaf hash")
 
 
 def test_changed_time_caught(log: Organisation) -> None:
@@ -135,17 +136,19 @@ def test_changed_source_ip_caught(log: Organisation) -> None:
 
 
 def rewrite_user_id(organisation: Organisation, index: int) -> None:
-    """Change an entry's user id in its column, leaf bytes and leaf hash alike."""
+    """Change an entry's user id in its column and its leaf hash alike."""
     entry = AccessEntry.objects.get(organisation=organisation, index=index)
-    leaf = bytes(entry.leaf).replace(b'"U123456"', b'"U999999"')
+    entry.user_id = "U999999"
+    leaf = entry_leaf(ensure_log_keys(organisation).origin, entry)
+    assert leaf is not None
     with tampering():
         AccessEntry.objects.filter(pk=entry.pk).update(
-            user_id="U999999", leaf=leaf, leaf_hash=leaf_hash(leaf)
+            user_id="U999999", leaf_hash=leaf_hash(leaf)
         )
 
 
 def test_rewritten_leaf_and_hash_caught(log: Organisation) -> None:
-    """Changing columns, leaf bytes and leaf hash together still breaks the tree."""
+    """Changing a column and the leaf hash to match still breaks the tree."""
     rewrite_user_id(log, 12)
     assert_diverges_at(log, 12, "tree node (2, 3)")
 
@@ -268,7 +271,6 @@ def test_expired_entry_out_of_order_caught(log: Organisation) -> None:
             subject_pseudonym="",
             service="",
             source_ip=None,
-            leaf=b"",
             expired_at=AccessEntry.objects.get(organisation=log, index=0).time,
         )
     assert_diverges_at(log, 20, "expiry empties the oldest entries first")
@@ -327,9 +329,9 @@ def test_expiry_update_may_not_change_identity(log: Organisation) -> None:
     run_rejected(
         "UPDATE accesslog_accessentry SET user_id = '', application = '', "
         "action = '', subject_pseudonym = '', service = '', case_ref = '', "
-        "source_ip = NULL, outcome = '', leaf = %s, expired_at = time, "
+        "source_ip = NULL, outcome = '', expired_at = time, "
         "event_id = 'other' WHERE id = %s",
-        [b"", entry_id(log, 0)],
+        [entry_id(log, 0)],
     )
 
 
@@ -338,7 +340,7 @@ def test_control_character_in_column_caught(log: Organisation) -> None:
         AccessEntry.objects.filter(organisation=log, index=9).update(
             application="social\tfile"
         )
-    assert_diverges_at(log, 9, "do not match its stored leaf bytes")
+    assert_diverges_at(log, 9, "do not match its stored leaf hash")
 
 
 # The shipped layout: no stored nodes below level 4, so 130 entries have 15

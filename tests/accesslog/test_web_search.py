@@ -3,6 +3,7 @@
 import base64
 import csv
 import datetime
+import hashlib
 import io
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -293,6 +294,8 @@ def test_proof_verifies_against_checkpoint(
     entry = AccessEntry.objects.get(organisation=centre_a, index=2)
     leaf_hash = base64.b64decode(document["leaf_hash"])
     assert leaf_hash == bytes(entry.leaf_hash)
+    leaf = base64.b64decode(document["leaf"])
+    assert hashlib.sha256(b"\x00" + leaf).digest() == leaf_hash
     proof = [base64.b64decode(item) for item in document["proof"]]
     verify_inclusion(leaf_hash, 2, checkpoint.size, proof, checkpoint.root_hash)
 

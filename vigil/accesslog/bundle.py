@@ -3,12 +3,12 @@
 A bundle is one JSON object (format ``vigil-accesslog-bundle/1``) with the
 log's origin and verifier key and the latest signed checkpoint. For each
 entry whose time lies in ``[from, to)`` it lists the index, the canonical
-leaf bytes (base64), the leaf hash and the inclusion proof in the
-checkpoint's tree. An expired entry has ``"leaf": null`` and is proved by its
-leaf hash only. Given an earlier checkpoint of the auditor, the bundle also
-carries the consistency proof from it. ``vigil-verify`` checks a bundle with
-nothing but the ``vigil.ledger`` package, and docs/accesslog.md describes
-every member.
+leaf bytes (base64, encoded again from the entry's columns), the leaf hash
+and the inclusion proof in the checkpoint's tree. An expired entry has
+``"leaf": null`` and is proved by its leaf hash only. Given an earlier
+checkpoint of the auditor, the bundle also carries the consistency proof
+from it. ``vigil-verify`` checks a bundle with nothing but the
+``vigil.ledger`` package, and docs/accesslog.md describes every member.
 """
 
 import datetime
@@ -20,6 +20,7 @@ from typing import Any, TextIO
 from vigil.accesslog.checkpoints import ensure_checkpoint
 from vigil.accesslog.encoding import canonical_time
 from vigil.accesslog.keys import verifier_for
+from vigil.accesslog.leaves import entry_leaf
 from vigil.accesslog.models import AccessEntry, LogKeys
 from vigil.accesslog.store import DatabaseHashStore
 from vigil.audit.services import record
@@ -72,14 +73,18 @@ def _consistency(
 
 def _entries(
     organisation: Organisation,
+    origin: str,
     start: datetime.datetime,
     end: datetime.datetime,
     size: int,
-) -> Iterator[tuple[int, bytes, bytes, bool]]:
-    """Yield (index, leaf, leaf hash, expired) of the period's entries by index."""
+) -> Iterator[tuple[int, bytes | None, bytes]]:
+    """Yield (index, leaf or None if expired, leaf hash) of the period's entries.
+
+    The leaf bytes are encoded again from the entry's columns.
+    """
     position = 0
     while True:
-        rows = list(
+        entries = list(
             AccessEntry.objects.filter(
                 organisation=organisation,
                 time__gte=start,
@@ -87,14 +92,14 @@ def _entries(
                 index__gte=position,
                 index__lt=size,
             )
-            .order_by("index")
-            .values_list("index", "leaf", "leaf_hash", "expired_at")[:EXPORT_CHUNK]
+            .defer("received_at")
+            .order_by("index")[:EXPORT_CHUNK]
         )
-        for index, leaf, leaf_hash, expired_at in rows:
-            yield index, bytes(leaf), bytes(leaf_hash), expired_at is not None
-        if len(rows) < EXPORT_CHUNK:
+        for entry in entries:
+            yield entry.index, entry_leaf(origin, entry), bytes(entry.leaf_hash)
+        if len(entries) < EXPORT_CHUNK:
             return
-        position = rows[-1][0] + 1
+        position = entries[-1].index + 1
 
 
 def export_bundle(
@@ -136,10 +141,11 @@ def export_bundle(
         output.write(f" {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)},\n")
     output.write(' "entries": [')
     count = expired = 0
-    for index, leaf, leaf_hash, is_expired in _entries(organisation, start, end, size):
+    entries = _entries(organisation, keys.origin, start, end, size)
+    for index, leaf, leaf_hash in entries:
         item = {
             "index": index,
-            "leaf": None if is_expired else encode_base64(leaf),
+            "leaf": None if leaf is None else encode_base64(leaf),
             "leaf_hash": encode_base64(leaf_hash),
             "proof": [
                 encode_base64(node) for node in inclusion_proof(index, size, store)
@@ -147,7 +153,7 @@ def export_bundle(
         }
         output.write(("\n  " if not count else ",\n  ") + json.dumps(item))
         count += 1
-        expired += is_expired
+        expired += leaf is None
     output.write("\n ]\n}\n")
     record(
         "accesslog.bundle_exported",

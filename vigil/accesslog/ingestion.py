@@ -64,7 +64,6 @@ ENTRY_COLUMNS = (
     "case_ref",
     "source_ip",
     "outcome",
-    "leaf",
     "leaf_hash",
     "received_at",
 )
@@ -368,7 +367,6 @@ def _entry_rows(
                 index,
                 index // SEGMENT_SIZE,
                 *event.columns,
-                leaf,
                 value,
                 received,
             )

@@ -55,9 +55,11 @@ def segment_of(index: int) -> int:
 class AccessEntry(models.Model):
     """One access event, stored as leaf ``index`` of the organisation's tree.
 
-    ``leaf`` contains the canonical leaf bytes (``vigil.accesslog.encoding``).
-    Expiry blanks the content columns and ``leaf`` but keeps ``index``,
-    ``event_id``, ``time`` and ``leaf_hash``, so the tree stays verifiable.
+    The entry stores no leaf bytes: its columns and the log's origin
+    determine them (``vigil.accesslog.encoding``), ``leaf_hash`` is their
+    hash, and ``vigil.accesslog.leaves`` encodes them again when needed.
+    Expiry blanks the content columns but keeps ``index``, ``event_id``,
+    ``time`` and ``leaf_hash``, so the tree stays verifiable.
 
     Every index of the table takes keys that grow with the log, because an
     index on random keys (a pseudonym, a user id, a sender's event id) makes
@@ -87,7 +89,6 @@ class AccessEntry(models.Model):
     case_ref = models.CharField(_("case file"), max_length=100, blank=True)
     source_ip = models.GenericIPAddressField(_("source address"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=40, blank=True)
-    leaf = models.BinaryField(_("canonical leaf bytes"))
     leaf_hash = models.BinaryField(_("leaf hash"), max_length=32)
     received_at = models.DateTimeField(_("received at"), auto_now_add=True)
     expired_at = models.DateTimeField(_("content removed at"), null=True, blank=True)

@@ -2,10 +2,10 @@
 
 After ``VIGIL_ACCESSLOG_RETENTION_DAYS`` (default 3650, ten years) an entry's
 content goes: the user id, application, action, subject pseudonym, service,
-case file, source address, outcome and leaf bytes are emptied and
-``expired_at`` is set. The index, event id, time and leaf hash stay, and so
-do the tree nodes, so the proofs of every kept entry still verify and the
-verification checks an expired entry by its leaf hash.
+case file, source address and outcome are emptied and ``expired_at`` is set,
+so the entry no longer has leaf bytes. The index, event id, time and leaf
+hash stay, and so do the tree nodes, so the proofs of every kept entry still
+verify and the verification checks an expired entry by its leaf hash.
 
 Expiry works from the start of the log. A run empties the entries from the
 first one not yet expired up to, but not including, the first entry whose
@@ -105,7 +105,6 @@ def expire_entries(
             case_ref="",
             source_ip=None,
             outcome="",
-            leaf=b"",
             expired_at=now,
         )
     if expired:

@@ -17,7 +17,8 @@ from typing import Any
 from django.db.models import Max, Q, QuerySet
 
 from vigil.accesslog import identities
-from vigil.accesslog.models import AccessEntry, IdentityPeriod, segment_of
+from vigil.accesslog.leaves import entry_leaf
+from vigil.accesslog.models import AccessEntry, IdentityPeriod, LogKeys, segment_of
 from vigil.accesslog.proofs import inclusion_proof_for
 from vigil.audit.services import record
 from vigil.organisations.models import Organisation
@@ -304,8 +305,10 @@ def proof_document(organisation: Organisation, entry: AccessEntry) -> dict[str, 
     ProofUnavailable if no signed checkpoint covers the entry yet.
     """
     document = inclusion_proof_for(organisation, entry.index)
-    # Expiry removes the leaf bytes; the leaf hash stays and still proves.
-    leaf = base64.b64encode(bytes(entry.leaf)).decode("ascii") if entry.leaf else None
+    # An expired entry has no leaf bytes; the leaf hash stays and still proves.
+    origin = LogKeys.objects.get(organisation=organisation).origin
+    leaf_bytes = entry_leaf(origin, entry)
+    leaf = None if leaf_bytes is None else base64.b64encode(leaf_bytes).decode("ascii")
     return {"event_id": entry.event_id, "leaf": leaf, **document}
 
 

@@ -3,9 +3,9 @@
 ``verify_log`` reads every entry in index order, in chunks, and checks:
 
 1. the indices run from 0 without a gap;
-2. each entry's columns give its stored leaf bytes again (``encoding``), and
-   the leaf bytes give its stored leaf hash. An expired entry has neither
-   columns nor leaf bytes, so only its stored leaf hash counts;
+2. the leaf bytes encoded from each entry's columns (``encoding``) give its
+   stored leaf hash. An expired entry has no columns left to encode, so only
+   its stored leaf hash counts;
 3. expired entries come first, because expiry empties the oldest entries
    first;
 4. the tree rebuilt from the leaf hashes, level by level, equals every stored
@@ -33,12 +33,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
 from vigil.accesslog import store as hash_store
-from vigil.accesslog.encoding import (
-    LeafFields,
-    canonical_address,
-    canonical_time,
-    encode_leaf,
-)
+from vigil.accesslog.encoding import LeafFields, encode_leaf
+from vigil.accesslog.leaves import stored_address, stored_time
 from vigil.accesslog.models import (
     AccessEntry,
     LogCheckpoint,
@@ -245,7 +241,7 @@ class _LogCheck:
             time = f"CAST({time} AS TEXT)"
         columns = (
             f"{index}, event_id, {time}, user_id, application, action, "
-            "subject_pseudonym, service, case_ref, source_ip, outcome, leaf, "
+            "subject_pseudonym, service, case_ref, source_ip, outcome, "
             "leaf_hash, expired_at IS NOT NULL"
         )
         with self.connection.cursor() as cursor:
@@ -277,14 +273,14 @@ class _LogCheck:
         return leaves, None
 
     def _entry_leaf_hash(self, index: int, row: tuple[Any, ...]) -> bytes:
-        stored_hash = bytes(row[12])
+        stored_hash = bytes(row[11])
         if len(stored_hash) != HASH_SIZE:
             raise _Divergence(
                 index,
                 f"entry {index} has a leaf hash of {len(stored_hash)} bytes, "
                 f"expected {HASH_SIZE}",
             )
-        if row[13]:
+        if row[12]:
             if self.expired != index:
                 raise _Divergence(
                     index,
@@ -294,32 +290,26 @@ class _LogCheck:
                 )
             self.expired += 1
             return stored_hash
-        stored_leaf = bytes(row[11])
         fields = LeafFields(
             index,
             row[1],
-            _stored_time(row[2]),
+            stored_time(row[2]),
             row[3],
             row[4],
             row[5],
             row[6],
             row[7],
             row[8],
-            _stored_address(row[9]),
+            stored_address(row[9]),
             row[10],
         )
-        if encode_leaf(self.origin, fields) != stored_leaf:
-            raise _Divergence(
-                index,
-                f"the columns of entry {index} do not match its stored leaf "
-                "bytes: a column was changed",
-            )
-        computed = leaf_hash(stored_leaf)
+        computed = leaf_hash(encode_leaf(self.origin, fields))
         if computed != stored_hash:
             raise _Divergence(
                 index,
-                f"the leaf bytes of entry {index} hash to {computed.hex()}, but "
-                f"its stored leaf hash is {stored_hash.hex()}",
+                f"the columns of entry {index} do not match its stored leaf hash: "
+                f"their leaf bytes hash to {computed.hex()}, but the stored leaf "
+                f"hash is {stored_hash.hex()}. A column or the leaf hash was changed",
             )
         return computed
 
@@ -576,30 +566,3 @@ def _node_divergence(
         first_leaf,
         f"{where} is {stored.hex()}, but the entries give {computed.hex()}",
     )
-
-
-def _stored_address(value: object) -> str:
-    """Return a stored source address column in the leaf's form."""
-    if value is None:
-        return ""
-    try:
-        return canonical_address(str(value))
-    except ValueError:
-        # A value that is no address cannot match the leaf, which shows.
-        return str(value)
-
-
-def _stored_time(value: object) -> str:
-    """Return a stored time column as the leaf's time text.
-
-    Through Django's connection SQLite returns a naive datetime in UTC and
-    PostgreSQL an aware one. A plain SQLite connection returns Django's text
-    form ``YYYY-MM-DD HH:MM:SS[.ffffff]``, also in UTC.
-    """
-    if isinstance(value, datetime.datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=datetime.UTC)
-        return canonical_time(value)
-    text = str(value)
-    fraction = text[20:23].ljust(3, "0")
-    return f"{text[:10]}T{text[11:19]}.{fraction}Z"

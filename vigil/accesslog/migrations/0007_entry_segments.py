@@ -5,7 +5,9 @@ divided by 4,096), and duplicates are found by time and event id, as
 ``AccessEntry`` explains. On SQLite, Django rebuilds the table to add the
 column and to change the unique constraints, which drops the append-only
 triggers of the entries: the last operation creates them again, and the first
-one does so when the migration is reversed.
+one does so when the migration is reversed. The reverse fails while two
+entries of an organisation share an event id, which the unique constraint on
+(organisation, event id) that it restores rejects.
 """
 
 import importlib

@@ -1,0 +1,93 @@
+"""The migration that gives entries their segment, applied and reversed."""
+
+import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+from tests.accesslog.test_migration_leaf import (
+    ALIAS,
+    database,
+    entry_columns,
+    migrate,
+    rejected,
+)
+
+__all__ = ["database"]
+
+BEFORE = ("accesslog", "0006_drop_lower_tree_levels")
+SEGMENTS = ("accesslog", "0007_entry_segments")
+TIME = datetime.datetime(2026, 3, 2, 9, 15, tzinfo=datetime.UTC)
+INDICES = (0, 1, 4095, 4096, 9000)
+
+
+def fill_old_log(apps: Any) -> Any:
+    organisation = (
+        apps.get_model("organisations", "Organisation")
+        .objects.using(ALIAS)
+        .create(
+            slug="segments",
+            kind="centre",
+            name_nl="OCMW Segmenten",
+            name_fr="CPAS Segments",
+            enterprise_number="0999999922",
+        )
+    )
+    entry_model = apps.get_model("accesslog", "AccessEntry")
+    for index in INDICES:
+        entry_model.objects.using(ALIAS).create(
+            organisation=organisation,
+            index=index,
+            event_id=f"e-{index}",
+            time=TIME,
+            user_id="U1",
+            application="social-file",
+            action="consult",
+            subject_pseudonym="ab" * 32,
+            service="IdentifyPerson",
+            leaf=b"leaf",
+            leaf_hash=bytes(32),
+        )
+    return organisation
+
+
+def stored_segments(database: BaseDatabaseWrapper) -> dict[int, int]:
+    with database.cursor() as cursor:
+        cursor.execute('SELECT "index", segment FROM accesslog_accessentry')
+        return {int(index): int(segment) for index, segment in cursor.fetchall()}
+
+
+def test_segment_migration_both_ways(database: BaseDatabaseWrapper) -> None:
+    organisation = fill_old_log(migrate(database, BEFORE))
+
+    apps = migrate(database, SEGMENTS)
+    assert stored_segments(database) == {index: index // 4096 for index in INDICES}
+    assert rejected(database, "UPDATE accesslog_accessentry SET user_id = 'U9'")
+    assert rejected(database, "DELETE FROM accesslog_accessentry")
+
+    entry_model = apps.get_model("accesslog", "AccessEntry")
+    values: dict[str, Any] = {
+        "organisation_id": organisation.pk,
+        "segment": 2,
+        "user_id": "U1",
+        "application": "social-file",
+        "action": "consult",
+        "subject_pseudonym": "ab" * 32,
+        "service": "IdentifyPerson",
+        "leaf": b"leaf",
+        "leaf_hash": bytes(32),
+    }
+    entries = entry_model.objects.using(ALIAS)
+    try:
+        with transaction.atomic(using=ALIAS):
+            entries.create(index=9001, event_id="e-0", time=TIME, **values)
+    except IntegrityError:
+        pass
+    else:
+        raise AssertionError("a second entry with the same time and event id")
+
+    migrate(database, BEFORE)
+    assert "segment" not in entry_columns(database)
+    assert rejected(database, "UPDATE accesslog_accessentry SET user_id = 'U9'")
+    assert rejected(database, "DELETE FROM accesslog_accessentry")

@@ -1,0 +1,69 @@
+"""Leaf bytes of stored entries, encoded again from their columns.
+
+An entry stores no leaf bytes, because its columns and the log's origin
+determine them (``vigil.accesslog.encoding``). Bundles, proofs and commands
+that hand out leaf bytes encode them here from the columns. An expired entry
+has lost the content its leaf covered, so it has no leaf bytes, only its
+stored leaf hash.
+"""
+
+import datetime
+
+from vigil.accesslog.encoding import (
+    LeafFields,
+    canonical_address,
+    canonical_time,
+    encode_leaf,
+)
+from vigil.accesslog.models import AccessEntry
+
+
+def stored_address(value: object) -> str:
+    """Return a stored source address column in the leaf's form."""
+    if value is None:
+        return ""
+    try:
+        return canonical_address(str(value))
+    except ValueError:
+        # A value that is no address cannot match the leaf hash, which shows.
+        return str(value)
+
+
+def stored_time(value: object) -> str:
+    """Return a stored time column as the leaf's time text.
+
+    Through Django's connection SQLite returns a naive datetime in UTC and
+    PostgreSQL an aware one. A plain SQLite connection returns Django's text
+    form ``YYYY-MM-DD HH:MM:SS[.ffffff]``, also in UTC.
+    """
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=datetime.UTC)
+        return canonical_time(value)
+    text = str(value)
+    fraction = text[20:23].ljust(3, "0")
+    return f"{text[:10]}T{text[11:19]}.{fraction}Z"
+
+
+def entry_leaf_fields(entry: AccessEntry) -> LeafFields:
+    """Return the leaf fields of an entry from its stored columns."""
+    return LeafFields(
+        entry.index,
+        entry.event_id,
+        stored_time(entry.time),
+        entry.user_id,
+        entry.application,
+        entry.action,
+        entry.subject_pseudonym,
+        entry.service,
+        entry.case_ref,
+        stored_address(entry.source_ip),
+        entry.outcome,
+    )
+
+
+def entry_leaf(origin: str, entry: AccessEntry) -> bytes | None:
+    """Encode the leaf bytes of an entry of the log ``origin``, None if expired."""
+    if entry.expired_at is not None:
+        return None
+    return encode_leaf(origin, entry_leaf_fields(entry))
