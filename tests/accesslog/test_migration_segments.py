@@ -1,8 +1,9 @@
-"""The migration that gives entries their segment, applied and reversed."""
+"""The migrations to entry segments and binary pseudonyms, applied and reversed."""
 
 import datetime
 from typing import Any
 
+import pytest
 from django.db import IntegrityError, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
@@ -79,15 +80,82 @@ def test_segment_migration_both_ways(database: BaseDatabaseWrapper) -> None:
         "leaf_hash": bytes(32),
     }
     entries = entry_model.objects.using(ALIAS)
-    try:
-        with transaction.atomic(using=ALIAS):
-            entries.create(index=9001, event_id="e-0", time=TIME, **values)
-    except IntegrityError:
-        pass
-    else:
-        raise AssertionError("a second entry with the same time and event id")
+    with pytest.raises(IntegrityError), transaction.atomic(using=ALIAS):
+        entries.create(index=9001, event_id="e-0", time=TIME, **values)
 
     migrate(database, BEFORE)
     assert "segment" not in entry_columns(database)
     assert rejected(database, "UPDATE accesslog_accessentry SET user_id = 'U9'")
     assert rejected(database, "DELETE FROM accesslog_accessentry")
+
+
+LEAF_DROPPED = ("accesslog", "0008_drop_entry_leaf")
+BINARY = ("accesslog", "0009_binary_pseudonyms")
+PSEUDONYM = "0123456789abcdef" * 4
+
+
+def stored_pseudonyms(database: BaseDatabaseWrapper) -> dict[int, Any]:
+    with database.cursor() as cursor:
+        cursor.execute('SELECT "index", subject_pseudonym FROM accesslog_accessentry')
+        return {
+            int(index): bytes(value) if isinstance(value, memoryview) else value
+            for index, value in cursor.fetchall()
+        }
+
+
+def expire(database: BaseDatabaseWrapper, index: int, empty: str | bytes) -> None:
+    with transaction.atomic(using=ALIAS), database.cursor() as cursor:
+        cursor.execute(
+            "UPDATE accesslog_accessentry SET user_id = '', application = '', "
+            "action = '', subject_pseudonym = %s, service = '', case_ref = '', "
+            "source_ip = NULL, outcome = '', expired_at = \"time\" "
+            'WHERE "index" = %s',
+            [empty, index],
+        )
+
+
+def test_pseudonym_migration_both_ways(database: BaseDatabaseWrapper) -> None:
+    apps = migrate(database, LEAF_DROPPED)
+    organisation = (
+        apps.get_model("organisations", "Organisation")
+        .objects.using(ALIAS)
+        .create(
+            slug="pseudonyms",
+            kind="centre",
+            name_nl="OCMW Pseudoniemen",
+            name_fr="CPAS Pseudonymes",
+            enterprise_number="0999999922",
+        )
+    )
+    entries = apps.get_model("accesslog", "AccessEntry").objects.using(ALIAS)
+    for index in range(3):
+        entries.create(
+            organisation=organisation,
+            index=index,
+            segment=0,
+            event_id=f"e-{index}",
+            time=TIME,
+            user_id="U1",
+            application="social-file",
+            action="consult",
+            subject_pseudonym=PSEUDONYM,
+            service="IdentifyPerson",
+            leaf_hash=bytes(32),
+        )
+    expire(database, 0, "")
+
+    migrate(database, BINARY)
+    assert stored_pseudonyms(database) == {
+        0: b"",
+        1: bytes.fromhex(PSEUDONYM),
+        2: bytes.fromhex(PSEUDONYM),
+    }
+    assert rejected(database, "UPDATE accesslog_accessentry SET user_id = 'U9'")
+    assert rejected(database, "DELETE FROM accesslog_accessentry")
+    expire(database, 1, b"")
+
+    migrate(database, LEAF_DROPPED)
+    assert stored_pseudonyms(database) == {0: "", 1: "", 2: PSEUDONYM}
+    assert rejected(database, "UPDATE accesslog_accessentry SET user_id = 'U9'")
+    assert rejected(database, "DELETE FROM accesslog_accessentry")
+    expire(database, 2, "")

@@ -268,7 +268,7 @@ def test_expired_entry_out_of_order_caught(log: Organisation) -> None:
             user_id="",
             application="",
             action="",
-            subject_pseudonym="",
+            subject_pseudonym=b"",
             service="",
             source_ip=None,
             expired_at=AccessEntry.objects.get(organisation=log, index=0).time,

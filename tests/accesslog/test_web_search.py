@@ -142,6 +142,16 @@ def test_subject_search_rejects_invalid_number(
     assert b"85073000261" not in response.content
 
 
+def test_malformed_pseudonym_in_link_rejected(
+    consultant: Client, centre_a: Organisation, sample: None
+) -> None:
+    for value in ("zz" * 32, "AB" * 32, "ab" * 31):
+        response = search(consultant, centre_a, subject_pseudonym=value)
+        assert response.status_code == 400
+        assert "subject_pseudonym" in response.context["form"].errors
+        assert "page" not in response.context
+
+
 def test_clear_number_in_url_ignored(
     consultant: Client, centre_a: Organisation, sample: None
 ) -> None:

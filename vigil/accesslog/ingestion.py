@@ -158,7 +158,7 @@ def prepare_events(
     """
     keys = ensure_log_keys(organisation)
     origin = keys.origin
-    pseudonym_of = Pseudonymiser(pseudonym_key(keys)).pseudonym
+    digest_of = Pseudonymiser(pseudonym_key(keys)).digest
     sqlite_utc = _sqlite_utc(DEFAULT_DB_ALIAS)
     operations = connections[DEFAULT_DB_ALIAS].ops
     prepared: list[PreparedEvent] = []
@@ -166,7 +166,7 @@ def prepare_events(
         # Validated times are UTC with whole milliseconds, so isoformat ends in
         # "+00:00" after the milliseconds.
         text = event.time.isoformat(timespec="milliseconds")
-        pseudonym = pseudonym_of(event.subject)
+        pseudonym = digest_of(event.subject)
         fields = LeafFields(
             0,
             event.event_id,
@@ -174,7 +174,7 @@ def prepare_events(
             event.user_id,
             event.application,
             event.action,
-            pseudonym,
+            pseudonym.hex(),
             event.service,
             event.case_ref,
             event.source_ip,

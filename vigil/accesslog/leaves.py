@@ -54,7 +54,7 @@ def entry_leaf_fields(entry: AccessEntry) -> LeafFields:
         entry.user_id,
         entry.application,
         entry.action,
-        entry.subject_pseudonym,
+        bytes(entry.subject_pseudonym).hex(),
         entry.service,
         entry.case_ref,
         stored_address(entry.source_ip),

@@ -84,7 +84,10 @@ class AccessEntry(models.Model):
     user_id = models.CharField(_("user id"), max_length=64)
     application = models.CharField(_("application"), max_length=100)
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
-    subject_pseudonym = models.CharField(_("data subject (pseudonym)"), max_length=64)
+    # The 32 bytes of the pseudonym, which the leaf and the pages write as
+    # 64 hex digits. Half the size of the hex text, it keeps the search index
+    # on it small.
+    subject_pseudonym = models.BinaryField(_("data subject (pseudonym)"), max_length=32)
     service = models.CharField(_("KSZ service or message"), max_length=100)
     case_ref = models.CharField(_("case file"), max_length=100, blank=True)
     source_ip = models.GenericIPAddressField(_("source address"), null=True, blank=True)

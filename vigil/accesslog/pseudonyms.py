@@ -42,11 +42,15 @@ class Pseudonymiser:
 
     def pseudonym(self, compact_number: str) -> str:
         """Return the pseudonym of an already validated, compact number."""
+        return self.digest(compact_number).hex()
+
+    def digest(self, compact_number: str) -> bytes:
+        """Return the pseudonym of an already validated, compact number as bytes."""
         inner = self._inner.copy()
         inner.update(compact_number.encode("ascii"))
         outer = self._outer.copy()
         outer.update(inner.digest())
-        return outer.hexdigest()
+        return outer.digest()
 
 
 def pseudonymise(organisation: Organisation, national_number: str) -> str:

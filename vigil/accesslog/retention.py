@@ -100,7 +100,7 @@ def expire_entries(
             user_id="",
             application="",
             action="",
-            subject_pseudonym="",
+            subject_pseudonym=b"",
             service="",
             case_ref="",
             source_ip=None,

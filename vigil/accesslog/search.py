@@ -91,8 +91,8 @@ def matching_entries(
 ) -> QuerySet[AccessEntry]:
     """Return the organisation's entries that match every criterion."""
     entries = AccessEntry.objects.filter(organisation=organisation)
-    exact = {
-        "subject_pseudonym": criteria.subject_pseudonym,
+    exact: dict[str, object] = {
+        "subject_pseudonym": bytes.fromhex(criteria.subject_pseudonym),
         "user_id": criteria.user_id,
         "application": criteria.application,
         "service": criteria.service,
@@ -286,7 +286,7 @@ def _export_values(row: Row) -> list[object]:
         row.person,
         entry.application,
         entry.action,
-        entry.subject_pseudonym,
+        bytes(entry.subject_pseudonym).hex(),
         entry.service,
         entry.case_ref,
         entry.source_ip or "",

@@ -239,9 +239,14 @@ class _LogCheck:
         if self.connection.vendor == "sqlite":
             # Text avoids Django's datetime converter, the costliest part of a row.
             time = f"CAST({time} AS TEXT)"
+        # The leaf writes the pseudonym's bytes as lowercase hex.
+        if self.connection.vendor == "sqlite":
+            pseudonym = "lower(hex(subject_pseudonym))"
+        else:
+            pseudonym = "encode(subject_pseudonym, 'hex')"
         columns = (
             f"{index}, event_id, {time}, user_id, application, action, "
-            "subject_pseudonym, service, case_ref, source_ip, outcome, "
+            f"{pseudonym}, service, case_ref, source_ip, outcome, "
             "leaf_hash, expired_at IS NOT NULL"
         )
         with self.connection.cursor() as cursor:

@@ -303,7 +303,7 @@ def _load_facts(
             index=index,
             local_time=time.astimezone(zone),
             user_id=user_id,
-            subject_pseudonym=subject,
+            subject_pseudonym=bytes(subject).hex(),
             case_ref=case_ref,
         )
         for pk, index, time, user_id, subject, case_ref in rows.iterator()

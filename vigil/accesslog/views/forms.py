@@ -76,8 +76,16 @@ class SearchForm(PeriodMixin, forms.Form):
         required=False,
         help_text=_("Pseudonymised at once; it is not stored or shown in links."),
     )
-    subject_pseudonym = forms.CharField(
-        required=False, max_length=64, widget=forms.HiddenInput
+    subject_pseudonym = forms.RegexField(
+        regex=r"\A[0-9a-f]{64}\Z",
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": _(
+                "The data subject in the link is not a pseudonym of 64 hex "
+                "digits. Search again with the national number."
+            )
+        },
     )
     user_id = forms.CharField(label=_("User id"), required=False, max_length=64)
     person = forms.CharField(
