@@ -1,8 +1,9 @@
 """Access events as they arrive: wire fields, validation and error reports.
 
 Every path into the access log (REST API, uploaded files, syslog) hands each
-record to ``parse_event`` as a mapping of wire field names to values, so the
-same rules apply everywhere. The wire fields are:
+record to ``parse_event``, or a batch of them to ``parse_events``, as a
+mapping of wire field names to values, so the same rules apply everywhere.
+The wire fields are:
 
 ========== ======== ==========================================================
 field      required value
@@ -34,20 +35,27 @@ An error never shows a national number: the ``subject`` value in an
 
 import csv
 import datetime
-import hashlib
 import json
 import re
-import secrets
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from django.utils.translation import gettext as _
-from stdnum.be import bis, nn
-from stdnum.exceptions import ValidationError as NumberValidationError
 
 from vigil.accesslog.encoding import canonical_address
 from vigil.accesslog.models import Action
+from vigil.accesslog.national_numbers import (
+    NATIONAL_NUMBER_LENGTH,
+    compact_national_number,
+    is_valid_compact_number,
+    mask_national_number,
+)
+
+# Re-exported for the modules that validate a number outside an event.
+from vigil.accesslog.national_numbers import (
+    validate_national_number as validate_national_number,
+)
 
 EVENT_ID_MAX_LENGTH = 128
 USER_ID_MAX_LENGTH = 64
@@ -55,7 +63,6 @@ APPLICATION_MAX_LENGTH = 100
 SERVICE_MAX_LENGTH = 100
 CASE_REF_MAX_LENGTH = 100
 OUTCOME_MAX_LENGTH = 40
-NATIONAL_NUMBER_LENGTH = 11
 # An event time further ahead of the server clock than this is a clock error
 # at the sender. Such an entry would also hold back expiry of every later
 # entry, because entries expire in index order.
@@ -81,15 +88,6 @@ _EVENT_ID = re.compile(r"[!-~]{1,128}")
 _RFC3339 = re.compile(
     r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})"
 )
-_SEPARATORS = str.maketrans("", "", " -.")
-
-# Keyed digests of the national numbers validated recently. A log names the
-# same clients over and over, and the check by python-stdnum takes most of
-# the time of validating an event. The key exists only in this process, so
-# the cache contains no national number in clear. It is emptied when full.
-VALID_NUMBER_CACHE_SIZE = 100_000
-_CACHE_KEY = secrets.token_bytes(32)
-_VALID_NUMBERS: dict[bytes, None] = {}
 
 
 class AccessEvent(NamedTuple):
@@ -173,58 +171,6 @@ class _InvalidValue(Exception):
         self.reason = reason
 
 
-# National numbers
-
-
-def compact_national_number(value: str) -> str:
-    """Return ``value`` without spaces, dots and dashes, as python-stdnum does."""
-    return value.translate(_SEPARATORS).strip()
-
-
-def validate_national_number(value: str) -> str:
-    """Return the compact INSZ/NISS or BIS number, or raise ValueError.
-
-    python-stdnum checks the mod-97 check digits for both century rules
-    (birth before 2000, and from 2000 with a leading 2 in the check) and the
-    birth month: 0 to 12 for a national number, 20 to 32 or 40 to 52 for a
-    BIS number. The message never contains the number.
-    """
-    number = compact_national_number(value)
-    if (
-        len(number) != NATIONAL_NUMBER_LENGTH
-        or not number.isascii()
-        or not number.isdigit()
-    ):
-        raise ValueError(_("must have 11 digits (dots, dashes and spaces are allowed)"))
-    digest = hashlib.blake2b(
-        number.encode("ascii"), key=_CACHE_KEY, digest_size=16
-    ).digest()
-    if digest in _VALID_NUMBERS:
-        return number
-    checker = bis if int(number[2:4]) >= 20 else nn
-    try:
-        checker.validate(number)
-    except NumberValidationError:
-        raise ValueError(
-            _(
-                "is not a valid national (INSZ/NISS) or BIS number: the check "
-                "digits or the birth month are wrong"
-            )
-        ) from None
-    if len(_VALID_NUMBERS) >= VALID_NUMBER_CACHE_SIZE:
-        _VALID_NUMBERS.clear()
-    _VALID_NUMBERS[digest] = None
-    return number
-
-
-def mask_national_number(value: object) -> str:
-    """Return a national number with all but its first and last two digits hidden."""
-    text = compact_national_number(str(value))
-    if len(text) < 5:
-        return "*" * len(text)
-    return text[:2] + "*" * (len(text) - 4) + text[-2:]
-
-
 # Field checks: each returns the stored value or raises _InvalidValue.
 
 
@@ -257,6 +203,7 @@ def _check_event_id(value: object) -> str:
 
 
 def _check_time(value: object) -> datetime.datetime:
+    """Return the time in UTC, not yet truncated or compared with the clock."""
     if isinstance(value, datetime.datetime):
         if value.utcoffset() is None:
             raise _InvalidValue(_("has no time zone offset"))
@@ -266,11 +213,16 @@ def _check_time(value: object) -> datetime.datetime:
     else:
         raise _InvalidValue(_("must be a string"))
     try:
-        moment = moment.astimezone(datetime.UTC)
+        return moment.astimezone(datetime.UTC)
     except OverflowError:
         raise _InvalidValue(_("is out of the supported range")) from None
-    limit = datetime.datetime.now(datetime.UTC) + MAX_FUTURE_SKEW
-    if moment > limit:
+
+
+def _check_time_limit(
+    moment: datetime.datetime, latest: datetime.datetime
+) -> datetime.datetime:
+    """Return a UTC time truncated to milliseconds, unless it is after ``latest``."""
+    if moment > latest:
         raise _InvalidValue(
             _(
                 "is more than 24 hours in the future, so the clock of the "
@@ -365,21 +317,60 @@ def show_value(name: str, value: object) -> str:
     return text
 
 
+def latest_event_time() -> datetime.datetime:
+    """Return the latest event time accepted now: the clock plus MAX_FUTURE_SKEW."""
+    return datetime.datetime.now(datetime.UTC) + MAX_FUTURE_SKEW
+
+
 def parse_event(mapping: Mapping[str, object], line: int) -> AccessEvent:
     """Validate one record and return the event, or raise InvalidEvent.
 
     InvalidEvent lists every problem of the record, one ``EventError`` per
     field, so that a sender can fix them all at once.
     """
+    latest = latest_event_time()
     if type(mapping) is dict:
-        event = _parse_common_event(mapping)
+        event = _parse_common_event(mapping, latest)
         if event is not None:
             return event
-    return _parse_checked_event(mapping, line)
+    return _parse_checked_event(mapping, line, latest)
 
 
-def _parse_checked_event(mapping: Mapping[str, object], line: int) -> AccessEvent:
-    """Run every field check on one record, as ``parse_event`` describes."""
+def parse_events(
+    records: Iterable[tuple[int, Mapping[str, object]]],
+) -> list[tuple[int, AccessEvent]]:
+    """Validate ``(line, record)`` pairs and return ``(line, event)`` pairs.
+
+    Applies the rules of ``parse_event`` to every record, and reads the clock
+    once for the future-time limit of all of them. Raises InvalidEvent
+    listing every error of every record, in record order.
+    """
+    latest = latest_event_time()
+    parsed: list[tuple[int, AccessEvent]] = []
+    errors: list[EventError] = []
+    for line, mapping in records:
+        event = None
+        if type(mapping) is dict:
+            event = _parse_common_event(mapping, latest)
+        if event is None:
+            try:
+                event = _parse_checked_event(mapping, line, latest)
+            except InvalidEvent as invalid:
+                errors.extend(invalid.errors)
+                continue
+        parsed.append((line, event))
+    if errors:
+        raise InvalidEvent(errors)
+    return parsed
+
+
+def _parse_checked_event(
+    mapping: Mapping[str, object], line: int, latest: datetime.datetime
+) -> AccessEvent:
+    """Run every field check on one record, as ``parse_event`` describes.
+
+    ``latest`` is the latest event time accepted, from ``latest_event_time``.
+    """
     if not isinstance(mapping, Mapping):
         shown = show_value("", mapping)
         reason = _("the record is not an object of field names and values")
@@ -403,7 +394,10 @@ def _parse_checked_event(mapping: Mapping[str, object], line: int) -> AccessEven
                 errors.append(EventError(line, name, "", reason))
             continue
         try:
-            values[name] = check(value)
+            checked = check(value)
+            if name == "time":
+                checked = _check_time_limit(checked, latest)
+            values[name] = checked
         except _InvalidValue as problem:
             shown = show_value(name, value)
             errors.append(EventError(line, name, shown, problem.reason))
@@ -412,101 +406,147 @@ def _parse_checked_event(mapping: Mapping[str, object], line: int) -> AccessEven
     return AccessEvent(**values)
 
 
-# The common case of a valid record, checked without building error reports.
-# It accepts a subset of what the field checks above accept and returns the
-# same values. On anything else it returns None, and ``parse_event`` runs the
-# field checks, which then report or accept the record.
+# The common case of a valid record, checked without building error reports
+# and without a function call per field, because ingestion runs it for every
+# event. It accepts a subset of what the field checks above accept and
+# returns the same values. On anything else it returns None, and the caller
+# runs the field checks, which then report or accept the record.
 
+# Three fraction digits with a ``T``: datetime.fromisoformat reads this form
+# exactly as _parse_rfc3339 does, and the microseconds are already whole
+# milliseconds.
 _COMMON_TIME = re.compile(
     r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}(?:Z|[+-]\d{2}:\d{2})"
 )
+_REQUIRED_FIELD_COUNT = len(REQUIRED_FIELDS)
+# tuple.__new__ builds the named tuple in C, in about half the time of the
+# generated AccessEvent.__new__, which handles defaults and keywords.
+_new_tuple = tuple.__new__
 
 
-def _common_text(value: object, maximum: int) -> bool:
-    return (
-        type(value) is str
-        and 0 < len(value) <= maximum
-        and value.isprintable()
-        and value[0] != " "
-        and value[-1] != " "
-    )
+def _parse_common_event(
+    mapping: dict[str, object], latest: datetime.datetime
+) -> AccessEvent | None:
+    """Return the event of a valid record in its common form, or None.
 
-
-def _common_optional(value: object, maximum: int) -> str | None:
-    """Return an optional text value, "" when absent, or None to take the slow path."""
-    if value is None or value == "":
-        return ""
-    return value if _common_text(value, maximum) else None  # type: ignore[return-value]
-
-
-def _common_time(value: object) -> datetime.datetime | None:
-    # Three fraction digits with a ``T``: datetime.fromisoformat reads this form
-    # exactly as _parse_rfc3339 does, and the microseconds are already whole
-    # milliseconds.
-    if type(value) is not str or _COMMON_TIME.fullmatch(value) is None:
+    ``latest`` is the latest event time accepted, from ``latest_event_time``.
+    """
+    try:
+        event_id = mapping["event_id"]
+        time = mapping["time"]
+        user_id = mapping["user_id"]
+        application = mapping["application"]
+        action = mapping["action"]
+        subject = mapping["subject"]
+        service = mapping["service"]
+    except KeyError:
+        return None
+    # With every required field present, a record of this length has no
+    # other field, so the check for unknown fields is needed only above it.
+    case_ref = source_ip = outcome = None
+    if len(mapping) != _REQUIRED_FIELD_COUNT:
+        if not _WIRE_FIELD_SET.issuperset(mapping):
+            return None
+        case_ref = mapping.get("case_ref")
+        source_ip = mapping.get("source_ip")
+        outcome = mapping.get("outcome")
+    # Each text check below is the one of _check_text, and for event_id the
+    # one of _EVENT_ID: ASCII, printable and without spaces is ! to ~.
+    if not (
+        type(event_id) is str
+        and 0 < len(event_id) <= EVENT_ID_MAX_LENGTH
+        and event_id.isascii()
+        and event_id.isprintable()
+        and " " not in event_id
+        and type(user_id) is str
+        and 0 < len(user_id) <= USER_ID_MAX_LENGTH
+        and user_id.isprintable()
+        and user_id[0] != " "
+        and user_id[-1] != " "
+        and type(application) is str
+        and 0 < len(application) <= APPLICATION_MAX_LENGTH
+        and application.isprintable()
+        and application[0] != " "
+        and application[-1] != " "
+        and type(service) is str
+        and 0 < len(service) <= SERVICE_MAX_LENGTH
+        and service.isprintable()
+        and service[0] != " "
+        and service[-1] != " "
+        and type(action) is str
+        and action in ACTIONS
+        and type(subject) is str
+        and type(time) is str
+        and _COMMON_TIME.fullmatch(time) is not None
+    ):
+        return None
+    if case_ref is None or case_ref == "":
+        case_ref = ""
+    elif not (
+        type(case_ref) is str
+        and len(case_ref) <= CASE_REF_MAX_LENGTH
+        and case_ref.isprintable()
+        and case_ref[0] != " "
+        and case_ref[-1] != " "
+    ):
+        return None
+    if outcome is None or outcome == "":
+        outcome = ""
+    elif not (
+        type(outcome) is str
+        and len(outcome) <= OUTCOME_MAX_LENGTH
+        and outcome.isprintable()
+        and outcome[0] != " "
+        and outcome[-1] != " "
+    ):
         return None
     try:
-        moment = datetime.datetime.fromisoformat(value)
+        moment = datetime.datetime.fromisoformat(time)
         if moment.tzinfo is not datetime.UTC:
             moment = moment.astimezone(datetime.UTC)
     except (ValueError, OverflowError):
         return None
-    if moment > datetime.datetime.now(datetime.UTC) + MAX_FUTURE_SKEW:
+    if moment > latest:
         return None
-    return moment
-
-
-def _parse_common_event(mapping: dict[str, object]) -> AccessEvent | None:
-    """Return the event of a valid record in its common form, or None."""
-    if not _WIRE_FIELD_SET.issuperset(mapping):
-        return None
-    get = mapping.get
-    event_id = get("event_id")
-    if type(event_id) is not str or _EVENT_ID.fullmatch(event_id) is None:
-        return None
-    moment = _common_time(get("time"))
-    user_id = get("user_id")
-    application = get("application")
-    action = get("action")
-    service = get("service")
-    subject = get("subject")
     if (
-        moment is None
-        or not _common_text(user_id, USER_ID_MAX_LENGTH)
-        or not _common_text(application, APPLICATION_MAX_LENGTH)
-        or type(action) is not str
-        or action not in ACTIONS
-        or not _common_text(service, SERVICE_MAX_LENGTH)
-        or type(subject) is not str
-        or not subject
+        len(subject) == NATIONAL_NUMBER_LENGTH
+        and subject.isdigit()
+        and subject.isascii()
     ):
-        return None
-    case_ref = _common_optional(get("case_ref"), CASE_REF_MAX_LENGTH)
-    outcome = _common_optional(get("outcome"), OUTCOME_MAX_LENGTH)
-    if case_ref is None or outcome is None:
-        return None
-    source_ip = get("source_ip")
-    try:
-        number = validate_national_number(subject)
-        if source_ip is None or source_ip == "":
-            address = ""
-        elif type(source_ip) is str and "%" not in source_ip:
-            address = canonical_address(source_ip)
-        else:
+        number = subject
+    else:
+        number = compact_national_number(subject)
+        if (
+            len(number) != NATIONAL_NUMBER_LENGTH
+            or not number.isascii()
+            or not number.isdigit()
+        ):
             return None
-    except ValueError:
+    if not is_valid_compact_number(number):
         return None
-    return AccessEvent(
-        event_id,
-        moment,
-        user_id,  # type: ignore[arg-type]
-        application,  # type: ignore[arg-type]
-        action,
-        number,
-        service,  # type: ignore[arg-type]
-        case_ref,
-        address,
-        outcome,
+    if source_ip is None or source_ip == "":
+        source_ip = ""
+    elif type(source_ip) is not str or "%" in source_ip:
+        return None
+    else:
+        try:
+            source_ip = canonical_address(source_ip)
+        except ValueError:
+            return None
+    return _new_tuple(
+        AccessEvent,
+        (
+            event_id,
+            moment,
+            user_id,
+            application,
+            action,
+            number,
+            service,
+            case_ref,
+            source_ip,
+            outcome,
+        ),
     )
 
 

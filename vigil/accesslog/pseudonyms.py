@@ -11,8 +11,8 @@ and audit records keep only the pseudonym.
 import hashlib
 import hmac
 
-from vigil.accesslog.events import validate_national_number
 from vigil.accesslog.keys import ensure_log_keys, pseudonym_key
+from vigil.accesslog.national_numbers import validate_national_number
 from vigil.organisations.models import Organisation
 
 # SHA-256 block size in bytes, the length HMAC pads the key to (RFC 2104).
