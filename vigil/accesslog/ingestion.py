@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from vigil.accesslog.checkpoints import latest_checkpoint, sign_if_due
 from vigil.accesslog.encoding import LeafFields, encode_leaf_around_index
-from vigil.accesslog.events import AccessEvent, EventError, InvalidEvent, parse_event
+from vigil.accesslog.events import AccessEvent, EventError, InvalidEvent, parse_events
 from vigil.accesslog.keys import ensure_log_keys, lock_log_keys, pseudonym_key
 from vigil.accesslog.models import SEGMENT_SIZE, AccessEntry
 from vigil.accesslog.pseudonyms import Pseudonymiser
@@ -101,16 +101,10 @@ def validate_batch(
     records: Sequence[tuple[int, Mapping[str, object]]],
 ) -> list[tuple[int, AccessEvent]]:
     """Validate every record, or raise BatchRejected listing all errors."""
-    events: list[tuple[int, AccessEvent]] = []
-    errors: list[EventError] = []
-    for line, mapping in records:
-        try:
-            events.append((line, parse_event(mapping, line)))
-        except InvalidEvent as invalid:
-            errors.extend(invalid.errors)
-    if errors:
-        raise BatchRejected(errors)
-    return events
+    try:
+        return parse_events(records)
+    except InvalidEvent as invalid:
+        raise BatchRejected(invalid.errors) from None
 
 
 def ingest_events(
