@@ -31,9 +31,10 @@ from vigil.organisations.models import Organisation
 BATCHES = 4
 BATCH_SIZE = 10
 SIZE = BATCHES * BATCH_SIZE
-# Chunks of 4 entries and 2 workers: the parts are [0, 12), [12, 24),
+# Chunks of 4 entries, 3 chunks per part: the parts are [0, 12), [12, 24),
 # [24, 36) and [36, 40).
 CHUNK_LEVEL = 2
+PART_CHUNKS = 3
 ENTRY_TABLE = "accesslog_accessentry"
 _numbers = itertools.count(1)
 
@@ -85,10 +86,11 @@ def _disable_triggers() -> None:
 
 @pytest.fixture(autouse=True)
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Verify in chunks of 4 and store the tree from level 2, as 40 entries need."""
+    """Verify in parts of 3 chunks of 4, store the tree from level 2."""
     monkeypatch.setattr(verification, "CHUNK_LEVEL", CHUNK_LEVEL)
     monkeypatch.setattr(verification, "CHUNK", 1 << CHUNK_LEVEL)
     monkeypatch.setattr(store, "LOWEST_STORED_LEVEL", 2)
+    monkeypatch.setattr(verification_pool, "PART_CHUNKS", PART_CHUNKS)
 
 
 @pytest.fixture
@@ -140,7 +142,7 @@ def expire(organisation: Organisation, start: int, end: int) -> None:
 
 
 def test_parts_of_small_log() -> None:
-    parts = verification_pool.split_parts(SIZE, CHUNK_LEVEL, 4)
+    parts = verification_pool.split_parts(SIZE, CHUNK_LEVEL)
     assert parts == [(0, 12), (12, 24), (24, 36), (36, 40)]
 
 

@@ -274,7 +274,7 @@ class _LogCheck:
         bound = end
         if divergence is not None and divergence.index is not None:
             bound = divergence.index
-        self._check_checkpoints_up_to(chunk.start, bound, chunk.checkpoint_parts)
+        self._check_checkpoints_up_to(chunk.start, bound, chunk.checkpoint_roots)
         if divergence is not None:
             raise divergence
         if chunk.root is not None:
@@ -337,20 +337,19 @@ class _LogCheck:
                 return
             start = int(rows[-1][0]) + 1
 
-    def _root(self, start: int, size: int, parts: dict[int, list[bytes]]) -> bytes:
+    def _root(self, start: int, size: int, roots: dict[int, bytes]) -> bytes:
         """Return the root of the first ``size`` leaves, inside the current chunk.
 
-        A checkpoint signed during the run may lack its chunk's subtree hashes.
-        Its root then comes from the stored tree, whose nodes up to ``size``
-        this run has compared already.
+        ``roots`` maps sizes to the tree hash of the chunk's entries up to
+        them. A checkpoint signed during the run may be missing there. Its
+        root then comes from the stored tree, whose nodes up to ``size`` this
+        run has compared already.
         """
-        if size == start:
-            inner: list[bytes] = []
-        elif size in parts:
-            inner = parts[size]
-        else:
+        hashes = [value for _, _, value in self.upper]
+        if size > start and size not in roots:
             return MerkleLog(DatabaseHashStore(self.organisation_id)).root(size)
-        hashes = [value for _, _, value in self.upper] + inner
+        if size > start:
+            hashes.append(roots[size])
         return fold_subtree_hashes(hashes) if hashes else EMPTY_ROOT
 
     def _check_no_extra_nodes(self) -> None:
@@ -404,11 +403,11 @@ class _LogCheck:
             start = chunk[-1].size
 
     def _check_checkpoints_up_to(
-        self, start: int, bound: int, parts: dict[int, list[bytes]]
+        self, start: int, bound: int, roots: dict[int, bytes]
     ) -> None:
         """Check the pending checkpoints of sizes up to ``bound`` in this chunk."""
         while self.pending is not None and self.pending.size <= bound:
-            root = self._root(start, self.pending.size, parts)
+            root = self._root(start, self.pending.size, roots)
             self._check_checkpoint(self.pending, root)
             self.pending = next(self.checkpoints, None)
 

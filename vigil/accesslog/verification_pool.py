@@ -1,9 +1,11 @@
 """Scanning a log's chunks in worker processes, for ``verification``.
 
-The index range is split into contiguous parts of whole chunks, two per
-worker, so that the caller can check the first parts' checkpoints while the
-workers scan the last ones. Each part is scanned by ``scan_chunks`` in a
-process of a ``ProcessPoolExecutor``. The workers are forked from the calling
+The index range is split into contiguous parts of ``PART_CHUNKS`` chunks.
+Each part is scanned by ``scan_chunks`` in a process of a
+``ProcessPoolExecutor``, and at most two parts per worker are submitted
+ahead of the part that the caller takes next. The caller thus checks the
+checkpoints of one part while the workers scan the next ones, and the
+summaries waiting for it stay few. The workers are forked from the calling
 process, which has Django set up already, and each opens a connection of its
 own with the settings of the caller's connection. They read only what was
 committed, which is why the caller uses them only outside a transaction.
@@ -12,6 +14,7 @@ SQLite in WAL mode and PostgreSQL let the readers work side by side.
 
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Generator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
@@ -27,7 +30,10 @@ from vigil.accesslog.verification_scan import ChunkSummary, ScanJob, scan_chunks
 # forking and connecting the workers takes some tens of milliseconds, about
 # as long as scanning this many entries in one process.
 PARALLEL_MIN_ENTRIES = 1 << 15
-PARTS_PER_WORKER = 2
+# Chunks per part. A part of 8 chunks of 4,096 entries takes some tens of
+# milliseconds, against about one for the worker's connection.
+PART_CHUNKS = 8
+PARTS_AHEAD_PER_WORKER = 2
 
 
 def available_workers() -> int:
@@ -54,12 +60,9 @@ def workers_possible(using: str = DEFAULT_DB_ALIAS) -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def split_parts(limit: int, chunk_level: int, count: int) -> list[tuple[int, int]]:
-    """Split ``[0, limit)`` into at most ``count`` ranges of whole chunks."""
-    width = 1 << chunk_level
-    chunks = -(-limit // width)
-    per_part = max(1, -(-chunks // count))
-    step = per_part * width
+def split_parts(limit: int, chunk_level: int) -> list[tuple[int, int]]:
+    """Split ``[0, limit)`` into ranges of ``PART_CHUNKS`` whole chunks."""
+    step = PART_CHUNKS << chunk_level
     return [(start, min(start + step, limit)) for start in range(0, limit, step)]
 
 
@@ -69,22 +72,26 @@ def scan_in_workers(
     """Yield the chunk summaries of the whole log in order, scanned by ``workers``.
 
     Stops after the first chunk with a failure and cancels the parts not
-    started yet. Closing the iterator early does the same.
+    started yet. Closing the generator early does the same.
     """
-    connection = connections[using]
-    settings = dict(connection.settings_dict)
-    parts = split_parts(job.limit, job.chunk_level, workers * PARTS_PER_WORKER)
+    settings = dict(connections[using].settings_dict)
+    parts = iter(split_parts(job.limit, job.chunk_level))
     pool = ProcessPoolExecutor(
-        max_workers=min(workers, len(parts)),
-        mp_context=multiprocessing.get_context("fork"),
+        max_workers=workers, mp_context=multiprocessing.get_context("fork")
     )
+    pending: deque[Future[list[ChunkSummary]]] = deque()
+
+    def submit_next() -> None:
+        part = next(parts, None)
+        if part is not None:
+            pending.append(pool.submit(_scan_part, settings, using, job, *part))
+
     try:
-        futures: list[Future[list[ChunkSummary]]] = [
-            pool.submit(_scan_part, settings, using, job, start, end)
-            for start, end in parts
-        ]
-        for future in futures:
-            summaries = future.result()
+        for _ in range(workers * PARTS_AHEAD_PER_WORKER):
+            submit_next()
+        while pending:
+            summaries = pending.popleft().result()
+            submit_next()
             yield from summaries
             if summaries and summaries[-1].failure is not None:
                 return

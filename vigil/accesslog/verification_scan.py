@@ -19,6 +19,10 @@ canonical leaf bytes, which contain a quotation mark only as a delimiter and
 a control character or backslash only inside an escape. The columns then give
 the same leaf bytes through ``encode_leaf``, and the entry is verified. Every
 other entry is read again and checked with ``encode_leaf``, as the reference.
+
+NOTE: printf() and format() write NULL as empty text and SQLite's printf() a
+BLOB as its bytes, so such a value in a text column passes if its bytes are
+the leaf's, although ``encode_leaf`` rejects its type.
 """
 
 import hashlib
@@ -31,7 +35,7 @@ from vigil.accesslog.encoding import LeafFields, encode_leaf
 from vigil.accesslog.leaves import stored_address, stored_time
 from vigil.accesslog.models import AccessEntry, LogCheckpoint, TreeNode
 from vigil.ledger import HASH_SIZE, complete_subtree_levels
-from vigil.ledger.merkle import LEAF_HASH_PREFIX
+from vigil.ledger.merkle import LEAF_HASH_PREFIX, fold_subtree_hashes
 
 ENTRY_TABLE = AccessEntry._meta.db_table
 NODE_TABLE = TreeNode._meta.db_table
@@ -46,16 +50,18 @@ _SQL_TEMPLATE = (
     '"index":%s,"log":%s,"outcome":"%s","service":"%s","source_ip":"%s",'
     '"subject_pseudonym":"%s","time":"%s","user_id":"%s","v":1}'
 )
+# SQLite's printf() cuts the time text to its parts by precision ("!" makes
+# the precision count characters, as Python slices do).
+_SQLITE_TEMPLATE = _SQL_TEMPLATE.replace('"time":"%s"', '"time":"%!.10sT%!.8s.%!.3sZ"')
 _LEAF_ARGUMENTS = (
     'action, application, case_ref, event_id, "index", {origin}, outcome, '
     "service, {address}, subject_pseudonym, {time}, user_id"
 )
-# The leaf's time text from the stored column, exactly as leaves.stored_time
-# makes it from the text that SQLite returns for CAST("time" AS TEXT).
-_SQLITE_TIME = (
-    "substr(\"time\", 1, 10) || 'T' || substr(\"time\", 12, 8) || '.' || "
-    "substr(substr(\"time\", 21, 3) || '000', 1, 3) || 'Z'"
-)
+# The arguments of the time parts in _SQLITE_TEMPLATE. With it they give the
+# leaf's time text exactly as leaves.stored_time makes it from the text that
+# SQLite returns for CAST("time" AS TEXT): text[:10], "T", text[11:19], ".",
+# text[20:23] padded with zeros to three digits, "Z".
+_SQLITE_TIME = '"time", substr("time", 12), substr("time", 21) || \'000\''
 # PostgreSQL's MS field drops the digits below the millisecond, as
 # encoding.canonical_time does. The session time zone plays no part.
 _POSTGRESQL_TIME = (
@@ -97,10 +103,11 @@ class ChunkSummary:
     ``leaves`` entries were checked before the first bad one, ``expired`` of
     them expired. ``starts_expired`` tells whether the first entry expired,
     which is right only if every entry before the chunk expired too. ``root``
-    is the chunk's subtree hash if the chunk is complete. ``checkpoint_parts``
-    gives, for each checkpoint size in the chunk up to the failure, the
-    hashes of the complete subtrees from ``start`` to that size, largest
-    first.
+    is the chunk's subtree hash if the chunk is complete. ``checkpoint_roots``
+    gives, for each checkpoint size in the chunk up to the failure, the tree
+    hash (RFC 9162 MTH) of the entries from ``start`` up to that size. The
+    root of the whole tree at that size folds the complete subtrees before
+    the chunk onto it.
     """
 
     start: int
@@ -109,7 +116,7 @@ class ChunkSummary:
     starts_expired: bool
     root: bytes | None
     failure: ScanFailure | None
-    checkpoint_parts: dict[int, list[bytes]]
+    checkpoint_roots: dict[int, bytes]
 
 
 class _Statements:
@@ -119,6 +126,7 @@ class _Statements:
         self.placeholder = "?" if vendor == "sqlite" else "%s"
         self.vendor = vendor
         self.origin = encode_basestring(origin)
+        self.template = _SQL_TEMPLATE
         if vendor == "postgresql":
             arguments = _LEAF_ARGUMENTS.format(
                 origin="%s::text", address="host(source_ip)", time=_POSTGRESQL_TIME
@@ -130,6 +138,7 @@ class _Statements:
                 origin="%s", address="source_ip", time=_SQLITE_TIME
             )
             leaf = f"CAST(printf(%s, {arguments}) AS BLOB)"
+            self.template = _SQLITE_TEMPLATE
             raw_time = 'CAST("time" AS TEXT)'
         self.entries = self._sql(
             f'SELECT "index", CASE WHEN expired_at IS NULL THEN {leaf} END, '  # noqa: S608
@@ -173,7 +182,7 @@ def scan_chunks(
             cursor.execute(
                 statements.entries,
                 [
-                    _SQL_TEMPLATE,
+                    statements.template,
                     statements.origin,
                     job.organisation_id,
                     chunk_start,
@@ -220,8 +229,8 @@ class _ChunkScan:
         bound = self.start + len(leaves)
         if first is not None and first.index is not None:
             bound = first.index
-        parts = {
-            size: _subtree_hashes(levels, size - self.start)
+        roots = {
+            size: fold_subtree_hashes(_subtree_hashes(levels, size - self.start))
             for size in sizes
             if size <= bound
         }
@@ -234,7 +243,7 @@ class _ChunkScan:
             self.starts_expired,
             root,
             first,
-            parts,
+            roots,
         )
 
     def _leaf_hashes(
@@ -296,10 +305,13 @@ class _ChunkScan:
         """Hash the leaf that ``encode_leaf`` makes of the entry's columns.
 
         Returns None if a column holds a value of another type than its own,
-        such as NULL or a number in a text column, which no leaf matches.
+        such as NULL or a BLOB in a text column, which no leaf matches, or if
+        the entry is gone.
         """
         self.cursor.execute(self.statements.entry, [self.job.organisation_id, index])
         row = self.cursor.fetchone()
+        if row is None:
+            return None
         fields = LeafFields(
             index,
             row[1],
