@@ -1,6 +1,7 @@
 """Full verification: a clean log passes and every kind of tampering is caught."""
 
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.db import DatabaseError, connection, transaction
@@ -8,10 +9,12 @@ from django.utils import translation
 
 from tests.accesslog.factories import (
     cut_back,
+    event,
     ingest_batches,
     tampering,
 )
-from vigil.accesslog import store, verification
+from vigil.accesslog import store, verification, verification_scan
+from vigil.accesslog.ingestion import ingest_events
 from vigil.accesslog.keys import ensure_log_keys
 from vigil.accesslog.leaves import entry_leaf
 from vigil.accesslog.models import (
@@ -397,3 +400,69 @@ def test_run_named_readably(log: Organisation) -> None:
         assert str(run) == f"verification of {SIZE} entries on {date}: verified"
     with translation.override("nl"):
         assert str(run) == f"verificatie van {SIZE} regels op {date}: geverifieerd"
+
+
+# Leaves built in SQL and by encode_leaf
+
+
+SPECIAL_EVENTS = [
+    {"application": 'say "hi"', "source_ip": "2001:db8::1"},
+    {"application": "back\\slash", "source_ip": "::ffff:10.1.2.3"},
+    {"application": "sociaal-dossier é ü", "time": "2026-03-02T10:15:30Z"},
+    {"case_ref": "D-1", "time": "2026-03-02T10:15:30.001+00:00"},
+]
+
+
+def test_special_values_verify(centre_a: Organisation) -> None:
+    """Quotes and backslashes need the reference encoder, the rest does not."""
+    records = [(n, event(n, **fields)) for n, fields in enumerate(SPECIAL_EVENTS)]
+    ingest_events(centre_a, records, source="test")
+    reference = verification_scan._ChunkScan._reference_leaf_hash
+    with mock.patch.object(
+        verification_scan._ChunkScan,
+        "_reference_leaf_hash",
+        autospec=True,
+        side_effect=reference,
+    ) as spy:
+        result = verify_log(centre_a)
+    assert result.ok, result.message
+    assert sorted(call.args[1] for call in spy.call_args_list) == [0, 1]
+
+
+@pytest.mark.parametrize("index", range(len(SPECIAL_EVENTS)))
+def test_special_values_changed_caught(centre_a: Organisation, index: int) -> None:
+    records = [(n, event(n, **fields)) for n, fields in enumerate(SPECIAL_EVENTS)]
+    ingest_events(centre_a, records, source="test")
+    with tampering():
+        AccessEntry.objects.filter(organisation=centre_a, index=index).update(
+            application="other"
+        )
+    assert_diverges_at(centre_a, index, "do not match its stored leaf hash")
+
+
+def without_checkpoint_roots(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scan as if every checkpoint had been signed after its chunk was read."""
+    monkeypatch.setattr(
+        verification_scan._ChunkScan, "checkpoint_sizes", lambda self: []
+    )
+
+
+def test_checkpoint_root_from_store(
+    log: Organisation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    without_checkpoint_roots(monkeypatch)
+    result = verify_log(log)
+    assert result.ok, result.message
+    assert result.checkpoints_checked == BATCHES
+
+
+def test_checkpoint_root_from_store_checked(
+    log: Organisation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    without_checkpoint_roots(monkeypatch)
+    keys = ensure_log_keys(log)
+    signer = Ed25519Signer.from_signer_key(keys.signer_key)
+    root = b"\x09" * 32
+    note = sign_checkpoint(Checkpoint(keys.origin, 35, root), signer)
+    LogCheckpoint.objects.create(organisation=log, size=35, root_hash=root, note=note)
+    assert_diverges_at(log, 30, "entries from index 30 on are not the ones")

@@ -17,15 +17,25 @@
 6. no checkpoint names a larger tree than the log has, which is how a log
    cut back to an earlier size shows.
 
-The check runs in constant memory: the rebuilt tree keeps only its right
-edge, and rows come in chunks by keyset pagination. It covers the entries
-that exist when it starts; entries appended meanwhile wait for the next run.
+``verification_scan`` checks the chunks (points 1 to 3 and the tree inside
+each chunk), in this process or in worker processes (``verification_pool``).
+This module applies the chunk summaries in index order: it checks the tree
+above the chunks and the checkpoints, and it stops at the first failure as a
+scan of one chunk after the other would, so that the first divergent index
+and the message do not depend on the number of workers.
+
+The check covers the entries that exist when it starts; entries appended
+meanwhile wait for the next run. It keeps only the right edge of the tree
+above the chunks. With workers, it also keeps the summaries of one part of
+the log, about 100 bytes per chunk plus those of the part's checkpoints.
 The first failure stops it and gives the first index that cannot be shown to
 be unchanged, stored in a ``VerificationRun``.
 """
 
 import datetime
-from collections.abc import Iterator
+import threading
+from collections.abc import Generator, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,8 +43,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
 from vigil.accesslog import store as hash_store
-from vigil.accesslog.encoding import LeafFields, encode_leaf
-from vigil.accesslog.leaves import stored_address, stored_time
+from vigil.accesslog import verification_pool
 from vigil.accesslog.models import (
     AccessEntry,
     LogCheckpoint,
@@ -43,15 +52,20 @@ from vigil.accesslog.models import (
     VerificationRun,
 )
 from vigil.accesslog.store import DatabaseHashStore
+from vigil.accesslog.verification_scan import (
+    ChunkSummary,
+    ScanFailure,
+    ScanJob,
+    node_failure,
+    scan_chunks,
+)
 from vigil.audit.services import record
 from vigil.ledger import (
     EMPTY_ROOT,
-    HASH_SIZE,
     Ed25519Verifier,
     LedgerError,
-    complete_subtree_levels,
+    MerkleLog,
     consistency_proof,
-    leaf_hash,
     node_hash,
     open_checkpoint,
     verify_consistency,
@@ -96,15 +110,21 @@ def verify_log(
     *,
     actor: Any = None,
     verifier_key: str | None = None,
+    workers: int | None = None,
 ) -> VerificationResult:
     """Recompute the organisation's log from storage and record the outcome.
 
     ``verifier_key`` checks the checkpoints against a key obtained elsewhere
     (for example the one an auditor keeps) instead of the stored one.
+    ``workers`` is the number of processes that scan the entries. By default
+    a log of ``PARALLEL_MIN_ENTRIES`` entries or more gets one per available
+    CPU if this process runs no other thread. Inside a transaction, whose
+    rows other connections cannot see, and on an in-memory database the scan
+    stays in this process.
     """
     started = timezone.now()
     keys = LogKeys.objects.filter(organisation=organisation).first()
-    check = _LogCheck(organisation, keys)
+    check = _LogCheck(organisation, keys, workers)
     try:
         if keys is not None:
             check.verifier = _load_verifier(verifier_key or keys.verifier_key)
@@ -160,19 +180,20 @@ def _store_run(
 
 
 class _LogCheck:
-    """The state of one verification: counters, upper tree edge, streams.
+    """The state of one verification: counters, upper tree edge, checkpoints.
 
-    Entries are checked in chunks of ``CHUNK`` (a power of two) aligned to
-    multiples of it. Within a chunk the tree is rebuilt level by level with
-    list operations and compared with the stored levels as whole lists, so
-    the work per entry stays small. The chunk roots then form the upper
-    levels of the tree, whose few nodes are compared one by one.
+    The chunks of ``CHUNK`` entries (a power of two, aligned to multiples of
+    it) come as summaries from ``verification_scan``. Their roots form the
+    upper levels of the tree, whose few nodes are compared one by one.
     """
 
-    def __init__(self, organisation: Organisation, keys: LogKeys | None) -> None:
+    def __init__(
+        self, organisation: Organisation, keys: LogKeys | None, workers: int | None
+    ) -> None:
         self.organisation_id = organisation.pk
         self.keys = keys
         self.origin = keys.origin if keys is not None else ""
+        self.workers = workers
         self.verifier: Ed25519Verifier | None = None
         self.connection = connections[DEFAULT_DB_ALIAS]
         self.limit = 0
@@ -207,10 +228,11 @@ class _LogCheck:
             raise _Divergence(0, "the log has entries but no keys to check them")
         self.checkpoints = self._checkpoints(self.limit)
         self.pending = next(self.checkpoints, None)
-        self._check_checkpoints_up_to(0, 0, [])
-        for start in range(0, self.limit, CHUNK):
-            rows = self._chunk_rows(start, min(start + CHUNK, self.limit))
-            self._check_chunk(start, rows)
+        self._check_checkpoints_up_to(0, 0, {})
+        if self.limit:
+            with closing(self._chunk_summaries()) as summaries:
+                for summary in summaries:
+                    self._apply_chunk(summary)
         if self.size != self.limit:
             raise _Divergence(self.size, f"entry {self.size} is missing")
         self._check_no_extra_nodes()
@@ -218,165 +240,56 @@ class _LogCheck:
 
     # Chunks
 
-    def _check_chunk(self, start: int, rows: list[tuple[Any, ...]]) -> None:
-        leaves, entry_failure = self._chunk_leaves(start, rows)
-        levels, tree_failure = self._chunk_levels(start, leaves)
-        failures = [item for item in (entry_failure, tree_failure) if item]
-        first = min(failures, key=_index_of) if failures else None
-        end = start + len(leaves)
-        bound = end if first is None or first.index is None else first.index
-        self._check_checkpoints_up_to(start, bound, levels)
-        if first is not None:
-            raise first
-        if len(leaves) == CHUNK:
-            self._push_upper(CHUNK_LEVEL, start >> CHUNK_LEVEL, levels[CHUNK_LEVEL][0])
+    def _chunk_summaries(self) -> Generator[ChunkSummary]:
+        job = ScanJob(
+            self.organisation_id,
+            self.origin,
+            self.limit,
+            CHUNK_LEVEL,
+            self.lowest_stored_level,
+        )
+        workers = self.workers
+        if workers is None:
+            # A fork copies the locks that other threads may hold, so a
+            # process with threads (a threaded server) scans by itself.
+            alone = threading.active_count() == 1
+            enough = self.limit >= verification_pool.PARALLEL_MIN_ENTRIES
+            workers = verification_pool.available_workers() if alone and enough else 1
+        if workers > 1 and verification_pool.workers_possible():
+            return verification_pool.scan_in_workers(job, workers)
+        self.connection.ensure_connection()
+        connection = self.connection.connection
+        return scan_chunks(connection, self.connection.vendor, job, 0, self.limit)
+
+    def _apply_chunk(self, chunk: ChunkSummary) -> None:
+        """Take a chunk's outcome as if its entries had been checked here."""
+        failure = chunk.failure
+        leaves, expired = chunk.leaves, chunk.expired
+        if chunk.starts_expired and self.expired != chunk.start:
+            failure = ScanFailure(chunk.start, "", expired_before=0)
+            leaves = expired = 0
+        divergence = None if failure is None else self._divergence(failure)
+        self.expired += expired
+        end = chunk.start + leaves
+        bound = end
+        if divergence is not None and divergence.index is not None:
+            bound = divergence.index
+        self._check_checkpoints_up_to(chunk.start, bound, chunk.checkpoint_roots)
+        if divergence is not None:
+            raise divergence
+        if chunk.root is not None:
+            self._push_upper(CHUNK_LEVEL, chunk.start >> CHUNK_LEVEL, chunk.root)
         self.size = end
 
-    def _chunk_rows(self, start: int, end: int) -> list[tuple[Any, ...]]:
-        quote = self.connection.ops.quote_name
-        index = quote("index")
-        time = quote("time")
-        if self.connection.vendor == "sqlite":
-            # Text avoids Django's datetime converter, the costliest part of a row.
-            time = f"CAST({time} AS TEXT)"
-        # The leaf writes the pseudonym's bytes as lowercase hex.
-        if self.connection.vendor == "sqlite":
-            pseudonym = "lower(hex(subject_pseudonym))"
-        else:
-            pseudonym = "encode(subject_pseudonym, 'hex')"
-        columns = (
-            f"{index}, event_id, {time}, user_id, application, action, "
-            f"{pseudonym}, service, case_ref, source_ip, outcome, "
-            "leaf_hash, expired_at IS NOT NULL"
+    def _divergence(self, failure: ScanFailure) -> _Divergence:
+        if failure.expired_before is None:
+            return _Divergence(failure.index, failure.message)
+        return _Divergence(
+            failure.index,
+            f"entry {failure.index} was emptied as expired but entry "
+            f"{self.expired + failure.expired_before} before it was not, "
+            "although expiry empties the oldest entries first",
         )
-        with self.connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {columns} FROM {quote(AccessEntry._meta.db_table)} "  # noqa: S608
-                f"WHERE organisation_id = %s AND {index} >= %s AND {index} < %s "
-                f"ORDER BY {index}",
-                [self.organisation_id, start, end],
-            )
-            return list(cursor.fetchall())
-
-    def _chunk_leaves(
-        self, start: int, rows: list[tuple[Any, ...]]
-    ) -> tuple[list[bytes], _Divergence | None]:
-        """Return the leaf hashes of the chunk up to the first bad entry, and it."""
-        leaves: list[bytes] = []
-        expected = start
-        try:
-            for row in rows:
-                if row[0] != expected:
-                    raise _Divergence(expected, f"entry {expected} is missing")
-                leaves.append(self._entry_leaf_hash(expected, row))
-                expected += 1
-            end = min(start + CHUNK, self.limit)
-            if expected != end:
-                raise _Divergence(expected, f"entry {expected} is missing")
-        except _Divergence as failure:
-            return leaves, failure
-        return leaves, None
-
-    def _entry_leaf_hash(self, index: int, row: tuple[Any, ...]) -> bytes:
-        stored_hash = bytes(row[11])
-        if len(stored_hash) != HASH_SIZE:
-            raise _Divergence(
-                index,
-                f"entry {index} has a leaf hash of {len(stored_hash)} bytes, "
-                f"expected {HASH_SIZE}",
-            )
-        if row[12]:
-            if self.expired != index:
-                raise _Divergence(
-                    index,
-                    f"entry {index} was emptied as expired but entry "
-                    f"{self.expired} before it was not, although expiry empties "
-                    "the oldest entries first",
-                )
-            self.expired += 1
-            return stored_hash
-        fields = LeafFields(
-            index,
-            row[1],
-            stored_time(row[2]),
-            row[3],
-            row[4],
-            row[5],
-            row[6],
-            row[7],
-            row[8],
-            stored_address(row[9]),
-            row[10],
-        )
-        computed = leaf_hash(encode_leaf(self.origin, fields))
-        if computed != stored_hash:
-            raise _Divergence(
-                index,
-                f"the columns of entry {index} do not match its stored leaf hash: "
-                f"their leaf bytes hash to {computed.hex()}, but the stored leaf "
-                f"hash is {stored_hash.hex()}. A column or the leaf hash was changed",
-            )
-        return computed
-
-    def _chunk_levels(
-        self, start: int, leaves: list[bytes]
-    ) -> tuple[list[list[bytes]], _Divergence | None]:
-        """Rebuild the complete subtrees inside the chunk and compare each level.
-
-        Level ``l`` contains the nodes ``(l, (start >> l) + i)``. Returns the
-        levels and the failure with the lowest first leaf. A node that differs
-        because a child differs is a consequence, not a failure of its own; a
-        missing node always is one.
-        """
-        levels = complete_subtree_levels(leaves)
-        first: _Divergence | None = None
-        differing_below: set[int] = set()
-        for level, computed in enumerate(levels):
-            if level < self.lowest_stored_level:
-                continue
-            differing: set[int] = set()
-            for offset, stored in self._level_mismatches(level, start, computed):
-                differing.add(offset)
-                children = {2 * offset, 2 * offset + 1}
-                if stored is not None and children & differing_below:
-                    continue
-                failure = _node_divergence(
-                    level, (start >> level) + offset, stored, computed[offset]
-                )
-                if first is None or _index_of(failure) < _index_of(first):
-                    first = failure
-            differing_below = differing
-        return levels, first
-
-    def _level_mismatches(
-        self, level: int, start: int, computed: list[bytes]
-    ) -> list[tuple[int, bytes | None]]:
-        """Return (offset, stored hash or None if missing) of each differing node."""
-        if not computed:
-            return []
-        first = start >> level
-        quote = self.connection.ops.quote_name
-        index = quote("index")
-        with self.connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {index}, hash FROM {quote(TreeNode._meta.db_table)} "  # noqa: S608
-                f"WHERE organisation_id = %s AND level = %s AND {index} >= %s "
-                f"AND {index} < %s ORDER BY {index}",
-                [self.organisation_id, level, first, first + len(computed)],
-            )
-            rows = cursor.fetchall()
-        stored = [bytes(value) for _, value in rows]
-        if stored == computed:
-            return []
-        by_offset = {
-            int(node) - first: value
-            for (node, _), value in zip(rows, stored, strict=True)
-        }
-        return [
-            (offset, by_offset.get(offset))
-            for offset, value in enumerate(computed)
-            if by_offset.get(offset) != value
-        ]
 
     # The tree above the chunks
 
@@ -397,9 +310,9 @@ class _LogCheck:
             stream = self.upper_streams[level] = self._nodes(level)
         stored = next(stream, None)
         if stored is None or stored[0] != index:
-            raise _node_divergence(level, index, None, value)
+            raise self._divergence(node_failure(level, index, None, value))
         if stored[1] != value:
-            raise _node_divergence(level, index, stored[1], value)
+            raise self._divergence(node_failure(level, index, stored[1], value))
 
     def _nodes(self, level: int) -> Iterator[tuple[int, bytes]]:
         """Stream the stored nodes of ``level`` that lie within the checked size."""
@@ -424,16 +337,20 @@ class _LogCheck:
                 return
             start = int(rows[-1][0]) + 1
 
-    def _root(self, start: int, size: int, levels: list[list[bytes]]) -> bytes:
-        """Return the root of the first ``size`` leaves, inside the current chunk."""
-        parts = [value for _, _, value in self.upper]
-        offset = size - start
-        position = 0
-        for level in reversed(range(offset.bit_length())):
-            if offset >> level & 1:
-                parts.append(levels[level][position >> level])
-                position += 1 << level
-        return fold_subtree_hashes(parts) if parts else EMPTY_ROOT
+    def _root(self, start: int, size: int, roots: dict[int, bytes]) -> bytes:
+        """Return the root of the first ``size`` leaves, inside the current chunk.
+
+        ``roots`` maps sizes to the tree hash of the chunk's entries up to
+        them. A checkpoint signed during the run may be missing there. Its
+        root then comes from the stored tree, whose nodes up to ``size`` this
+        run has compared already.
+        """
+        hashes = [value for _, _, value in self.upper]
+        if size > start and size not in roots:
+            return MerkleLog(DatabaseHashStore(self.organisation_id)).root(size)
+        if size > start:
+            hashes.append(roots[size])
+        return fold_subtree_hashes(hashes) if hashes else EMPTY_ROOT
 
     def _check_no_extra_nodes(self) -> None:
         """Reject stored nodes beyond the entries, as left by deleted entries.
@@ -486,11 +403,11 @@ class _LogCheck:
             start = chunk[-1].size
 
     def _check_checkpoints_up_to(
-        self, start: int, bound: int, levels: list[list[bytes]]
+        self, start: int, bound: int, roots: dict[int, bytes]
     ) -> None:
         """Check the pending checkpoints of sizes up to ``bound`` in this chunk."""
         while self.pending is not None and self.pending.size <= bound:
-            root = self._root(start, self.pending.size, levels)
+            root = self._root(start, self.pending.size, roots)
             self._check_checkpoint(self.pending, root)
             self.pending = next(self.checkpoints, None)
 
@@ -554,20 +471,3 @@ class _LogCheck:
                 f"a signed checkpoint of size {largest} exists, but the log has "
                 f"only {entry_count} entries: the log was cut back",
             )
-
-
-def _index_of(divergence: _Divergence) -> int:
-    return -1 if divergence.index is None else divergence.index
-
-
-def _node_divergence(
-    level: int, index: int, stored: bytes | None, computed: bytes
-) -> _Divergence:
-    first_leaf = index << level
-    where = f"tree node ({level}, {index}) over the entries from {first_leaf}"
-    if stored is None:
-        return _Divergence(first_leaf, f"{where} is missing")
-    return _Divergence(
-        first_leaf,
-        f"{where} is {stored.hex()}, but the entries give {computed.hex()}",
-    )

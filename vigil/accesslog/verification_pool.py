@@ -1,0 +1,112 @@
+"""Scanning a log's chunks in worker processes, for ``verification``.
+
+The index range is split into contiguous parts of ``PART_CHUNKS`` chunks.
+Each part is scanned by ``scan_chunks`` in a process of a
+``ProcessPoolExecutor``, and at most two parts per worker are submitted
+ahead of the part that the caller takes next. The caller thus checks the
+checkpoints of one part while the workers scan the next ones, and the
+summaries waiting for it stay few. The workers are forked from the calling
+process, which has Django set up already, and each opens a connection of its
+own with the settings of the caller's connection. They read only what was
+committed, which is why the caller uses them only outside a transaction.
+SQLite in WAL mode and PostgreSQL let the readers work side by side.
+"""
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Generator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
+from django.db.utils import load_backend
+
+from vigil.accesslog.verification_scan import ChunkSummary, ScanJob, scan_chunks
+
+# Below this many entries the verification stays in one process by default:
+# forking and connecting the workers takes some tens of milliseconds, about
+# as long as scanning this many entries in one process.
+PARALLEL_MIN_ENTRIES = 1 << 15
+# Chunks per part. A part of 8 chunks of 4,096 entries takes some tens of
+# milliseconds, against about one for the worker's connection.
+PART_CHUNKS = 8
+PARTS_AHEAD_PER_WORKER = 2
+
+
+def available_workers() -> int:
+    """Return the number of CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def workers_possible(using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Tell whether worker processes could read what the connection ``using`` reads.
+
+    They cannot see a transaction's uncommitted rows or an in-memory SQLite
+    database, and they need the fork start method, which Windows lacks.
+    """
+    connection = connections[using]
+    if connection.vendor not in ("sqlite", "postgresql"):
+        return False
+    if connection.in_atomic_block:
+        return False
+    if isinstance(connection, SQLiteWrapper) and connection.is_in_memory_db():
+        return False
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def split_parts(limit: int, chunk_level: int) -> list[tuple[int, int]]:
+    """Split ``[0, limit)`` into ranges of ``PART_CHUNKS`` whole chunks."""
+    step = PART_CHUNKS << chunk_level
+    return [(start, min(start + step, limit)) for start in range(0, limit, step)]
+
+
+def scan_in_workers(
+    job: ScanJob, workers: int, using: str = DEFAULT_DB_ALIAS
+) -> Generator[ChunkSummary]:
+    """Yield the chunk summaries of the whole log in order, scanned by ``workers``.
+
+    Stops after the first chunk with a failure and cancels the parts not
+    started yet. Closing the generator early does the same.
+    """
+    settings = dict(connections[using].settings_dict)
+    parts = iter(split_parts(job.limit, job.chunk_level))
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("fork")
+    )
+    pending: deque[Future[list[ChunkSummary]]] = deque()
+
+    def submit_next() -> None:
+        part = next(parts, None)
+        if part is not None:
+            pending.append(pool.submit(_scan_part, settings, using, job, *part))
+
+    try:
+        for _ in range(workers * PARTS_AHEAD_PER_WORKER):
+            submit_next()
+        while pending:
+            summaries = pending.popleft().result()
+            submit_next()
+            yield from summaries
+            if summaries and summaries[-1].failure is not None:
+                return
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _scan_part(
+    settings: dict[str, Any], alias: str, job: ScanJob, start: int, end: int
+) -> list[ChunkSummary]:
+    """Scan ``[start, end)`` in a worker on a connection of its own."""
+    backend = load_backend(settings["ENGINE"])
+    wrapper: BaseDatabaseWrapper = backend.DatabaseWrapper(settings, alias)
+    wrapper.connect()
+    try:
+        return list(scan_chunks(wrapper.connection, wrapper.vendor, job, start, end))
+    finally:
+        wrapper.close()

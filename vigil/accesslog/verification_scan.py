@@ -1,0 +1,424 @@
+"""The per-entry part of ``verification``: leaf hashes and the trees of chunks.
+
+A scan reads the entries of an index range in chunks of ``2**chunk_level``
+aligned to multiples of that size. For every chunk it checks the indices,
+the expiry order and each entry's leaf hash, rebuilds the complete subtrees
+inside the chunk and compares them with the stored ``TreeNode`` levels. It
+returns a ``ChunkSummary`` per chunk, which is all that the rest of the
+verification (the tree above the chunks and the checkpoints) needs. A scan
+stops after the first chunk with a failure.
+
+Scans use a DB-API connection and no ORM, so that a worker process can run
+one on a connection of its own (``verification_pool``).
+
+The leaf of an entry that has not expired is built in SQL, without JSON
+escaping, by concatenating its columns into the leaf template. When its hash
+equals the stored leaf hash and the bytes contain no backslash, no column
+contains a character that JSON escapes, because the matching bytes are
+canonical leaf bytes, which contain a quotation mark only as a delimiter and
+a control character or backslash only inside an escape. The columns then give
+the same leaf bytes through ``encode_leaf``, and the entry is verified. Every
+other entry is read again and checked with ``encode_leaf``, as the reference.
+
+NOTE: printf() and format() write NULL as empty text and SQLite's printf() a
+BLOB as its bytes, so such a value in a text column passes if its bytes are
+the leaf's, although ``encode_leaf`` rejects its type.
+"""
+
+import hashlib
+from collections.abc import Generator
+from dataclasses import dataclass
+from json.encoder import encode_basestring
+from typing import Any
+
+from vigil.accesslog.encoding import LeafFields, encode_leaf
+from vigil.accesslog.leaves import stored_address, stored_time
+from vigil.accesslog.models import AccessEntry, LogCheckpoint, TreeNode
+from vigil.ledger import HASH_SIZE, complete_subtree_levels
+from vigil.ledger.merkle import LEAF_HASH_PREFIX, fold_subtree_hashes
+
+ENTRY_TABLE = AccessEntry._meta.db_table
+NODE_TABLE = TreeNode._meta.db_table
+CHECKPOINT_TABLE = LogCheckpoint._meta.db_table
+
+# The leaf template of vigil.accesslog.encoding for SQLite's printf() and
+# PostgreSQL's format(), without JSON quoting: "log" is a parameter that is
+# JSON-quoted already, and the other strings get no escaping. The arguments
+# follow in _LEAF_ARGUMENTS. Both functions write NULL as empty text.
+_SQL_TEMPLATE = (
+    '{"action":"%s","application":"%s","case_ref":"%s","event_id":"%s",'
+    '"index":%s,"log":%s,"outcome":"%s","service":"%s","source_ip":"%s",'
+    '"subject_pseudonym":"%s","time":"%s","user_id":"%s","v":1}'
+)
+# SQLite's printf() cuts the time text to its parts by precision ("!" makes
+# the precision count characters, as Python slices do).
+_SQLITE_TEMPLATE = _SQL_TEMPLATE.replace('"time":"%s"', '"time":"%!.10sT%!.8s.%!.3sZ"')
+_LEAF_ARGUMENTS = (
+    'action, application, case_ref, event_id, "index", {origin}, outcome, '
+    "service, {address}, {pseudonym}, {time}, user_id"
+)
+# The leaf writes the pseudonym's 32 bytes as lowercase hex.
+_SQLITE_PSEUDONYM = "lower(hex(subject_pseudonym))"
+_POSTGRESQL_PSEUDONYM = "encode(subject_pseudonym, 'hex')"
+# The arguments of the time parts in _SQLITE_TEMPLATE. With it they give the
+# leaf's time text exactly as leaves.stored_time makes it from the text that
+# SQLite returns for CAST("time" AS TEXT): text[:10], "T", text[11:19], ".",
+# text[20:23] padded with zeros to three digits, "Z".
+_SQLITE_TIME = '"time", substr("time", 12), substr("time", 21) || \'000\''
+# PostgreSQL's MS field drops the digits below the millisecond, as
+# encoding.canonical_time does. The session time zone plays no part.
+_POSTGRESQL_TIME = (
+    'to_char("time" AT TIME ZONE \'UTC\', \'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"\')'
+)
+_LEAF_PREFIX_HASH = hashlib.sha256(LEAF_HASH_PREFIX)
+
+
+@dataclass(frozen=True, slots=True)
+class ScanJob:
+    """What a scan needs to know about the log, sent to worker processes."""
+
+    organisation_id: int
+    origin: str
+    limit: int
+    chunk_level: int
+    lowest_stored_level: int
+
+
+@dataclass(frozen=True, slots=True)
+class ScanFailure:
+    """The first entry or tree node of a chunk that cannot be shown unchanged.
+
+    ``expired_before`` is set when an expired entry follows a kept one in
+    the chunk. It counts the chunk's expired entries before ``index``, and
+    the caller, which knows the expired entries before the chunk, writes
+    the message.
+    """
+
+    index: int | None
+    message: str
+    expired_before: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkSummary:
+    """The outcome of one chunk ``[start, start + 2**chunk_level)``.
+
+    ``leaves`` entries were checked before the first bad one, ``expired`` of
+    them expired. ``starts_expired`` tells whether the first entry expired,
+    which is right only if every entry before the chunk expired too. ``root``
+    is the chunk's subtree hash if the chunk is complete. ``checkpoint_roots``
+    gives, for each checkpoint size in the chunk up to the failure, the tree
+    hash (RFC 9162 MTH) of the entries from ``start`` up to that size. The
+    root of the whole tree at that size folds the complete subtrees before
+    the chunk onto it.
+    """
+
+    start: int
+    leaves: int
+    expired: int
+    starts_expired: bool
+    root: bytes | None
+    failure: ScanFailure | None
+    checkpoint_roots: dict[int, bytes]
+
+
+class _Statements:
+    """The SQL of a scan for one database vendor."""
+
+    def __init__(self, vendor: str, origin: str) -> None:
+        self.placeholder = "?" if vendor == "sqlite" else "%s"
+        self.vendor = vendor
+        self.origin = encode_basestring(origin)
+        self.template = _SQL_TEMPLATE
+        if vendor == "postgresql":
+            pseudonym = _POSTGRESQL_PSEUDONYM
+            arguments = _LEAF_ARGUMENTS.format(
+                origin="%s::text",
+                address="host(source_ip)",
+                pseudonym=pseudonym,
+                time=_POSTGRESQL_TIME,
+            )
+            leaf = f"convert_to(format(%s::text, {arguments}), 'UTF8')"
+            raw_time = '"time"'
+        else:
+            pseudonym = _SQLITE_PSEUDONYM
+            arguments = _LEAF_ARGUMENTS.format(
+                origin="%s", address="source_ip", pseudonym=pseudonym, time=_SQLITE_TIME
+            )
+            leaf = f"CAST(printf(%s, {arguments}) AS BLOB)"
+            self.template = _SQLITE_TEMPLATE
+            raw_time = 'CAST("time" AS TEXT)'
+        self.entries = self._sql(
+            f'SELECT "index", CASE WHEN expired_at IS NULL THEN {leaf} END, '  # noqa: S608
+            f"leaf_hash, expired_at IS NOT NULL FROM {ENTRY_TABLE} "
+            'WHERE organisation_id = %s AND "index" >= %s AND "index" < %s '
+            'ORDER BY "index"'
+        )
+        self.entry = self._sql(
+            f'SELECT "index", event_id, {raw_time}, user_id, application, action, '  # noqa: S608
+            f"{pseudonym}, service, case_ref, source_ip, outcome "
+            f'FROM {ENTRY_TABLE} WHERE organisation_id = %s AND "index" = %s'
+        )
+        self.checkpoint_sizes = self._sql(
+            f"SELECT size FROM {CHECKPOINT_TABLE} WHERE organisation_id = %s "  # noqa: S608
+            "AND size > %s AND size <= %s ORDER BY size"
+        )
+        self.nodes = self._sql(
+            f'SELECT "index", hash FROM {NODE_TABLE} '  # noqa: S608
+            'WHERE organisation_id = %s AND level = %s AND "index" >= %s '
+            'AND "index" < %s ORDER BY "index"'
+        )
+
+    def _sql(self, statement: str) -> str:
+        return statement.replace("%s", self.placeholder)
+
+
+def scan_chunks(
+    connection: Any, vendor: str, job: ScanJob, start: int, end: int
+) -> Generator[ChunkSummary]:
+    """Scan the chunks of ``[start, end)`` on a DB-API connection, in order.
+
+    ``start`` is a multiple of the chunk size and ``end`` one too or the
+    log's size. Stops after the first chunk with a failure.
+    """
+    statements = _Statements(vendor, job.origin)
+    width = 1 << job.chunk_level
+    cursor = connection.cursor()
+    try:
+        for chunk_start in range(start, end, width):
+            chunk_end = min(chunk_start + width, job.limit)
+            cursor.execute(
+                statements.entries,
+                [
+                    statements.template,
+                    statements.origin,
+                    job.organisation_id,
+                    chunk_start,
+                    chunk_end,
+                ],
+            )
+            rows = cursor.fetchall()
+            scan = _ChunkScan(cursor, statements, job, chunk_start, chunk_end)
+            summary = scan.run(rows, scan.checkpoint_sizes())
+            yield summary
+            if summary.failure is not None:
+                return
+    finally:
+        cursor.close()
+
+
+class _ChunkScan:
+    """The check of one chunk: its entries, then its complete subtrees."""
+
+    def __init__(
+        self, cursor: Any, statements: _Statements, job: ScanJob, start: int, end: int
+    ) -> None:
+        self.cursor = cursor
+        self.statements = statements
+        self.job = job
+        self.start = start
+        self.end = end
+        self.expired = 0
+        self.starts_expired = False
+
+    def checkpoint_sizes(self) -> list[int]:
+        """Return the sizes of the checkpoints in ``(start, end]``."""
+        self.cursor.execute(
+            self.statements.checkpoint_sizes,
+            [self.job.organisation_id, self.start, self.end],
+        )
+        return [int(size) for (size,) in self.cursor.fetchall()]
+
+    def run(self, rows: list[tuple[Any, ...]], sizes: list[int]) -> ChunkSummary:
+        leaves, entry_failure = self._leaf_hashes(rows)
+        levels, tree_failure = self._levels(leaves)
+        failures = [item for item in (entry_failure, tree_failure) if item]
+        first = min(failures, key=_index_of) if failures else None
+        bound = self.start + len(leaves)
+        if first is not None and first.index is not None:
+            bound = first.index
+        roots = {
+            size: fold_subtree_hashes(_subtree_hashes(levels, size - self.start))
+            for size in sizes
+            if size <= bound
+        }
+        width = 1 << self.job.chunk_level
+        root = levels[self.job.chunk_level][0] if len(leaves) == width else None
+        return ChunkSummary(
+            self.start,
+            len(leaves),
+            self.expired,
+            self.starts_expired,
+            root,
+            first,
+            roots,
+        )
+
+    def _leaf_hashes(
+        self, rows: list[tuple[Any, ...]]
+    ) -> tuple[list[bytes], ScanFailure | None]:
+        """Return the leaf hashes up to the first bad entry, and its failure."""
+        hashes: list[bytes] = []
+        append = hashes.append
+        new_hash = _LEAF_PREFIX_HASH.copy
+        expected = self.start
+        for index, leaf, stored, is_expired in rows:
+            if leaf is not None:
+                hasher = new_hash()
+                hasher.update(leaf)
+                computed = hasher.digest()
+                if computed == stored and index == expected and b"\\" not in leaf:
+                    append(computed)
+                    expected += 1
+                    continue
+            if index != expected:
+                return hashes, ScanFailure(expected, f"entry {expected} is missing")
+            result = self._checked_entry(index, bytes(stored), bool(is_expired))
+            if isinstance(result, ScanFailure):
+                return hashes, result
+            append(result)
+            expected += 1
+        if expected != self.end:
+            return hashes, ScanFailure(expected, f"entry {expected} is missing")
+        return hashes, None
+
+    def _checked_entry(
+        self, index: int, stored_hash: bytes, is_expired: bool
+    ) -> bytes | ScanFailure:
+        """Check one entry as the reference does, from its hash length on."""
+        if len(stored_hash) != HASH_SIZE:
+            return ScanFailure(
+                index,
+                f"entry {index} has a leaf hash of {len(stored_hash)} bytes, "
+                f"expected {HASH_SIZE}",
+            )
+        if is_expired:
+            if self.expired != index - self.start:
+                return ScanFailure(index, "", expired_before=self.expired)
+            self.starts_expired = self.starts_expired or index == self.start
+            self.expired += 1
+            return stored_hash
+        computed = self._reference_leaf_hash(index)
+        if computed != stored_hash:
+            shown = "none" if computed is None else computed.hex()
+            return ScanFailure(
+                index,
+                f"the columns of entry {index} do not match its stored leaf hash: "
+                f"their leaf bytes hash to {shown}, but the stored leaf "
+                f"hash is {stored_hash.hex()}. A column or the leaf hash was changed",
+            )
+        return computed
+
+    def _reference_leaf_hash(self, index: int) -> bytes | None:
+        """Hash the leaf that ``encode_leaf`` makes of the entry's columns.
+
+        Returns None if a column holds a value of another type than its own,
+        such as NULL or a BLOB in a text column, which no leaf matches, or if
+        the entry is gone.
+        """
+        self.cursor.execute(self.statements.entry, [self.job.organisation_id, index])
+        row = self.cursor.fetchone()
+        if row is None:
+            return None
+        fields = LeafFields(
+            index,
+            row[1],
+            stored_time(row[2]),
+            row[3],
+            row[4],
+            row[5],
+            row[6],
+            row[7],
+            row[8],
+            stored_address(row[9]),
+            row[10],
+        )
+        try:
+            leaf = encode_leaf(self.job.origin, fields)
+        except TypeError:
+            return None
+        return hashlib.sha256(LEAF_HASH_PREFIX + leaf).digest()
+
+    def _levels(
+        self, leaves: list[bytes]
+    ) -> tuple[list[list[bytes]], ScanFailure | None]:
+        """Rebuild the complete subtrees inside the chunk and compare each level.
+
+        Level ``l`` contains the nodes ``(l, (start >> l) + i)``. Returns the
+        levels and the failure with the lowest first leaf. A node that differs
+        because a child differs is a consequence, not a failure of its own; a
+        missing node always is one.
+        """
+        levels = complete_subtree_levels(leaves)
+        first: ScanFailure | None = None
+        differing_below: set[int] = set()
+        for level, computed in enumerate(levels):
+            if level < self.job.lowest_stored_level:
+                continue
+            differing: set[int] = set()
+            for offset, stored in self._level_mismatches(level, computed):
+                differing.add(offset)
+                children = {2 * offset, 2 * offset + 1}
+                if stored is not None and children & differing_below:
+                    continue
+                failure = node_failure(
+                    level, (self.start >> level) + offset, stored, computed[offset]
+                )
+                if first is None or _index_of(failure) < _index_of(first):
+                    first = failure
+            differing_below = differing
+        return levels, first
+
+    def _level_mismatches(
+        self, level: int, computed: list[bytes]
+    ) -> list[tuple[int, bytes | None]]:
+        """Return (offset, stored hash or None if missing) of each differing node."""
+        if not computed:
+            return []
+        first = self.start >> level
+        self.cursor.execute(
+            self.statements.nodes,
+            [self.job.organisation_id, level, first, first + len(computed)],
+        )
+        rows = self.cursor.fetchall()
+        stored = [bytes(value) for _, value in rows]
+        if stored == computed:
+            return []
+        by_offset = {
+            int(node) - first: value
+            for (node, _), value in zip(rows, stored, strict=True)
+        }
+        return [
+            (offset, by_offset.get(offset))
+            for offset, value in enumerate(computed)
+            if by_offset.get(offset) != value
+        ]
+
+
+def node_failure(
+    level: int, index: int, stored: bytes | None, computed: bytes
+) -> ScanFailure:
+    """Return the failure of tree node ``(level, index)``, missing or differing."""
+    first_leaf = index << level
+    where = f"tree node ({level}, {index}) over the entries from {first_leaf}"
+    if stored is None:
+        return ScanFailure(first_leaf, f"{where} is missing")
+    return ScanFailure(
+        first_leaf,
+        f"{where} is {stored.hex()}, but the entries give {computed.hex()}",
+    )
+
+
+def _subtree_hashes(levels: list[list[bytes]], offset: int) -> list[bytes]:
+    """Return the complete subtrees of the chunk's first ``offset`` leaves."""
+    parts: list[bytes] = []
+    position = 0
+    for level in reversed(range(offset.bit_length())):
+        if offset >> level & 1:
+            parts.append(levels[level][position >> level])
+            position += 1 << level
+    return parts
+
+
+def _index_of(failure: ScanFailure) -> int:
+    return -1 if failure.index is None else failure.index
