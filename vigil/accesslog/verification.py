@@ -19,15 +19,15 @@
 
 ``verification_scan`` checks the chunks (points 1 to 3 and the tree inside
 each chunk), in this process or in worker processes (``verification_pool``).
-This module applies the chunk summaries in index order: it checks the tree
-above the chunks and the checkpoints, and it stops at the first failure as a
-scan of one chunk after the other would, so that the first divergent index
-and the message do not depend on the number of workers.
+This module applies the chunk summaries in index order and checks the tree
+above the chunks and the checkpoints. It stops at the first failure as a
+scan of one chunk after the other would. The first divergent index and the
+message therefore do not depend on the number of workers.
 
-The check covers the entries that exist when it starts; entries appended
-meanwhile wait for the next run. It keeps only the right edge of the tree
-above the chunks. With workers, it also keeps the summaries of one part of
-the log, about 100 bytes per chunk plus those of the part's checkpoints.
+The check covers the entries that exist when it starts, and entries
+appended meanwhile wait for the next run. It keeps only the right edge of
+the tree above the chunks. With workers, it also keeps the summaries of up
+to two parts per worker: about 100 bytes per chunk and per checkpoint.
 The first failure stops it and gives the first index that cannot be shown to
 be unchanged, stored in a ``VerificationRun``.
 """

@@ -26,13 +26,14 @@ from django.db.utils import load_backend
 
 from vigil.accesslog.verification_scan import ChunkSummary, ScanJob, scan_chunks
 
-# Below this many entries the verification stays in one process by default:
-# forking and connecting the workers takes some tens of milliseconds, about
-# as long as scanning this many entries in one process.
-PARALLEL_MIN_ENTRIES = 1 << 15
-# Chunks per part. A part of 8 chunks of 4,096 entries takes some tens of
-# milliseconds, against about one for the worker's connection.
-PART_CHUNKS = 8
+# Below this many entries the verification stays in one process by default.
+# Starting two workers and their connections took about 40 ms on the 2-core
+# machine of docs/benchmarks.md, while one process scanned 4,096 entries in
+# about 35 ms. Smaller logs have too few parts to share that cost.
+PARALLEL_MIN_ENTRIES = 1 << 16
+# Chunks per part. A part of 4 chunks of 4,096 entries took about 0.1 s to
+# scan there, so that a worker's connection for each part costs little.
+PART_CHUNKS = 4
 PARTS_AHEAD_PER_WORKER = 2
 
 

@@ -11,14 +11,14 @@ stops after the first chunk with a failure.
 Scans use a DB-API connection and no ORM, so that a worker process can run
 one on a connection of its own (``verification_pool``).
 
-The leaf of an entry that has not expired is built in SQL, without JSON
-escaping, by concatenating its columns into the leaf template. When its hash
-equals the stored leaf hash and the bytes contain no backslash, no column
-contains a character that JSON escapes, because the matching bytes are
-canonical leaf bytes, which contain a quotation mark only as a delimiter and
-a control character or backslash only inside an escape. The columns then give
-the same leaf bytes through ``encode_leaf``, and the entry is verified. Every
-other entry is read again and checked with ``encode_leaf``, as the reference.
+The leaf of an entry that has not expired is built in SQL by filling the
+leaf template with its columns, without JSON escaping. Suppose its hash
+equals the stored leaf hash and the bytes contain no backslash. The bytes
+are then canonical leaf bytes, in which a quotation mark only delimits a
+string and a backslash or control character only occurs inside an escape.
+So no column contains a character that JSON escapes, ``encode_leaf`` gives
+the same bytes, and the entry is verified. Every other entry is read again
+and checked with ``encode_leaf``, as the reference.
 
 NOTE: printf() and format() write NULL as empty text and SQLite's printf() a
 BLOB as its bytes, so such a value in a text column passes if its bytes are
@@ -75,7 +75,7 @@ _LEAF_PREFIX_HASH = hashlib.sha256(LEAF_HASH_PREFIX)
 
 @dataclass(frozen=True, slots=True)
 class ScanJob:
-    """What a scan needs to know about the log, sent to worker processes."""
+    """The parameters of a scan, sent to worker processes."""
 
     organisation_id: int
     origin: str
@@ -89,9 +89,9 @@ class ScanFailure:
     """The first entry or tree node of a chunk that cannot be shown unchanged.
 
     ``expired_before`` is set when an expired entry follows a kept one in
-    the chunk. It counts the chunk's expired entries before ``index``, and
-    the caller, which knows the expired entries before the chunk, writes
-    the message.
+    the chunk. It counts the chunk's expired entries before ``index``. The
+    caller writes the message, because it counts the expired entries before
+    the chunk.
     """
 
     index: int | None
@@ -104,7 +104,7 @@ class ChunkSummary:
     """The outcome of one chunk ``[start, start + 2**chunk_level)``.
 
     ``leaves`` entries were checked before the first bad one, ``expired`` of
-    them expired. ``starts_expired`` tells whether the first entry expired,
+    them expired. ``starts_expired`` is whether the first entry expired,
     which is right only if every entry before the chunk expired too. ``root``
     is the chunk's subtree hash if the chunk is complete. ``checkpoint_roots``
     gives, for each checkpoint size in the chunk up to the failure, the tree
@@ -300,11 +300,11 @@ class _ChunkScan:
             return stored_hash
         computed = self._reference_leaf_hash(index)
         if computed != stored_hash:
-            shown = "none" if computed is None else computed.hex()
+            computed_text = "none" if computed is None else computed.hex()
             return ScanFailure(
                 index,
                 f"the columns of entry {index} do not match its stored leaf hash: "
-                f"their leaf bytes hash to {shown}, but the stored leaf "
+                f"their leaf bytes hash to {computed_text}, but the stored leaf "
                 f"hash is {stored_hash.hex()}. A column or the leaf hash was changed",
             )
         return computed
@@ -312,7 +312,7 @@ class _ChunkScan:
     def _reference_leaf_hash(self, index: int) -> bytes | None:
         """Hash the leaf that ``encode_leaf`` makes of the entry's columns.
 
-        Returns None if a column holds a value of another type than its own,
+        Returns None if a column contains a value of another type than its own,
         such as NULL or a BLOB in a text column, which no leaf matches, or if
         the entry is gone.
         """
