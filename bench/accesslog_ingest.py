@@ -514,7 +514,8 @@ def report(
     )
     lines = [
         f"engine {arguments.engine}, {arguments.events} events in batches of "
-        f"{arguments.batch} from {arguments.senders} senders, {os.cpu_count()} "
+        f"{arguments.batch} from {arguments.senders} "
+        f"sender{'s' if arguments.senders != 1 else ''}, {os.cpu_count()} "
         f"CPUs, load average {os.getloadavg()[0]:.2f}",
         f"ingestion      {ingested.per_second:>12,.0f} events/s "
         f"({ingested.seconds:.1f} s{batches})",

@@ -23,18 +23,23 @@ TIME = datetime.datetime(2026, 3, 2, 9, 15, tzinfo=datetime.UTC)
 INDICES = (0, 1, 4095, 4096, 9000)
 
 
-def fill_old_log(apps: Any) -> Any:
-    organisation = (
+def create_centre(apps: Any, slug: str) -> Any:
+    """Create a centre in the migration state ``apps``."""
+    return (
         apps.get_model("organisations", "Organisation")
         .objects.using(ALIAS)
         .create(
-            slug="segments",
+            slug=slug,
             kind="centre",
-            name_nl="OCMW Segmenten",
-            name_fr="CPAS Segments",
+            name_nl=f"OCMW {slug}",
+            name_fr=f"CPAS {slug}",
             enterprise_number="0999999922",
         )
     )
+
+
+def fill_old_log(apps: Any) -> Any:
+    organisation = create_centre(apps, "segments")
     entry_model = apps.get_model("accesslog", "AccessEntry")
     for index in INDICES:
         entry_model.objects.using(ALIAS).create(
@@ -116,17 +121,7 @@ def expire(database: BaseDatabaseWrapper, index: int, empty: str | bytes) -> Non
 
 def test_pseudonym_migration_both_ways(database: BaseDatabaseWrapper) -> None:
     apps = migrate(database, LEAF_DROPPED)
-    organisation = (
-        apps.get_model("organisations", "Organisation")
-        .objects.using(ALIAS)
-        .create(
-            slug="pseudonyms",
-            kind="centre",
-            name_nl="OCMW Pseudoniemen",
-            name_fr="CPAS Pseudonymes",
-            enterprise_number="0999999922",
-        )
-    )
+    organisation = create_centre(apps, "pseudonyms")
     entries = apps.get_model("accesslog", "AccessEntry").objects.using(ALIAS)
     for index in range(3):
         entries.create(

@@ -129,22 +129,8 @@ def encode_leaf(origin: str, fields: LeafFields) -> bytes:
     lets in) is encoded with ``surrogatepass``, so that a tampered row yields
     bytes that differ from the stored leaf instead of an exception.
     """
-    quote = encode_basestring
-    text = _TEMPLATE % (
-        quote(fields.action),
-        quote(fields.application),
-        quote(fields.case_ref),
-        quote(fields.event_id),
-        fields.leaf_index,
-        quote(origin),
-        quote(fields.outcome),
-        quote(fields.service),
-        quote(fields.source_ip),
-        quote(fields.subject_pseudonym),
-        quote(fields.time),
-        quote(fields.user_id),
-    )
-    return text.encode("utf-8", "surrogatepass")
+    head, tail = encode_leaf_around_index(origin, fields)
+    return b"%b%d%b" % (head, fields.leaf_index, tail)
 
 
 def encode_leaf_around_index(origin: str, fields: LeafFields) -> tuple[bytes, bytes]:
