@@ -374,12 +374,15 @@ def stored_rows(
     index = quote("index")
     start = 0
     while True:
+        # A closed range keeps PostgreSQL on an index scan. With an open range
+        # and LIMIT, its stale statistics of the young table made it sort all
+        # later rows for every batch.
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT {columns} FROM accesslog_accessentry "  # noqa: S608
-                f"WHERE organisation_id = %s AND {index} >= %s "
-                f"ORDER BY {index} LIMIT %s",
-                [organisation.pk, start, batch],
+                f"WHERE organisation_id = %s AND {index} >= %s AND {index} < %s "
+                f"ORDER BY {index}",
+                [organisation.pk, start, start + batch],
             )
             rows = cursor.fetchall()
         if not rows:

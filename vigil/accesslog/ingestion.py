@@ -303,32 +303,38 @@ def _stored_indices(organisation: Organisation, times: list[Any]) -> dict[Any, i
     unique = list(dict.fromkeys(times))
     connection = connections[DEFAULT_DB_ALIAS]
     quote = connection.ops.quote_name
-    time = quote("time")
-    if connection.vendor == "sqlite":
-        # Text compares with the text that prepare_events binds, without
-        # Django's converter to datetime.
-        time = f"CAST({time} AS TEXT)"
-    select = (
-        f"SELECT {time}, event_id, {quote('index')} "  # noqa: S608
-        f"FROM {quote(AccessEntry._meta.db_table)} WHERE organisation_id = %s "
-    )
-    stored: dict[Any, int] = {}
+    table = quote(AccessEntry._meta.db_table)
+    index = quote("index")
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # One array parameter plans much faster than hundreds of them.
-            cursor.execute(select + 'AND "time" = ANY(%s)', [organisation.pk, unique])
+            # One index lookup per time. With "time" = ANY(array), a planner
+            # whose statistics were older than most of the rows scanned all
+            # of the organisation's entries instead (18 ms against 4 ms per
+            # 1,000 times at 100,000 entries, PostgreSQL 15 without ANALYZE).
+            # OFFSET 0 keeps the lateral subquery from being turned into a join.
+            cursor.execute(
+                f"SELECT wanted.time, entry.event_id, entry.{index} "  # noqa: S608
+                "FROM unnest(%s::timestamptz[]) AS wanted(time) "
+                f"CROSS JOIN LATERAL (SELECT event_id, {index} FROM {table} "
+                'WHERE organisation_id = %s AND "time" = wanted.time '
+                "OFFSET 0) AS entry",
+                [unique, organisation.pk],
+            )
             rows = cursor.fetchall()
         else:
+            # Text compares with the text that prepare_events binds, without
+            # Django's converter to datetime.
+            select = (
+                f'SELECT CAST("time" AS TEXT), event_id, {index} '  # noqa: S608
+                f'FROM {table} WHERE organisation_id = %s AND "time" IN '
+            )
             rows = []
-            column = quote("time")
             for start in range(0, len(unique), LOOKUP_CHUNK):
                 chunk = unique[start : start + LOOKUP_CHUNK]
                 placeholders = ", ".join(["%s"] * len(chunk))
-                cursor.execute(
-                    select + f"AND {column} IN ({placeholders})",
-                    [organisation.pk, *chunk],
-                )
+                cursor.execute(select + f"({placeholders})", [organisation.pk, *chunk])
                 rows.extend(cursor.fetchall())
+    stored: dict[Any, int] = {}
     for moment, event_id, index in rows:
         stored[(moment, event_id)] = index
     return stored
