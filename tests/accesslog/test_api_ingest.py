@@ -136,7 +136,12 @@ def test_invalid_events_are_422_with_every_line(client: Client, secret: str) -> 
     assert lines == {2, 3, 4}
     fields = {(error["line"], error["field"]) for error in body["errors"]}
     assert {(2, "action"), (3, "subject"), (4, "user_id")} <= fields
-    assert all(set(error) == {"line", "field", "reason"} for error in body["errors"])
+    assert all(
+        set(error) == {"line", "field", "value", "reason"} for error in body["errors"]
+    )
+    shown = {error["field"]: error["value"] for error in body["errors"]}
+    assert shown["action"] == "read"
+    assert shown["subject"] == bad_subject[:2] + "*" * 7 + bad_subject[-2:]
     assert bad_subject not in response.content.decode()
     assert not AccessEntry.objects.exists()
 

@@ -74,6 +74,14 @@ def test_entry_after_checkpoint_unavailable(
         inclusion_proof_for(log, 22)
 
 
+@pytest.mark.parametrize("index", [-1, 21, 500])
+def test_entry_outside_log_unavailable(log: Organisation, index: int) -> None:
+    with pytest.raises(ProofUnavailable) as raised:
+        inclusion_proof_for(log, index)
+    assert "the log has entries 0 to 20" in str(raised.value)
+    assert "newer checkpoint" not in str(raised.value)
+
+
 def test_no_checkpoint_unavailable(centre_a: Organisation) -> None:
     with pytest.raises(ProofUnavailable, match="no signed checkpoint"):
         inclusion_proof_for(centre_a, 0)

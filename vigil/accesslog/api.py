@@ -174,7 +174,8 @@ def _read_text(request: HttpRequest) -> str:
 
 def _parse_errors(error: ParseError) -> list[dict[str, Any]]:
     return [
-        {"line": line, "field": "", "reason": reason} for line, reason in error.errors
+        {"line": line, "field": "", "value": "", "reason": reason}
+        for line, reason in error.errors
     ]
 
 
@@ -184,7 +185,12 @@ def _ingest(token: ApiToken, records: Records) -> dict[str, Any]:
         result = ingest_events(organisation, records, source=f"api:{token.prefix}")
     except BatchRejected as rejected:
         errors = [
-            {"line": error.line, "field": error.field, "reason": error.reason}
+            {
+                "line": error.line,
+                "field": error.field,
+                "value": error.value_shown,
+                "reason": error.reason,
+            }
             for error in rejected.errors
         ]
         logger.warning(

@@ -168,7 +168,7 @@ def _schemas() -> dict[str, Any]:
         },
         "LineError": {
             "type": "object",
-            "required": ["line", "field", "reason"],
+            "required": ["line", "field", "value", "reason"],
             "properties": {
                 "line": {
                     "type": "integer",
@@ -177,6 +177,12 @@ def _schemas() -> dict[str, Any]:
                     "in the array (JSON), counted from 1.",
                 },
                 "field": {"type": "string"},
+                "value": {
+                    "type": "string",
+                    "description": "The rejected value, shortened to a readable "
+                    "length; a national number shows only its first and last "
+                    "two digits.",
+                },
                 "reason": {"type": "string"},
             },
         },

@@ -74,10 +74,7 @@ def inclusion_proof_for(
     log = MerkleLog(store)
     tree_size, checkpoint = _tree_size(organisation, log, size)
     if not 0 <= index < tree_size:
-        raise ProofUnavailable(
-            f"entry {index} is not in the tree of size {tree_size}"
-            + (", so sign a newer checkpoint first" if size is None else "")
-        )
+        raise ProofUnavailable(_missing_entry_reason(index, tree_size, log.size, size))
     proof = ledger_inclusion_proof(index, tree_size, store)
     return {
         "index": index,
@@ -87,6 +84,20 @@ def inclusion_proof_for(
         "proof": [encode_base64(value) for value in proof],
         "checkpoint": checkpoint.note if checkpoint is not None else None,
     }
+
+
+def _missing_entry_reason(
+    index: int, tree_size: int, log_size: int, size: int | None
+) -> str:
+    """Explain why entry ``index`` has no proof in the tree of ``tree_size``."""
+    reason = f"entry {index} is not in the tree of size {tree_size}"
+    if log_size == 0:
+        return f"{reason}: the log is empty"
+    if not 0 <= index < log_size:
+        return f"{reason}: the log has entries 0 to {log_size - 1}"
+    if size is None:
+        return f"{reason}, so sign a newer checkpoint first"
+    return reason
 
 
 def consistency_proof_for(
