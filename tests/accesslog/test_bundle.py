@@ -12,7 +12,13 @@ from typing import Any
 
 import pytest
 
-from tests.accesslog.factories import cut_back, event, ingest_batches, tampering
+from tests.accesslog.factories import (
+    cut_back,
+    event,
+    ingest_batches,
+    ingest_range,
+    tampering,
+)
 from vigil.accesslog.bundle import BUNDLE_FORMAT, export_bundle
 from vigil.accesslog.ingestion import ingest_events
 from vigil.accesslog.keys import ensure_log_keys
@@ -120,6 +126,26 @@ def test_verify_key_file_and_listing(log: Organisation, tmp_path: Path) -> None:
     ]
     assert [leaf["index"] for leaf in listed] == list(range(15))
     assert listed[0]["event_id"] == "e-0"
+
+
+def test_verify_listing_into_closed_pipe(log: Organisation, tmp_path: Path) -> None:
+    # A listing of 315 entries is longer than a pipe's buffer (64 KiB on
+    # Linux), so vigil-verify is still writing it when the pipe closes.
+    ingest_range(log, 100, 400)
+    bundle = export(log, tmp_path)
+    process = subprocess.Popen(
+        [sys.executable, "-c", RUNNER, str(bundle), "--key", vkey(log), "--list"],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        bufsize=0,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.read(1)
+    process.stdout.close()
+    errors = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 0, errors
+    assert "BrokenPipeError" not in errors
 
 
 def test_verify_rejects_other_key(log: Organisation, tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ auditor can run it without Django or the rest of Vigil.
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -314,10 +315,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CheckFailed as error:
         print(f"FAILED: {error}", file=sys.stderr)
         return EXIT_FAILED
-    for value in listing or []:
-        print(json.dumps(value, ensure_ascii=False, sort_keys=True))
-    for line in lines:
-        print(line)
+    try:
+        for value in listing or []:
+            print(json.dumps(value, ensure_ascii=False, sort_keys=True))
+        for line in lines:
+            print(line)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # A reader such as head stopped early. The bundle verified, and Python
+        # would report the closed pipe again when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return EXIT_OK
 
 
