@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from tests.accesslog.factories import national_number
 from tests.conftest import login
+from vigil.accesslog.encoding import canonical_time
 from vigil.accesslog.identities import add_identity_period
 from vigil.accesslog.ingestion import ingest_events
 from vigil.accesslog.models import AccessEntry, LogKeys
@@ -275,6 +276,8 @@ def test_export_csv_with_indices(
     assert [row["person"] for row in rows] == ["An Peeters", "An Peeters", "Bert Claes"]
     stored = AccessEntry.objects.get(organisation=centre_a, index=2)
     assert rows[1]["leaf_hash"] == bytes(stored.leaf_hash).hex()
+    assert rows[1]["time"] == canonical_time(stored.time)
+    assert rows[1]["time"].endswith("Z")
     assert national_number(2) not in text
     assert AuditEntry.objects.filter(action="accesslog.exported").exists()
 

@@ -224,7 +224,8 @@ def _events_operation() -> dict[str, Any]:
                 "application/json": {
                     "schema": {
                         "type": "array",
-                        "minItems": 1,
+                        "description": "The events of the batch. An empty "
+                        "array stores nothing and returns the current tree size.",
                         "items": {"$ref": _REF + "Event"},
                     },
                     "example": [EXAMPLE_EVENT],

@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import Max, Q, QuerySet
 
 from vigil.accesslog import identities
+from vigil.accesslog.encoding import canonical_time
 from vigil.accesslog.leaves import entry_leaf
 from vigil.accesslog.models import AccessEntry, IdentityPeriod, LogKeys, segment_of
 from vigil.accesslog.proofs import inclusion_proof_for
@@ -285,7 +286,8 @@ def _export_values(row: Row) -> list[object]:
     return [
         entry.index,
         entry.event_id,
-        entry.time.isoformat(),
+        # The leaf's UTC form, so that rows compare with bundles and proofs.
+        canonical_time(entry.time),
         entry.user_id,
         row.person,
         entry.application,
