@@ -193,6 +193,8 @@ def test_results_show_user_and_person(
     assert people == {0: "An Peeters", 2: "An Peeters", 4: "Bert Claes"}
     assert b"An Peeters" in response.content
     assert b"<code>U1</code>" in response.content
+    # Times are shown in the local zone of the settings, with its name.
+    assert b"2026-03-02 09:00:00 CET" in response.content
 
 
 def test_search_by_period(
