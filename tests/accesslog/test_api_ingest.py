@@ -139,9 +139,9 @@ def test_invalid_events_are_422_with_every_line(client: Client, secret: str) -> 
     assert all(
         set(error) == {"line", "field", "value", "reason"} for error in body["errors"]
     )
-    shown = {error["field"]: error["value"] for error in body["errors"]}
-    assert shown["action"] == "read"
-    assert shown["subject"] == bad_subject[:2] + "*" * 7 + bad_subject[-2:]
+    values = {error["field"]: error["value"] for error in body["errors"]}
+    assert values["action"] == "read"
+    assert values["subject"] == bad_subject[:2] + "*" * 7 + bad_subject[-2:]
     assert bad_subject not in response.content.decode()
     assert not AccessEntry.objects.exists()
 

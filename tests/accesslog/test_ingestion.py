@@ -178,7 +178,7 @@ def test_repeated_event_id_in_batch_stored_once(centre_a: Organisation) -> None:
     assert result.tree_size == 2
 
 
-def test_same_event_id_at_another_time_is_another_event(
+def test_same_id_other_time_is_new(
     centre_a: Organisation,
 ) -> None:
     ingest_range(centre_a, 1, 3)

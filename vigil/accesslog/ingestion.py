@@ -135,11 +135,19 @@ class PreparedEvent(NamedTuple):
     """
 
     line: int
-    event_id: str
-    time: Any
     columns: tuple[Any, ...]
     leaf_head: bytes
     leaf_tail: bytes
+
+    @property
+    def event_id(self) -> str:
+        """The sender's event id."""
+        return str(self.columns[0])
+
+    @property
+    def time(self) -> Any:
+        """The ``time`` column value, as the insert binds it."""
+        return self.columns[1]
 
 
 def prepare_events(
@@ -193,7 +201,7 @@ def prepare_events(
             address,
             event.outcome,
         )
-        prepared.append(PreparedEvent(line, event.event_id, time, columns, head, tail))
+        prepared.append(PreparedEvent(line, columns, head, tail))
     return prepared
 
 

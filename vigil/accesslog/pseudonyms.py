@@ -1,7 +1,8 @@
 """Keyed pseudonyms of national numbers (INSZ/NISS and BIS).
 
-A pseudonym is the lowercase hex HMAC-SHA256 of the compact 11-digit number
-(ASCII) under the organisation's 32-byte pseudonym key. The same person gets
+A pseudonym is the HMAC-SHA256 of the compact 11-digit number (ASCII) under
+the organisation's 32-byte pseudonym key. Entries store its 32 bytes, and
+leaves, searches and watch lists write it as lowercase hex. The same person gets
 the same pseudonym within one organisation and unrelated pseudonyms in two
 organisations, and without the key a pseudonym cannot be turned back into the
 number. The clear number is stored nowhere: entries, searches, watch lists
@@ -39,10 +40,6 @@ class Pseudonymiser:
         padded = key.ljust(BLOCK_SIZE, b"\0")
         self._inner = hashlib.sha256(bytes(byte ^ 0x36 for byte in padded))
         self._outer = hashlib.sha256(bytes(byte ^ 0x5C for byte in padded))
-
-    def pseudonym(self, compact_number: str) -> str:
-        """Return the pseudonym of an already validated, compact number."""
-        return self.digest(compact_number).hex()
 
     def digest(self, compact_number: str) -> bytes:
         """Return the pseudonym of an already validated, compact number as bytes."""

@@ -14,13 +14,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from vigil.accesslog import identities
 from vigil.accesslog.encoding import canonical_time
 from vigil.accesslog.leaves import entry_leaf
 from vigil.accesslog.models import AccessEntry, IdentityPeriod, LogKeys, segment_of
 from vigil.accesslog.proofs import inclusion_proof_for
+from vigil.accesslog.store import DatabaseHashStore
 from vigil.audit.services import record
 from vigil.organisations.models import Organisation
 
@@ -121,10 +122,8 @@ def segments(organisation: Organisation) -> range:
     NOTE: a search binds one parameter per segment. SQLite 3.32 and later
     accept 32,766 parameters, enough for about 134 million entries.
     """
-    highest = AccessEntry.objects.filter(organisation=organisation).aggregate(
-        highest=Max("index")
-    )["highest"]
-    return range(0 if highest is None else segment_of(highest) + 1)
+    size = DatabaseHashStore(organisation.pk).leaf_count()
+    return range(segment_of(size - 1) + 1 if size else 0)
 
 
 @dataclass(frozen=True)
