@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from vigil.accesslog.encoding import (
     LEAF_KEYS,
+    LeafEncoder,
     LeafFields,
     canonical_address,
     canonical_time,
@@ -79,6 +80,51 @@ def test_leaf_around_index_joins_to_the_leaf(index: int, values: list[str]) -> N
     head, tail = encode_leaf_around_index(origin, fields._replace(leaf_index=7))
     leaf = head + b"%d" % index + tail
     assert leaf == canonical_json(leaf_object(origin, fields))
+
+
+@given(
+    index=st.integers(min_value=0, max_value=2**53),
+    texts=st.lists(text, min_size=7, max_size=7),
+    action=st.sampled_from(["consult", "create", "modify", "delete", "print"]),
+    moment=st.datetimes(timezones=st.just(datetime.UTC)),
+    pseudonym=st.binary(min_size=32, max_size=32),
+)
+def test_leaf_encoder_equals_canonical_json(
+    index: int,
+    texts: list[str],
+    action: str,
+    moment: datetime.datetime,
+    pseudonym: bytes,
+) -> None:
+    event_id, user_id, application, service, case_ref, source_ip, outcome = texts
+    time = canonical_time(moment)
+    origin = '%s "log" %d ' + user_id
+    head, tail = LeafEncoder(origin).around_index(
+        event_id,
+        time,
+        user_id,
+        application,
+        action,
+        pseudonym.hex(),
+        service,
+        case_ref,
+        source_ip,
+        outcome,
+    )
+    fields = LeafFields(
+        index,
+        event_id,
+        time,
+        user_id,
+        application,
+        action,
+        pseudonym.hex(),
+        service,
+        case_ref,
+        source_ip,
+        outcome,
+    )
+    assert head + b"%d" % index + tail == canonical_json(leaf_object(origin, fields))
 
 
 def test_escapes_quotes_and_controls() -> None:

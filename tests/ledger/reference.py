@@ -110,6 +110,8 @@ def flip_bit(value: bytes, bit: int) -> bytes:
 class CountingHashStore:
     """HashStore wrapper that counts calls and the nodes read and written."""
 
+    lowest_stored_level = 0
+
     def __init__(self, inner: MemoryHashStore) -> None:
         self.inner = inner
         self.get_calls = 0

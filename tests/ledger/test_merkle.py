@@ -1,8 +1,11 @@
 """Merkle hashing, the append-only log and proof generation."""
 
 import hashlib
+from collections.abc import Sequence
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.ledger.reference import (
     CountingHashStore,
@@ -19,7 +22,12 @@ from vigil.ledger import (
     node_hash,
     root_from_leaf_hashes,
 )
-from vigil.ledger.merkle import fold_subtree_hashes, split_point, subtree_keys
+from vigil.ledger.merkle import (
+    NodeKey,
+    fold_subtree_hashes,
+    split_point,
+    subtree_keys,
+)
 from vigil.ledger.proofs import consistency_proof_ranges, inclusion_proof_ranges
 
 
@@ -174,6 +182,62 @@ def test_append_writes_every_completed_parent() -> None:
     log.append(b"eighth")
     assert store.nodes_written == 4
     assert store.inner.get(3, 0) == log.root()
+
+
+class UpperLevelStore(MemoryHashStore):
+    """Store that keeps levels 2 and up and gets the lower ones from ``lower``.
+
+    It stands for a store that computes its lower levels from leaf hashes
+    kept elsewhere, such as the access log's entries.
+    """
+
+    lowest_stored_level = 2
+
+    def __init__(self, lower: MemoryHashStore) -> None:
+        super().__init__()
+        self.lower = lower
+        self.levels_written: set[int] = set()
+
+    def get_many(self, keys: Sequence[NodeKey]) -> list[bytes]:
+        return [self.lower.get(*key) if key[0] < 2 else self.get(*key) for key in keys]
+
+    def put_many(self, items: Sequence[tuple[NodeKey, bytes]]) -> None:
+        self.levels_written.update(level for (level, _), _ in items)
+        super().put_many(items)
+
+
+@given(sizes=st.lists(st.integers(min_value=1, max_value=70), min_size=1, max_size=8))
+def test_append_at_returns_new_root(sizes: list[int]) -> None:
+    log = MerkleLog(MemoryHashStore())
+    size = 0
+    for count in sizes:
+        hashes = hashes_of(size + count)[size:]
+        root = log.append_leaf_hashes_at(size, hashes)
+        size += count
+        assert root == root_from_leaf_hashes(hashes_of(size))
+        assert root == log.root(size)
+
+
+@given(sizes=st.lists(st.integers(min_value=1, max_value=70), min_size=1, max_size=8))
+def test_append_at_skips_unstored_levels(sizes: list[int]) -> None:
+    reference = MemoryHashStore()
+    MerkleLog(reference).append_leaf_hashes(hashes_of(sum(sizes)))
+    store = UpperLevelStore(reference)
+    log = MerkleLog(store)
+    size = 0
+    for count in sizes:
+        root = log.append_leaf_hashes_at(size, hashes_of(size + count)[size:])
+        size += count
+        assert root == root_from_leaf_hashes(hashes_of(size))
+    assert min(store.levels_written, default=2) >= 2
+    for level in range(2, 10):
+        for index in range(size >> level):
+            assert store.get(level, index) == reference.get(level, index)
+
+
+def test_append_at_rejects_empty_batch() -> None:
+    with pytest.raises(ValueError, match="no leaf hashes"):
+        MerkleLog(MemoryHashStore()).append_leaf_hashes_at(0, [])
 
 
 def test_leaf_hash_of_log() -> None:

@@ -36,12 +36,17 @@ def latest_checkpoint(organisation: Organisation) -> LogCheckpoint | None:
     )
 
 
-def sign_tree_head(keys: LogKeys, log: MerkleLog, size: int) -> LogCheckpoint:
+def sign_tree_head(
+    keys: LogKeys, log: MerkleLog, size: int, *, root: bytes | None = None
+) -> LogCheckpoint:
     """Sign and store the checkpoint of the tree of ``size`` leaves.
 
-    Call it in the transaction that holds the lock of ``lock_log_keys``.
+    ``root`` is the tree's root hash at ``size`` if the caller has it, and
+    is read from the tree otherwise. Call it in the transaction that holds
+    the lock of ``lock_log_keys``.
     """
-    root = log.root(size)
+    if root is None:
+        root = log.root(size)
     checkpoint = Checkpoint(keys.origin, size, root)
     note = sign_checkpoint(checkpoint, signer_for(keys))
     return LogCheckpoint.objects.create(
@@ -50,12 +55,18 @@ def sign_tree_head(keys: LogKeys, log: MerkleLog, size: int) -> LogCheckpoint:
 
 
 def sign_if_due(
-    keys: LogKeys, log: MerkleLog, size: int, now: datetime.datetime
+    keys: LogKeys,
+    log: MerkleLog,
+    size: int,
+    now: datetime.datetime,
+    *,
+    root: bytes | None = None,
 ) -> LogCheckpoint | None:
     """Sign a checkpoint of ``size`` unless the checkpoint interval has not passed.
 
     Returns the latest checkpoint afterwards: the new one, or the earlier
     one when no new checkpoint was due (None if there is none yet).
+    ``root`` is the root hash at ``size``, as for ``sign_tree_head``.
     """
     latest = (
         LogCheckpoint.objects.filter(organisation_id=keys.organisation_id)
@@ -66,7 +77,7 @@ def sign_if_due(
         return latest
     interval = checkpoint_interval()
     if latest is None or not interval or now - latest.created_at >= interval:
-        return sign_tree_head(keys, log, size)
+        return sign_tree_head(keys, log, size, root=root)
     return latest
 
 

@@ -158,6 +158,64 @@ def encode_leaf_around_index(origin: str, fields: LeafFields) -> tuple[bytes, by
     return head.encode("utf-8", "surrogatepass"), tail.encode("utf-8", "surrogatepass")
 
 
+class LeafEncoder:
+    """Encoder of the leaves of one log around their index, for many events.
+
+    It writes the bytes of ``encode_leaf_around_index`` with fewer steps per
+    event, because ingestion encodes every event of a batch: the origin is
+    quoted once, and the action, time and pseudonym, whose validated forms
+    need no escaping, are copied as they are.
+    """
+
+    def __init__(self, origin: str) -> None:
+        # The quoted origin goes into the template, so its "%" are doubled.
+        log = encode_basestring(origin).replace("%", "%%")
+        self._head = _HEAD_TEMPLATE.replace('"action":%s', '"action":"%s"')
+        self._tail = (
+            _TAIL_TEMPLATE.replace('"log":%s', '"log":' + log)
+            .replace('"subject_pseudonym":%s', '"subject_pseudonym":"%s"')
+            .replace('"time":%s', '"time":"%s"')
+        )
+
+    def around_index(
+        self,
+        event_id: str,
+        time: str,
+        user_id: str,
+        application: str,
+        action: str,
+        subject_pseudonym: str,
+        service: str,
+        case_ref: str,
+        source_ip: str,
+        outcome: str,
+    ) -> tuple[bytes, bytes]:
+        """Return the leaf bytes before and after the index digits.
+
+        The arguments are the ``LeafFields`` without the index, validated:
+        ``action`` one of the actions, ``time`` in the leaf's form and
+        ``subject_pseudonym`` 64 hex digits. Other text is escaped as usual.
+        """
+        quote = encode_basestring
+        head = self._head % (
+            action,
+            quote(application),
+            quote(case_ref),
+            quote(event_id),
+        )
+        tail = self._tail % (
+            quote(outcome),
+            quote(service),
+            quote(source_ip),
+            subject_pseudonym,
+            time,
+            quote(user_id),
+        )
+        return head.encode("utf-8", "surrogatepass"), tail.encode(
+            "utf-8", "surrogatepass"
+        )
+
+
 def leaf_object(origin: str, fields: LeafFields) -> dict[str, Any]:
     """Return the leaf as a dict, which ``json.dumps`` serialises canonically."""
     values: dict[str, Any] = fields._asdict()

@@ -43,7 +43,7 @@ from typing import Any, NamedTuple
 
 from django.utils.translation import gettext as _
 
-from vigil.accesslog.encoding import canonical_address
+from vigil.accesslog.encoding import canonical_address, canonical_time
 from vigil.accesslog.models import Action
 from vigil.accesslog.national_numbers import (
     NATIONAL_NUMBER_LENGTH,
@@ -101,6 +101,8 @@ class AccessEvent(NamedTuple):
 
     event_id: str
     time: datetime.datetime
+    # The time as the leaf writes it: UTC ``YYYY-MM-DDTHH:MM:SS.mmmZ``.
+    time_text: str
     user_id: str
     application: str
     action: str
@@ -403,7 +405,7 @@ def _parse_checked_event(
             errors.append(EventError(line, name, shown, problem.reason))
     if errors:
         raise InvalidEvent(errors)
-    return AccessEvent(**values)
+    return AccessEvent(**values, time_text=canonical_time(values["time"]))
 
 
 # The common case of a valid record, checked without building error reports
@@ -502,8 +504,12 @@ def _parse_common_event(
         return None
     try:
         moment = datetime.datetime.fromisoformat(time)
-        if moment.tzinfo is not datetime.UTC:
+        if moment.tzinfo is datetime.UTC:
+            # "Z" or "+00:00" after the milliseconds: the text is the leaf's.
+            time_text = time[:23] + "Z"
+        else:
             moment = moment.astimezone(datetime.UTC)
+            time_text = canonical_time(moment)
     except (ValueError, OverflowError):
         return None
     if moment > latest:
@@ -538,6 +544,7 @@ def _parse_common_event(
         (
             event_id,
             moment,
+            time_text,
             user_id,
             application,
             action,

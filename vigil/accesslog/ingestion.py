@@ -33,7 +33,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
 from vigil.accesslog.checkpoints import latest_checkpoint, sign_if_due
-from vigil.accesslog.encoding import LeafFields, encode_leaf_around_index
+from vigil.accesslog.encoding import LeafEncoder
 from vigil.accesslog.events import AccessEvent, EventError, InvalidEvent, parse_events
 from vigil.accesslog.keys import ensure_log_keys, lock_log_keys, pseudonym_key
 from vigil.accesslog.models import SEGMENT_SIZE, AccessEntry
@@ -159,20 +159,16 @@ def prepare_events(
     parallel and hold the lock of the log only to number, hash and insert.
     """
     keys = ensure_log_keys(organisation)
-    origin = keys.origin
+    encode = LeafEncoder(keys.origin).around_index
     digest_of = Pseudonymiser(pseudonym_key(keys)).digest
     sqlite_utc = _sqlite_utc(DEFAULT_DB_ALIAS)
     operations = connections[DEFAULT_DB_ALIAS].ops
     prepared: list[PreparedEvent] = []
     for line, event in events:
-        # Validated times are UTC with whole milliseconds, so isoformat ends in
-        # "+00:00" after the milliseconds.
-        text = event.time.isoformat(timespec="milliseconds")
         pseudonym = digest_of(event.subject)
-        fields = LeafFields(
-            0,
+        head, tail = encode(
             event.event_id,
-            text[:23] + "Z",
+            event.time_text,
             event.user_id,
             event.application,
             event.action,
@@ -182,9 +178,8 @@ def prepare_events(
             event.source_ip,
             event.outcome,
         )
-        head, tail = encode_leaf_around_index(origin, fields)
         if sqlite_utc:
-            time: Any = _sqlite_time_text(text)
+            time: Any = _sqlite_time_text(event.time_text)
             address: Any = event.source_ip or None
         else:
             time = operations.adapt_datetimefield_value(event.time)
@@ -246,17 +241,14 @@ def _append(
         return IngestResult(accepted, duplicates, size, note)
 
     rows, hashes = _entry_rows(keys.organisation_id, size, new, timezone.now())
-    # The tree counts the entries as its leaves, so its nodes go first.
-    first_index = log.append_leaf_hashes(hashes)
-    if first_index != size:
-        raise RuntimeError(
-            f"the tree of {organisation.slug} grew from {size} to {first_index} "
-            "leaves during the batch although its log keys were locked"
-        )
+    # The tree counts the entries as its leaves, so its nodes go first. The
+    # lock keeps the size read above; should another writer get past it, the
+    # unique index on the entries' leaf index rejects this batch.
+    root = log.append_leaf_hashes_at(size, hashes)
     _insert_entries(rows)
 
     tree_size = size + len(new)
-    checkpoint = sign_if_due(keys, log, tree_size, timezone.now())
+    checkpoint = sign_if_due(keys, log, tree_size, timezone.now(), root=root)
     record(
         "accesslog.ingested",
         actor=actor,
@@ -383,7 +375,7 @@ def _entry_rows(
 
 
 def _sqlite_time_text(moment: str) -> str:
-    """Return Django's SQLite text of a UTC time from its ISO form with milliseconds.
+    """Return Django's SQLite text of a UTC time from its leaf form.
 
     Django writes ``str()`` of the naive UTC time, which leaves out a zero
     fraction and otherwise has six digits.

@@ -8,6 +8,7 @@ as the ``HashStore.put_many`` contract requires.
 """
 
 from collections.abc import Sequence
+from itertools import count, repeat
 
 from vigil.ledger.merkle import (
     EMPTY_ROOT,
@@ -57,29 +58,52 @@ class MerkleLog:
         For a caller that has already computed SHA-256(0x00 || data) of each leaf.
         """
         first_index = self.size
+        if hashes:
+            self.append_leaf_hashes_at(first_index, hashes)
+        return first_index
+
+    def append_leaf_hashes_at(self, size: int, hashes: Sequence[bytes]) -> bytes:
+        """Append leaf hashes to the tree of ``size`` leaves and return the new root.
+
+        For a caller that has read the size under a lock that keeps other
+        writers out, so the size is not read again. If ``size`` is not the
+        tree size, the store raises for a node that is already stored, or
+        the new nodes do not match the tree and its roots and proofs stop
+        verifying. Nodes below the store's ``lowest_stored_level`` are
+        hashed but not passed to ``put_many``.
+        """
         if not hashes:
-            return first_index
-        # The stored left siblings of the new nodes, one per level at most.
-        frontier = {level: value for level, _, value in self._frontier(first_index)}
+            raise ValueError("no leaf hashes to append")
+        old_edge = self._frontier(size)
+        # The left siblings of the new nodes: the old right edge has a node of
+        # level l exactly when bit l of size is set.
+        left_siblings = {level: value for level, _, value in old_edge}
+        # The new right edge keeps the old nodes that get no right sibling.
+        edge = {(level, index): value for level, index, value in old_edge}
+        lowest = self.store.lowest_stored_level
         writes: list[tuple[NodeKey, bytes]] = []
-        level, start, nodes = 0, first_index, list(hashes)
+        level, start, nodes = 0, size, list(hashes)
         while nodes:
-            writes.extend(
-                ((level, start + offset), value) for offset, value in enumerate(nodes)
-            )
+            if level >= lowest:
+                keys = zip(repeat(level), count(start))
+                writes.extend(zip(keys, nodes, strict=False))
             if start & 1:
-                # The first new node is a right child. Its left sibling is on
-                # the frontier, which has a node of level l exactly when bit l
-                # of first_index is set.
-                nodes.insert(0, frontier[level])
-            # A last node without a right sibling stays on the frontier.
+                nodes.insert(0, left_siblings[level])
+                start -= 1
+            if len(nodes) & 1:
+                # The last node has no right sibling, so it is on the new edge.
+                edge[(level, start + len(nodes) - 1)] = nodes[-1]
+            # An unpaired last node makes no parent, so zip stops before it.
+            pairs = iter(nodes)
             nodes = [
-                node_hash(nodes[i], nodes[i + 1]) for i in range(0, len(nodes) - 1, 2)
+                node_hash(left, right)
+                for left, right in zip(pairs, pairs, strict=False)
             ]
             level += 1
             start >>= 1
         self.store.put_many(writes)
-        return first_index
+        new_keys = subtree_keys(0, size + len(hashes))
+        return fold_subtree_hashes([edge[key] for key in new_keys])
 
     def leaf_hash(self, index: int) -> bytes:
         """Return the stored leaf hash at ``index`` or raise KeyError."""

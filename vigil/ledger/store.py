@@ -22,7 +22,13 @@ class HashStore(Protocol):
     A database-backed implementation maps each method to one query, so callers
     batch their reads into one ``get_many`` call and their writes into one
     ``put_many`` call.
+
+    A store may keep only the levels from ``lowest_stored_level`` up and
+    compute the nodes below from the leaf hashes, which it then gets some
+    other way; ``MerkleLog`` passes it no nodes of the lower levels.
     """
+
+    lowest_stored_level: int
 
     def leaf_count(self) -> int:
         """Return the number of leaf hashes stored, which is the tree size."""
@@ -56,6 +62,8 @@ class HashStore(Protocol):
 
 class MemoryHashStore:
     """``HashStore`` kept in a dict, for tests and for rebuilding a tree offline."""
+
+    lowest_stored_level = 0
 
     def __init__(self) -> None:
         self._hashes: dict[NodeKey, bytes] = {}
