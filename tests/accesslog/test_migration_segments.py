@@ -154,3 +154,84 @@ def test_pseudonym_migration_both_ways(database: BaseDatabaseWrapper) -> None:
     assert rejected(database, "UPDATE accesslog_accessentry SET user_id = 'U9'")
     assert rejected(database, "DELETE FROM accesslog_accessentry")
     expire(database, 2, "")
+
+
+ROWID = ("accesslog", "0010_entry_rowid")
+
+
+def entry_table_sql(database: BaseDatabaseWrapper) -> str:
+    with database.cursor() as cursor:
+        cursor.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'accesslog_accessentry'"
+        )
+        (sql,) = cursor.fetchone()
+    return str(sql)
+
+
+def stored_ids(database: BaseDatabaseWrapper) -> dict[int, int]:
+    with database.cursor() as cursor:
+        cursor.execute('SELECT "index", id FROM accesslog_accessentry')
+        return {int(index): int(key) for index, key in cursor.fetchall()}
+
+
+def create_entry(apps: Any, organisation: Any, index: int) -> Any:
+    return (
+        apps.get_model("accesslog", "AccessEntry")
+        .objects.using(ALIAS)
+        .create(
+            organisation_id=organisation.pk,
+            index=index,
+            segment=0,
+            event_id=f"e-{index}",
+            time=TIME,
+            user_id="U1",
+            application="social-file",
+            action="consult",
+            subject_pseudonym=bytes.fromhex(PSEUDONYM),
+            service="IdentifyPerson",
+            leaf_hash=bytes(32),
+        )
+    )
+
+
+def test_rowid_migration_both_ways(database: BaseDatabaseWrapper) -> None:
+    apps = migrate(database, BINARY)
+    organisation = create_centre(apps, "rowids")
+    entries = [create_entry(apps, organisation, index) for index in range(3)]
+    finding = (
+        apps.get_model("accesslog", "Finding")
+        .objects.using(ALIAS)
+        .create(
+            organisation=organisation,
+            rule="volume",
+            key="U1",
+            severity="low",
+            user_id="U1",
+            period_start=TIME,
+            period_end=TIME,
+        )
+    )
+    finding.entries.add(entries[1])
+    expire(database, 0, b"")
+    ids = stored_ids(database)
+
+    apps = migrate(database, ROWID)
+    sqlite = database.vendor == "sqlite"
+    if sqlite:
+        assert "AUTOINCREMENT" not in entry_table_sql(database)
+    assert stored_ids(database) == ids
+    assert rejected(database, "UPDATE accesslog_accessentry SET user_id = 'U9'")
+    assert rejected(database, "DELETE FROM accesslog_accessentry")
+    expire(database, 1, b"")
+    added = create_entry(apps, organisation, 3)
+    assert added.pk == max(ids.values()) + 1
+    linked = apps.get_model("accesslog", "Finding").objects.using(ALIAS).get()
+    assert [entry.index for entry in linked.entries.all()] == [1]
+
+    migrate(database, BINARY)
+    if sqlite:
+        assert "AUTOINCREMENT" in entry_table_sql(database)
+    assert stored_ids(database) == {**ids, 3: added.pk}
+    assert rejected(database, "UPDATE accesslog_accessentry SET user_id = 'U9'")
+    assert rejected(database, "DELETE FROM accesslog_accessentry")
+    expire(database, 2, b"")
