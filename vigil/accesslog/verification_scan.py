@@ -12,7 +12,8 @@ Scans use a DB-API connection and no ORM, so that a worker process can run
 one on a connection of its own (``verification_pool``).
 
 The leaf of an entry that has not expired is built in SQL by filling the
-leaf template with its columns, without JSON escaping. Suppose its hash
+leaf template with its columns, without JSON escaping, behind the leaf hash
+prefix 0x00, so that Python hashes the column as it comes. Suppose its hash
 equals the stored leaf hash and the bytes contain no backslash. The bytes
 are then canonical leaf bytes, in which a quotation mark only delimits a
 string and a backslash or control character only occurs inside an escape.
@@ -70,7 +71,6 @@ _SQLITE_TIME = '"time", substr("time", 12), substr("time", 21) || \'000\''
 _POSTGRESQL_TIME = (
     'to_char("time" AT TIME ZONE \'UTC\', \'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"\')'
 )
-_LEAF_PREFIX_HASH = hashlib.sha256(LEAF_HASH_PREFIX)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,19 +138,23 @@ class _Statements:
                 pseudonym=pseudonym,
                 time=_POSTGRESQL_TIME,
             )
-            leaf = f"convert_to(format(%s::text, {arguments}), 'UTF8')"
+            leaf = (
+                f"'\\x00'::bytea || convert_to(format(%s::text, {arguments}), 'UTF8')"
+            )
             raw_time = '"time"'
         else:
             pseudonym = _SQLITE_PSEUDONYM
             arguments = _LEAF_ARGUMENTS.format(
                 origin="%s", address="source_ip", pseudonym=pseudonym, time=_SQLITE_TIME
             )
-            leaf = f"CAST(printf(%s, {arguments}) AS BLOB)"
+            leaf = f"CAST(X'00' || printf(%s, {arguments}) AS BLOB)"
             self.template = _SQLITE_TEMPLATE
             raw_time = 'CAST("time" AS TEXT)'
+        # The leaf column is the RFC 9162 leaf prefix 0x00 and the leaf
+        # bytes, ready to hash, or NULL for an expired entry.
         self.entries = self._sql(
             f'SELECT "index", CASE WHEN expired_at IS NULL THEN {leaf} END, '  # noqa: S608
-            f"leaf_hash, expired_at IS NOT NULL FROM {ENTRY_TABLE} "
+            f"leaf_hash FROM {ENTRY_TABLE} "
             'WHERE organisation_id = %s AND "index" >= %s AND "index" < %s '
             'ORDER BY "index"'
         )
@@ -258,22 +262,23 @@ class _ChunkScan:
         self, rows: list[tuple[Any, ...]]
     ) -> tuple[list[bytes], ScanFailure | None]:
         """Return the leaf hashes up to the first bad entry, and its failure."""
-        hashes: list[bytes] = []
+        hashes = self._matching_leaf_hashes(rows)
+        if hashes is not None:
+            return hashes, None
+        hashes = []
         append = hashes.append
-        new_hash = _LEAF_PREFIX_HASH.copy
+        sha256 = hashlib.sha256
         expected = self.start
-        for index, leaf, stored, is_expired in rows:
+        for index, leaf, stored in rows:
             if leaf is not None:
-                hasher = new_hash()
-                hasher.update(leaf)
-                computed = hasher.digest()
+                computed = sha256(leaf).digest()
                 if computed == stored and index == expected and b"\\" not in leaf:
                     append(computed)
                     expected += 1
                     continue
             if index != expected:
                 return hashes, ScanFailure(expected, f"entry {expected} is missing")
-            result = self._checked_entry(index, bytes(stored), bool(is_expired))
+            result = self._checked_entry(index, bytes(stored), leaf is None)
             if isinstance(result, ScanFailure):
                 return hashes, result
             append(result)
@@ -281,6 +286,25 @@ class _ChunkScan:
         if expected != self.end:
             return hashes, ScanFailure(expected, f"entry {expected} is missing")
         return hashes, None
+
+    def _matching_leaf_hashes(self, rows: list[tuple[Any, ...]]) -> list[bytes] | None:
+        """Return the leaf hashes of a chunk whose every entry matches, or None.
+
+        This is the common case, checked for the whole chunk at once: every
+        index is there in order, no entry expired, every SQL-built leaf
+        hashes to the stored leaf hash and none contains a backslash. The
+        entry by entry check of ``_leaf_hashes`` then gives the same hashes.
+        """
+        if not rows:
+            return None
+        indices, leaves, stored = zip(*rows, strict=True)
+        if indices != tuple(range(self.start, self.end)) or None in leaves:
+            return None
+        sha256 = hashlib.sha256
+        computed = [sha256(leaf).digest() for leaf in leaves]
+        if computed != list(stored) or b"\\" in b"".join(leaves):
+            return None
+        return computed
 
     def _checked_entry(
         self, index: int, stored_hash: bytes, is_expired: bool

@@ -69,10 +69,15 @@ def complete_subtree_levels(leaf_hashes: Sequence[bytes]) -> list[list[bytes]]:
     level ``l`` holds the nodes ``(l, (start >> l) + i)``.
     """
     levels = [list(leaf_hashes)]
+    sha256 = hashlib.sha256
     while len(levels[-1]) >= 2:
-        below = levels[-1]
+        # Pairs of consecutive nodes: zip stops before an unpaired last one.
+        pairs = iter(levels[-1])
         levels.append(
-            [node_hash(below[i], below[i + 1]) for i in range(0, len(below) - 1, 2)]
+            [
+                sha256(NODE_HASH_PREFIX + left + right).digest()
+                for left, right in zip(pairs, pairs, strict=False)
+            ]
         )
     return levels
 
