@@ -179,6 +179,16 @@ class TreeNode(models.Model):
                 fields=["organisation", "level", "index"], name="tree_node_unique"
             )
         ]
+        indexes = [
+            # Proofs read about 20 nodes at random positions. With the hash in
+            # the index each takes one index lookup instead of an index lookup
+            # and a row lookup, which halves the pages an uncached proof reads.
+            # A batch writes about 60 nodes, so the index costs it little.
+            models.Index(
+                fields=["organisation", "level", "index", "hash"],
+                name="tree_node_hash_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.organisation_id}:{self.level}:{self.index}"

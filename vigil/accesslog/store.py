@@ -222,17 +222,20 @@ class DatabaseHashStore:
         return nodes, leaves
 
     def _select_terms(self, keys: list[NodeKey]) -> tuple[str, list[int]]:
-        # Each term names all three columns of the unique index, so SQLite
-        # looks every key up in that index.
-        term = f"(organisation_id = %s AND level = %s AND {self._index_column} = %s)"
-        parameters: list[int] = []
-        for level, index in keys:
-            parameters.extend((self.organisation_id, level, index))
+        # One lookup per key in the index that holds the hash, so that no
+        # table row is read. SQLite picks the unique index on the same three
+        # columns unless told, and with the keys as OR terms it scanned all of
+        # the organisation's nodes in the covering index instead.
+        values = ", ".join(["(%s, %s)"] * len(keys))
+        parameters = [value for key in keys for value in key]
         sql = (
-            f"SELECT level, {self._index_column}, hash "  # noqa: S608
-            f"FROM {self._table} WHERE " + " OR ".join([term] * len(keys))
+            f"SELECT * FROM (WITH wanted(level, position) AS (VALUES {values}) "  # noqa: S608
+            "SELECT wanted.level, wanted.position, node.hash FROM wanted "
+            f"JOIN {self._table} AS node INDEXED BY tree_node_hash_idx "
+            "ON node.organisation_id = %s AND node.level = wanted.level "
+            f"AND node.{self._index_column} = wanted.position)"
         )
-        return sql, parameters
+        return sql, [*parameters, self.organisation_id]
 
     def _select_postgresql(self, keys: list[NodeKey]) -> tuple[str, list[Any]]:
         # Two array parameters plan and bind faster than one OR term per key.
