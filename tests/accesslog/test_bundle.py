@@ -175,7 +175,7 @@ def replace_leaf(entry: dict[str, Any], old: bytes, new: bytes) -> None:
     [
         (
             lambda bundle: replace_leaf(bundle["entries"][4], b"U123456", b"U999999"),
-            "but the bundle's leaf_hash is ",
+            "but the stated leaf_hash is ",
         ),
         (
             lambda bundle: bundle["entries"][4].update(index=40),

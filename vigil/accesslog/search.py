@@ -7,7 +7,6 @@ through the identity register, which turns a name or staff number into the
 user ids that person held and the periods in which they held them.
 """
 
-import base64
 import csv
 import datetime
 from collections.abc import Iterable, Iterator, Sequence
@@ -18,9 +17,7 @@ from django.db.models import Q, QuerySet
 
 from vigil.accesslog import identities
 from vigil.accesslog.encoding import canonical_time
-from vigil.accesslog.leaves import entry_leaf
-from vigil.accesslog.models import AccessEntry, IdentityPeriod, LogKeys, segment_of
-from vigil.accesslog.proofs import inclusion_proof_for
+from vigil.accesslog.models import AccessEntry, IdentityPeriod, segment_of
 from vigil.accesslog.store import DatabaseHashStore
 from vigil.audit.services import record
 from vigil.organisations.models import Organisation
@@ -334,23 +331,6 @@ def _export_values(row: Row) -> list[object]:
         entry.outcome,
         bytes(entry.leaf_hash).hex(),
     ]
-
-
-def proof_document(organisation: Organisation, entry: AccessEntry) -> dict[str, Any]:
-    """Return the inclusion proof of ``entry`` against the latest checkpoint.
-
-    The document is that of ``proofs.inclusion_proof_for`` with the entry's
-    event id and leaf bytes added. An auditor checks it with
-    ``vigil.ledger.verify_inclusion`` and the root hash of the signed
-    checkpoint, after verifying the checkpoint with the verifier key. Raises
-    ProofUnavailable if no signed checkpoint covers the entry yet.
-    """
-    document = inclusion_proof_for(organisation, entry.index)
-    # An expired entry has no leaf bytes; the leaf hash stays and still proves.
-    origin = LogKeys.objects.get(organisation=organisation).origin
-    leaf_bytes = entry_leaf(origin, entry)
-    leaf = None if leaf_bytes is None else base64.b64encode(leaf_bytes).decode("ascii")
-    return {"event_id": entry.event_id, "leaf": leaf, **document}
 
 
 def record_search(
