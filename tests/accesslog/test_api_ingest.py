@@ -98,6 +98,46 @@ def test_invalid_json_line_is_400_with_line(client: Client, secret: str) -> None
     assert not AccessEntry.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("language", "reason"),
+    [
+        ("en", "invalid JSON at line 2, column 1: a value is expected"),
+        ("nl", "ongeldige JSON op regel 2, kolom 1: er wordt een waarde verwacht"),
+        (
+            "fr",
+            "JSON non valide à la ligne 2, colonne 1\u00a0: une valeur est attendue",
+        ),
+    ],
+)
+def test_invalid_json_reason_in_language(
+    client: Client, secret: str, language: str, reason: str
+) -> None:
+    response = client.post(
+        EVENTS_PATH,
+        '[{"event_id":\n',
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {secret}", "Accept-Language": language},
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {"line": 1, "field": "", "value": "", "reason": reason}
+    ]
+
+
+def test_deeply_nested_json_is_400(client: Client, secret: str) -> None:
+    response = client.post(
+        EVENTS_PATH,
+        "[" * 100_000,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {secret}", "Accept-Language": "en"},
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["error"] == "invalid_json"
+    assert "nested too deeply" in body["errors"][0]["reason"]
+    assert not AccessEntry.objects.exists()
+
+
 def test_invalid_utf8_is_400(client: Client, secret: str) -> None:
     response = post(client, b'[{"event_id": "\xff"}]', secret=secret)
     assert response.status_code == 400

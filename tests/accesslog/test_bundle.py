@@ -5,6 +5,7 @@ import datetime
 import hashlib
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -174,7 +175,7 @@ def replace_leaf(entry: dict[str, Any], old: bytes, new: bytes) -> None:
     [
         (
             lambda bundle: replace_leaf(bundle["entries"][4], b"U123456", b"U999999"),
-            "but the bundle's leaf_hash is ",
+            "but the stated leaf_hash is ",
         ),
         (
             lambda bundle: bundle["entries"][4].update(index=40),
@@ -304,3 +305,34 @@ def test_expired_entries_proved_by_hash(log: Organisation, tmp_path: Path) -> No
     result = run_verify(str(path), "--key", vkey(log))
     assert result.returncode == 0, result.stderr
     assert "NOTE: 15 of them expired" in result.stdout
+
+
+def sample_output(document: str, command: str) -> list[str]:
+    """Return the output lines that a docs code block shows after ``$ command``."""
+    lines = document.split(f"$ {command}", 1)[1].split("```", 1)[0]
+    return lines.strip().splitlines()
+
+
+def output_shape(line: str) -> str:
+    """Replace the root, the key and every number, which differ from log to log."""
+    line = re.sub(r"root \S+, signed by \S+", "root ROOT, signed by KEY", line)
+    return re.sub(r"\d+", "N", line)
+
+
+def test_docs_sample_matches_output(log: Organisation, tmp_path: Path) -> None:
+    earlier = LogCheckpoint.objects.get(organisation=log, size=10).note
+    previous = tmp_path / "february.checkpoint"
+    previous.write_text(earlier, encoding="utf-8")
+    bundle = export(log, tmp_path, previous_note=earlier)
+    result = run_verify(str(bundle), "--key", vkey(log), "--previous", str(previous))
+    assert result.returncode == 0, result.stderr
+    printed = [line for line in result.stdout.splitlines() if line.startswith("OK")]
+    docs = (PROJECT_ROOT / "docs" / "accesslog.md").read_text(encoding="utf-8")
+    sample = sample_output(
+        docs,
+        "vigil-verify march.json --key-file ocmw-voorbeeld.vkey "
+        "--previous february.checkpoint",
+    )
+    assert [output_shape(line) for line in sample] == [
+        output_shape(line) for line in printed
+    ]

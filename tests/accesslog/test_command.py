@@ -173,6 +173,9 @@ def test_prove_prints_json(log: Organisation) -> None:
     document = json.loads(run("prove", "--org", "centre-a", "--index", "3"))
     assert (document["index"], document["tree_size"]) == (3, 10)
     assert set(document) == {
+        "format",
+        "event_id",
+        "leaf",
         "index",
         "tree_size",
         "leaf_hash",
@@ -180,6 +183,8 @@ def test_prove_prints_json(log: Organisation) -> None:
         "proof",
         "checkpoint",
     }
+    assert document["format"] == "vigil-accesslog-proof/1"
+    assert document["event_id"] == "e-3"
 
 
 def test_prove_at_size_and_out_of_range(log: Organisation) -> None:

@@ -1,6 +1,7 @@
 """File formats: JSON lines, JSON arrays and CSV, with the line of each record."""
 
 import json
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -14,6 +15,7 @@ from vigil.accesslog.events import (
     parse_json_array,
     parse_json_lines,
 )
+from vigil.accesslog.json_errors import json_error_reason
 
 
 @pytest.fixture(autouse=True)
@@ -69,11 +71,13 @@ def test_json_array_numbered_by_position() -> None:
 
 
 def test_json_array_syntax_error_at_element() -> None:
-    text = "[\n" + json.dumps(event(1)) + ",\n" + '{"event_id": "e-2",' + "\n]"
+    text = "[\n" + json.dumps(event(1)) + ",\n" + '{"event_id": "e-2"' + "\n]"
     with pytest.raises(ParseError) as raised:
         parse_json_array(text)
     assert lines_of(raised) == [2]
-    assert "line 4 column 1" in raised.value.errors[0][1]
+    assert raised.value.errors[0][1] == (
+        "invalid JSON at line 4, column 1: a comma is expected"
+    )
 
 
 def test_json_array_truncated_body() -> None:
@@ -102,10 +106,165 @@ def test_json_array_missing_comma() -> None:
     with pytest.raises(ParseError) as raised:
         parse_json_array("[{} {}]")
     assert lines_of(raised) == [1]
+    assert raised.value.errors[0][1] == (
+        "invalid JSON at line 1, column 5: a comma or ] is expected"
+    )
 
 
 def test_json_array_empty() -> None:
     assert parse_json_array(" [ ] \n") == []
+
+
+# Reasons of JSON syntax errors
+
+# Each JSON line, the reason in English, and the start of Python's message.
+SYNTAX_ERRORS = [
+    (
+        "{a: 1}",
+        "invalid JSON at column 2: a field name in double quotes is expected",
+        "Expecting property name",
+    ),
+    ('{"a" 1}', "invalid JSON at column 6: a colon is expected", "Expecting ':'"),
+    (
+        '{"a": 1 "b": 2}',
+        "invalid JSON at column 9: a comma is expected",
+        "Expecting ','",
+    ),
+    ('{"a": tru}', "invalid JSON at column 7: a value is expected", "Expecting value"),
+    (
+        '{"a": "x',
+        "invalid JSON at column 7: the string that starts here has no closing "
+        "quotation mark",
+        "Unterminated string",
+    ),
+    (
+        '{"a": "\x01"}',
+        "invalid JSON at column 8: a control character in a string must be escaped",
+        "Invalid control character",
+    ),
+    (
+        '{"a": "\\q"}',
+        "invalid JSON at column 8: the escape sequence is invalid",
+        "Invalid \\escape",
+    ),
+    (
+        '{"a": "\\u12"}',
+        "invalid JSON at column 9: a \\u escape needs four hexadecimal digits",
+        "Invalid \\uXXXX",
+    ),
+    (
+        '{"a": 1} 2',
+        "invalid JSON at column 10: more data follows the JSON value",
+        "Extra data",
+    ),
+    (
+        '{"a": ' + "1" * 5000 + "}",
+        f"invalid JSON: a number has more than {sys.get_int_max_str_digits()} digits",
+        "Exceeds the limit",
+    ),
+    (
+        "[" * 100_000,
+        "invalid JSON: the arrays or objects are nested too deeply",
+        "maximum recursion depth",
+    ),
+]
+
+
+def reason_of(line: str) -> str:
+    with pytest.raises(ParseError) as raised:
+        parse_json_lines(line)
+    assert lines_of(raised) == [1]
+    return raised.value.errors[0][1]
+
+
+@pytest.mark.parametrize(("line", "reason", "python_message"), SYNTAX_ERRORS)
+def test_json_syntax_error_reason(line: str, reason: str, python_message: str) -> None:
+    assert reason_of(line) == reason
+
+
+def test_json_array_reason_names_line() -> None:
+    with pytest.raises(ParseError) as raised:
+        parse_json_array('[\n  {"a": 1},\n  {"a" 1}\n]')
+    assert lines_of(raised) == [2]
+    assert raised.value.errors[0][1] == (
+        "invalid JSON at line 3, column 8: a colon is expected"
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "line", "reason"),
+    [
+        (
+            "nl",
+            '{"a" 1}',
+            "ongeldige JSON in kolom 6: er wordt een dubbele punt verwacht",
+        ),
+        (
+            "fr",
+            '{"a" 1}',
+            "JSON non valide à la colonne 6\u00a0: un deux-points est attendu",
+        ),
+        (
+            "nl",
+            '{"a": 1, "a": 2}',
+            "ongeldige JSON: veld a komt twee keer voor in één object",
+        ),
+        (
+            "fr",
+            '{"a": 1, "a": 2}',
+            "JSON non valide\u00a0: le champ a figure deux fois dans un même objet",
+        ),
+    ],
+)
+def test_json_reason_translated(language: str, line: str, reason: str) -> None:
+    with translation.override(language):
+        assert reason_of(line) == reason
+
+
+@pytest.mark.parametrize("language", ["nl", "fr"])
+def test_json_array_reason_translated(language: str) -> None:
+    expected = {
+        "nl": "ongeldige JSON op regel 2, kolom 3: er wordt een komma of ] verwacht",
+        "fr": "JSON non valide à la ligne 2, colonne 3\u00a0: virgule ou ] attendu",
+    }
+    with translation.override(language), pytest.raises(ParseError) as raised:
+        parse_json_array('[{"a": 1}\n  {"a": 2}]')
+    assert raised.value.errors == [(1, expected[language])]
+
+
+@pytest.mark.parametrize("language", ["nl", "fr"])
+@pytest.mark.parametrize(("line", "english", "python_message"), SYNTAX_ERRORS)
+def test_json_reason_without_english(
+    language: str, line: str, english: str, python_message: str
+) -> None:
+    with translation.override(language):
+        reason = reason_of(line)
+    assert python_message not in reason
+    assert "invalid JSON" not in reason
+    assert reason != english
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Illegal trailing comma before end of object",
+        "Illegal trailing comma before end of array",
+    ],
+)
+def test_json_trailing_comma_reason(message: str) -> None:
+    # Newer Python versions report a trailing comma with these messages.
+    error = json.JSONDecodeError(message, '{"a": 1,}', 7)
+    assert json_error_reason(error, with_line=True) == (
+        "invalid JSON at line 1, column 8: a comma precedes the closing ] or }"
+    )
+
+
+def test_json_unknown_message_left_out() -> None:
+    error = json.JSONDecodeError("Some future message", "[1]", 1)
+    assert json_error_reason(error, with_line=False) == (
+        "invalid JSON at column 2: the text is not valid JSON from here on"
+    )
+    assert json_error_reason(ValueError("other"), with_line=False) == "invalid JSON"
 
 
 # CSV

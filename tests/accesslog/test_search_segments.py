@@ -91,3 +91,35 @@ def test_export_lists_matches_of_every_segment(log: Organisation) -> None:
     lines = list(search.export_rows(log, entries, by_segment=True))
     indices = [int(line.split(",", 1)[0]) for line in lines[1:]]
     assert indices == list(range(0, 30, 3))
+
+
+@pytest.mark.parametrize(
+    ("criteria", "exact"),
+    [
+        (lambda organisation: search.Criteria(user_id="U3"), 10),
+        (lambda organisation: search.Criteria(user_id="U1"), 20),
+        (
+            lambda organisation: search.Criteria(
+                subject_pseudonym=pseudonymise(organisation, national_number(2))
+            ),
+            20,
+        ),
+    ],
+    ids=["user-U3", "user-U1", "subject"],
+)
+def test_count_covers_every_segment(
+    log: Organisation, criteria: Callable[[Organisation], search.Criteria], exact: int
+) -> None:
+    entries = search.matching_entries(log, criteria(log))
+    assert search.count_matches(entries, 100) == search.MatchCount(exact, False)
+    assert search.count_matches(entries, exact) == search.MatchCount(exact, False)
+    assert search.count_matches(entries, exact - 1) == search.MatchCount(
+        exact - 1, True
+    )
+
+
+def test_page_counts_matches_of_later_pages(log: Organisation) -> None:
+    entries = search.matching_entries(log, search.Criteria(user_id="U3"))
+    page = search.result_page(log, entries, by_segment=True, size=3)
+    assert [row.entry.index for row in page.rows] == [27, 24, 21]
+    assert page.matches == search.MatchCount(10, exceeds_limit=False)

@@ -11,7 +11,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import LazySettings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.accesslog.factories import national_number
@@ -21,6 +23,7 @@ from vigil.accesslog.identities import add_identity_period
 from vigil.accesslog.ingestion import ingest_events
 from vigil.accesslog.models import AccessEntry, LogKeys
 from vigil.accesslog.pseudonyms import pseudonymise
+from vigil.accesslog.search import MatchCount
 from vigil.accounts.models import User
 from vigil.audit.models import AuditEntry
 from vigil.ledger import Ed25519Verifier, open_checkpoint, verify_inclusion
@@ -264,6 +267,124 @@ def test_paging_is_not_audited_again(
     search(consultant, centre_a, user_id="U1")
     consultant.get(url("search", centre_a), {"user_id": "U1", "before": "2"})
     assert AuditEntry.objects.filter(action="accesslog.searched").count() == 1
+
+
+def match_count(response: Any) -> str:
+    """Return the text of the page's match count, with spaces made plain."""
+    text: str = response.content.decode()
+    marker = 'data-testid="match-count">'
+    start = text.index(marker) + len(marker)
+    return text[start : text.index("</p>", start)].replace("\u00a0", " ")
+
+
+def count_queries(queries: CaptureQueriesContext) -> list[str]:
+    return [query["sql"] for query in queries if "COUNT(" in query["sql"]]
+
+
+def test_one_page_counted_without_query(
+    consultant: Client, centre_a: Organisation, sample: None
+) -> None:
+    with CaptureQueriesContext(connection) as queries:
+        response = search(consultant, centre_a, user_id="U1")
+    assert response.context["page"].matches == MatchCount(3, exceeds_limit=False)
+    assert count_queries(queries) == []
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "3 entries match."),
+        ("nl", "3 logregels gevonden."),
+        ("fr", "3 entrées correspondent."),
+    ],
+)
+def test_match_count_shown(
+    consultant: Client, centre_a: Organisation, sample: None, language: str, text: str
+) -> None:
+    response = consultant.get(
+        url("search", centre_a),
+        {"user_id": "U1"},
+        headers={"Accept-Language": language},
+    )
+    assert match_count(response) == text
+
+
+def test_match_count_singular(
+    consultant: Client, centre_a: Organisation, sample: None
+) -> None:
+    response = consultant.get(
+        url("search", centre_a), {"person": "P-2"}, headers={"Accept-Language": "en"}
+    )
+    assert match_count(response) == "1 entry matches."
+
+
+def test_no_match_count_without_matches(
+    consultant: Client, centre_a: Organisation, sample: None
+) -> None:
+    response = search(consultant, centre_a, user_id="nobody")
+    assert response.context["page"].matches == MatchCount(0, exceeds_limit=False)
+    assert b'data-testid="match-count"' not in response.content
+
+
+def test_match_count_over_every_page(
+    consultant: Client, centre_a: Organisation
+) -> None:
+    ingest(centre_a, *[make_event(n, at(MONDAY, 9)) for n in range(120)])
+    first = search(consultant, centre_a, user_id="U1")
+    assert first.context["page"].matches == MatchCount(120, exceeds_limit=False)
+    with CaptureQueriesContext(connection) as queries:
+        last = consultant.get(
+            url("search", centre_a),
+            {"user_id": "U1", "before": "50"},
+        )
+    assert found(last) == list(range(49, -1, -1))
+    assert last.context["page"].matches == MatchCount(120, exceeds_limit=False)
+    assert len(count_queries(queries)) == 1
+
+
+@pytest.fixture
+def many(centre_a: Organisation) -> None:
+    """1,200 entries of user U1, so that counts need a thousands separator."""
+    ingest(centre_a, *[make_event(n, at(MONDAY, 9)) for n in range(1200)])
+
+
+@pytest.mark.parametrize(
+    ("language", "exact", "capped"),
+    [
+        ("en", "1,200 entries match.", "More than 1,000 entries match."),
+        ("nl", "1.200 logregels gevonden.", "Meer dan 1.000 logregels gevonden."),
+        (
+            "fr",
+            "1 200 entrées correspondent.",
+            "Plus de 1 000 entrées correspondent.",
+        ),
+    ],
+)
+def test_match_count_capped_at_limit(
+    consultant: Client,
+    centre_a: Organisation,
+    many: None,
+    monkeypatch: pytest.MonkeyPatch,
+    language: str,
+    exact: str,
+    capped: str,
+) -> None:
+    headers = {"Accept-Language": language}
+    response = consultant.get(
+        url("search", centre_a), {"user_id": "U1"}, headers=headers
+    )
+    assert match_count(response) == exact
+
+    monkeypatch.setattr("vigil.accesslog.search.COUNT_LIMIT", 1000)
+    with CaptureQueriesContext(connection) as queries:
+        response = consultant.get(
+            url("search", centre_a), {"user_id": "U1"}, headers=headers
+        )
+    matches = response.context["page"].matches
+    assert matches == MatchCount(1000, exceeds_limit=True)
+    assert match_count(response) == capped
+    [count] = count_queries(queries)
+    assert "LIMIT 1001" in count
 
 
 def test_export_csv_with_indices(

@@ -44,6 +44,11 @@ from typing import Any, NamedTuple
 from django.utils.translation import gettext as _
 
 from vigil.accesslog.encoding import canonical_address, canonical_time
+from vigil.accesslog.json_errors import (
+    ARRAY_SEPARATOR_EXPECTED,
+    DuplicateFieldError,
+    json_error_reason,
+)
 from vigil.accesslog.models import Action
 from vigil.accesslog.national_numbers import (
     NATIONAL_NUMBER_LENGTH,
@@ -567,9 +572,7 @@ def _unique_object(pairs: list[tuple[str, object]]) -> dict[str, object]:
     result: dict[str, object] = {}
     for key, value in pairs:
         if key in result:
-            raise ValueError(
-                _("field %(field)s occurs twice in one object") % {"field": key}
-            )
+            raise DuplicateFieldError(key)
         result[key] = value
     return result
 
@@ -584,15 +587,6 @@ def _skip_whitespace(text: str, position: int) -> int:
     return position
 
 
-def _json_reason(error: ValueError) -> str:
-    if isinstance(error, json.JSONDecodeError):
-        return _("invalid JSON: %(message)s at column %(column)d") % {
-            "message": error.msg,
-            "column": error.colno,
-        }
-    return _("invalid JSON: %(message)s") % {"message": error}
-
-
 def parse_json_lines(text: str) -> Records:
     """Parse JSON lines (one event object per line), skipping blank lines.
 
@@ -605,8 +599,8 @@ def parse_json_lines(text: str) -> Records:
             continue
         try:
             value = _DECODER.decode(line)
-        except ValueError as error:
-            errors.append((number, _json_reason(error)))
+        except (ValueError, RecursionError) as error:
+            errors.append((number, json_error_reason(error, with_line=False)))
             continue
         if isinstance(value, dict):
             records.append((number, value))
@@ -637,8 +631,9 @@ def parse_json_array(text: str) -> Records:
         number += 1
         try:
             value, position = _DECODER.raw_decode(text, position)
-        except ValueError as error:
-            raise ParseError([*errors, (number, _array_reason(text, error))]) from None
+        except (ValueError, RecursionError) as error:
+            reason = json_error_reason(error, with_line=True)
+            raise ParseError([*errors, (number, reason)]) from None
         if isinstance(value, dict):
             records.append((number, value))
         else:
@@ -649,9 +644,9 @@ def parse_json_array(text: str) -> Records:
             continue
         if text.startswith("]", position):
             return _check_array_end(text, position, records, errors)
-        reason = _("expected a comma or ] after the element")
-        problem = json.JSONDecodeError(reason, text, position)
-        raise ParseError([*errors, (number, _array_reason(text, problem))])
+        problem = json.JSONDecodeError(ARRAY_SEPARATOR_EXPECTED, text, position)
+        reason = json_error_reason(problem, with_line=True)
+        raise ParseError([*errors, (number, reason)])
 
 
 def _check_array_end(
@@ -663,16 +658,6 @@ def _check_array_end(
     if errors:
         raise ParseError(errors)
     return records
-
-
-def _array_reason(text: str, error: ValueError) -> str:
-    if isinstance(error, json.JSONDecodeError):
-        return _("invalid JSON: %(message)s at line %(line)d column %(column)d") % {
-            "message": error.msg,
-            "line": error.lineno,
-            "column": error.colno,
-        }
-    return _json_reason(error)
 
 
 def parse_csv(text: str) -> Records:

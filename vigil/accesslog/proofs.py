@@ -2,17 +2,23 @@
 
 Hashes are standard base64, as in checkpoints. By default a proof is made
 for the tree of the latest signed checkpoint and carries that note, so that
-its recipient can check the root against the log's verifier key.
+its recipient can check the root against the log's verifier key. The proof
+document of one entry (``proof_document``) also carries the entry's leaf
+bytes, and ``vigil-verify`` checks it offline.
 """
 
+import base64
 from typing import Any
 
-from vigil.accesslog.models import LogCheckpoint
+from vigil.accesslog.leaves import entry_leaf
+from vigil.accesslog.models import AccessEntry, LogCheckpoint, LogKeys
 from vigil.accesslog.store import DatabaseHashStore
 from vigil.ledger import EMPTY_ROOT, MerkleLog
 from vigil.ledger import inclusion_proof as ledger_inclusion_proof
 from vigil.ledger.encoding import encode_base64
 from vigil.organisations.models import Organisation
+
+PROOF_FORMAT = "vigil-accesslog-proof/1"
 
 
 class ProofUnavailable(ValueError):
@@ -83,6 +89,30 @@ def inclusion_proof_for(
         "root_hash": encode_base64(_root(log, tree_size, checkpoint)),
         "proof": [encode_base64(value) for value in proof],
         "checkpoint": checkpoint.note if checkpoint is not None else None,
+    }
+
+
+def proof_document(
+    organisation: Organisation, index: int, size: int | None = None
+) -> dict[str, Any]:
+    """Return the proof document of entry ``index``, which vigil-verify checks.
+
+    The document is that of ``inclusion_proof_for`` with ``format``
+    (``PROOF_FORMAT``), the entry's ``event_id`` and its ``leaf`` bytes in
+    base64 added. An expired entry has no leaf bytes, so ``leaf`` is None and
+    the leaf hash alone is proved. Raises ProofUnavailable as
+    ``inclusion_proof_for`` does.
+    """
+    document = inclusion_proof_for(organisation, index, size)
+    entry = AccessEntry.objects.get(organisation=organisation, index=index)
+    origin = LogKeys.objects.get(organisation=organisation).origin
+    leaf_bytes = entry_leaf(origin, entry)
+    leaf = None if leaf_bytes is None else base64.b64encode(leaf_bytes).decode("ascii")
+    return {
+        "format": PROOF_FORMAT,
+        "event_id": entry.event_id,
+        "leaf": leaf,
+        **document,
     }
 
 

@@ -7,7 +7,6 @@ through the identity register, which turns a name or staff number into the
 user ids that person held and the periods in which they held them.
 """
 
-import base64
 import csv
 import datetime
 from collections.abc import Iterable, Iterator, Sequence
@@ -18,15 +17,17 @@ from django.db.models import Q, QuerySet
 
 from vigil.accesslog import identities
 from vigil.accesslog.encoding import canonical_time
-from vigil.accesslog.leaves import entry_leaf
-from vigil.accesslog.models import AccessEntry, IdentityPeriod, LogKeys, segment_of
-from vigil.accesslog.proofs import inclusion_proof_for
+from vigil.accesslog.models import AccessEntry, IdentityPeriod, segment_of
 from vigil.accesslog.store import DatabaseHashStore
 from vigil.audit.services import record
 from vigil.organisations.models import Organisation
 
 PAGE_SIZE = 50
 EXPORT_CHUNK = 500
+# A search counts its matches up to this number and shows a larger count as
+# "more than 10,000". A count through an index therefore reads at most one
+# index entry more than this, however large the log.
+COUNT_LIMIT = 10_000
 # The periods of one person are few, but a loose name such as "an" could match
 # many people: the search stops at this many periods.
 MAX_PERSON_PERIODS = 200
@@ -135,17 +136,31 @@ class Row:
 
 
 @dataclass(frozen=True)
+class MatchCount:
+    """The number of entries that match a search, exact up to a limit.
+
+    When ``exceeds_limit`` is true, more than ``value`` entries match and
+    ``value`` is the limit.
+    """
+
+    value: int
+    exceeds_limit: bool
+
+
+@dataclass(frozen=True)
 class ResultPage:
     """A page of results, newest first, with the cursors of its neighbours.
 
     ``older_than`` is the index to pass as ``before`` for the next page of
     older entries. ``newer_than`` is the index to pass as ``after`` for the
     page of newer entries. Each is None when there is no such page.
+    ``matches`` counts the entries of every page together.
     """
 
     rows: list[Row]
     older_than: int | None
     newer_than: int | None
+    matches: MatchCount
 
 
 def result_page(
@@ -175,11 +190,29 @@ def result_page(
         page = batch[:size]
         has_newer = before is not None and entries.filter(index__gte=before).exists()
     rows = with_people(organisation, page)
+    if has_older or has_newer:
+        matches = count_matches(entries, COUNT_LIMIT)
+    else:
+        matches = MatchCount(value=len(page), exceeds_limit=False)
     return ResultPage(
         rows=rows,
         older_than=page[-1].index if page and has_older else None,
         newer_than=page[0].index if page and has_newer else None,
+        matches=matches,
     )
+
+
+def count_matches(entries: QuerySet[AccessEntry], limit: int) -> MatchCount:
+    """Count ``entries``, but stop after ``limit + 1`` of them.
+
+    The database finds the matches through the index that the result page
+    uses: by segment for a subject, user or person, by time for a period.
+    NOTE: a search by application, service or action alone has no index.
+    When it matches more than a page but fewer than ``limit`` entries, the
+    count reads every entry of the log, where the page stops at its last row.
+    """
+    found = entries.order_by()[: limit + 1].count()
+    return MatchCount(value=min(found, limit), exceeds_limit=found > limit)
 
 
 # Ordering by segment first is the same order as by index. It lets the
@@ -298,23 +331,6 @@ def _export_values(row: Row) -> list[object]:
         entry.outcome,
         bytes(entry.leaf_hash).hex(),
     ]
-
-
-def proof_document(organisation: Organisation, entry: AccessEntry) -> dict[str, Any]:
-    """Return the inclusion proof of ``entry`` against the latest checkpoint.
-
-    The document is that of ``proofs.inclusion_proof_for`` with the entry's
-    event id and leaf bytes added. An auditor checks it with
-    ``vigil.ledger.verify_inclusion`` and the root hash of the signed
-    checkpoint, after verifying the checkpoint with the verifier key. Raises
-    ProofUnavailable if no signed checkpoint covers the entry yet.
-    """
-    document = inclusion_proof_for(organisation, entry.index)
-    # An expired entry has no leaf bytes; the leaf hash stays and still proves.
-    origin = LogKeys.objects.get(organisation=organisation).origin
-    leaf_bytes = entry_leaf(origin, entry)
-    leaf = None if leaf_bytes is None else base64.b64encode(leaf_bytes).decode("ascii")
-    return {"event_id": entry.event_id, "leaf": leaf, **document}
 
 
 def record_search(

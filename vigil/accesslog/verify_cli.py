@@ -1,22 +1,30 @@
-"""``vigil-verify``: check an access-log proof bundle offline.
+"""``vigil-verify``: check an access-log proof bundle or proof document offline.
 
 Usage::
 
-    vigil-verify BUNDLE --key VKEY [--previous CHECKPOINT] [--list]
+    vigil-verify FILE --key VKEY [--previous CHECKPOINT] [--list]
 
-The checks, in order:
+``FILE`` is a bundle (format ``vigil-accesslog-bundle/1``) or the proof
+document of one entry (format ``vigil-accesslog-proof/1``, or a document
+without a format that has the members of one). The checks, in order:
 
 1. ``VKEY`` (``<name>+<key id>+<base64 key>``, obtained from the centre by a
-   separate channel) parses, and the bundle's checkpoint carries a valid
+   separate channel) parses, and the file's checkpoint carries a valid
    signature by it with the key name as origin;
-2. for each entry, the leaf bytes hash to the stated leaf hash, are canonical
-   version-1 leaf bytes of this log and name the entry's own index;
-3. each inclusion proof leads from the leaf hash to the checkpoint's root;
-4. with ``--previous``, an earlier checkpoint that the auditor kept, the
-   bundle's consistency proof shows that the log only grew since.
+2. a proof document states the tree size and root of that checkpoint and an
+   index inside its tree;
+3. for each entry, the leaf bytes hash to the stated leaf hash, are canonical
+   version-1 leaf bytes of this log and name the entry's own index (and in a
+   proof document the stated event id);
+4. each inclusion proof leads from the leaf hash to the checkpoint's root;
+5. with ``--previous``, an earlier checkpoint that the auditor kept, the
+   bundle's consistency proof shows that the log only grew since. A proof
+   document carries no consistency proof, so it cannot be checked with
+   ``--previous``.
 
 Exit status: 0 when everything verifies, 1 at the first failed check (named
-on standard error), 2 when the bundle, key or checkpoint file cannot be read.
+on standard error), 2 when the file, key or checkpoint file cannot be read
+or ``--previous`` is given with a proof document.
 
 This module imports only the standard library and ``vigil.ledger``, so an
 auditor can run it without Django or the rest of Vigil.
@@ -42,6 +50,10 @@ from vigil.ledger import (
 from vigil.ledger.encoding import decode_base64, encode_base64
 
 BUNDLE_FORMAT = "vigil-accesslog-bundle/1"
+PROOF_FORMAT = "vigil-accesslog-proof/1"
+# The members by which a proof document without a format is recognised, as
+# the web page and ``vigil accesslog prove`` wrote them before they had one.
+PROOF_KEYS = ("checkpoint", "index", "leaf_hash", "proof", "tree_size")
 LEAF_VERSION = 1
 # The members of a version-1 leaf, as vigil.accesslog.encoding defines them.
 LEAF_KEYS = (
@@ -66,11 +78,11 @@ EXIT_UNREADABLE = 2
 
 
 class CheckFailed(Exception):
-    """A check of the bundle failed. The message names the check."""
+    """A check of the bundle or proof document failed. The message names it."""
 
 
 class Unreadable(Exception):
-    """The bundle, key or checkpoint file cannot be read or parsed."""
+    """The file, key or checkpoint cannot be read, or the options conflict."""
 
 
 def _read_text(path: str, what: str) -> str:
@@ -80,14 +92,27 @@ def _read_text(path: str, what: str) -> str:
         raise Unreadable(f"cannot read the {what} {path}: {error}") from None
 
 
-def _load_bundle(path: str) -> Mapping[str, Any]:
+def _load_document(path: str) -> Mapping[str, Any]:
+    """Read a bundle or a proof document, telling the two apart by format."""
     try:
-        bundle = json.loads(_read_text(path, "bundle"))
+        document = json.loads(_read_text(path, "file"))
     except json.JSONDecodeError as error:
-        raise Unreadable(f"the bundle {path} is not valid JSON: {error}") from None
-    if not isinstance(bundle, dict) or bundle.get("format") != BUNDLE_FORMAT:
-        raise Unreadable(f"{path} is not a bundle of format {BUNDLE_FORMAT}")
-    return bundle
+        raise Unreadable(f"the file {path} is not valid JSON: {error}") from None
+    if isinstance(document, dict) and (
+        document.get("format") == BUNDLE_FORMAT or _is_proof_document(document)
+    ):
+        return document
+    raise Unreadable(
+        f"{path} is neither a bundle of format {BUNDLE_FORMAT} nor a proof "
+        f"document of format {PROOF_FORMAT}"
+    )
+
+
+def _is_proof_document(document: Mapping[str, Any]) -> bool:
+    """Tell whether ``document`` is the proof document of one entry."""
+    if "format" in document:
+        return bool(document["format"] == PROOF_FORMAT)
+    return all(key in document for key in PROOF_KEYS)
 
 
 def _load_verifier(key: str) -> Ed25519Verifier:
@@ -156,6 +181,16 @@ def _check_entry(
             f"entry index {index!r} is not an integer above the previous "
             f"index {previous_index}"
         )
+    return index, _check_proved_leaf(entry, index, checkpoint)
+
+
+def _check_proved_leaf(
+    entry: Mapping[str, Any], index: int, checkpoint: Checkpoint
+) -> Mapping[str, Any] | None:
+    """Check the leaf and the inclusion proof of entry ``index``.
+
+    Returns the decoded leaf, or None when the entry has no leaf bytes.
+    """
     stated_hash = _decode(entry.get("leaf_hash"), f"entry {index}: leaf_hash")
     leaf_value: Mapping[str, Any] | None = None
     if entry.get("leaf") is not None:
@@ -164,7 +199,7 @@ def _check_entry(
         if computed != stated_hash:
             raise CheckFailed(
                 f"entry {index}: the leaf hashes to {encode_base64(computed)}, "
-                f"but the bundle's leaf_hash is {encode_base64(stated_hash)}"
+                f"but the stated leaf_hash is {encode_base64(stated_hash)}"
             )
         leaf_value = check_leaf(leaf, index, checkpoint.origin)
     proof_values = entry.get("proof")
@@ -177,7 +212,7 @@ def _check_entry(
         )
     except LedgerError as error:
         raise CheckFailed(f"entry {index}: {error}") from None
-    return index, leaf_value
+    return leaf_value
 
 
 def _check_consistency(
@@ -265,13 +300,90 @@ def verify_bundle(
     return lines
 
 
+def _check_tree(document: Mapping[str, Any], checkpoint: Checkpoint) -> int:
+    """Check that the proof document's tree is its checkpoint's and return the index."""
+    size = document.get("tree_size")
+    if not isinstance(size, int) or isinstance(size, bool) or size != checkpoint.size:
+        raise CheckFailed(
+            f"the proof document states tree size {size!r}, but its signed "
+            f"checkpoint is of size {checkpoint.size}"
+        )
+    if document.get("root_hash") is not None:
+        root = _decode(document["root_hash"], "root_hash")
+        if root != checkpoint.root_hash:
+            raise CheckFailed(
+                f"the proof document states root {encode_base64(root)}, but its "
+                f"signed checkpoint has root {encode_base64(checkpoint.root_hash)}"
+            )
+    index = document.get("index")
+    if not isinstance(index, int) or isinstance(index, bool):
+        raise CheckFailed(f"the proof document's index {index!r} is not an integer")
+    if not 0 <= index < checkpoint.size:
+        raise CheckFailed(
+            f"the proof document's index {index} is not in the tree of size "
+            f"{checkpoint.size}, which has the entries 0 to {checkpoint.size - 1}"
+        )
+    return index
+
+
+def verify_proof(
+    document: Mapping[str, Any],
+    verifier: Ed25519Verifier,
+    listing: list[Mapping[str, Any]] | None = None,
+) -> list[str]:
+    """Check a loaded proof document and return the summary lines.
+
+    Raises CheckFailed at the first failed check. The decoded leaf is
+    appended to ``listing`` when it is given.
+    """
+    if document.get("checkpoint") is None:
+        raise CheckFailed(
+            f"the proof document has no signed checkpoint, because none was "
+            f"signed at its tree size {document.get('tree_size')!r}. Ask for a "
+            "proof at the size of a signed checkpoint, such as the latest one"
+        )
+    checkpoint = _open(
+        document["checkpoint"], verifier, "the proof document's checkpoint"
+    )
+    index = _check_tree(document, checkpoint)
+    leaf_value = _check_proved_leaf(document, index, checkpoint)
+    root = encode_base64(checkpoint.root_hash)
+    key = f"{verifier.name}+{verifier.key_id:08x}"
+    if leaf_value is None:
+        reason = ", because the entry expired" if "leaf" in document else ""
+        return [
+            f"OK: entry {index} is in the tree of size {checkpoint.size} with "
+            f"root {root}, signed by {key}",
+            f"NOTE: the proof document has no leaf bytes{reason}, so it proves "
+            "the leaf hash but not the content",
+        ]
+    event_id = leaf_value["event_id"]
+    stated_event_id = document.get("event_id", event_id)
+    if stated_event_id != event_id:
+        raise CheckFailed(
+            f"entry {index}: the proof document states event id "
+            f"{stated_event_id!r}, but the leaf has {event_id!r}"
+        )
+    if listing is not None:
+        listing.append(leaf_value)
+    return [
+        f"OK: entry {index} (event id {event_id}) is in the tree of size "
+        f"{checkpoint.size} with root {root}, signed by {key}"
+    ]
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vigil-verify",
-        description="Check a Vigil access-log proof bundle offline: the "
-        "checkpoint signature, every leaf hash and every inclusion proof.",
+        description="Check a Vigil access-log proof bundle, or the proof "
+        "document of one entry, offline: the checkpoint signature, every leaf "
+        "hash and every inclusion proof.",
     )
-    parser.add_argument("bundle", metavar="BUNDLE", help="bundle file (JSON)")
+    parser.add_argument(
+        "file",
+        metavar="FILE",
+        help="bundle or proof document (JSON); its format member tells which",
+    )
     keys = parser.add_mutually_exclusive_group(required=True)
     keys.add_argument(
         "--key", metavar="VKEY", help="verifier key <name>+<key id>+<base64 key>"
@@ -281,7 +393,7 @@ def _parser() -> argparse.ArgumentParser:
         "--previous",
         metavar="CHECKPOINT",
         help="an earlier signed checkpoint of the log (file), to check that "
-        "the log only grew since",
+        "the log only grew since (bundles only)",
     )
     parser.add_argument(
         "--list",
@@ -302,13 +414,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             else _read_text(arguments.key_file, "key file")
         )
         verifier = _load_verifier(key)
-        bundle = _load_bundle(arguments.bundle)
+        document = _load_document(arguments.file)
         previous = (
             _read_text(arguments.previous, "checkpoint file")
             if arguments.previous
             else None
         )
-        lines = verify_bundle(bundle, verifier, previous, listing)
+        if document.get("format") == BUNDLE_FORMAT:
+            lines = verify_bundle(document, verifier, previous, listing)
+        elif previous is not None:
+            raise Unreadable(
+                f"{arguments.file} is a proof document, which has no consistency "
+                "proof to check against --previous. Ask for a bundle exported "
+                "with --previous instead"
+            )
+        else:
+            lines = verify_proof(document, verifier, listing)
     except Unreadable as error:
         print(f"vigil-verify: {error}", file=sys.stderr)
         return EXIT_UNREADABLE
@@ -322,7 +443,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(line)
         sys.stdout.flush()
     except BrokenPipeError:
-        # A reader such as head stopped early. The bundle verified, and Python
+        # A reader such as head stopped early. The file verified, and Python
         # would report the closed pipe again when it flushes stdout at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return EXIT_OK

@@ -1,4 +1,4 @@
-"""Search of the access log, its CSV export and the inclusion proof of an entry.
+"""Search of the access log, its CSV export and the proof document of an entry.
 
 The search form is posted, because it may hold a national number. The view
 pseudonymises that number and redirects to a GET URL that carries only the
@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from vigil.accesslog import search as search_service
 from vigil.accesslog.models import AccessEntry
-from vigil.accesslog.proofs import ProofUnavailable
+from vigil.accesslog.proofs import ProofUnavailable, proof_document
 from vigil.accesslog.pseudonyms import pseudonymise
 from vigil.accesslog.views import cursor, render_page
 from vigil.accesslog.views.forms import SearchForm
@@ -154,10 +154,14 @@ def export(request: HttpRequest, tenant: Tenant) -> HttpResponseBase:
 
 @tenant_view(Capability.VIEW_ACCESS_LOG)
 def proof(request: HttpRequest, tenant: Tenant, index: int) -> HttpResponse:
-    """Send the inclusion proof of entry ``index`` as JSON."""
+    """Send the proof document of entry ``index`` as a JSON file to download."""
     entry = get_scoped_or_404(AccessEntry.objects.all(), tenant, index=index)
     try:
-        document = search_service.proof_document(tenant.organisation, entry)
+        document = proof_document(tenant.organisation, entry.index)
     except ProofUnavailable as error:
         return JsonResponse({"error": "not_found", "message": str(error)}, status=404)
-    return JsonResponse(document, json_dumps_params={"indent": 2})
+    response = JsonResponse(document, json_dumps_params={"indent": 2})
+    # Saved as a file, the document is what vigil-verify checks offline.
+    filename = f"accesslog-{tenant.organisation.slug}-proof-{entry.index}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -32,7 +32,7 @@ from vigil.accesslog.models import IdentityPeriod
 from vigil.accesslog.proofs import (
     ProofUnavailable,
     consistency_proof_for,
-    inclusion_proof_for,
+    proof_document,
 )
 from vigil.accesslog.retention import expire_entries
 from vigil.accesslog.verification import verify_log
@@ -134,9 +134,7 @@ class Command(BaseCommand):
 
     def _prove(self, organisation: Organisation, options: dict[str, Any]) -> None:
         try:
-            document = inclusion_proof_for(
-                organisation, options["index"], options["size"]
-            )
+            document = proof_document(organisation, options["index"], options["size"])
         except ProofUnavailable as error:
             raise CommandError(str(error)) from None
         self.stdout.write(json.dumps(document, indent=2))
@@ -262,7 +260,9 @@ def _add_ingest(commands: Any) -> None:
 
 def _add_prove(commands: Any) -> None:
     parser = add_org_command(
-        commands, "prove", "Print the inclusion proof of an entry as JSON."
+        commands,
+        "prove",
+        "Print the proof document of an entry as JSON, to check with vigil-verify.",
     )
     parser.add_argument("--index", type=int, required=True, help="Index of the entry.")
     parser.add_argument(

@@ -1,0 +1,303 @@
+"""The proof document of one entry, as the web page and the command give it,
+checked offline with ``vigil-verify`` as an auditor would."""
+
+import base64
+import datetime
+import hashlib
+import io
+import json
+import re
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from tests.accesslog.factories import ingest_batches
+from tests.accesslog.test_bundle import (
+    PROJECT_ROOT,
+    output_shape,
+    run_verify,
+    sample_output,
+    vkey,
+)
+from tests.conftest import login
+from vigil.accesslog import proofs, verify_cli
+from vigil.accesslog.keys import ensure_log_keys
+from vigil.accesslog.retention import expire_entries
+from vigil.accounts.models import User
+from vigil.ledger import Ed25519Signer
+from vigil.organisations.models import Organisation
+
+type Document = dict[str, Any]
+
+
+@pytest.fixture
+def log(centre_a: Organisation) -> Organisation:
+    """Fifteen entries in three batches, with checkpoints at 5, 10 and 15."""
+    ingest_batches(centre_a, 3, 5)
+    return centre_a
+
+
+def write(tmp_path: Path, document: Document) -> Path:
+    path = tmp_path / "proof.json"
+    path.write_text(json.dumps(document, indent=2), encoding="utf-8")
+    return path
+
+
+def verify(
+    tmp_path: Path, document: Document, *arguments: str
+) -> subprocess.CompletedProcess[str]:
+    return run_verify(str(write(tmp_path, document)), *arguments)
+
+
+@pytest.fixture
+def document(log: Organisation) -> Document:
+    return proofs.proof_document(log, 3)
+
+
+def test_proof_formats_agree() -> None:
+    assert verify_cli.PROOF_FORMAT == proofs.PROOF_FORMAT
+
+
+def test_downloaded_proof_verifies(
+    log: Organisation, consultant_a: User, tmp_path: Path
+) -> None:
+    url = reverse("accesslog:proof", kwargs={"org": log.slug, "index": 3})
+    response = login(consultant_a).get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == (
+        'attachment; filename="accesslog-centre-a-proof-3.json"'
+    )
+    path = tmp_path / "downloaded.json"
+    path.write_bytes(response.content)
+    result = run_verify(str(path), "--key", vkey(log))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(
+        "OK: entry 3 (event id e-3) is in the tree of size 15 with root "
+    )
+    assert f"signed by {ensure_log_keys(log).origin}+" in result.stdout
+    assert result.stderr == ""
+
+
+def test_printed_proof_verifies(log: Organisation, tmp_path: Path) -> None:
+    output = io.StringIO()
+    call_command("accesslog", "prove", "--org", log.slug, "--index", "7", stdout=output)
+    path = tmp_path / "printed.json"
+    path.write_text(output.getvalue(), encoding="utf-8")
+    key_file = tmp_path / "centre.vkey"
+    key_file.write_text(vkey(log) + "\n", encoding="utf-8")
+    result = run_verify(str(path), "--key-file", str(key_file), "--list")
+    assert result.returncode == 0, result.stderr
+    listed = [
+        json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")
+    ]
+    assert [leaf["index"] for leaf in listed] == [7]
+    assert "OK: entry 7 (event id e-7) is in the tree of size 15" in result.stdout
+
+
+def test_proof_at_earlier_checkpoint_verifies(
+    log: Organisation, tmp_path: Path
+) -> None:
+    document = proofs.proof_document(log, 3, size=10)
+    result = verify(tmp_path, document, "--key", vkey(log))
+    assert result.returncode == 0, result.stderr
+    assert "OK: entry 3 (event id e-3) is in the tree of size 10" in result.stdout
+
+
+def test_proof_without_format_verifies(log: Organisation, tmp_path: Path) -> None:
+    """A document written before proof documents had a format and leaf."""
+    document = proofs.inclusion_proof_for(log, 3)
+    result = verify(tmp_path, document, "--key", vkey(log))
+    assert result.returncode == 0, result.stderr
+    assert "OK: entry 3 is in the tree of size 15" in result.stdout
+    assert (
+        "NOTE: the proof document has no leaf bytes, so it proves the leaf "
+        "hash but not the content"
+    ) in result.stdout
+
+
+def test_expired_entry_proved_by_hash(log: Organisation, tmp_path: Path) -> None:
+    now = datetime.datetime(2036, 3, 2, 12, tzinfo=datetime.UTC)
+    assert expire_entries(log, now, actor=None).expired == 15
+    document = proofs.proof_document(log, 3)
+    assert document["leaf"] is None
+    result = verify(tmp_path, document, "--key", vkey(log))
+    assert result.returncode == 0, result.stderr
+    assert "OK: entry 3 is in the tree of size 15" in result.stdout
+    assert "no leaf bytes, because the entry expired" in result.stdout
+
+
+def change_leaf(document: Document) -> None:
+    leaf = base64.b64decode(document["leaf"]).replace(b"U123456", b"U999999")
+    document["leaf"] = base64.b64encode(leaf).decode()
+
+
+def rewrite_leaf_and_hash(document: Document) -> None:
+    change_leaf(document)
+    leaf = base64.b64decode(document["leaf"])
+    digest = hashlib.sha256(b"\x00" + leaf).digest()
+    document["leaf_hash"] = base64.b64encode(digest).decode()
+
+
+def change_proof_hash(document: Document) -> None:
+    first = bytearray(base64.b64decode(document["proof"][0]))
+    first[0] ^= 1
+    document["proof"][0] = base64.b64encode(bytes(first)).decode()
+
+
+def change_root(document: Document) -> None:
+    document["root_hash"] = base64.b64encode(bytes(32)).decode()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (change_leaf, "entry 3: the leaf hashes to "),
+        (rewrite_leaf_and_hash, "entry 3: inclusion proof for leaf 3 in tree size 15"),
+        (change_proof_hash, "entry 3: inclusion proof for leaf 3 in tree size 15"),
+        (
+            lambda document: document.update(index=4),
+            "entry 4: the leaf names index 3, so it was moved",
+        ),
+        (
+            lambda document: document.update(index=15),
+            "the proof document's index 15 is not in the tree of size 15, which "
+            "has the entries 0 to 14",
+        ),
+        (
+            lambda document: document.update(index="3"),
+            "the proof document's index '3' is not an integer",
+        ),
+        (
+            lambda document: document.update(tree_size=14),
+            "the proof document states tree size 14, but its signed checkpoint "
+            "is of size 15",
+        ),
+        (
+            lambda document: document.update(
+                checkpoint=document["checkpoint"].replace("\n15\n", "\n14\n")
+            ),
+            "the proof document's checkpoint does not verify",
+        ),
+        (change_root, "the proof document states root AAAA"),
+        (
+            lambda document: document.update(event_id="e-4"),
+            "entry 3: the proof document states event id 'e-4', but the leaf has 'e-3'",
+        ),
+        (
+            lambda document: document["proof"].pop(),
+            "entry 3: inclusion proof for leaf 3 in tree size 15 has 3 hashes, "
+            "expected 4",
+        ),
+    ],
+    ids=[
+        "leaf",
+        "leaf-and-hash",
+        "proof-hash",
+        "index",
+        "index-outside",
+        "index-text",
+        "size",
+        "checkpoint",
+        "root",
+        "event-id",
+        "proof-short",
+    ],
+)
+def test_changed_proof_fails(
+    log: Organisation,
+    document: Document,
+    tmp_path: Path,
+    change: Callable[[Document], None],
+    message: str,
+) -> None:
+    change(document)
+    result = verify(tmp_path, document, "--key", vkey(log))
+    assert result.returncode == verify_cli.EXIT_FAILED, result.stdout
+    assert result.stderr.startswith(f"FAILED: {message}"), result.stderr
+    assert "OK" not in result.stdout
+
+
+def test_other_key_fails(log: Organisation, document: Document, tmp_path: Path) -> None:
+    origin = ensure_log_keys(log).origin
+    other = Ed25519Signer.generate(origin).verifier().verifier_key()
+    result = verify(tmp_path, document, "--key", other)
+    assert result.returncode == verify_cli.EXIT_FAILED
+    assert result.stderr.startswith(
+        "FAILED: the proof document's checkpoint does not verify"
+    )
+
+
+def test_key_of_other_log_fails(
+    centre_b: Organisation, document: Document, tmp_path: Path
+) -> None:
+    result = verify(tmp_path, document, "--key", vkey(centre_b))
+    assert result.returncode == verify_cli.EXIT_FAILED
+    assert result.stderr.startswith(
+        "FAILED: the proof document's checkpoint does not verify"
+    )
+
+
+def test_proof_without_checkpoint_fails(log: Organisation, tmp_path: Path) -> None:
+    document = proofs.proof_document(log, 3, size=7)
+    assert document["checkpoint"] is None
+    result = verify(tmp_path, document, "--key", vkey(log))
+    assert result.returncode == verify_cli.EXIT_FAILED
+    assert result.stderr.startswith(
+        "FAILED: the proof document has no signed checkpoint, because none was "
+        "signed at its tree size 7"
+    )
+
+
+def test_proof_with_previous_rejected(
+    log: Organisation, document: Document, tmp_path: Path
+) -> None:
+    previous = tmp_path / "earlier.checkpoint"
+    previous.write_text(str(proofs.proof_document(log, 3, size=10)["checkpoint"]))
+    result = verify(tmp_path, document, "--key", vkey(log), "--previous", str(previous))
+    assert result.returncode == verify_cli.EXIT_UNREADABLE
+    assert "is a proof document, which has no consistency proof" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        lambda log: proofs.consistency_proof_for(log, 5),
+        lambda log: {**proofs.proof_document(log, 3), "format": "other/1"},
+        lambda log: [proofs.proof_document(log, 3)],
+    ],
+    ids=["consistency-proof", "unknown-format", "list"],
+)
+def test_other_document_unreadable(
+    log: Organisation, tmp_path: Path, other: Callable[[Organisation], Any]
+) -> None:
+    path = tmp_path / "other.json"
+    path.write_text(json.dumps(other(log)), encoding="utf-8")
+    result = run_verify(str(path), "--key", vkey(log))
+    assert result.returncode == verify_cli.EXIT_UNREADABLE
+    assert "is neither a bundle of format vigil-accesslog-bundle/1 nor a proof" in (
+        result.stderr
+    )
+
+
+def test_docs_sample_matches_output(
+    log: Organisation, document: Document, tmp_path: Path
+) -> None:
+    result = verify(tmp_path, document, "--key", vkey(log))
+    assert result.returncode == 0, result.stderr
+    printed = [line for line in result.stdout.splitlines() if line.startswith("OK")]
+    docs = (PROJECT_ROOT / "docs" / "accesslog.md").read_text(encoding="utf-8")
+    sample = sample_output(
+        docs,
+        "vigil-verify accesslog-ocmw-voorbeeld-proof-0.json "
+        "--key-file ocmw-voorbeeld.vkey",
+    )
+
+    def shape(line: str) -> str:
+        return output_shape(re.sub(r"\(event id \S+\)", "(event id ID)", line))
+
+    assert [shape(line) for line in sample] == [shape(line) for line in printed]
