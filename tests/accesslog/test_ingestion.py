@@ -1,6 +1,7 @@
 """Batch ingestion: all-or-nothing, duplicates, storage, checkpoints and audit."""
 
 import datetime
+import gc
 from collections.abc import Iterator
 from typing import Any
 from unittest import mock
@@ -160,6 +161,29 @@ def test_invalid_record_rejects_whole_batch(centre_a: Organisation) -> None:
     assert not AccessEntry.objects.exists()
     assert not TreeNode.objects.exists()
     assert not LogCheckpoint.objects.exists()
+
+
+def test_gc_paused_during_batch_only(centre_a: Organisation) -> None:
+    states: list[bool] = []
+    validate = ingestion.validate_batch
+
+    def spy(records: Any) -> Any:
+        states.append(gc.isenabled())
+        return validate(records)
+
+    with mock.patch.object(ingestion, "validate_batch", spy):
+        ingest_range(centre_a, 1, 3)
+        assert gc.isenabled()
+        with pytest.raises(BatchRejected):
+            ingest_events(centre_a, [(1, event(1, action="read"))], source="test")
+        assert gc.isenabled()
+        gc.disable()
+        try:
+            ingest_range(centre_a, 3, 4)
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
+    assert states == [False, False, False]
 
 
 def test_stored_event_id_is_duplicate(centre_a: Organisation) -> None:
