@@ -194,6 +194,28 @@ def test_stored_event_id_is_duplicate(centre_a: Organisation) -> None:
     assert AccessEntry.objects.filter(organisation=centre_a).count() == 4
 
 
+def test_duplicate_committed_after_lookup(centre_a: Organisation) -> None:
+    # The lookup before the lock misses an event that another batch commits
+    # before this one gets the lock, as if that batch were still running.
+    ingest_range(centre_a, 1, 4)
+    lookups: list[int] = []
+    lookup = ingestion._stored_indices
+
+    def first_misses(organisation: Organisation, times: list[Any]) -> Any:
+        lookups.append(len(times))
+        return {} if len(lookups) == 1 else lookup(organisation, times)
+
+    with mock.patch.object(ingestion, "_stored_indices", first_misses):
+        result = ingest_events(centre_a, [(1, event(2)), (2, event(9))], source="test")
+    assert lookups == [2, 2]
+    assert result.duplicates == [(1, "e-2", 1)]
+    assert result.accepted == [(2, "e-9", 3)]
+    assert result.tree_size == 4
+    assert AccessEntry.objects.filter(organisation=centre_a).count() == 4
+    assert TreeNode.objects.filter(organisation=centre_a).count() == 0
+    assert AuditEntry.objects.filter(action="accesslog.ingested").count() == 2
+
+
 def test_repeated_event_id_in_batch_stored_once(centre_a: Organisation) -> None:
     records = [(1, event(1)), (2, event(2)), (3, event(1)), (4, event(2))]
     result = ingest_events(centre_a, records, source="test")

@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.utils import timezone
 
 from vigil.accesslog.checkpoints import latest_checkpoint, sign_if_due
@@ -124,9 +124,21 @@ def ingest_events(
     """
     with _cyclic_gc_paused():
         prepared = prepare_events(organisation, validate_batch(records))
+        # Duplicates are looked up before the lock, among the committed
+        # entries, so that the lock is held for less. An entry committed
+        # after this lookup makes the insert fail on the unique index on
+        # (organisation, time, event id), and the batch is appended again
+        # with the lookup under the lock.
+        stored = _stored_indices(organisation, [event.time for event in prepared])
         _require_durable_commits()
-        with transaction.atomic():
-            return _append(organisation, prepared, source=source, actor=actor)
+        try:
+            with transaction.atomic():
+                return _append(
+                    organisation, prepared, stored, source=source, actor=actor
+                )
+        except IntegrityError:
+            with transaction.atomic():
+                return _append(organisation, prepared, None, source=source, actor=actor)
 
 
 @contextmanager
@@ -251,14 +263,22 @@ def _require_durable_commits() -> None:
 def _append(
     organisation: Organisation,
     prepared: list[PreparedEvent],
+    stored: dict[Any, int] | None,
     *,
     source: str,
     actor: Any,
 ) -> IngestResult:
+    """Lock the log and append the events that ``stored`` does not contain.
+
+    ``stored`` maps (time, event id) to the index of a stored entry, as
+    ``_stored_indices`` returns it. If it is None, the lookup runs here.
+    """
     keys = lock_log_keys(organisation)
     log = MerkleLog(DatabaseHashStore(organisation.pk))
     size = log.size
-    new, accepted, duplicates = _split_duplicates(organisation, prepared, size)
+    if stored is None:
+        stored = _stored_indices(organisation, [event.time for event in prepared])
+    new, accepted, duplicates = _split_duplicates(prepared, stored, size)
 
     if not new:
         latest = latest_checkpoint(organisation)
@@ -294,14 +314,14 @@ def _append(
 
 
 def _split_duplicates(
-    organisation: Organisation, prepared: list[PreparedEvent], size: int
+    prepared: list[PreparedEvent], stored: dict[Any, int], size: int
 ) -> tuple[list[PreparedEvent], list[Reference], list[Reference]]:
     """Return the new events and the references of the new and the duplicates.
 
     An event is a duplicate of a stored or earlier event with the same event
-    id and time.
+    id and time. ``stored`` maps (time, event id) to the index of a stored
+    entry; the new events are added to it.
     """
-    stored = _stored_indices(organisation, [event.time for event in prepared])
     new: list[PreparedEvent] = []
     accepted: list[Reference] = []
     duplicates: list[Reference] = []
