@@ -66,6 +66,15 @@ def test_ingest_json_lines(centre_a: Organisation, tmp_path: Path) -> None:
     )
 
 
+def test_ingest_counts_entries(centre_a: Organisation, tmp_path: Path) -> None:
+    path = write_json_lines(tmp_path / "one.jsonl", [event(1)])
+    output = run("ingest", "--org", "centre-a", str(path))
+    assert output.endswith("the log has 1 entry\n")
+    path = write_json_lines(tmp_path / "two.jsonl", [event(2)])
+    output = run("ingest", "--org", "centre-a", str(path))
+    assert output.endswith("the log has 2 entries\n")
+
+
 def test_ingest_csv(centre_a: Organisation, tmp_path: Path) -> None:
     path = tmp_path / "events.csv"
     values = event(1)

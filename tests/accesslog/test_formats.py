@@ -347,5 +347,23 @@ def test_csv_blank_lines_skipped() -> None:
     assert [line for line, _ in parse_csv(text)] == [3]
 
 
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "invalid CSV: a field is longer than 131072 characters"),
+        ("nl", "ongeldige CSV: een veld is langer dan 131072 tekens"),
+        ("fr", "CSV non valide : un champ dépasse 131072 caractères"),
+    ],
+)
+def test_csv_oversized_field_reason_translated(language: str, expected: str) -> None:
+    text = "\n".join([CSV_HEADER, csv_row(1), "x" * 140_000])
+    with translation.override(language), pytest.raises(ParseError) as raised:
+        parse_csv(text)
+    ((line, reason),) = raised.value.errors
+    assert line == 3
+    assert reason.startswith(expected)
+    assert "field limit" not in reason
+
+
 def test_csv_empty_text() -> None:
     assert parse_csv("") == []

@@ -510,7 +510,8 @@ def _parse_common_event(
     try:
         moment = datetime.datetime.fromisoformat(time)
         if moment.tzinfo is datetime.UTC:
-            # "Z" or "+00:00" after the milliseconds: the text is the leaf's.
+            # The text ends in "Z" or "+00:00" after the milliseconds, so its
+            # first 23 characters and "Z" are the leaf's form of the time.
             time_text = time[:23] + "Z"
         else:
             moment = moment.astimezone(datetime.UTC)
@@ -680,9 +681,22 @@ def parse_csv(text: str) -> Records:
         names = _check_header(header)
         return _csv_rows(reader, names)
     except csv.Error as error:
-        raise ParseError(
-            [(reader.line_num, _("invalid CSV: %(error)s") % {"error": error})]
-        ) from None
+        raise ParseError([(reader.line_num, _csv_reason(error))]) from None
+
+
+def _csv_reason(error: csv.Error) -> str:
+    """Return a translated reason for Python's English ``csv.Error``.
+
+    With a reader in its default, lenient mode, CPython 3.12 raises it only
+    for a field over ``csv.field_size_limit()``. Any other message gets a
+    general reason.
+    """
+    if str(error).startswith("field larger than field limit"):
+        return _(
+            "invalid CSV: a field is longer than %(limit)s characters, the "
+            "maximum for a CSV field"
+        ) % {"limit": csv.field_size_limit()}
+    return _("invalid CSV: the line cannot be read as CSV")
 
 
 def _check_header(header: list[str]) -> list[str]:

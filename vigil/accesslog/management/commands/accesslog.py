@@ -113,9 +113,10 @@ class Command(BaseCommand):
                 f"{path}: {invalid}, so nothing was stored. Fix them and ingest "
                 "the file again."
             ) from None
+        entries = "1 entry" if result.tree_size == 1 else f"{result.tree_size} entries"
         self.stdout.write(
             f"events stored: {len(result.accepted)} new, {len(result.duplicates)} "
-            f"already stored, and the log has {result.tree_size} entries"
+            f"already stored, and the log has {entries}"
         )
 
     def _verify(self, organisation: Organisation, options: dict[str, Any]) -> None:
