@@ -8,7 +8,7 @@ from unittest import mock
 
 import pytest
 from django.conf import LazySettings
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.utils import translation
 
 from tests.accesslog.factories import event, ingest_range, national_number
@@ -144,6 +144,19 @@ def test_checkpoint_interval_elapsed_signs(
         result = ingest_range(centre_a, 4, 6)
     assert result.checkpoint_note is not None
     assert "\n5\n" in result.checkpoint_note
+
+
+def test_second_root_for_size_rejected(centre_a: Organisation) -> None:
+    ingest_range(centre_a, 1, 4)
+    # A checkpoint of size 5 that a cut-back log left behind.
+    LogCheckpoint.objects.create(
+        organisation=centre_a, size=5, root_hash=bytes(32), note="left behind"
+    )
+    with pytest.raises(IntegrityError):
+        ingest_range(centre_a, 4, 6)
+    assert AccessEntry.objects.filter(organisation=centre_a).count() == 3
+    sizes = LogCheckpoint.objects.filter(organisation=centre_a)
+    assert sorted(sizes.values_list("size", flat=True)) == [3, 5]
 
 
 def test_invalid_record_rejects_whole_batch(centre_a: Organisation) -> None:

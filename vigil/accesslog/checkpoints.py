@@ -67,7 +67,14 @@ def sign_if_due(
     Returns the latest checkpoint afterwards: the new one, or the earlier
     one when no new checkpoint was due (None if there is none yet).
     ``root`` is the root hash at ``size``, as for ``sign_tree_head``.
+
+    Without an interval a checkpoint is signed at once. A stored checkpoint
+    of the same size then makes the unique index on (organisation, size)
+    reject it, so that no second root is ever signed for one size.
     """
+    interval = checkpoint_interval()
+    if not interval:
+        return sign_tree_head(keys, log, size, root=root)
     latest = (
         LogCheckpoint.objects.filter(organisation_id=keys.organisation_id)
         .order_by("-size")
@@ -75,8 +82,7 @@ def sign_if_due(
     )
     if latest is not None and latest.size >= size:
         return latest
-    interval = checkpoint_interval()
-    if latest is None or not interval or now - latest.created_at >= interval:
+    if latest is None or now - latest.created_at >= interval:
         return sign_tree_head(keys, log, size, root=root)
     return latest
 
