@@ -9,7 +9,7 @@ from django.db import OperationalError
 from django.test import Client
 
 from tests.accesslog.factories import event
-from vigil.accesslog.models import AccessEntry, LogCheckpoint
+from vigil.accesslog.models import AccessEntry, ApiToken, LogCheckpoint
 from vigil.accesslog.openapi import EVENTS_PATH, build_document
 from vigil.accesslog.tokens import create_token, revoke_token
 from vigil.accounts.models import User
@@ -29,8 +29,11 @@ def post(
     *,
     secret: str | None,
     content_type: str = "application/json",
+    language: str | None = None,
 ) -> Any:
     headers = {"Authorization": f"Bearer {secret}"} if secret else {}
+    if language is not None:
+        headers["Accept-Language"] = language
     return client.post(EVENTS_PATH, body, content_type=content_type, headers=headers)
 
 
@@ -283,3 +286,71 @@ def test_empty_array_accepts_nothing(client: Client, secret: str) -> None:
     assert response.status_code == 200
     assert response.json()["accepted"] == []
     assert response.json()["tree_size"] == 0
+
+
+def test_other_scope_token_is_403(
+    client: Client, centre_a: Organisation, consultant_a: User
+) -> None:
+    token, other = create_token(
+        centre_a, "cmdb", actor=consultant_a, scope=ApiToken.Scope.REGISTERS
+    )
+    response = post_events(client, [event(1)], other)
+    assert response.status_code == 403
+    body = response.json()
+    assert body["error"] == "insufficient_scope"
+    assert f"token {token.prefix} has the scope 'registers'" in body["message"]
+    assert "needs the scope 'ingest'" in body["message"]
+    assert not AccessEntry.objects.exists()
+
+
+def test_latin1_charset_says_send_utf8(client: Client, secret: str) -> None:
+    response = post(
+        client,
+        json.dumps([event(1)]),
+        secret=secret,
+        content_type="application/json; charset=latin-1",
+    )
+    assert response.status_code == 415
+    message = response.json()["message"]
+    assert "charset 'latin-1' is not supported" in message
+    assert "Encode the body in UTF-8" in message
+
+
+def test_object_body_says_array_expected(client: Client, secret: str) -> None:
+    response = post(client, json.dumps(event(1)), secret=secret, language="en")
+    assert response.status_code == 400
+    body = response.json()
+    assert "not valid JSON" not in body["message"]
+    assert body["message"].startswith(
+        "The body is not a JSON array of event objects, so nothing was stored."
+    )
+    assert "a JSON array of event objects is expected" in body["errors"][0]["reason"]
+
+
+def test_json_lines_body_message(client: Client, secret: str) -> None:
+    response = post(client, "[]\n", secret=secret, content_type=NDJSON)
+    assert response.status_code == 400
+    assert response.json()["message"].startswith(
+        "The body is not one JSON event object per line"
+    )
+
+
+def test_reused_event_id_is_422(client: Client, secret: str) -> None:
+    post_events(client, [event(1), event(2)], secret)
+    body = json.dumps([event(3), event(2, action="delete")])
+    response = post(client, body, secret=secret, language="en")
+    assert response.status_code == 422
+    result = response.json()
+    assert result["error"] == "batch_rejected"
+    [error] = result["errors"]
+    assert (error["line"], error["field"], error["value"]) == (2, "event_id", "e-2")
+    assert "stored at index 1 with different content" in error["reason"]
+    assert AccessEntry.objects.count() == 2
+
+
+def test_array_repeat_names_record(client: Client, secret: str) -> None:
+    body = json.dumps([event(1), event(1, outcome="x")])
+    response = post(client, body, secret=secret, language="en")
+    assert response.status_code == 422
+    reason = response.json()["errors"][0]["reason"]
+    assert "occur at record 1 of this batch" in reason

@@ -367,3 +367,66 @@ def test_csv_oversized_field_reason_translated(language: str, expected: str) -> 
 
 def test_csv_empty_text() -> None:
     assert parse_csv("") == []
+
+
+# Records kept beside parse errors, for a report of their own errors
+
+
+def test_json_lines_error_keeps_valid_lines() -> None:
+    text = "\n".join(["{oops", json.dumps(event(2)), "[]"])
+    with pytest.raises(ParseError) as raised:
+        parse_json_lines(text)
+    records = raised.value.records
+    assert records is not None
+    assert [line for line, _record in records] == [2]
+
+
+def test_json_array_object_says_array_expected() -> None:
+    with pytest.raises(ParseError) as raised:
+        parse_json_array(json.dumps(event(1)))
+    [(number, reason)] = raised.value.errors
+    assert number == 1
+    assert "a JSON array of event objects is expected" in reason
+
+
+def test_json_array_trailing_data_at_last_record() -> None:
+    text = json.dumps([event(1), event(2)]) + "\n x"
+    with pytest.raises(ParseError) as raised:
+        parse_json_array(text)
+    assert raised.value.errors == [
+        (2, "invalid JSON at line 2, column 2: more data follows the JSON value")
+    ]
+
+
+def test_csv_header_error_keeps_rows() -> None:
+    header = CSV_HEADER.replace("service", "servce")
+    text = "\n".join([header, csv_row(1), csv_row(2) + ",extra"])
+    with pytest.raises(ParseError) as raised:
+        parse_csv(text)
+    assert lines_of(raised) == [1, 3]
+    assert raised.value.skipped_fields == frozenset({"service"})
+    records = raised.value.records
+    assert records is not None
+    assert [line for line, _record in records] == [2]
+    assert "servce" not in records[0][1]
+    assert records[0][1]["event_id"] == "e-1"
+
+
+def test_csv_repeated_column_skipped() -> None:
+    text = "\n".join([CSV_HEADER + ",user_id", csv_row(1) + ",U2"])
+    with pytest.raises(ParseError) as raised:
+        parse_csv(text)
+    assert raised.value.skipped_fields == frozenset({"user_id"})
+    records = raised.value.records
+    assert records is not None
+    assert "user_id" not in records[0][1]
+
+
+def test_csv_cell_count_error_keeps_other_rows() -> None:
+    text = "\n".join([CSV_HEADER, csv_row(1) + ",extra", csv_row(2)])
+    with pytest.raises(ParseError) as raised:
+        parse_csv(text)
+    records = raised.value.records
+    assert records is not None
+    assert [line for line, _record in records] == [3]
+    assert raised.value.skipped_fields == frozenset()

@@ -19,6 +19,7 @@ from vigil.accesslog.keys import ensure_log_keys
 from vigil.accesslog.leaves import entry_leaf
 from vigil.accesslog.models import AccessEntry, LogCheckpoint, TreeNode
 from vigil.accesslog.pseudonyms import pseudonymise
+from vigil.accesslog.retention import expire_entries
 from vigil.accesslog.store import DatabaseHashStore
 from vigil.audit.models import AuditEntry
 from vigil.ledger import (
@@ -328,3 +329,118 @@ def test_sqlite_commits_made_durable() -> None:
     assert calls[0] == ("PRAGMA synchronous=FULL",)
     assert calls == [(pragma,) for pragma in ingestion.SQLITE_INGEST_PRAGMAS]
     assert not any("synchronous" in pragma for (pragma,) in calls[1:])
+
+
+# Duplicates with other content
+
+OTHER_CONTENT = [
+    {"user_id": "U999999"},
+    {"application": "other-app"},
+    {"action": "print"},
+    {"subject": national_number(500)},
+    {"service": "OtherService"},
+    {"case_ref": "D-9"},
+    {"source_ip": "10.0.0.9"},
+    {"outcome": "refused"},
+]
+
+
+@pytest.mark.parametrize("change", OTHER_CONTENT)
+def test_stored_id_other_content_rejected(
+    centre_a: Organisation, change: dict[str, str]
+) -> None:
+    ingest_range(centre_a, 1, 4)
+    records = [(1, event(9)), (2, event(2, **change))]
+    with pytest.raises(BatchRejected) as raised:
+        ingest_events(centre_a, records, source="test")
+    [error] = raised.value.errors
+    assert (error.line, error.field, error.value_shown) == (2, "event_id", "e-2")
+    assert "stored at index 1 with different content" in error.reason
+    assert AccessEntry.objects.filter(organisation=centre_a).count() == 3
+
+
+def test_repeat_in_batch_other_content_rejected(centre_a: Organisation) -> None:
+    records = [(1, event(1)), (2, event(2)), (3, event(1, action="print"))]
+    with pytest.raises(BatchRejected) as raised:
+        ingest_events(centre_a, records, source="test")
+    [error] = raised.value.errors
+    assert (error.line, error.field) == (3, "event_id")
+    assert "occur at line 1 of this batch with different content" in error.reason
+    assert not AccessEntry.objects.filter(organisation=centre_a).exists()
+
+
+def test_repeat_in_array_names_record(centre_a: Organisation) -> None:
+    records = [(1, event(1)), (2, event(1, outcome="x"))]
+    with pytest.raises(BatchRejected) as raised:
+        ingest_events(centre_a, records, source="test", unit="record")
+    assert "occur at record 1 of this batch" in raised.value.errors[0].reason
+
+
+def test_conflicts_listed_in_record_order(centre_a: Organisation) -> None:
+    ingest_range(centre_a, 1, 3)
+    records = [
+        (1, event(5)),
+        (2, event(5, service="Other")),
+        (3, event(1, user_id="U7")),
+        (4, event(2)),
+    ]
+    with pytest.raises(BatchRejected) as raised:
+        ingest_events(centre_a, records, source="test")
+    assert [error.line for error in raised.value.errors] == [2, 3]
+
+
+def test_conflict_message_translated(centre_a: Organisation) -> None:
+    ingest_range(centre_a, 1, 2)
+    with translation.override("nl"), pytest.raises(BatchRejected) as raised:
+        ingest_events(centre_a, [(1, event(1, user_id="U7"))], source="test")
+    assert "index 0" in raised.value.errors[0].reason
+    assert "different content" not in raised.value.errors[0].reason
+
+
+def test_conflict_found_after_lookup_miss(centre_a: Organisation) -> None:
+    # As in test_duplicate_committed_after_lookup, the insert fails on the
+    # unique index and the lookup under the lock finds the conflict.
+    ingest_range(centre_a, 1, 4)
+    lookup = ingestion._stored_indices
+    calls: list[int] = []
+
+    def first_misses(organisation: Organisation, times: list[Any]) -> Any:
+        calls.append(1)
+        return {} if len(calls) == 1 else lookup(organisation, times)
+
+    with (
+        mock.patch.object(ingestion, "_stored_indices", first_misses),
+        pytest.raises(BatchRejected) as raised,
+    ):
+        ingest_events(centre_a, [(1, event(2, action="delete"))], source="test")
+    assert len(calls) == 2
+    assert "stored at index 1" in raised.value.errors[0].reason
+    assert AccessEntry.objects.filter(organisation=centre_a).count() == 3
+
+
+def test_same_content_reads_no_rows_without_duplicates(
+    centre_a: Organisation,
+) -> None:
+    ingest_range(centre_a, 1, 4)
+    with mock.patch.object(
+        ingestion, "_stored_conflicts", wraps=ingestion._stored_conflicts
+    ) as check:
+        ingest_range(centre_a, 4, 8)
+        assert not check.called
+        ingest_range(centre_a, 3, 5)
+    assert check.call_count == 1
+    [(_organisation_id, repeats)] = [call.args for call in check.call_args_list]
+    assert [index for _event, index in repeats] == [2, 3]
+
+
+def test_expired_duplicate_compared_by_leaf_hash(
+    centre_a: Organisation, settings: LazySettings
+) -> None:
+    ingest_range(centre_a, 1, 3)
+    settings.VIGIL_ACCESSLOG_RETENTION_DAYS = 1
+    assert expire_entries(centre_a, actor=None).expired == 2
+    again = ingest_events(centre_a, [(1, event(1))], source="test")
+    assert again.duplicates == [(1, "e-1", 0)]
+    with pytest.raises(BatchRejected) as raised:
+        ingest_events(centre_a, [(1, event(2, outcome="x"))], source="test")
+    assert "stored at index 1" in raised.value.errors[0].reason

@@ -2,6 +2,7 @@
 
 import pytest
 from django.conf import LazySettings
+from django.utils import translation
 
 from tests.accesslog.factories import ingest_batches, ingest_range
 from vigil.accesslog.keys import ensure_log_keys
@@ -70,16 +71,32 @@ def test_entry_after_checkpoint_unavailable(
 ) -> None:
     settings.VIGIL_CHECKPOINT_INTERVAL_SECONDS = 3600
     ingest_range(log, 100, 103)
-    with pytest.raises(ProofUnavailable, match="newer checkpoint"):
+    with translation.override("en"), pytest.raises(ProofUnavailable) as raised:
         inclusion_proof_for(log, 22)
+    assert str(raised.value) == (
+        "entry 22 is not in the tree of size 21 of the latest signed checkpoint. "
+        "Sign a checkpoint that covers it with 'vigil accesslog checkpoint --org "
+        "centre-a' and ask for the proof again"
+    )
+
+
+def test_entry_after_checkpoint_reason_in_dutch(
+    log: Organisation, settings: LazySettings
+) -> None:
+    settings.VIGIL_CHECKPOINT_INTERVAL_SECONDS = 3600
+    ingest_range(log, 100, 103)
+    with translation.override("nl"), pytest.raises(ProofUnavailable) as raised:
+        inclusion_proof_for(log, 22)
+    assert "'vigil accesslog checkpoint --org centre-a'" in str(raised.value)
+    assert "entry 22" not in str(raised.value)
 
 
 @pytest.mark.parametrize("index", [-1, 21, 500])
 def test_entry_outside_log_unavailable(log: Organisation, index: int) -> None:
-    with pytest.raises(ProofUnavailable) as raised:
+    with translation.override("en"), pytest.raises(ProofUnavailable) as raised:
         inclusion_proof_for(log, index)
     assert "the log has entries 0 to 20" in str(raised.value)
-    assert "newer checkpoint" not in str(raised.value)
+    assert "vigil accesslog checkpoint" not in str(raised.value)
 
 
 def test_no_checkpoint_unavailable(centre_a: Organisation) -> None:

@@ -197,7 +197,15 @@ def test_results_show_user_and_person(
     assert b"An Peeters" in response.content
     assert b"<code>U1</code>" in response.content
     # Times are shown in the local zone of the settings, with its name.
-    assert b"2026-03-02 09:00:00 CET" in response.content
+    assert b"2026-03-02 09:00:00.000 CET" in response.content
+
+
+def test_results_show_milliseconds(consultant: Client, centre_a: Organisation) -> None:
+    ingest(
+        centre_a, make_event(1, at(MONDAY, 9) + datetime.timedelta(microseconds=250999))
+    )
+    response = search(consultant, centre_a, user_id="U1")
+    assert b"2026-03-02 09:00:00.250 CET" in response.content
 
 
 def test_search_by_period(
@@ -459,6 +467,15 @@ def test_proof_after_checkpoint_is_404(
     covered = consultant.get(url("proof", centre_a, index=0))
     assert covered.status_code == 200
     assert covered.json()["tree_size"] == 1
-    response = consultant.get(url("proof", centre_a, index=1))
+    response = consultant.get(
+        url("proof", centre_a, index=1), HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 404
     assert response.json()["error"] == "not_found"
+    message = response.json()["message"]
+    assert message.startswith("entry 1 is not in the tree of size 1")
+    assert "'vigil accesslog checkpoint --org centre-a'" in message
+    dutch = consultant.get(url("proof", centre_a, index=1), HTTP_ACCEPT_LANGUAGE="nl")
+    assert dutch.status_code == 404
+    assert "'vigil accesslog checkpoint --org centre-a'" in dutch.json()["message"]
+    assert "entry 1" not in dutch.json()["message"]

@@ -16,18 +16,23 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
-from vigil.accesslog.events import ParseError, parse_json_array, parse_json_lines
+from vigil.accesslog.events import (
+    ParseError,
+    PositionUnit,
+    parse_json_array,
+    parse_json_lines,
+)
 from vigil.accesslog.ingestion import BatchRejected, ingest_events
 from vigil.accesslog.models import ApiToken
 from vigil.accesslog.openapi import NDJSON
-from vigil.accesslog.tokens import authenticate
+from vigil.accesslog.tokens import authenticate, identify_token
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024
 # Statuses whose cause is logged, with the token or organisation, where the
 # ApiError is raised.
-_LOGGED_WHERE_RAISED = frozenset({401, 422, 503})
+_LOGGED_WHERE_RAISED = frozenset({401, 403, 422, 503})
 RETRY_AFTER_SECONDS = 30
 
 type Records = Sequence[tuple[int, Mapping[str, object]]]
@@ -91,8 +96,8 @@ def ingest(request: HttpRequest) -> HttpResponse:
                 headers={"Allow": "POST"},
             )
         token = _authenticate(request)
-        records = _parse(request)
-        return JsonResponse(_ingest(token, records))
+        records, unit = _parse(request)
+        return JsonResponse(_ingest(token, records, unit))
     except ApiError as error:
         if error.status not in _LOGGED_WHERE_RAISED:
             logger.warning(
@@ -110,6 +115,22 @@ def _authenticate(request: HttpRequest) -> ApiToken:
     token = authenticate(header)
     if token is not None:
         return token
+    other = identify_token(header)
+    if other is not None:
+        logger.warning(
+            "Access-log API request from %s rejected: token %s has the scope %s",
+            request.META.get("REMOTE_ADDR", "?"),
+            other.prefix,
+            other.scope,
+        )
+        raise ApiError(
+            403,
+            "insufficient_scope",
+            f"The bearer token {other.prefix} has the scope '{other.scope}', and "
+            f"this endpoint needs the scope '{ApiToken.Scope.INGEST.value}'. Send "
+            "an ingestion token of the organisation, which 'vigil accesslog_token "
+            "create --org SLUG NAME' creates.",
+        )
     reason = "missing" if not header else "invalid or revoked"
     logger.warning(
         "Access-log API request from %s rejected: bearer token %s",
@@ -125,8 +146,10 @@ def _authenticate(request: HttpRequest) -> ApiToken:
     )
 
 
-def _parse(request: HttpRequest) -> Records:
-    parser = PARSERS.get(request.content_type or "")
+def _parse(request: HttpRequest) -> tuple[Records, PositionUnit]:
+    """Return the body's records and what their numbers count."""
+    content_type = request.content_type or ""
+    parser = PARSERS.get(content_type)
     if parser is None:
         raise ApiError(
             415,
@@ -137,16 +160,26 @@ def _parse(request: HttpRequest) -> Records:
     charset = (request.content_params or {}).get("charset", "utf-8").lower()
     if charset not in ("utf-8", "utf8"):
         raise ApiError(
-            415, "unsupported_media_type", f"charset {charset!r} is not UTF-8"
+            415,
+            "unsupported_media_type",
+            f"charset {charset!r} is not supported. Encode the body in UTF-8 and "
+            f"send 'Content-Type: {content_type}; charset=utf-8' or no charset.",
         )
     text = _read_text(request)
+    unit: PositionUnit = "line" if content_type == NDJSON else "record"
     try:
-        return parser(text)
+        return parser(text), unit
     except ParseError as error:
+        expected = (
+            "one JSON event object per line"
+            if content_type == NDJSON
+            else "a JSON array of event objects"
+        )
         raise ApiError(
             400,
             "invalid_json",
-            "The body is not valid JSON, so nothing was stored.",
+            f"The body is not {expected}, so nothing was stored. The errors say "
+            "where and why.",
             errors=_parse_errors(error),
         ) from error
 
@@ -179,10 +212,12 @@ def _parse_errors(error: ParseError) -> list[dict[str, Any]]:
     ]
 
 
-def _ingest(token: ApiToken, records: Records) -> dict[str, Any]:
+def _ingest(token: ApiToken, records: Records, unit: PositionUnit) -> dict[str, Any]:
     organisation = token.organisation
     try:
-        result = ingest_events(organisation, records, source=f"api:{token.prefix}")
+        result = ingest_events(
+            organisation, records, source=f"api:{token.prefix}", unit=unit
+        )
     except BatchRejected as rejected:
         errors = [
             {

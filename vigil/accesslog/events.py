@@ -39,7 +39,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from django.utils.translation import gettext as _
 
@@ -74,6 +74,13 @@ OUTCOME_MAX_LENGTH = 40
 MAX_FUTURE_SKEW = datetime.timedelta(hours=24)
 # Values longer than this are cut in error messages.
 SHOWN_VALUE_LENGTH = 60
+
+# The unit of a record's number: its line in a file or body (JSON lines,
+# CSV, syslog), or its position in a JSON array, from 1.
+type PositionUnit = Literal["line", "record"]
+
+# (line, record) pairs, as the file parsers return them for ``ingest_events``.
+type Records = list[tuple[int, Mapping[str, object]]]
 
 REQUIRED_FIELDS = (
     "event_id",
@@ -129,9 +136,10 @@ class AccessEvent(NamedTuple):
 class EventError:
     """One invalid field of one record: where, which value, and why.
 
-    ``line`` is the record's line (or array position), ``field`` the wire
-    field name, or "" for a problem with the whole record. ``value_shown`` is
-    safe to display: cut to a readable length and masked for ``subject``.
+    ``line`` is the record's line, or its position in a JSON array
+    (``PositionUnit``). ``field`` is the wire field name, or "" for a problem
+    with the whole record. ``value_shown`` is safe to display: cut to a
+    readable length and masked for ``subject``.
     """
 
     line: int
@@ -148,6 +156,13 @@ class EventError:
         return f"{where}: {self.reason}"
 
 
+def describe_position(unit: PositionUnit, number: int) -> str:
+    """Return the translated "line N" or "record N" of a record."""
+    if unit == "record":
+        return _("record %(number)d") % {"number": number}
+    return _("line %(number)d") % {"number": number}
+
+
 class InvalidEvent(ValueError):
     """A record has one or more invalid fields, listed in ``errors``."""
 
@@ -160,11 +175,24 @@ class ParseError(ValueError):
     """A file or body is not valid JSON or CSV.
 
     ``errors`` lists ``(line, reason)`` pairs, one per bad line where the
-    format allows going on after an error, otherwise just the first.
+    format allows going on after an error, otherwise just the first. In a
+    JSON array the number is the record's position, as in ``EventError``.
+    ``records`` holds the records that could be read in spite of the errors,
+    for a report of their own errors, or is None if there are none to check.
+    ``skipped_fields`` names the fields whose absence is already reported,
+    such as columns missing from a CSV header.
     """
 
-    def __init__(self, errors: Sequence[tuple[int, str]]) -> None:
+    def __init__(
+        self,
+        errors: Sequence[tuple[int, str]],
+        *,
+        records: Records | None = None,
+        skipped_fields: frozenset[str] = frozenset(),
+    ) -> None:
         self.errors = list(errors)
+        self.records = records
+        self.skipped_fields = skipped_fields
         super().__init__(
             "; ".join(f"line {line}: {reason}" for line, reason in self.errors)
         )
@@ -565,8 +593,6 @@ def _parse_common_event(
 
 # File formats. Each parser returns (line, record) pairs for ``ingest_events``.
 
-type Records = list[tuple[int, Mapping[str, object]]]
-
 
 def _unique_object(pairs: list[tuple[str, object]]) -> dict[str, object]:
     """Build a JSON object, rejecting a field that occurs twice."""
@@ -608,7 +634,7 @@ def parse_json_lines(text: str) -> Records:
         else:
             errors.append((number, _("the line is not a JSON object")))
     if errors:
-        raise ParseError(errors)
+        raise ParseError(errors, records=records)
     return records
 
 
@@ -616,12 +642,17 @@ def parse_json_array(text: str) -> Records:
     """Parse a JSON array of event objects, numbering each record by its position.
 
     The first element is number 1. Raises ParseError for a syntax error (at
-    the element where it occurs, with the text line and column in the reason)
-    or listing every element that is not an object.
+    the element where it occurs, or after the last one for data after the
+    closing bracket, with the text line and column in the reason) or listing
+    every element that is not an object.
     """
     position = _skip_whitespace(text, 0)
     if not text.startswith("[", position):
-        raise ParseError([(1, _("the body is not a JSON array of event objects"))])
+        reason = _(
+            "a JSON array of event objects is expected, but the text does not "
+            "start with ["
+        )
+        raise ParseError([(1, reason)])
     records: Records = []
     errors: list[tuple[int, str]] = []
     number = 0
@@ -634,7 +665,7 @@ def parse_json_array(text: str) -> Records:
             value, position = _DECODER.raw_decode(text, position)
         except (ValueError, RecursionError) as error:
             reason = json_error_reason(error, with_line=True)
-            raise ParseError([*errors, (number, reason)]) from None
+            raise ParseError([*errors, (number, reason)], records=records) from None
         if isinstance(value, dict):
             records.append((number, value))
         else:
@@ -647,17 +678,24 @@ def parse_json_array(text: str) -> Records:
             return _check_array_end(text, position, records, errors)
         problem = json.JSONDecodeError(ARRAY_SEPARATOR_EXPECTED, text, position)
         reason = json_error_reason(problem, with_line=True)
-        raise ParseError([*errors, (number, reason)])
+        raise ParseError([*errors, (number, reason)], records=records)
 
 
 def _check_array_end(
     text: str, position: int, records: Records, errors: list[tuple[int, str]]
 ) -> Records:
-    if text[position + 1 :].strip(_JSON_WHITESPACE):
-        line = text.count("\n", 0, position) + 1
-        errors.append((line, _("extra data after the closing ]")))
+    """Return the records, unless errors were found or data follows the ``]``.
+
+    Data after the bracket is reported at the last element, because it is
+    not part of one.
+    """
+    extra = _skip_whitespace(text, position + 1)
+    if extra < len(text):
+        problem = json.JSONDecodeError("Extra data", text, extra)
+        last = len(records) + len(errors)
+        errors.append((max(last, 1), json_error_reason(problem, with_line=True)))
     if errors:
-        raise ParseError(errors)
+        raise ParseError(errors, records=records)
     return records
 
 
@@ -667,8 +705,8 @@ def parse_csv(text: str) -> Records:
     The delimiter is a comma, or a semicolon when the header contains
     semicolons and no commas (as spreadsheets in Belgian locales write it).
     Quoting follows RFC 4180. Empty cells mean "not given". A record's line
-    is the line on which it starts. Raises ParseError for an invalid header
-    or listing every row whose number of cells differs from the header.
+    is the line on which it starts. Raises ParseError listing the problems of
+    the header and every row whose number of cells differs from the header.
     """
     text = text.removeprefix("\ufeff")
     first_line = text.split("\n", 1)[0]
@@ -678,8 +716,8 @@ def parse_csv(text: str) -> Records:
         header = next(reader, None)
         if header is None:
             return []
-        names = _check_header(header)
-        return _csv_rows(reader, names)
+        names, header_error = _check_header(header)
+        return _csv_rows(reader, names, header_error)
     except csv.Error as error:
         raise ParseError([(reader.line_num, _csv_reason(error))]) from None
 
@@ -699,7 +737,12 @@ def _csv_reason(error: csv.Error) -> str:
     return _("invalid CSV: the line cannot be read as CSV")
 
 
-def _check_header(header: list[str]) -> list[str]:
+def _check_header(header: list[str]) -> tuple[list[str], ParseError | None]:
+    """Return the column names and, if any column is wrong, the header's error.
+
+    The error's ``skipped_fields`` are the wire fields that the rows lack
+    because their column is missing or repeated.
+    """
     names = [name.strip() for name in header]
     problems = []
     unknown = [name for name in names if name not in _WIRE_FIELD_SET]
@@ -718,12 +761,28 @@ def _check_header(header: list[str]) -> list[str]:
         problems.append(
             _("missing columns %(columns)s") % {"columns": ", ".join(missing)}
         )
-    if problems:
-        raise ParseError([(1, "; ".join(problems))])
-    return names
+    if not problems:
+        return names, None
+    skipped = frozenset(missing) | frozenset(repeated)
+    return names, ParseError([(1, "; ".join(problems))], skipped_fields=skipped)
 
 
-def _csv_rows(reader: Any, names: list[str]) -> Records:
+def _csv_rows(
+    reader: Any, names: list[str], header_error: ParseError | None
+) -> Records:
+    """Map each row to a record, or raise ParseError with every error found.
+
+    With an invalid header, the rows are still mapped through the columns
+    that name a wire field once, so that their own errors can be reported
+    with the header's. The ParseError then carries those records.
+    """
+    columns = list(enumerate(names))
+    if header_error is not None:
+        columns = [
+            (number, name)
+            for number, name in columns
+            if name in _WIRE_FIELD_SET and name not in header_error.skipped_fields
+        ]
     records: Records = []
     errors: list[tuple[int, str]] = []
     start = reader.line_num + 1
@@ -739,10 +798,15 @@ def _csv_rows(reader: Any, names: list[str]) -> Records:
                     % {"cells": len(row), "columns": len(names)},
                 )
             )
-        else:
+        elif header_error is None:
             record = {name: cell for name, cell in zip(names, row, strict=True) if cell}
             records.append((start, record))
+        else:
+            records.append((start, {name: row[i] for i, name in columns if row[i]}))
         start = reader.line_num + 1
+    if header_error is not None:
+        errors = header_error.errors + errors
     if errors:
-        raise ParseError(errors)
+        skipped = header_error.skipped_fields if header_error else frozenset()
+        raise ParseError(errors, records=records, skipped_fields=skipped)
     return records

@@ -28,19 +28,6 @@ PERSON_NAME_MAX_LENGTH = 200
 type Lookup = tuple[str, datetime.datetime]
 
 
-def _describe(period: IdentityPeriod) -> dict[str, str]:
-    end = (
-        _format_time(period.valid_until)
-        if period.valid_until is not None
-        else _("open end")
-    )
-    return {
-        "person": period.person_name,
-        "start": _format_time(period.valid_from),
-        "end": end,
-    }
-
-
 def _format_time(moment: datetime.datetime) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
@@ -95,15 +82,25 @@ def _overlapping(
 
 
 def _reject_overlap(other: IdentityPeriod, user_id: str) -> None:
-    raise ValidationError(
-        _(
+    values = {
+        "user_id": user_id,
+        "person": other.person_name,
+        "start": _format_time(other.valid_from),
+    }
+    if other.valid_until is None:
+        message = _(
+            "User id %(user_id)s is already assigned to %(person)s from "
+            "%(start)s, with no end date. Periods of one user id may not "
+            "overlap: end that period first or choose other dates."
+        )
+    else:
+        values["end"] = _format_time(other.valid_until)
+        message = _(
             "User id %(user_id)s is already assigned to %(person)s from "
             "%(start)s until %(end)s. Periods of one user id may not overlap: "
             "end that period first or choose other dates."
         )
-        % {"user_id": user_id, **_describe(other)},
-        code="overlap",
-    )
+    raise ValidationError(message % values, code="overlap")
 
 
 def _lock_register(organisation: Organisation) -> None:

@@ -5,9 +5,11 @@ records it parsed, so all of them follow the same rules:
 
 - A batch is all-or-nothing. If any record is invalid, ``BatchRejected``
   lists every error of every record and nothing is stored.
-- An event id that is already stored, or that occurs again later in the same
-  batch, is not stored again. It is reported among the duplicates with the
-  index of the stored entry, which makes resending a batch safe.
+- An event whose event id and time are already stored, or occur earlier in
+  the same batch, is not stored again. It is reported among the duplicates
+  with the index of the stored entry, which makes resending a batch safe.
+  If its content differs, the sender reused the event id for another event,
+  so the batch is rejected with an error for that record instead.
 - The new entries, their tree nodes, the checkpoint and the audit record are
   written in one transaction. Appends to one organisation's log take the
   lock on its ``LogKeys`` row, so they are serialised and get consecutive
@@ -33,10 +35,18 @@ from typing import Any, NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vigil.accesslog.checkpoints import latest_checkpoint, sign_if_due
 from vigil.accesslog.encoding import LeafEncoder
-from vigil.accesslog.events import AccessEvent, EventError, InvalidEvent, parse_events
+from vigil.accesslog.events import (
+    AccessEvent,
+    EventError,
+    InvalidEvent,
+    PositionUnit,
+    describe_position,
+    parse_events,
+)
 from vigil.accesslog.keys import ensure_log_keys, lock_log_keys, pseudonym_key
 from vigil.accesslog.models import SEGMENT_SIZE, AccessEntry
 from vigil.accesslog.pseudonyms import Pseudonymiser
@@ -115,12 +125,15 @@ def ingest_events(
     *,
     source: str,
     actor: Any = None,
+    unit: PositionUnit = "line",
 ) -> IngestResult:
     """Validate and append a batch of ``(line, record)`` pairs to the log.
 
     ``source`` names the path in the audit record, e.g. ``api:<token>``,
-    ``file:<name>`` or ``syslog``. Raises BatchRejected, storing nothing, if
-    any record is invalid.
+    ``file:<name>`` or ``syslog``. ``unit`` tells whether the numbers are
+    lines or positions in an array, for the errors that name another record.
+    Raises BatchRejected, storing nothing, if any record is invalid or
+    repeats the event id and time of another event with other content.
     """
     with _cyclic_gc_paused():
         prepared = prepare_events(organisation, validate_batch(records))
@@ -134,11 +147,18 @@ def ingest_events(
         try:
             with transaction.atomic():
                 return _append(
-                    organisation, prepared, stored, source=source, actor=actor
+                    organisation,
+                    prepared,
+                    stored,
+                    source=source,
+                    actor=actor,
+                    unit=unit,
                 )
         except IntegrityError:
             with transaction.atomic():
-                return _append(organisation, prepared, None, source=source, actor=actor)
+                return _append(
+                    organisation, prepared, None, source=source, actor=actor, unit=unit
+                )
 
 
 @contextmanager
@@ -267,18 +287,28 @@ def _append(
     *,
     source: str,
     actor: Any,
+    unit: PositionUnit,
 ) -> IngestResult:
     """Lock the log and append the events that ``stored`` does not contain.
 
     ``stored`` maps (time, event id) to the index of a stored entry, as
     ``_stored_indices`` returns it. If it is None, the lookup runs here.
+    Raises BatchRejected if a duplicate's content differs from the entry's.
     """
     keys = lock_log_keys(organisation)
     log = MerkleLog(DatabaseHashStore(organisation.pk))
     size = log.size
     if stored is None:
         stored = _stored_indices(organisation, [event.time for event in prepared])
-    new, accepted, duplicates = _split_duplicates(prepared, stored, size)
+    split = _split_duplicates(prepared, stored, size, unit)
+    new, accepted, duplicates = split.new, split.accepted, split.duplicates
+    if split.stored_repeats or split.conflicts:
+        conflicts = split.conflicts + _stored_conflicts(
+            keys.organisation_id, split.stored_repeats
+        )
+        if conflicts:
+            conflicts.sort(key=lambda error: error.line)
+            raise BatchRejected(conflicts)
 
     if not new:
         latest = latest_checkpoint(organisation)
@@ -313,10 +343,28 @@ def _append(
     return IngestResult(accepted, duplicates, tree_size, note)
 
 
+class _Split(NamedTuple):
+    """The events of a batch sorted into new ones and duplicates.
+
+    ``stored_repeats`` pairs each duplicate of a stored entry with that
+    entry's index, so that ``_stored_conflicts`` can compare their content.
+    ``conflicts`` reports the repeats within the batch with other content.
+    """
+
+    new: list[PreparedEvent]
+    accepted: list[Reference]
+    duplicates: list[Reference]
+    stored_repeats: list[tuple[PreparedEvent, int]]
+    conflicts: list[EventError]
+
+
 def _split_duplicates(
-    prepared: list[PreparedEvent], stored: dict[Any, int], size: int
-) -> tuple[list[PreparedEvent], list[Reference], list[Reference]]:
-    """Return the new events and the references of the new and the duplicates.
+    prepared: list[PreparedEvent],
+    stored: dict[Any, int],
+    size: int,
+    unit: PositionUnit,
+) -> _Split:
+    """Sort the events into new ones and duplicates, and find repeats in the batch.
 
     An event is a duplicate of a stored or earlier event with the same event
     id and time. ``stored`` maps (time, event id) to the index of a stored
@@ -325,17 +373,72 @@ def _split_duplicates(
     new: list[PreparedEvent] = []
     accepted: list[Reference] = []
     duplicates: list[Reference] = []
+    stored_repeats: list[tuple[PreparedEvent, int]] = []
+    conflicts: list[EventError] = []
     for event in prepared:
         key = (event.time, event.event_id)
         index = stored.get(key)
         if index is not None:
             duplicates.append((event.line, event.event_id, index))
+            if index < size:
+                stored_repeats.append((event, index))
+                continue
+            # The new events are in index order, so this is the first one.
+            first = new[index - size]
+            if (first.leaf_head, first.leaf_tail) != (event.leaf_head, event.leaf_tail):
+                conflicts.append(_repeat_in_batch_error(event, first.line, unit))
             continue
         index = size + len(new)
         stored[key] = index
         new.append(event)
         accepted.append((event.line, event.event_id, index))
-    return new, accepted, duplicates
+    return _Split(new, accepted, duplicates, stored_repeats, conflicts)
+
+
+def _repeat_in_batch_error(
+    event: PreparedEvent, first_line: int, unit: PositionUnit
+) -> EventError:
+    reason = _(
+        "the same event id and time occur at %(position)s of this batch with "
+        "different content. Give each event an event id of its own"
+    ) % {"position": describe_position(unit, first_line)}
+    return EventError(event.line, "event_id", event.event_id, reason)
+
+
+def _stored_conflicts(
+    organisation_id: int, repeats: list[tuple[PreparedEvent, int]]
+) -> list[EventError]:
+    """Report each duplicate whose content differs from its stored entry.
+
+    The leaf bytes contain the event id, the time, every content column, the
+    index and the log's origin. So the duplicate has the entry's content
+    exactly when its leaf bytes at the entry's index hash to the stored leaf
+    hash. That holds for an expired entry too, whose columns are emptied but
+    whose leaf hash stays. Only the duplicates' rows are read.
+    """
+    if not repeats:
+        return []
+    indices = sorted({index for _event, index in repeats})
+    stored_hashes: dict[int, bytes] = {}
+    for start in range(0, len(indices), LOOKUP_CHUNK):
+        rows = AccessEntry.objects.filter(
+            organisation_id=organisation_id,
+            index__in=indices[start : start + LOOKUP_CHUNK],
+        ).values_list("index", "leaf_hash")
+        for index, value in rows:
+            stored_hashes[index] = bytes(value)
+    errors: list[EventError] = []
+    for event, index in repeats:
+        leaf = b"%b%d%b" % (event.leaf_head, index, event.leaf_tail)
+        if hashlib.sha256(LEAF_HASH_PREFIX + leaf).digest() == stored_hashes[index]:
+            continue
+        reason = _(
+            "the same event id and time were stored at index %(index)d with "
+            "different content, so this record is not a resend of that event. "
+            "Give each event an event id of its own"
+        ) % {"index": index}
+        errors.append(EventError(event.line, "event_id", event.event_id, reason))
+    return errors
 
 
 def _stored_indices(organisation: Organisation, times: list[Any]) -> dict[Any, int]:

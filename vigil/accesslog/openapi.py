@@ -71,8 +71,10 @@ def event_schema() -> dict[str, Any]:
             "pattern": "^[!-~]{1,128}$",
             "description": "Identifier of the event from the sender: 1 to 128 "
             "printable ASCII characters without spaces. Event id and time "
-            "identify an event: an event sent again with the same id and time "
-            "is reported as a duplicate and stored once.",
+            "identify an event: an event sent again with the same id, time and "
+            "content is reported as a duplicate and stored once. An event with "
+            "the id and time of a stored or earlier event of the batch but "
+            "other content rejects the batch with 422.",
         },
         "time": {
             "type": "string",
@@ -155,7 +157,9 @@ def _schemas() -> dict[str, Any]:
                 "duplicates": {
                     "type": "array",
                     "items": {"$ref": _REF + "EntryReference"},
-                    "description": "Events stored before, with their first index.",
+                    "description": "Events stored before or earlier in the "
+                    "batch, with the index of the stored entry. An index of an "
+                    "accepted event marks a repeat within the batch.",
                 },
                 "tree_size": {"type": "integer", "minimum": 0},
                 "checkpoint": {
@@ -174,7 +178,9 @@ def _schemas() -> dict[str, Any]:
                     "type": "integer",
                     "minimum": 1,
                     "description": "Line of the body (JSON lines) or position "
-                    "in the array (JSON), counted from 1.",
+                    "of the record in the array (JSON), counted from 1. The "
+                    "reason of a JSON syntax error gives the line and column "
+                    "in the body.",
                 },
                 "field": {"type": "string"},
                 "value": {
@@ -246,12 +252,24 @@ def _events_operation() -> dict[str, Any]:
                     "application/json": {"schema": {"$ref": _REF + "IngestResult"}}
                 },
             },
-            "400": _error_response("The body is not valid JSON or JSON lines."),
+            "400": _error_response(
+                "The body is empty, not UTF-8, or not a JSON array of event "
+                "objects (application/json) or one event object per line "
+                f"({NDJSON})."
+            ),
             "401": _error_response("The bearer token is missing, invalid or revoked."),
+            "403": _error_response(
+                "The bearer token is valid but has another scope than ingest; "
+                "the message names both."
+            ),
             "413": _error_response("The body exceeds the size limit."),
-            "415": _error_response("The content type is not supported."),
+            "415": _error_response(
+                "The content type is not supported, or the charset is not UTF-8."
+            ),
             "422": _error_response(
-                "At least one event is invalid, so nothing was stored."
+                "At least one event is invalid, or has the event id and time of "
+                "a stored event, or of an earlier event of the batch, with other "
+                "content. Nothing was stored, and errors lists each problem."
             ),
             "503": _error_response(
                 "The database failed, so nothing was stored. Send the batch "

@@ -10,6 +10,8 @@ bytes, and ``vigil-verify`` checks it offline.
 import base64
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from vigil.accesslog.leaves import entry_leaf
 from vigil.accesslog.models import AccessEntry, LogCheckpoint, LogKeys
 from vigil.accesslog.store import DatabaseHashStore
@@ -80,7 +82,9 @@ def inclusion_proof_for(
     log = MerkleLog(store)
     tree_size, checkpoint = _tree_size(organisation, log, size)
     if not 0 <= index < tree_size:
-        raise ProofUnavailable(_missing_entry_reason(index, tree_size, log.size, size))
+        raise ProofUnavailable(
+            _missing_entry_reason(index, tree_size, log.size, size, organisation.slug)
+        )
     proof = ledger_inclusion_proof(index, tree_size, store)
     return {
         "index": index,
@@ -117,17 +121,30 @@ def proof_document(
 
 
 def _missing_entry_reason(
-    index: int, tree_size: int, log_size: int, size: int | None
+    index: int, tree_size: int, log_size: int, size: int | None, slug: str
 ) -> str:
-    """Explain why entry ``index`` has no proof in the tree of ``tree_size``."""
-    reason = f"entry {index} is not in the tree of size {tree_size}"
+    """Explain in the active language why entry ``index`` has no proof."""
+    values = {"index": index, "size": tree_size, "last": log_size - 1}
     if log_size == 0:
-        return f"{reason}: the log is empty"
+        return (
+            _("entry %(index)d is not in the tree of size %(size)d: the log is empty")
+            % values
+        )
     if not 0 <= index < log_size:
-        return f"{reason}: the log has entries 0 to {log_size - 1}"
+        return (
+            _(
+                "entry %(index)d is not in the tree of size %(size)d: the log has "
+                "entries 0 to %(last)d"
+            )
+            % values
+        )
     if size is None:
-        return f"{reason}, so sign a newer checkpoint first"
-    return reason
+        return _(
+            "entry %(index)d is not in the tree of size %(size)d of the latest "
+            "signed checkpoint. Sign a checkpoint that covers it with "
+            "'%(command)s' and ask for the proof again"
+        ) % {**values, "command": f"vigil accesslog checkpoint --org {slug}"}
+    return _("entry %(index)d is not in the tree of size %(size)d") % values
 
 
 def consistency_proof_for(

@@ -129,11 +129,26 @@ def authenticate(
 ) -> ApiToken | None:
     """Return the live token of an ``Authorization`` header value, else None.
 
+    A token of another scope returns None as well, and ``identify_token``
+    tells that case apart. On success the token's ``last_used_at`` is set
+    to now.
+    """
+    match = identify_token(header)
+    if match is None or match.scope != scope:
+        return None
+    now = timezone.now()
+    ApiToken.objects.filter(pk=match.pk).update(last_used_at=now)
+    match.last_used_at = now
+    return match
+
+
+def identify_token(header: str | None) -> ApiToken | None:
+    """Return the live token of an ``Authorization`` header value, of any scope.
+
     The token is found by its display prefix, and the digest of the presented
     secret is compared with ``hmac.compare_digest``, so the comparison takes
-    the same time wherever the digests differ. A revoked token, a token of
-    another scope and a malformed header all return None. On success the
-    token's ``last_used_at`` is set to now.
+    the same time wherever the digests differ. A revoked token and a
+    malformed header return None.
     """
     secret = parse_bearer(header)
     if secret is None or not secret.startswith(TOKEN_MARKER):
@@ -146,9 +161,6 @@ def authenticate(
     for candidate in candidates:
         if hmac.compare_digest(candidate.token_hash, presented):
             match = candidate
-    if match is None or match.revoked_at is not None or match.scope != scope:
+    if match is None or match.revoked_at is not None:
         return None
-    now = timezone.now()
-    ApiToken.objects.filter(pk=match.pk).update(last_used_at=now)
-    match.last_used_at = now
     return match

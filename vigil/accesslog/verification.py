@@ -217,9 +217,9 @@ class _LogCheck:
 
     def summary(self) -> str:
         return (
-            f"entries verified: {self.size} ({self.expired} expired, checked by "
-            "leaf hash only), all matching the stored tree, and signed "
-            f"checkpoints verified: {self.checkpoints_checked}"
+            f"entries verified: {self.size} (of which {self.expired} expired and "
+            "were checked by their leaf hash only), all matching the stored tree, "
+            f"and signed checkpoints verified: {self.checkpoints_checked}"
         )
 
     def run(self) -> None:

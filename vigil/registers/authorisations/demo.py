@@ -171,6 +171,8 @@ def _identities(organisation: Organisation, actor: Any, today: datetime.date) ->
         if identity_periods(organisation, user_id).exists():
             continue
         entry = next(item for item in ENTRIES if item[2] == user_id)
+        # The period starts at local midnight of the day on which the user's
+        # authorisation starts (2 January, see populate).
         start = today.replace(year=today.year - entry[6], month=1, day=2)
         add_identity_period(
             organisation,

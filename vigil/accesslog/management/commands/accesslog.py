@@ -20,13 +20,7 @@ from django.utils import timezone
 from vigil.accesslog import identities
 from vigil.accesslog.bundle import export_bundle
 from vigil.accesslog.checkpoints import ensure_checkpoint, verifier_key
-from vigil.accesslog.events import (
-    ParseError,
-    Records,
-    parse_csv,
-    parse_json_array,
-    parse_json_lines,
-)
+from vigil.accesslog.file_ingest import FORMATS, FileRejected, ingest_file
 from vigil.accesslog.ingestion import BatchRejected, ingest_events
 from vigil.accesslog.models import IdentityPeriod
 from vigil.accesslog.proofs import (
@@ -40,15 +34,6 @@ from vigil.organisations.management.commands.org import format_validation_error
 from vigil.organisations.models import Organisation
 
 logger = logging.getLogger(__name__)
-
-FORMATS: dict[str, Callable[[str], Records]] = {
-    "jsonl": parse_json_lines,
-    "json": parse_json_array,
-    "csv": parse_csv,
-}
-EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv"}
-# At most this many errors of a rejected file are printed, and the rest counted.
-MAX_PRINTED_ERRORS = 1000
 
 
 class Command(BaseCommand):
@@ -96,28 +81,14 @@ class Command(BaseCommand):
 
     def _ingest(self, organisation: Organisation, options: dict[str, Any]) -> None:
         path = Path(options["file"])
-        records = _read_records(path, options["format"])
-        if not records:
-            raise CommandError(f"{path} contains no events")
         try:
-            result = ingest_events(organisation, records, source=f"file:{path.name}")
-        except BatchRejected as rejected:
-            for error in rejected.errors[:MAX_PRINTED_ERRORS]:
-                self.stderr.write(f"{path}: {error}")
-            hidden = len(rejected.errors) - MAX_PRINTED_ERRORS
-            if hidden > 0:
-                self.stderr.write(f"{path}: … and {hidden} more errors")
-            lines = len({error.line for error in rejected.errors})
-            invalid = "1 invalid record" if lines == 1 else f"{lines} invalid records"
-            raise CommandError(
-                f"{path}: {invalid}, so nothing was stored. Fix them and ingest "
-                "the file again."
-            ) from None
-        entries = "1 entry" if result.tree_size == 1 else f"{result.tree_size} entries"
-        self.stdout.write(
-            f"events stored: {len(result.accepted)} new, {len(result.duplicates)} "
-            f"already stored, and the log has {entries}"
-        )
+            report = ingest_file(organisation, path, options["format"])
+        except FileRejected as rejected:
+            for line in rejected.details:
+                self.stderr.write(line)
+            raise CommandError(rejected.summary) from None
+        for line in report:
+            self.stdout.write(line)
 
     def _verify(self, organisation: Organisation, options: dict[str, Any]) -> None:
         result = verify_log(organisation, verifier_key=options["key"])
@@ -388,35 +359,6 @@ def _organisation(slug: str) -> Organisation:
         ) from None
 
 
-def _read_records(path: Path, file_format: str | None) -> Records:
-    file_format = file_format or EXTENSIONS.get(path.suffix.lower())
-    if file_format is None:
-        raise CommandError(
-            f"cannot tell the format of {path} from its extension "
-            f"({', '.join(sorted(EXTENSIONS))}), so pass --format with one of "
-            f"{', '.join(sorted(FORMATS))}"
-        )
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        line = path.read_bytes()[: error.start].count(b"\n") + 1
-        byte = error.object[error.start]
-        raise CommandError(
-            f"{path}: line {line} is not valid UTF-8 (byte {byte:#04x} at offset "
-            f"{error.start}). Save the file as UTF-8 and ingest it again; nothing "
-            "was stored."
-        ) from None
-    except OSError as error:
-        raise CommandError(f"cannot read {path}: {error}") from None
-    try:
-        return FORMATS[file_format](text)
-    except ParseError as error:
-        details = "\n".join(
-            f"{path}: line {line}: {reason}" for line, reason in error.errors
-        )
-        raise CommandError(f"{details}\nnothing was stored") from None
-
-
 def _read_optional(name: str | None) -> str | None:
     if name is None:
         return None
@@ -461,12 +403,13 @@ def _period(organisation: Organisation, pk: int) -> IdentityPeriod:
 
 
 def _period_line(period: IdentityPeriod) -> str:
-    until = period.valid_until.isoformat() if period.valid_until else "open"
+    """Return a period's tab-separated line, with its times in local time."""
+    start = timezone.localtime(period.valid_from).isoformat()
+    until = "open"
+    if period.valid_until is not None:
+        until = timezone.localtime(period.valid_until).isoformat()
     reference = f" ({period.person_reference})" if period.person_reference else ""
-    return (
-        f"{period.user_id}\t{period.valid_from.isoformat()}\t{until}\t"
-        f"{period.person_name}{reference}"
-    )
+    return f"{period.user_id}\t{start}\t{until}\t{period.person_name}{reference}"
 
 
 def _listen_address(text: str) -> tuple[str, int]:

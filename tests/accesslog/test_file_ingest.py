@@ -1,0 +1,210 @@
+"""``vigil accesslog ingest``: its report, language, escapes and identity times."""
+
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import LazySettings
+from django.core.management import CommandError, call_command
+from django.utils import translation
+
+from tests.accesslog.factories import event, ingest_range
+from vigil.accesslog.file_ingest import escape_control_characters
+from vigil.accesslog.models import AccessEntry
+from vigil.organisations.models import Organisation
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    with translation.override("en"):
+        yield
+
+
+def ingest(path: Path, *options: str) -> list[str]:
+    output = io.StringIO()
+    call_command(
+        "accesslog",
+        "ingest",
+        "--org",
+        "centre-a",
+        *options,
+        str(path),
+        stdout=output,
+        stderr=io.StringIO(),
+    )
+    return output.getvalue().splitlines()
+
+
+def ingest_failing(path: Path, *options: str) -> tuple[str, list[str]]:
+    errors = io.StringIO()
+    with pytest.raises(CommandError) as raised:
+        call_command(
+            "accesslog",
+            "ingest",
+            "--org",
+            "centre-a",
+            *options,
+            str(path),
+            stdout=io.StringIO(),
+            stderr=errors,
+        )
+    return str(raised.value), errors.getvalue().splitlines()
+
+
+def write_lines(path: Path, records: list[dict[str, Any]]) -> Path:
+    path.write_text("".join(json.dumps(item) + "\n" for item in records), "utf-8")
+    return path
+
+
+def csv_text(records: list[dict[str, str]]) -> str:
+    names = list(records[0])
+    rows = [",".join(names)] + [
+        ",".join(item[name] for name in names) for item in records
+    ]
+    return "\n".join(rows) + "\n"
+
+
+def test_report_lists_duplicates(centre_a: Organisation, tmp_path: Path) -> None:
+    ingest_range(centre_a, 1, 4)
+    records = [event(9), event(2), event(10), event(9)]
+    path = write_lines(tmp_path / "events.jsonl", records)
+    lines = ingest(path)
+    assert lines == [
+        f"{path}: line 2: event id e-2 is already stored at index 1",
+        f"{path}: line 4: event id e-9 repeats an earlier record of the file, "
+        "stored once at index 3",
+        f"{path}: 2 new entries (indices 3 to 4), 1 already stored, 1 repeated in "
+        "the file, and the log has 5 entries",
+        "the latest signed checkpoint covers all 5 entries: 'vigil accesslog "
+        "checkpoint --org centre-a' prints it",
+    ]
+
+
+def test_report_single_new_entry(centre_a: Organisation, tmp_path: Path) -> None:
+    path = write_lines(tmp_path / "one.jsonl", [event(1)])
+    lines = ingest(path)
+    assert lines[0] == (
+        f"{path}: 1 new entry (index 0), 0 already stored, 0 repeated in the "
+        "file, and the log has 1 entry"
+    )
+    assert lines[1].startswith("the latest signed checkpoint covers the 1 entry")
+
+
+def test_report_checkpoint_behind(
+    centre_a: Organisation, tmp_path: Path, settings: LazySettings
+) -> None:
+    ingest_range(centre_a, 1, 3)
+    settings.VIGIL_CHECKPOINT_INTERVAL_SECONDS = 3600
+    path = write_lines(tmp_path / "late.jsonl", [event(5)])
+    assert ingest(path)[-1] == (
+        "the latest signed checkpoint covers 2 of the 3 entries: 'vigil "
+        "accesslog checkpoint --org centre-a' signs one that covers them all "
+        "and prints it"
+    )
+
+
+def test_report_in_dutch(centre_a: Organisation, tmp_path: Path) -> None:
+    path = write_lines(tmp_path / "events.jsonl", [event(1), event(1)])
+    with translation.override("nl"):
+        lines = ingest(path)
+    assert lines[0].startswith(f"{path}: regel 2: ")
+    assert "already" not in " ".join(lines)
+    assert "repeated" not in " ".join(lines)
+    assert "checkpoint" in lines[-1]
+
+
+def test_errors_in_dutch(centre_a: Organisation, tmp_path: Path) -> None:
+    records = [event(1), event(2, subject="85073003399")]
+    path = write_lines(tmp_path / "events.jsonl", records)
+    with translation.override("nl"):
+        message, errors = ingest_failing(path)
+    assert errors[0].startswith(f"{path}: regel 2, veld subject (85*******99): ")
+    assert "nothing" not in message
+    assert message.startswith(f"{path}: 1 regel")
+
+
+def test_control_characters_escaped(centre_a: Organisation, tmp_path: Path) -> None:
+    path = tmp_path / "events.csv"
+    values = event(1, event_id='"a\nb"', user_id='"U\x07"')
+    path.write_text(csv_text([values]), encoding="utf-8")
+    message, errors = ingest_failing(path)
+    assert errors == [
+        f"{path}: line 2, field event_id (a\\u000ab): must be 1 to 128 printable "
+        "ASCII characters without spaces (from ! to ~)",
+        f"{path}: line 2, field user_id (U\\u0007): contains a control or "
+        "non-printable character",
+    ]
+    assert "1 line has errors" in message
+
+
+def test_escape_leaves_printable_text() -> None:
+    assert escape_control_characters("é ok") == "é ok"
+    assert escape_control_characters("a\u0007\u00a0\U000e0001") == (
+        "a\\u0007\\u00a0\\U000e0001"
+    )
+
+
+def test_csv_header_and_row_errors_together(
+    centre_a: Organisation, tmp_path: Path
+) -> None:
+    records = [event(1), event(2, subject="85073003399"), event(3)]
+    text = csv_text(records).replace("service", "servce", 1)
+    text = text.replace("e-3,", "e-3,extra,", 1)
+    path = tmp_path / "events.csv"
+    path.write_text(text, encoding="utf-8")
+    message, errors = ingest_failing(path)
+    assert errors[0].startswith(f"{path}: line 1: unknown columns servce")
+    assert "missing columns service" in errors[0]
+    assert errors[1].startswith(f"{path}: line 3, field subject (85*******99): ")
+    assert errors[2].startswith(f"{path}: line 4: the row has 8 cells")
+    assert len(errors) == 3
+    assert "3 lines have errors" in message
+    assert not AccessEntry.objects.exists()
+
+
+def test_json_lines_syntax_and_field_errors(
+    centre_a: Organisation, tmp_path: Path
+) -> None:
+    path = tmp_path / "events.jsonl"
+    lines = [json.dumps(event(1, action="read")), "{oops"]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    _message, errors = ingest_failing(path)
+    assert errors[0].startswith(f"{path}: line 1, field action (read): ")
+    assert errors[1].startswith(f"{path}: line 2: invalid JSON at column 2")
+
+
+def test_json_array_names_records(centre_a: Organisation, tmp_path: Path) -> None:
+    path = tmp_path / "events.json"
+    text = "[\n" + json.dumps(event(1, action="read")) + ",\n" + '{"event_id" 1}\n]'
+    path.write_text(text, encoding="utf-8")
+    message, errors = ingest_failing(path)
+    assert errors == [
+        f"{path}: record 1, field action (read): must be one of consult, create, "
+        "modify, delete, print, export",
+        f"{path}: record 2: invalid JSON at line 3, column 13: a colon is expected",
+    ]
+    assert "2 records have errors" in message
+
+
+def test_json_array_conflict_names_record(
+    centre_a: Organisation, tmp_path: Path
+) -> None:
+    path = tmp_path / "events.json"
+    path.write_text(json.dumps([event(1), event(1, outcome="x")]), encoding="utf-8")
+    _message, errors = ingest_failing(path)
+    assert errors[0].startswith(f"{path}: record 2, field event_id (e-1): ")
+    assert "occur at record 1 of this batch with different content" in errors[0]
+
+
+def test_identity_times_local_in_add_and_list(centre_a: Organisation) -> None:
+    output = io.StringIO()
+    arguments = ["identity", "add", "--org", "centre-a", "--user-id", "U1"]
+    arguments += ["--person", "An", "--from", "2026-01-01"]
+    call_command("accesslog", *arguments, stdout=output)
+    call_command("accesslog", "identity", "list", "--org", "centre-a", stdout=output)
+    added, listed = output.getvalue().splitlines()
+    assert "\t2026-01-01T00:00:00+01:00\topen\t" in added
+    assert listed.endswith("\tU1\t2026-01-01T00:00:00+01:00\topen\tAn")

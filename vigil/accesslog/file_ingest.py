@@ -1,0 +1,311 @@
+"""The file ingestion behind ``vigil accesslog ingest``, and its report.
+
+``ingest_file`` reads a file as one batch and returns the lines to print.
+Every line is in the active language, which the ``vigil`` command sets from
+VIGIL_CLI_LANGUAGE, and has its non-printable characters escaped, so that a
+value with a line break cannot split or forge a line of the report.
+"""
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from vigil.accesslog.events import (
+    EventError,
+    InvalidEvent,
+    ParseError,
+    PositionUnit,
+    Records,
+    describe_position,
+    parse_csv,
+    parse_events,
+    parse_json_array,
+    parse_json_lines,
+)
+from vigil.accesslog.ingestion import BatchRejected, IngestResult, ingest_events
+from vigil.organisations.models import Organisation
+
+FORMATS: dict[str, Callable[[str], Records]] = {
+    "jsonl": parse_json_lines,
+    "json": parse_json_array,
+    "csv": parse_csv,
+}
+EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv"}
+# At most this many errors, or duplicates, of a file are printed, and the
+# rest counted.
+MAX_PRINTED_LINES = 1000
+
+
+class FileRejected(Exception):
+    """Nothing of the file was stored.
+
+    ``details`` lists the errors, one printable line each. ``summary``
+    states that nothing was stored and what to do next.
+    """
+
+    def __init__(self, summary: str, details: Iterable[str] = ()) -> None:
+        self.summary = escape_control_characters(summary)
+        self.details = [escape_control_characters(line) for line in details]
+        super().__init__(self.summary)
+
+
+def escape_control_characters(text: str) -> str:
+    """Write each non-printable character of ``text`` as a ``\\u`` escape.
+
+    ``a<BEL>`` becomes ``a\\u0007`` as in the JSON of the REST API's errors,
+    and a line break becomes ``\\u000a``.
+    """
+    if text.isprintable():
+        return text
+    return "".join(
+        character if character.isprintable() else _escape(character)
+        for character in text
+    )
+
+
+def _escape(character: str) -> str:
+    code = ord(character)
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def describe_event_error(error: EventError, unit: PositionUnit) -> str:
+    """Return the translated line of one record error, without the file name."""
+    where = describe_position(unit, error.line)
+    if error.field:
+        where = _("%(position)s, field %(field)s") % {
+            "position": where,
+            "field": error.field,
+        }
+    if error.value_shown:
+        where = f"{where} ({error.value_shown})"
+    return f"{where}: {error.reason}"
+
+
+def ingest_file(
+    organisation: Organisation, path: Path, file_format: str | None
+) -> list[str]:
+    """Read ``path`` as one batch, ingest it and return the report to print.
+
+    ``file_format`` is a key of ``FORMATS``, or None to take it from the
+    extension. Raises FileRejected, storing nothing, if the file cannot be
+    read, has no events or has any error.
+    """
+    file_format = file_format or EXTENSIONS.get(path.suffix.lower())
+    if file_format is None:
+        raise FileRejected(
+            _(
+                "cannot tell the format of %(path)s from its extension "
+                "(%(extensions)s), so pass --format with one of %(formats)s"
+            )
+            % {
+                "path": path,
+                "extensions": ", ".join(sorted(EXTENSIONS)),
+                "formats": ", ".join(sorted(FORMATS)),
+            }
+        )
+    unit: PositionUnit = "record" if file_format == "json" else "line"
+    records = _read_records(path, FORMATS[file_format], unit)
+    if not records:
+        raise FileRejected(_("%(path)s contains no events") % {"path": path})
+    try:
+        result = ingest_events(
+            organisation, records, source=f"file:{path.name}", unit=unit
+        )
+    except BatchRejected as rejected:
+        raise _rejection(path, unit, [], rejected.errors) from None
+    return _result_lines(path, unit, result, organisation.slug)
+
+
+def _read_records(
+    path: Path, parse: Callable[[str], Records], unit: PositionUnit
+) -> Records:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        byte = error.object[error.start]
+        raise FileRejected(
+            _(
+                "%(path)s: line %(line)d is not valid UTF-8 (byte %(byte)s at "
+                "offset %(offset)d). Save the file as UTF-8 and ingest it "
+                "again. Nothing was stored."
+            )
+            % {
+                "path": path,
+                "line": line,
+                "byte": f"{byte:#04x}",
+                "offset": error.start,
+            }
+        ) from None
+    except OSError as error:
+        raise FileRejected(
+            _("cannot read %(path)s: %(error)s") % {"path": path, "error": error}
+        ) from None
+    try:
+        return parse(text)
+    except ParseError as error:
+        raise _rejection(path, unit, error.errors, _record_errors(error)) from None
+
+
+def _record_errors(error: ParseError) -> list[EventError]:
+    """Validate the records that a ParseError kept, for a report of every error.
+
+    Errors of the fields in ``skipped_fields`` are left out, because the
+    parse errors already report why those fields are absent.
+    """
+    if not error.records:
+        return []
+    try:
+        parse_events(error.records)
+    except InvalidEvent as invalid:
+        return [
+            problem
+            for problem in invalid.errors
+            if problem.field not in error.skipped_fields
+        ]
+    return []
+
+
+def _rejection(
+    path: Path,
+    unit: PositionUnit,
+    parse_errors: list[tuple[int, str]],
+    record_errors: list[EventError],
+) -> FileRejected:
+    """Return the FileRejected with every error, in the order of the file."""
+    numbered = [
+        (number, f"{describe_position(unit, number)}: {reason}")
+        for number, reason in parse_errors
+    ]
+    numbered += [
+        (error.line, describe_event_error(error, unit)) for error in record_errors
+    ]
+    numbered.sort(key=lambda item: item[0])
+    details = [f"{path}: {text}" for _number, text in numbered[:MAX_PRINTED_LINES]]
+    hidden = len(numbered) - MAX_PRINTED_LINES
+    if hidden > 0:
+        details.append(
+            ngettext(
+                "%(path)s: … and %(count)d more error",
+                "%(path)s: … and %(count)d more errors",
+                hidden,
+            )
+            % {"path": path, "count": hidden}
+        )
+    count = len({number for number, _text in numbered})
+    if unit == "record":
+        summary = ngettext(
+            "%(path)s: %(count)d record has errors, so nothing was stored. "
+            "Correct the file and ingest it again.",
+            "%(path)s: %(count)d records have errors, so nothing was stored. "
+            "Correct the file and ingest it again.",
+            count,
+        )
+    else:
+        summary = ngettext(
+            "%(path)s: %(count)d line has errors, so nothing was stored. "
+            "Correct the file and ingest it again.",
+            "%(path)s: %(count)d lines have errors, so nothing was stored. "
+            "Correct the file and ingest it again.",
+            count,
+        )
+    return FileRejected(summary % {"path": path, "count": count}, details)
+
+
+def _result_lines(
+    path: Path, unit: PositionUnit, result: IngestResult, slug: str
+) -> list[str]:
+    """Return the report of a stored batch: its duplicates, counts and checkpoint."""
+    new_indices = {index for _line, _event_id, index in result.accepted}
+    repeated = 0
+    lines: list[str] = []
+    for number, event_id, index in result.duplicates:
+        values = {
+            "path": path,
+            "position": describe_position(unit, number),
+            "event_id": event_id,
+            "index": index,
+        }
+        if index in new_indices:
+            repeated += 1
+            text = _(
+                "%(path)s: %(position)s: event id %(event_id)s repeats an "
+                "earlier record of the file, stored once at index %(index)d"
+            )
+        else:
+            text = _(
+                "%(path)s: %(position)s: event id %(event_id)s is already "
+                "stored at index %(index)d"
+            )
+        lines.append(text % values)
+    hidden = len(lines) - MAX_PRINTED_LINES
+    if hidden > 0:
+        lines = lines[:MAX_PRINTED_LINES]
+        lines.append(
+            ngettext(
+                "%(path)s: … and %(count)d more duplicate",
+                "%(path)s: … and %(count)d more duplicates",
+                hidden,
+            )
+            % {"path": path, "count": hidden}
+        )
+    lines.append(_summary(path, result, repeated))
+    lines.append(_checkpoint_line(result, slug))
+    return [escape_control_characters(line) for line in lines]
+
+
+def _summary(path: Path, result: IngestResult, repeated: int) -> str:
+    stored = len(result.duplicates) - repeated
+    new = len(result.accepted)
+    parts = [
+        ngettext("%(count)d new entry", "%(count)d new entries", new) % {"count": new}
+    ]
+    if new:
+        first = result.accepted[0][2]
+        last = result.accepted[-1][2]
+        parts[0] += " " + (
+            _("(index %(first)d)") % {"first": first}
+            if first == last
+            else _("(indices %(first)d to %(last)d)") % {"first": first, "last": last}
+        )
+    parts.append(
+        ngettext("%(count)d already stored", "%(count)d already stored", stored)
+        % {"count": stored}
+    )
+    parts.append(
+        ngettext(
+            "%(count)d repeated in the file", "%(count)d repeated in the file", repeated
+        )
+        % {"count": repeated}
+    )
+    size = ngettext(
+        "the log has %(count)d entry", "the log has %(count)d entries", result.tree_size
+    ) % {"count": result.tree_size}
+    return _("%(path)s: %(counts)s, and %(size)s") % {
+        "path": path,
+        "counts": ", ".join(parts),
+        "size": size,
+    }
+
+
+def _checkpoint_line(result: IngestResult, slug: str) -> str:
+    command = f"vigil accesslog checkpoint --org {slug}"
+    if result.checkpoint_note is None:
+        return _(
+            "no checkpoint is signed yet: '%(command)s' signs one and prints it"
+        ) % {"command": command}
+    size = int(result.checkpoint_note.split("\n")[1])
+    if size == result.tree_size:
+        return ngettext(
+            "the latest signed checkpoint covers the %(size)d entry: "
+            "'%(command)s' prints it",
+            "the latest signed checkpoint covers all %(size)d entries: "
+            "'%(command)s' prints it",
+            size,
+        ) % {"size": size, "command": command}
+    return _(
+        "the latest signed checkpoint covers %(size)d of the %(total)d entries: "
+        "'%(command)s' signs one that covers them all and prints it"
+    ) % {"size": size, "total": result.tree_size, "command": command}
