@@ -1,7 +1,8 @@
 """Exceptions raised by the ledger when a proof, note, key or checkpoint is rejected.
 
 Every message names the value that failed and, where there is one, the expected
-and the computed value (hashes in hex), so that an auditor can act on it.
+and the computed value (hashes in base64, as checkpoints write them), so that an
+auditor can act on it.
 """
 
 
