@@ -60,3 +60,15 @@ class MalformedCheckpointError(CheckpointError, ValueError):
 
 class CheckpointOriginError(CheckpointError):
     """A checkpoint names another log (origin) than the expected one."""
+
+
+class ManifestError(LedgerError):
+    """A bundle manifest is malformed or does not come from the expected log."""
+
+
+class MalformedManifestError(ManifestError, ValueError):
+    """A manifest body does not follow the format of ``vigil.ledger.manifest``."""
+
+
+class ManifestOriginError(ManifestError):
+    """A manifest names another log (origin) than the expected one."""
