@@ -243,7 +243,12 @@ def test_key_of_other_log_fails(
 
 
 def test_proof_without_checkpoint_fails(log: Organisation, tmp_path: Path) -> None:
-    document = proofs.proof_document(log, 3, size=7)
+    """A document that ``vigil accesslog prove --size`` printed before it
+    rejected sizes without a checkpoint."""
+    document = {
+        "format": proofs.PROOF_FORMAT,
+        **proofs.inclusion_proof_for(log, 3, size=7),
+    }
     assert document["checkpoint"] is None
     result = verify(tmp_path, document, "--key", vkey(log))
     assert result.returncode == verify_cli.EXIT_FAILED
