@@ -212,10 +212,28 @@ def test_prove_at_size_and_out_of_range(log: Organisation) -> None:
     assert "not in the tree of size 10" in message
 
 
+def test_prove_at_unsigned_size_fails(log: Organisation) -> None:
+    message, _ = run_failing(
+        "prove", "--org", "centre-a", "--index", "3", "--size", "7"
+    )
+    assert message == (
+        "no checkpoint was signed at tree size 7, so vigil-verify could not check "
+        "a proof in that tree. The nearest signed sizes are 5 and 10"
+    )
+
+
 def test_consistency_prints_json(log: Organisation) -> None:
     document = json.loads(run("consistency", "--org", "centre-a", "--old", "5"))
+    assert document["format"] == "vigil-accesslog-consistency/1"
     assert (document["old_size"], document["new_size"]) == (5, 10)
     assert document["proof"]
+
+
+def test_consistency_to_unsigned_size_fails(log: Organisation) -> None:
+    message, _ = run_failing(
+        "consistency", "--org", "centre-a", "--old", "5", "--new", "8"
+    )
+    assert message.startswith("no checkpoint was signed at tree size 8")
 
 
 def test_identity_add_list_end(centre_a: Organisation) -> None:

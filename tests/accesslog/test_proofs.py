@@ -7,9 +7,11 @@ from django.utils import translation
 from tests.accesslog.factories import ingest_batches, ingest_range
 from vigil.accesslog.keys import ensure_log_keys
 from vigil.accesslog.proofs import (
+    CONSISTENCY_FORMAT,
     ProofUnavailable,
     consistency_proof_for,
     inclusion_proof_for,
+    proof_document,
 )
 from vigil.ledger import (
     Ed25519Verifier,
@@ -66,6 +68,21 @@ def test_inclusion_proof_without_checkpoint_at_size(log: Organisation) -> None:
     assert inclusion_proof_for(log, 3, size=10)["checkpoint"] is None
 
 
+def test_proof_document_needs_checkpoint_at_size(log: Organisation) -> None:
+    with pytest.raises(ProofUnavailable) as raised:
+        proof_document(log, 3, size=10)
+    assert str(raised.value) == (
+        "no checkpoint was signed at tree size 10, so vigil-verify could not "
+        "check a proof in that tree. The nearest signed sizes are 7 and 14"
+    )
+
+
+def test_unsigned_size_names_one_neighbour(log: Organisation) -> None:
+    with pytest.raises(ProofUnavailable) as raised:
+        proof_document(log, 3, size=5)
+    assert str(raised.value).endswith(". The nearest signed size is 7")
+
+
 def test_entry_after_checkpoint_unavailable(
     log: Organisation, settings: LazySettings
 ) -> None:
@@ -112,6 +129,7 @@ def test_size_out_of_range_unavailable(log: Organisation, size: int) -> None:
 
 def test_consistency_between_checkpoints(log: Organisation) -> None:
     document = consistency_proof_for(log, 7)
+    assert document["format"] == CONSISTENCY_FORMAT
     assert (document["old_size"], document["new_size"]) == (7, 21)
     assert document["old_checkpoint"] is not None
     assert document["new_checkpoint"] is not None
@@ -133,3 +151,19 @@ def test_consistency_from_empty_tree(log: Organisation) -> None:
 def test_consistency_old_above_new_unavailable(log: Organisation) -> None:
     with pytest.raises(ProofUnavailable):
         consistency_proof_for(log, 15, new_size=14)
+
+
+def test_consistency_needs_checkpoint_at_new_size(log: Organisation) -> None:
+    with pytest.raises(ProofUnavailable) as raised:
+        consistency_proof_for(log, 7, new_size=15)
+    assert str(raised.value) == (
+        "no checkpoint was signed at tree size 15, so vigil-verify could not "
+        "check a consistency proof in that tree. The nearest signed sizes are "
+        "14 and 21"
+    )
+
+
+def test_consistency_from_unsigned_old_size(log: Organisation) -> None:
+    document = consistency_proof_for(log, 9, new_size=14)
+    assert document["old_checkpoint"] is None
+    assert document["new_checkpoint"] is not None

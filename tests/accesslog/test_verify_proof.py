@@ -20,6 +20,7 @@ from tests.accesslog.factories import ingest_batches
 from tests.accesslog.test_bundle import (
     PROJECT_ROOT,
     output_shape,
+    printed,
     run_verify,
     sample_output,
     vkey,
@@ -29,10 +30,15 @@ from vigil.accesslog import proofs, verify_cli
 from vigil.accesslog.keys import ensure_log_keys
 from vigil.accesslog.retention import expire_entries
 from vigil.accounts.models import User
-from vigil.ledger import Ed25519Signer
+from vigil.ledger import Ed25519Signer, Ed25519Verifier
 from vigil.organisations.models import Organisation
 
 type Document = dict[str, Any]
+
+NO_LEAF_NOTE = (
+    "NOTE: the leaf content and the event id were not checked, because the "
+    "proof document has no leaf bytes (expired entries have none)"
+)
 
 
 @pytest.fixture
@@ -92,9 +98,7 @@ def test_printed_proof_verifies(log: Organisation, tmp_path: Path) -> None:
     key_file.write_text(vkey(log) + "\n", encoding="utf-8")
     result = run_verify(str(path), "--key-file", str(key_file), "--list")
     assert result.returncode == 0, result.stderr
-    listed = [
-        json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")
-    ]
+    listed = [json.loads(line) for line in printed(result) if line.startswith("{")]
     assert [leaf["index"] for leaf in listed] == [7]
     assert "OK: entry 7 (event id e-7) is in the tree of size 15" in result.stdout
 
@@ -113,11 +117,8 @@ def test_proof_without_format_verifies(log: Organisation, tmp_path: Path) -> Non
     document = proofs.inclusion_proof_for(log, 3)
     result = verify(tmp_path, document, "--key", vkey(log))
     assert result.returncode == 0, result.stderr
-    assert "OK: entry 3 is in the tree of size 15" in result.stdout
-    assert (
-        "NOTE: the proof document has no leaf bytes, so it proves the leaf "
-        "hash but not the content"
-    ) in result.stdout
+    assert "OK: the leaf hash of entry 3 is in the tree of size 15" in result.stdout
+    assert printed(result)[1] == NO_LEAF_NOTE
 
 
 def test_expired_entry_proved_by_hash(log: Organisation, tmp_path: Path) -> None:
@@ -127,8 +128,21 @@ def test_expired_entry_proved_by_hash(log: Organisation, tmp_path: Path) -> None
     assert document["leaf"] is None
     result = verify(tmp_path, document, "--key", vkey(log))
     assert result.returncode == 0, result.stderr
-    assert "OK: entry 3 is in the tree of size 15" in result.stdout
-    assert "no leaf bytes, because the entry expired" in result.stdout
+    lines = printed(result)
+    assert lines[0].startswith("OK: the leaf hash of entry 3 is in the tree of size 15")
+    assert lines[1] == NO_LEAF_NOTE
+    assert "expired" not in lines[0]
+
+
+def test_document_without_leaf_states_event_id_unchecked(
+    log: Organisation, document: Document, tmp_path: Path
+) -> None:
+    """A stated event id cannot be checked without the leaf, and is not shown."""
+    document.update(leaf=None, event_id="made-up")
+    result = verify(tmp_path, document, "--key", vkey(log))
+    assert result.returncode == 0, result.stderr
+    assert "made-up" not in result.stdout
+    assert printed(result)[1] == NO_LEAF_NOTE
 
 
 def change_leaf(document: Document) -> None:
@@ -222,13 +236,41 @@ def test_changed_proof_fails(
     assert "OK" not in result.stdout
 
 
+def test_inclusion_failure_shows_roots_in_base64(
+    log: Organisation, document: Document, tmp_path: Path
+) -> None:
+    change_proof_hash(document)
+    result = verify(tmp_path, document, "--key", vkey(log))
+    assert result.returncode == verify_cli.EXIT_FAILED
+    assert f"expected root {document['root_hash']}, computed " in result.stderr
+    computed = result.stderr.rsplit("computed ", 1)[1].strip()
+    assert len(base64.b64decode(computed, validate=True)) == 32
+
+
+def test_invalid_base64_leaf_named(
+    log: Organisation, document: Document, tmp_path: Path
+) -> None:
+    document["leaf"] = "*" + document["leaf"][1:]
+    result = verify(tmp_path, document, "--key", vkey(log))
+    assert result.returncode == verify_cli.EXIT_FAILED
+    assert result.stderr.startswith("FAILED: entry 3: leaf '*")
+    assert "characters) is not valid base64: character '*' at position 0" in (
+        result.stderr
+    )
+    assert document["leaf"] not in result.stderr
+
+
 def test_other_key_fails(log: Organisation, document: Document, tmp_path: Path) -> None:
     origin = ensure_log_keys(log).origin
     other = Ed25519Signer.generate(origin).verifier().verifier_key()
     result = verify(tmp_path, document, "--key", other)
     assert result.returncode == verify_cli.EXIT_FAILED
-    assert result.stderr.startswith(
-        "FAILED: the proof document's checkpoint does not verify"
+    signer_id = Ed25519Verifier.from_verifier_key(vkey(log)).key_id
+    other_id = Ed25519Verifier.from_verifier_key(other).key_id
+    assert result.stderr == (
+        "FAILED: the proof document's checkpoint does not verify: note has no "
+        f"signature by a known key: it is signed by {origin}+{signer_id:08x}, "
+        f"but the known key is {origin}+{other_id:08x}\n"
     )
 
 
@@ -243,7 +285,12 @@ def test_key_of_other_log_fails(
 
 
 def test_proof_without_checkpoint_fails(log: Organisation, tmp_path: Path) -> None:
-    document = proofs.proof_document(log, 3, size=7)
+    """A document that ``vigil accesslog prove --size`` printed before it
+    rejected sizes without a checkpoint."""
+    document = {
+        "format": proofs.PROOF_FORMAT,
+        **proofs.inclusion_proof_for(log, 3, size=7),
+    }
     assert document["checkpoint"] is None
     result = verify(tmp_path, document, "--key", vkey(log))
     assert result.returncode == verify_cli.EXIT_FAILED
@@ -266,11 +313,11 @@ def test_proof_with_previous_rejected(
 @pytest.mark.parametrize(
     "other",
     [
-        lambda log: proofs.consistency_proof_for(log, 5),
         lambda log: {**proofs.proof_document(log, 3), "format": "other/1"},
         lambda log: [proofs.proof_document(log, 3)],
+        lambda log: {"index": 3},
     ],
-    ids=["consistency-proof", "unknown-format", "list"],
+    ids=["unknown-format", "list", "too-few-members"],
 )
 def test_other_document_unreadable(
     log: Organisation, tmp_path: Path, other: Callable[[Organisation], Any]
@@ -279,8 +326,10 @@ def test_other_document_unreadable(
     path.write_text(json.dumps(other(log)), encoding="utf-8")
     result = run_verify(str(path), "--key", vkey(log))
     assert result.returncode == verify_cli.EXIT_UNREADABLE
-    assert "is neither a bundle of format vigil-accesslog-bundle/1 nor a proof" in (
-        result.stderr
+    assert result.stderr.endswith(
+        "is neither a bundle of format vigil-accesslog-bundle/2, a proof document "
+        "of format vigil-accesslog-proof/1 nor a consistency document of format "
+        "vigil-accesslog-consistency/1\n"
     )
 
 
@@ -289,7 +338,7 @@ def test_docs_sample_matches_output(
 ) -> None:
     result = verify(tmp_path, document, "--key", vkey(log))
     assert result.returncode == 0, result.stderr
-    printed = [line for line in result.stdout.splitlines() if line.startswith("OK")]
+    lines = [line for line in printed(result) if line.startswith("OK")]
     docs = (PROJECT_ROOT / "docs" / "accesslog.md").read_text(encoding="utf-8")
     sample = sample_output(
         docs,
@@ -300,4 +349,4 @@ def test_docs_sample_matches_output(
     def shape(line: str) -> str:
         return output_shape(re.sub(r"\(event id \S+\)", "(event id ID)", line))
 
-    assert [shape(line) for line in sample] == [shape(line) for line in printed]
+    assert [shape(line) for line in sample] == [shape(line) for line in lines]

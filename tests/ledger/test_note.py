@@ -198,6 +198,39 @@ def test_unknown_signature_only_rejected(
         open_note(sign_note(TEXT, other_signer), [signer.verifier()])
 
 
+def test_unverified_message_plain_text(
+    signer: Ed25519Signer, other_signer: Ed25519Signer
+) -> None:
+    with pytest.raises(UnverifiedNoteError) as raised:
+        open_note(sign_note(TEXT, other_signer), [signer.verifier()])
+    other_key = f"{other_signer.name}+{other_signer.key_id:08x}"
+    known_key = f"{signer.name}+{signer.key_id:08x}"
+    assert str(raised.value) == (
+        f"note has no signature by a known key: it is signed by {other_key}, "
+        f"but the known key is {known_key}"
+    )
+
+
+def test_unverified_message_lists_keys(
+    signer: Ed25519Signer, other_signer: Ed25519Signer
+) -> None:
+    third = Ed25519Signer.generate("third.example/log")
+    with pytest.raises(UnverifiedNoteError) as raised:
+        open_note(
+            sign_note(TEXT, other_signer, third),
+            [
+                signer.verifier(),
+                Ed25519Signer.generate("fourth.example/log").verifier(),
+            ],
+        )
+    message = str(raised.value)
+    assert f"{other_signer.name}+{other_signer.key_id:08x}, third.example/log+" in (
+        message
+    )
+    assert "but the known keys are " in message
+    assert "[" not in message
+
+
 def test_unknown_signature_alongside_known(
     signer: Ed25519Signer, other_signer: Ed25519Signer
 ) -> None:

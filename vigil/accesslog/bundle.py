@@ -1,14 +1,17 @@
 """Proof bundles: entries of a period with everything to check them offline.
 
-A bundle is one JSON object (format ``vigil-accesslog-bundle/1``) with the
+A bundle is one JSON object (format ``vigil-accesslog-bundle/2``) with the
 log's origin and verifier key and the latest signed checkpoint. For each
 entry whose time lies in ``[from, to)`` it lists the index, the canonical
 leaf bytes (base64, encoded again from the entry's columns), the leaf hash
 and the inclusion proof in the checkpoint's tree. An expired entry has
 ``"leaf": null`` and is proved by its leaf hash only. Given an earlier
 checkpoint of the auditor, the bundle also carries the consistency proof
-from it. ``vigil-verify`` checks a bundle with nothing but the
-``vigil.ledger`` package, and docs/accesslog.md describes every member.
+from it. Its last member, ``manifest``, is the log's signed statement that
+the bundle lists every entry of the checkpoint's tree whose time lies in the
+period (``vigil.ledger.manifest``). Version 1 of the format had no manifest.
+``vigil-verify`` checks a bundle with nothing but the ``vigil.ledger``
+package, and docs/accesslog.md describes every member.
 """
 
 import datetime
@@ -19,22 +22,25 @@ from typing import Any, TextIO
 
 from vigil.accesslog.checkpoints import ensure_checkpoint
 from vigil.accesslog.encoding import canonical_time
-from vigil.accesslog.keys import verifier_for
+from vigil.accesslog.keys import signer_for, verifier_for
 from vigil.accesslog.leaves import entry_leaf
 from vigil.accesslog.models import AccessEntry, LogKeys
 from vigil.accesslog.store import DatabaseHashStore
 from vigil.audit.services import record
 from vigil.ledger import (
+    EntriesDigest,
     LedgerError,
+    Manifest,
     MerkleLog,
     consistency_proof,
     inclusion_proof,
     open_checkpoint,
+    sign_manifest,
 )
 from vigil.ledger.encoding import encode_base64
 from vigil.organisations.models import Organisation
 
-BUNDLE_FORMAT = "vigil-accesslog-bundle/1"
+BUNDLE_FORMAT = "vigil-accesslog-bundle/2"
 EXPORT_CHUNK = 1000
 
 
@@ -102,6 +108,19 @@ def _entries(
         position = entries[-1].index + 1
 
 
+def _check_period(start: datetime.datetime, end: datetime.datetime) -> None:
+    if end <= start:
+        raise ValueError(
+            f"the period from {start.isoformat()} to {end.isoformat()} is empty"
+        )
+    for moment in (start, end):
+        if moment.microsecond % 1000:
+            raise ValueError(
+                f"{moment.isoformat()} has digits below the millisecond, which "
+                "the bundle's manifest cannot state"
+            )
+
+
 def export_bundle(
     organisation: Organisation,
     start: datetime.datetime,
@@ -113,11 +132,15 @@ def export_bundle(
 ) -> BundleSummary:
     """Write the bundle of the entries with ``start <= time < end`` to ``output``.
 
-    Signs a checkpoint first if the latest one does not cover the whole log.
-    ``previous_note`` is a signed checkpoint the auditor kept from earlier;
-    the bundle then proves that the log only grew since. Raises ValueError if
-    that note is not a checkpoint of this log or is larger than the log.
+    Signs a checkpoint first if the latest one does not cover the whole log,
+    and signs the manifest of the listed entries last. ``previous_note`` is a
+    signed checkpoint the auditor kept from earlier; the bundle then proves
+    that the log only grew since. Raises ValueError if that note is not a
+    checkpoint of this log or is larger than the log, or if the period is
+    empty or its bounds have digits below the millisecond, which the
+    manifest cannot state.
     """
+    _check_period(start, end)
     checkpoint = ensure_checkpoint(organisation, actor=actor)
     keys = LogKeys.objects.get(organisation=organisation)
     store = DatabaseHashStore(organisation.pk)
@@ -141,8 +164,10 @@ def export_bundle(
         output.write(f" {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)},\n")
     output.write(' "entries": [')
     count = expired = 0
+    digest = EntriesDigest()
     entries = _entries(organisation, keys.origin, start, end, size)
     for index, leaf, leaf_hash in entries:
+        digest.add(index, leaf_hash)
         item = {
             "index": index,
             "leaf": None if leaf is None else encode_base64(leaf),
@@ -154,7 +179,17 @@ def export_bundle(
         output.write(("\n  " if not count else ",\n  ") + json.dumps(item))
         count += 1
         expired += leaf is None
-    output.write("\n ]\n}\n")
+    manifest = Manifest(
+        keys.origin,
+        start,
+        end,
+        count,
+        digest.digest(),
+        size,
+        bytes(checkpoint.root_hash),
+    )
+    note = json.dumps(sign_manifest(manifest, signer_for(keys)), ensure_ascii=False)
+    output.write(f'\n ],\n "manifest": {note}\n}}\n')
     record(
         "accesslog.bundle_exported",
         actor=actor,

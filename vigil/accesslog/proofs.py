@@ -4,7 +4,9 @@ Hashes are standard base64, as in checkpoints. By default a proof is made
 for the tree of the latest signed checkpoint and carries that note, so that
 its recipient can check the root against the log's verifier key. The proof
 document of one entry (``proof_document``) also carries the entry's leaf
-bytes, and ``vigil-verify`` checks it offline.
+bytes, and the consistency document (``consistency_proof_for``) the signed
+checkpoints at both sizes. ``vigil-verify`` checks both offline, so they
+are only made for a tree size at which a checkpoint was signed.
 """
 
 import base64
@@ -21,6 +23,7 @@ from vigil.ledger.encoding import encode_base64
 from vigil.organisations.models import Organisation
 
 PROOF_FORMAT = "vigil-accesslog-proof/1"
+CONSISTENCY_FORMAT = "vigil-accesslog-consistency/1"
 
 
 class ProofUnavailable(ValueError):
@@ -105,9 +108,14 @@ def proof_document(
     (``PROOF_FORMAT``), the entry's ``event_id`` and its ``leaf`` bytes in
     base64 added. An expired entry has no leaf bytes, so ``leaf`` is None and
     the leaf hash alone is proved. Raises ProofUnavailable as
-    ``inclusion_proof_for`` does.
+    ``inclusion_proof_for`` does, and also when no checkpoint was signed at
+    ``size``, because vigil-verify could not check the document.
     """
     document = inclusion_proof_for(organisation, index, size)
+    if document["checkpoint"] is None:
+        raise ProofUnavailable(
+            _unsigned_size_reason(organisation, document["tree_size"], "a proof")
+        )
     entry = AccessEntry.objects.get(organisation=organisation, index=index)
     origin = LogKeys.objects.get(organisation=organisation).origin
     leaf_bytes = entry_leaf(origin, entry)
@@ -150,11 +158,17 @@ def _missing_entry_reason(
 def consistency_proof_for(
     organisation: Organisation, old_size: int, new_size: int | None = None
 ) -> dict[str, Any]:
-    """Return the proof that the tree of ``old_size`` is a prefix of ``new_size``.
+    """Return the consistency document from tree size ``old_size`` to ``new_size``.
+
+    It proves that the tree of ``old_size`` is a prefix of that of ``new_size``.
 
     ``new_size`` defaults to the latest checkpoint's. From size 0 the proof
-    is empty, because every tree extends the empty one. The document carries
-    both roots and the signed notes at both sizes where they exist.
+    is empty, because every tree extends the empty one. The document has
+    ``format`` (``CONSISTENCY_FORMAT``), both sizes and roots, the proof and
+    the signed notes at both sizes, ``old_checkpoint`` being None when none
+    was signed at ``old_size``. Raises ProofUnavailable if the sizes are out
+    of range or no checkpoint was signed at ``new_size``, because
+    vigil-verify could not check the document.
     """
     store = DatabaseHashStore(organisation.pk)
     log = MerkleLog(store)
@@ -163,14 +177,38 @@ def consistency_proof_for(
         raise ProofUnavailable(
             f"old tree size {old_size} must be between 0 and the new size {tree_size}"
         )
+    if checkpoint is None:
+        raise ProofUnavailable(
+            _unsigned_size_reason(organisation, tree_size, "a consistency proof")
+        )
     proof = log.consistency_proof(old_size, tree_size) if old_size else []
     old_checkpoint = _checkpoint_at(organisation, old_size)
     return {
+        "format": CONSISTENCY_FORMAT,
         "old_size": old_size,
         "new_size": tree_size,
         "old_root": encode_base64(_root(log, old_size, old_checkpoint)),
         "new_root": encode_base64(_root(log, tree_size, checkpoint)),
         "proof": [encode_base64(value) for value in proof],
         "old_checkpoint": old_checkpoint.note if old_checkpoint else None,
-        "new_checkpoint": checkpoint.note if checkpoint else None,
+        "new_checkpoint": checkpoint.note,
     }
+
+
+def _unsigned_size_reason(
+    organisation: Organisation, size: int, proof_kind: str
+) -> str:
+    """Explain that no checkpoint was signed at ``size`` and name the nearest ones."""
+    checkpoints = LogCheckpoint.objects.filter(organisation=organisation)
+    below = checkpoints.filter(size__lt=size).order_by("-size").first()
+    above = checkpoints.filter(size__gt=size).order_by("size").first()
+    nearest = [str(checkpoint.size) for checkpoint in (below, above) if checkpoint]
+    reason = (
+        f"no checkpoint was signed at tree size {size}, so vigil-verify could "
+        f"not check {proof_kind} in that tree"
+    )
+    if not nearest:
+        return f"{reason}. The log has no signed checkpoint yet"
+    sizes = " and ".join(nearest)
+    noun = "size is" if len(nearest) == 1 else "sizes are"
+    return f"{reason}. The nearest signed {noun} {sizes}"

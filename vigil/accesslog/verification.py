@@ -70,6 +70,7 @@ from vigil.ledger import (
     node_hash,
     open_checkpoint,
 )
+from vigil.ledger.encoding import encode_base64
 from vigil.ledger.merkle import fold_subtree_hashes
 from vigil.organisations.models import Organisation
 
@@ -424,14 +425,14 @@ class _LogCheck:
             raise _Divergence(
                 divergent,
                 f"{label}: its signed note names size {opened.size} and root "
-                f"{opened.root_hash.hex()}, unlike its stored columns",
+                f"{encode_base64(opened.root_hash)}, unlike its stored columns",
             )
         if opened.root_hash != root:
             raise _Divergence(
                 divergent,
-                f"{label} signs root {opened.root_hash.hex()}, but the stored "
-                f"entries give {root.hex()}: entries from index {divergent} on "
-                "are not the ones that were signed",
+                f"{label} signs root {encode_base64(opened.root_hash)}, but the "
+                f"stored entries give {encode_base64(root)}: entries from index "
+                f"{divergent} on are not the ones that were signed",
             )
         self.previous_checkpoint = (stored.size, root)
         self.checkpoints_checked += 1

@@ -10,6 +10,8 @@ the ``cryptography`` library.
 - ``proofs``: inclusion and consistency proofs, generation and verification.
 - ``note``: C2SP signed notes with Ed25519 keys.
 - ``checkpoint``: C2SP tlog-checkpoint bodies and signed checkpoints.
+- ``manifest``: signed manifests, the log's statement of which entries a
+  period holds.
 """
 
 from vigil.ledger.checkpoint import (
@@ -26,12 +28,22 @@ from vigil.ledger.errors import (
     InvalidSignatureError,
     LedgerError,
     MalformedCheckpointError,
+    MalformedManifestError,
     MalformedNoteError,
+    ManifestError,
+    ManifestOriginError,
     NoteError,
     ProofError,
     UnverifiedNoteError,
 )
 from vigil.ledger.log import MerkleLog
+from vigil.ledger.manifest import (
+    MANIFEST_FORMAT,
+    EntriesDigest,
+    Manifest,
+    open_manifest,
+    sign_manifest,
+)
 from vigil.ledger.merkle import (
     EMPTY_ROOT,
     HASH_SIZE,
@@ -61,19 +73,25 @@ from vigil.ledger.store import HashStore, MemoryHashStore
 __all__ = [
     "EMPTY_ROOT",
     "HASH_SIZE",
+    "MANIFEST_FORMAT",
     "Checkpoint",
     "CheckpointError",
     "CheckpointOriginError",
     "ConsistencyProofError",
     "Ed25519Signer",
     "Ed25519Verifier",
+    "EntriesDigest",
     "HashStore",
     "InclusionProofError",
     "InvalidKeyError",
     "InvalidSignatureError",
     "LedgerError",
     "MalformedCheckpointError",
+    "MalformedManifestError",
     "MalformedNoteError",
+    "Manifest",
+    "ManifestError",
+    "ManifestOriginError",
     "MemoryHashStore",
     "MerkleLog",
     "NodeKey",
@@ -89,9 +107,11 @@ __all__ = [
     "leaf_hash",
     "node_hash",
     "open_checkpoint",
+    "open_manifest",
     "open_note",
     "root_from_leaf_hashes",
     "sign_checkpoint",
+    "sign_manifest",
     "sign_note",
     "verify_consistency",
     "verify_inclusion",

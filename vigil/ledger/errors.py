@@ -1,7 +1,8 @@
 """Exceptions raised by the ledger when a proof, note, key or checkpoint is rejected.
 
 Every message names the value that failed and, where there is one, the expected
-and the computed value (hashes in hex), so that an auditor can act on it.
+and the computed value (hashes in base64, as checkpoints write them), so that an
+auditor can act on it.
 """
 
 
@@ -59,3 +60,15 @@ class MalformedCheckpointError(CheckpointError, ValueError):
 
 class CheckpointOriginError(CheckpointError):
     """A checkpoint names another log (origin) than the expected one."""
+
+
+class ManifestError(LedgerError):
+    """A bundle manifest is malformed or does not come from the expected log."""
+
+
+class MalformedManifestError(ManifestError, ValueError):
+    """A manifest body does not follow the format of ``vigil.ledger.manifest``."""
+
+
+class ManifestOriginError(ManifestError):
+    """A manifest names another log (origin) than the expected one."""

@@ -314,10 +314,12 @@ def open_note(note: str | bytes, verifiers: Sequence[Ed25519Verifier]) -> Opened
         _verify_signature(verifier, message, signature)
         verified.append(signature)
     if not verified:
+        signed_by = ", ".join(signature.key for signature in unknown)
+        known_keys = ", ".join(sorted(format_key(*key) for key in known))
+        known_text = "key is" if len(known) == 1 else "keys are"
         raise UnverifiedNoteError(
-            f"note has no signature by a known key: signed by "
-            f"{[signature.key for signature in unknown]}, known keys "
-            f"{sorted(format_key(*key) for key in known)}",
+            f"note has no signature by a known key: it is signed by {signed_by}, "
+            f"but the known {known_text} {known_keys}",
             tuple(signature.key for signature in unknown),
         )
     return OpenedNote(text, tuple(verified), tuple(unknown))

@@ -8,11 +8,12 @@ proof are fetched in one ``get_many`` call.
 Verification follows sections 2.1.3.2 and 2.1.4.2. A verify function returns
 None when the proof verifies and raises ``InclusionProofError`` or
 ``ConsistencyProofError`` otherwise. A failed root comparison reports the
-expected and the computed root in hex.
+expected and the computed root in base64, as checkpoints write them.
 """
 
 from collections.abc import Sequence
 
+from vigil.ledger.encoding import encode_base64
 from vigil.ledger.errors import ConsistencyProofError, InclusionProofError
 from vigil.ledger.merkle import (
     HASH_SIZE,
@@ -177,7 +178,8 @@ def verify_inclusion(
     if computed != root:
         raise InclusionProofError(
             f"inclusion proof for leaf {index} in tree size {size} does not "
-            f"verify: expected root {root.hex()}, computed {computed.hex()}"
+            f"verify: expected root {encode_base64(root)}, computed "
+            f"{encode_base64(computed)}"
         )
 
 
@@ -218,14 +220,14 @@ def verify_consistency(
     if computed_old != old_root:
         raise ConsistencyProofError(
             f"consistency proof from tree size {old_size} to {new_size} does not "
-            f"verify: expected old root {old_root.hex()}, computed "
-            f"{computed_old.hex()}"
+            f"verify: expected old root {encode_base64(old_root)}, computed "
+            f"{encode_base64(computed_old)}"
         )
     if computed_new != new_root:
         raise ConsistencyProofError(
             f"consistency proof from tree size {old_size} to {new_size} does not "
-            f"verify: expected new root {new_root.hex()}, computed "
-            f"{computed_new.hex()}"
+            f"verify: expected new root {encode_base64(new_root)}, computed "
+            f"{encode_base64(computed_new)}"
         )
 
 
@@ -240,7 +242,7 @@ def _verify_equal_sizes(
     if old_root != new_root:
         raise ConsistencyProofError(
             f"trees of equal size {size} have different roots: old "
-            f"{old_root.hex()}, new {new_root.hex()}"
+            f"{encode_base64(old_root)}, new {encode_base64(new_root)}"
         )
 
 

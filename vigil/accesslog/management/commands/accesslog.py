@@ -238,7 +238,9 @@ def _add_prove(commands: Any) -> None:
     )
     parser.add_argument("--index", type=int, required=True, help="Index of the entry.")
     parser.add_argument(
-        "--size", type=int, help="Tree size (default: the latest checkpoint's)."
+        "--size",
+        type=int,
+        help="Tree size of a signed checkpoint (default: the latest checkpoint's).",
     )
 
 
@@ -246,11 +248,15 @@ def _add_consistency(commands: Any) -> None:
     parser = add_org_command(
         commands,
         "consistency",
-        "Print the proof that the tree of the old size is a prefix of the new one.",
+        "Print the proof that the tree of the old size is a prefix of the new one "
+        "as JSON, to check with vigil-verify.",
     )
     parser.add_argument("--old", type=int, required=True, help="Old tree size.")
     parser.add_argument(
-        "--new", type=int, help="New tree size (default: the latest checkpoint's)."
+        "--new",
+        type=int,
+        help="New tree size, that of a signed checkpoint (default: the latest "
+        "checkpoint's).",
     )
 
 
