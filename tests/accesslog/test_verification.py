@@ -164,6 +164,22 @@ def test_changed_leaf_hash_caught(log: Organisation) -> None:
     assert_diverges_at(log, 3, "stored leaf hash")
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite column types")
+@pytest.mark.parametrize("value", ["9x", "9.5", "x'09'"])
+def test_index_of_other_type_caught(log: Organisation, value: str) -> None:
+    # SQLite keeps text, a real or a blob in the integer column. printf's
+    # %d turns each into a number, so only the check of the index column
+    # itself can catch them.
+    literal = value if value.startswith("x'") else f"'{value}'"
+    with tampering() as cursor:
+        cursor.execute(
+            f'UPDATE accesslog_accessentry SET "index" = {literal} '  # noqa: S608
+            "WHERE id = %s",
+            [entry_id(log, 9)],
+        )
+    assert_diverges_at(log, 9, "")
+
+
 def test_deleted_row_caught(log: Organisation) -> None:
     with tampering() as cursor:
         cursor.execute(

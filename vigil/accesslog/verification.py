@@ -378,13 +378,26 @@ class _LogCheck:
             )
 
     def _entry_count(self) -> int:
-        highest = (
-            AccessEntry.objects.filter(organisation_id=self.organisation_id)
-            .order_by("-index")
-            .values_list("index", flat=True)
-            .first()
-        )
-        return 0 if highest is None else highest + 1
+        """Return the highest integer entry index plus one.
+
+        SQLite stores any type in the integer column, and sorts text and
+        blobs after all numbers. A tampered index of another type is thus
+        skipped here, and the scan then reports that entry as missing.
+        """
+        quote = self.connection.ops.quote_name
+        index = quote("index")
+        integers_only = ""
+        if self.connection.vendor == "sqlite":
+            integers_only = f"AND typeof({index}) = 'integer' "
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {index} FROM {quote(AccessEntry._meta.db_table)} "  # noqa: S608
+                f"WHERE organisation_id = %s {integers_only}"
+                f"ORDER BY {index} DESC LIMIT 1",
+                [self.organisation_id],
+            )
+            row = cursor.fetchone()
+        return 0 if row is None else int(row[0]) + 1
 
     # Checkpoints
 
@@ -442,14 +455,12 @@ class _LogCheck:
         quote = self.connection.ops.quote_name
         with self.connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT MAX(size), (SELECT MAX({quote('index')}) FROM "  # noqa: S608
-                f"{quote(AccessEntry._meta.db_table)} WHERE organisation_id = %s) "
-                f"FROM {quote(LogCheckpoint._meta.db_table)} "
+                f"SELECT MAX(size) FROM {quote(LogCheckpoint._meta.db_table)} "  # noqa: S608
                 "WHERE organisation_id = %s",
-                [self.organisation_id, self.organisation_id],
+                [self.organisation_id],
             )
-            largest, highest_index = cursor.fetchone()
-        entry_count = 0 if highest_index is None else int(highest_index) + 1
+            (largest,) = cursor.fetchone()
+        entry_count = self._entry_count()
         if largest is not None and int(largest) > entry_count:
             raise _Divergence(
                 entry_count,

@@ -52,8 +52,13 @@ _SQL_TEMPLATE = (
     '"subject_pseudonym":"%s","time":"%s","user_id":"%s","v":1}'
 )
 # SQLite's printf() cuts the time text to its parts by precision ("!" makes
-# the precision count characters, as Python slices do).
-_SQLITE_TEMPLATE = _SQL_TEMPLATE.replace('"time":"%s"', '"time":"%!.10sT%!.8s.%!.3sZ"')
+# the precision count characters, as Python slices do). It writes the index
+# with %d, which took 0.2 of the 2.8 us per entry that %s took. A stored
+# index that is not that integer still fails, because the scan compares the
+# index column itself with the expected index.
+_SQLITE_TEMPLATE = _SQL_TEMPLATE.replace(
+    '"time":"%s"', '"time":"%!.10sT%!.8s.%!.3sZ"'
+).replace('"index":%s', '"index":%d')
 _LEAF_ARGUMENTS = (
     'action, application, case_ref, event_id, "index", {origin}, outcome, '
     "service, {address}, {pseudonym}, {time}, user_id"
