@@ -10,11 +10,9 @@ from django.utils import translation
 from tests.accesslog.factories import event
 from vigil.accesslog.events import (
     ParseError,
-    parse_csv,
     parse_event,
-    parse_json_array,
-    parse_json_lines,
 )
+from vigil.accesslog.formats import parse_csv, parse_json_array, parse_json_lines
 from vigil.accesslog.json_errors import json_error_reason
 
 

@@ -19,9 +19,8 @@ from django.views.decorators.csrf import csrf_exempt
 from vigil.accesslog.events import (
     ParseError,
     PositionUnit,
-    parse_json_array,
-    parse_json_lines,
 )
+from vigil.accesslog.formats import parse_json_array, parse_json_lines
 from vigil.accesslog.ingestion import BatchRejected, ingest_events
 from vigil.accesslog.models import ApiToken
 from vigil.accesslog.openapi import NDJSON

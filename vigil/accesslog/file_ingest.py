@@ -19,11 +19,9 @@ from vigil.accesslog.events import (
     PositionUnit,
     Records,
     describe_position,
-    parse_csv,
     parse_events,
-    parse_json_array,
-    parse_json_lines,
 )
+from vigil.accesslog.formats import parse_csv, parse_json_array, parse_json_lines
 from vigil.accesslog.ingestion import BatchRejected, IngestResult, ingest_events
 from vigil.organisations.models import Organisation
 

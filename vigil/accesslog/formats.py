@@ -1,0 +1,238 @@
+"""Parsers of the file formats of access events: JSON lines, a JSON array, CSV.
+
+Each parser returns (line, record) pairs for ``ingest_events``, or raises
+``ParseError`` listing every problem together with the records it could read.
+"""
+
+import csv
+import json
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from vigil.accesslog.events import REQUIRED_FIELDS, WIRE_FIELDS, ParseError, Records
+from vigil.accesslog.json_errors import (
+    ARRAY_SEPARATOR_EXPECTED,
+    DuplicateFieldError,
+    json_error_reason,
+)
+
+_WIRE_FIELD_SET = frozenset(WIRE_FIELDS)
+
+
+def _unique_object(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """Build a JSON object, rejecting a field that occurs twice."""
+    result: dict[str, object] = {}
+    for key, value in pairs:
+        if key in result:
+            raise DuplicateFieldError(key)
+        result[key] = value
+    return result
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_unique_object)
+_JSON_WHITESPACE = " \t\n\r"
+
+
+def _skip_whitespace(text: str, position: int) -> int:
+    while position < len(text) and text[position] in _JSON_WHITESPACE:
+        position += 1
+    return position
+
+
+def parse_json_lines(text: str) -> Records:
+    """Parse JSON lines (one event object per line), skipping blank lines.
+
+    Raises ParseError listing every line that is not a JSON object.
+    """
+    records: Records = []
+    errors: list[tuple[int, str]] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip(" \t\r"):
+            continue
+        try:
+            value = _DECODER.decode(line)
+        except (ValueError, RecursionError) as error:
+            errors.append((number, json_error_reason(error, with_line=False)))
+            continue
+        if isinstance(value, dict):
+            records.append((number, value))
+        else:
+            errors.append((number, _("the line is not a JSON object")))
+    if errors:
+        raise ParseError(errors, records=records)
+    return records
+
+
+def parse_json_array(text: str) -> Records:
+    """Parse a JSON array of event objects, numbering each record by its position.
+
+    The first element is number 1. Raises ParseError for a syntax error (at
+    the element where it occurs, or after the last one for data after the
+    closing bracket, with the text line and column in the reason) or listing
+    every element that is not an object.
+    """
+    position = _skip_whitespace(text, 0)
+    if not text.startswith("[", position):
+        reason = _(
+            "a JSON array of event objects is expected, but the text does not "
+            "start with ["
+        )
+        raise ParseError([(1, reason)])
+    records: Records = []
+    errors: list[tuple[int, str]] = []
+    number = 0
+    position = _skip_whitespace(text, position + 1)
+    if text.startswith("]", position):
+        return _check_array_end(text, position, records, errors)
+    while True:
+        number += 1
+        try:
+            value, position = _DECODER.raw_decode(text, position)
+        except (ValueError, RecursionError) as error:
+            reason = json_error_reason(error, with_line=True)
+            raise ParseError([*errors, (number, reason)], records=records) from None
+        if isinstance(value, dict):
+            records.append((number, value))
+        else:
+            errors.append((number, _("the element is not a JSON object")))
+        position = _skip_whitespace(text, position)
+        if text.startswith(",", position):
+            position = _skip_whitespace(text, position + 1)
+            continue
+        if text.startswith("]", position):
+            return _check_array_end(text, position, records, errors)
+        problem = json.JSONDecodeError(ARRAY_SEPARATOR_EXPECTED, text, position)
+        reason = json_error_reason(problem, with_line=True)
+        raise ParseError([*errors, (number, reason)], records=records)
+
+
+def _check_array_end(
+    text: str, position: int, records: Records, errors: list[tuple[int, str]]
+) -> Records:
+    """Return the records, unless errors were found or data follows the ``]``.
+
+    Data after the bracket is reported at the last element, because it is
+    not part of one.
+    """
+    extra = _skip_whitespace(text, position + 1)
+    if extra < len(text):
+        problem = json.JSONDecodeError("Extra data", text, extra)
+        last = len(records) + len(errors)
+        errors.append((max(last, 1), json_error_reason(problem, with_line=True)))
+    if errors:
+        raise ParseError(errors, records=records)
+    return records
+
+
+def parse_csv(text: str) -> Records:
+    """Parse CSV whose header row names the wire fields, in any order.
+
+    The delimiter is a comma, or a semicolon when the header contains
+    semicolons and no commas (as spreadsheets in Belgian locales write it).
+    Quoting follows RFC 4180. Empty cells mean "not given". A record's line
+    is the line on which it starts. Raises ParseError listing the problems of
+    the header and every row whose number of cells differs from the header.
+    """
+    text = text.removeprefix("\ufeff")
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if ";" in first_line and "," not in first_line else ","
+    reader = csv.reader(text.splitlines(keepends=True), delimiter=delimiter)
+    try:
+        header = next(reader, None)
+        if header is None:
+            return []
+        names, header_error = _check_header(header)
+        return _csv_rows(reader, names, header_error)
+    except csv.Error as error:
+        raise ParseError([(reader.line_num, _csv_reason(error))]) from None
+
+
+def _csv_reason(error: csv.Error) -> str:
+    """Return a translated reason for Python's English ``csv.Error``.
+
+    With a reader in its default, lenient mode, CPython 3.12 raises it only
+    for a field over ``csv.field_size_limit()``. Any other message gets a
+    general reason.
+    """
+    if str(error).startswith("field larger than field limit"):
+        return _(
+            "invalid CSV: a field is longer than %(limit)s characters, the "
+            "maximum for a CSV field"
+        ) % {"limit": csv.field_size_limit()}
+    return _("invalid CSV: the line cannot be read as CSV")
+
+
+def _check_header(header: list[str]) -> tuple[list[str], ParseError | None]:
+    """Return the column names and, if any column is wrong, the header's error.
+
+    The error's ``skipped_fields`` are the wire fields that the rows lack
+    because their column is missing or repeated.
+    """
+    names = [name.strip() for name in header]
+    problems = []
+    unknown = [name for name in names if name not in _WIRE_FIELD_SET]
+    if unknown:
+        problems.append(
+            _("unknown columns %(columns)s (the columns are %(fields)s)")
+            % {"columns": ", ".join(unknown), "fields": ", ".join(WIRE_FIELDS)}
+        )
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        problems.append(
+            _("repeated columns %(columns)s") % {"columns": ", ".join(repeated)}
+        )
+    missing = [name for name in REQUIRED_FIELDS if name not in names]
+    if missing:
+        problems.append(
+            _("missing columns %(columns)s") % {"columns": ", ".join(missing)}
+        )
+    if not problems:
+        return names, None
+    skipped = frozenset(missing) | frozenset(repeated)
+    return names, ParseError([(1, "; ".join(problems))], skipped_fields=skipped)
+
+
+def _csv_rows(
+    reader: Any, names: list[str], header_error: ParseError | None
+) -> Records:
+    """Map each row to a record, or raise ParseError with every error found.
+
+    With an invalid header, the rows are still mapped through the columns
+    that name a wire field once, so that their own errors can be reported
+    with the header's. The ParseError then carries those records.
+    """
+    columns = list(enumerate(names))
+    if header_error is not None:
+        columns = [
+            (number, name)
+            for number, name in columns
+            if name in _WIRE_FIELD_SET and name not in header_error.skipped_fields
+        ]
+    records: Records = []
+    errors: list[tuple[int, str]] = []
+    start = reader.line_num + 1
+    for row in reader:
+        if not row or row == [""]:
+            start = reader.line_num + 1
+            continue
+        if len(row) != len(names):
+            errors.append(
+                (
+                    start,
+                    _("the row has %(cells)d cells, the header has %(columns)d")
+                    % {"cells": len(row), "columns": len(names)},
+                )
+            )
+        elif header_error is None:
+            record = {name: cell for name, cell in zip(names, row, strict=True) if cell}
+            records.append((start, record))
+        else:
+            records.append((start, {name: row[i] for i, name in columns if row[i]}))
+        start = reader.line_num + 1
+    if header_error is not None:
+        errors = header_error.errors + errors
+    if errors:
+        skipped = header_error.skipped_fields if header_error else frozenset()
+        raise ParseError(errors, records=records, skipped_fields=skipped)
+    return records
