@@ -24,8 +24,8 @@ class HashStore(Protocol):
     ``put_many`` call.
 
     A store may keep only the levels from ``lowest_stored_level`` up and
-    compute the nodes below from the leaf hashes, which it then gets some
-    other way; ``MerkleLog`` passes it no nodes of the lower levels.
+    compute the nodes below from leaf hashes that it gets some other way.
+    ``MerkleLog`` then passes it no nodes of the lower levels.
     """
 
     lowest_stored_level: int
