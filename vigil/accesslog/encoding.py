@@ -162,9 +162,9 @@ class LeafEncoder:
     """Encoder of the leaves of one log around their index, for many events.
 
     It writes the bytes of ``encode_leaf_around_index`` with fewer steps per
-    event, because ingestion encodes every event of a batch: the origin is
-    quoted once, and the action, time and pseudonym, whose validated forms
-    need no escaping, are copied as they are.
+    event, because ingestion encodes every event of a batch. The origin is
+    quoted once. The action, time and pseudonym are copied as they are,
+    because their validated forms need no escaping.
     """
 
     def __init__(self, origin: str) -> None:

@@ -222,7 +222,7 @@ class DatabaseHashStore:
         return nodes, leaves
 
     def _select_terms(self, keys: list[NodeKey]) -> tuple[str, list[int]]:
-        # One lookup per key in the index that holds the hash, so that no
+        # One lookup per key in the index that contains the hash, so that no
         # table row is read. SQLite picks the unique index on the same three
         # columns unless told, and with the keys as OR terms it scanned all of
         # the organisation's nodes in the covering index instead.
