@@ -208,6 +208,52 @@ def test_stored_event_id_is_duplicate(centre_a: Organisation) -> None:
     assert AccessEntry.objects.filter(organisation=centre_a).count() == 4
 
 
+def _minute(number: int) -> str:
+    return f"2026-03-02T10:{number:02d}:00.000Z"
+
+
+def test_duplicates_found_among_entries_of_their_period(
+    centre_a: Organisation,
+) -> None:
+    ingest_events(
+        centre_a,
+        [(number, event(number, time=_minute(number))) for number in range(10)],
+        source="test",
+    )
+    records = [
+        (1, event(1, time=_minute(1))),
+        (2, event(99, time=_minute(5))),
+        (3, event(8, time=_minute(8))),
+    ]
+    result = ingest_events(centre_a, records, source="test")
+    assert result.duplicates == [(1, "e-1", 1), (3, "e-8", 8)]
+    assert result.accepted == [(2, "e-99", 10)]
+
+
+def test_duplicates_looked_up_per_time_when_period_holds_many(
+    centre_a: Organisation,
+) -> None:
+    ingest_events(
+        centre_a,
+        [(number, event(number, time=_minute(number))) for number in range(10)],
+        source="test",
+    )
+    per_time = mock.Mock(wraps=ingestion._entries_at)
+    with (
+        mock.patch.object(ingestion, "RANGE_FACTOR", 1),
+        mock.patch.object(ingestion, "RANGE_SLACK", 0),
+        mock.patch.object(ingestion, "_entries_at", per_time),
+    ):
+        records = [
+            (1, event(0, time=_minute(0))),
+            (2, event(99, time=_minute(9))),
+        ]
+        result = ingest_events(centre_a, records, source="test")
+    assert per_time.call_count == 1
+    assert result.duplicates == [(1, "e-0", 0)]
+    assert result.accepted == [(2, "e-99", 10)]
+
+
 def test_duplicate_committed_after_lookup(centre_a: Organisation) -> None:
     # The lookup before the lock misses an event that another batch commits
     # before this one gets the lock, as if that batch were still running.
