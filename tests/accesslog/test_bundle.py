@@ -41,7 +41,14 @@ RUNNER = """
 import sys
 from vigil.accesslog.verify_cli import main
 status = main(sys.argv[1:])
-allowed = {"vigil", "vigil.accesslog", "vigil.accesslog.verify_cli"}
+allowed = {
+    "vigil",
+    "vigil.accesslog",
+    "vigil.accesslog.verify_cli",
+    "vigil.accesslog.verify_cli_bundle",
+    "vigil.accesslog.verify_cli_checks",
+    "vigil.accesslog.verify_cli_documents",
+}
 loaded = sorted(
     name for name in sys.modules
     if name.split(".")[0] == "django"

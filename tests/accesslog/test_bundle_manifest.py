@@ -27,7 +27,7 @@ from vigil.accesslog.bundle import export_bundle
 from vigil.accesslog.ingestion import ingest_events
 from vigil.accesslog.keys import ensure_log_keys, signer_for
 from vigil.accesslog.models import LogCheckpoint
-from vigil.accesslog.verify_cli import BUNDLE_FORMAT_WITHOUT_MANIFEST
+from vigil.accesslog.verify_cli_bundle import BUNDLE_FORMAT_WITHOUT_MANIFEST
 from vigil.ledger import Ed25519Signer, Ed25519Verifier, open_manifest, sign_manifest
 from vigil.organisations.models import Organisation
 

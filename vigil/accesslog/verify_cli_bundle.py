@@ -1,0 +1,246 @@
+"""The bundle checks of ``verify_cli``: manifest, entry order, times, completeness.
+
+``verify_bundle`` runs the checks of a bundle in the order that the
+documentation of ``verify_cli`` lists. Like ``verify_cli``, this module
+imports only the standard library and ``vigil.ledger``, because
+``vigil-verify`` runs without Django.
+"""
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from vigil.accesslog.verify_cli_checks import (
+    CheckFailed,
+    check_proved_leaf,
+    check_stated_tree,
+    key_label,
+    open_checkpoint_member,
+    verify_extension,
+)
+from vigil.ledger import (
+    Checkpoint,
+    Ed25519Verifier,
+    EntriesDigest,
+    LedgerError,
+    Manifest,
+    open_manifest,
+)
+from vigil.ledger.encoding import encode_base64
+from vigil.ledger.manifest import format_time, parse_time
+
+BUNDLE_FORMAT = "vigil-accesslog-bundle/2"
+# Bundles of this format, exported before bundles had a manifest, are still
+# checked, with a note that their completeness was not.
+BUNDLE_FORMAT_WITHOUT_MANIFEST = "vigil-accesslog-bundle/1"
+
+
+def _entries_text(count: int) -> str:
+    return "1 entry" if count == 1 else f"{count} entries"
+
+
+def _check_consistency(
+    bundle: Mapping[str, Any], checkpoint: Checkpoint, previous: Checkpoint
+) -> str:
+    if previous.size > checkpoint.size:
+        raise CheckFailed(
+            f"your previous checkpoint has size {previous.size}, the bundle's "
+            f"only {checkpoint.size}: the log was cut back"
+        )
+    if previous.size == 0:
+        return "the previous checkpoint is of the empty log, which every log extends"
+    consistency = bundle.get("consistency")
+    if (
+        not isinstance(consistency, dict)
+        or consistency.get("old_size") != previous.size
+    ):
+        raise CheckFailed(
+            f"the bundle has no consistency proof from size {previous.size}. "
+            "Export it again with this checkpoint as the previous one"
+        )
+    verify_extension(
+        previous.size,
+        previous.root_hash,
+        checkpoint,
+        consistency.get("proof"),
+        "the consistency proof",
+    )
+    return (
+        f"the log of size {checkpoint.size} extends your previous checkpoint of "
+        f"size {previous.size}"
+    )
+
+
+def _open_bundle_manifest(
+    bundle: Mapping[str, Any], verifier: Ed25519Verifier, checkpoint: Checkpoint
+) -> Manifest | None:
+    """Open the bundle's manifest and check it against the checkpoint and period.
+
+    Returns None for a bundle of the format without manifest that has none.
+    """
+    note = bundle.get("manifest")
+    if note is None and bundle.get("format") == BUNDLE_FORMAT_WITHOUT_MANIFEST:
+        return None
+    if not isinstance(note, str):
+        raise CheckFailed(
+            f"the bundle has no manifest, which its format {BUNDLE_FORMAT} "
+            "requires, so nothing shows that it lists every entry of its period"
+        )
+    try:
+        manifest = open_manifest(note, verifier, verifier.name)
+    except LedgerError as error:
+        raise CheckFailed(f"the bundle's manifest does not verify: {error}") from None
+    if (manifest.tree_size, manifest.root_hash) != (
+        checkpoint.size,
+        checkpoint.root_hash,
+    ):
+        raise CheckFailed(
+            f"the manifest is of the tree of size {manifest.tree_size} with root "
+            f"{encode_base64(manifest.root_hash)}, but the bundle's checkpoint is "
+            f"of size {checkpoint.size} with root "
+            f"{encode_base64(checkpoint.root_hash)}"
+        )
+    period = (format_time(manifest.start), format_time(manifest.end))
+    if (bundle.get("from"), bundle.get("to")) != period:
+        raise CheckFailed(
+            f"the bundle states the period from {bundle.get('from')!r} to "
+            f"{bundle.get('to')!r}, but its signed manifest from {period[0]} to "
+            f"{period[1]}"
+        )
+    return manifest
+
+
+def _check_index(entry: object, previous_index: int) -> int:
+    """Return the entry's index, which must be above the previous entry's."""
+    if not isinstance(entry, dict):
+        raise CheckFailed("an entry of the bundle is not an object")
+    index = entry.get("index")
+    if not isinstance(index, int) or isinstance(index, bool) or index < 0:
+        raise CheckFailed(f"entry index {index!r} is not an integer of 0 or more")
+    if index == previous_index:
+        raise CheckFailed(f"entry {index} is listed twice")
+    if index < previous_index:
+        raise CheckFailed(
+            f"entry {index} follows entry {previous_index}, but the entries must "
+            "be in increasing index order"
+        )
+    return index
+
+
+def _check_time(value: Mapping[str, Any], index: int, manifest: Manifest) -> None:
+    text = value["time"]
+    try:
+        moment = parse_time(text) if isinstance(text, str) else None
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise CheckFailed(
+            f"entry {index}: the leaf's time {text!r} is not a UTC time "
+            "YYYY-MM-DDTHH:MM:SS.mmmZ"
+        )
+    if not manifest.start <= moment < manifest.end:
+        raise CheckFailed(
+            f"entry {index}: its time {text} is outside the bundle's period from "
+            f"{format_time(manifest.start)} to before {format_time(manifest.end)}"
+        )
+
+
+def _check_listed_entries(
+    entries: Sequence[Any], manifest: Manifest, digest: EntriesDigest
+) -> None:
+    if len(entries) != manifest.entries:
+        change = "removed from" if len(entries) < manifest.entries else "added to"
+        raise CheckFailed(
+            f"the bundle lists {_entries_text(len(entries))}, but its signed "
+            f"manifest states {manifest.entries}, so entries were {change} the "
+            "bundle"
+        )
+    if digest.digest() != manifest.entries_digest:
+        raise CheckFailed(
+            "the bundle's entries are not the ones that its signed manifest "
+            f"lists: their digest is {encode_base64(digest.digest())}, the "
+            f"manifest states {encode_base64(manifest.entries_digest)}"
+        )
+
+
+def _manifest_line(manifest: Manifest, key: str) -> str:
+    count = manifest.entries
+    if count == 0:
+        stated, listed = "no entries", "none"
+    elif count == 1:
+        stated, listed = "1 entry", "exactly that one"
+    else:
+        stated, listed = f"{count} entries", "exactly those"
+    return (
+        f"OK: the manifest signed by {key} states that the tree of size "
+        f"{manifest.tree_size} has {stated} with a time from "
+        f"{format_time(manifest.start)} to before {format_time(manifest.end)}, "
+        f"and the bundle lists {listed}"
+    )
+
+
+def verify_bundle(
+    bundle: Mapping[str, Any],
+    verifier: Ed25519Verifier,
+    previous: Checkpoint | None = None,
+    listing: list[Mapping[str, Any]] | None = None,
+) -> list[str]:
+    """Check a loaded bundle and return the summary lines, or raise CheckFailed.
+
+    ``previous`` is the auditor's earlier checkpoint. Decoded leaves are
+    appended to ``listing`` when it is given.
+    """
+    if bundle.get("origin") != verifier.name:
+        raise CheckFailed(
+            f"the bundle is of log {bundle.get('origin')!r}, the key of "
+            f"{verifier.name!r}"
+        )
+    checkpoint = open_checkpoint_member(
+        bundle.get("checkpoint"), verifier, "the bundle's checkpoint"
+    )
+    check_stated_tree(bundle, checkpoint, "the bundle")
+    manifest = _open_bundle_manifest(bundle, verifier, checkpoint)
+    entries = bundle.get("entries")
+    if not isinstance(entries, list):
+        raise CheckFailed("the bundle has no list of entries")
+    previous_index = -1
+    without_leaf = 0
+    digest = EntriesDigest()
+    for entry in entries:
+        previous_index = _check_index(entry, previous_index)
+        proved = check_proved_leaf(entry, previous_index, checkpoint)
+        digest.add(previous_index, proved.leaf_hash)
+        if proved.value is None:
+            without_leaf += 1
+            continue
+        if manifest is not None:
+            _check_time(proved.value, previous_index, manifest)
+        if listing is not None:
+            listing.append(proved.value)
+    key = key_label(verifier)
+    root = encode_base64(checkpoint.root_hash)
+    verb = "is" if len(entries) == 1 else "are"
+    lines = [
+        f"OK: {_entries_text(len(entries))} {verb} in the tree of size "
+        f"{checkpoint.size} with root {root}, signed by {key}"
+    ]
+    if manifest is not None:
+        _check_listed_entries(entries, manifest, digest)
+        lines.append(_manifest_line(manifest, key))
+    else:
+        lines.append(
+            f"NOTE: the bundle has format {BUNDLE_FORMAT_WITHOUT_MANIFEST}, which "
+            "has no signed manifest, so vigil-verify did not check that it lists "
+            "every entry of its period, nor the period or the entries' times. "
+            "Export the period again for a bundle with a manifest"
+        )
+    if without_leaf:
+        single = without_leaf == 1
+        lines.append(
+            f"NOTE: {without_leaf} of them {'has' if single else 'have'} no leaf "
+            "bytes (expired entries have none), so only "
+            f"{'its leaf hash was' if single else 'their leaf hashes were'} "
+            f"checked, not {'its' if single else 'their'} content or time"
+        )
+    if previous is not None:
+        lines.append("OK: " + _check_consistency(bundle, checkpoint, previous))
+    return lines

@@ -1,0 +1,207 @@
+"""The checks of ``verify_cli`` that every kind of document shares.
+
+They open signed checkpoints, decode base64 members, check leaves and
+inclusion and consistency proofs, and raise ``CheckFailed`` with a message
+that names the failed check. Like ``verify_cli``, this module imports only
+the standard library and ``vigil.ledger``, because ``vigil-verify`` runs
+without Django.
+"""
+
+import json
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+from vigil.ledger import (
+    EMPTY_ROOT,
+    Checkpoint,
+    Ed25519Verifier,
+    LedgerError,
+    leaf_hash,
+    open_checkpoint,
+    verify_consistency,
+    verify_inclusion,
+)
+from vigil.ledger.encoding import decode_base64, encode_base64
+from vigil.ledger.note import format_key
+
+LEAF_VERSION = 1
+# The members of a version-1 leaf, as vigil.accesslog.encoding defines them.
+LEAF_KEYS = (
+    "action",
+    "application",
+    "case_ref",
+    "event_id",
+    "index",
+    "log",
+    "outcome",
+    "service",
+    "source_ip",
+    "subject_pseudonym",
+    "time",
+    "user_id",
+    "v",
+)
+
+# A message shows at most this many characters of a value that is not a string.
+MAX_SHOWN_VALUE = 40
+
+
+class CheckFailed(Exception):
+    """A check of the bundle or document failed. The message names it."""
+
+
+class ProvedLeaf(NamedTuple):
+    """An entry whose inclusion proof verified: its leaf hash and decoded leaf.
+
+    ``value`` is None when the entry has no leaf bytes.
+    """
+
+    leaf_hash: bytes
+    value: Mapping[str, Any] | None
+
+
+def key_label(verifier: Ed25519Verifier) -> str:
+    return format_key(verifier.name, verifier.key_id)
+
+
+def decode_member(value: object, what: str) -> bytes:
+    """Decode the base64 member ``what`` (e.g. "entry 4: leaf") or raise CheckFailed."""
+    if not isinstance(value, str):
+        shown = repr(value)
+        if len(shown) > MAX_SHOWN_VALUE:
+            shown = shown[:MAX_SHOWN_VALUE] + "…"
+        raise CheckFailed(f"{what} is {shown}, not a base64 string")
+    try:
+        return decode_base64(value)
+    except ValueError as error:
+        raise CheckFailed(f"{what} {error}") from None
+
+
+def open_checkpoint_member(
+    note: object, verifier: Ed25519Verifier, what: str
+) -> Checkpoint:
+    """Open the signed checkpoint ``note`` or raise CheckFailed, naming it ``what``."""
+    if not isinstance(note, str):
+        raise CheckFailed(f"{what} is missing")
+    try:
+        return open_checkpoint(note, verifier, verifier.name)
+    except LedgerError as error:
+        raise CheckFailed(f"{what} does not verify: {error}") from None
+
+
+def check_leaf(leaf: bytes, index: int, origin: str) -> Mapping[str, Any]:
+    """Check that ``leaf`` is the canonical version-1 leaf of entry ``index``."""
+    try:
+        value = json.loads(leaf.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise CheckFailed(
+            f"entry {index}: the leaf is not UTF-8 JSON: {error}"
+        ) from None
+    if not isinstance(value, dict) or tuple(sorted(value)) != LEAF_KEYS:
+        raise CheckFailed(
+            f"entry {index}: the leaf does not have the members {', '.join(LEAF_KEYS)}"
+        )
+    canonical = json.dumps(
+        value, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    ).encode("utf-8")
+    if canonical != leaf:
+        raise CheckFailed(f"entry {index}: the leaf bytes are not in canonical form")
+    if value["v"] != LEAF_VERSION:
+        raise CheckFailed(f"entry {index}: leaf version {value['v']!r} is unknown")
+    if value["log"] != origin:
+        raise CheckFailed(
+            f"entry {index}: the leaf belongs to log {value['log']!r}, not {origin!r}"
+        )
+    if value["index"] != index:
+        raise CheckFailed(
+            f"entry {index}: the leaf names index {value['index']!r}, so it was moved"
+        )
+    return value
+
+
+def check_proved_leaf(
+    entry: Mapping[str, Any], index: int, checkpoint: Checkpoint
+) -> ProvedLeaf:
+    """Check the leaf and the inclusion proof of entry ``index``."""
+    stated_hash = decode_member(entry.get("leaf_hash"), f"entry {index}: leaf_hash")
+    leaf_value: Mapping[str, Any] | None = None
+    if entry.get("leaf") is not None:
+        leaf = decode_member(entry["leaf"], f"entry {index}: leaf")
+        computed = leaf_hash(leaf)
+        if computed != stated_hash:
+            raise CheckFailed(
+                f"entry {index}: the leaf hashes to {encode_base64(computed)}, "
+                f"but the stated leaf_hash is {encode_base64(stated_hash)}"
+            )
+        leaf_value = check_leaf(leaf, index, checkpoint.origin)
+    proof_values = entry.get("proof")
+    if not isinstance(proof_values, list):
+        raise CheckFailed(f"entry {index}: proof is not a list")
+    proof = [
+        decode_member(value, f"entry {index}: proof hash {position}")
+        for position, value in enumerate(proof_values)
+    ]
+    try:
+        verify_inclusion(
+            stated_hash, index, checkpoint.size, proof, checkpoint.root_hash
+        )
+    except LedgerError as error:
+        raise CheckFailed(f"entry {index}: {error}") from None
+    return ProvedLeaf(stated_hash, leaf_value)
+
+
+def check_stated_tree(
+    document: Mapping[str, Any],
+    checkpoint: Checkpoint,
+    document_name: str,
+    size_member: str = "tree_size",
+    root_member: str = "root_hash",
+) -> None:
+    """Check that the size and root that ``document`` states are its checkpoint's."""
+    size = document.get(size_member)
+    if not isinstance(size, int) or isinstance(size, bool) or size != checkpoint.size:
+        raise CheckFailed(
+            f"{document_name} states tree size {size!r}, but its signed checkpoint "
+            f"is of size {checkpoint.size}"
+        )
+    if document.get(root_member) is not None:
+        root = decode_member(document[root_member], root_member)
+        if root != checkpoint.root_hash:
+            raise CheckFailed(
+                f"{document_name} states root {encode_base64(root)}, but its signed "
+                f"checkpoint has root {encode_base64(checkpoint.root_hash)}"
+            )
+
+
+def verify_extension(
+    old_size: int,
+    old_root: bytes,
+    checkpoint: Checkpoint,
+    values: object,
+    proof_name: str,
+) -> None:
+    """Check that ``values``, the proof ``proof_name``, shows the tree of ``old_size``
+    with ``old_root`` to be a prefix of the checkpoint's tree."""
+    if not isinstance(values, list):
+        raise CheckFailed(f"{proof_name} is not a list")
+    proof = [
+        decode_member(value, f"{proof_name} hash {position}")
+        for position, value in enumerate(values)
+    ]
+    if old_size == 0:
+        if proof:
+            raise CheckFailed(
+                f"{proof_name} from the empty tree has {len(proof)} hashes, expected 0"
+            )
+        if old_root != EMPTY_ROOT:
+            raise CheckFailed(
+                f"the old root {encode_base64(old_root)} is not the root of the "
+                f"empty tree, {encode_base64(EMPTY_ROOT)}"
+            )
+        return
+    try:
+        verify_consistency(
+            old_size, checkpoint.size, old_root, checkpoint.root_hash, proof
+        )
+    except LedgerError as error:
+        raise CheckFailed(str(error)) from None
