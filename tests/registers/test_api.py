@@ -85,22 +85,57 @@ def test_bad_bodies(
     assert response.json()["message"]
 
 
-def test_token_of_another_scope_or_centre_or_revoked(
+def test_token_of_another_centre_or_revoked(
     client: Client, centre_a: Organisation, centre_b: Organisation
 ) -> None:
-    _ingest, ingest_secret = create_token(centre_a, "ingest", actor=None)
     _other, other_secret = create_token(
         centre_b, "b", actor=None, scope=ApiToken.Scope.REGISTERS
     )
+    _other_ingest, other_ingest_secret = create_token(centre_b, "b ingest", actor=None)
     revoked, revoked_secret = create_token(
         centre_a, "old", actor=None, scope=ApiToken.Scope.REGISTERS
     )
     revoke_token(revoked, actor=None)
+    revoked_ingest, revoked_ingest_secret = create_token(
+        centre_a, "old ingest", actor=None
+    )
+    revoke_token(revoked_ingest, actor=None)
+    cases = {
+        "registers token of another centre": other_secret,
+        "ingest token of another centre": other_ingest_secret,
+        "revoked registers token": revoked_secret,
+        "revoked ingest token": revoked_ingest_secret,
+        "unknown token": "vgl_nonsense",
+    }
 
-    for value in (ingest_secret, other_secret, revoked_secret, "vgl_nonsense"):
+    for case, value in cases.items():
         response = call(client, "GET", URL, value)
-        assert response.status_code == 401, value
-        assert response["WWW-Authenticate"] == 'Bearer realm="vigil"'
+        assert response.status_code == 401, case
+        assert response["WWW-Authenticate"] == 'Bearer realm="vigil"', case
+        assert response.json()["error"] == "unauthorized", case
+        assert value[:12] not in response.json()["message"], case
+        assert "'ingest'" not in response.json()["message"], case
+
+
+def test_ingest_token_is_403_naming_scopes(
+    client: Client, centre_a: Organisation
+) -> None:
+    token, ingest_secret = create_token(centre_a, "ingest", actor=None)
+
+    read = call(client, "GET", URL, ingest_secret)
+    write = call(client, "POST", URL, ingest_secret, RECORD)
+
+    for response in (read, write):
+        assert response.status_code == 403
+        assert "WWW-Authenticate" not in response
+        body = response.json()
+        assert body["error"] == "insufficient_scope"
+        assert f"token {token.prefix} has the scope 'ingest'" in body["message"]
+        assert "needs the scope 'registers'" in body["message"]
+        assert "--org centre-a --scope registers" in body["message"]
+    assert Activity.objects.count() == 0
+    token.refresh_from_db()
+    assert token.last_used_at is None
 
 
 def test_session_needs_the_csrf_token(consultant_a: User) -> None:

@@ -274,7 +274,13 @@ def test_api_token_of_ingest_scope_is_refused(
         centre_a, "log", actor=None, scope=ApiToken.Scope.INGEST
     )
 
-    assert call(client, "GET", f"{API}activities/", ingest, None).status_code == 401
+    activity(centre_a)
+
+    response = call(client, "GET", f"{API}activities/", ingest, None)
+
+    assert response.status_code == 403
+    assert response.json()["error"] == "insufficient_scope"
+    assert "results" not in response.json()
 
 
 def test_api_expired_membership_session_is_404(

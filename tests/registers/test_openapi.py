@@ -52,3 +52,21 @@ def test_document_is_served(client: Client) -> None:
 
     assert response.status_code == 200
     assert "Register_activities" in response.json()["components"]["schemas"]
+
+
+def test_every_operation_lists_401_and_403(document: dict[str, Any]) -> None:
+    responses = document["components"]["responses"]
+    operations = [
+        (f"{method.upper()} {path}", operation)
+        for path, item in document["paths"].items()
+        if path.startswith(PREFIX)
+        for method, operation in item.items()
+        if method in ("get", "post", "patch", "delete")
+    ]
+
+    assert operations
+    for name, operation in operations:
+        assert "401" in operation["responses"], name
+        assert "403" in operation["responses"], name
+    assert "insufficient_scope" in responses["RegisterForbidden"]["description"]
+    assert "revoked" in responses["RegisterUnauthorized"]["description"]

@@ -9,6 +9,7 @@ value, as in the files. Errors come back as ``{"error", "message",
 """
 
 import json
+import logging
 from typing import Any
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
@@ -18,13 +19,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from vigil.accesslog.models import ApiToken
-from vigil.accesslog.tokens import authenticate
+from vigil.accesslog.tokens import authenticate, identify_token
 from vigil.accounts.models import Membership
 from vigil.accounts.roles import Capability
 from vigil.organisations.models import Organisation
 from vigil.registers import queries, services, wire
 from vigil.registers.models import RegisterRecord
 from vigil.registers.spec import REGISTERS, RegisterSpec, get_spec
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 100
 MAX_BODY_BYTES = 1024 * 1024
@@ -90,14 +93,7 @@ class Caller:
 def _caller(request: HttpRequest, org: str) -> Caller:
     header = request.headers.get("Authorization")
     if header:
-        token = authenticate(header, scope=ApiToken.Scope.REGISTERS)
-        if token is None or token.organisation.slug != org:
-            raise ApiError(
-                401,
-                "unauthorized",
-                "The bearer token is invalid, revoked, of another scope or of "
-                "another centre. Use a live 'registers' token of this centre.",
-            )
+        token = _token(request, header, org)
         return Caller(token.organisation, token=token)
     if not request.user.is_authenticated:
         raise ApiError(
@@ -115,6 +111,42 @@ def _caller(request: HttpRequest, org: str) -> Caller:
     if membership is None:
         raise ApiError(404, "not_found", "No such centre.")
     return Caller(membership.organisation, membership=membership)
+
+
+def _token(request: HttpRequest, header: str, org: str) -> ApiToken:
+    """Authenticate ``header`` as a live 'registers' token of centre ``org``.
+
+    A live token of this centre with another scope raises 403 naming both
+    scopes. Any other failure raises 401, so a revoked or unknown token, or a
+    token of another centre, reveals no scope.
+    """
+    token = authenticate(header, scope=ApiToken.Scope.REGISTERS)
+    if token is not None and token.organisation.slug == org:
+        return token
+    other = identify_token(header) if token is None else None
+    if other is not None and other.organisation.slug == org:
+        needed = ApiToken.Scope.REGISTERS.value
+        logger.warning(
+            "Registers API request from %s for %s rejected: token %s has the scope %s",
+            request.META.get("REMOTE_ADDR", "?"),
+            org,
+            other.prefix,
+            other.scope,
+        )
+        raise ApiError(
+            403,
+            "insufficient_scope",
+            f"The bearer token {other.prefix} has the scope '{other.scope}', and "
+            f"the registers API needs the scope '{needed}'. Send a '{needed}' "
+            "token of this centre, which 'vigil accesslog_token create --org "
+            f"{org} --scope {needed} NAME' creates.",
+        )
+    raise ApiError(
+        401,
+        "unauthorized",
+        "The bearer token is invalid, revoked, of another scope or of "
+        "another centre. Use a live 'registers' token of this centre.",
+    )
 
 
 def _require(caller: Caller, capability: Capability) -> None:

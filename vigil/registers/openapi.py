@@ -22,6 +22,8 @@ _ORG = {
 }
 _PK = {"name": "pk", "in": "path", "required": True, "schema": {"type": "integer"}}
 _ERROR = {"$ref": "#/components/responses/RegisterError"}
+_UNAUTHORIZED = {"$ref": "#/components/responses/RegisterUnauthorized"}
+_FORBIDDEN = {"$ref": "#/components/responses/RegisterForbidden"}
 
 
 def schema_name(spec: RegisterSpec) -> str:
@@ -116,7 +118,7 @@ def _operations(spec: RegisterSpec) -> dict[str, Any]:
                 "tags": tag,
                 "summary": f"Add a record: {spec.title}",
                 "requestBody": body,
-                "responses": {"201": record, "422": _ERROR, "403": _ERROR},
+                "responses": {"201": record, "422": _ERROR},
             },
         },
         f"{PREFIX}/{spec.slug}/{{pk}}": {
@@ -162,6 +164,23 @@ def extend(document: dict[str, Any]) -> dict[str, Any]:
         ),
         "content": {"application/json": {}},
     }
+    responses["RegisterUnauthorized"] = {
+        "description": (
+            "No bearer token is sent and no one is logged in, or the bearer "
+            "token is invalid, revoked or of another centre."
+        ),
+        "content": {"application/json": {}},
+    }
+    responses["RegisterForbidden"] = {
+        "description": (
+            "The bearer token is live and of this centre but has another scope "
+            "than registers, or the member's role lacks the capability, or a "
+            "change made with a session lacks the X-CSRFToken header. A token "
+            "of another scope gets the error 'insufficient_scope', and the "
+            "message names both scopes."
+        ),
+        "content": {"application/json": {}},
+    }
     paths[f"{PREFIX}/"] = {
         "parameters": [_ORG],
         "get": {
@@ -177,5 +196,8 @@ def extend(document: dict[str, Any]) -> dict[str, Any]:
         if path.startswith(PREFIX):
             for method in ("get", "post", "patch", "delete"):
                 if method in item:
-                    item[method]["security"] = [{"bearerAuth": []}]
+                    operation = item[method]
+                    operation["security"] = [{"bearerAuth": []}]
+                    operation["responses"]["401"] = _UNAUTHORIZED
+                    operation["responses"]["403"] = _FORBIDDEN
     return document
