@@ -315,7 +315,11 @@ def build_document() -> dict[str, Any]:
                 "bearerAuth": {
                     "type": "http",
                     "scheme": "bearer",
-                    "description": "An ingestion token of the organisation.",
+                    "description": (
+                        "An API token of the organisation: of the scope "
+                        "'ingest' for the access log, of the scope "
+                        "'registers' for the registers."
+                    ),
                 }
             },
             "schemas": _schemas(),
