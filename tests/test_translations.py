@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
+from django.test import override_settings
 from django.test.signals import setting_changed
 
 from tests.conftest import login
@@ -273,6 +275,36 @@ def test_msgfmt_accepts_formats(language: str, po: Path) -> None:
     )
 
     assert result.returncode == 0, result.stderr
+
+
+def catalogued(root: Path, language: str) -> set[tuple[str | None, str]]:
+    """Return (context, message) of every entry of the language's catalogues."""
+    return {
+        (entry.msgctxt, entry.msgid)
+        for po in sorted(root.rglob(f"locale/{language}/LC_MESSAGES/django.po"))
+        for entry in messages(po)
+    }
+
+
+@pytest.mark.skipif(shutil.which("xgettext") is None, reason="GNU gettext is missing")
+def test_catalogues_contain_exactly_marked_messages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # makemessages writes the messages marked in the code into the catalogues
+    # of a copy of the package. A message that the catalogues lack reaches
+    # users in English, and one that the code no longer marks is unused.
+    source = Path(settings.BASE_DIR)
+    copy = tmp_path / source.name
+    shutil.copytree(source, copy, ignore=shutil.ignore_patterns("*.mo", "__pycache__"))
+    monkeypatch.chdir(copy)
+    with override_settings(LOCALE_PATHS=[copy / "locale"]):
+        call_command("makemessages", locale=LANGUAGES, no_obsolete=True, verbosity=0)
+
+    for language in LANGUAGES:
+        marked = catalogued(copy, language)
+        present = catalogued(source, language)
+        assert sorted(marked - present) == [], f"missing from the {language} catalogues"
+        assert sorted(present - marked) == [], f"no longer marked ({language})"
 
 
 # The pages in Dutch and French
