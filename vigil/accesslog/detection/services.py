@@ -28,6 +28,7 @@ from vigil.accesslog.detection.models import (
     DetectionSettings,
     Finding,
     OpenCase,
+    Rule,
     WatchedSubject,
 )
 from vigil.accesslog.events import validate_national_number
@@ -340,8 +341,9 @@ def _candidates(
     current: DetectionSettings,
     facts: list[rules.EntryFacts],
     bounds: Mapping[datetime.date, tuple[datetime.datetime, datetime.datetime]],
-) -> list[rules.Candidate]:
-    candidates: list[rules.Candidate] = []
+) -> dict[str, list[rules.Candidate] | None]:
+    """Return the candidates of each enabled rule, or None for a skipped rule."""
+    candidates: dict[str, list[rules.Candidate] | None] = {}
     if current.check_outside_hours:
         hours = rules.OfficeHours(
             start=current.office_start,
@@ -349,7 +351,7 @@ def _candidates(
             working_days=frozenset(current.working_days),
             exempt_user_ids=frozenset(current.exempt_user_ids),
         )
-        candidates += rules.outside_office_hours(facts, hours)
+        candidates[Rule.OUTSIDE_HOURS] = rules.outside_office_hours(facts, hours)
     if current.check_daily_volume:
         limits = rules.VolumeLimits(
             threshold=current.daily_threshold,
@@ -362,9 +364,11 @@ def _candidates(
         history_start = first_start - datetime.timedelta(days=limits.window_days)
         users = {fact.user_id for fact in facts}
         history = _daily_counts(organisation, users, history_start, last_end)
-        candidates += rules.unusual_daily_volume(facts, history, limits, bounds)
+        candidates[Rule.DAILY_VOLUME] = rules.unusual_daily_volume(
+            facts, history, limits, bounds
+        )
     if current.check_open_cases:
-        candidates += _open_case_candidates(organisation, facts)
+        candidates[Rule.NO_OPEN_CASE] = _open_case_candidates(organisation, facts)
     if current.check_watch_list:
         watch_list = {
             pseudonym: (pk, label)
@@ -372,13 +376,13 @@ def _candidates(
                 organisation=organisation
             ).values_list("pk", "subject_pseudonym", "label")
         }
-        candidates += rules.watched_subjects(facts, watch_list)
+        candidates[Rule.WATCH_LIST] = rules.watched_subjects(facts, watch_list)
     return candidates
 
 
 def _open_case_candidates(
     organisation: Organisation, facts: list[rules.EntryFacts]
-) -> list[rules.Candidate]:
+) -> list[rules.Candidate] | None:
     refs: set[str] = set()
     subjects: set[str] = set()
     pairs = OpenCase.objects.filter(organisation=organisation).values_list(
@@ -392,23 +396,60 @@ def _open_case_candidates(
             "Open-case rule of %s skipped: the list of open case files is empty",
             organisation.slug,
         )
-        return []
+        return None
     return rules.without_open_case(facts, frozenset(refs), frozenset(subjects))
 
 
 @dataclass
-class _StoreCounts:
+class RuleCounts:
+    """Counts of the findings of one rule in a detection run.
+
+    ``findings`` counts the findings of its candidates. Of those, ``created``
+    are new and ``updated`` gained entries, and ``reopened`` counts the
+    updated ones that had been triaged and are open again.
+    """
+
+    findings: int = 0
     created: int = 0
     updated: int = 0
     reopened: int = 0
 
 
+@dataclass
+class DetectionRun:
+    """The result of ``detect``: the period covered, the findings and the counts.
+
+    ``since`` and ``until`` are the period widened to whole local days, with
+    ``until`` excluded. ``rules`` has a ``RuleCounts`` for each enabled rule
+    in the order of ``Rule``, or None for a rule that was skipped because it
+    has no data yet (the open-case rule with an empty list).
+    """
+
+    since: datetime.datetime
+    until: datetime.datetime
+    entries: int
+    findings: list[Finding] = field(default_factory=list)
+    rules: dict[str, RuleCounts | None] = field(default_factory=dict)
+
+    def total(self) -> RuleCounts:
+        """Return the counts of every rule together."""
+        total = RuleCounts()
+        for counts in self.rules.values():
+            if counts is not None:
+                total.findings += counts.findings
+                total.created += counts.created
+                total.updated += counts.updated
+                total.reopened += counts.reopened
+        return total
+
+
 def _store(
     organisation: Organisation,
     candidate: rules.Candidate,
-    counts: _StoreCounts,
+    counts: RuleCounts,
     actor: Any,
 ) -> Finding:
+    counts.findings += 1
     finding, created = Finding.objects.get_or_create(
         organisation=organisation,
         rule=candidate.rule,
@@ -457,20 +498,54 @@ def _reopen(finding: Finding, new_entries: int, actor: Any) -> None:
     finding.status = Finding.Status.OPEN
 
 
+# Without a period, the Run button and ``vigil accesslog detect`` cover this
+# many days, today included.
+DEFAULT_RUN_DAYS = 7
+# A run covers at most this many days after its first day, which bounds the
+# entries that one transaction reads and links.
+MAX_RUN_DAYS = 366
+
+
+def day_period(
+    first_day: datetime.date, last_day: datetime.date
+) -> tuple[datetime.datetime, datetime.datetime]:
+    """Return the start of ``first_day`` and the end of ``last_day`` in local time.
+
+    Raise ValidationError, on ``until``, when ``last_day`` comes before
+    ``first_day`` or more than ``MAX_RUN_DAYS`` days after it. The Run button
+    and ``vigil accesslog detect`` both check their days here.
+    """
+    if last_day < first_day:
+        raise ValidationError(
+            {"until": _("The end of the period must not come before its start.")}
+        )
+    if last_day - first_day > datetime.timedelta(days=MAX_RUN_DAYS):
+        raise ValidationError(
+            {"until": _("Run detection over at most one year at a time.")}
+        )
+    zone = timezone.get_default_timezone()
+    start = datetime.datetime.combine(first_day, datetime.time(0), tzinfo=zone)
+    following = last_day + datetime.timedelta(days=1)
+    end = datetime.datetime.combine(following, datetime.time(0), tzinfo=zone)
+    return start, end
+
+
 @transaction.atomic
-def run_detection(
+def detect(
     organisation: Organisation,
     *,
     since: datetime.datetime,
     until: datetime.datetime,
     actor: Any,
-) -> list[Finding]:
+) -> DetectionRun:
     """Apply the enabled rules to the entries of ``[since, until)`` and store findings.
 
     The period is widened to whole local days, so a day is always judged on
     all its entries. Running again over the same period creates no second
     finding: a finding that gains entries is updated, and set back to open
-    if it had been triaged. Returns the findings of the period's candidates.
+    if it had been triaged. A triaged finding that gains no entry keeps its
+    status. Returns the period covered, the findings of the period's
+    candidates and what each rule did.
     """
     # Locking the settings row serialises concurrent runs of one organisation.
     current = DetectionSettings.objects.select_for_update().get(
@@ -480,11 +555,16 @@ def run_detection(
     start = min(day_start for day_start, _end in bounds.values())
     end = max(day_end for _start, day_end in bounds.values())
     facts = _load_facts(organisation, start, end)
-    counts = _StoreCounts()
-    findings = [
-        _store(organisation, candidate, counts, actor)
-        for candidate in _candidates(organisation, current, facts, bounds)
-    ]
+    result = DetectionRun(since=start, until=end, entries=len(facts))
+    for rule, candidates in _candidates(organisation, current, facts, bounds).items():
+        if candidates is None:
+            result.rules[rule] = None
+            continue
+        counts = result.rules[rule] = RuleCounts()
+        result.findings += [
+            _store(organisation, candidate, counts, actor) for candidate in candidates
+        ]
+    total = result.total()
     record(
         "accesslog.detection_run",
         actor=actor,
@@ -495,10 +575,10 @@ def run_detection(
             "since": start,
             "until": end,
             "entries": len(facts),
-            "findings": len(findings),
-            "created": counts.created,
-            "updated": counts.updated,
-            "reopened": counts.reopened,
+            "findings": len(result.findings),
+            "created": total.created,
+            "updated": total.updated,
+            "reopened": total.reopened,
         },
     )
     logger.info(
@@ -508,12 +588,23 @@ def run_detection(
         start.isoformat(),
         end.isoformat(),
         len(facts),
-        len(findings),
-        counts.created,
-        counts.updated,
-        counts.reopened,
+        len(result.findings),
+        total.created,
+        total.updated,
+        total.reopened,
     )
-    return findings
+    return result
+
+
+def run_detection(
+    organisation: Organisation,
+    *,
+    since: datetime.datetime,
+    until: datetime.datetime,
+    actor: Any,
+) -> list[Finding]:
+    """Run ``detect`` and return the findings of the period's candidates."""
+    return detect(organisation, since=since, until=until, actor=actor).findings
 
 
 TRIAGE_STATUSES = (

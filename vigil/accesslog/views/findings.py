@@ -21,12 +21,11 @@ from vigil.accounts.roles import Capability
 from vigil.organisations.tenancy import Tenant, get_scoped_or_404, scoped, tenant_view
 
 ENTRIES_PER_PAGE = 50
-DEFAULT_RUN_DAYS = 7
 
 
 def _run_form() -> RunDetectionForm:
     today = timezone.localdate()
-    since = today - datetime.timedelta(days=DEFAULT_RUN_DAYS - 1)
+    since = today - datetime.timedelta(days=services.DEFAULT_RUN_DAYS - 1)
     return RunDetectionForm(initial={"since": since, "until": today})
 
 
@@ -71,19 +70,16 @@ def run(request: HttpRequest, tenant: Tenant) -> HttpResponse:
     form = RunDetectionForm(request.POST)
     if not form.is_valid():
         return _render_list(request, tenant, run_form=form, status=400)
-    zone = timezone.get_default_timezone()
-    since = datetime.datetime.combine(
-        form.cleaned_data["since"], datetime.time(0), tzinfo=zone
+    since, until = services.day_period(
+        form.cleaned_data["since"], form.cleaned_data["until"]
     )
-    last_day = form.cleaned_data["until"] + datetime.timedelta(days=1)
-    until = datetime.datetime.combine(last_day, datetime.time(0), tzinfo=zone)
-    findings = services.run_detection(
+    result = services.detect(
         tenant.organisation, since=since, until=until, actor=request.user
     )
     messages.success(
         request,
         _("Detection done: %(count)s findings in the period.")
-        % {"count": len(findings)},
+        % {"count": len(result.findings)},
     )
     return redirect("accesslog:findings", org=tenant.organisation.slug)
 

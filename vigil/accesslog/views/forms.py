@@ -5,7 +5,6 @@ pseudonymised by the view's service call; it is never put into a URL,
 stored or logged.
 """
 
-import datetime
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -13,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from vigil.accesslog.detection.models import ISO_WEEKDAYS, Finding, Rule
-from vigil.accesslog.detection.services import compact_national_number
+from vigil.accesslog.detection.services import compact_national_number, day_period
 from vigil.accesslog.models import Action, ApiToken, IdentityPeriod
 
 DATETIME_WIDGET = forms.DateTimeInput(
@@ -268,14 +267,8 @@ class RunDetectionForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         since, until = data.get("since"), data.get("until")
-        if since and until and until < since:
-            raise ValidationError(
-                {"until": _("The end of the period must not come before its start.")}
-            )
-        if since and until and (until - since) > datetime.timedelta(days=366):
-            raise ValidationError(
-                {"until": _("Run detection over at most one year at a time.")}
-            )
+        if since and until:
+            day_period(since, until)
         return data
 
 
