@@ -20,6 +20,7 @@ from django.utils import timezone
 from vigil.accesslog import identities
 from vigil.accesslog.bundle import export_bundle
 from vigil.accesslog.checkpoints import ensure_checkpoint, verifier_key
+from vigil.accesslog.detection.cli import add_detect_command, handle_detect
 from vigil.accesslog.file_ingest import FORMATS, FileRejected, ingest_file
 from vigil.accesslog.ingestion import BatchRejected, ingest_events
 from vigil.accesslog.models import IdentityPeriod
@@ -72,9 +73,13 @@ class Command(BaseCommand):
             "Empty the content of entries older than VIGIL_ACCESSLOG_RETENTION_DAYS.",
         )
         _add_export(commands)
+        add_detect_command(commands)
         _add_syslog(commands)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["command"] == "detect":
+            handle_detect(self, options)
+            return
         organisation = _organisation(options["org"])
         handler = getattr(self, "_" + options["command"].replace("-", "_"))
         handler(organisation, options)
