@@ -146,6 +146,54 @@ def test_subject_search_rejects_invalid_number(
     assert b"85073000261" not in response.content
 
 
+def subject_error(client: Client, organisation: Organisation, value: str) -> str:
+    response = client.post(
+        url("search", organisation),
+        {"subject": value},
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code == 400
+    assert value.encode() not in response.content
+    return " ".join(response.context["form"].errors["subject"])
+
+
+def test_invalid_number_hint_names_check_digits(
+    consultant: Client, centre_a: Organisation
+) -> None:
+    error = subject_error(consultant, centre_a, "85073003329")
+    assert "check digits or the birth month are wrong" in error
+    assert "11 digits" not in error
+
+
+def test_invalid_number_hint_names_birth_month(
+    consultant: Client, centre_a: Organisation
+) -> None:
+    error = subject_error(consultant, centre_a, "85173003328")
+    assert "check digits or the birth month are wrong" in error
+
+
+@pytest.mark.parametrize("value", ["8507300332", "850730033288", "8507300332x"])
+def test_invalid_number_hint_names_length(
+    consultant: Client, centre_a: Organisation, value: str
+) -> None:
+    error = subject_error(consultant, centre_a, value)
+    assert error == (
+        "This number must have 11 digits (dots, dashes and spaces are allowed)."
+    )
+
+
+def test_invalid_number_hint_in_dutch(
+    consultant: Client, centre_a: Organisation
+) -> None:
+    response = consultant.post(
+        url("search", centre_a),
+        {"subject": "85073003329"},
+        headers={"Accept-Language": "nl"},
+    )
+    error = " ".join(response.context["form"].errors["subject"])
+    assert "de controlecijfers of de geboortemaand kloppen niet" in error
+
+
 def test_malformed_pseudonym_in_link_rejected(
     consultant: Client, centre_a: Organisation, sample: None
 ) -> None:
@@ -186,6 +234,32 @@ def test_search_by_person_uses_register(
     assert found(search(consultant, centre_a, person="An Peeters")) == [2, 0]
     assert found(search(consultant, centre_a, person="P-2")) == [4]
     assert found(search(consultant, centre_a, person="nobody")) == []
+
+
+def test_search_by_unknown_person_says_so(
+    consultant: Client, centre_a: Organisation, sample: None
+) -> None:
+    response = consultant.get(
+        url("search", centre_a), {"person": "nobody"}, headers={"Accept-Language": "en"}
+    )
+    assert response.status_code == 200
+    assert response.context["unknown_person"] is True
+    text = response.content.decode()
+    assert "No person in the identity register matches “nobody”" in text
+    assert "No entries match." not in text
+
+
+def test_search_by_known_person_without_entries(
+    consultant: Client, centre_a: Organisation, sample: None
+) -> None:
+    response = consultant.get(
+        url("search", centre_a),
+        {"person": "An Peeters", "application": "nothing"},
+        headers={"Accept-Language": "en"},
+    )
+    assert response.context["unknown_person"] is False
+    assert b"No entries match." in response.content
+    assert b'data-testid="unknown-person"' not in response.content
 
 
 def test_results_show_user_and_person(

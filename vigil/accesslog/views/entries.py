@@ -113,9 +113,13 @@ def _results(
     )
     query = criteria.as_query()
     without_subject = {k: v for k, v in query.items() if k != "subject_pseudonym"}
+    unknown_person = bool(criteria.person) and not (
+        search_service.person_periods(tenant.organisation, criteria.person).exists()
+    )
     return {
         "criteria": criteria,
         "page": page,
+        "unknown_person": unknown_person,
         "query": urlencode(query),
         "query_without_subject": urlencode(without_subject),
     }

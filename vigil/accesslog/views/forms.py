@@ -12,17 +12,17 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from vigil.accesslog.detection.models import ISO_WEEKDAYS, Finding, Rule
-from vigil.accesslog.detection.services import compact_national_number, day_period
+from vigil.accesslog.detection.services import day_period
 from vigil.accesslog.models import Action, ApiToken, IdentityPeriod
+from vigil.accesslog.national_numbers import validate_national_number
 
 DATETIME_WIDGET = forms.DateTimeInput(
     attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
 )
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-INVALID_NATIONAL_NUMBER = _(
-    "This is not a valid national or BIS number: enter its 11 digits, "
-    "with or without dots and dashes."
-)
+# Translators: %(reason)s is a reason of national_numbers.py, such as "must
+# have 11 digits (dots, dashes and spaces are allowed)".
+INVALID_NATIONAL_NUMBER = _("This number %(reason)s.")
 
 
 class NationalNumberInput(forms.TextInput):
@@ -52,10 +52,14 @@ class NationalNumberField(forms.CharField):
         text = super().clean(value)
         if not text:
             return ""
-        compact = compact_national_number(text)
-        if compact is None:
-            raise ValidationError(INVALID_NATIONAL_NUMBER, code="invalid")
-        return compact
+        try:
+            return validate_national_number(text)
+        except ValueError as error:
+            # The reason tells a wrong length or character from wrong check
+            # digits or birth month, and never contains the number.
+            raise ValidationError(
+                INVALID_NATIONAL_NUMBER, code="invalid", params={"reason": str(error)}
+            ) from None
 
 
 class PeriodMixin:
