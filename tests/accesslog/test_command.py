@@ -20,7 +20,12 @@ from vigil.accesslog.management.commands.accesslog import (
     _listen_address,
     _syslog_handler,
 )
-from vigil.accesslog.models import AccessEntry, IdentityPeriod, LogCheckpoint
+from vigil.accesslog.models import (
+    AccessEntry,
+    IdentityPeriod,
+    LogCheckpoint,
+    VerificationRun,
+)
 from vigil.accesslog.verify_cli import main as verify_main
 from vigil.ledger import Ed25519Verifier, open_checkpoint
 from vigil.organisations.models import Organisation
@@ -161,6 +166,39 @@ def test_verify_ok_and_failed(log: Organisation) -> None:
 def test_verify_with_given_key(log: Organisation) -> None:
     key = ensure_log_keys(log).verifier_key
     assert "verification OK" in run("verify", "--org", "centre-a", "--key", key)
+
+
+@pytest.mark.parametrize(
+    ("key", "shown"),
+    [
+        ("garbage", "'garbage'"),
+        ("x" * 100, "'" + "x" * 59 + "…'"),
+        (
+            "n+0000000z+AQ==",
+            "'n+0000000z+AQ==' is not a verifier key (verifier key has 0",
+        ),
+    ],
+)
+def test_verify_rejects_malformed_key(log: Organisation, key: str, shown: str) -> None:
+    message, _ = run_failing("verify", "--org", "centre-a", "--key", key)
+    assert message.startswith("--key ")
+    assert shown in message
+    assert "<name>+<hex key id>+<base64 key>" in message
+    assert "'vigil accesslog public-key --org centre-a'" in message
+    assert not VerificationRun.objects.filter(organisation=log).exists()
+
+
+def test_verify_with_key_of_other_centre(
+    log: Organisation, centre_b: Organisation
+) -> None:
+    key = ensure_log_keys(centre_b).verifier_key
+    message, _ = run_failing("verify", "--org", "centre-a", "--key", key)
+    assert message.startswith(
+        "verification FAILED, the checkpoint signatures do not verify with the "
+        "given verifier key vigil.accesslog/0999999823/centre-b+"
+    )
+    assert "first divergent index" not in message
+    assert VerificationRun.objects.get(organisation=log).ok is False
 
 
 def test_checkpoint_printed(log: Organisation) -> None:

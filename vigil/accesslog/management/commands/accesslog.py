@@ -30,10 +30,14 @@ from vigil.accesslog.proofs import (
 )
 from vigil.accesslog.retention import expire_entries
 from vigil.accesslog.verification import verify_log
+from vigil.ledger import InvalidKeyError
 from vigil.organisations.management.commands.org import format_validation_error
 from vigil.organisations.models import Organisation
 
 logger = logging.getLogger(__name__)
+
+# Characters of a malformed --key value that an error message shows.
+MAX_SHOWN_KEY = 60
 
 
 class Command(BaseCommand):
@@ -91,7 +95,12 @@ class Command(BaseCommand):
             self.stdout.write(line)
 
     def _verify(self, organisation: Organisation, options: dict[str, Any]) -> None:
-        result = verify_log(organisation, verifier_key=options["key"])
+        try:
+            result = verify_log(organisation, verifier_key=options["key"])
+        except InvalidKeyError as error:
+            raise CommandError(
+                _malformed_key_message(options["key"], error, organisation)
+            ) from None
         if not result.ok:
             index = result.first_divergent_index
             where = f"first divergent index {index}: " if index is not None else ""
@@ -363,6 +372,20 @@ def _organisation(slug: str) -> Organisation:
         raise CommandError(
             f"no organisation {slug!r}. 'vigil org list' shows the short names"
         ) from None
+
+
+def _malformed_key_message(
+    key: str, error: InvalidKeyError, organisation: Organisation
+) -> str:
+    shown_key = key if len(key) <= MAX_SHOWN_KEY else key[: MAX_SHOWN_KEY - 1] + "…"
+    # The form error repeats the whole value, which may be long.
+    reason = "" if key.count("+") < 2 else f" ({error})"
+    return (
+        f"--key {shown_key!r} is not a verifier key{reason}. A verifier key has the "
+        "form <name>+<hex key id>+<base64 key>, and 'vigil accesslog public-key "
+        f"--org {organisation.slug}' prints the centre's key. Nothing was verified "
+        "or recorded"
+    )
 
 
 def _read_optional(name: str | None) -> str | None:
