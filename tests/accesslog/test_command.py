@@ -312,15 +312,122 @@ def test_identity_add_list_end(centre_a: Organisation) -> None:
 def test_identity_overlap_reported(centre_a: Organisation) -> None:
     arguments = ["identity", "add", "--org", "centre-a", "--user-id", "U1"]
     run(*arguments, "--person", "An", "--from", "2026-01-01")
+    period = IdentityPeriod.objects.get(organisation=centre_a)
     message, _ = run_failing(*arguments, "--person", "Bart", "--from", "2026-02-01")
     assert "already assigned to An" in message
+    assert message.endswith(
+        f"end that period first or choose other dates. That period has id "
+        f"{period.pk}: 'vigil accesslog identity end --org centre-a --id "
+        f"{period.pk} --until TIME' ends it."
+    )
 
 
 def test_identity_end_unknown_period(centre_a: Organisation) -> None:
     message, _ = run_failing(
         "identity", "end", "--org", "centre-a", "--id", "999", "--until", "2026-01-01"
     )
-    assert "no identity period 999" in message
+    assert message == (
+        "no identity period 999 in centre-a. 'vigil accesslog identity list "
+        "--org centre-a' lists the periods with their ids"
+    )
+
+
+IDENTITY_ADD = ["identity", "add", "--org", "centre-a"]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        (
+            [
+                "--user-id",
+                "U1",
+                "--person",
+                "An",
+                "--from",
+                "2026-02-01",
+                "--until",
+                "2026-01-01",
+            ],
+            "--until: The end of the period must come after its start.",
+        ),
+        (
+            ["--user-id", " U1", "--person", "An", "--from", "2026-01-01"],
+            "--user-id: Enter the user id as it appears in KSZ messages",
+        ),
+        (
+            ["--user-id", "U1", "--person", " ", "--from", "2026-01-01"],
+            "--person: Enter the name of the person",
+        ),
+    ],
+)
+def test_identity_add_error_names_option(
+    centre_a: Organisation, arguments: list[str], expected: str
+) -> None:
+    message, _ = run_failing(*IDENTITY_ADD, *arguments)
+    assert message.startswith(expected)
+
+
+def test_identity_end_error_names_option(centre_a: Organisation) -> None:
+    run(*IDENTITY_ADD, "--user-id", "U1", "--person", "An", "--from", "2026-02-01")
+    period = IdentityPeriod.objects.get(organisation=centre_a)
+    message, _ = run_failing(
+        "identity",
+        "end",
+        "--org",
+        "centre-a",
+        "--id",
+        str(period.pk),
+        "--until",
+        "2026-01-01",
+    )
+    assert message == "--until: The end of the period must come after its start."
+
+
+def test_identity_errors_in_dutch(centre_a: Organisation) -> None:
+    with translation.override("nl"):
+        unknown, _ = run_failing(
+            "identity",
+            "end",
+            "--org",
+            "centre-a",
+            "--id",
+            "999",
+            "--until",
+            "2026-01-01",
+        )
+        moment, _ = run_failing(
+            *IDENTITY_ADD, "--user-id", "U1", "--person", "An", "--from", "gisteren"
+        )
+        run(*IDENTITY_ADD, "--user-id", "U1", "--person", "An", "--from", "2026-01-01")
+        overlap, _ = run_failing(
+            *IDENTITY_ADD,
+            "--user-id",
+            "U1",
+            "--person",
+            "Bart",
+            "--from",
+            "2026-02-01",
+        )
+    assert unknown.startswith("geen identiteitsperiode 999 in centre-a.")
+    assert "argument --from: 'gisteren' is geen datum of tijdstip" in moment
+    assert overlap.startswith("Gebruikers-id U1 is al toegewezen aan An")
+    assert "Die periode heeft id" in overlap
+
+
+def test_identity_errors_in_french(centre_a: Organisation) -> None:
+    with translation.override("fr"):
+        unknown, _ = run_failing(
+            "identity",
+            "end",
+            "--org",
+            "centre-a",
+            "--id",
+            "999",
+            "--until",
+            "2026-01-01",
+        )
+    assert unknown.startswith("aucune période d'identité 999 dans centre-a.")
 
 
 def test_expire(log: Organisation, settings: Any) -> None:

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vigil.accesslog import identities
 from vigil.accesslog.bundle import export_bundle
@@ -38,6 +39,15 @@ logger = logging.getLogger(__name__)
 
 # Characters of a malformed --key value that an error message shows.
 MAX_SHOWN_KEY = 60
+
+# The options of ``identity add`` and ``identity end`` by the identity
+# period's fields, which the register's errors name.
+IDENTITY_OPTIONS = {
+    "user_id": "--user-id",
+    "person_name": "--person",
+    "valid_from": "--from",
+    "valid_until": "--until",
+}
 
 
 class Command(BaseCommand):
@@ -155,8 +165,11 @@ class Command(BaseCommand):
                     organisation, options["user_id"]
                 ):
                     self.stdout.write(f"{period.pk}\t{_period_line(period)}")
+        except identities.PeriodOverlapError as error:
+            raise CommandError(_overlap_message(error, organisation)) from None
         except ValidationError as error:
-            raise CommandError(format_validation_error(error)) from None
+            message = format_validation_error(error, IDENTITY_OPTIONS)
+            raise CommandError(message) from None
 
     def _expire(self, organisation: Organisation, options: dict[str, Any]) -> None:
         result = expire_entries(organisation, actor=None)
@@ -403,7 +416,8 @@ def _moment(text: str) -> datetime.datetime:
         moment = datetime.datetime.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not an ISO 8601 date or time, e.g. 2026-01-05T08:00"
+            _("%(value)r is not an ISO 8601 date or time, e.g. 2026-01-05T08:00")
+            % {"value": text}
         ) from None
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
@@ -426,9 +440,23 @@ def _period(organisation: Organisation, pk: int) -> IdentityPeriod:
         return identities.identity_periods(organisation).get(pk=pk)
     except IdentityPeriod.DoesNotExist:
         raise CommandError(
-            f"no identity period {pk} in {organisation.slug}. "
-            "'vigil accesslog identity list' shows them"
+            _(
+                "no identity period %(id)d in %(org)s. 'vigil accesslog identity "
+                "list --org %(org)s' lists the periods with their ids"
+            )
+            % {"id": pk, "org": organisation.slug}
         ) from None
+
+
+def _overlap_message(
+    error: identities.PeriodOverlapError, organisation: Organisation
+) -> str:
+    """Return the overlap error with the id that ``identity end --id`` needs."""
+    hint = _(
+        "That period has id %(id)d: 'vigil accesslog identity end --org %(org)s "
+        "--id %(id)d --until TIME' ends it."
+    ) % {"id": error.period.pk, "org": organisation.slug}
+    return f"{' '.join(error.messages)} {hint}"
 
 
 def _period_line(period: IdentityPeriod) -> str:
