@@ -1,11 +1,14 @@
 """The ingestion token service: creation, storage, authentication, revocation."""
 
+import datetime
 import hashlib
 import io
+from collections.abc import Iterator
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from vigil.accesslog.models import ApiToken
 from vigil.accesslog.tokens import (
@@ -19,6 +22,12 @@ from vigil.accesslog.tokens import (
 from vigil.accounts.models import User
 from vigil.audit.models import AuditEntry
 from vigil.organisations.models import Organisation
+
+
+@pytest.fixture
+def _brussels() -> Iterator[None]:
+    with timezone.override("Europe/Brussels"):
+        yield
 
 
 @pytest.fixture
@@ -147,7 +156,15 @@ def test_command_creates_lists_and_revokes(centre_a: Organisation) -> None:
 
     listing = io.StringIO()
     call_command("accesslog_token", "list", "--org", "centre-a", stdout=listing)
-    assert listing.getvalue().startswith(f"{secret[:PREFIX_LENGTH]}\tingest\tactive\t")
+    lines = listing.getvalue().splitlines()
+    assert lines[0] == "prefix\tscope\tstate\tlast used\tname"
+    prefix, scope, state, _used, name = lines[1].split("\t")
+    assert (prefix, scope, state, name) == (
+        secret[:PREFIX_LENGTH],
+        "ingest",
+        "active",
+        "syslog",
+    )
 
     call_command(
         "accesslog_token",
@@ -163,3 +180,78 @@ def test_command_creates_lists_and_revokes(centre_a: Organisation) -> None:
 def test_command_reports_unknown_organisation(db: None) -> None:
     with pytest.raises(CommandError, match="not found"):
         call_command("accesslog_token", "list", "--org", "nowhere")
+
+
+def run_token_command(*arguments: str) -> str:
+    output = io.StringIO()
+    call_command("accesslog_token", *arguments, stdout=output, stderr=io.StringIO())
+    return output.getvalue()
+
+
+@pytest.mark.usefixtures("_brussels")
+def test_command_lists_local_times(
+    token_and_secret: tuple[ApiToken, str],
+) -> None:
+    token, _secret = token_and_secret
+    used = datetime.datetime(2026, 12, 5, 6, 44, 45, 259691, tzinfo=datetime.UTC)
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=used)
+    listing = run_token_command("list", "--org", "centre-a").splitlines()
+    assert listing[1] == (
+        f"{token.prefix}\tingest\tactive\t2026-12-05T07:44:45+01:00\t{token.name}"
+    )
+
+
+def test_command_revoke_unknown_prefix_hint(centre_a: Organisation) -> None:
+    with pytest.raises(CommandError) as raised:
+        run_token_command("revoke", "--org", "centre-a", "vgl_nonexist")
+    assert str(raised.value) == (
+        "no token with prefix 'vgl_nonexist' in centre-a; "
+        "`vigil accesslog_token list --org centre-a` shows them"
+    )
+
+
+@pytest.mark.usefixtures("_brussels")
+def test_command_revoke_twice_says_already(
+    token_and_secret: tuple[ApiToken, str],
+) -> None:
+    token, _secret = token_and_secret
+    first = run_token_command("revoke", "--org", "centre-a", token.prefix)
+    assert first == f"revoked token {token.prefix}… (social file export)\n"
+    revoked_at = ApiToken.objects.get(pk=token.pk).revoked_at
+    assert revoked_at is not None
+    local = timezone.localtime(revoked_at).isoformat(timespec="seconds")
+    second = run_token_command("revoke", "--org", "centre-a", token.prefix)
+    assert second == (
+        f"token {token.prefix}… (social file export) was already revoked at "
+        f"{local}; nothing changed\n"
+    )
+    assert ApiToken.objects.get(pk=token.pk).revoked_at == revoked_at
+    assert AuditEntry.objects.filter(action="accesslog.token_revoked").count() == 1
+
+
+def test_command_rejects_duplicate_active_name(
+    token_and_secret: tuple[ApiToken, str],
+) -> None:
+    token, _secret = token_and_secret
+    with pytest.raises(CommandError) as raised:
+        run_token_command("create", "--org", "centre-a", " social file export ")
+    message = str(raised.value)
+    assert "already has an active token named 'social file export'" in message
+    assert f"'vigil accesslog_token revoke --org centre-a {token.prefix}'" in message
+    assert "'vigil accesslog_token list --org centre-a'" in message
+    assert ApiToken.objects.filter(organisation=token.organisation).count() == 1
+
+
+def test_command_reuses_name_of_revoked_token(
+    token_and_secret: tuple[ApiToken, str], centre_b: Organisation
+) -> None:
+    token, _secret = token_and_secret
+    run_token_command("create", "--org", "centre-b", "social file export")
+    revoke_token(token, actor=None)
+    run_token_command("create", "--org", "centre-a", "social file export")
+    assert ApiToken.objects.filter(name="social file export").count() == 3
+
+
+def test_command_rejects_blank_name(centre_a: Organisation) -> None:
+    with pytest.raises(CommandError, match="needs a name"):
+        run_token_command("create", "--org", "centre-a", "  ")

@@ -20,7 +20,12 @@ from vigil.accesslog.management.commands.accesslog import (
     _listen_address,
     _syslog_handler,
 )
-from vigil.accesslog.models import AccessEntry, IdentityPeriod, LogCheckpoint
+from vigil.accesslog.models import (
+    AccessEntry,
+    IdentityPeriod,
+    LogCheckpoint,
+    VerificationRun,
+)
 from vigil.accesslog.verify_cli import main as verify_main
 from vigil.ledger import Ed25519Verifier, open_checkpoint
 from vigil.organisations.models import Organisation
@@ -163,6 +168,39 @@ def test_verify_with_given_key(log: Organisation) -> None:
     assert "verification OK" in run("verify", "--org", "centre-a", "--key", key)
 
 
+@pytest.mark.parametrize(
+    ("key", "shown"),
+    [
+        ("garbage", "'garbage'"),
+        ("x" * 100, "'" + "x" * 59 + "…'"),
+        (
+            "n+0000000z+AQ==",
+            "'n+0000000z+AQ==' is not a verifier key (verifier key has 0",
+        ),
+    ],
+)
+def test_verify_rejects_malformed_key(log: Organisation, key: str, shown: str) -> None:
+    message, _ = run_failing("verify", "--org", "centre-a", "--key", key)
+    assert message.startswith("--key ")
+    assert shown in message
+    assert "<name>+<hex key id>+<base64 key>" in message
+    assert "'vigil accesslog public-key --org centre-a'" in message
+    assert not VerificationRun.objects.filter(organisation=log).exists()
+
+
+def test_verify_with_key_of_other_centre(
+    log: Organisation, centre_b: Organisation
+) -> None:
+    key = ensure_log_keys(centre_b).verifier_key
+    message, _ = run_failing("verify", "--org", "centre-a", "--key", key)
+    assert message.startswith(
+        "verification FAILED, the checkpoint signatures do not verify with the "
+        "given verifier key vigil.accesslog/0999999823/centre-b+"
+    )
+    assert "first divergent index" not in message
+    assert VerificationRun.objects.get(organisation=log).ok is False
+
+
 def test_checkpoint_printed(log: Organisation) -> None:
     note = run("checkpoint", "--org", "centre-a")
     keys = ensure_log_keys(log)
@@ -274,15 +312,122 @@ def test_identity_add_list_end(centre_a: Organisation) -> None:
 def test_identity_overlap_reported(centre_a: Organisation) -> None:
     arguments = ["identity", "add", "--org", "centre-a", "--user-id", "U1"]
     run(*arguments, "--person", "An", "--from", "2026-01-01")
+    period = IdentityPeriod.objects.get(organisation=centre_a)
     message, _ = run_failing(*arguments, "--person", "Bart", "--from", "2026-02-01")
     assert "already assigned to An" in message
+    assert message.endswith(
+        f"end that period first or choose other dates. That period has id "
+        f"{period.pk}: 'vigil accesslog identity end --org centre-a --id "
+        f"{period.pk} --until TIME' ends it."
+    )
 
 
 def test_identity_end_unknown_period(centre_a: Organisation) -> None:
     message, _ = run_failing(
         "identity", "end", "--org", "centre-a", "--id", "999", "--until", "2026-01-01"
     )
-    assert "no identity period 999" in message
+    assert message == (
+        "no identity period 999 in centre-a. 'vigil accesslog identity list "
+        "--org centre-a' lists the periods with their ids"
+    )
+
+
+IDENTITY_ADD = ["identity", "add", "--org", "centre-a"]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        (
+            [
+                "--user-id",
+                "U1",
+                "--person",
+                "An",
+                "--from",
+                "2026-02-01",
+                "--until",
+                "2026-01-01",
+            ],
+            "--until: The end of the period must come after its start.",
+        ),
+        (
+            ["--user-id", " U1", "--person", "An", "--from", "2026-01-01"],
+            "--user-id: Enter the user id as it appears in KSZ messages",
+        ),
+        (
+            ["--user-id", "U1", "--person", " ", "--from", "2026-01-01"],
+            "--person: Enter the name of the person",
+        ),
+    ],
+)
+def test_identity_add_error_names_option(
+    centre_a: Organisation, arguments: list[str], expected: str
+) -> None:
+    message, _ = run_failing(*IDENTITY_ADD, *arguments)
+    assert message.startswith(expected)
+
+
+def test_identity_end_error_names_option(centre_a: Organisation) -> None:
+    run(*IDENTITY_ADD, "--user-id", "U1", "--person", "An", "--from", "2026-02-01")
+    period = IdentityPeriod.objects.get(organisation=centre_a)
+    message, _ = run_failing(
+        "identity",
+        "end",
+        "--org",
+        "centre-a",
+        "--id",
+        str(period.pk),
+        "--until",
+        "2026-01-01",
+    )
+    assert message == "--until: The end of the period must come after its start."
+
+
+def test_identity_errors_in_dutch(centre_a: Organisation) -> None:
+    with translation.override("nl"):
+        unknown, _ = run_failing(
+            "identity",
+            "end",
+            "--org",
+            "centre-a",
+            "--id",
+            "999",
+            "--until",
+            "2026-01-01",
+        )
+        moment, _ = run_failing(
+            *IDENTITY_ADD, "--user-id", "U1", "--person", "An", "--from", "gisteren"
+        )
+        run(*IDENTITY_ADD, "--user-id", "U1", "--person", "An", "--from", "2026-01-01")
+        overlap, _ = run_failing(
+            *IDENTITY_ADD,
+            "--user-id",
+            "U1",
+            "--person",
+            "Bart",
+            "--from",
+            "2026-02-01",
+        )
+    assert unknown.startswith("geen identiteitsperiode 999 in centre-a.")
+    assert "argument --from: 'gisteren' is geen datum of tijdstip" in moment
+    assert overlap.startswith("Gebruikers-id U1 is al toegewezen aan An")
+    assert "Die periode heeft id" in overlap
+
+
+def test_identity_errors_in_french(centre_a: Organisation) -> None:
+    with translation.override("fr"):
+        unknown, _ = run_failing(
+            "identity",
+            "end",
+            "--org",
+            "centre-a",
+            "--id",
+            "999",
+            "--until",
+            "2026-01-01",
+        )
+    assert unknown.startswith("aucune période d'identité 999 dans centre-a.")
 
 
 def test_expire(log: Organisation, settings: Any) -> None:

@@ -20,12 +20,20 @@ from vigil.accesslog.leaves import entry_leaf
 from vigil.accesslog.models import (
     AccessEntry,
     LogCheckpoint,
+    LogKeys,
     TreeNode,
     VerificationRun,
 )
 from vigil.accesslog.verification import verify_log
 from vigil.audit.models import AuditEntry
-from vigil.ledger import Checkpoint, Ed25519Signer, leaf_hash, sign_checkpoint
+from vigil.ledger import (
+    Checkpoint,
+    Ed25519Signer,
+    Ed25519Verifier,
+    InvalidKeyError,
+    leaf_hash,
+    sign_checkpoint,
+)
 from vigil.organisations.models import Organisation
 
 BATCHES = 4
@@ -262,11 +270,45 @@ def test_checkpoint_of_rewritten_log_caught(log: Organisation) -> None:
 
 
 def test_other_verifier_key_rejects_checkpoints(log: Organisation) -> None:
-    other = Ed25519Signer.generate(ensure_log_keys(log).origin)
-    result = verify_log(log, verifier_key=other.verifier().verifier_key())
+    keys = ensure_log_keys(log)
+    other = Ed25519Signer.generate(keys.origin).verifier()
+    stored = Ed25519Verifier.from_verifier_key(keys.verifier_key)
+    result = verify_log(log, verifier_key=other.verifier_key())
     assert not result.ok
-    assert result.first_divergent_index == 0
-    assert "no signature by a known key" in result.message
+    assert result.first_divergent_index is None
+    assert result.message == (
+        "checkpoint of size 10 has no signature by the given verifier key "
+        f"{keys.origin}+{other.key_id:08x}, so the checkpoint signatures do not "
+        f"verify with that key: it is signed by {keys.origin}+{stored.key_id:08x}, "
+        "a key with the log's name but another key id"
+    )
+    assert VerificationRun.objects.get(organisation=log).ok is False
+
+
+def test_key_of_other_log_rejects_checkpoints(
+    log: Organisation, centre_b: Organisation
+) -> None:
+    other = ensure_log_keys(centre_b).verifier_key
+    result = verify_log(log, verifier_key=other)
+    assert not result.ok
+    assert result.first_divergent_index is None
+    assert "signatures do not verify with the given verifier key" in result.message
+    assert f"not this log's origin {ensure_log_keys(log).origin}" in result.message
+    assert VerificationRun.objects.get(organisation=log).ok is False
+
+
+def test_key_replaced_after_checkpoints_diverges(log: Organisation) -> None:
+    """Checkpoints that verified with the given key bound the divergence."""
+    keys = ensure_log_keys(log)
+    forger = Ed25519Signer.generate(keys.origin)
+    LogKeys.objects.filter(pk=keys.pk).update(
+        signer_key=forger.signer_key(), verifier_key=forger.verifier().verifier_key()
+    )
+    ingest_events(log, [(1, event(SIZE))], source="test")
+    result = verify_log(log, verifier_key=keys.verifier_key)
+    assert not result.ok
+    assert result.first_divergent_index == SIZE
+    assert "has no signature by the given verifier key" in result.message
 
 
 def test_given_verifier_key_accepted(log: Organisation) -> None:
@@ -274,11 +316,12 @@ def test_given_verifier_key_accepted(log: Organisation) -> None:
     assert verify_log(log, verifier_key=keys.verifier_key).ok
 
 
-def test_invalid_verifier_key_reported(log: Organisation) -> None:
-    result = verify_log(log, verifier_key="not a key")
-    assert not result.ok
-    assert result.first_divergent_index is None
-    assert "verifier key is invalid" in result.message
+@pytest.mark.parametrize("key", ["not a key", "", "name+0000000z+AQ=="])
+def test_malformed_verifier_key_not_recorded(log: Organisation, key: str) -> None:
+    with pytest.raises(InvalidKeyError):
+        verify_log(log, verifier_key=key)
+    assert not VerificationRun.objects.filter(organisation=log).exists()
+    assert not AuditEntry.objects.filter(action="accesslog.verified").exists()
 
 
 def test_expired_entry_out_of_order_caught(log: Organisation) -> None:

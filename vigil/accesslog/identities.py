@@ -28,6 +28,14 @@ PERSON_NAME_MAX_LENGTH = 200
 type Lookup = tuple[str, datetime.datetime]
 
 
+class PeriodOverlapError(ValidationError):
+    """A period that would overlap ``period``, another period of its user id."""
+
+    def __init__(self, message: str, period: IdentityPeriod) -> None:
+        super().__init__(message, code="overlap")
+        self.period = period
+
+
 def _format_time(moment: datetime.datetime) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
@@ -100,7 +108,7 @@ def _reject_overlap(other: IdentityPeriod, user_id: str) -> None:
             "%(start)s until %(end)s. Periods of one user id may not overlap: "
             "end that period first or choose other dates."
         )
-    raise ValidationError(message % values, code="overlap")
+    raise PeriodOverlapError(message % values, other)
 
 
 def _lock_register(organisation: Organisation) -> None:
@@ -130,9 +138,9 @@ def add_identity_period(
 ) -> IdentityPeriod:
     """Record that ``person_name`` held ``user_id`` from ``valid_from`` on.
 
-    Raises ValidationError if the period overlaps another period of the same
-    user id (naming that period), if it ends before it starts, or if a value
-    is invalid.
+    Raises PeriodOverlapError, a ValidationError, if the period overlaps
+    another period of the same user id (naming that period), and
+    ValidationError if it ends before it starts or if a value is invalid.
     """
     user_id = _check_user_id(user_id)
     person_name = person_name.strip()
@@ -175,7 +183,7 @@ def add_identity_period(
 def end_identity_period(
     period: IdentityPeriod, valid_until: datetime.datetime, *, actor: Any
 ) -> IdentityPeriod:
-    """Set or move the end of ``period``, raising ValidationError on an overlap."""
+    """Set or move the end of ``period``, raising PeriodOverlapError on an overlap."""
     organisation = period.organisation
     _lock_register(organisation)
     period = IdentityPeriod.objects.get(pk=period.pk)

@@ -86,6 +86,17 @@ def _store_token(
     return token
 
 
+def active_token_named(organisation: Organisation, name: str) -> ApiToken | None:
+    """Return the organisation's unrevoked token named ``name``, if there is one.
+
+    The name is compared after stripping spaces, as ``create_token`` stores it.
+    """
+    tokens = ApiToken.objects.filter(
+        organisation=organisation, name=name.strip(), revoked_at__isnull=True
+    )
+    return tokens.order_by("created_at").first()
+
+
 @transaction.atomic
 def revoke_token(token: ApiToken, *, actor: Any) -> ApiToken:
     """Revoke ``token`` so that it no longer authenticates.

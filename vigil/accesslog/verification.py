@@ -67,11 +67,13 @@ from vigil.ledger import (
     Ed25519Verifier,
     LedgerError,
     MerkleLog,
+    UnverifiedNoteError,
     node_hash,
     open_checkpoint,
 )
 from vigil.ledger.encoding import encode_base64
 from vigil.ledger.merkle import fold_subtree_hashes
+from vigil.ledger.note import format_key
 from vigil.organisations.models import Organisation
 
 # Entries per chunk, a power of two: the chunk's tree has levels 0 to 12.
@@ -87,8 +89,8 @@ class VerificationResult:
 
     ``size`` is the number of entries checked. ``first_divergent_index`` is
     the lowest index that cannot be shown to be unchanged, or None when the
-    log verifies (or when the failure concerns no entry, such as an invalid
-    verifier key).
+    log verifies (or when the failure concerns no entry, such as a given
+    verifier key that is not the log's key).
     """
 
     ok: bool
@@ -116,19 +118,38 @@ def verify_log(
     """Recompute the organisation's log from storage and record the outcome.
 
     ``verifier_key`` checks the checkpoints against a key obtained elsewhere
-    (for example the one an auditor keeps) instead of the stored one.
+    (for example the one an auditor keeps) instead of the stored one. A
+    malformed ``verifier_key`` raises InvalidKeyError before anything is
+    recorded. A well-formed key of another log, or another key with this
+    log's name, gives a failed run without a first divergent index, because
+    the key and not an entry is what differs.
     ``workers`` is the number of processes that scan the entries. By default
     a log of ``PARALLEL_MIN_ENTRIES`` entries or more gets one per available
     CPU if this process runs no other thread. Inside a transaction, whose
     rows other connections cannot see, and on an in-memory database the scan
     stays in this process.
     """
+    given_verifier = None
+    if verifier_key is not None:
+        given_verifier = Ed25519Verifier.from_verifier_key(verifier_key.strip())
     started = timezone.now()
     keys = LogKeys.objects.filter(organisation=organisation).first()
     check = _LogCheck(organisation, keys, workers)
     try:
         if keys is not None:
-            check.verifier = _load_verifier(verifier_key or keys.verifier_key)
+            check.verifier = given_verifier or _load_verifier(keys.verifier_key)
+            check.key_given = given_verifier is not None
+        if (
+            given_verifier is not None
+            and keys is not None
+            and given_verifier.name != keys.origin
+        ):
+            raise _Divergence(
+                None,
+                "the checkpoint signatures do not verify with the given verifier "
+                f"key {_key_label(given_verifier)}: its key name is not this log's "
+                f"origin {keys.origin}, so it is another log's key",
+            )
         check.run()
         result = check.result(ok=True, index=None, message=check.summary())
     except _Divergence as divergence:
@@ -144,6 +165,10 @@ def _load_verifier(verifier_key: str) -> Ed25519Verifier:
         return Ed25519Verifier.from_verifier_key(verifier_key.strip())
     except LedgerError as error:
         raise _Divergence(None, f"the verifier key is invalid: {error}") from None
+
+
+def _key_label(verifier: Ed25519Verifier) -> str:
+    return format_key(verifier.name, verifier.key_id)
 
 
 @transaction.atomic
@@ -196,6 +221,8 @@ class _LogCheck:
         self.origin = keys.origin if keys is not None else ""
         self.workers = workers
         self.verifier: Ed25519Verifier | None = None
+        # Whether ``verifier`` was given by the caller instead of the stored key.
+        self.key_given = False
         self.connection = connections[DEFAULT_DB_ALIAS]
         self.limit = 0
         self.size = 0
@@ -432,6 +459,10 @@ class _LogCheck:
             raise _Divergence(divergent, f"{label} exists but the log has no keys")
         try:
             opened = open_checkpoint(stored.note, self.verifier, self.keys.origin)
+        except UnverifiedNoteError as error:
+            if not self.key_given:
+                raise _Divergence(divergent, f"{label} is not valid: {error}") from None
+            raise self._given_key_divergence(label, self.verifier, error) from None
         except LedgerError as error:
             raise _Divergence(divergent, f"{label} is not valid: {error}") from None
         if opened.size != stored.size or opened.root_hash != bytes(stored.root_hash):
@@ -449,6 +480,29 @@ class _LogCheck:
             )
         self.previous_checkpoint = (stored.size, root)
         self.checkpoints_checked += 1
+
+    def _given_key_divergence(
+        self, label: str, verifier: Ed25519Verifier, error: UnverifiedNoteError
+    ) -> _Divergence:
+        """Describe a checkpoint that carries no signature by the given key.
+
+        Until one checkpoint has verified with the given key, no entry is
+        shown to differ: the key may simply not be this log's key.
+        """
+        given_label = _key_label(verifier)
+        signed_by = ", ".join(error.unknown_keys)
+        same_name = [
+            key for key in error.unknown_keys if key.rpartition("+")[0] == self.origin
+        ]
+        reason = f"it is signed by {signed_by}"
+        if same_name:
+            reason += ", a key with the log's name but another key id"
+        index = self.previous_checkpoint[0] if self.previous_checkpoint else None
+        return _Divergence(
+            index,
+            f"{label} has no signature by the given verifier key {given_label}, so the "
+            f"checkpoint signatures do not verify with that key: {reason}",
+        )
 
     def _check_no_later_checkpoint(self) -> None:
         """Reject a checkpoint larger than the log, as left by a cut-back log."""

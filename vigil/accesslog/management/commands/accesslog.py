@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vigil.accesslog import identities
 from vigil.accesslog.bundle import export_bundle
@@ -31,10 +32,23 @@ from vigil.accesslog.proofs import (
 )
 from vigil.accesslog.retention import expire_entries
 from vigil.accesslog.verification import verify_log
+from vigil.ledger import InvalidKeyError
 from vigil.organisations.management.commands.org import format_validation_error
 from vigil.organisations.models import Organisation
 
 logger = logging.getLogger(__name__)
+
+# Characters of a malformed --key value that an error message shows.
+MAX_SHOWN_KEY = 60
+
+# The options of ``identity add`` and ``identity end`` by the identity
+# period's fields, which the register's errors name.
+IDENTITY_OPTIONS = {
+    "user_id": "--user-id",
+    "person_name": "--person",
+    "valid_from": "--from",
+    "valid_until": "--until",
+}
 
 
 class Command(BaseCommand):
@@ -96,7 +110,12 @@ class Command(BaseCommand):
             self.stdout.write(line)
 
     def _verify(self, organisation: Organisation, options: dict[str, Any]) -> None:
-        result = verify_log(organisation, verifier_key=options["key"])
+        try:
+            result = verify_log(organisation, verifier_key=options["key"])
+        except InvalidKeyError as error:
+            raise CommandError(
+                _malformed_key_message(options["key"], error, organisation)
+            ) from None
         if not result.ok:
             index = result.first_divergent_index
             where = f"first divergent index {index}: " if index is not None else ""
@@ -151,8 +170,11 @@ class Command(BaseCommand):
                     organisation, options["user_id"]
                 ):
                     self.stdout.write(f"{period.pk}\t{_period_line(period)}")
+        except identities.PeriodOverlapError as error:
+            raise CommandError(_overlap_message(error, organisation)) from None
         except ValidationError as error:
-            raise CommandError(format_validation_error(error)) from None
+            message = format_validation_error(error, IDENTITY_OPTIONS)
+            raise CommandError(message) from None
 
     def _expire(self, organisation: Organisation, options: dict[str, Any]) -> None:
         result = expire_entries(organisation, actor=None)
@@ -370,6 +392,20 @@ def _organisation(slug: str) -> Organisation:
         ) from None
 
 
+def _malformed_key_message(
+    key: str, error: InvalidKeyError, organisation: Organisation
+) -> str:
+    shown_key = key if len(key) <= MAX_SHOWN_KEY else key[: MAX_SHOWN_KEY - 1] + "…"
+    # The form error repeats the whole value, which may be long.
+    reason = "" if key.count("+") < 2 else f" ({error})"
+    return (
+        f"--key {shown_key!r} is not a verifier key{reason}. A verifier key has the "
+        "form <name>+<hex key id>+<base64 key>, and 'vigil accesslog public-key "
+        f"--org {organisation.slug}' prints the centre's key. Nothing was verified "
+        "or recorded"
+    )
+
+
 def _read_optional(name: str | None) -> str | None:
     if name is None:
         return None
@@ -385,7 +421,8 @@ def _moment(text: str) -> datetime.datetime:
         moment = datetime.datetime.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not an ISO 8601 date or time, e.g. 2026-01-05T08:00"
+            _("%(value)r is not an ISO 8601 date or time, e.g. 2026-01-05T08:00")
+            % {"value": text}
         ) from None
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
@@ -408,9 +445,23 @@ def _period(organisation: Organisation, pk: int) -> IdentityPeriod:
         return identities.identity_periods(organisation).get(pk=pk)
     except IdentityPeriod.DoesNotExist:
         raise CommandError(
-            f"no identity period {pk} in {organisation.slug}. "
-            "'vigil accesslog identity list' shows them"
+            _(
+                "no identity period %(id)d in %(org)s. 'vigil accesslog identity "
+                "list --org %(org)s' lists the periods with their ids"
+            )
+            % {"id": pk, "org": organisation.slug}
         ) from None
+
+
+def _overlap_message(
+    error: identities.PeriodOverlapError, organisation: Organisation
+) -> str:
+    """Return the overlap error with the id that ``identity end --id`` needs."""
+    hint = _(
+        "That period has id %(id)d: 'vigil accesslog identity end --org %(org)s "
+        "--id %(id)d --until TIME' ends it."
+    ) % {"id": error.period.pk, "org": organisation.slug}
+    return f"{' '.join(error.messages)} {hint}"
 
 
 def _period_line(period: IdentityPeriod) -> str:

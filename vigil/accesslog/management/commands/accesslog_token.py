@@ -4,13 +4,15 @@ A token has one scope: ``ingest`` sends access events, ``registers`` reads
 and changes the centre's registers.
 """
 
+import datetime
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from vigil.accesslog.management.commands.accesslog import add_org_command
 from vigil.accesslog.models import ApiToken
-from vigil.accesslog.tokens import create_token, revoke_token
+from vigil.accesslog.tokens import active_token_named, create_token, revoke_token
 from vigil.organisations.models import Organisation
 
 
@@ -40,27 +42,60 @@ class Command(BaseCommand):
         organisation = _organisation(options["org"])
         action = options["action"]
         if action == "create":
-            token, secret = create_token(
-                organisation, options["name"], actor=None, scope=options["scope"]
-            )
-            self.stderr.write(
-                f"created {token.scope} token {token.prefix}… ({token.name}); the "
-                "secret below is shown only this once"
-            )
-            self.stdout.write(secret)
+            self._create(organisation, options["name"], options["scope"])
         elif action == "list":
-            for token in ApiToken.objects.filter(organisation=organisation).order_by(
-                "created_at"
-            ):
-                state = "revoked" if token.revoked_at else "active"
-                used = token.last_used_at.isoformat() if token.last_used_at else "-"
-                self.stdout.write(
-                    f"{token.prefix}\t{token.scope}\t{state}\t{used}\t{token.name}"
-                )
+            self._list(organisation)
         else:
-            token = _token(organisation, options["prefix"])
-            revoke_token(token, actor=None)
-            self.stdout.write(f"revoked token {token.prefix}… ({token.name})")
+            self._revoke(organisation, options["prefix"])
+
+    def _create(self, organisation: Organisation, name: str, scope: str) -> None:
+        # NOTE: only this command checks the name. The API tokens page still
+        # creates a second active token with the same name.
+        active = active_token_named(organisation, name)
+        if active is not None:
+            slug = organisation.slug
+            raise CommandError(
+                f"{slug} already has an active token named {active.name!r} "
+                f"({active.prefix}…), and a name must tell the tokens apart. Choose "
+                f"another name, or revoke that token first with 'vigil "
+                f"accesslog_token revoke --org {slug} {active.prefix}'. 'vigil "
+                f"accesslog_token list --org {slug}' lists the tokens"
+            )
+        try:
+            token, secret = create_token(organisation, name, actor=None, scope=scope)
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        self.stderr.write(
+            f"created {token.scope} token {token.prefix}… ({token.name}); the "
+            "secret below is shown only this once"
+        )
+        self.stdout.write(secret)
+
+    def _list(self, organisation: Organisation) -> None:
+        self.stdout.write("prefix\tscope\tstate\tlast used\tname")
+        tokens = ApiToken.objects.filter(organisation=organisation)
+        for token in tokens.order_by("created_at"):
+            state = "revoked" if token.revoked_at else "active"
+            used = _local_time(token.last_used_at) if token.last_used_at else "-"
+            self.stdout.write(
+                f"{token.prefix}\t{token.scope}\t{state}\t{used}\t{token.name}"
+            )
+
+    def _revoke(self, organisation: Organisation, prefix: str) -> None:
+        token = _token(organisation, prefix)
+        if token.revoked_at is not None:
+            self.stdout.write(
+                f"token {token.prefix}… ({token.name}) was already revoked at "
+                f"{_local_time(token.revoked_at)}; nothing changed"
+            )
+            return
+        revoke_token(token, actor=None)
+        self.stdout.write(f"revoked token {token.prefix}… ({token.name})")
+
+
+def _local_time(moment: datetime.datetime) -> str:
+    """Format ``moment`` in local time with its offset, as ``identity list`` does."""
+    return timezone.localtime(moment).isoformat(timespec="seconds")
 
 
 def _organisation(slug: str) -> Organisation:
@@ -78,5 +113,5 @@ def _token(organisation: Organisation, prefix: str) -> ApiToken:
     except ApiToken.DoesNotExist:
         raise CommandError(
             f"no token with prefix {prefix!r} in {organisation.slug}; "
-            f"`vigil accesslog_token list {organisation.slug}` shows them"
+            f"`vigil accesslog_token list --org {organisation.slug}` shows them"
         ) from None

@@ -14,6 +14,14 @@ from vigil.accounts.services import create_user, grant_membership
 from vigil.organisations.management.commands.org import format_validation_error
 from vigil.organisations.models import Organisation
 
+# The options by the fields of users and memberships, which their errors name.
+USER_OPTIONS = {
+    "email": "--email",
+    "full_name": "--name",
+    "role": "--role",
+    "valid_until": "--until",
+}
+
 
 class Command(BaseCommand):
     help = "Manage users and their roles."
@@ -62,7 +70,7 @@ class Command(BaseCommand):
             else:
                 self._grant(options)
         except ValidationError as error:
-            raise CommandError(format_validation_error(error)) from None
+            raise CommandError(format_validation_error(error, USER_OPTIONS)) from None
 
     def _create(self, options: dict[str, Any]) -> None:
         variable = options["password_env"]

@@ -1,5 +1,6 @@
 """``vigil org``: create, change and list organisations from the command line."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -140,11 +141,19 @@ class Command(BaseCommand):
         self.stdout.write(f"updated {organisation.slug}: {', '.join(sorted(changes))}")
 
 
-def format_validation_error(error: ValidationError) -> str:
-    """Render a ValidationError as ``field: message`` lines for the console."""
+def format_validation_error(
+    error: ValidationError, options: Mapping[str, str] | None = None
+) -> str:
+    """Render a ValidationError as ``field: message`` lines for the console.
+
+    ``options`` maps model field names to the command's options, such as
+    ``{"valid_until": "--until"}``, so that a line names what the user typed.
+    A field without an option keeps its own name.
+    """
+    names = options or {}
     if hasattr(error, "error_dict"):
         return "\n".join(
-            f"{field}: {message}"
+            f"{names.get(field, field)}: {message}"
             for field, errors in error.message_dict.items()
             for message in errors
         )
