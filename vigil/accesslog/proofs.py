@@ -109,7 +109,7 @@ def proof_document(
     base64 added. An expired entry has no leaf bytes, so ``leaf`` is None and
     the leaf hash alone is proved. Raises ProofUnavailable as
     ``inclusion_proof_for`` does, and also when no checkpoint was signed at
-    ``size``, because vigil-verify could not check the document.
+    ``size``, because vigil-verify cannot check the document.
     """
     document = inclusion_proof_for(organisation, index, size)
     if document["checkpoint"] is None:
@@ -168,7 +168,7 @@ def consistency_proof_for(
     the signed notes at both sizes, ``old_checkpoint`` being None when none
     was signed at ``old_size``. Raises ProofUnavailable if the sizes are out
     of range or no checkpoint was signed at ``new_size``, because
-    vigil-verify could not check the document.
+    vigil-verify cannot check the document.
     """
     store = DatabaseHashStore(organisation.pk)
     log = MerkleLog(store)
@@ -204,8 +204,8 @@ def _unsigned_size_reason(
     above = checkpoints.filter(size__gt=size).order_by("size").first()
     nearest = [str(checkpoint.size) for checkpoint in (below, above) if checkpoint]
     reason = (
-        f"no checkpoint was signed at tree size {size}, so vigil-verify could "
-        f"not check {proof_kind} in that tree"
+        f"no checkpoint was signed at tree size {size}, so vigil-verify cannot "
+        f"check {proof_kind} in that tree"
     )
     if not nearest:
         return f"{reason}. The log has no signed checkpoint yet"
