@@ -259,6 +259,75 @@ def test_verify_unreadable_bundle(tmp_path: Path, log: Organisation) -> None:
         assert "verifier key is invalid" in invalid_key.stderr
 
 
+def test_bundle_without_origin_unreadable(tmp_path: Path, log: Organisation) -> None:
+    path = tmp_path / "bundle.json"
+    path.write_text(
+        '{"format": "vigil-accesslog-bundle/2", "entries": 3}', encoding="utf-8"
+    )
+    result = run_verify(str(path), "--key", vkey(log))
+    assert result.returncode == 2
+    assert result.stderr == (
+        "vigil-verify: the file is not a valid bundle: its member 'origin' is missing\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda bundle: bundle.pop("checkpoint"),
+            "its member 'checkpoint' is missing",
+        ),
+        (
+            lambda bundle: bundle.update(origin=7),
+            "its member 'origin' is 7, not a string",
+        ),
+        (
+            lambda bundle: bundle.update(tree_size="16"),
+            "its member 'tree_size' is \"16\", not an integer",
+        ),
+        (
+            lambda bundle: bundle.update(tree_size=True),
+            "its member 'tree_size' is true, not an integer",
+        ),
+        (
+            lambda bundle: bundle.update(entries={"0": bundle["entries"][0]}),
+            'its member \'entries\' is {"0": {"index": 0, "leaf": "eyJhY3Rpb24i…, '
+            "not a list",
+        ),
+        (lambda bundle: bundle.pop("to"), "its member 'to' is missing"),
+        (
+            lambda bundle: bundle.update(consistency=[]),
+            "its member 'consistency' is [], not an object",
+        ),
+        (
+            lambda bundle: bundle.update(manifest=1),
+            "its member 'manifest' is 1, not a string",
+        ),
+    ],
+    ids=[
+        "no-checkpoint",
+        "origin",
+        "tree-size",
+        "tree-size-bool",
+        "entries",
+        "no-to",
+        "consistency",
+        "manifest",
+    ],
+)
+def test_bundle_member_of_wrong_type_unreadable(
+    log: Organisation, tmp_path: Path, change: Any, message: str
+) -> None:
+    path = export(log, tmp_path)
+    edit_bundle(path, change)
+    result = run_verify(str(path), "--key", vkey(log))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == (
+        f"vigil-verify: the file is not a valid bundle: {message}\n"
+    )
+
+
 def test_consistency_with_previous_checkpoint(
     log: Organisation, tmp_path: Path
 ) -> None:
@@ -283,6 +352,24 @@ def test_previous_checkpoint_needs_proof_in_bundle(
     )
     assert result.returncode == 1
     assert "no consistency proof from size 10" in result.stderr
+
+
+def test_bundle_older_than_previous_fails(log: Organisation, tmp_path: Path) -> None:
+    """A bundle exported before the auditor's checkpoint was signed."""
+    bundle = export(log, tmp_path)
+    ingest_range(log, 100, 104)
+    previous = tmp_path / "later.checkpoint"
+    previous.write_text(
+        LogCheckpoint.objects.get(organisation=log, size=20).note, encoding="utf-8"
+    )
+    result = run_verify(str(bundle), "--key", vkey(log), "--previous", str(previous))
+    assert result.returncode == 1
+    assert result.stderr == (
+        "FAILED: your previous checkpoint has size 20, but the bundle's tree has "
+        "size 16. The bundle may be older than the checkpoint you kept, so ask "
+        "the centre for a new export. If the tree of the new export is still "
+        "smaller than 20, the log was cut back\n"
+    )
 
 
 def test_cut_back_log_caught_by_auditor(log: Organisation, tmp_path: Path) -> None:

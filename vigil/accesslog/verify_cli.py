@@ -30,9 +30,10 @@ checkpoint and without a manifest. A consistency document is checked like
 step 6, against its new checkpoint and its old checkpoint or ``--previous``.
 
 Exit status: 0 when everything verifies, 1 at the first failed check (named
-on standard error), 2 when the file or key cannot be read, the
-``--previous`` file is not a signed checkpoint, or ``--previous`` is given
-with a proof document.
+on standard error), 2 when the file or key cannot be read, a member that
+every bundle has is missing or of the wrong type, the ``--previous`` file
+is not a signed checkpoint, or ``--previous`` is given with a proof
+document.
 
 This module and the ``verify_cli_*`` modules that it uses import only the
 standard library and ``vigil.ledger``, so an auditor can run ``vigil-verify``
@@ -52,7 +53,7 @@ from vigil.accesslog.verify_cli_bundle import (
     BUNDLE_FORMAT_WITHOUT_MANIFEST,
     verify_bundle,
 )
-from vigil.accesslog.verify_cli_checks import CheckFailed
+from vigil.accesslog.verify_cli_checks import CheckFailed, Unreadable
 from vigil.accesslog.verify_cli_documents import (
     verify_consistency_document,
     verify_proof,
@@ -80,10 +81,6 @@ CONSISTENCY = "consistency"
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_UNREADABLE = 2
-
-
-class Unreadable(Exception):
-    """The file, key or checkpoint cannot be read, or the options conflict."""
 
 
 def _read_text(path: str, what: str) -> str:

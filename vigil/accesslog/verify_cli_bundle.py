@@ -6,11 +6,14 @@ imports only the standard library and ``vigil.ledger``, because
 ``vigil-verify`` runs without Django.
 """
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from vigil.accesslog.verify_cli_checks import (
+    MAX_SHOWN_VALUE,
     CheckFailed,
+    Unreadable,
     check_proved_leaf,
     check_stated_tree,
     key_label,
@@ -34,6 +37,51 @@ BUNDLE_FORMAT = "vigil-accesslog-bundle/2"
 BUNDLE_FORMAT_WITHOUT_MANIFEST = "vigil-accesslog-bundle/1"
 
 
+# The JSON type of each member, named as in messages. A member in
+# REQUIRED_MEMBERS must be there, one in OPTIONAL_MEMBERS may also be null
+# or absent. A missing manifest is a failed check instead, because it is
+# what removing the manifest from a bundle leaves.
+JSON_TYPES: dict[str, tuple[type, str]] = {
+    "origin": (str, "a string"),
+    "checkpoint": (str, "a string"),
+    "tree_size": (int, "an integer"),
+    "entries": (list, "a list"),
+    "from": (str, "a string"),
+    "to": (str, "a string"),
+    "root_hash": (str, "a string"),
+    "consistency": (dict, "an object"),
+    "manifest": (str, "a string"),
+}
+REQUIRED_MEMBERS = ("origin", "checkpoint", "tree_size", "entries")
+# Bundles of format 1 may lack these, which only the manifest's checks need.
+REQUIRED_WITH_MANIFEST = ("from", "to")
+OPTIONAL_MEMBERS = ("root_hash", "consistency", "manifest")
+
+
+def _check_members(bundle: Mapping[str, Any]) -> None:
+    """Raise Unreadable if a member is missing or has the wrong JSON type."""
+    required: tuple[str, ...] = REQUIRED_MEMBERS
+    if bundle.get("format") != BUNDLE_FORMAT_WITHOUT_MANIFEST:
+        required += REQUIRED_WITH_MANIFEST
+    for name in required + OPTIONAL_MEMBERS:
+        value = bundle.get(name)
+        if value is None and name in OPTIONAL_MEMBERS:
+            continue
+        if name not in bundle:
+            raise Unreadable(
+                f"the file is not a valid bundle: its member {name!r} is missing"
+            )
+        kind, kind_name = JSON_TYPES[name]
+        if not isinstance(value, kind) or isinstance(value, bool):
+            shown = json.dumps(value)
+            if len(shown) > MAX_SHOWN_VALUE:
+                shown = shown[:MAX_SHOWN_VALUE] + "…"
+            raise Unreadable(
+                f"the file is not a valid bundle: its member {name!r} is {shown}, "
+                f"not {kind_name}"
+            )
+
+
 def _entries_text(count: int) -> str:
     return "1 entry" if count == 1 else f"{count} entries"
 
@@ -43,8 +91,11 @@ def _check_consistency(
 ) -> str:
     if previous.size > checkpoint.size:
         raise CheckFailed(
-            f"your previous checkpoint has size {previous.size}, the bundle's "
-            f"only {checkpoint.size}: the log was cut back"
+            f"your previous checkpoint has size {previous.size}, but the bundle's "
+            f"tree has size {checkpoint.size}. The bundle may be older than the "
+            "checkpoint you kept, so ask the centre for a new export. If the tree "
+            f"of the new export is still smaller than {previous.size}, the log "
+            "was cut back"
         )
     if previous.size == 0:
         return "the previous checkpoint is of the empty log, which every log extends"
@@ -186,13 +237,14 @@ def verify_bundle(
 ) -> list[str]:
     """Check a loaded bundle and return the summary lines, or raise CheckFailed.
 
+    Raises Unreadable if a member is missing or of the wrong type.
     ``previous`` is the auditor's earlier checkpoint. Decoded leaves are
     appended to ``listing`` when it is given.
     """
-    if bundle.get("origin") != verifier.name:
+    _check_members(bundle)
+    if bundle["origin"] != verifier.name:
         raise CheckFailed(
-            f"the bundle is of log {bundle.get('origin')!r}, the key of "
-            f"{verifier.name!r}"
+            f"the bundle is of log {bundle['origin']!r}, the key of {verifier.name!r}"
         )
     checkpoint = open_checkpoint_member(
         bundle.get("checkpoint"), verifier, "the bundle's checkpoint"
