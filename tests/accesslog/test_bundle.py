@@ -15,6 +15,7 @@ import pytest
 
 from tests.accesslog.factories import (
     cut_back,
+    empty_as_expired,
     event,
     ingest_batches,
     ingest_range,
@@ -411,10 +412,35 @@ def test_expired_entries_proved_by_hash(log: Organisation, tmp_path: Path) -> No
     assert all(entry["leaf"] is None for entry in bundle["entries"])
     result = run_verify(str(path), "--key", vkey(log))
     assert result.returncode == 0, result.stderr
-    assert (
-        "NOTE: 15 of them have no leaf bytes (expired entries have none), so only "
+    assert printed(result)[2] == (
+        "NOTE: 15 of them, entries 0 to 14, have no leaf bytes, because the signed "
+        "manifest states that the first 15 entries of the log had expired. Only "
         "their leaf hashes were checked, not their content or time"
-    ) in result.stdout
+    )
+
+
+def test_expired_prefix_named_in_note(log: Organisation, tmp_path: Path) -> None:
+    empty_as_expired(log, range(5))
+    result = run_verify(str(export(log, tmp_path)), "--key", vkey(log))
+    assert result.returncode == 0, result.stderr
+    assert printed(result)[2] == (
+        "NOTE: 5 of them, entries 0 to 4, have no leaf bytes, because the signed "
+        "manifest states that the first 5 entries of the log had expired. Only "
+        "their leaf hashes were checked, not their content or time"
+    )
+
+
+def test_entry_without_leaf_after_leaf_fails(log: Organisation, tmp_path: Path) -> None:
+    """Leaf bytes dropped from a middle entry, as if it had expired."""
+    path = export(log, tmp_path)
+    edit_bundle(path, lambda bundle: bundle["entries"][7].update(leaf=None))
+    result = run_verify(str(path), "--key", vkey(log))
+    assert result.returncode == 1, result.stdout
+    assert result.stderr == (
+        "FAILED: entry 7 has no leaf bytes, but entry 6 before it has them. "
+        "Expiry empties the oldest entries first, so the content of entry 7 was "
+        "removed\n"
+    )
 
 
 def sample_output(document: str, command: str) -> list[str]:

@@ -4,7 +4,8 @@ Usage::
 
     vigil-verify FILE --key VKEY [--previous CHECKPOINT] [--list]
 
-``FILE`` is a bundle (format ``vigil-accesslog-bundle/2``, or ``/1`` from
+``FILE`` is a bundle (format ``vigil-accesslog-bundle/3``, ``/2`` from
+before the manifest stated the number of expired entries, or ``/1`` from
 before bundles had a manifest), the proof document of one entry (format
 ``vigil-accesslog-proof/1``) or a consistency document (format
 ``vigil-accesslog-consistency/1``). A proof or consistency document without
@@ -19,6 +20,9 @@ documents had one. The checks of a bundle, in order:
 3. the entries are listed once each, in increasing index order; each leaf
    hashes to the stated leaf hash, is canonical version-1 leaf bytes of this
    log, names the entry's own index and has a time inside the period;
+   the entries without leaf bytes, which expired, come before all others
+   and, when the manifest states the number of expired entries of the log,
+   are exactly the listed entries below it;
 4. each inclusion proof leads from the leaf hash to the checkpoint's root;
 5. the number of entries and the digest of their indices and leaf hashes are
    those that the manifest states;
@@ -50,6 +54,7 @@ from typing import Any
 
 from vigil.accesslog.verify_cli_bundle import (
     BUNDLE_FORMAT,
+    BUNDLE_FORMAT_WITHOUT_EXPIRED,
     BUNDLE_FORMAT_WITHOUT_MANIFEST,
     verify_bundle,
 )
@@ -111,6 +116,7 @@ def _document_kind(document: Mapping[str, Any]) -> str | None:
     if "format" in document:
         return {
             BUNDLE_FORMAT: BUNDLE,
+            BUNDLE_FORMAT_WITHOUT_EXPIRED: BUNDLE,
             BUNDLE_FORMAT_WITHOUT_MANIFEST: BUNDLE,
             PROOF_FORMAT: PROOF,
             CONSISTENCY_FORMAT: CONSISTENCY,
