@@ -1,5 +1,6 @@
 """Access events, batches and database tampering for the access-log tests."""
 
+import datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -7,6 +8,7 @@ from typing import Any
 from django.db import connection
 
 from vigil.accesslog.ingestion import IngestResult, ingest_events
+from vigil.accesslog.models import AccessEntry
 from vigil.organisations.models import Organisation
 
 TABLES = ("accesslog_accessentry", "accesslog_treenode", "accesslog_logcheckpoint")
@@ -92,3 +94,21 @@ def cut_back(cursor: Any, organisation: Organisation, size: int) -> None:
             'AND level = %s AND ("index" + 1) * %s > %s',
             [organisation.pk, level, 2**level, size],
         )
+
+
+def empty_as_expired(organisation: Organisation, indices: range) -> None:
+    """Empty the content of entries as expiry does, which the triggers allow.
+
+    Unlike ``expire_entries`` this empties any entries, not only the oldest.
+    """
+    AccessEntry.objects.filter(organisation=organisation, index__in=indices).update(
+        user_id="",
+        application="",
+        action="",
+        subject_pseudonym=b"",
+        service="",
+        case_ref="",
+        source_ip=None,
+        outcome="",
+        expired_at=datetime.datetime(2036, 3, 2, tzinfo=datetime.UTC),
+    )

@@ -15,6 +15,7 @@ import pytest
 
 from tests.accesslog.factories import (
     cut_back,
+    empty_as_expired,
     event,
     ingest_batches,
     ingest_range,
@@ -259,6 +260,75 @@ def test_verify_unreadable_bundle(tmp_path: Path, log: Organisation) -> None:
         assert "verifier key is invalid" in invalid_key.stderr
 
 
+def test_bundle_without_origin_unreadable(tmp_path: Path, log: Organisation) -> None:
+    path = tmp_path / "bundle.json"
+    path.write_text(
+        '{"format": "vigil-accesslog-bundle/2", "entries": 3}', encoding="utf-8"
+    )
+    result = run_verify(str(path), "--key", vkey(log))
+    assert result.returncode == 2
+    assert result.stderr == (
+        "vigil-verify: the file is not a valid bundle: its member 'origin' is missing\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda bundle: bundle.pop("checkpoint"),
+            "its member 'checkpoint' is missing",
+        ),
+        (
+            lambda bundle: bundle.update(origin=7),
+            "its member 'origin' is 7, not a string",
+        ),
+        (
+            lambda bundle: bundle.update(tree_size="16"),
+            "its member 'tree_size' is \"16\", not an integer",
+        ),
+        (
+            lambda bundle: bundle.update(tree_size=True),
+            "its member 'tree_size' is true, not an integer",
+        ),
+        (
+            lambda bundle: bundle.update(entries={"0": bundle["entries"][0]}),
+            'its member \'entries\' is {"0": {"index": 0, "leaf": "eyJhY3Rpb24i…, '
+            "not a list",
+        ),
+        (lambda bundle: bundle.pop("to"), "its member 'to' is missing"),
+        (
+            lambda bundle: bundle.update(consistency=[]),
+            "its member 'consistency' is [], not an object",
+        ),
+        (
+            lambda bundle: bundle.update(manifest=1),
+            "its member 'manifest' is 1, not a string",
+        ),
+    ],
+    ids=[
+        "no-checkpoint",
+        "origin",
+        "tree-size",
+        "tree-size-bool",
+        "entries",
+        "no-to",
+        "consistency",
+        "manifest",
+    ],
+)
+def test_bundle_member_of_wrong_type_unreadable(
+    log: Organisation, tmp_path: Path, change: Any, message: str
+) -> None:
+    path = export(log, tmp_path)
+    edit_bundle(path, change)
+    result = run_verify(str(path), "--key", vkey(log))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == (
+        f"vigil-verify: the file is not a valid bundle: {message}\n"
+    )
+
+
 def test_consistency_with_previous_checkpoint(
     log: Organisation, tmp_path: Path
 ) -> None:
@@ -283,6 +353,24 @@ def test_previous_checkpoint_needs_proof_in_bundle(
     )
     assert result.returncode == 1
     assert "no consistency proof from size 10" in result.stderr
+
+
+def test_bundle_older_than_previous_fails(log: Organisation, tmp_path: Path) -> None:
+    """A bundle exported before the auditor's checkpoint was signed."""
+    bundle = export(log, tmp_path)
+    ingest_range(log, 100, 104)
+    previous = tmp_path / "later.checkpoint"
+    previous.write_text(
+        LogCheckpoint.objects.get(organisation=log, size=20).note, encoding="utf-8"
+    )
+    result = run_verify(str(bundle), "--key", vkey(log), "--previous", str(previous))
+    assert result.returncode == 1
+    assert result.stderr == (
+        "FAILED: your previous checkpoint has size 20, but the bundle's tree has "
+        "size 16. The bundle may be older than the checkpoint you kept, so ask "
+        "the centre for a new export. If the tree of the new export is still "
+        "smaller than 20, the log was cut back\n"
+    )
 
 
 def test_cut_back_log_caught_by_auditor(log: Organisation, tmp_path: Path) -> None:
@@ -324,10 +412,35 @@ def test_expired_entries_proved_by_hash(log: Organisation, tmp_path: Path) -> No
     assert all(entry["leaf"] is None for entry in bundle["entries"])
     result = run_verify(str(path), "--key", vkey(log))
     assert result.returncode == 0, result.stderr
-    assert (
-        "NOTE: 15 of them have no leaf bytes (expired entries have none), so only "
+    assert printed(result)[2] == (
+        "NOTE: 15 of them, entries 0 to 14, have no leaf bytes, because the signed "
+        "manifest states that the first 15 entries of the log had expired. Only "
         "their leaf hashes were checked, not their content or time"
-    ) in result.stdout
+    )
+
+
+def test_expired_prefix_named_in_note(log: Organisation, tmp_path: Path) -> None:
+    empty_as_expired(log, range(5))
+    result = run_verify(str(export(log, tmp_path)), "--key", vkey(log))
+    assert result.returncode == 0, result.stderr
+    assert printed(result)[2] == (
+        "NOTE: 5 of them, entries 0 to 4, have no leaf bytes, because the signed "
+        "manifest states that the first 5 entries of the log had expired. Only "
+        "their leaf hashes were checked, not their content or time"
+    )
+
+
+def test_entry_without_leaf_after_leaf_fails(log: Organisation, tmp_path: Path) -> None:
+    """Leaf bytes dropped from a middle entry, as if it had expired."""
+    path = export(log, tmp_path)
+    edit_bundle(path, lambda bundle: bundle["entries"][7].update(leaf=None))
+    result = run_verify(str(path), "--key", vkey(log))
+    assert result.returncode == 1, result.stdout
+    assert result.stderr == (
+        "FAILED: entry 7 has no leaf bytes, but entry 6 before it has them. "
+        "Expiry empties the oldest entries first, so the content of entry 7 was "
+        "removed\n"
+    )
 
 
 def sample_output(document: str, command: str) -> list[str]:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.accesslog.factories import event, ingest_batches
+from tests.accesslog.factories import empty_as_expired, event, ingest_batches
 from tests.accesslog.test_bundle import (
     END,
     START,
@@ -27,7 +27,11 @@ from vigil.accesslog.bundle import export_bundle
 from vigil.accesslog.ingestion import ingest_events
 from vigil.accesslog.keys import ensure_log_keys, signer_for
 from vigil.accesslog.models import LogCheckpoint
-from vigil.accesslog.verify_cli_bundle import BUNDLE_FORMAT_WITHOUT_MANIFEST
+from vigil.accesslog.verify_cli_bundle import (
+    BUNDLE_FORMAT_WITHOUT_EXPIRED,
+    BUNDLE_FORMAT_WITHOUT_MANIFEST,
+    _indices_text,
+)
 from vigil.ledger import Ed25519Signer, Ed25519Verifier, open_manifest, sign_manifest
 from vigil.organisations.models import Organisation
 
@@ -170,12 +174,29 @@ def test_entry_outside_period_fails(log: Organisation, tmp_path: Path) -> None:
 
 def test_swapped_entry_without_leaf_fails(log: Organisation, tmp_path: Path) -> None:
     """An entry of another period whose leaf bytes are dropped, as if it had
-    expired, has no time to check, but the manifest's digest still differs."""
+    expired, has no time to check, but it follows entries with leaf bytes."""
     april = export_april(log, tmp_path)
 
     def swap(bundle: Bundle) -> None:
         bundle["entries"].pop(4)
         bundle["entries"].append({**april["entries"][0], "leaf": None})
+
+    error = verify_edited(log, tmp_path, swap)
+    assert error == (
+        "FAILED: entry 15 has no leaf bytes, but entry 14 before it has them. "
+        "Expiry empties the oldest entries first, so the content of entry 15 was "
+        "removed\n"
+    )
+
+
+def test_swapped_expired_entry_fails(log: Organisation, tmp_path: Path) -> None:
+    """Among expired entries, a swapped one changes the manifest's digest."""
+    empty_as_expired(log, range(16))
+    april = export_april(log, tmp_path)
+
+    def swap(bundle: Bundle) -> None:
+        bundle["entries"].pop(4)
+        bundle["entries"].append(april["entries"][0])
 
     error = verify_edited(log, tmp_path, swap)
     assert error.startswith(
@@ -234,13 +255,121 @@ def test_manifest_of_earlier_tree_fails(log: Organisation, tmp_path: Path) -> No
     assert "but the bundle's checkpoint is of size 16 with root" in error
 
 
-def test_format_2_without_manifest_fails(log: Organisation, tmp_path: Path) -> None:
+def test_bundle_without_manifest_fails(log: Organisation, tmp_path: Path) -> None:
     error = verify_edited(log, tmp_path, lambda bundle: bundle.pop("manifest"))
     assert error == (
         "FAILED: the bundle has no manifest, which its format "
-        "vigil-accesslog-bundle/2 requires, so nothing shows that it lists every "
+        "vigil-accesslog-bundle/3 requires, so nothing shows that it lists every "
         "entry of its period\n"
     )
+
+
+def test_manifest_states_expired_entries(log: Organisation, tmp_path: Path) -> None:
+    origin = ensure_log_keys(log).origin
+    fresh = load(export(log, tmp_path))
+    assert open_manifest(fresh["manifest"], verifier(log), origin).expired == 0
+    empty_as_expired(log, range(5))
+    bundle = load(export(log, tmp_path))
+    assert bundle["format"] == "vigil-accesslog-bundle/3"
+    assert bundle["manifest"].startswith("vigil-accesslog-manifest/2\n")
+    assert open_manifest(bundle["manifest"], verifier(log), origin).expired == 5
+
+
+def test_leaf_dropped_after_expired_prefix_fails(
+    log: Organisation, tmp_path: Path
+) -> None:
+    """Entries 0 to 4 expired, and the leaf bytes of entry 5 were dropped."""
+    empty_as_expired(log, range(5))
+    error = verify_edited(
+        log, tmp_path, lambda bundle: bundle["entries"][5].update(leaf=None)
+    )
+    assert error == (
+        "FAILED: entry 5 has no leaf bytes, but the signed manifest states that "
+        "only the first 5 entries of the log had expired, so the content of "
+        "entry 5 was removed\n"
+    )
+
+
+def test_leaf_added_to_expired_entry_fails(log: Organisation, tmp_path: Path) -> None:
+    """The leaf bytes of an expired entry, taken from an earlier bundle."""
+    earlier = load(export(log, tmp_path))
+    empty_as_expired(log, range(5))
+    error = verify_edited(
+        log,
+        tmp_path,
+        lambda bundle: bundle["entries"][4].update(leaf=earlier["entries"][4]["leaf"]),
+    )
+    assert error == (
+        "FAILED: entry 4 has leaf bytes, but the signed manifest states that the "
+        "first 5 entries of the log had expired, which have none\n"
+    )
+
+
+def make_format_2(organisation: Organisation, bundle: Bundle) -> None:
+    """Turn a bundle into one of format 2, whose manifest has no expired count."""
+    keys = ensure_log_keys(organisation)
+    manifest = open_manifest(bundle["manifest"], verifier(organisation), keys.origin)
+    bundle["manifest"] = sign_manifest(
+        replace(manifest, expired=None), signer_for(keys)
+    )
+    bundle["format"] = BUNDLE_FORMAT_WITHOUT_EXPIRED
+
+
+def test_format_2_bundle_verifies_with_note(log: Organisation, tmp_path: Path) -> None:
+    empty_as_expired(log, range(5))
+    path = export(log, tmp_path)
+    edit_bundle(path, lambda bundle: make_format_2(log, bundle))
+    result = run_verify(str(path), "--key", vkey(log))
+    assert result.returncode == 0, result.stderr
+    lines = printed(result)
+    assert lines[1].startswith("OK: the manifest signed by ")
+    assert lines[2] == (
+        "NOTE: 5 of them, entries 0 to 4, have no leaf bytes (expired entries have "
+        "none), so only their leaf hashes were checked, not their content or time"
+    )
+    assert len(lines) == 3
+
+
+def test_format_2_bundle_with_dropped_leaf_fails(
+    log: Organisation, tmp_path: Path
+) -> None:
+    def drop_leaf(bundle: Bundle) -> None:
+        make_format_2(log, bundle)
+        bundle["entries"][7]["leaf"] = None
+
+    error = verify_edited(log, tmp_path, drop_leaf)
+    assert error == (
+        "FAILED: entry 7 has no leaf bytes, but entry 6 before it has them. "
+        "Expiry empties the oldest entries first, so the content of entry 7 was "
+        "removed\n"
+    )
+
+
+def test_format_not_of_manifest_fails(log: Organisation, tmp_path: Path) -> None:
+    error = verify_edited(
+        log,
+        tmp_path,
+        lambda bundle: bundle.update(format=BUNDLE_FORMAT_WITHOUT_EXPIRED),
+    )
+    assert error == (
+        "FAILED: the bundle has format vigil-accesslog-bundle/2, but its manifest "
+        "states the number of expired entries, which only format "
+        "vigil-accesslog-bundle/3 has\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("indices", "text"),
+    [
+        ([3], "entry 3"),
+        ([3, 4], "entries 3 and 4"),
+        ([0, 1, 2], "entries 0 to 2"),
+        ([0, 4, 9], "entries 0, 4 and 9"),
+        ([0, 2, 4, 6, 8, 10], "the listed entries from 0 to 10"),
+    ],
+)
+def test_entries_without_leaf_named(indices: list[int], text: str) -> None:
+    assert _indices_text(indices) == text
 
 
 def test_old_bundle_verifies_with_note(log: Organisation, tmp_path: Path) -> None:

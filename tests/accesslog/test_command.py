@@ -13,7 +13,13 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from tests.accesslog.factories import event, ingest_batches, national_number, tampering
+from tests.accesslog.factories import (
+    empty_as_expired,
+    event,
+    ingest_batches,
+    national_number,
+    tampering,
+)
 from vigil.accesslog.ingestion import BatchRejected
 from vigil.accesslog.keys import ensure_log_keys
 from vigil.accesslog.management.commands.accesslog import (
@@ -255,8 +261,8 @@ def test_prove_at_unsigned_size_fails(log: Organisation) -> None:
         "prove", "--org", "centre-a", "--index", "3", "--size", "7"
     )
     assert message == (
-        "no checkpoint was signed at tree size 7, so vigil-verify could not check "
-        "a proof in that tree. The nearest signed sizes are 5 and 10"
+        "no checkpoint was signed at tree size 7, so vigil-verify cannot check a "
+        "proof in that tree. The nearest signed sizes are 5 and 10"
     )
 
 
@@ -491,6 +497,108 @@ def test_export_rejects_bad_previous(log: Organisation, tmp_path: Path) -> None:
     )
     assert "not a valid checkpoint" in message
     assert not bundle.exists()
+
+
+def export_march(bundle: Path) -> str:
+    """Run the export of March 2026 to ``bundle`` and return its error message."""
+    message, _ = run_failing(
+        "export",
+        "--org",
+        "centre-a",
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-03-31",
+        "--output",
+        str(bundle),
+    )
+    return message
+
+
+def change_user_id(organisation: Organisation, index: int) -> None:
+    with tampering():
+        AccessEntry.objects.filter(organisation=organisation, index=index).update(
+            user_id="U999999"
+        )
+
+
+CHANGED_ENTRY = (
+    "entry 4 does not match its stored leaf hash, so the log was changed. Run "
+    "'vigil accesslog verify --org centre-a' to check the whole log"
+)
+EMPTIED_ENTRY = (
+    "entry 6 was emptied as expired, but entry 3 before it was not. Expiry "
+    "empties the oldest entries first, so the content of entry 6 was removed. "
+    "Run 'vigil accesslog verify --org centre-a' to check the whole log"
+)
+
+
+def test_export_rejects_changed_entry(log: Organisation, tmp_path: Path) -> None:
+    change_user_id(log, 4)
+    bundle = tmp_path / "march.json"
+    assert export_march(bundle) == CHANGED_ENTRY
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_export_failure_keeps_earlier_file(log: Organisation, tmp_path: Path) -> None:
+    change_user_id(log, 4)
+    bundle = tmp_path / "march.json"
+    bundle.write_text("earlier bundle\n", encoding="utf-8")
+    export_march(bundle)
+    assert list(tmp_path.iterdir()) == [bundle]
+    assert bundle.read_text(encoding="utf-8") == "earlier bundle\n"
+
+
+def test_export_rejects_emptied_middle_entry(log: Organisation, tmp_path: Path) -> None:
+    """Entries 0 to 2 expired, and entry 6 was emptied as if it had."""
+    empty_as_expired(log, range(3))
+    empty_as_expired(log, range(6, 7))
+    assert export_march(tmp_path / "march.json") == EMPTIED_ENTRY
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_export_rejects_entries_expired_meanwhile(
+    log: Organisation, tmp_path: Path
+) -> None:
+    """Expiry that runs between the count of expired entries and the listing."""
+    empty_as_expired(log, range(3))
+    with mock.patch("vigil.accesslog.bundle.expired_entry_count", side_effect=[0, 3]):
+        message = export_march(tmp_path / "march.json")
+    assert message == (
+        "entries of the log expired while the bundle was written. Run the export again"
+    )
+
+
+def test_export_with_expired_prefix_verifies(log: Organisation, tmp_path: Path) -> None:
+    empty_as_expired(log, range(3))
+    bundle = tmp_path / "march.json"
+    output = run(
+        "export",
+        "--org",
+        "centre-a",
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-03-31",
+        "--output",
+        str(bundle),
+    )
+    assert "entries 10 (3 expired)" in output
+    assert list(tmp_path.iterdir()) == [bundle]
+    assert verify_main([str(bundle), "--key", ensure_log_keys(log).verifier_key]) == 0
+
+
+def test_prove_rejects_changed_entry(log: Organisation) -> None:
+    change_user_id(log, 4)
+    message, _ = run_failing("prove", "--org", "centre-a", "--index", "4")
+    assert message == CHANGED_ENTRY
+
+
+def test_prove_rejects_emptied_middle_entry(log: Organisation) -> None:
+    empty_as_expired(log, range(3))
+    empty_as_expired(log, range(6, 7))
+    message, _ = run_failing("prove", "--org", "centre-a", "--index", "8")
+    assert message == EMPTIED_ENTRY
 
 
 def test_export_to_before_from(log: Organisation, tmp_path: Path) -> None:

@@ -72,7 +72,7 @@ def test_proof_document_needs_checkpoint_at_size(log: Organisation) -> None:
     with pytest.raises(ProofUnavailable) as raised:
         proof_document(log, 3, size=10)
     assert str(raised.value) == (
-        "no checkpoint was signed at tree size 10, so vigil-verify could not "
+        "no checkpoint was signed at tree size 10, so vigil-verify cannot "
         "check a proof in that tree. The nearest signed sizes are 7 and 14"
     )
 
@@ -157,7 +157,7 @@ def test_consistency_needs_checkpoint_at_new_size(log: Organisation) -> None:
     with pytest.raises(ProofUnavailable) as raised:
         consistency_proof_for(log, 7, new_size=15)
     assert str(raised.value) == (
-        "no checkpoint was signed at tree size 15, so vigil-verify could not "
+        "no checkpoint was signed at tree size 15, so vigil-verify cannot "
         "check a consistency proof in that tree. The nearest signed sizes are "
         "14 and 21"
     )

@@ -161,7 +161,13 @@ def rewrite_user_id(organisation: Organisation, index: int) -> None:
 def test_rewritten_leaf_and_hash_caught(log: Organisation) -> None:
     """Changing a column and the leaf hash to match still breaks the tree."""
     rewrite_user_id(log, 12)
-    assert_diverges_at(log, 12, "tree node (2, 3)")
+    assert_diverges_at(log, 12, "tree node (2, 3) is ")
+    message = verify_log(log).message
+    assert ", but entries 12 to 15 give " in message
+    assert message.endswith(
+        ", so one of entries 12 to 15 was rewritten together with its leaf hash, "
+        "or the stored node was changed"
+    )
 
 
 def test_changed_leaf_hash_caught(log: Organisation) -> None:
@@ -229,7 +235,7 @@ def test_deleted_tree_node_caught(log: Organisation) -> None:
             'AND level = 2 AND "index" = 3',
             [log.pk],
         )
-    assert_diverges_at(log, 12, "tree node (2, 3)")
+    assert_diverges_at(log, 12, "tree node (2, 3) over entries 12 to 15 is missing")
 
 
 def test_changed_tree_node_caught(log: Organisation) -> None:
@@ -432,7 +438,11 @@ def test_shipped_layout_verifies(long_log: Organisation) -> None:
 def test_shipped_layout_rewritten_leaf_caught(long_log: Organisation) -> None:
     """Without stored leaves, the first index shown is that of the 16-entry block."""
     rewrite_user_id(long_log, 100)
-    assert_diverges_at(long_log, 96, "tree node (4, 6)")
+    assert_diverges_at(
+        long_log,
+        96,
+        "so one of entries 96 to 111 was rewritten together with its leaf hash",
+    )
 
 
 def test_shipped_layout_rewritten_tail_caught(long_log: Organisation) -> None:

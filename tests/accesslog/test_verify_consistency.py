@@ -210,6 +210,21 @@ def test_previous_of_other_size_fails(log: Organisation, tmp_path: Path) -> None
     )
 
 
+def test_previous_larger_than_document_fails(log: Organisation, tmp_path: Path) -> None:
+    """A document made before the auditor's checkpoint may just be old."""
+    document = proofs.consistency_proof_for(log, 5, new_size=10)
+    previous = checkpoint_file(log, 15, tmp_path)
+    result = verify(tmp_path, document, "--key", vkey(log), "--previous", str(previous))
+    assert result.returncode == verify_cli.EXIT_FAILED
+    assert result.stderr == (
+        "FAILED: your previous checkpoint has size 15, but the consistency "
+        "document's new tree has size 10. The document may be older than the "
+        "checkpoint you kept, so ask the centre for 'vigil accesslog consistency "
+        "--old 15'. If the new tree of that document is still smaller than 15, "
+        "or the command fails because the log is smaller, the log was cut back\n"
+    )
+
+
 @pytest.mark.parametrize("kind", ["bundle", "consistency"])
 def test_previous_not_a_checkpoint_unreadable(
     log: Organisation, tmp_path: Path, kind: str

@@ -327,7 +327,7 @@ def test_other_document_unreadable(
     result = run_verify(str(path), "--key", vkey(log))
     assert result.returncode == verify_cli.EXIT_UNREADABLE
     assert result.stderr.endswith(
-        "is neither a bundle of format vigil-accesslog-bundle/2, a proof document "
+        "is neither a bundle of format vigil-accesslog-bundle/3, a proof document "
         "of format vigil-accesslog-proof/1 nor a consistency document of format "
         "vigil-accesslog-consistency/1\n"
     )

@@ -64,6 +64,47 @@ def test_body_round_trip(manifest: Manifest) -> None:
     assert Manifest.parse_body(manifest.to_body()) == manifest
 
 
+def test_body_format_2_states_expired(manifest: Manifest) -> None:
+    stated = replace(manifest, expired=3)
+    assert stated.to_body() == (
+        "vigil-accesslog-manifest/2\n"
+        f"origin {ORIGIN}\n"
+        "from 2026-03-01T00:00:00.000Z\n"
+        "to 2026-03-03T00:00:00.000Z\n"
+        "entries 15\n"
+        f"entries_digest {b64(DIGEST)}\n"
+        "tree_size 16\n"
+        f"root_hash {b64(ROOT)}\n"
+        "expired 3\n"
+    )
+    assert Manifest.parse_body(stated.to_body()) == stated
+
+
+def test_format_1_body_has_no_expired(manifest: Manifest) -> None:
+    assert Manifest.parse_body(manifest.to_body()).expired is None
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda body: body.replace("expired 3\n", ""), "has 8 lines, expected 9"),
+        (
+            lambda body: body.replace("manifest/2", "manifest/1"),
+            "has 9 lines, expected 8",
+        ),
+        (lambda body: body.replace("expired 3", "expired 03"), "leading zeros"),
+        (lambda body: body.replace("expired 3", "expired 17"), "17 expired entries"),
+        (lambda body: body.replace("manifest/2", "manifest/3"), "is neither"),
+    ],
+)
+def test_malformed_format_2_body_rejected(
+    manifest: Manifest, edit: Callable[[str], str], message: str
+) -> None:
+    body = replace(manifest, expired=3).to_body()
+    with pytest.raises(MalformedManifestError, match=message):
+        Manifest.parse_body(edit(body))
+
+
 def test_times_in_other_zone_stated_in_utc() -> None:
     brussels = datetime.timezone(datetime.timedelta(hours=1))
     start = datetime.datetime(2026, 3, 1, 0, 0, 0, 250000, tzinfo=brussels)
@@ -102,6 +143,8 @@ def test_sub_millisecond_time_rejected() -> None:
         ({"entries_digest": DIGEST[:31]}, "entries digest has 31 bytes"),
         ({"root_hash": b""}, "root hash has 0 bytes"),
         ({"origin": "with space"}, "manifest origin: key name 'with space'"),
+        ({"expired": 17}, "states 17 expired entries in a tree of size 16"),
+        ({"expired": -1}, "expired count -1 is out of range"),
     ],
 )
 def test_invalid_values_rejected(

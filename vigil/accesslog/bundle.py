@@ -1,6 +1,6 @@
 """Proof bundles: entries of a period with everything to check them offline.
 
-A bundle is one JSON object (format ``vigil-accesslog-bundle/2``) with the
+A bundle is one JSON object (format ``vigil-accesslog-bundle/3``) with the
 log's origin and verifier key and the latest signed checkpoint. For each
 entry whose time lies in ``[from, to)`` it lists the index, the canonical
 leaf bytes (base64, encoded again from the entry's columns), the leaf hash
@@ -9,7 +9,9 @@ and the inclusion proof in the checkpoint's tree. An expired entry has
 checkpoint of the auditor, the bundle also carries the consistency proof
 from it. Its last member, ``manifest``, is the log's signed statement that
 the bundle lists every entry of the checkpoint's tree whose time lies in the
-period (``vigil.ledger.manifest``). Version 1 of the format had no manifest.
+period, and how many entries of that tree had expired
+(``vigil.ledger.manifest``). Version 2 of the format had a manifest without
+the number of expired entries, and version 1 had no manifest.
 ``vigil-verify`` checks a bundle with nothing but the ``vigil.ledger``
 package, and docs/accesslog.md describes every member.
 """
@@ -23,8 +25,9 @@ from typing import Any, TextIO
 from vigil.accesslog.checkpoints import ensure_checkpoint
 from vigil.accesslog.encoding import canonical_time
 from vigil.accesslog.keys import signer_for, verifier_for
-from vigil.accesslog.leaves import entry_leaf
+from vigil.accesslog.leaves import checked_entry_leaf
 from vigil.accesslog.models import AccessEntry, LogKeys
+from vigil.accesslog.retention import expired_entry_count
 from vigil.accesslog.store import DatabaseHashStore
 from vigil.audit.services import record
 from vigil.ledger import (
@@ -40,7 +43,7 @@ from vigil.ledger import (
 from vigil.ledger.encoding import encode_base64
 from vigil.organisations.models import Organisation
 
-BUNDLE_FORMAT = "vigil-accesslog-bundle/2"
+BUNDLE_FORMAT = "vigil-accesslog-bundle/3"
 EXPORT_CHUNK = 1000
 
 
@@ -86,7 +89,8 @@ def _entries(
 ) -> Iterator[tuple[int, bytes | None, bytes]]:
     """Yield (index, leaf or None if expired, leaf hash) of the period's entries.
 
-    The leaf bytes are encoded again from the entry's columns.
+    The leaf bytes are encoded again from the entry's columns. Raises
+    LogDamaged if they do not hash to the stored leaf hash.
     """
     position = 0
     while True:
@@ -102,10 +106,24 @@ def _entries(
             .order_by("index")[:EXPORT_CHUNK]
         )
         for entry in entries:
-            yield entry.index, entry_leaf(origin, entry), bytes(entry.leaf_hash)
+            leaf = checked_entry_leaf(origin, entry, organisation.slug)
+            yield entry.index, leaf, bytes(entry.leaf_hash)
         if len(entries) < EXPORT_CHUNK:
             return
         position = entries[-1].index + 1
+
+
+def _raise_expired_during_export(organisation: Organisation, size: int) -> None:
+    """Raise the error for a listed entry whose expiry differs from the count.
+
+    Expiry never gives an entry its content back, so either more entries
+    expired since the count was taken, or the log was changed, which
+    counting again shows.
+    """
+    expired_entry_count(organisation, size)
+    raise ValueError(
+        "entries of the log expired while the bundle was written. Run the export again"
+    )
 
 
 def _check_period(start: datetime.datetime, end: datetime.datetime) -> None:
@@ -138,13 +156,16 @@ def export_bundle(
     that the log only grew since. Raises ValueError if that note is not a
     checkpoint of this log or is larger than the log, or if the period is
     empty or its bounds have digits below the millisecond, which the
-    manifest cannot state.
+    manifest cannot state. Raises LogDamaged, a ValueError, if a listed
+    entry does not match its leaf hash or an expired entry follows one with
+    content. ``output`` may then hold part of a bundle.
     """
     _check_period(start, end)
     checkpoint = ensure_checkpoint(organisation, actor=actor)
     keys = LogKeys.objects.get(organisation=organisation)
     store = DatabaseHashStore(organisation.pk)
     size = checkpoint.size
+    expired_before = expired_entry_count(organisation, size)
     consistency = (
         _consistency(keys, store, previous_note, size) if previous_note else None
     )
@@ -167,6 +188,8 @@ def export_bundle(
     digest = EntriesDigest()
     entries = _entries(organisation, keys.origin, start, end, size)
     for index, leaf, leaf_hash in entries:
+        if (leaf is None) != (index < expired_before):
+            _raise_expired_during_export(organisation, size)
         digest.add(index, leaf_hash)
         item = {
             "index": index,
@@ -187,6 +210,7 @@ def export_bundle(
         digest.digest(),
         size,
         bytes(checkpoint.root_hash),
+        expired_before,
     )
     note = json.dumps(sign_manifest(manifest, signer_for(keys)), ensure_ascii=False)
     output.write(f'\n ],\n "manifest": {note}\n}}\n')

@@ -9,6 +9,8 @@ stored leaf hash.
 
 import datetime
 
+from django.utils.translation import gettext as _
+
 from vigil.accesslog.encoding import (
     LeafFields,
     canonical_address,
@@ -16,6 +18,24 @@ from vigil.accesslog.encoding import (
     encode_leaf,
 )
 from vigil.accesslog.models import AccessEntry
+from vigil.ledger import leaf_hash
+
+
+class LogDamaged(ValueError):
+    """The stored log contradicts itself from entry ``index`` on.
+
+    The message, in the active language, names the entry and the command
+    that checks the whole log.
+    """
+
+    def __init__(self, index: int, message: str) -> None:
+        super().__init__(message)
+        self.index = index
+
+
+def verify_command(slug: str) -> str:
+    """Return the command that recomputes the whole log of organisation ``slug``."""
+    return f"vigil accesslog verify --org {slug}"
 
 
 def stored_address(value: object) -> str:
@@ -67,3 +87,23 @@ def entry_leaf(origin: str, entry: AccessEntry) -> bytes | None:
     if entry.expired_at is not None:
         return None
     return encode_leaf(origin, entry_leaf_fields(entry))
+
+
+def checked_entry_leaf(origin: str, entry: AccessEntry, slug: str) -> bytes | None:
+    """Encode the leaf bytes of an entry as ``entry_leaf`` does and check them.
+
+    Raises LogDamaged if they do not hash to the stored leaf hash, because a
+    column or the leaf hash of the entry was changed. ``slug`` names the
+    organisation in the message.
+    """
+    leaf = entry_leaf(origin, entry)
+    if leaf is not None and leaf_hash(leaf) != bytes(entry.leaf_hash):
+        raise LogDamaged(
+            entry.index,
+            _(
+                "entry %(index)d does not match its stored leaf hash, so the log "
+                "was changed. Run '%(command)s' to check the whole log"
+            )
+            % {"index": entry.index, "command": verify_command(slug)},
+        )
+    return leaf

@@ -14,8 +14,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from vigil.accesslog.leaves import entry_leaf
+from vigil.accesslog.leaves import LogDamaged, checked_entry_leaf
 from vigil.accesslog.models import AccessEntry, LogCheckpoint, LogKeys
+from vigil.accesslog.retention import expired_entry_count
 from vigil.accesslog.store import DatabaseHashStore
 from vigil.ledger import EMPTY_ROOT, MerkleLog
 from vigil.ledger import inclusion_proof as ledger_inclusion_proof
@@ -109,7 +110,10 @@ def proof_document(
     base64 added. An expired entry has no leaf bytes, so ``leaf`` is None and
     the leaf hash alone is proved. Raises ProofUnavailable as
     ``inclusion_proof_for`` does, and also when no checkpoint was signed at
-    ``size``, because vigil-verify could not check the document.
+    ``size``, because vigil-verify cannot check the document. It also raises
+    ProofUnavailable, with the message of LogDamaged, if the entry does not
+    match its stored leaf hash or the expired entries of the tree are not
+    the oldest ones, so that no document from a changed log is handed out.
     """
     document = inclusion_proof_for(organisation, index, size)
     if document["checkpoint"] is None:
@@ -118,7 +122,11 @@ def proof_document(
         )
     entry = AccessEntry.objects.get(organisation=organisation, index=index)
     origin = LogKeys.objects.get(organisation=organisation).origin
-    leaf_bytes = entry_leaf(origin, entry)
+    try:
+        leaf_bytes = checked_entry_leaf(origin, entry, organisation.slug)
+        expired_entry_count(organisation, document["tree_size"])
+    except LogDamaged as error:
+        raise ProofUnavailable(str(error)) from None
     leaf = None if leaf_bytes is None else base64.b64encode(leaf_bytes).decode("ascii")
     return {
         "format": PROOF_FORMAT,
@@ -168,7 +176,7 @@ def consistency_proof_for(
     the signed notes at both sizes, ``old_checkpoint`` being None when none
     was signed at ``old_size``. Raises ProofUnavailable if the sizes are out
     of range or no checkpoint was signed at ``new_size``, because
-    vigil-verify could not check the document.
+    vigil-verify cannot check the document.
     """
     store = DatabaseHashStore(organisation.pk)
     log = MerkleLog(store)
@@ -204,8 +212,8 @@ def _unsigned_size_reason(
     above = checkpoints.filter(size__gt=size).order_by("size").first()
     nearest = [str(checkpoint.size) for checkpoint in (below, above) if checkpoint]
     reason = (
-        f"no checkpoint was signed at tree size {size}, so vigil-verify could "
-        f"not check {proof_kind} in that tree"
+        f"no checkpoint was signed at tree size {size}, so vigil-verify cannot "
+        f"check {proof_kind} in that tree"
     )
     if not nearest:
         return f"{reason}. The log has no signed checkpoint yet"

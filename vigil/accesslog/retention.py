@@ -21,9 +21,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from vigil.accesslog.leaves import LogDamaged, verify_command
 from vigil.accesslog.models import AccessEntry
 from vigil.audit.services import record
 from vigil.organisations.models import Organisation
@@ -52,6 +54,39 @@ def first_unexpired_index(organisation: Organisation) -> int:
         organisation=organisation, expired_at__isnull=False
     ).aggregate(highest=Max("index"))["highest"]
     return 0 if highest is None else highest + 1
+
+
+def expired_entry_count(organisation: Organisation, size: int) -> int:
+    """Return the number of expired entries among the first ``size`` of the log.
+
+    Because expiry empties the oldest entries first, this is also the index
+    of the first entry with content. Raises LogDamaged, naming the first
+    expired entry after one that is not, if the expired entries are not
+    entries 0 up to that number. The check reads two aggregates from the
+    partial index on expired entries, and scans them only when it fails.
+    """
+    expired = AccessEntry.objects.filter(
+        organisation=organisation, index__lt=size, expired_at__isnull=False
+    )
+    stats = expired.aggregate(count=Count("index"), highest=Max("index"))
+    count: int = stats["count"]
+    if not count or stats["highest"] == count - 1:
+        return count
+    indices = expired.order_by("index").values_list("index", flat=True)
+    kept = 0
+    for index in indices.iterator(chunk_size=SCAN_CHUNK):
+        if index != kept:
+            break
+        kept += 1
+    raise LogDamaged(
+        index,
+        _(
+            "entry %(index)d was emptied as expired, but entry %(kept)d before it "
+            "was not. Expiry empties the oldest entries first, so the content of "
+            "entry %(index)d was removed. Run '%(command)s' to check the whole log"
+        )
+        % {"index": index, "kept": kept, "command": verify_command(organisation.slug)},
+    )
 
 
 def _first_kept_index(

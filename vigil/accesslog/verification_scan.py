@@ -429,12 +429,20 @@ def node_failure(
 ) -> ScanFailure:
     """Return the failure of tree node ``(level, index)``, missing or differing."""
     first_leaf = index << level
-    where = f"tree node ({level}, {index}) over the entries from {first_leaf}"
+    last_leaf = first_leaf + (1 << level) - 1
+    node = f"tree node ({level}, {index})"
+    if level == 0:
+        covered, verb, suspect = f"entry {first_leaf}", "gives", "the entry"
+    else:
+        covered = f"entries {first_leaf} to {last_leaf}"
+        verb, suspect = "give", f"one of {covered}"
     if stored is None:
-        return ScanFailure(first_leaf, f"{where} is missing")
+        return ScanFailure(first_leaf, f"{node} over {covered} is missing")
     return ScanFailure(
         first_leaf,
-        f"{where} is {stored.hex()}, but the entries give {computed.hex()}",
+        f"{node} is {stored.hex()}, but {covered} {verb} {computed.hex()}, so "
+        f"{suspect} was rewritten together with its leaf hash, or the stored "
+        "node was changed",
     )
 
 

@@ -4,7 +4,8 @@ Usage::
 
     vigil-verify FILE --key VKEY [--previous CHECKPOINT] [--list]
 
-``FILE`` is a bundle (format ``vigil-accesslog-bundle/2``, or ``/1`` from
+``FILE`` is a bundle (format ``vigil-accesslog-bundle/3``, ``/2`` from
+before the manifest stated the number of expired entries, or ``/1`` from
 before bundles had a manifest), the proof document of one entry (format
 ``vigil-accesslog-proof/1``) or a consistency document (format
 ``vigil-accesslog-consistency/1``). A proof or consistency document without
@@ -19,6 +20,9 @@ documents had one. The checks of a bundle, in order:
 3. the entries are listed once each, in increasing index order; each leaf
    hashes to the stated leaf hash, is canonical version-1 leaf bytes of this
    log, names the entry's own index and has a time inside the period;
+   the entries without leaf bytes, which expired, come before all others
+   and, when the manifest states the number of expired entries of the log,
+   are exactly the listed entries below it;
 4. each inclusion proof leads from the leaf hash to the checkpoint's root;
 5. the number of entries and the digest of their indices and leaf hashes are
    those that the manifest states;
@@ -30,9 +34,10 @@ checkpoint and without a manifest. A consistency document is checked like
 step 6, against its new checkpoint and its old checkpoint or ``--previous``.
 
 Exit status: 0 when everything verifies, 1 at the first failed check (named
-on standard error), 2 when the file or key cannot be read, the
-``--previous`` file is not a signed checkpoint, or ``--previous`` is given
-with a proof document.
+on standard error), 2 when the file or key cannot be read, a member that
+every bundle has is missing or of the wrong type, the ``--previous`` file
+is not a signed checkpoint, or ``--previous`` is given with a proof
+document.
 
 This module and the ``verify_cli_*`` modules that it uses import only the
 standard library and ``vigil.ledger``, so an auditor can run ``vigil-verify``
@@ -49,10 +54,11 @@ from typing import Any
 
 from vigil.accesslog.verify_cli_bundle import (
     BUNDLE_FORMAT,
+    BUNDLE_FORMAT_WITHOUT_EXPIRED,
     BUNDLE_FORMAT_WITHOUT_MANIFEST,
     verify_bundle,
 )
-from vigil.accesslog.verify_cli_checks import CheckFailed
+from vigil.accesslog.verify_cli_checks import CheckFailed, Unreadable
 from vigil.accesslog.verify_cli_documents import (
     verify_consistency_document,
     verify_proof,
@@ -80,10 +86,6 @@ CONSISTENCY = "consistency"
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_UNREADABLE = 2
-
-
-class Unreadable(Exception):
-    """The file, key or checkpoint cannot be read, or the options conflict."""
 
 
 def _read_text(path: str, what: str) -> str:
@@ -114,6 +116,7 @@ def _document_kind(document: Mapping[str, Any]) -> str | None:
     if "format" in document:
         return {
             BUNDLE_FORMAT: BUNDLE,
+            BUNDLE_FORMAT_WITHOUT_EXPIRED: BUNDLE,
             BUNDLE_FORMAT_WITHOUT_MANIFEST: BUNDLE,
             PROOF_FORMAT: PROOF,
             CONSISTENCY_FORMAT: CONSISTENCY,

@@ -6,11 +6,14 @@ imports only the standard library and ``vigil.ledger``, because
 ``vigil-verify`` runs without Django.
 """
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from vigil.accesslog.verify_cli_checks import (
+    MAX_SHOWN_VALUE,
     CheckFailed,
+    Unreadable,
     check_proved_leaf,
     check_stated_tree,
     key_label,
@@ -28,10 +31,62 @@ from vigil.ledger import (
 from vigil.ledger.encoding import encode_base64
 from vigil.ledger.manifest import format_time, parse_time
 
-BUNDLE_FORMAT = "vigil-accesslog-bundle/2"
+BUNDLE_FORMAT = "vigil-accesslog-bundle/3"
+# Bundles of this format have a manifest that does not state how many
+# entries of the log had expired. They are still checked, except for that.
+BUNDLE_FORMAT_WITHOUT_EXPIRED = "vigil-accesslog-bundle/2"
 # Bundles of this format, exported before bundles had a manifest, are still
 # checked, with a note that their completeness was not.
 BUNDLE_FORMAT_WITHOUT_MANIFEST = "vigil-accesslog-bundle/1"
+
+
+# The JSON type of each member, named as in messages. A member in
+# REQUIRED_MEMBERS must be there, one in OPTIONAL_MEMBERS may also be null
+# or absent. A missing manifest is a failed check instead, because it is
+# what removing the manifest from a bundle leaves.
+JSON_TYPES: dict[str, tuple[type, str]] = {
+    "origin": (str, "a string"),
+    "checkpoint": (str, "a string"),
+    "tree_size": (int, "an integer"),
+    "entries": (list, "a list"),
+    "from": (str, "a string"),
+    "to": (str, "a string"),
+    "root_hash": (str, "a string"),
+    "consistency": (dict, "an object"),
+    "manifest": (str, "a string"),
+}
+REQUIRED_MEMBERS = ("origin", "checkpoint", "tree_size", "entries")
+# Bundles of format 1 may lack these, which only the manifest's checks need.
+REQUIRED_WITH_MANIFEST = ("from", "to")
+OPTIONAL_MEMBERS = ("root_hash", "consistency", "manifest")
+
+
+def _check_members(bundle: Mapping[str, Any]) -> None:
+    """Raise Unreadable if a member is missing or has the wrong JSON type."""
+    required: tuple[str, ...] = REQUIRED_MEMBERS
+    if bundle.get("format") != BUNDLE_FORMAT_WITHOUT_MANIFEST:
+        required += REQUIRED_WITH_MANIFEST
+    for name in required + OPTIONAL_MEMBERS:
+        value = bundle.get(name)
+        if value is None and name in OPTIONAL_MEMBERS:
+            continue
+        if name not in bundle:
+            raise Unreadable(
+                f"the file is not a valid bundle: its member {name!r} is missing"
+            )
+        kind, kind_name = JSON_TYPES[name]
+        if not isinstance(value, kind) or isinstance(value, bool):
+            shown = json.dumps(value)
+            if len(shown) > MAX_SHOWN_VALUE:
+                shown = shown[:MAX_SHOWN_VALUE] + "…"
+            raise Unreadable(
+                f"the file is not a valid bundle: its member {name!r} is {shown}, "
+                f"not {kind_name}"
+            )
+
+
+# A note names up to this many entries one by one, and a range beyond.
+MAX_NAMED_ENTRIES = 5
 
 
 def _entries_text(count: int) -> str:
@@ -43,8 +98,11 @@ def _check_consistency(
 ) -> str:
     if previous.size > checkpoint.size:
         raise CheckFailed(
-            f"your previous checkpoint has size {previous.size}, the bundle's "
-            f"only {checkpoint.size}: the log was cut back"
+            f"your previous checkpoint has size {previous.size}, but the bundle's "
+            f"tree has size {checkpoint.size}. The bundle may be older than the "
+            "checkpoint you kept, so ask the centre for a new export. If the tree "
+            f"of the new export is still smaller than {previous.size}, the log "
+            "was cut back"
         )
     if previous.size == 0:
         return "the previous checkpoint is of the empty log, which every log extends"
@@ -78,17 +136,25 @@ def _open_bundle_manifest(
     Returns None for a bundle of the format without manifest that has none.
     """
     note = bundle.get("manifest")
-    if note is None and bundle.get("format") == BUNDLE_FORMAT_WITHOUT_MANIFEST:
+    bundle_format = bundle.get("format")
+    if note is None and bundle_format == BUNDLE_FORMAT_WITHOUT_MANIFEST:
         return None
     if not isinstance(note, str):
         raise CheckFailed(
-            f"the bundle has no manifest, which its format {BUNDLE_FORMAT} "
+            f"the bundle has no manifest, which its format {bundle_format} "
             "requires, so nothing shows that it lists every entry of its period"
         )
     try:
         manifest = open_manifest(note, verifier, verifier.name)
     except LedgerError as error:
         raise CheckFailed(f"the bundle's manifest does not verify: {error}") from None
+    states_expired = bundle_format == BUNDLE_FORMAT
+    if (manifest.expired is not None) != states_expired:
+        raise CheckFailed(
+            f"the bundle has format {bundle_format}, but its manifest "
+            f"{'does not state' if states_expired else 'states'} the number of "
+            f"expired entries, which only format {BUNDLE_FORMAT} has"
+        )
     if (manifest.tree_size, manifest.root_hash) != (
         checkpoint.size,
         checkpoint.root_hash,
@@ -144,6 +210,73 @@ def _check_time(value: Mapping[str, Any], index: int, manifest: Manifest) -> Non
         )
 
 
+def _check_expiry(
+    index: int, has_leaf: bool, last_with_leaf: int | None, manifest: Manifest | None
+) -> None:
+    """Check that entry ``index`` has leaf bytes exactly if it had not expired.
+
+    Expiry empties the content of the oldest entries first, so the entries
+    without leaf bytes come before all others.
+    """
+    if not has_leaf and last_with_leaf is not None:
+        raise CheckFailed(
+            f"entry {index} has no leaf bytes, but entry {last_with_leaf} before "
+            "it has them. Expiry empties the oldest entries first, so the content "
+            f"of entry {index} was removed"
+        )
+    expired = None if manifest is None else manifest.expired
+    if expired is None:
+        return
+    if has_leaf and index < expired:
+        raise CheckFailed(
+            f"entry {index} has leaf bytes, but the signed manifest states that "
+            f"the first {expired} entries of the log had expired, which have none"
+        )
+    if not has_leaf and index >= expired:
+        raise CheckFailed(
+            f"entry {index} has no leaf bytes, but the signed manifest states that "
+            f"only the first {expired} entries of the log had expired, so the "
+            f"content of entry {index} was removed"
+        )
+
+
+def _indices_text(indices: Sequence[int]) -> str:
+    """Name the listed entries ``indices``, such as "entries 0 to 4"."""
+    first, last = indices[0], indices[-1]
+    if len(indices) == 1:
+        return f"entry {first}"
+    if len(indices) == 2:
+        return f"entries {first} and {last}"
+    if last - first + 1 == len(indices):
+        return f"entries {first} to {last}"
+    if len(indices) <= MAX_NAMED_ENTRIES:
+        named = ", ".join(str(index) for index in indices[:-1])
+        return f"entries {named} and {last}"
+    return f"the listed entries from {first} to {last}"
+
+
+def _without_leaf_line(indices: Sequence[int], manifest: Manifest | None) -> str:
+    """Return the note that names the listed entries without leaf bytes."""
+    single = len(indices) == 1
+    named = _indices_text(indices)
+    subject = f"{named} has" if single else f"{len(indices)} of them, {named}, have"
+    checked = (
+        "its leaf hash was checked, not its content or time"
+        if single
+        else "their leaf hashes were checked, not their content or time"
+    )
+    expired = None if manifest is None else manifest.expired
+    if expired is None:
+        return (
+            f"NOTE: {subject} no leaf bytes (expired entries have none), so only "
+            f"{checked}"
+        )
+    return (
+        f"NOTE: {subject} no leaf bytes, because the signed manifest states that "
+        f"the first {expired} entries of the log had expired. Only {checked}"
+    )
+
+
 def _check_listed_entries(
     entries: Sequence[Any], manifest: Manifest, digest: EntriesDigest
 ) -> None:
@@ -186,13 +319,14 @@ def verify_bundle(
 ) -> list[str]:
     """Check a loaded bundle and return the summary lines, or raise CheckFailed.
 
+    Raises Unreadable if a member is missing or of the wrong type.
     ``previous`` is the auditor's earlier checkpoint. Decoded leaves are
     appended to ``listing`` when it is given.
     """
-    if bundle.get("origin") != verifier.name:
+    _check_members(bundle)
+    if bundle["origin"] != verifier.name:
         raise CheckFailed(
-            f"the bundle is of log {bundle.get('origin')!r}, the key of "
-            f"{verifier.name!r}"
+            f"the bundle is of log {bundle['origin']!r}, the key of {verifier.name!r}"
         )
     checkpoint = open_checkpoint_member(
         bundle.get("checkpoint"), verifier, "the bundle's checkpoint"
@@ -203,15 +337,20 @@ def verify_bundle(
     if not isinstance(entries, list):
         raise CheckFailed("the bundle has no list of entries")
     previous_index = -1
-    without_leaf = 0
+    last_with_leaf: int | None = None
+    without_leaf: list[int] = []
     digest = EntriesDigest()
     for entry in entries:
         previous_index = _check_index(entry, previous_index)
         proved = check_proved_leaf(entry, previous_index, checkpoint)
         digest.add(previous_index, proved.leaf_hash)
+        _check_expiry(
+            previous_index, proved.value is not None, last_with_leaf, manifest
+        )
         if proved.value is None:
-            without_leaf += 1
+            without_leaf.append(previous_index)
             continue
+        last_with_leaf = previous_index
         if manifest is not None:
             _check_time(proved.value, previous_index, manifest)
         if listing is not None:
@@ -234,13 +373,7 @@ def verify_bundle(
             "Export the period again for a bundle with a manifest"
         )
     if without_leaf:
-        single = without_leaf == 1
-        lines.append(
-            f"NOTE: {without_leaf} of them {'has' if single else 'have'} no leaf "
-            "bytes (expired entries have none), so only "
-            f"{'its leaf hash was' if single else 'their leaf hashes were'} "
-            f"checked, not {'its' if single else 'their'} content or time"
-        )
+        lines.append(_without_leaf_line(without_leaf, manifest))
     if previous is not None:
         lines.append("OK: " + _check_consistency(bundle, checkpoint, previous))
     return lines

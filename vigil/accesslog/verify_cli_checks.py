@@ -50,6 +50,10 @@ class CheckFailed(Exception):
     """A check of the bundle or document failed. The message names it."""
 
 
+class Unreadable(Exception):
+    """The file, key or checkpoint cannot be read, or the options conflict."""
+
+
 class ProvedLeaf(NamedTuple):
     """An entry whose inclusion proof verified: its leaf hash and decoded leaf.
 

@@ -108,8 +108,17 @@ def _document_old_root(
 
 
 def _check_previous_is_old(
-    previous: Checkpoint, old_size: int, old_root: bytes
+    previous: Checkpoint, old_size: int, old_root: bytes, new_size: int
 ) -> None:
+    if previous.size > new_size:
+        raise CheckFailed(
+            f"your previous checkpoint has size {previous.size}, but the "
+            f"consistency document's new tree has size {new_size}. The document "
+            "may be older than the checkpoint you kept, so ask the centre for "
+            f"'vigil accesslog consistency --old {previous.size}'. If the new "
+            f"tree of that document is still smaller than {previous.size}, or "
+            "the command fails because the log is smaller, the log was cut back"
+        )
     if previous.size != old_size:
         raise CheckFailed(
             f"the consistency document starts at size {old_size}, but your "
@@ -154,7 +163,7 @@ def verify_consistency_document(
         document, verifier, checkpoint.size
     )
     if previous is not None:
-        _check_previous_is_old(previous, old_size, old_root)
+        _check_previous_is_old(previous, old_size, old_root, checkpoint.size)
     verify_extension(
         old_size, old_root, checkpoint, document.get("proof"), "the consistency proof"
     )

@@ -17,7 +17,15 @@ signed with the checkpoint key, whose body has these lines in this order:
    order, each written as its index (8 bytes, big-endian) followed by its
    32-byte leaf hash (``EntriesDigest``);
 7. ``tree_size <size>`` and 8. ``root_hash <base64>``, the tree that the
-   entries were taken from, as in the checkpoint of that size.
+   entries were taken from, as in the checkpoint of that size;
+9. ``expired <count>``, the number of entries of that tree whose content
+   had expired at export. Expiry empties the oldest entries first, so this
+   is the index of the tree's first entry with content, and exactly the
+   listed entries below it lack leaf bytes.
+
+Format ``vigil-accesslog-manifest/1`` has lines 1 to 8 only and states
+nothing about expired entries. It is still parsed, so that bundles exported
+before format 2 keep verifying.
 
 Numbers are ASCII decimal without leading zeros, and each line ends in a
 newline. Because the first line is not a checkpoint origin, a manifest never
@@ -45,7 +53,8 @@ from vigil.ledger.note import (
     validate_key_name,
 )
 
-MANIFEST_FORMAT = "vigil-accesslog-manifest/1"
+MANIFEST_FORMAT = "vigil-accesslog-manifest/2"
+MANIFEST_FORMAT_WITHOUT_EXPIRED = "vigil-accesslog-manifest/1"
 # RFC 9162 encodes tree sizes as uint64, and an index must fit in 8 bytes.
 MAX_TREE_SIZE = 2**64 - 1
 INDEX_SIZE = 8
@@ -58,6 +67,8 @@ FIELDS = (
     "tree_size",
     "root_hash",
 )
+# The fields of format 2 after those of format 1.
+EXPIRED_FIELDS = ("expired",)
 
 _NUMBER_PATTERN = re.compile(r"0|[1-9][0-9]*")
 _TIME_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z")
@@ -120,8 +131,10 @@ class Manifest:
     """The log's statement that ``entries`` entries of the tree lie in a period.
 
     ``start`` and ``end`` are the ``from`` and ``to`` of the body, aware and
-    with whole milliseconds. Construction raises MalformedManifestError for a
-    value that has no body form.
+    with whole milliseconds. ``expired`` is the number of expired entries of
+    the tree, or None for a manifest of format 1, which does not state it.
+    Construction raises MalformedManifestError for a value that has no body
+    form.
     """
 
     origin: str
@@ -131,6 +144,7 @@ class Manifest:
     entries_digest: bytes
     tree_size: int
     root_hash: bytes
+    expired: int | None = None
 
     def __post_init__(self) -> None:
         try:
@@ -152,10 +166,20 @@ class Manifest:
             )
         _check_hash(self.entries_digest, "entries digest")
         _check_hash(self.root_hash, "root hash")
+        if self.expired is not None:
+            _check_number(self.expired, "expired count")
+            if self.expired > self.tree_size:
+                raise MalformedManifestError(
+                    f"manifest states {self.expired} expired entries in a tree of "
+                    f"size {self.tree_size}"
+                )
 
     def to_body(self) -> str:
-        """Return the manifest body, the text that the log signs."""
-        values = (
+        """Return the manifest body, the text that the log signs.
+
+        The body has format 2 when ``expired`` is set and format 1 otherwise.
+        """
+        values: tuple[str, ...] = (
             self.origin,
             format_time(self.start),
             format_time(self.end),
@@ -164,9 +188,14 @@ class Manifest:
             str(self.tree_size),
             encode_base64(self.root_hash),
         )
-        lines = [MANIFEST_FORMAT]
+        names: tuple[str, ...] = FIELDS
+        lines = [MANIFEST_FORMAT_WITHOUT_EXPIRED]
+        if self.expired is not None:
+            names += EXPIRED_FIELDS
+            values += (str(self.expired),)
+            lines = [MANIFEST_FORMAT]
         lines.extend(
-            f"{name} {value}" for name, value in zip(FIELDS, values, strict=True)
+            f"{name} {value}" for name, value in zip(names, values, strict=True)
         )
         return "".join(line + "\n" for line in lines)
 
@@ -178,17 +207,21 @@ class Manifest:
                 "manifest body is empty or does not end in a newline"
             )
         lines = body[:-1].split("\n")
-        if lines[0] != MANIFEST_FORMAT:
+        if lines[0] == MANIFEST_FORMAT:
+            names: tuple[str, ...] = FIELDS + EXPIRED_FIELDS
+        elif lines[0] == MANIFEST_FORMAT_WITHOUT_EXPIRED:
+            names = FIELDS
+        else:
             raise MalformedManifestError(
-                f"the first line {lines[0]!r} is not {MANIFEST_FORMAT!r}, so the "
-                "note is not a manifest"
+                f"the first line {lines[0]!r} is neither {MANIFEST_FORMAT!r} nor "
+                f"{MANIFEST_FORMAT_WITHOUT_EXPIRED!r}, so the note is not a manifest"
             )
-        if len(lines) != 1 + len(FIELDS):
+        if len(lines) != 1 + len(names):
             raise MalformedManifestError(
-                f"manifest body has {len(lines)} lines, expected {1 + len(FIELDS)}"
+                f"manifest body has {len(lines)} lines, expected {1 + len(names)}"
             )
         values: dict[str, str] = {}
-        named_lines = zip(lines[1:], FIELDS, strict=True)
+        named_lines = zip(lines[1:], names, strict=True)
         for number, (line, name) in enumerate(named_lines, start=2):
             label, space, value = line.partition(" ")
             if label != name or not space:
@@ -206,6 +239,9 @@ class Manifest:
                 decode_base64(values["entries_digest"]),
                 _parse_number(values["tree_size"], "tree_size"),
                 decode_base64(values["root_hash"]),
+                _parse_number(values["expired"], "expired")
+                if "expired" in values
+                else None,
             )
         except MalformedManifestError:
             raise

@@ -8,6 +8,8 @@ import argparse
 import datetime
 import json
 import logging
+import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -191,14 +193,23 @@ class Command(BaseCommand):
             raise CommandError("--to must not be before --from")
         previous = _read_optional(options["previous"])
         output = Path(options["output"])
+        # The bundle goes to a temporary file next to the output, which takes
+        # its name only when complete, so a failed export leaves no partial
+        # bundle and keeps an earlier file of that name.
+        descriptor, name = tempfile.mkstemp(
+            dir=output.parent, prefix=f".{output.name}.", suffix=".partial"
+        )
+        partial = Path(name)
         try:
-            with output.open("w", encoding="utf-8") as stream:
+            with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
                 summary = export_bundle(
                     organisation, start, end, stream, actor=None, previous_note=previous
                 )
+            partial.replace(output)
         except ValueError as error:
-            output.unlink(missing_ok=True)
             raise CommandError(str(error)) from None
+        finally:
+            partial.unlink(missing_ok=True)
         self.stdout.write(
             f"{output}: entries {summary.entries} ({summary.expired} expired), "
             f"proved in the checkpoint of size {summary.tree_size}"
