@@ -348,6 +348,20 @@ def test_reused_event_id_is_422(client: Client, secret: str) -> None:
     assert AccessEntry.objects.count() == 2
 
 
+def test_reused_id_reported_with_invalid_record(client: Client, secret: str) -> None:
+    post_events(client, [event(1)], secret)
+    body = json.dumps([event(1, user_id="U7"), event(2, action="bogus")])
+    response = post(client, body, secret=secret, language="en")
+    assert response.status_code == 422
+    errors = response.json()["errors"]
+    assert [(error["line"], error["field"]) for error in errors] == [
+        (1, "event_id"),
+        (2, "action"),
+    ]
+    assert "stored at index 0 with different content" in errors[0]["reason"]
+    assert AccessEntry.objects.count() == 1
+
+
 def test_array_repeat_names_record(client: Client, secret: str) -> None:
     body = json.dumps([event(1), event(1, outcome="x")])
     response = post(client, body, secret=secret, language="en")

@@ -199,6 +199,33 @@ def test_json_array_conflict_names_record(
     assert "occur at record 1 of this batch with different content" in errors[0]
 
 
+def test_reused_id_reported_with_invalid_line(
+    centre_a: Organisation, tmp_path: Path
+) -> None:
+    ingest_range(centre_a, 1, 2)
+    path = write_lines(
+        tmp_path / "events.jsonl", [event(1, user_id="U7"), event(2, action="bogus")]
+    )
+    _message, errors = ingest_failing(path)
+    assert len(errors) == 2
+    assert errors[0].startswith(f"{path}: line 1, field event_id (e-1): ")
+    assert "stored at index 0 with different content" in errors[0]
+    assert errors[1].startswith(f"{path}: line 2, field action (bogus): ")
+
+
+def test_reused_id_reported_with_syntax_error(
+    centre_a: Organisation, tmp_path: Path
+) -> None:
+    path = tmp_path / "events.jsonl"
+    lines = [json.dumps(event(1)), "{", json.dumps(event(1, outcome="x"))]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _message, errors = ingest_failing(path)
+    assert len(errors) == 2
+    assert errors[0].startswith(f"{path}: line 2: invalid JSON")
+    assert errors[1].startswith(f"{path}: line 3, field event_id (e-1): ")
+    assert "occur at line 1 of this batch with different content" in errors[1]
+
+
 def test_identity_times_local_in_add_and_list(centre_a: Organisation) -> None:
     output = io.StringIO()
     arguments = ["identity", "add", "--org", "centre-a", "--user-id", "U1"]

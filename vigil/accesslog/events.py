@@ -158,10 +158,20 @@ def describe_position(unit: PositionUnit, number: int) -> str:
 
 
 class InvalidEvent(ValueError):
-    """A record has one or more invalid fields, listed in ``errors``."""
+    """A record has one or more invalid fields, listed in ``errors``.
 
-    def __init__(self, errors: Sequence[EventError]) -> None:
+    ``valid`` holds the ``(line, event)`` pairs of the batch's records that
+    are valid, as ``parse_events`` found them, so that a caller can report
+    their errors of another kind, such as reused event ids, at the same time.
+    """
+
+    def __init__(
+        self,
+        errors: Sequence[EventError],
+        valid: Sequence[tuple[int, AccessEvent]] = (),
+    ) -> None:
         self.errors = list(errors)
+        self.valid = list(valid)
         super().__init__("; ".join(str(error) for error in self.errors))
 
 
@@ -372,7 +382,8 @@ def parse_events(
 
     Applies the rules of ``parse_event`` to every record, and reads the clock
     once for the future-time limit of all of them. Raises InvalidEvent
-    listing every error of every record, in record order.
+    listing every error of every record, in record order, and the valid
+    records.
     """
     latest = latest_event_time()
     parsed: list[tuple[int, AccessEvent]] = []
@@ -389,7 +400,7 @@ def parse_events(
                 continue
         parsed.append((line, event))
     if errors:
-        raise InvalidEvent(errors)
+        raise InvalidEvent(errors, parsed)
     return parsed
 
 

@@ -14,15 +14,18 @@ from django.utils.translation import ngettext
 
 from vigil.accesslog.events import (
     EventError,
-    InvalidEvent,
     ParseError,
     PositionUnit,
     Records,
     describe_position,
-    parse_events,
 )
 from vigil.accesslog.formats import parse_csv, parse_json_array, parse_json_lines
-from vigil.accesslog.ingestion import BatchRejected, IngestResult, ingest_events
+from vigil.accesslog.ingestion import (
+    BatchRejected,
+    IngestResult,
+    ingest_events,
+    rejected_batch_errors,
+)
 from vigil.organisations.models import Organisation
 
 FORMATS: dict[str, Callable[[str], Records]] = {
@@ -104,7 +107,7 @@ def ingest_file(
             }
         )
     unit: PositionUnit = "record" if file_format == "json" else "line"
-    records = _read_records(path, FORMATS[file_format], unit)
+    records = _read_records(organisation, path, FORMATS[file_format], unit)
     if not records:
         raise FileRejected(_("%(path)s contains no events") % {"path": path})
     try:
@@ -117,7 +120,10 @@ def ingest_file(
 
 
 def _read_records(
-    path: Path, parse: Callable[[str], Records], unit: PositionUnit
+    organisation: Organisation,
+    path: Path,
+    parse: Callable[[str], Records],
+    unit: PositionUnit,
 ) -> Records:
     try:
         text = path.read_text(encoding="utf-8")
@@ -144,26 +150,27 @@ def _read_records(
     try:
         return parse(text)
     except ParseError as error:
-        raise _rejection(path, unit, error.errors, _record_errors(error)) from None
+        record_errors = _record_errors(organisation, error, unit)
+        raise _rejection(path, unit, error.errors, record_errors) from None
 
 
-def _record_errors(error: ParseError) -> list[EventError]:
-    """Validate the records that a ParseError kept, for a report of every error.
+def _record_errors(
+    organisation: Organisation, error: ParseError, unit: PositionUnit
+) -> list[EventError]:
+    """Check the records that a ParseError kept, for a report of every error.
 
-    Errors of the fields in ``skipped_fields`` are left out, because the
-    parse errors already report why those fields are absent.
+    They are checked as a batch: their fields, and their event ids against
+    each other and the stored entries. Errors of the fields in
+    ``skipped_fields`` are left out, because the parse errors already report
+    why those fields are absent.
     """
     if not error.records:
         return []
-    try:
-        parse_events(error.records)
-    except InvalidEvent as invalid:
-        return [
-            problem
-            for problem in invalid.errors
-            if problem.field not in error.skipped_fields
-        ]
-    return []
+    return [
+        problem
+        for problem in rejected_batch_errors(organisation, error.records, unit=unit)
+        if problem.field not in error.skipped_fields
+    ]
 
 
 def _rejection(
