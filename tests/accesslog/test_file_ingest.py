@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from tests.accesslog.factories import event, ingest_range
-from vigil.accesslog.file_ingest import escape_control_characters
+from vigil.accesslog.file_ingest import escape_control_characters, escape_line
 from vigil.accesslog.models import AccessEntry
 from vigil.organisations.models import Organisation
 
@@ -145,6 +145,26 @@ def test_escape_leaves_printable_text() -> None:
     assert escape_control_characters("a\u0007\u00a0\U000e0001") == (
         "a\\u0007\\u00a0\\U000e0001"
     )
+
+
+def test_french_report_keeps_no_break_spaces(
+    centre_a: Organisation, tmp_path: Path
+) -> None:
+    path = tmp_path / "bad.csv"
+    values = event(1, user_id="U\u00a01", case_ref="D-1")
+    text = csv_text([values]).replace("case_ref", "colour", 1)
+    path.write_text(text, encoding="utf-8")
+    with translation.override("fr"):
+        message, errors = ingest_failing(path)
+    assert "colonnes inconnues colour\u00a0; les colonnes sont" in errors[0]
+    assert "\\u00a0;" not in errors[0]
+    assert "(U\\u00a01)" in errors[1]
+    assert "\\u" not in message
+
+
+def test_escape_line_keeps_spaces() -> None:
+    assert escape_line("a\u00a0: b\u202fc") == "a\u00a0: b\u202fc"
+    assert escape_line("a\nb\u2028c\u202e") == "a\\u000ab\\u2028c\\u202e"
 
 
 def test_csv_header_and_row_errors_together(

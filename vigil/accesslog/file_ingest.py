@@ -2,10 +2,13 @@
 
 ``ingest_file`` reads a file as one batch and returns the lines to print.
 Every line is in the active language, which the ``vigil`` command sets from
-VIGIL_CLI_LANGUAGE, and has its non-printable characters escaped, so that a
-value with a line break cannot split or forge a line of the report.
+VIGIL_CLI_LANGUAGE. The values and field names from the file have their
+non-printable characters escaped, and so do the whole lines apart from their
+spaces, so that a value with a line break cannot split or forge a line of
+the report, while the no-break spaces of French text stay as they are.
 """
 
+import unicodedata
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -47,8 +50,8 @@ class FileRejected(Exception):
     """
 
     def __init__(self, summary: str, details: Iterable[str] = ()) -> None:
-        self.summary = escape_control_characters(summary)
-        self.details = [escape_control_characters(line) for line in details]
+        self.summary = escape_line(summary)
+        self.details = [escape_line(line) for line in details]
         super().__init__(self.summary)
 
 
@@ -66,6 +69,25 @@ def escape_control_characters(text: str) -> str:
     )
 
 
+def escape_line(text: str) -> str:
+    """Escape the non-printable characters of a report line except its spaces.
+
+    Translated text contains no-break spaces (Unicode category Zs), such as
+    the one that French puts before a colon, which ``str.isprintable``
+    rejects but which cannot split or forge a line. Line breaks, other
+    control characters and format characters are escaped as in
+    ``escape_control_characters``.
+    """
+    if text.isprintable():
+        return text
+    return "".join(
+        character
+        if character.isprintable() or unicodedata.category(character) == "Zs"
+        else _escape(character)
+        for character in text
+    )
+
+
 def _escape(character: str) -> str:
     code = ord(character)
     return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
@@ -77,10 +99,10 @@ def describe_event_error(error: EventError, unit: PositionUnit) -> str:
     if error.field:
         where = _("%(position)s, field %(field)s") % {
             "position": where,
-            "field": error.field,
+            "field": escape_control_characters(error.field),
         }
     if error.value_shown:
-        where = f"{where} ({error.value_shown})"
+        where = f"{where} ({escape_control_characters(error.value_shown)})"
     return f"{where}: {error.reason}"
 
 
@@ -258,7 +280,7 @@ def _result_lines(
         )
     lines.append(_summary(path, result, repeated))
     lines.append(_checkpoint_line(result, slug))
-    return [escape_control_characters(line) for line in lines]
+    return [escape_line(line) for line in lines]
 
 
 def _summary(path: Path, result: IngestResult, repeated: int) -> str:
