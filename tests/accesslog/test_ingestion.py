@@ -14,6 +14,7 @@ from django.utils import translation
 from tests.accesslog.factories import event, ingest_range, national_number
 from vigil.accesslog import ingestion
 from vigil.accesslog.encoding import decode_leaf
+from vigil.accesslog.events import PositionUnit
 from vigil.accesslog.ingestion import (
     BatchRejected,
     ingest_events,
@@ -482,6 +483,22 @@ def test_conflict_message_translated(centre_a: Organisation) -> None:
         ingest_events(centre_a, [(1, event(1, user_id="U7"))], source="test")
     assert "index 0" in raised.value.errors[0].reason
     assert "different content" not in raised.value.errors[0].reason
+
+
+@pytest.mark.parametrize(
+    ("unit", "expected"),
+    [
+        ("record", "figurent à l'enregistrement 1 de ce lot"),
+        ("line", "figurent à la ligne 1 de ce lot"),
+    ],
+)
+def test_repeat_in_batch_french_article(
+    centre_a: Organisation, unit: PositionUnit, expected: str
+) -> None:
+    records = [(1, event(1)), (2, event(1, outcome="x"))]
+    with translation.override("fr"), pytest.raises(BatchRejected) as raised:
+        ingest_events(centre_a, records, source="test", unit=unit)
+    assert expected in raised.value.errors[0].reason
 
 
 def test_conflict_found_after_lookup_miss(centre_a: Organisation) -> None:

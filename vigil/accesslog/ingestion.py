@@ -47,7 +47,6 @@ from vigil.accesslog.events import (
     EventError,
     InvalidEvent,
     PositionUnit,
-    describe_position,
     parse_events,
 )
 from vigil.accesslog.keys import (
@@ -497,10 +496,20 @@ def _repeat_errors(
 def _repeat_in_batch_error(
     event: PreparedEvent, first_line: int, unit: PositionUnit
 ) -> EventError:
-    reason = _(
-        "the same event id and time occur at %(position)s of this batch with "
-        "different content. Give each event an event id of its own"
-    ) % {"position": describe_position(unit, first_line)}
+    # One message per unit, because some languages put an article before
+    # the position that depends on the unit, such as French "à la ligne 1"
+    # and "à l'enregistrement 1".
+    if unit == "record":
+        reason = _(
+            "the same event id and time occur at record %(number)d of this batch "
+            "with different content. Give each event an event id of its own"
+        )
+    else:
+        reason = _(
+            "the same event id and time occur at line %(number)d of this batch "
+            "with different content. Give each event an event id of its own"
+        )
+    reason %= {"number": first_line}
     return EventError(event.line, "event_id", event.event_id, reason)
 
 
