@@ -55,6 +55,47 @@ def test_invalid_token_is_401(client: Client, secret: str) -> None:
     assert "invalid or revoked" in response.json()["message"]
 
 
+def test_basic_scheme_is_401(client: Client, secret: str) -> None:
+    response = client.post(
+        EVENTS_PATH,
+        json.dumps([event(1)]),
+        content_type="application/json",
+        headers={"Authorization": "Basic dXNlcjpwYXNz"},
+    )
+    assert response.status_code == 401
+    message = response.json()["message"]
+    assert "uses the scheme 'Basic'" in message
+    assert "accepts only the Bearer scheme with an API token" in message
+    assert "invalid or revoked" not in message
+    assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_unnamed_scheme_not_echoed(client: Client, secret: str) -> None:
+    response = client.post(
+        EVENTS_PATH,
+        json.dumps([event(1)]),
+        content_type="application/json",
+        headers={"Authorization": "<script> x"},
+    )
+    assert response.status_code == 401
+    assert "uses the scheme 'unknown'" in response.json()["message"]
+
+
+def test_english_error_content_language(client: Client, secret: str) -> None:
+    response = post(client, "[1", secret=secret + "x", language="fr")
+    assert response.status_code == 401
+    assert response["Content-Language"] == "en"
+
+
+def test_translated_reasons_content_language(client: Client, secret: str) -> None:
+    body = json.dumps([event(1, action="read")])
+    response = post(client, body, secret=secret, language="fr")
+    assert response.status_code == 422
+    assert response["Content-Language"] == "fr"
+    assert response.json()["message"].startswith("The batch contains")
+    assert "doit être" in response.json()["errors"][0]["reason"]
+
+
 def test_revoked_token_is_401(
     client: Client, centre_a: Organisation, consultant_a: User
 ) -> None:

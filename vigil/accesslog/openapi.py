@@ -257,7 +257,10 @@ def _events_operation() -> dict[str, Any]:
                 "objects (application/json) or one event object per line "
                 f"({NDJSON})."
             ),
-            "401": _error_response("The bearer token is missing, invalid or revoked."),
+            "401": _error_response(
+                "The bearer token is missing, invalid or revoked, or the "
+                "Authorization header uses another scheme than Bearer."
+            ),
             "403": _error_response(
                 "The bearer token is valid but has another scope than ingest; "
                 "the message names both."
