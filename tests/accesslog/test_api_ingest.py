@@ -403,6 +403,21 @@ def test_reused_id_reported_with_invalid_record(client: Client, secret: str) -> 
     assert AccessEntry.objects.count() == 1
 
 
+def test_non_object_element_is_record_error(client: Client, secret: str) -> None:
+    body = json.dumps(["85073003328", event(2, action="read"), event(3)])
+    response = post(client, body, secret=secret, language="en")
+    assert response.status_code == 422
+    errors = response.json()["errors"]
+    assert [(error["line"], error["field"]) for error in errors] == [
+        (1, ""),
+        (2, "action"),
+    ]
+    assert errors[0]["value"] == ""
+    assert "not an object of field names and values" in errors[0]["reason"]
+    assert "85073003328" not in response.content.decode()
+    assert not AccessEntry.objects.exists()
+
+
 def test_array_repeat_names_record(client: Client, secret: str) -> None:
     body = json.dumps([event(1), event(1, outcome="x")])
     response = post(client, body, secret=secret, language="en")

@@ -246,6 +246,19 @@ def test_reused_id_reported_with_syntax_error(
     assert "occur at line 1 of this batch with different content" in errors[1]
 
 
+def test_json_array_non_object_with_errors(
+    centre_a: Organisation, tmp_path: Path
+) -> None:
+    path = tmp_path / "events.json"
+    path.write_text(json.dumps([event(1, action="read"), [1]]), encoding="utf-8")
+    message, errors = ingest_failing(path)
+    assert errors[0].startswith(f"{path}: record 1, field action (read): ")
+    assert errors[1] == (
+        f"{path}: record 2: the record is not an object of field names and values"
+    )
+    assert "2 records have errors" in message
+
+
 def test_identity_times_local_in_add_and_list(centre_a: Organisation) -> None:
     output = io.StringIO()
     arguments = ["identity", "add", "--org", "centre-a", "--user-id", "U1"]

@@ -8,7 +8,7 @@ OpenAPI 3.1 document in ``openapi`` describes the same contract.
 
 import logging
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -21,6 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from vigil.accesslog.events import (
     ParseError,
     PositionUnit,
+    ReceivedRecords,
 )
 from vigil.accesslog.formats import parse_json_array, parse_json_lines
 from vigil.accesslog.ingestion import BatchRejected, ingest_events
@@ -39,8 +40,7 @@ RETRY_AFTER_SECONDS = 30
 # 20 characters. Any other scheme is shown as "unknown".
 _SCHEME_NAME = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]{1,20}")
 
-type Records = Sequence[tuple[int, Mapping[str, object]]]
-type Parser = Callable[[str], Records]
+type Parser = Callable[[str], ReceivedRecords]
 
 PARSERS: dict[str, Parser] = {
     "application/json": parse_json_array,
@@ -182,7 +182,7 @@ def _reject_other_scheme(request: HttpRequest, scheme: str) -> None:
     )
 
 
-def _parse(request: HttpRequest) -> tuple[Records, PositionUnit]:
+def _parse(request: HttpRequest) -> tuple[ReceivedRecords, PositionUnit]:
     """Return the body's records and what their numbers count."""
     content_type = request.content_type or ""
     parser = PARSERS.get(content_type)
@@ -248,7 +248,9 @@ def _parse_errors(error: ParseError) -> list[dict[str, Any]]:
     ]
 
 
-def _ingest(token: ApiToken, records: Records, unit: PositionUnit) -> dict[str, Any]:
+def _ingest(
+    token: ApiToken, records: ReceivedRecords, unit: PositionUnit
+) -> dict[str, Any]:
     organisation = token.organisation
     try:
         result = ingest_events(

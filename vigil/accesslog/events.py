@@ -75,6 +75,9 @@ type PositionUnit = Literal["line", "record"]
 
 # (line, record) pairs, as the file parsers return them for ``ingest_events``.
 type Records = list[tuple[int, Mapping[str, object]]]
+# (line, record) pairs as received, where a record may also be another JSON
+# value that a sender put in an array, which validation rejects.
+type ReceivedRecords = Sequence[tuple[int, object]]
 
 REQUIRED_FIELDS = (
     "event_id",
@@ -191,7 +194,7 @@ class ParseError(ValueError):
         self,
         errors: Sequence[tuple[int, str]],
         *,
-        records: Records | None = None,
+        records: ReceivedRecords | None = None,
         skipped_fields: frozenset[str] = frozenset(),
     ) -> None:
         self.errors = list(errors)
@@ -376,7 +379,7 @@ def parse_event(mapping: Mapping[str, object], line: int) -> AccessEvent:
 
 
 def parse_events(
-    records: Iterable[tuple[int, Mapping[str, object]]],
+    records: Iterable[tuple[int, object]],
 ) -> list[tuple[int, AccessEvent]]:
     """Validate ``(line, record)`` pairs and return ``(line, event)`` pairs.
 
@@ -405,16 +408,16 @@ def parse_events(
 
 
 def _parse_checked_event(
-    mapping: Mapping[str, object], line: int, latest: datetime.datetime
+    mapping: object, line: int, latest: datetime.datetime
 ) -> AccessEvent:
     """Run every field check on one record, as ``parse_event`` describes.
 
     ``latest`` is the latest event time accepted, from ``latest_event_time``.
     """
     if not isinstance(mapping, Mapping):
-        shown = show_value("", mapping)
+        # The value is not shown, because it may be a national number.
         reason = _("the record is not an object of field names and values")
-        raise InvalidEvent([EventError(line, "", shown, reason)])
+        raise InvalidEvent([EventError(line, "", "", reason)])
     errors = [
         EventError(
             line,

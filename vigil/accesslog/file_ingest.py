@@ -19,7 +19,7 @@ from vigil.accesslog.events import (
     EventError,
     ParseError,
     PositionUnit,
-    Records,
+    ReceivedRecords,
     describe_position,
 )
 from vigil.accesslog.formats import parse_csv, parse_json_array, parse_json_lines
@@ -31,7 +31,7 @@ from vigil.accesslog.ingestion import (
 )
 from vigil.organisations.models import Organisation
 
-FORMATS: dict[str, Callable[[str], Records]] = {
+FORMATS: dict[str, Callable[[str], ReceivedRecords]] = {
     "jsonl": parse_json_lines,
     "json": parse_json_array,
     "csv": parse_csv,
@@ -144,9 +144,9 @@ def ingest_file(
 def _read_records(
     organisation: Organisation,
     path: Path,
-    parse: Callable[[str], Records],
+    parse: Callable[[str], ReceivedRecords],
     unit: PositionUnit,
-) -> Records:
+) -> ReceivedRecords:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:

@@ -31,7 +31,7 @@ import datetime
 import gc
 import hashlib
 import secrets
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -47,6 +47,7 @@ from vigil.accesslog.events import (
     EventError,
     InvalidEvent,
     PositionUnit,
+    ReceivedRecords,
     parse_events,
 )
 from vigil.accesslog.keys import (
@@ -131,7 +132,7 @@ class BatchRejected(ValueError):
 
 
 def validate_batch(
-    records: Sequence[tuple[int, Mapping[str, object]]],
+    records: ReceivedRecords,
 ) -> list[tuple[int, AccessEvent]]:
     """Validate every record, or raise BatchRejected listing all errors."""
     try:
@@ -142,7 +143,7 @@ def validate_batch(
 
 def ingest_events(
     organisation: Organisation,
-    records: Sequence[tuple[int, Mapping[str, object]]],
+    records: ReceivedRecords,
     *,
     source: str,
     actor: Any = None,
@@ -427,7 +428,7 @@ def _split_duplicates(
 
 def rejected_batch_errors(
     organisation: Organisation,
-    records: Sequence[tuple[int, Mapping[str, object]]],
+    records: ReceivedRecords,
     *,
     unit: PositionUnit = "line",
 ) -> list[EventError]:
