@@ -55,6 +55,47 @@ def test_invalid_token_is_401(client: Client, secret: str) -> None:
     assert "invalid or revoked" in response.json()["message"]
 
 
+def test_basic_scheme_is_401(client: Client, secret: str) -> None:
+    response = client.post(
+        EVENTS_PATH,
+        json.dumps([event(1)]),
+        content_type="application/json",
+        headers={"Authorization": "Basic dXNlcjpwYXNz"},
+    )
+    assert response.status_code == 401
+    message = response.json()["message"]
+    assert "uses the scheme 'Basic'" in message
+    assert "accepts only the Bearer scheme with an API token" in message
+    assert "invalid or revoked" not in message
+    assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_unnamed_scheme_not_echoed(client: Client, secret: str) -> None:
+    response = client.post(
+        EVENTS_PATH,
+        json.dumps([event(1)]),
+        content_type="application/json",
+        headers={"Authorization": "<script> x"},
+    )
+    assert response.status_code == 401
+    assert "uses the scheme 'unknown'" in response.json()["message"]
+
+
+def test_english_error_content_language(client: Client, secret: str) -> None:
+    response = post(client, "[1", secret=secret + "x", language="fr")
+    assert response.status_code == 401
+    assert response["Content-Language"] == "en"
+
+
+def test_translated_reasons_content_language(client: Client, secret: str) -> None:
+    body = json.dumps([event(1, action="read")])
+    response = post(client, body, secret=secret, language="fr")
+    assert response.status_code == 422
+    assert response["Content-Language"] == "fr"
+    assert response.json()["message"].startswith("The batch contains")
+    assert "doit être" in response.json()["errors"][0]["reason"]
+
+
 def test_revoked_token_is_401(
     client: Client, centre_a: Organisation, consultant_a: User
 ) -> None:
@@ -346,6 +387,35 @@ def test_reused_event_id_is_422(client: Client, secret: str) -> None:
     assert (error["line"], error["field"], error["value"]) == (2, "event_id", "e-2")
     assert "stored at index 1 with different content" in error["reason"]
     assert AccessEntry.objects.count() == 2
+
+
+def test_reused_id_reported_with_invalid_record(client: Client, secret: str) -> None:
+    post_events(client, [event(1)], secret)
+    body = json.dumps([event(1, user_id="U7"), event(2, action="bogus")])
+    response = post(client, body, secret=secret, language="en")
+    assert response.status_code == 422
+    errors = response.json()["errors"]
+    assert [(error["line"], error["field"]) for error in errors] == [
+        (1, "event_id"),
+        (2, "action"),
+    ]
+    assert "stored at index 0 with different content" in errors[0]["reason"]
+    assert AccessEntry.objects.count() == 1
+
+
+def test_non_object_element_is_record_error(client: Client, secret: str) -> None:
+    body = json.dumps(["85073003328", event(2, action="read"), event(3)])
+    response = post(client, body, secret=secret, language="en")
+    assert response.status_code == 422
+    errors = response.json()["errors"]
+    assert [(error["line"], error["field"]) for error in errors] == [
+        (1, ""),
+        (2, "action"),
+    ]
+    assert errors[0]["value"] == ""
+    assert "not an object of field names and values" in errors[0]["reason"]
+    assert "85073003328" not in response.content.decode()
+    assert not AccessEntry.objects.exists()
 
 
 def test_array_repeat_names_record(client: Client, secret: str) -> None:

@@ -3,7 +3,7 @@
 import base64
 import io
 import json
-import logging
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,6 @@ from tests.accesslog.factories import (
     national_number,
     tampering,
 )
-from vigil.accesslog.ingestion import BatchRejected
 from vigil.accesslog.keys import ensure_log_keys
 from vigil.accesslog.management.commands.accesslog import (
     _listen_address,
@@ -32,6 +31,7 @@ from vigil.accesslog.models import (
     LogCheckpoint,
     VerificationRun,
 )
+from vigil.accesslog.syslog import EventRejected
 from vigil.accesslog.verify_cli import main as verify_main
 from vigil.ledger import Ed25519Verifier, open_checkpoint
 from vigil.organisations.models import Organisation
@@ -653,16 +653,42 @@ def test_syslog_handler_ingests_one_event(centre_a: Organisation) -> None:
 
 
 @pytest.mark.usefixtures("_keep_connection")
-def test_syslog_handler_logs_rejection_without_values(
-    centre_a: Organisation, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_syslog_handler_rejects_without_values(centre_a: Organisation) -> None:
     number = national_number(7)
     fields = {
         key: str(value)
         for key, value in event(1, subject=number, action="read").items()
     }
-    with caplog.at_level(logging.WARNING), pytest.raises(BatchRejected):
+    with pytest.raises(EventRejected) as raised:
         _syslog_handler(centre_a)(fields, None)
-    assert "action: must be one of" in caplog.text
-    assert number not in caplog.text
-    assert "read" not in caplog.text.split("must be one of")[0]
+    text = str(raised.value)
+    assert text.startswith("event for centre-a rejected: action: must be one of")
+    assert number not in text
+    assert "read" not in text.split("must be one of")[0]
+    assert not AccessEntry.objects.exists()
+
+
+@pytest.mark.usefixtures("_keep_connection")
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "must be one of"), ("fr", "doit être l'une de ces valeurs")],
+)
+def test_syslog_handler_uses_command_language(
+    centre_a: Organisation, language: str, expected: str
+) -> None:
+    fields = {key: str(value) for key, value in event(1, action="read").items()}
+    with translation.override(language):
+        handle = _syslog_handler(centre_a)
+    errors: list[BaseException] = []
+
+    def call_in_worker() -> None:
+        try:
+            handle(fields, None)
+        except EventRejected as error:
+            errors.append(error)
+
+    worker = threading.Thread(target=call_in_worker)
+    worker.start()
+    worker.join()
+    [error] = errors
+    assert expected in str(error)

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from tests.accesslog.factories import event, ingest_range
-from vigil.accesslog.file_ingest import escape_control_characters
+from vigil.accesslog.file_ingest import escape_control_characters, escape_line
 from vigil.accesslog.models import AccessEntry
 from vigil.organisations.models import Organisation
 
@@ -147,6 +147,26 @@ def test_escape_leaves_printable_text() -> None:
     )
 
 
+def test_french_report_keeps_no_break_spaces(
+    centre_a: Organisation, tmp_path: Path
+) -> None:
+    path = tmp_path / "bad.csv"
+    values = event(1, user_id="U\u00a01", case_ref="D-1")
+    text = csv_text([values]).replace("case_ref", "colour", 1)
+    path.write_text(text, encoding="utf-8")
+    with translation.override("fr"):
+        message, errors = ingest_failing(path)
+    assert "colonnes inconnues colour\u00a0; les colonnes sont" in errors[0]
+    assert "\\u00a0;" not in errors[0]
+    assert "(U\\u00a01)" in errors[1]
+    assert "\\u" not in message
+
+
+def test_escape_line_keeps_spaces() -> None:
+    assert escape_line("a\u00a0: b\u202fc") == "a\u00a0: b\u202fc"
+    assert escape_line("a\nb\u2028c\u202e") == "a\\u000ab\\u2028c\\u202e"
+
+
 def test_csv_header_and_row_errors_together(
     centre_a: Organisation, tmp_path: Path
 ) -> None:
@@ -197,6 +217,46 @@ def test_json_array_conflict_names_record(
     _message, errors = ingest_failing(path)
     assert errors[0].startswith(f"{path}: record 2, field event_id (e-1): ")
     assert "occur at record 1 of this batch with different content" in errors[0]
+
+
+def test_reused_id_reported_with_invalid_line(
+    centre_a: Organisation, tmp_path: Path
+) -> None:
+    ingest_range(centre_a, 1, 2)
+    path = write_lines(
+        tmp_path / "events.jsonl", [event(1, user_id="U7"), event(2, action="bogus")]
+    )
+    _message, errors = ingest_failing(path)
+    assert len(errors) == 2
+    assert errors[0].startswith(f"{path}: line 1, field event_id (e-1): ")
+    assert "stored at index 0 with different content" in errors[0]
+    assert errors[1].startswith(f"{path}: line 2, field action (bogus): ")
+
+
+def test_reused_id_reported_with_syntax_error(
+    centre_a: Organisation, tmp_path: Path
+) -> None:
+    path = tmp_path / "events.jsonl"
+    lines = [json.dumps(event(1)), "{", json.dumps(event(1, outcome="x"))]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _message, errors = ingest_failing(path)
+    assert len(errors) == 2
+    assert errors[0].startswith(f"{path}: line 2: invalid JSON")
+    assert errors[1].startswith(f"{path}: line 3, field event_id (e-1): ")
+    assert "occur at line 1 of this batch with different content" in errors[1]
+
+
+def test_json_array_non_object_with_errors(
+    centre_a: Organisation, tmp_path: Path
+) -> None:
+    path = tmp_path / "events.json"
+    path.write_text(json.dumps([event(1, action="read"), [1]]), encoding="utf-8")
+    message, errors = ingest_failing(path)
+    assert errors[0].startswith(f"{path}: record 1, field action (read): ")
+    assert errors[1] == (
+        f"{path}: record 2: the record is not an object of field names and values"
+    )
+    assert "2 records have errors" in message
 
 
 def test_identity_times_local_in_add_and_list(centre_a: Organisation) -> None:

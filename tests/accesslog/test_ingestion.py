@@ -14,10 +14,15 @@ from django.utils import translation
 from tests.accesslog.factories import event, ingest_range, national_number
 from vigil.accesslog import ingestion
 from vigil.accesslog.encoding import decode_leaf
-from vigil.accesslog.ingestion import BatchRejected, ingest_events
+from vigil.accesslog.events import PositionUnit
+from vigil.accesslog.ingestion import (
+    BatchRejected,
+    ingest_events,
+    rejected_batch_errors,
+)
 from vigil.accesslog.keys import ensure_log_keys
 from vigil.accesslog.leaves import entry_leaf
-from vigil.accesslog.models import AccessEntry, LogCheckpoint, TreeNode
+from vigil.accesslog.models import AccessEntry, LogCheckpoint, LogKeys, TreeNode
 from vigil.accesslog.pseudonyms import pseudonymise
 from vigil.accesslog.retention import expire_entries
 from vigil.accesslog.store import DatabaseHashStore
@@ -435,12 +440,65 @@ def test_conflicts_listed_in_record_order(centre_a: Organisation) -> None:
     assert [error.line for error in raised.value.errors] == [2, 3]
 
 
+def test_stored_reuse_reported_with_invalid_record(centre_a: Organisation) -> None:
+    ingest_range(centre_a, 1, 3)
+    records = [(1, event(1, user_id="U7")), (2, event(3, action="bogus"))]
+    with pytest.raises(BatchRejected) as raised:
+        ingest_events(centre_a, records, source="test")
+    found = [(error.line, error.field) for error in raised.value.errors]
+    assert found == [(1, "event_id"), (2, "action")]
+    assert "stored at index 0 with different content" in raised.value.errors[0].reason
+    assert AccessEntry.objects.filter(organisation=centre_a).count() == 2
+
+
+def test_batch_repeat_reported_with_invalid_record(centre_a: Organisation) -> None:
+    records = [
+        (1, event(1)),
+        (2, event(2, time="yesterday")),
+        (3, event(1, outcome="x")),
+        (4, event(1)),
+    ]
+    with pytest.raises(BatchRejected) as raised:
+        ingest_events(centre_a, records, source="test", unit="record")
+    found = [(error.line, error.field) for error in raised.value.errors]
+    assert found == [(2, "time"), (3, "event_id")]
+    assert "occur at record 1 of this batch" in raised.value.errors[1].reason
+    assert not LogKeys.objects.filter(organisation=centre_a).exists()
+    assert not AuditEntry.objects.filter(action="accesslog.keys_created").exists()
+
+
+def test_rejected_batch_errors_without_invalid_record(
+    centre_a: Organisation,
+) -> None:
+    ingest_range(centre_a, 1, 2)
+    records = [(4, event(2)), (5, event(1, service="Other")), (7, event(2))]
+    errors = rejected_batch_errors(centre_a, records)
+    assert [(error.line, error.field) for error in errors] == [(5, "event_id")]
+    assert AccessEntry.objects.filter(organisation=centre_a).count() == 1
+
+
 def test_conflict_message_translated(centre_a: Organisation) -> None:
     ingest_range(centre_a, 1, 2)
     with translation.override("nl"), pytest.raises(BatchRejected) as raised:
         ingest_events(centre_a, [(1, event(1, user_id="U7"))], source="test")
     assert "index 0" in raised.value.errors[0].reason
     assert "different content" not in raised.value.errors[0].reason
+
+
+@pytest.mark.parametrize(
+    ("unit", "expected"),
+    [
+        ("record", "figurent à l'enregistrement 1 de ce lot"),
+        ("line", "figurent à la ligne 1 de ce lot"),
+    ],
+)
+def test_repeat_in_batch_french_article(
+    centre_a: Organisation, unit: PositionUnit, expected: str
+) -> None:
+    records = [(1, event(1)), (2, event(1, outcome="x"))]
+    with translation.override("fr"), pytest.raises(BatchRejected) as raised:
+        ingest_events(centre_a, records, source="test", unit=unit)
+    assert expected in raised.value.errors[0].reason
 
 
 def test_conflict_found_after_lookup_miss(centre_a: Organisation) -> None:

@@ -295,9 +295,24 @@ def test_error_reason_and_offset() -> None:
 def test_unknown_param_lists_known_names() -> None:
     with pytest.raises(AccessElementError) as caught:
         parse_message(HEADER + ACCESS[:-1] + b' nn="1"]')
+    assert caught.value.reason.startswith("unknown parameter nn in access@32473 (")
     for name in KNOWN_FIELDS:
         assert name in caught.value.reason
     assert caught.value.offset == len(HEADER) + len(ACCESS)
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        (b"n\x07n", "PARAM-NAME contains octet 0x07, which SD-NAME does not allow"),
+        (b"n" * 33, "PARAM-NAME is longer than 32 octets"),
+    ],
+)
+def test_unloggable_param_name_rejected_first(name: bytes, reason: str) -> None:
+    with pytest.raises(SyslogParseError) as caught:
+        parse_message(HEADER + ACCESS[:-1] + b" " + name + b'="1"]')
+    assert not isinstance(caught.value, AccessElementError)
+    assert caught.value.reason == reason
 
 
 def test_missing_params_are_named() -> None:

@@ -25,9 +25,11 @@ from cryptography.x509.oid import NameOID
 
 from vigil.accesslog.syslog.parser import SyslogMessage
 from vigil.accesslog.syslog.receiver import (
+    EventRejected,
     ReceiverCounters,
     SyslogReceiver,
     build_server_ssl_context,
+    describe_rejections,
 )
 
 HOST = "127.0.0.1"
@@ -555,6 +557,48 @@ def test_rejections_logged_without_content(caplog: pytest.LogCaptureFixture) -> 
     assert "(framing)" in text
 
 
+def test_event_rejection_logged_once(caplog: pytest.LogCaptureFixture) -> None:
+    reason = "event rejected: action: must be one of consult, create"
+    handler = RecordingHandler(failures={"e-2": EventRejected(reason)})
+
+    async def scenario(receiver: SyslogReceiver) -> None:
+        _, writer = await asyncio.open_connection(HOST, receiver.port)
+        writer.write(frame(access_message("e-1")) + frame(access_message("e-2")))
+        await writer.drain()
+        await wait_for_received(receiver, 2)
+        writer.close()
+
+    async def main() -> None:
+        receiver = await with_receiver(handler, scenario)
+        assert receiver.counters.rejected == rejected(
+            receiver.counters, invalid_fields=1
+        )
+
+    with caplog.at_level(logging.INFO, logger=LOGGER_NAME):
+        run(main())
+    warnings = [
+        record.getMessage()
+        for record in caplog.records
+        if record.name == LOGGER_NAME and record.levelno == logging.WARNING
+    ]
+    assert len(warnings) == 1
+    assert re.fullmatch(
+        rf"rejected syslog message 2 from 127\.0\.0\.1:\d+ \(invalid_fields\): "
+        rf"{reason}",
+        warnings[0],
+    )
+    assert "messages received: 2, accepted: 1, rejected: 1 invalid fields" in (
+        caplog.text
+    )
+
+
+def test_rejection_counts_described() -> None:
+    counts = dict.fromkeys(ReceiverCounters().rejected, 0)
+    assert describe_rejections(counts) == "none"
+    counts.update(framing=3, invalid_fields=1)
+    assert describe_rejections(counts) == "3 framing, 1 invalid fields"
+
+
 # TLS
 
 
@@ -773,4 +817,4 @@ def test_run_forever_stops_on_sigterm() -> None:
     assert process.returncode == 0
     assert stdout == "exited\n"
     assert "stopping the syslog receiver on SIGTERM" in stderr
-    assert "1 frames received, 1 accepted" in stderr
+    assert "messages received: 1, accepted: 1, rejected: none" in stderr

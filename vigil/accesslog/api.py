@@ -7,18 +7,21 @@ OpenAPI 3.1 document in ``openapi`` describes the same contract.
 """
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+import re
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from vigil.accesslog.events import (
     ParseError,
     PositionUnit,
+    ReceivedRecords,
 )
 from vigil.accesslog.formats import parse_json_array, parse_json_lines
 from vigil.accesslog.ingestion import BatchRejected, ingest_events
@@ -33,9 +36,11 @@ DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024
 # ApiError is raised.
 _LOGGED_WHERE_RAISED = frozenset({401, 403, 422, 503})
 RETRY_AFTER_SECONDS = 30
+# The form of a scheme that a message may show: an RFC 9110 token of at most
+# 20 characters. Any other scheme is shown as "unknown".
+_SCHEME_NAME = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]{1,20}")
 
-type Records = Sequence[tuple[int, Mapping[str, object]]]
-type Parser = Callable[[str], Records]
+type Parser = Callable[[str], ReceivedRecords]
 
 PARSERS: dict[str, Parser] = {
     "application/json": parse_json_array,
@@ -63,10 +68,19 @@ class ApiError(Exception):
         self.headers = headers or {}
 
     def response(self) -> JsonResponse:
+        """Return the JSON response, with a Content-Language of its text.
+
+        The ``message`` is English. The reasons in ``errors`` are in the
+        request's language, as in the registers API, and the header names
+        that language when they are present.
+        """
         body: dict[str, Any] = {"error": self.code, "message": self.message}
+        language = "en"
         if self.errors is not None:
             body["errors"] = self.errors
+            language = translation.get_language() or settings.LANGUAGE_CODE
         response = JsonResponse(body, status=self.status)
+        response["Content-Language"] = language
         for name, value in self.headers.items():
             response[name] = value
         return response
@@ -130,6 +144,9 @@ def _authenticate(request: HttpRequest) -> ApiToken:
             "an ingestion token of the organisation, which 'vigil accesslog_token "
             "create --org SLUG NAME' creates.",
         )
+    scheme = (header or "").strip().partition(" ")[0]
+    if scheme and scheme.lower() != "bearer":
+        _reject_other_scheme(request, scheme)
     reason = "missing" if not header else "invalid or revoked"
     logger.warning(
         "Access-log API request from %s rejected: bearer token %s",
@@ -145,7 +162,27 @@ def _authenticate(request: HttpRequest) -> ApiToken:
     )
 
 
-def _parse(request: HttpRequest) -> tuple[Records, PositionUnit]:
+def _reject_other_scheme(request: HttpRequest, scheme: str) -> None:
+    """Raise 401 for an Authorization header of a scheme other than Bearer."""
+    if not _SCHEME_NAME.fullmatch(scheme):
+        scheme = "unknown"
+    logger.warning(
+        "Access-log API request from %s rejected: Authorization scheme %s "
+        "instead of Bearer",
+        request.META.get("REMOTE_ADDR", "?"),
+        scheme,
+    )
+    raise ApiError(
+        401,
+        "unauthorized",
+        f"The Authorization header uses the scheme '{scheme}', and this endpoint "
+        "accepts only the Bearer scheme with an API token. Send 'Authorization: "
+        "Bearer <token>' with a live ingestion token of the organisation.",
+        headers={"WWW-Authenticate": 'Bearer realm="vigil"'},
+    )
+
+
+def _parse(request: HttpRequest) -> tuple[ReceivedRecords, PositionUnit]:
     """Return the body's records and what their numbers count."""
     content_type = request.content_type or ""
     parser = PARSERS.get(content_type)
@@ -211,7 +248,9 @@ def _parse_errors(error: ParseError) -> list[dict[str, Any]]:
     ]
 
 
-def _ingest(token: ApiToken, records: Records, unit: PositionUnit) -> dict[str, Any]:
+def _ingest(
+    token: ApiToken, records: ReceivedRecords, unit: PositionUnit
+) -> dict[str, Any]:
     organisation = token.organisation
     try:
         result = ingest_events(

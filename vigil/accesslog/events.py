@@ -75,6 +75,9 @@ type PositionUnit = Literal["line", "record"]
 
 # (line, record) pairs, as the file parsers return them for ``ingest_events``.
 type Records = list[tuple[int, Mapping[str, object]]]
+# (line, record) pairs as received, where a record may also be another JSON
+# value that a sender put in an array, which validation rejects.
+type ReceivedRecords = Sequence[tuple[int, object]]
 
 REQUIRED_FIELDS = (
     "event_id",
@@ -158,10 +161,20 @@ def describe_position(unit: PositionUnit, number: int) -> str:
 
 
 class InvalidEvent(ValueError):
-    """A record has one or more invalid fields, listed in ``errors``."""
+    """A record has one or more invalid fields, listed in ``errors``.
 
-    def __init__(self, errors: Sequence[EventError]) -> None:
+    ``valid`` holds the ``(line, event)`` pairs of the batch's records that
+    are valid, as ``parse_events`` found them, so that a caller can report
+    their errors of another kind, such as reused event ids, at the same time.
+    """
+
+    def __init__(
+        self,
+        errors: Sequence[EventError],
+        valid: Sequence[tuple[int, AccessEvent]] = (),
+    ) -> None:
         self.errors = list(errors)
+        self.valid = list(valid)
         super().__init__("; ".join(str(error) for error in self.errors))
 
 
@@ -181,7 +194,7 @@ class ParseError(ValueError):
         self,
         errors: Sequence[tuple[int, str]],
         *,
-        records: Records | None = None,
+        records: ReceivedRecords | None = None,
         skipped_fields: frozenset[str] = frozenset(),
     ) -> None:
         self.errors = list(errors)
@@ -366,13 +379,14 @@ def parse_event(mapping: Mapping[str, object], line: int) -> AccessEvent:
 
 
 def parse_events(
-    records: Iterable[tuple[int, Mapping[str, object]]],
+    records: Iterable[tuple[int, object]],
 ) -> list[tuple[int, AccessEvent]]:
     """Validate ``(line, record)`` pairs and return ``(line, event)`` pairs.
 
     Applies the rules of ``parse_event`` to every record, and reads the clock
     once for the future-time limit of all of them. Raises InvalidEvent
-    listing every error of every record, in record order.
+    listing every error of every record, in record order, and the valid
+    records.
     """
     latest = latest_event_time()
     parsed: list[tuple[int, AccessEvent]] = []
@@ -389,21 +403,21 @@ def parse_events(
                 continue
         parsed.append((line, event))
     if errors:
-        raise InvalidEvent(errors)
+        raise InvalidEvent(errors, parsed)
     return parsed
 
 
 def _parse_checked_event(
-    mapping: Mapping[str, object], line: int, latest: datetime.datetime
+    mapping: object, line: int, latest: datetime.datetime
 ) -> AccessEvent:
     """Run every field check on one record, as ``parse_event`` describes.
 
     ``latest`` is the latest event time accepted, from ``latest_event_time``.
     """
     if not isinstance(mapping, Mapping):
-        shown = show_value("", mapping)
+        # The value is not shown, because it may be a national number.
         reason = _("the record is not an object of field names and values")
-        raise InvalidEvent([EventError(line, "", shown, reason)])
+        raise InvalidEvent([EventError(line, "", "", reason)])
     errors = [
         EventError(
             line,

@@ -2,10 +2,13 @@
 
 ``ingest_file`` reads a file as one batch and returns the lines to print.
 Every line is in the active language, which the ``vigil`` command sets from
-VIGIL_CLI_LANGUAGE, and has its non-printable characters escaped, so that a
-value with a line break cannot split or forge a line of the report.
+VIGIL_CLI_LANGUAGE. The values and field names from the file have their
+non-printable characters escaped, and so do the whole lines apart from their
+spaces, so that a value with a line break cannot split or forge a line of
+the report, while the no-break spaces of French text stay as they are.
 """
 
+import unicodedata
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -14,18 +17,21 @@ from django.utils.translation import ngettext
 
 from vigil.accesslog.events import (
     EventError,
-    InvalidEvent,
     ParseError,
     PositionUnit,
-    Records,
+    ReceivedRecords,
     describe_position,
-    parse_events,
 )
 from vigil.accesslog.formats import parse_csv, parse_json_array, parse_json_lines
-from vigil.accesslog.ingestion import BatchRejected, IngestResult, ingest_events
+from vigil.accesslog.ingestion import (
+    BatchRejected,
+    IngestResult,
+    ingest_events,
+    rejected_batch_errors,
+)
 from vigil.organisations.models import Organisation
 
-FORMATS: dict[str, Callable[[str], Records]] = {
+FORMATS: dict[str, Callable[[str], ReceivedRecords]] = {
     "jsonl": parse_json_lines,
     "json": parse_json_array,
     "csv": parse_csv,
@@ -44,8 +50,8 @@ class FileRejected(Exception):
     """
 
     def __init__(self, summary: str, details: Iterable[str] = ()) -> None:
-        self.summary = escape_control_characters(summary)
-        self.details = [escape_control_characters(line) for line in details]
+        self.summary = escape_line(summary)
+        self.details = [escape_line(line) for line in details]
         super().__init__(self.summary)
 
 
@@ -63,6 +69,25 @@ def escape_control_characters(text: str) -> str:
     )
 
 
+def escape_line(text: str) -> str:
+    """Escape the non-printable characters of a report line except its spaces.
+
+    Translated text contains no-break spaces (Unicode category Zs), such as
+    the one that French puts before a colon, which ``str.isprintable``
+    rejects but which cannot split or forge a line. Line breaks, other
+    control characters and format characters are escaped as in
+    ``escape_control_characters``.
+    """
+    if text.isprintable():
+        return text
+    return "".join(
+        character
+        if character.isprintable() or unicodedata.category(character) == "Zs"
+        else _escape(character)
+        for character in text
+    )
+
+
 def _escape(character: str) -> str:
     code = ord(character)
     return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
@@ -74,10 +99,10 @@ def describe_event_error(error: EventError, unit: PositionUnit) -> str:
     if error.field:
         where = _("%(position)s, field %(field)s") % {
             "position": where,
-            "field": error.field,
+            "field": escape_control_characters(error.field),
         }
     if error.value_shown:
-        where = f"{where} ({error.value_shown})"
+        where = f"{where} ({escape_control_characters(error.value_shown)})"
     return f"{where}: {error.reason}"
 
 
@@ -104,7 +129,7 @@ def ingest_file(
             }
         )
     unit: PositionUnit = "record" if file_format == "json" else "line"
-    records = _read_records(path, FORMATS[file_format], unit)
+    records = _read_records(organisation, path, FORMATS[file_format], unit)
     if not records:
         raise FileRejected(_("%(path)s contains no events") % {"path": path})
     try:
@@ -117,8 +142,11 @@ def ingest_file(
 
 
 def _read_records(
-    path: Path, parse: Callable[[str], Records], unit: PositionUnit
-) -> Records:
+    organisation: Organisation,
+    path: Path,
+    parse: Callable[[str], ReceivedRecords],
+    unit: PositionUnit,
+) -> ReceivedRecords:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
@@ -144,26 +172,27 @@ def _read_records(
     try:
         return parse(text)
     except ParseError as error:
-        raise _rejection(path, unit, error.errors, _record_errors(error)) from None
+        record_errors = _record_errors(organisation, error, unit)
+        raise _rejection(path, unit, error.errors, record_errors) from None
 
 
-def _record_errors(error: ParseError) -> list[EventError]:
-    """Validate the records that a ParseError kept, for a report of every error.
+def _record_errors(
+    organisation: Organisation, error: ParseError, unit: PositionUnit
+) -> list[EventError]:
+    """Check the records that a ParseError kept, for a report of every error.
 
-    Errors of the fields in ``skipped_fields`` are left out, because the
-    parse errors already report why those fields are absent.
+    They are checked as a batch: their fields, and their event ids against
+    each other and the stored entries. Errors of the fields in
+    ``skipped_fields`` are left out, because the parse errors already report
+    why those fields are absent.
     """
     if not error.records:
         return []
-    try:
-        parse_events(error.records)
-    except InvalidEvent as invalid:
-        return [
-            problem
-            for problem in invalid.errors
-            if problem.field not in error.skipped_fields
-        ]
-    return []
+    return [
+        problem
+        for problem in rejected_batch_errors(organisation, error.records, unit=unit)
+        if problem.field not in error.skipped_fields
+    ]
 
 
 def _rejection(
@@ -251,7 +280,7 @@ def _result_lines(
         )
     lines.append(_summary(path, result, repeated))
     lines.append(_checkpoint_line(result, slug))
-    return [escape_control_characters(line) for line in lines]
+    return [escape_line(line) for line in lines]
 
 
 def _summary(path: Path, result: IngestResult, repeated: int) -> str:

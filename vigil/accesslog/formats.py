@@ -64,13 +64,14 @@ def parse_json_lines(text: str) -> Records:
     return records
 
 
-def parse_json_array(text: str) -> Records:
+def parse_json_array(text: str) -> list[tuple[int, object]]:
     """Parse a JSON array of event objects, numbering each record by its position.
 
-    The first element is number 1. Raises ParseError for a syntax error (at
-    the element where it occurs, or after the last one for data after the
-    closing bracket, with the text line and column in the reason) or listing
-    every element that is not an object.
+    The first element is number 1. Every element is a record, so that an
+    element that is not an object is reported by validation beside the
+    errors of the other records. Raises ParseError for a syntax error, at
+    the element where it occurs or after the last one for data after the
+    closing bracket, with the text line and column in the reason.
     """
     position = _skip_whitespace(text, 0)
     if not text.startswith("[", position):
@@ -79,7 +80,7 @@ def parse_json_array(text: str) -> Records:
             "start with ["
         )
         raise ParseError([(1, reason)])
-    records: Records = []
+    records: list[tuple[int, object]] = []
     errors: list[tuple[int, str]] = []
     number = 0
     position = _skip_whitespace(text, position + 1)
@@ -92,10 +93,7 @@ def parse_json_array(text: str) -> Records:
         except (ValueError, RecursionError) as error:
             reason = json_error_reason(error, with_line=True)
             raise ParseError([*errors, (number, reason)], records=records) from None
-        if isinstance(value, dict):
-            records.append((number, value))
-        else:
-            errors.append((number, _("the element is not a JSON object")))
+        records.append((number, value))
         position = _skip_whitespace(text, position)
         if text.startswith(",", position):
             position = _skip_whitespace(text, position + 1)
@@ -108,8 +106,11 @@ def parse_json_array(text: str) -> Records:
 
 
 def _check_array_end(
-    text: str, position: int, records: Records, errors: list[tuple[int, str]]
-) -> Records:
+    text: str,
+    position: int,
+    records: list[tuple[int, object]],
+    errors: list[tuple[int, str]],
+) -> list[tuple[int, object]]:
     """Return the records, unless errors were found or data follows the ``]``.
 
     Data after the bracket is reported at the last element, because it is

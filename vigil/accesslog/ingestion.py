@@ -9,7 +9,9 @@ records it parsed, so all of them follow the same rules:
   the same batch, is not stored again. It is reported among the duplicates
   with the index of the stored entry, which makes resending a batch safe.
   If its content differs, the sender reused the event id for another event,
-  so the batch is rejected with an error for that record instead.
+  so the batch is rejected with an error for that record instead. A batch
+  rejected for invalid records also gets these errors for its valid
+  records, so that one rejection lists them all.
 - The new entries, their tree nodes, the checkpoint and the audit record are
   written in one transaction. Appends to one organisation's log take the
   lock on its ``LogKeys`` row, so they are serialised and get consecutive
@@ -28,7 +30,8 @@ Inside a caller's transaction the batch commits with that transaction.
 import datetime
 import gc
 import hashlib
-from collections.abc import Iterator, Mapping, Sequence
+import secrets
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -44,11 +47,16 @@ from vigil.accesslog.events import (
     EventError,
     InvalidEvent,
     PositionUnit,
-    describe_position,
+    ReceivedRecords,
     parse_events,
 )
-from vigil.accesslog.keys import ensure_log_keys, lock_log_keys, pseudonym_key
-from vigil.accesslog.models import SEGMENT_SIZE, AccessEntry
+from vigil.accesslog.keys import (
+    PSEUDONYM_KEY_BYTES,
+    ensure_log_keys,
+    lock_log_keys,
+    pseudonym_key,
+)
+from vigil.accesslog.models import SEGMENT_SIZE, AccessEntry, LogKeys
 from vigil.accesslog.pseudonyms import Pseudonymiser
 from vigil.accesslog.store import DatabaseHashStore, insert_rows
 from vigil.audit.services import record
@@ -103,10 +111,19 @@ class IngestResult:
 
 
 class BatchRejected(ValueError):
-    """A batch contains invalid records. ``errors`` lists every error."""
+    """A batch contains invalid records. ``errors`` lists every error.
 
-    def __init__(self, errors: Sequence[EventError]) -> None:
+    ``valid`` holds the ``(line, event)`` pairs of the valid records when
+    ``validate_batch`` raised it, for the check of their event ids.
+    """
+
+    def __init__(
+        self,
+        errors: Sequence[EventError],
+        valid: Sequence[tuple[int, AccessEvent]] = (),
+    ) -> None:
         self.errors = list(errors)
+        self.valid = list(valid)
         lines = len({error.line for error in self.errors})
         super().__init__(
             f"batch rejected and nothing stored: {lines} invalid records with "
@@ -115,18 +132,18 @@ class BatchRejected(ValueError):
 
 
 def validate_batch(
-    records: Sequence[tuple[int, Mapping[str, object]]],
+    records: ReceivedRecords,
 ) -> list[tuple[int, AccessEvent]]:
     """Validate every record, or raise BatchRejected listing all errors."""
     try:
         return parse_events(records)
     except InvalidEvent as invalid:
-        raise BatchRejected(invalid.errors) from None
+        raise BatchRejected(invalid.errors, invalid.valid) from None
 
 
 def ingest_events(
     organisation: Organisation,
-    records: Sequence[tuple[int, Mapping[str, object]]],
+    records: ReceivedRecords,
     *,
     source: str,
     actor: Any = None,
@@ -141,7 +158,11 @@ def ingest_events(
     repeats the event id and time of another event with other content.
     """
     with _cyclic_gc_paused():
-        prepared = prepare_events(organisation, validate_batch(records))
+        try:
+            events = validate_batch(records)
+        except BatchRejected as rejected:
+            raise _with_repeat_errors(organisation, rejected, unit) from None
+        prepared = prepare_events(organisation, events)
         # Duplicates are looked up before the lock, among the committed
         # entries, so that the lock is held for less. An entry committed
         # after this lookup makes the insert fail on the unique index on
@@ -213,14 +234,19 @@ class PreparedEvent(NamedTuple):
 
 
 def prepare_events(
-    organisation: Organisation, events: list[tuple[int, AccessEvent]]
+    organisation: Organisation,
+    events: list[tuple[int, AccessEvent]],
+    keys: LogKeys | None = None,
 ) -> list[PreparedEvent]:
     """Pseudonymise and encode validated events before the log is locked.
 
     This is most of the work of a batch, so concurrent senders do it in
     parallel and hold the lock of the log only to number, hash and insert.
+    ``keys`` are the organisation's log keys, which are read, or created,
+    when they are not given.
     """
-    keys = ensure_log_keys(organisation)
+    if keys is None:
+        keys = ensure_log_keys(organisation)
     encode = LeafEncoder(keys.origin).around_index
     digest_of = Pseudonymiser(pseudonym_key(keys)).digest
     sqlite_utc = _sqlite_utc(DEFAULT_DB_ALIAS)
@@ -400,13 +426,91 @@ def _split_duplicates(
     return _Split(new, accepted, duplicates, stored_repeats, conflicts)
 
 
+def rejected_batch_errors(
+    organisation: Organisation,
+    records: ReceivedRecords,
+    *,
+    unit: PositionUnit = "line",
+) -> list[EventError]:
+    """Return every error of the records of a batch that is rejected anyway.
+
+    For a file or body with format errors, whose readable records are then
+    checked as ``ingest_events`` checks them: the validation errors and the
+    reused event ids, in record order. Stores nothing.
+    """
+    try:
+        events = validate_batch(records)
+    except BatchRejected as rejected:
+        return _with_repeat_errors(organisation, rejected, unit).errors
+    return _repeat_errors(organisation, events, unit)
+
+
+def _with_repeat_errors(
+    organisation: Organisation, rejected: BatchRejected, unit: PositionUnit
+) -> BatchRejected:
+    """Add the errors of the valid records that reuse an event id to a rejection.
+
+    Runs only for a rejected batch, so that one response lists every error.
+    The sort is stable, so the errors of one record keep their order.
+    """
+    repeats = _repeat_errors(organisation, rejected.valid, unit)
+    if not repeats:
+        return rejected
+    errors = sorted(rejected.errors + repeats, key=lambda error: error.line)
+    return BatchRejected(errors)
+
+
+def _repeat_errors(
+    organisation: Organisation,
+    events: list[tuple[int, AccessEvent]],
+    unit: PositionUnit,
+) -> list[EventError]:
+    """Report the valid events of a rejected batch that reuse an event id.
+
+    The events are compared with each other and with the stored entries as
+    ``_append`` compares them, but without the lock, so an entry committed
+    meanwhile may be missed. Nothing is written, not even the log keys of a
+    log that has none yet.
+    """
+    if not events:
+        return []
+    stored_keys = LogKeys.objects.filter(organisation=organisation).first()
+    # Without keys the log has no entries, so the events are compared only
+    # with each other, for which any origin and pseudonym key will do.
+    keys = stored_keys or LogKeys(
+        organisation=organisation,
+        origin="",
+        pseudonym_key=secrets.token_bytes(PSEUDONYM_KEY_BYTES),
+    )
+    prepared = prepare_events(organisation, events, keys)
+    stored: dict[Any, int] = {}
+    if stored_keys is not None:
+        stored = _stored_indices(organisation, [event.time for event in prepared])
+    # Every stored index is below this size, and the events that are not
+    # stored get indices from it on, as in _append.
+    size = max(stored.values(), default=-1) + 1
+    split = _split_duplicates(prepared, stored, size, unit)
+    stored_conflicts = _stored_conflicts(organisation.pk, split.stored_repeats)
+    return sorted(split.conflicts + stored_conflicts, key=lambda error: error.line)
+
+
 def _repeat_in_batch_error(
     event: PreparedEvent, first_line: int, unit: PositionUnit
 ) -> EventError:
-    reason = _(
-        "the same event id and time occur at %(position)s of this batch with "
-        "different content. Give each event an event id of its own"
-    ) % {"position": describe_position(unit, first_line)}
+    # One message per unit, because some languages put an article before
+    # the position that depends on the unit, such as French "à la ligne 1"
+    # and "à l'enregistrement 1".
+    if unit == "record":
+        reason = _(
+            "the same event id and time occur at record %(number)d of this batch "
+            "with different content. Give each event an event id of its own"
+        )
+    else:
+        reason = _(
+            "the same event id and time occur at line %(number)d of this batch "
+            "with different content. Give each event an event id of its own"
+        )
+    reason %= {"number": first_line}
     return EventError(event.line, "event_id", event.event_id, reason)
 
 

@@ -253,11 +253,14 @@ def _events_operation() -> dict[str, Any]:
                 },
             },
             "400": _error_response(
-                "The body is empty, not UTF-8, or not a JSON array of event "
-                "objects (application/json) or one event object per line "
+                "The body is empty, not UTF-8, or not a JSON array "
+                "(application/json) or one event object per line "
                 f"({NDJSON})."
             ),
-            "401": _error_response("The bearer token is missing, invalid or revoked."),
+            "401": _error_response(
+                "The bearer token is missing, invalid or revoked, or the "
+                "Authorization header uses another scheme than Bearer."
+            ),
             "403": _error_response(
                 "The bearer token is valid but has another scope than ingest; "
                 "the message names both."
@@ -267,9 +270,10 @@ def _events_operation() -> dict[str, Any]:
                 "The content type is not supported, or the charset is not UTF-8."
             ),
             "422": _error_response(
-                "At least one event is invalid, or has the event id and time of "
-                "a stored event, or of an earlier event of the batch, with other "
-                "content. Nothing was stored, and errors lists each problem."
+                "At least one event is invalid (an element of the array that is "
+                "not an object too), or has the event id and time of a stored "
+                "event, or of an earlier event of the batch, with other content. "
+                "Nothing was stored, and errors lists each problem."
             ),
             "503": _error_response(
                 "The database failed, so nothing was stored. Send the batch "

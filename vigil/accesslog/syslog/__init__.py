@@ -27,6 +27,7 @@ from vigil.accesslog.syslog.parser import (
 )
 from vigil.accesslog.syslog.receiver import (
     AccessEventHandler,
+    EventRejected,
     ReceiverCounters,
     RejectReason,
     SyslogReceiver,
@@ -40,6 +41,7 @@ __all__ = [
     "REQUIRED_FIELDS",
     "AccessElementError",
     "AccessEventHandler",
+    "EventRejected",
     "FrameTooLargeError",
     "FramingError",
     "OctetCountingDecoder",

@@ -29,8 +29,11 @@ documentation). Its SD-PARAMs are the event fields: each must be one of
 ``KNOWN_FIELDS``, none may repeat, and all of ``REQUIRED_FIELDS`` must be present.
 The values are not validated here because the ingestion service does that.
 
-Error reasons contain no message content beyond single octet values and the
-numbers of PRI and VERSION, so a receiver may log them.
+Error reasons contain no message content beyond single octet values, the
+numbers of PRI and VERSION, and an unknown or repeated PARAM-NAME, so a
+receiver may log them. A parameter name is not personal data, and the SD-NAME
+grammar limits it to 1 to 32 printable ASCII characters without spaces, so it
+needs no escaping or cutting.
 """
 
 import calendar
@@ -602,7 +605,7 @@ def _extract_event_fields(
     for param in element.params:
         if param.name not in KNOWN_FIELDS:
             raise AccessElementError(
-                f"unknown parameter in {sd_id} (known parameters: "
+                f"unknown parameter {param.name} in {sd_id} (known parameters: "
                 + ", ".join(KNOWN_FIELDS)
                 + ")",
                 param.offset,

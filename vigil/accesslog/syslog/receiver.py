@@ -36,16 +36,20 @@ Rejections, by ``RejectReason``:
 - ``utf8``: invalid UTF-8 in a PARAM-VALUE or in a MSG after a BOM.
 - ``parse``: any other violation of RFC 5424.
 - ``invalid_fields``: access element missing, or with unknown, repeated or
-  missing parameters, or the handler raised one of ``validation_errors``.
+  missing parameters, or the handler raised ``EventRejected`` or one of
+  ``validation_errors``.
 - ``handler_error``: the handler raised any other ``Exception``.
 
 A framing or too_large rejection closes that connection, because octet counting
 cannot resynchronise. Every other rejection keeps it open. Each rejection is
-logged once as a warning with the peer address, the frame number on that
-connection and the reason. Log lines contain no message content (so no national
-number) beyond the single octet values that parse reasons name. For handler
+logged once as a warning with the peer address, the number of the message on
+that connection (``message 3``, from 1) and the reason. Log lines contain no
+message content (so no national number) beyond the single octet values and
+parameter names that parse reasons name. For an ``EventRejected`` they give its
+message, which the handler writes without field values. For other handler
 errors they name only the exception class, because an exception message may
-quote field values.
+quote field values. ``stop()`` logs the counts, such as ``rejected: 3 framing,
+1 invalid fields``.
 
 ``counters.received`` counts every frame and every framing error, so it equals
 ``accepted`` plus the sum of ``rejected`` unless stop() had to cancel a handler
@@ -94,6 +98,14 @@ STOP_TIMEOUT = 10.0
 CLOSE_TIMEOUT = 5.0
 
 
+class EventRejected(Exception):
+    """An event that the handler rejects, with a reason that is safe to log.
+
+    The receiver counts it as ``invalid_fields`` and logs its message as the
+    reason, so the message must not contain field values.
+    """
+
+
 class RejectReason(StrEnum):
     """Category of a rejected frame, the key of ``ReceiverCounters.rejected``."""
 
@@ -125,7 +137,8 @@ class ReceiverCounters:
 @dataclass
 class _Connection:
     peer: str
-    frames: int = 0
+    # Messages read on the connection, including one with a framing error.
+    messages: int = 0
 
 
 def build_server_ssl_context(
@@ -261,10 +274,11 @@ class SyslogReceiver:
             await asyncio.to_thread(executor.shutdown, wait=True)
         counters = self.counters
         logger.info(
-            "syslog receiver stopped: %d frames received, %d accepted, rejected %s",
+            "syslog receiver stopped: messages received: %d, accepted: %d, "
+            "rejected: %s",
             counters.received,
             counters.accepted,
-            counters.rejected,
+            describe_rejections(counters.rejected),
         )
 
     def run_forever(self) -> None:
@@ -342,9 +356,9 @@ class SyslogReceiver:
                 self._tasks.discard(task)
             await _close_writer(writer)
             logger.debug(
-                "syslog connection from %s closed after %d frames",
+                "syslog connection from %s closed after %d messages",
                 connection.peer,
-                connection.frames,
+                connection.messages,
             )
 
     async def _start_tls(
@@ -405,7 +419,7 @@ class SyslogReceiver:
         return b""
 
     async def _process_frame(self, connection: _Connection, frame: bytes) -> None:
-        connection.frames += 1
+        connection.messages += 1
         self.counters.received += 1
         try:
             message = parse_message(frame, self.sd_id)
@@ -420,6 +434,9 @@ class SyslogReceiver:
             return
         try:
             await self._call_handler(message)
+        except EventRejected as error:
+            self._reject(connection, RejectReason.INVALID_FIELDS, str(error))
+            return
         except Exception as error:
             reason = (
                 RejectReason.INVALID_FIELDS
@@ -442,15 +459,15 @@ class SyslogReceiver:
     ) -> None:
         self.counters.rejected[reason.value] += 1
         logger.warning(
-            "rejected syslog frame %d from %s (%s): %s",
-            connection.frames,
+            "rejected syslog message %d from %s (%s): %s",
+            connection.messages,
             connection.peer,
             reason.value,
             detail,
         )
 
     def _reject_framing(self, connection: _Connection, error: FramingError) -> None:
-        connection.frames += 1
+        connection.messages += 1
         self.counters.received += 1
         reason = (
             RejectReason.TOO_LARGE
@@ -458,6 +475,19 @@ class SyslogReceiver:
             else RejectReason.FRAMING
         )
         self._reject(connection, reason, f"{error}; closing the connection")
+
+
+def describe_rejections(rejected: dict[str, int]) -> str:
+    """Return the rejection counts as text, such as ``3 framing, 1 invalid fields``.
+
+    Reasons without rejections are left out, and no rejections give ``none``.
+    """
+    parts = [
+        f"{count} {reason.replace('_', ' ')}"
+        for reason, count in rejected.items()
+        if count
+    ]
+    return ", ".join(parts) or "none"
 
 
 def _parse_reject_reason(error: SyslogParseError) -> RejectReason:

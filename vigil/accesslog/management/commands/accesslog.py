@@ -7,7 +7,6 @@ system (no user) in the audit trail.
 import argparse
 import datetime
 import json
-import logging
 import os
 import tempfile
 from collections.abc import Callable
@@ -17,7 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from vigil.accesslog import identities
@@ -37,8 +36,6 @@ from vigil.accesslog.verification import verify_log
 from vigil.ledger import InvalidKeyError
 from vigil.organisations.management.commands.org import format_validation_error
 from vigil.organisations.models import Organisation
-
-logger = logging.getLogger(__name__)
 
 # Characters of a malformed --key value that an error message shows.
 MAX_SHOWN_KEY = 60
@@ -234,7 +231,6 @@ class Command(BaseCommand):
             _syslog_handler(organisation),
             sd_id=options["sd_id"],
             ssl_context=context,
-            validation_errors=(BatchRejected,),
         )
         transport = "TLS" if context else "TCP"
         self.stderr.write(
@@ -499,23 +495,30 @@ def _listen_address(text: str) -> tuple[str, int]:
 def _syslog_handler(
     organisation: Organisation,
 ) -> Callable[[dict[str, str], Any], None]:
+    from vigil.accesslog.syslog import EventRejected
+
+    # The handler runs in a worker thread of the receiver, where the language
+    # that vigil.cli activated in the main thread is not active.
+    language = translation.get_language()
+
     # NOTE: every message is its own durable transaction and checkpoint, which
     # bench/accesslog_ingest.py --batch 1 measured at about 420 events/s on
     # SQLite. Syslog over TCP or TLS acknowledges nothing, so a batch held
     # back for a joint commit could be lost without the sender knowing.
     def handle(fields: dict[str, str], message: Any) -> None:
         close_old_connections()
-        try:
-            ingest_events(organisation, [(1, fields)], source="syslog")
-        except BatchRejected as rejected:
-            # Only field names and reasons: the values may be personal data.
-            problems = "; ".join(
-                f"{error.field or 'record'}: {error.reason}"
-                for error in rejected.errors
-            )
-            logger.warning(
-                "Syslog event for %s rejected: %s", organisation.slug, problems
-            )
-            raise
+        with translation.override(language):
+            try:
+                ingest_events(organisation, [(1, fields)], source="syslog")
+            except BatchRejected as rejected:
+                # Only field names and reasons: the values may be personal
+                # data. The receiver logs the rejection with this text.
+                problems = "; ".join(
+                    f"{error.field or 'record'}: {error.reason}"
+                    for error in rejected.errors
+                )
+                raise EventRejected(
+                    f"event for {organisation.slug} rejected: {problems}"
+                ) from None
 
     return handle
