@@ -7,8 +7,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from vigil.accesslog import verify_cli_checks
 from vigil.accesslog.encoding import (
     LEAF_KEYS,
+    LEAF_VERSION,
     LeafEncoder,
     LeafFields,
     canonical_address,
@@ -54,6 +56,13 @@ def test_leaf_bytes_exact() -> None:
 def test_leaf_keys_sorted() -> None:
     assert list(LEAF_KEYS) == sorted(LEAF_KEYS)
     assert tuple(sorted(leaf_object(ORIGIN, FIELDS))) == LEAF_KEYS
+
+
+def test_offline_verifier_uses_same_leaf_members() -> None:
+    # The offline verifier keeps its own copy, because it imports no module
+    # of the application outside vigil.ledger.
+    assert verify_cli_checks.LEAF_KEYS == LEAF_KEYS
+    assert verify_cli_checks.LEAF_VERSION == LEAF_VERSION
 
 
 text = st.text(max_size=30)
