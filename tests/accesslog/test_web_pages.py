@@ -13,7 +13,7 @@ from tests.conftest import login
 from vigil.accesslog.detection.models import DetectionSettings, OpenCase, WatchedSubject
 from vigil.accesslog.ingestion import ingest_events
 from vigil.accesslog.models import ApiToken, IdentityPeriod, LogCheckpoint, LogKeys
-from vigil.accesslog.tokens import authenticate, create_token
+from vigil.accesslog.tokens import authenticate, create_token, revoke_token
 from vigil.accounts.models import User
 from vigil.audit.models import AuditEntry
 from vigil.organisations.models import Organisation
@@ -130,6 +130,29 @@ def test_token_name_required(consultant: Client, centre_a: Organisation) -> None
     response = consultant.post(url("token_create", centre_a), {"name": " "})
     assert response.status_code == 400
     assert not ApiToken.objects.exists()
+
+
+def test_token_name_of_active_token_rejected(
+    consultant: Client, centre_a: Organisation, centre_b: Organisation
+) -> None:
+    token, _secret = create_token(centre_a, "syslog", actor=None)
+    create_token(centre_b, "backup", actor=None)
+    response = consultant.post(url("token_create", centre_a), {"name": " syslog "})
+    assert response.status_code == 400
+    assert token.prefix.encode() in response.content
+    assert ApiToken.objects.filter(organisation=centre_a).count() == 1
+    response = consultant.post(url("token_create", centre_a), {"name": "backup"})
+    assert response.status_code == 200
+
+
+def test_token_name_of_revoked_token_reused(
+    consultant: Client, centre_a: Organisation
+) -> None:
+    token, _secret = create_token(centre_a, "syslog", actor=None)
+    revoke_token(token, actor=None)
+    response = consultant.post(url("token_create", centre_a), {"name": "syslog"})
+    assert response.status_code == 200
+    assert ApiToken.objects.filter(organisation=centre_a).count() == 2
 
 
 def test_token_revoke(

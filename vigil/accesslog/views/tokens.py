@@ -56,6 +56,19 @@ def token_list(request: HttpRequest, tenant: Tenant) -> HttpResponse:
 @tenant_view(Capability.MANAGE_ACCESS_LOG)
 def create(request: HttpRequest, tenant: Tenant) -> HttpResponse:
     form = TokenForm(request.POST)
+    if form.is_valid():
+        active = token_service.active_token_named(
+            tenant.organisation, form.cleaned_data["name"]
+        )
+        if active is not None:
+            form.add_error(
+                "name",
+                _(
+                    "An active token is already named “%(name)s” (%(prefix)s…). "
+                    "Choose another name, or revoke that token first."
+                )
+                % {"name": active.name, "prefix": active.prefix},
+            )
     if not form.is_valid():
         return _render(request, tenant, form=form, status=400)
     created = token_service.create_token(

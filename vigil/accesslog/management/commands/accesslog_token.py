@@ -49,8 +49,6 @@ class Command(BaseCommand):
             self._revoke(organisation, options["prefix"])
 
     def _create(self, organisation: Organisation, name: str, scope: str) -> None:
-        # NOTE: only this command checks the name. The API tokens page still
-        # creates a second active token with the same name.
         active = active_token_named(organisation, name)
         if active is not None:
             slug = organisation.slug
