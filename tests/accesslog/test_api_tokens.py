@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from vigil.accesslog.models import ApiToken
 from vigil.accesslog.tokens import (
@@ -178,7 +178,10 @@ def test_command_creates_lists_and_revokes(centre_a: Organisation) -> None:
 
 
 def test_command_reports_unknown_organisation(db: None) -> None:
-    with pytest.raises(CommandError, match="not found"):
+    with (
+        translation.override("en"),
+        pytest.raises(CommandError, match="no organisation 'nowhere'"),
+    ):
         call_command("accesslog_token", "list", "--org", "nowhere")
 
 

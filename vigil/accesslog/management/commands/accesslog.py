@@ -157,13 +157,19 @@ class Command(BaseCommand):
                     person_reference=options["reference"],
                     note=options["note"],
                 )
-                self.stdout.write(f"added period {period.pk}: {_period_line(period)}")
+                self.stdout.write(
+                    _("added period %(id)s: %(period)s")
+                    % {"id": period.pk, "period": _period_line(period)}
+                )
             elif action == "end":
                 period = _period(organisation, options["id"])
                 period = identities.end_identity_period(
                     period, options["valid_until"], actor=None
                 )
-                self.stdout.write(f"ended period {period.pk}: {_period_line(period)}")
+                self.stdout.write(
+                    _("ended period %(id)s: %(period)s")
+                    % {"id": period.pk, "period": _period_line(period)}
+                )
             else:
                 for period in identities.identity_periods(
                     organisation, options["user_id"]
@@ -395,7 +401,8 @@ def _organisation(slug: str) -> Organisation:
         return Organisation.objects.get(slug=slug)
     except Organisation.DoesNotExist:
         raise CommandError(
-            f"no organisation {slug!r}. 'vigil org list' shows the short names"
+            _("no organisation '%(slug)s'. 'vigil org list' shows the short names")
+            % {"slug": slug}
         ) from None
 
 

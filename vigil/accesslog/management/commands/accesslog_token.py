@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vigil.accesslog.management.commands.accesslog import add_org_command
 from vigil.accesslog.models import ApiToken
@@ -101,7 +102,8 @@ def _organisation(slug: str) -> Organisation:
         return Organisation.objects.get(slug=slug)
     except Organisation.DoesNotExist:
         raise CommandError(
-            f"organisation {slug!r} not found; `vigil org list` shows the short names"
+            _("no organisation '%(slug)s'. 'vigil org list' shows the short names")
+            % {"slug": slug}
         ) from None
 
 
