@@ -138,6 +138,34 @@ def test_changed_time_caught(log: Organisation) -> None:
     assert_diverges_at(log, 5, "do not match")
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite time text")
+def test_short_time_fraction_of_same_instant_verifies(log: Organisation) -> None:
+    # Django writes six fraction digits. The same instant with fewer digits
+    # gives other SQL-built leaf bytes, so the reference check must pass it.
+    entry = AccessEntry.objects.get(organisation=log, index=5)
+    with tampering() as cursor:
+        cursor.execute(
+            'SELECT CAST("time" AS TEXT) FROM accesslog_accessentry WHERE id = %s',
+            [entry.pk],
+        )
+        (text,) = cursor.fetchone()
+        assert text.endswith(".250000")
+        cursor.execute(
+            'UPDATE accesslog_accessentry SET "time" = %s WHERE id = %s',
+            [text.removesuffix("0000"), entry.pk],
+        )
+    checked: list[int] = []
+    reference = verification_scan._ChunkScan._checked_entry
+
+    def spy(scan: Any, index: int, *arguments: Any) -> Any:
+        checked.append(index)
+        return reference(scan, index, *arguments)
+
+    with mock.patch.object(verification_scan._ChunkScan, "_checked_entry", spy):
+        assert verify_log(log).ok
+    assert checked == [5]
+
+
 def test_changed_source_ip_caught(log: Organisation) -> None:
     with tampering():
         AccessEntry.objects.filter(organisation=log, index=8).update(

@@ -57,7 +57,7 @@ _SQL_TEMPLATE = (
 # index that is not that integer still fails, because the scan compares the
 # index column itself with the expected index.
 _SQLITE_TEMPLATE = _SQL_TEMPLATE.replace(
-    '"time":"%s"', '"time":"%!.10sT%!.8s.%!.3sZ"'
+    '"time":"%s"', '"time":"%!.10sT%!.12sZ"'
 ).replace('"index":%s', '"index":%d')
 _LEAF_ARGUMENTS = (
     'action, application, case_ref, event_id, "index", {origin}, outcome, '
@@ -66,11 +66,15 @@ _LEAF_ARGUMENTS = (
 # The leaf writes the pseudonym's 32 bytes as lowercase hex.
 _SQLITE_PSEUDONYM = "lower(hex(subject_pseudonym))"
 _POSTGRESQL_PSEUDONYM = "encode(subject_pseudonym, 'hex')"
-# The arguments of the time parts in _SQLITE_TEMPLATE. With it they give the
-# leaf's time text exactly as leaves.stored_time makes it from the text that
-# SQLite returns for CAST("time" AS TEXT): text[:10], "T", text[11:19], ".",
-# text[20:23] padded with zeros to three digits, "Z".
-_SQLITE_TIME = '"time", substr("time", 12), substr("time", 21) || \'000\''
+# The arguments of the time parts in _SQLITE_TEMPLATE: the date, and the time
+# of day with ".000" appended, cut to 12 characters. Django writes the time of
+# day with six fraction digits or, for a whole second, none, and for both the
+# result is the leaf's time text as leaves.stored_time makes it from the text
+# that SQLite returns for CAST("time" AS TEXT). A fraction of another length
+# gives other bytes, so such an entry is checked by the reference path. One
+# substr() fewer than cutting out the fraction saved about 0.1 of 2.4 us per
+# entry of the SQL (300,000 entries, five runs each).
+_SQLITE_TIME = '"time", substr("time", 12) || \'.000\''
 # PostgreSQL's MS field drops the digits below the millisecond, as
 # encoding.canonical_time does. The session time zone plays no part.
 _POSTGRESQL_TIME = (
