@@ -21,7 +21,7 @@ BRUSSELS = ZoneInfo("Europe/Brussels")
 DAYS = 21
 BATCH_SIZE = 500
 STAFF = (
-    ("U100201", "An Peeters"),
+    ("U100201", "Els Wouters"),
     ("U100202", "Bram Claes"),
     ("U100203", "Chloé Dubois"),
     ("U100204", "Dirk Maes"),
