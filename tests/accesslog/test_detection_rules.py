@@ -4,8 +4,10 @@ import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.utils import translation
+
 from vigil.accesslog.detection import rules
-from vigil.accesslog.detection.models import Rule, Severity
+from vigil.accesslog.detection.models import Finding, Rule, Severity
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 MONDAY = datetime.date(2026, 3, 2)
@@ -174,3 +176,24 @@ def test_watch_list_groups_per_subject() -> None:
     ]
     assert all(c.severity == Severity.HIGH for c in found)
     assert found[0].details["label"] == "colleague"
+
+
+def test_volume_description_writes_local_numbers() -> None:
+    finding = Finding(
+        rule=Rule.DAILY_VOLUME,
+        details={
+            "count": 72,
+            "day": "2026-03-02",
+            "threshold": 200,
+            "median": 9.0,
+            "factor": "2.50",
+        },
+    )
+    with translation.override("nl"):
+        dutch = finding.description
+    with translation.override("en"):
+        english = finding.description
+    assert "2,50 ×" in dutch
+    assert dutch.endswith(" 9.")
+    assert "2.50 ×" in english
+    assert english.endswith(" 9.")

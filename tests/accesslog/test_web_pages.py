@@ -278,6 +278,28 @@ def test_detection_settings_invalid(consultant: Client, centre_a: Organisation) 
     assert "daily_threshold" in response.context["settings_form"].errors
 
 
+def test_detection_settings_min_days_above_window(
+    consultant: Client, centre_a: Organisation
+) -> None:
+    data = {
+        "office_start": "08:00",
+        "office_end": "17:00",
+        "working_days": ["1"],
+        "daily_threshold": "200",
+        "usual_factor": "3",
+        "usual_window_days": "30",
+        "usual_min_days": "50",
+    }
+    response = consultant.post(url("detection_settings", centre_a), data)
+    assert response.status_code == 400
+    errors = response.context["settings_form"].errors
+    assert "usual_min_days" in errors
+    assert "30" in errors["usual_min_days"][0]
+    assert not DetectionSettings.objects.filter(
+        organisation=centre_a, usual_min_days=50
+    ).exists()
+
+
 def test_open_cases_upload_csv(consultant: Client, centre_a: Organisation) -> None:
     upload = SimpleUploadedFile(
         "open.csv", b"insz\n85073000160\n85073000259\n", content_type="text/csv"

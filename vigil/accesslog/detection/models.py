@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -256,7 +257,32 @@ class Finding(models.Model):
         values = {key: "—" if value is None else value for key, value in values.items()}
         if not isinstance(values["count"], int):
             values["count"] = 0
+        for key in _NUMBER_KEYS:
+            values[key] = _local_number(values[key])
         return str(template % values)
+
+
+# The description values that are numbers with a fraction, such as 3.00 and 9.5.
+_NUMBER_KEYS = ("factor", "median")
+
+
+def _local_number(value: object) -> object:
+    """Return a number as the active language writes it, without a zero fraction.
+
+    Anything that is not a number, such as the dash of a missing value, is
+    returned as it is.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return value
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        return value
+    if not number.is_finite():
+        return value
+    if number == number.to_integral_value():
+        number = number.quantize(Decimal(1))
+    return formats.number_format(number)
 
 
 _DESCRIPTION_KEYS = ("count", "day", "threshold", "median", "factor", "label")

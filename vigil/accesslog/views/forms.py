@@ -229,6 +229,22 @@ class DetectionSettingsForm(forms.Form):
     def clean_working_days(self) -> list[int]:
         return sorted(self.cleaned_data.get("working_days", []))
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        window = cleaned.get("usual_window_days")
+        minimum = cleaned.get("usual_min_days")
+        if window is not None and minimum is not None and minimum > window:
+            self.add_error(
+                "usual_min_days",
+                _(
+                    "%(minimum)s active days cannot occur in a window of %(window)s "
+                    "days, so no user would get a usual level. Enter at most "
+                    "%(window)s."
+                )
+                % {"minimum": minimum, "window": window},
+            )
+        return cleaned
+
 
 class OpenCasesForm(forms.Form):
     case_refs = forms.CharField(
