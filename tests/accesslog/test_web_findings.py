@@ -136,6 +136,31 @@ def test_run_from_page(consultant_a: User, centre_a: Organisation) -> None:
     assert Finding.objects.filter(organisation=centre_a).count() == 1
 
 
+def test_run_message_counts_entries_and_changes(
+    consultant_a: User, centre_a: Organisation
+) -> None:
+    ingest_night(centre_a)
+    client = login(consultant_a)
+    response = client.post(
+        url("detection_run", centre_a),
+        {"since": "2026-03-02", "until": "2026-03-02"},
+        headers={"Accept-Language": "en"},
+        follow=True,
+    )
+    text = " ".join(str(message) for message in response.context["messages"])
+    assert "1 finding in the period, of which 1 new, 0 updated" in text
+
+
+def test_run_rejects_unreadable_day(consultant_a: User, centre_a: Organisation) -> None:
+    response = login(consultant_a).post(
+        url("detection_run", centre_a),
+        {"since": "abc", "until": "2026-03-02"},
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code == 400
+    assert "YYYY-MM-DD" in " ".join(response.context["run_form"].errors["since"])
+
+
 def test_run_rejects_inverted_period(
     consultant_a: User, centre_a: Organisation
 ) -> None:

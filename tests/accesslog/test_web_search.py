@@ -146,6 +146,19 @@ def test_subject_search_rejects_invalid_number(
     assert b"85073000261" not in response.content
 
 
+def test_search_rejects_unreadable_time(
+    consultant: Client, centre_a: Organisation
+) -> None:
+    response = consultant.post(
+        url("search", centre_a),
+        {"since": "yesterday"},
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code == 400
+    error = " ".join(response.context["form"].errors["since"])
+    assert "YYYY-MM-DD HH:MM" in error
+
+
 def subject_error(client: Client, organisation: Organisation, value: str) -> str:
     response = client.post(
         url("search", organisation),

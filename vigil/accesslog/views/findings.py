@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from vigil.accesslog.detection import services
@@ -76,10 +77,25 @@ def run(request: HttpRequest, tenant: Tenant) -> HttpResponse:
     result = services.detect(
         tenant.organisation, since=since, until=until, actor=request.user
     )
+    total = result.total()
     messages.success(
         request,
-        _("Detection done: %(count)s findings in the period.")
-        % {"count": len(result.findings)},
+        ngettext(
+            "Detection done over %(entries)s entries: %(count)s finding in the "
+            "period, of which %(created)s new, %(updated)s updated and "
+            "%(reopened)s reopened.",
+            "Detection done over %(entries)s entries: %(count)s findings in the "
+            "period, of which %(created)s new, %(updated)s updated and "
+            "%(reopened)s reopened.",
+            len(result.findings),
+        )
+        % {
+            "entries": result.entries,
+            "count": len(result.findings),
+            "created": total.created,
+            "updated": total.updated,
+            "reopened": total.reopened,
+        },
     )
     return redirect("accesslog:findings", org=tenant.organisation.slug)
 

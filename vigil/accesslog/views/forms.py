@@ -62,6 +62,14 @@ class NationalNumberField(forms.CharField):
             ) from None
 
 
+# The messages of a date or time that cannot be read, with the expected form.
+INVALID_DATE = _("Enter the date as YYYY-MM-DD, for example 2026-03-02.")
+INVALID_DATETIME = _(
+    "Enter the time as YYYY-MM-DD HH:MM, for example 2026-03-02 14:30, or a "
+    "date YYYY-MM-DD for its midnight."
+)
+
+
 class PeriodMixin:
     """Checks that ``until`` comes after ``since`` when both are given."""
 
@@ -97,9 +105,17 @@ class SearchForm(PeriodMixin, forms.Form):
         max_length=200,
         help_text=_("Name or staff number in the identity register."),
     )
-    since = forms.DateTimeField(label=_("From"), required=False, widget=DATETIME_WIDGET)
+    since = forms.DateTimeField(
+        label=_("From"),
+        required=False,
+        widget=DATETIME_WIDGET,
+        error_messages={"invalid": INVALID_DATETIME},
+    )
     until = forms.DateTimeField(
-        label=_("Until (exclusive)"), required=False, widget=DATETIME_WIDGET
+        label=_("Until (exclusive)"),
+        required=False,
+        widget=DATETIME_WIDGET,
+        error_messages={"invalid": INVALID_DATETIME},
     )
     application = forms.CharField(
         label=_("Application"), required=False, max_length=100
@@ -141,10 +157,18 @@ class IdentityPeriodForm(IdentityPeriodFormBase):
             "valid_until": DATETIME_WIDGET,
             "note": forms.Textarea(attrs={"rows": 2}),
         }
+        error_messages = {
+            "valid_from": {"invalid": INVALID_DATETIME},
+            "valid_until": {"invalid": INVALID_DATETIME},
+        }
 
 
 class EndPeriodForm(forms.Form):
-    valid_until = forms.DateTimeField(label=_("Valid until"), widget=DATETIME_WIDGET)
+    valid_until = forms.DateTimeField(
+        label=_("Valid until"),
+        widget=DATETIME_WIDGET,
+        error_messages={"invalid": INVALID_DATETIME},
+    )
 
 
 class TokenForm(forms.Form):
@@ -281,8 +305,14 @@ class WatchedSubjectForm(forms.Form):
 
 
 class RunDetectionForm(forms.Form):
-    since = forms.DateField(label=_("From"), widget=DATE_WIDGET)
-    until = forms.DateField(label=_("Until (inclusive)"), widget=DATE_WIDGET)
+    since = forms.DateField(
+        label=_("From"), widget=DATE_WIDGET, error_messages={"invalid": INVALID_DATE}
+    )
+    until = forms.DateField(
+        label=_("Until (inclusive)"),
+        widget=DATE_WIDGET,
+        error_messages={"invalid": INVALID_DATE},
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
