@@ -16,7 +16,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.accesslog.factories import national_number
+from tests.accesslog.factories import event, national_number
 from tests.conftest import login
 from vigil.accesslog.encoding import canonical_time
 from vigil.accesslog.identities import add_identity_period
@@ -144,6 +144,20 @@ def test_subject_search_rejects_invalid_number(
     assert response.status_code == 400
     assert "subject" in response.context["form"].errors
     assert b"85073000261" not in response.content
+
+
+def test_user_id_search_without_match_explains_case(
+    consultant: Client, centre_a: Organisation
+) -> None:
+    ingest_events(centre_a, [(1, event(1, user_id="U123456"))], source="test")
+    response = consultant.post(
+        url("search", centre_a), {"user_id": "u123456"}, follow=True
+    )
+    assert b'data-testid="user-id-exact"' in response.content
+    response = consultant.post(
+        url("search", centre_a), {"user_id": "U123456"}, follow=True
+    )
+    assert b'data-testid="user-id-exact"' not in response.content
 
 
 def test_search_rejects_unreadable_time(
