@@ -228,24 +228,14 @@ def create_centre() -> Organisation:
 # Synthetic events
 
 
-def national_numbers(count: int, generator: random.Random) -> list[str]:
-    """Return ``count`` distinct valid national numbers born 1940 to 1999."""
-    numbers: set[str] = set()
-    while len(numbers) < count:
-        birth = datetime.date(1940, 1, 1) + datetime.timedelta(
-            days=generator.randrange(60 * 365)
-        )
-        base = f"{birth:%y%m%d}{generator.randrange(1, 998):03d}"
-        numbers.add(f"{base}{97 - int(base) % 97:02d}")
-    return sorted(numbers)
-
-
 class EventSource:
     """Synthetic events of one centre, in time order, one batch at a time."""
 
     def __init__(self, generator: random.Random) -> None:
         self.generator = generator
-        self.subjects = national_numbers(SUBJECTS, generator)
+        from vigil.accesslog.national_numbers import synthetic_national_numbers
+
+        self.subjects = synthetic_national_numbers(SUBJECTS, generator)
         self.users = [f"U{700000 + number}" for number in range(USERS)]
         self.services = [f"Service{number:02d}" for number in range(SERVICES)]
         self.count = 0

@@ -15,6 +15,7 @@ from vigil.accesslog.detection.services import add_watched_subject, detect
 from vigil.accesslog.identities import add_identity_period
 from vigil.accesslog.ingestion import ingest_events
 from vigil.accesslog.models import AccessEntry
+from vigil.accesslog.national_numbers import synthetic_national_numbers
 from vigil.organisations.models import Organisation
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -42,8 +43,9 @@ def populate(organisation: Organisation, actor: Any, today: datetime.date) -> No
     # A seeded generator gives the same demo on every run. Nothing secret
     # comes from it.
     generator = random.Random(organisation.slug)  # noqa: S311
-    subjects = _national_numbers(generator)
+    subjects = synthetic_national_numbers(SUBJECTS, generator)
     first_day = today - datetime.timedelta(days=DAYS)
+
     for user_id, person in STAFF:
         add_identity_period(
             organisation,
@@ -52,10 +54,10 @@ def populate(organisation: Organisation, actor: Any, today: datetime.date) -> No
             _moment(today.replace(year=today.year - 2, day=1), 0, 0),
             actor=actor,
         )
-    watched = subjects[0]
     add_watched_subject(
-        organisation, watched, "Collega (personeelsdossier)", actor=actor
+        organisation, subjects[0], "Collega (personeelsdossier)", actor=actor
     )
+
     records = _events(generator, subjects, first_day, today)
     for start in range(0, len(records), BATCH_SIZE):
         batch = records[start : start + BATCH_SIZE]
@@ -65,6 +67,7 @@ def populate(organisation: Organisation, actor: Any, today: datetime.date) -> No
             source="demo",
             actor=actor,
         )
+
     detect(
         organisation,
         since=_moment(first_day, 0, 0),
@@ -81,11 +84,11 @@ def _events(
 ) -> list[dict[str, str]]:
     """Return the demo events of ``[first_day, today)`` in time order."""
     moments: list[tuple[datetime.datetime, str, str]] = []
-    working_days = [
+    days = [
         first_day + datetime.timedelta(days=offset)
         for offset in range((today - first_day).days)
-        if (first_day + datetime.timedelta(days=offset)).weekday() < 5
     ]
+    working_days = [day for day in days if day.weekday() < 5]
     for day in working_days:
         for user_id, _person in STAFF:
             for _consultation in range(generator.randint(*DAILY_CONSULTATIONS)):
@@ -131,17 +134,3 @@ def _record(
 
 def _moment(day: datetime.date, hour: int, minute: int) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(hour, minute), BRUSSELS)
-
-
-def _national_numbers(generator: random.Random) -> list[str]:
-    """Return distinct valid national numbers of people born from 1940 to 1999."""
-    numbers: list[str] = []
-    while len(numbers) < SUBJECTS:
-        birth = datetime.date(1940, 1, 1) + datetime.timedelta(
-            days=generator.randrange(60 * 365)
-        )
-        base = f"{birth:%y%m%d}{generator.randrange(1, 998):03d}"
-        number = f"{base}{97 - int(base) % 97:02d}"
-        if number not in numbers:
-            numbers.append(number)
-    return numbers

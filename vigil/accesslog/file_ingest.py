@@ -3,9 +3,10 @@
 ``ingest_file`` reads a file as one batch and returns the lines to print.
 Every line is in the active language, which the ``vigil`` command sets from
 VIGIL_CLI_LANGUAGE. The values and field names from the file have their
-non-printable characters escaped, and so do the whole lines apart from their
-spaces, so that a value with a line break cannot split or forge a line of
-the report, while the no-break spaces of French text stay as they are.
+non-printable characters escaped, so a value with a line break cannot split
+or forge a line of the report. The whole lines are escaped in the same way
+except for their spaces, so the no-break spaces of French text stay as they
+are.
 """
 
 import unicodedata

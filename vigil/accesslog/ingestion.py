@@ -67,8 +67,9 @@ from vigil.organisations.models import Organisation
 # Times per duplicate lookup, below every database's parameter limit.
 LOOKUP_CHUNK = 900
 # The duplicate lookup reads the stored entries between the earliest and the
-# latest time of a batch if there are fewer than this many per time, plus
-# the slack for small batches; see _stored_indices.
+# latest time of a batch when there are fewer than RANGE_FACTOR times the
+# batch's distinct times plus RANGE_SLACK, which small batches need. See
+# _stored_indices.
 RANGE_FACTOR = 4
 RANGE_SLACK = 1000
 
@@ -113,7 +114,7 @@ class IngestResult:
 class BatchRejected(ValueError):
     """A batch contains invalid records. ``errors`` lists every error.
 
-    ``valid`` holds the ``(line, event)`` pairs of the valid records when
+    ``valid`` contains the ``(line, event)`` pairs of the valid records when
     ``validate_batch`` raised it, for the check of their event ids.
     """
 

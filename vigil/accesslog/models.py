@@ -101,10 +101,10 @@ class AccessEntry(models.Model):
 
     id = RowIdField(primary_key=True)
     # Every index below starts with the organisation, so the foreign key needs
-    # no index of its own. Nor does it need the database's check that the
-    # organisation exists, which costs every inserted entry a lookup: the
-    # ingestion writes the entries of the organisation whose LogKeys row,
-    # which the database does check, it holds locked, and the PROTECT rule
+    # no index of its own. The database does not check that the organisation
+    # exists either, because that costs every inserted entry a lookup. The
+    # ingestion writes entries only for the organisation whose LogKeys row it
+    # has locked, and that row's own foreign key is checked. The PROTECT rule
     # keeps an organisation with entries from being deleted.
     organisation = models.ForeignKey(
         Organisation,

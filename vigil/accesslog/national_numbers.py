@@ -4,6 +4,8 @@ Validation by python-stdnum, with a cache of recently validated numbers
 that keeps no number in clear, and the masked form that errors show.
 """
 
+import datetime
+import random
 import secrets
 
 from django.utils.translation import gettext as _
@@ -80,3 +82,19 @@ def mask_national_number(value: object) -> str:
     if len(text) < 5:
         return "*" * len(text)
     return text[:2] + "*" * (len(text) - 4) + text[-2:]
+
+
+def synthetic_national_numbers(count: int, generator: random.Random) -> list[str]:
+    """Return ``count`` distinct valid national numbers, sorted, for demo data.
+
+    The birth dates lie from 1940 to 1999, so the numbers follow the rule of
+    the 1900s and all come from ``generator``.
+    """
+    numbers: set[str] = set()
+    while len(numbers) < count:
+        birth = datetime.date(1940, 1, 1) + datetime.timedelta(
+            days=generator.randrange(60 * 365)
+        )
+        base = f"{birth:%y%m%d}{generator.randrange(1, 998):03d}"
+        numbers.add(f"{base}{97 - int(base) % 97:02d}")
+    return sorted(numbers)

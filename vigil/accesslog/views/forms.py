@@ -55,8 +55,8 @@ class NationalNumberField(forms.CharField):
         try:
             return validate_national_number(text)
         except ValueError as error:
-            # The reason tells a wrong length or character from wrong check
-            # digits or birth month, and never contains the number.
+            # The reason distinguishes a wrong length or character from wrong
+            # check digits or birth month, and never contains the number.
             raise ValidationError(
                 INVALID_NATIONAL_NUMBER, code="invalid", params={"reason": str(error)}
             ) from None
