@@ -9,6 +9,7 @@ from django.db import connection
 
 from vigil.accesslog.ingestion import IngestResult, ingest_events
 from vigil.accesslog.models import AccessEntry
+from vigil.accesslog.retention import EMPTIED_CONTENT
 from vigil.organisations.models import Organisation
 
 TABLES = ("accesslog_accessentry", "accesslog_treenode", "accesslog_logcheckpoint")
@@ -102,13 +103,6 @@ def empty_as_expired(organisation: Organisation, indices: range) -> None:
     Unlike ``expire_entries`` this empties any entries, not only the oldest.
     """
     AccessEntry.objects.filter(organisation=organisation, index__in=indices).update(
-        user_id="",
-        application="",
-        action="",
-        subject_pseudonym=b"",
-        service="",
-        case_ref="",
-        source_ip=None,
-        outcome="",
+        **EMPTIED_CONTENT,
         expired_at=datetime.datetime(2036, 3, 2, tzinfo=datetime.UTC),
     )

@@ -31,6 +31,18 @@ from vigil.audit.services import record
 from vigil.organisations.models import Organisation
 
 SCAN_CHUNK = 10_000
+# The content columns of an expired entry, as expiry leaves them. The append-
+# only trigger accepts exactly these values.
+EMPTIED_CONTENT: dict[str, Any] = {
+    "user_id": "",
+    "application": "",
+    "action": "",
+    "subject_pseudonym": b"",
+    "service": "",
+    "case_ref": "",
+    "source_ip": None,
+    "outcome": "",
+}
 
 
 @dataclass(frozen=True)
@@ -131,17 +143,7 @@ def expire_entries(
             index__gte=start,
             index__lt=end,
             expired_at__isnull=True,
-        ).update(
-            user_id="",
-            application="",
-            action="",
-            subject_pseudonym=b"",
-            service="",
-            case_ref="",
-            source_ip=None,
-            outcome="",
-            expired_at=now,
-        )
+        ).update(**EMPTIED_CONTENT, expired_at=now)
     if expired:
         record(
             "accesslog.expired",
