@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from vigil.accesslog.models import AccessEntry, TreeNode
 from vigil.ledger import NodeKey, complete_subtree_levels
@@ -212,13 +213,12 @@ class DatabaseHashStore:
         leaves: dict[int, bytes] = {}
         if not parts:
             return nodes, leaves
-        with connection.cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(parts), parameters)
-            for level, index, value in cursor.fetchall():
-                if level == -1:
-                    leaves[int(index)] = bytes(value)
-                else:
-                    nodes[(int(level), int(index))] = bytes(value)
+        rows = _fetch_all(connection, " UNION ALL ".join(parts), parameters)
+        for level, index, value in rows:
+            if level == -1:
+                leaves[int(index)] = bytes(value)
+            else:
+                nodes[(int(level), int(index))] = bytes(value)
         return nodes, leaves
 
     def _select_terms(self, keys: list[NodeKey]) -> tuple[str, list[int]]:
@@ -254,3 +254,29 @@ class DatabaseHashStore:
         levels = [level for level, _ in keys]
         positions = [index for _, index in keys]
         return sql, [levels, positions, self.organisation_id]
+
+
+def _fetch_all(
+    connection: BaseDatabaseWrapper, sql: str, parameters: list[Any]
+) -> list[tuple[Any, ...]]:
+    """Run a query with ``%s`` placeholders and return its rows.
+
+    On SQLite the statement goes to the driver's own connection with ``?``
+    placeholders. Django's cursor there rewrites the placeholders with a
+    regular expression on every call, which took about 10 of the 170 us of
+    an inclusion proof at 1,000,000 entries, and the statements of the store
+    contain no other ``%``. While Django records queries (``DEBUG``, or a
+    test that counts them), the statement goes through its cursor, which
+    records it.
+    """
+    if connection.vendor != "sqlite" or connection.queries_logged:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, parameters)
+            rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        rows = connection.connection.execute(
+            sql.replace("%s", "?"), parameters
+        ).fetchall()
+    return rows
