@@ -9,13 +9,13 @@ centre. It then measures, in one run:
    mode; PostgreSQL's default ``synchronous_commit=on``). With ``--senders``
    above 1, that many processes send batches at the same time, as several
    clients of the REST API would;
-2. the floor: the same stored entry rows (read back from the log) inserted
-   with plain ``executemany`` into an empty table without indexes, in the
-   same batches and with the same durability;
-3. inclusion proofs: median and p99 over random indices at the final size,
+2. inclusion proofs: median and p99 over random indices at the final size,
    both the bare RFC 9162 proof (one query) and the document that
    ``inclusion_proof_for`` returns (checkpoint lookup included);
-4. a full ``verify_log`` run, in entries per second;
+3. a full ``verify_log`` run, in entries per second;
+4. the floor: the same stored entry rows (read back from the log) inserted
+   with plain ``executemany`` into an empty table without indexes, in the
+   same batches and with the same durability;
 5. the peak resident memory of the process.
 
 With one sender only the ``ingest_events`` calls are timed for ingestion,
@@ -416,6 +416,7 @@ def floor_sqlite(organisation: Organisation, work_dir: Path, batch: int) -> Rate
         total += time.perf_counter() - started
         count += len(rows)
     connection.close()
+    path.unlink()
     return Rate(count, total)
 
 
@@ -549,14 +550,17 @@ def main(argv: list[str] | None = None) -> int:
             ingested, batch_seconds = ingest(organisation, arguments)
         else:
             ingested, batch_seconds = ingest_concurrently(organisation, arguments), []
+        # Proofs and verification come before the floor, whose table would
+        # otherwise push the log's pages out of the operating system's page
+        # cache when the cache cannot hold both files.
+        print("timing proofs and verifying", file=sys.stderr)
+        proofs = time_proofs(organisation, arguments)
+        verified = verify(organisation)
         print("inserting the floor rows", file=sys.stderr)
         if arguments.engine == "sqlite":
             floor = floor_sqlite(organisation, work_dir, arguments.batch)
         else:
             floor = floor_postgresql(organisation, database, arguments.batch)
-        print("timing proofs and verifying", file=sys.stderr)
-        proofs = time_proofs(organisation, arguments)
-        verified = verify(organisation)
         met = report(arguments, ingested, batch_seconds, floor, proofs, verified)
     finally:
         database.drop()
