@@ -10,8 +10,10 @@ from django.urls import reverse
 from tests.conftest import login
 from vigil.accesslog.detection.models import Finding, Rule
 from vigil.accesslog.detection.services import run_detection
+from vigil.accesslog.identities import add_identity_period
 from vigil.accesslog.ingestion import ingest_events
 from vigil.accounts.models import User
+from vigil.audit.models import AuditEntry
 from vigil.organisations.models import Organisation
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -169,3 +171,80 @@ def test_run_rejects_inverted_period(
     )
     assert response.status_code == 400
     assert "until" in response.context["run_form"].errors
+
+
+def hold_user_id(
+    centre: Organisation,
+    reference: str,
+    valid_from: datetime.datetime,
+    valid_until: datetime.datetime | None = None,
+) -> None:
+    add_identity_period(
+        centre,
+        "U9",
+        "Staff member",
+        valid_from,
+        valid_until,
+        actor=None,
+        person_reference=reference,
+    )
+
+
+def test_detail_warns_about_own_user_id(
+    consultant_a: User, centre_a: Organisation, finding: Finding
+) -> None:
+    hold_user_id(centre_a, f"  {consultant_a.email.upper()} ", at(MONDAY, 0))
+    response = login(consultant_a).get(url("finding", centre_a, pk=finding.pk))
+    assert b'data-testid="own-user-id"' in response.content
+    assert b"2026-03-02" in response.content
+
+
+def test_no_warning_for_other_person(
+    consultant_a: User, centre_a: Organisation, finding: Finding
+) -> None:
+    hold_user_id(centre_a, "someone.else@example.org", at(MONDAY, 0))
+    response = login(consultant_a).get(url("finding", centre_a, pk=finding.pk))
+    assert b'data-testid="own-user-id"' not in response.content
+
+
+def test_no_warning_outside_finding_period(
+    consultant_a: User, centre_a: Organisation, finding: Finding
+) -> None:
+    # The finding covers 03:00 on Monday; the period ended at midnight.
+    hold_user_id(
+        centre_a,
+        consultant_a.email,
+        at(MONDAY, 0) - datetime.timedelta(days=30),
+        at(MONDAY, 0),
+    )
+    response = login(consultant_a).get(url("finding", centre_a, pk=finding.pk))
+    assert b'data-testid="own-user-id"' not in response.content
+
+
+def test_own_triage_audited_and_shown(
+    consultant_a: User, centre_a: Organisation, finding: Finding
+) -> None:
+    hold_user_id(centre_a, consultant_a.email, at(MONDAY, 0))
+    client = login(consultant_a)
+    client.post(
+        url("finding_triage", centre_a, pk=finding.pk),
+        {"status": "dismissed", "note": "On-call duty that night."},
+    )
+    audit = AuditEntry.objects.get(action="accesslog.finding_triaged")
+    assert audit.new_values["own_user_id"] is True
+    response = client.get(url("finding", centre_a, pk=finding.pk))
+    assert b'data-testid="triaged-own"' in response.content
+
+
+def test_other_triage_audited_as_such(
+    consultant_a: User, centre_a: Organisation, finding: Finding
+) -> None:
+    client = login(consultant_a)
+    client.post(
+        url("finding_triage", centre_a, pk=finding.pk),
+        {"status": "dismissed", "note": "On-call duty that night."},
+    )
+    audit = AuditEntry.objects.get(action="accesslog.finding_triaged")
+    assert audit.new_values["own_user_id"] is False
+    response = client.get(url("finding", centre_a, pk=finding.pk))
+    assert b'data-testid="triaged-own"' not in response.content

@@ -248,6 +248,32 @@ def resolve_many(
     return resolved
 
 
+def periods_of_account(
+    organisation: Organisation,
+    user_id: str,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    account: Any,
+) -> list[IdentityPeriod]:
+    """Return the periods in which the person of ``account`` held ``user_id``.
+
+    A period counts if it overlaps ``[start, end]`` and its person reference
+    is the account's e-mail address, compared without regard to case. The
+    register has no other link between a person and a Vigil account, so a
+    period whose reference is a staff number matches no account.
+    """
+    email = str(getattr(account, "email", "") or "").strip()
+    if not email:
+        return []
+    periods = IdentityPeriod.objects.filter(
+        organisation=organisation,
+        user_id=user_id,
+        person_reference__iexact=email,
+        valid_from__lte=end,
+    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gt=start))
+    return list(periods.order_by("valid_from"))
+
+
 def identity_periods(
     organisation: Organisation, user_id: str | None = None
 ) -> QuerySet[IdentityPeriod]:

@@ -32,7 +32,8 @@ from vigil.accesslog.detection.models import (
     WatchedSubject,
 )
 from vigil.accesslog.events import validate_national_number
-from vigil.accesslog.models import AccessEntry
+from vigil.accesslog.identities import periods_of_account
+from vigil.accesslog.models import AccessEntry, IdentityPeriod
 from vigil.accesslog.pseudonyms import pseudonymise
 from vigil.audit.services import record
 from vigil.organisations.models import Organisation
@@ -616,8 +617,30 @@ TRIAGE_STATUSES = (
 
 
 @transaction.atomic
+def own_user_id_periods(finding: Finding, account: Any) -> list[IdentityPeriod]:
+    """Return the identity periods that show ``account`` held the finding's user id.
+
+    The periods overlap the finding's period and name the account's e-mail
+    address as their person reference. A consultant who triages such a
+    finding judges their own accesses, which the page warns about and the
+    audit record of the triage states.
+    """
+    return periods_of_account(
+        finding.organisation,
+        finding.user_id,
+        finding.period_start,
+        finding.period_end,
+        account,
+    )
+
+
 def triage_finding(finding: Finding, *, status: str, note: str, actor: Any) -> Finding:
-    """Set a finding's status with a note; a closing status requires the note."""
+    """Set a finding's status with a note; a closing status requires the note.
+
+    The audit record states whether the identity register links the actor to
+    the finding's user id (``own_user_id_periods``). The triage is allowed
+    all the same, because a small centre may have no one else to do it.
+    """
     if status not in TRIAGE_STATUSES:
         raise ValidationError({"status": _("Choose a valid status.")})
     note = note.strip()
@@ -638,6 +661,10 @@ def triage_finding(finding: Finding, *, status: str, note: str, actor: Any) -> F
         target=locked,
         organisation=locked.organisation,
         old=old,
-        new={"status": status, "note": note},
+        new={
+            "status": status,
+            "note": note,
+            "own_user_id": bool(own_user_id_periods(locked, actor)),
+        },
     )
     return locked

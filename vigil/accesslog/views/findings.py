@@ -113,12 +113,16 @@ def _render_detail(
     entry_list: list[AccessEntry] = list(page.object_list)
     can_manage = tenant.grants(Capability.MANAGE_ACCESS_LOG)
     initial = {"status": finding.status, "note": finding.note}
+    triaged_by = finding.triaged_by
     context = {
         "finding": finding,
         "page": page,
         "rows": with_people(tenant.organisation, entry_list),
         "can_manage": can_manage,
         "form": form or (TriageForm(initial=initial) if can_manage else None),
+        "own_periods": services.own_user_id_periods(finding, request.user),
+        "triaged_own": triaged_by is not None
+        and bool(services.own_user_id_periods(finding, triaged_by)),
     }
     return render_page(
         request,
