@@ -231,11 +231,99 @@ def test_malformed_pseudonym_in_link_rejected(
         assert "page" not in response.context
 
 
-def test_clear_number_in_url_ignored(
+NUMBER_NOTICES = [
+    ("en", "National numbers are not accepted in links"),
+    ("nl", "Rijksregisternummers worden niet aanvaard in links"),
+    ("fr", "Les numéros de registre national ne sont pas acceptés dans les liens"),
+]
+
+
+def notices(response: Any) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+@pytest.mark.parametrize(("language", "notice"), NUMBER_NOTICES)
+def test_number_in_link_dropped_with_notice(
+    consultant: Client,
+    centre_a: Organisation,
+    sample: None,
+    language: str,
+    notice: str,
+) -> None:
+    number = national_number(2)
+    headers = {"Accept-Language": language}
+    response = consultant.get(
+        url("search", centre_a), {"subject": number, "user_id": "U1"}, headers=headers
+    )
+    assert response.status_code == 302
+    location = response["Location"]
+    assert number not in location
+    assert parse_qs(urlsplit(location).query) == {"user_id": ["U1"]}
+    assert number not in str(response.cookies)
+    page = consultant.get(location, headers=headers)
+    assert page.status_code == 200
+    [shown] = notices(page)
+    assert notice in shown
+    assert notice in page.content.decode()
+    assert number.encode() not in page.content
+    # The other criteria still apply: entries 0, 2 and 4 are those of U1.
+    assert found(page) == [4, 2, 0]
+
+
+def test_number_in_link_notice_names_field(
     consultant: Client, centre_a: Organisation, sample: None
 ) -> None:
-    response = search(consultant, centre_a, subject=national_number(2))
-    assert "page" not in response.context
+    response = consultant.get(
+        url("search", centre_a),
+        {"subject": national_number(2), "user_id": "U1"},
+        headers={"Accept-Language": "en"},
+        follow=True,
+    )
+    [shown] = notices(response)
+    assert "the search below ran without the number in the link" in shown
+    assert "“National number of the data subject”" in shown
+
+
+def test_number_in_link_kept_out_of_links(
+    consultant: Client, centre_a: Organisation
+) -> None:
+    events = [make_event(n, at(MONDAY, 9)) for n in range(60)]
+    ingest(centre_a, *events)
+    number = national_number(1)
+    typed = "85.07.30-001.60"
+    assert typed.replace(".", "").replace("-", "") == number
+    response = consultant.get(
+        url("search", centre_a),
+        {
+            "subject": typed,
+            "subject_pseudonym": pseudonymise(centre_a, number),
+            "user_id": "U1",
+        },
+        follow=True,
+    )
+    content = response.content.decode()
+    # The page builds a paging link, an export link and a link without the
+    # data subject, all from the remaining criteria.
+    assert 'rel="next"' in content
+    assert 'data-testid="export"' in content
+    assert 'data-testid="subject-filter"' in content
+    assert number not in content
+    assert typed not in content
+    assert "subject=" not in content
+    assert len(found(response)) == 50
+
+
+def test_search_without_number_has_no_notice(
+    consultant: Client, centre_a: Organisation, sample: None
+) -> None:
+    for criteria in ({"user_id": "U1"}, {"user_id": "U1", "subject": " "}):
+        response = consultant.get(
+            url("search", centre_a), criteria, headers={"Accept-Language": "en"}
+        )
+        assert response.status_code == 200
+        assert notices(response) == []
+        assert b"not accepted in links" not in response.content
+        assert found(response) == [4, 2, 0]
 
 
 def test_search_is_audited_without_number(
