@@ -326,6 +326,27 @@ def test_search_without_number_has_no_notice(
         assert found(response) == [4, 2, 0]
 
 
+def test_export_link_with_number_exports_nothing(
+    consultant: Client, centre_a: Organisation, sample: None
+) -> None:
+    number = national_number(2)
+    response = consultant.get(
+        url("export", centre_a),
+        {"subject": number, "user_id": "U1"},
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code == 302
+    location = response["Location"]
+    assert urlsplit(location).path == url("search", centre_a)
+    assert parse_qs(urlsplit(location).query) == {"user_id": ["U1"]}
+    assert not AuditEntry.objects.filter(action="accesslog.exported").exists()
+    page = consultant.get(location, headers={"Accept-Language": "en"})
+    [shown] = notices(page)
+    assert "nothing was exported" in shown
+    assert number.encode() not in page.content
+    assert found(page) == [4, 2, 0]
+
+
 def test_search_is_audited_without_number(
     consultant: Client, centre_a: Organisation, sample: None
 ) -> None:

@@ -33,14 +33,22 @@ from vigil.accesslog.views.forms import SearchForm
 from vigil.accounts.roles import Capability
 from vigil.organisations.tenancy import Tenant, get_scoped_or_404, tenant_view
 
-# The notice for a search URL whose ``subject`` parameter contains a national
-# number. It does not repeat the number.
+# Notices for a search or export URL whose ``subject`` parameter contains a
+# national number. They do not repeat the number.
 # Translators: %(field)s is the label of the national-number field of the
 # search form.
 NUMBER_IN_SEARCH_LINK = _(
     "National numbers are not accepted in links, so the search below ran "
     "without the number in the link. To search for a data subject, type the "
     "number into the field “%(field)s”."
+)
+# Translators: %(field)s is the label of the national-number field of the
+# search form.
+NUMBER_IN_EXPORT_LINK = _(
+    "National numbers are not accepted in links, so nothing was exported and "
+    "the search below ran without the number in the link. To export the "
+    "entries of a data subject, type the number into the field “%(field)s”, "
+    "search, then export."
 )
 
 
@@ -166,7 +174,15 @@ def _results(
 
 @tenant_view(Capability.VIEW_ACCESS_LOG)
 def export(request: HttpRequest, tenant: Tenant) -> HttpResponseBase:
-    """Stream the entries that match the URL's criteria as CSV, by index."""
+    """Stream the entries that match the URL's criteria as CSV, by index.
+
+    A URL with a national number exports nothing and redirects to the search
+    without the number. Otherwise the file would contain the entries of every
+    data subject where the user expects those of one.
+    """
+    redirect = _redirect_without_number(request, tenant, NUMBER_IN_EXPORT_LINK)
+    if redirect is not None:
+        return redirect
     form = _query_form(request.GET)
     if form.is_bound and not form.is_valid():
         return render_page(
