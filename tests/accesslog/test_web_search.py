@@ -623,6 +623,60 @@ def test_export_csv_with_indices(
     assert AuditEntry.objects.filter(action="accesslog.exported").exists()
 
 
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "with times in UTC as RFC 3339 ending in Z"),
+        ("nl", "met tijdstippen in UTC volgens RFC 3339, eindigend op Z"),
+        ("fr", "avec des heures en UTC au format RFC 3339 terminées par Z"),
+    ],
+)
+def test_export_link_explains_order_and_zone(
+    consultant: Client,
+    centre_a: Organisation,
+    sample: None,
+    language: str,
+    text: str,
+) -> None:
+    response = consultant.get(
+        url("search", centre_a),
+        {"user_id": "U1"},
+        headers={"Accept-Language": language},
+    )
+    content = response.content.decode()
+    marker = 'data-testid="export-order">'
+    assert marker in content
+    start = content.index(marker) + len(marker)
+    line = content[start : content.index("</small>", start)]
+    assert text in line
+    assert "Europe/Brussels" in line
+
+
+def test_export_and_page_differ_in_order_and_zone(
+    consultant: Client, centre_a: Organisation, sample: None
+) -> None:
+    page = search(consultant, centre_a, user_id="U1")
+    assert found(page) == [4, 2, 0]
+    assert b"2026-03-02 09:00:00.000 CET" in page.content
+    export = consultant.get(url("export", centre_a), {"user_id": "U1"})
+    rows = list(csv.DictReader(io.StringIO(export.getvalue().decode())))
+    assert [row["index"] for row in rows] == ["0", "2", "4"]
+    # Entry 0 is at 09:00 in Brussels, which is UTC+1 in March.
+    assert rows[0]["time"] == "2026-03-02T08:00:00.000Z"
+
+
+def test_export_time_in_utc_in_summer(
+    consultant: Client, centre_a: Organisation
+) -> None:
+    summer = datetime.date(2026, 7, 1)
+    ingest(centre_a, make_event(1, at(summer, 9)))
+    page = search(consultant, centre_a, user_id="U1")
+    assert b"2026-07-01 09:00:00.000 CEST" in page.content
+    export = consultant.get(url("export", centre_a), {"user_id": "U1"})
+    [row] = csv.DictReader(io.StringIO(export.getvalue().decode()))
+    assert row["time"] == "2026-07-01T07:00:00.000Z"
+
+
 def test_export_neutralises_formulas(
     consultant: Client, centre_a: Organisation
 ) -> None:
