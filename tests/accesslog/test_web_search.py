@@ -23,6 +23,7 @@ from vigil.accesslog.identities import add_identity_period
 from vigil.accesslog.ingestion import ingest_events
 from vigil.accesslog.models import AccessEntry, LogKeys
 from vigil.accesslog.pseudonyms import pseudonymise
+from vigil.accesslog.retention import expire_entries
 from vigil.accesslog.search import MatchCount
 from vigil.accounts.models import User
 from vigil.audit.models import AuditEntry
@@ -675,6 +676,38 @@ def test_export_time_in_utc_in_summer(
     export = consultant.get(url("export", centre_a), {"user_id": "U1"})
     [row] = csv.DictReader(io.StringIO(export.getvalue().decode()))
     assert row["time"] == "2026-07-01T07:00:00.000Z"
+
+
+def test_export_empties_expired_content(
+    consultant: Client, centre_a: Organisation
+) -> None:
+    old = datetime.date(2015, 3, 2)
+    ingest(
+        centre_a,
+        make_event(1, at(old, 9), case_ref="D-1", source_ip="10.0.0.1", outcome="ok"),
+        make_event(2, at(MONDAY, 9)),
+    )
+    expire_entries(centre_a, at(MONDAY, 12), actor=None)
+    response = consultant.get(url("export", centre_a), {"since": "2015-01-01T00:00"})
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode())))
+    assert [row["index"] for row in rows] == ["0", "1"]
+    expired = rows[0]
+    assert expired["event_id"] == "e-1"
+    assert expired["time"] == "2015-03-02T08:00:00.000Z"
+    assert len(expired["leaf_hash"]) == 64
+    for column in (
+        "user_id",
+        "person",
+        "application",
+        "action",
+        "subject_pseudonym",
+        "service",
+        "case_ref",
+        "source_ip",
+        "outcome",
+    ):
+        assert expired[column] == "", column
+    assert rows[1]["user_id"] == "U1"
 
 
 def test_export_neutralises_formulas(
