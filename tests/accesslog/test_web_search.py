@@ -23,6 +23,7 @@ from vigil.accesslog.identities import add_identity_period
 from vigil.accesslog.ingestion import ingest_events
 from vigil.accesslog.models import AccessEntry, LogKeys
 from vigil.accesslog.pseudonyms import pseudonymise
+from vigil.accesslog.retention import expire_entries
 from vigil.accesslog.search import MatchCount
 from vigil.accounts.models import User
 from vigil.audit.models import AuditEntry
@@ -231,11 +232,120 @@ def test_malformed_pseudonym_in_link_rejected(
         assert "page" not in response.context
 
 
-def test_clear_number_in_url_ignored(
+NUMBER_NOTICES = [
+    ("en", "National numbers are not accepted in links"),
+    ("nl", "Rijksregisternummers worden niet aanvaard in links"),
+    ("fr", "Les numéros de registre national ne sont pas acceptés dans les liens"),
+]
+
+
+def notices(response: Any) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+@pytest.mark.parametrize(("language", "notice"), NUMBER_NOTICES)
+def test_number_in_link_dropped_with_notice(
+    consultant: Client,
+    centre_a: Organisation,
+    sample: None,
+    language: str,
+    notice: str,
+) -> None:
+    number = national_number(2)
+    headers = {"Accept-Language": language}
+    response = consultant.get(
+        url("search", centre_a), {"subject": number, "user_id": "U1"}, headers=headers
+    )
+    assert response.status_code == 302
+    location = response["Location"]
+    assert number not in location
+    assert parse_qs(urlsplit(location).query) == {"user_id": ["U1"]}
+    assert number not in str(response.cookies)
+    page = consultant.get(location, headers=headers)
+    assert page.status_code == 200
+    [shown] = notices(page)
+    assert notice in shown
+    assert notice in page.content.decode()
+    assert number.encode() not in page.content
+    # The other criteria still apply: entries 0, 2 and 4 are those of U1.
+    assert found(page) == [4, 2, 0]
+
+
+def test_number_in_link_notice_names_field(
     consultant: Client, centre_a: Organisation, sample: None
 ) -> None:
-    response = search(consultant, centre_a, subject=national_number(2))
-    assert "page" not in response.context
+    response = consultant.get(
+        url("search", centre_a),
+        {"subject": national_number(2), "user_id": "U1"},
+        headers={"Accept-Language": "en"},
+        follow=True,
+    )
+    [shown] = notices(response)
+    assert "the search below ran without the number in the link" in shown
+    assert "“National number of the data subject”" in shown
+
+
+def test_number_in_link_kept_out_of_links(
+    consultant: Client, centre_a: Organisation
+) -> None:
+    events = [make_event(n, at(MONDAY, 9)) for n in range(60)]
+    ingest(centre_a, *events)
+    number = national_number(1)
+    typed = "85.07.30-001.60"
+    assert typed.replace(".", "").replace("-", "") == number
+    response = consultant.get(
+        url("search", centre_a),
+        {
+            "subject": typed,
+            "subject_pseudonym": pseudonymise(centre_a, number),
+            "user_id": "U1",
+        },
+        follow=True,
+    )
+    content = response.content.decode()
+    # The page builds a paging link, an export link and a link without the
+    # data subject, all from the remaining criteria.
+    assert 'rel="next"' in content
+    assert 'data-testid="export"' in content
+    assert 'data-testid="subject-filter"' in content
+    assert number not in content
+    assert typed not in content
+    assert "subject=" not in content
+    assert len(found(response)) == 50
+
+
+def test_search_without_number_has_no_notice(
+    consultant: Client, centre_a: Organisation, sample: None
+) -> None:
+    for criteria in ({"user_id": "U1"}, {"user_id": "U1", "subject": " "}):
+        response = consultant.get(
+            url("search", centre_a), criteria, headers={"Accept-Language": "en"}
+        )
+        assert response.status_code == 200
+        assert notices(response) == []
+        assert b"not accepted in links" not in response.content
+        assert found(response) == [4, 2, 0]
+
+
+def test_export_link_with_number_exports_nothing(
+    consultant: Client, centre_a: Organisation, sample: None
+) -> None:
+    number = national_number(2)
+    response = consultant.get(
+        url("export", centre_a),
+        {"subject": number, "user_id": "U1"},
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code == 302
+    location = response["Location"]
+    assert urlsplit(location).path == url("search", centre_a)
+    assert parse_qs(urlsplit(location).query) == {"user_id": ["U1"]}
+    assert not AuditEntry.objects.filter(action="accesslog.exported").exists()
+    page = consultant.get(location, headers={"Accept-Language": "en"})
+    [shown] = notices(page)
+    assert "nothing was exported" in shown
+    assert number.encode() not in page.content
+    assert found(page) == [4, 2, 0]
 
 
 def test_search_is_audited_without_number(
@@ -512,6 +622,92 @@ def test_export_csv_with_indices(
     assert rows[1]["time"].endswith("Z")
     assert national_number(2) not in text
     assert AuditEntry.objects.filter(action="accesslog.exported").exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "with times in UTC as RFC 3339 ending in Z"),
+        ("nl", "met tijdstippen in UTC volgens RFC 3339, eindigend op Z"),
+        ("fr", "avec des heures en UTC au format RFC 3339 terminées par Z"),
+    ],
+)
+def test_export_link_explains_order_and_zone(
+    consultant: Client,
+    centre_a: Organisation,
+    sample: None,
+    language: str,
+    text: str,
+) -> None:
+    response = consultant.get(
+        url("search", centre_a),
+        {"user_id": "U1"},
+        headers={"Accept-Language": language},
+    )
+    content = response.content.decode()
+    marker = 'data-testid="export-order">'
+    assert marker in content
+    start = content.index(marker) + len(marker)
+    line = content[start : content.index("</small>", start)]
+    assert text in line
+    assert "Europe/Brussels" in line
+
+
+def test_export_and_page_differ_in_order_and_zone(
+    consultant: Client, centre_a: Organisation, sample: None
+) -> None:
+    page = search(consultant, centre_a, user_id="U1")
+    assert found(page) == [4, 2, 0]
+    assert b"2026-03-02 09:00:00.000 CET" in page.content
+    export = consultant.get(url("export", centre_a), {"user_id": "U1"})
+    rows = list(csv.DictReader(io.StringIO(export.getvalue().decode())))
+    assert [row["index"] for row in rows] == ["0", "2", "4"]
+    # Entry 0 is at 09:00 in Brussels, which is UTC+1 in March.
+    assert rows[0]["time"] == "2026-03-02T08:00:00.000Z"
+
+
+def test_export_time_in_utc_in_summer(
+    consultant: Client, centre_a: Organisation
+) -> None:
+    summer = datetime.date(2026, 7, 1)
+    ingest(centre_a, make_event(1, at(summer, 9)))
+    page = search(consultant, centre_a, user_id="U1")
+    assert b"2026-07-01 09:00:00.000 CEST" in page.content
+    export = consultant.get(url("export", centre_a), {"user_id": "U1"})
+    [row] = csv.DictReader(io.StringIO(export.getvalue().decode()))
+    assert row["time"] == "2026-07-01T07:00:00.000Z"
+
+
+def test_export_empties_expired_content(
+    consultant: Client, centre_a: Organisation
+) -> None:
+    old = datetime.date(2015, 3, 2)
+    ingest(
+        centre_a,
+        make_event(1, at(old, 9), case_ref="D-1", source_ip="10.0.0.1", outcome="ok"),
+        make_event(2, at(MONDAY, 9)),
+    )
+    expire_entries(centre_a, at(MONDAY, 12), actor=None)
+    response = consultant.get(url("export", centre_a), {"since": "2015-01-01T00:00"})
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode())))
+    assert [row["index"] for row in rows] == ["0", "1"]
+    expired = rows[0]
+    assert expired["event_id"] == "e-1"
+    assert expired["time"] == "2015-03-02T08:00:00.000Z"
+    assert len(expired["leaf_hash"]) == 64
+    for column in (
+        "user_id",
+        "person",
+        "application",
+        "action",
+        "subject_pseudonym",
+        "service",
+        "case_ref",
+        "source_ip",
+        "outcome",
+    ):
+        assert expired[column] == "", column
+    assert rows[1]["user_id"] == "U1"
 
 
 def test_export_neutralises_formulas(

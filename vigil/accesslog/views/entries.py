@@ -3,11 +3,13 @@
 The search form is posted, because it may hold a national number. The view
 pseudonymises that number and redirects to a GET URL that carries only the
 pseudonym, so result pages can be paged, bookmarked and exported without the
-clear number ever being part of a URL.
+clear number ever being part of a URL. A link that contains a national number
+all the same is redirected to the search without it, with a notice.
 """
 
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -19,6 +21,8 @@ from django.http import (
 from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from vigil.accesslog import search as search_service
 from vigil.accesslog.models import AccessEntry
@@ -28,6 +32,24 @@ from vigil.accesslog.views import cursor, render_page
 from vigil.accesslog.views.forms import SearchForm
 from vigil.accounts.roles import Capability
 from vigil.organisations.tenancy import Tenant, get_scoped_or_404, tenant_view
+
+# Notices for a search or export URL whose ``subject`` parameter contains a
+# national number. They do not repeat the number.
+# Translators: %(field)s is the label of the national-number field of the
+# search form.
+NUMBER_IN_SEARCH_LINK = _(
+    "National numbers are not accepted in links, so the search below ran "
+    "without the number in the link. To search for a data subject, type the "
+    "number into the field “%(field)s”."
+)
+# Translators: %(field)s is the label of the national-number field of the
+# search form.
+NUMBER_IN_EXPORT_LINK = _(
+    "National numbers are not accepted in links, so nothing was exported and "
+    "the search below ran without the number in the link. To export the "
+    "entries of a data subject, type the number into the field “%(field)s”, "
+    "search, then export."
+)
 
 
 def _criteria(tenant: Tenant, form: SearchForm) -> search_service.Criteria:
@@ -48,7 +70,7 @@ def _criteria(tenant: Tenant, form: SearchForm) -> search_service.Criteria:
 
 
 def _query_form(query: QueryDict) -> SearchForm:
-    """Bind the search form to URL parameters, ignoring a clear national number."""
+    """Bind the search form to URL parameters, ignoring an empty ``subject``."""
     data = query.copy()
     data.pop("subject", None)
     return SearchForm(data or None)
@@ -60,10 +82,35 @@ def _search_url(tenant: Tenant, criteria: search_service.Criteria) -> str:
     return f"{base}?{urlencode(query)}" if query else base
 
 
+def _redirect_without_number(
+    request: HttpRequest, tenant: Tenant, notice: Promise
+) -> HttpResponseRedirect | None:
+    """Redirect a URL with a national number to the search without it.
+
+    Only the posted form accepts a national number, so a non-empty
+    ``subject`` parameter comes from a link that someone built or typed. The
+    redirect keeps every other parameter and takes the number out of the
+    address bar, so bookmarks, the language switch and the Referer of later
+    requests do not carry it. ``notice`` is shown on the search page. Returns
+    None when the URL contains no national number.
+    """
+    if not any(value.strip() for value in request.GET.getlist("subject")):
+        return None
+    label = SearchForm.base_fields["subject"].label
+    messages.warning(request, str(notice) % {"field": label})
+    query = request.GET.copy()
+    query.pop("subject")
+    base = reverse("accesslog:search", kwargs={"org": tenant.organisation.slug})
+    return HttpResponseRedirect(f"{base}?{query.urlencode()}" if query else base)
+
+
 @tenant_view(Capability.VIEW_ACCESS_LOG)
 def search(request: HttpRequest, tenant: Tenant) -> HttpResponse:
     if request.method == "POST":
         return _submit(request, tenant)
+    redirect = _redirect_without_number(request, tenant, NUMBER_IN_SEARCH_LINK)
+    if redirect is not None:
+        return redirect
     form = _query_form(request.GET)
     context: dict[str, object] = {"form": form}
     if form.is_bound and form.is_valid():
@@ -127,7 +174,15 @@ def _results(
 
 @tenant_view(Capability.VIEW_ACCESS_LOG)
 def export(request: HttpRequest, tenant: Tenant) -> HttpResponseBase:
-    """Stream the entries that match the URL's criteria as CSV, by index."""
+    """Stream the entries that match the URL's criteria as CSV, by index.
+
+    A URL with a national number exports nothing and redirects to the search
+    without the number. Otherwise the file would contain the entries of every
+    data subject where the user expects those of one.
+    """
+    redirect = _redirect_without_number(request, tenant, NUMBER_IN_EXPORT_LINK)
+    if redirect is not None:
+        return redirect
     form = _query_form(request.GET)
     if form.is_bound and not form.is_valid():
         return render_page(
