@@ -32,7 +32,7 @@ from vigil.accesslog.proofs import (
     proof_document,
 )
 from vigil.accesslog.retention import expire_entries
-from vigil.accesslog.verification import verify_log
+from vigil.accesslog.verification import VerificationResult, verify_log
 from vigil.ledger import InvalidKeyError
 from vigil.organisations.management.commands.org import format_validation_error
 from vigil.organisations.models import Organisation
@@ -116,10 +116,10 @@ class Command(BaseCommand):
                 _malformed_key_message(options["key"], error, organisation)
             ) from None
         if not result.ok:
-            index = result.first_divergent_index
-            where = f"first divergent index {index}: " if index is not None else ""
-            raise CommandError(f"verification FAILED, {where}{result.message}")
-        self.stdout.write(f"verification OK: {result.message}")
+            raise CommandError(_failure_line(result))
+        self.stdout.write(
+            _("verification OK: %(counts)s") % {"counts": result.counts_text()}
+        )
 
     def _checkpoint(self, organisation: Organisation, options: dict[str, Any]) -> None:
         self.stdout.write(ensure_checkpoint(organisation, actor=None).note, ending="")
@@ -410,14 +410,28 @@ def _malformed_key_message(
     key: str, error: InvalidKeyError, organisation: Organisation
 ) -> str:
     shown_key = key if len(key) <= MAX_SHOWN_KEY else key[: MAX_SHOWN_KEY - 1] + "…"
-    # The form error repeats the whole value, which may be long.
+    # The form error repeats the whole value, which may be long. The reason
+    # comes from vigil.ledger, which has no translations.
     reason = "" if key.count("+") < 2 else f" ({error})"
-    return (
-        f"--key {shown_key!r} is not a verifier key{reason}. A verifier key has the "
+    return _(
+        "--key %(key)r is not a verifier key%(reason)s. A verifier key has the "
         "form <name>+<hex key id>+<base64 key>, and 'vigil accesslog public-key "
-        f"--org {organisation.slug}' prints the centre's key. Nothing was verified "
-        "or recorded"
-    )
+        "--org %(org)s' prints the centre's key. Nothing was verified or recorded"
+    ) % {"key": shown_key, "reason": reason, "org": organisation.slug}
+
+
+def _failure_line(result: VerificationResult) -> str:
+    """Return the line of a failed run, with the reason as it is stored.
+
+    The status page likewise translates the first divergent index and shows
+    the stored reason, which is in English.
+    """
+    if result.first_divergent_index is None:
+        return _("verification FAILED, %(reason)s") % {"reason": result.message}
+    return _("verification FAILED, first divergent index %(index)d: %(reason)s") % {
+        "index": result.first_divergent_index,
+        "reason": result.message,
+    }
 
 
 def _read_optional(name: str | None) -> str | None:
