@@ -1,6 +1,7 @@
 """``vigil accesslog verify`` and ``vigil accesslog_token`` in the CLI language."""
 
 import io
+import re
 import sys
 
 import pytest
@@ -24,7 +25,7 @@ def log(centre_a: Organisation) -> Organisation:
 
 
 def run(command: str, *arguments: str) -> tuple[str, str]:
-    """Run ``command``; return its standard output and standard error."""
+    """Run ``command`` and return its standard output and standard error."""
     output = io.StringIO()
     errors = io.StringIO()
     call_command(command, *arguments, stdout=output, stderr=errors)
@@ -177,3 +178,98 @@ def test_token_errors_translated(centre_a: Organisation, language: str) -> None:
     assert unknown == lines["unknown"]
     assert duplicate.startswith(lines["duplicate"])
     assert blank == lines["blank"]
+
+
+def run_cli(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    *arguments: str,
+) -> tuple[int | str | None, str, str]:
+    """Run ``vigil`` through its entry point and return its exit code and output."""
+    monkeypatch.setattr(sys, "argv", ["vigil", *arguments])
+    with pytest.raises(SystemExit) as stopped:
+        cli.main()
+    captured = capsys.readouterr()
+    # argparse wraps help text at ASCII spaces, so the checks compare it with
+    # single spaces. A no-break space stays, as argparse keeps it.
+    output = re.sub(r"[ \n]+", " ", captured.out)
+    return stopped.value.code, output, captured.err
+
+
+HELP = {
+    "nl": {
+        "accesslog": "De fraudebestendige toegangslog aanleveren, verifiëren, "
+        "bewijzen, laten verlopen en exporteren.",
+        "verify": "De hele log en zijn controlepunten opnieuw berekenen.",
+        "org": "--org SLUG Korte naam van de organisatie.",
+        "key": "De controlepunten nakijken met deze verificatiesleutel in plaats "
+        "van de opgeslagen sleutel.",
+        "token": "--scope {ingest,registers} Wat het token mag (standaard: ingest).",
+    },
+    "fr": {
+        "accesslog": "Alimenter, vérifier, prouver, faire expirer et exporter le "
+        "journal des accès infalsifiable.",
+        "verify": "Recalculer tout le journal et ses points de contrôle.",
+        "org": "--org SLUG Nom court de l'organisation.",
+        "key": "Vérifier les points de contrôle avec cette clé de vérification au "
+        "lieu de la clé enregistrée.",
+        "token": "--scope {ingest,registers} Ce que le jeton peut faire (par "
+        "défaut\u00a0: ingest).",
+    },
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_help_in_cli_language(
+    settings: LazySettings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    language: str,
+) -> None:
+    settings.VIGIL_CLI_LANGUAGE = language
+    texts = HELP[language]
+
+    code, accesslog, _errors = run_cli(monkeypatch, capsys, "accesslog", "--help")
+    assert code == 0
+    assert texts["accesslog"] in accesslog
+    assert texts["verify"] in accesslog
+
+    code, verify, _errors = run_cli(
+        monkeypatch, capsys, "accesslog", "verify", "--help"
+    )
+    assert code == 0
+    assert texts["verify"] in verify
+    assert texts["org"] in verify
+    assert texts["key"] in verify
+
+    code, create, _errors = run_cli(
+        monkeypatch, capsys, "accesslog_token", "create", "--help"
+    )
+    assert code == 0
+    assert texts["token"] in create
+
+
+DATE_ERROR = {
+    "nl": "argument --from: '2026-13-01' is geen datum JJJJ-MM-DD",
+    "fr": "argument --from: '2026-13-01' n'est pas une date AAAA-MM-JJ",
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_invalid_option_value_in_cli_language(
+    centre_a: Organisation,
+    settings: LazySettings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    language: str,
+) -> None:
+    settings.VIGIL_CLI_LANGUAGE = language
+    code, _output, errors = run_cli(
+        monkeypatch,
+        capsys,
+        *("accesslog", "export", "--org", centre_a.slug, "--output", "out.json"),
+        *("--from", "2026-13-01", "--to", "2026-01-31"),
+    )
+    # argparse writes "usage:", "error:" and "argument ...:" itself, in English.
+    assert code == 2
+    assert DATE_ERROR[language] in errors

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from vigil.accesslog.management.commands.accesslog import add_org_command
 from vigil.accesslog.models import ApiToken
@@ -18,26 +19,28 @@ from vigil.organisations.models import Organisation
 
 
 class Command(BaseCommand):
-    help = (
+    help = gettext_noop(
         "Manage the API tokens with which programs ingest access events "
         "(scope ingest) or read and change registers (scope registers)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
+        # As in ``vigil accesslog``: Django reads ``help`` untranslated.
+        parser.description = _(self.help)
         commands = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         create = add_org_command(
-            commands, "create", "Create a token and print its secret, once."
+            commands, "create", _("Create a token and print its secret, once.")
         )
-        create.add_argument("name", help="The program that uses the token.")
+        create.add_argument("name", help=_("The program that uses the token."))
         create.add_argument(
             "--scope",
             choices=ApiToken.Scope.values,
             default=ApiToken.Scope.INGEST,
-            help="What the token may do (default: ingest).",
+            help=_("What the token may do (default: ingest)."),
         )
-        add_org_command(commands, "list", "List an organisation's tokens.")
-        revoke = add_org_command(commands, "revoke", "Revoke a token by its prefix.")
-        revoke.add_argument("prefix", help="The 12-character prefix of the token.")
+        add_org_command(commands, "list", _("List an organisation's tokens."))
+        revoke = add_org_command(commands, "revoke", _("Revoke a token by its prefix."))
+        revoke.add_argument("prefix", help=_("The 12-character prefix of the token."))
 
     def handle(self, *args: Any, **options: Any) -> None:
         organisation = _organisation(options["org"])
