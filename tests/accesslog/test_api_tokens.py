@@ -24,6 +24,12 @@ from vigil.audit.models import AuditEntry
 from vigil.organisations.models import Organisation
 
 
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def _brussels() -> Iterator[None]:
     with timezone.override("Europe/Brussels"):

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vigil.accesslog.models import ApiToken
 from vigil.audit.services import record
@@ -45,11 +46,12 @@ def create_token(
     """Create a token for ``organisation`` and return it with its secret.
 
     The caller shows the secret once: it cannot be recovered afterwards.
-    Raises ValueError if ``name`` is empty.
+    Raises ValueError, with a message in the active language, if ``name`` is
+    empty.
     """
     name = name.strip()
     if not name:
-        raise ValueError("a token needs a name, e.g. the program that uses it")
+        raise ValueError(_("a token needs a name, e.g. the program that uses it"))
     for _attempt in range(_CREATE_ATTEMPTS):
         secret = _new_secret()
         try:

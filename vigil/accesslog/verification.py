@@ -42,7 +42,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from vigil.accesslog import store as hash_store
 from vigil.accesslog import verification_pool
@@ -99,6 +100,18 @@ class VerificationResult:
     message: str
     expired_entries: int
     checkpoints_checked: int
+
+    def counts_text(self) -> str:
+        """Describe the counts of a run that passed, in the active language."""
+        return _(
+            "entries verified: %(size)d (of which %(expired)d expired and were "
+            "checked by their leaf hash only), all matching the stored tree, and "
+            "signed checkpoints verified: %(checkpoints)d"
+        ) % {
+            "size": self.size,
+            "expired": self.expired_entries,
+            "checkpoints": self.checkpoints_checked,
+        }
 
 
 class _Divergence(Exception):
@@ -244,11 +257,14 @@ class _LogCheck:
         )
 
     def summary(self) -> str:
-        return (
-            f"entries verified: {self.size} (of which {self.expired} expired and "
-            "were checked by their leaf hash only), all matching the stored tree, "
-            f"and signed checkpoints verified: {self.checkpoints_checked}"
-        )
+        """Return the stored message of a run that passed, in English.
+
+        The stored messages are English whatever language is active, as the
+        failure reasons are. The command line translates the counts when it
+        prints them (``VerificationResult.counts_text``).
+        """
+        with translation.override(None):
+            return self.result(ok=True, index=None, message="").counts_text()
 
     def run(self) -> None:
         self.limit = self._entry_count()

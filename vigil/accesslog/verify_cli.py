@@ -160,6 +160,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Check a Vigil access-log bundle, the proof document of one "
         "entry or a consistency document offline: the signatures of the "
         "checkpoints and the manifest, every leaf and every proof.",
+        epilog="Messages are in English whatever VIGIL_CLI_LANGUAGE says, because "
+        "vigil-verify runs without Django and so without Vigil's translations.",
     )
     parser.add_argument(
         "file",

@@ -30,31 +30,35 @@ logger = logging.getLogger(__name__)
 
 def add_detect_command(commands: Any) -> None:
     """Add the ``detect`` subcommand and its options to ``commands``."""
-    text = (
+    text = _(
         "Run misuse detection over whole days, as the Run button of the findings "
         "page does, and print what each rule found."
     )
     parser: CommandParser = commands.add_parser("detect", help=text, description=text)
     target = parser.add_mutually_exclusive_group(required=True)
-    target.add_argument("--org", metavar="SLUG", help="Short name of the organisation.")
+    target.add_argument(
+        "--org", metavar="SLUG", help=_("Short name of the organisation.")
+    )
     target.add_argument(
         "--all",
         action="store_true",
-        help="Every centre, one after the other, in the order of their short names.",
+        help=_("Every centre, one after the other, in the order of their short names."),
     )
     parser.add_argument(
         "--from",
         dest="from_date",
         type=_date,
-        help="First day, YYYY-MM-DD (default: "
-        f"{services.DEFAULT_RUN_DAYS - 1} days before the last day).",
+        help=_("First day, YYYY-MM-DD (default: %(days)d days before the last day).")
+        % {"days": services.DEFAULT_RUN_DAYS - 1},
     )
     parser.add_argument(
         "--to",
         dest="to_date",
         type=_date,
-        help="Last day, included, YYYY-MM-DD (default: today). Days are those "
-        "of the server's time zone.",
+        help=_(
+            "Last day, included, YYYY-MM-DD (default: today). Days are those "
+            "of the server's time zone."
+        ),
     )
 
 

@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from vigil.accesslog import identities
 from vigil.accesslog.bundle import export_bundle
@@ -32,7 +33,7 @@ from vigil.accesslog.proofs import (
     proof_document,
 )
 from vigil.accesslog.retention import expire_entries
-from vigil.accesslog.verification import verify_log
+from vigil.accesslog.verification import VerificationResult, verify_log
 from vigil.ledger import InvalidKeyError
 from vigil.organisations.management.commands.org import format_validation_error
 from vigil.organisations.models import Organisation
@@ -51,30 +52,41 @@ IDENTITY_OPTIONS = {
 
 
 class Command(BaseCommand):
-    help = "Ingest, verify, prove, expire and export the tamper-evident access log."
+    help = gettext_noop(
+        "Ingest, verify, prove, expire and export the tamper-evident access log."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
+        # Django reads ``help`` when it creates the parser, so the translation
+        # replaces the English text here, in the language that vigil.cli set.
+        parser.description = _(self.help)
         commands = parser.add_subparsers(
             dest="command", required=True, metavar="COMMAND"
         )
         _add_ingest(commands)
 
         verify = add_org_command(
-            commands, "verify", "Recompute the whole log and its checkpoints."
+            commands, "verify", _("Recompute the whole log and its checkpoints.")
         )
         verify.add_argument(
             "--key",
-            help="Check the checkpoints against this verifier key instead of the "
-            "stored one.",
+            help=_(
+                "Check the checkpoints against this verifier key instead of the "
+                "stored one."
+            ),
         )
         add_org_command(
             commands,
             "checkpoint",
-            "Print the latest signed checkpoint, signing one first if entries "
-            "are not covered yet.",
+            _(
+                "Print the latest signed checkpoint, signing one first if entries "
+                "are not covered yet."
+            ),
         )
         add_org_command(
-            commands, "public-key", "Print the verifier key of the log's checkpoints."
+            commands,
+            "public-key",
+            _("Print the verifier key of the log's checkpoints."),
         )
 
         _add_prove(commands)
@@ -83,7 +95,10 @@ class Command(BaseCommand):
         add_org_command(
             commands,
             "expire",
-            "Empty the content of entries older than VIGIL_ACCESSLOG_RETENTION_DAYS.",
+            _(
+                "Empty the content of entries older than "
+                "VIGIL_ACCESSLOG_RETENTION_DAYS."
+            ),
         )
         _add_export(commands)
         add_detect_command(commands)
@@ -116,10 +131,10 @@ class Command(BaseCommand):
                 _malformed_key_message(options["key"], error, organisation)
             ) from None
         if not result.ok:
-            index = result.first_divergent_index
-            where = f"first divergent index {index}: " if index is not None else ""
-            raise CommandError(f"verification FAILED, {where}{result.message}")
-        self.stdout.write(f"verification OK: {result.message}")
+            raise CommandError(_failure_line(result))
+        self.stdout.write(
+            _("verification OK: %(counts)s") % {"counts": result.counts_text()}
+        )
 
     def _checkpoint(self, organisation: Organisation, options: dict[str, Any]) -> None:
         self.stdout.write(ensure_checkpoint(organisation, actor=None).note, ending="")
@@ -250,7 +265,10 @@ def add_org_command(commands: Any, name: str, text: str) -> CommandParser:
     """Add subcommand ``name``, with ``text`` as its help, and its --org option."""
     parser: CommandParser = commands.add_parser(name, help=text, description=text)
     parser.add_argument(
-        "--org", required=True, metavar="SLUG", help="Short name of the organisation."
+        "--org",
+        required=True,
+        metavar="SLUG",
+        help=_("Short name of the organisation."),
     )
     return parser
 
@@ -259,14 +277,20 @@ def _add_ingest(commands: Any) -> None:
     parser = add_org_command(
         commands,
         "ingest",
-        "Ingest a file of access events as one batch: all of it or, if one event "
-        "is invalid, none of it.",
+        _(
+            "Ingest a file of access events as one batch: all of it or, if one event "
+            "is invalid, none of it."
+        ),
     )
-    parser.add_argument("file", metavar="FILE", help="JSON lines, JSON array or CSV.")
+    parser.add_argument(
+        "file", metavar="FILE", help=_("JSON lines, JSON array or CSV.")
+    )
     parser.add_argument(
         "--format",
         choices=sorted(FORMATS),
-        help="File format (default: from the extension .jsonl, .ndjson, .json, .csv).",
+        help=_(
+            "File format (default: from the extension .jsonl, .ndjson, .json, .csv)."
+        ),
     )
 
 
@@ -274,13 +298,15 @@ def _add_prove(commands: Any) -> None:
     parser = add_org_command(
         commands,
         "prove",
-        "Print the proof document of an entry as JSON, to check with vigil-verify.",
+        _("Print the proof document of an entry as JSON, to check with vigil-verify."),
     )
-    parser.add_argument("--index", type=int, required=True, help="Index of the entry.")
+    parser.add_argument(
+        "--index", type=int, required=True, help=_("Index of the entry.")
+    )
     parser.add_argument(
         "--size",
         type=int,
-        help="Tree size of a signed checkpoint (default: the latest checkpoint's).",
+        help=_("Tree size of a signed checkpoint (default: the latest checkpoint's)."),
     )
 
 
@@ -288,86 +314,95 @@ def _add_consistency(commands: Any) -> None:
     parser = add_org_command(
         commands,
         "consistency",
-        "Print the proof that the tree of the old size is a prefix of the new one "
-        "as JSON, to check with vigil-verify.",
+        _(
+            "Print the proof that the tree of the old size is a prefix of the new one "
+            "as JSON, to check with vigil-verify."
+        ),
     )
-    parser.add_argument("--old", type=int, required=True, help="Old tree size.")
+    parser.add_argument("--old", type=int, required=True, help=_("Old tree size."))
     parser.add_argument(
         "--new",
         type=int,
-        help="New tree size, that of a signed checkpoint (default: the latest "
-        "checkpoint's).",
+        help=_(
+            "New tree size, that of a signed checkpoint (default: the latest "
+            "checkpoint's)."
+        ),
     )
 
 
 def _add_identity(commands: Any) -> None:
-    text = "Keep the register of who held which user id when."
+    text = _("Keep the register of who held which user id when.")
     parser = commands.add_parser("identity", help=text, description=text)
     actions = parser.add_subparsers(
         dest="identity_command", required=True, metavar="ACTION"
     )
     add = add_org_command(
-        actions, "add", "Add a period in which a person held a user id."
+        actions, "add", _("Add a period in which a person held a user id.")
     )
-    add.add_argument("--user-id", required=True, help="USERID or program number.")
-    add.add_argument("--person", required=True, help="Name of the natural person.")
+    add.add_argument("--user-id", required=True, help=_("USERID or program number."))
+    add.add_argument("--person", required=True, help=_("Name of the natural person."))
     add.add_argument(
         "--from",
         dest="valid_from",
         required=True,
         type=_moment,
-        help="Start, e.g. 2026-01-05 or 2026-01-05T08:00 (local time) or with offset.",
+        help=_(
+            "Start, e.g. 2026-01-05 or 2026-01-05T08:00 (local time) or with offset."
+        ),
     )
     add.add_argument(
         "--until",
         dest="valid_until",
         type=_moment,
-        help="End, excluded (default: open).",
+        help=_("End, excluded (default: open)."),
     )
-    add.add_argument("--reference", default="", help="Staff number or e-mail.")
-    add.add_argument("--note", default="", help="Free note.")
+    add.add_argument("--reference", default="", help=_("Staff number or e-mail."))
+    add.add_argument("--note", default="", help=_("Free note."))
 
-    end = add_org_command(actions, "end", "End a period (or move its end).")
-    end.add_argument("--id", type=int, required=True, help="Number of the period.")
+    end = add_org_command(actions, "end", _("End a period (or move its end)."))
+    end.add_argument("--id", type=int, required=True, help=_("Number of the period."))
     end.add_argument(
         "--until",
         dest="valid_until",
         required=True,
         type=_moment,
-        help="End, excluded.",
+        help=_("End, excluded."),
     )
 
-    listing = add_org_command(actions, "list", "List the periods.")
-    listing.add_argument("--user-id", help="Only the periods of this user id.")
+    listing = add_org_command(actions, "list", _("List the periods."))
+    listing.add_argument("--user-id", help=_("Only the periods of this user id."))
 
 
 def _add_export(commands: Any) -> None:
     parser = add_org_command(
         commands,
         "export",
-        "Write a proof bundle of the entries of a period, to check with vigil-verify.",
+        _(
+            "Write a proof bundle of the entries of a period, to check with "
+            "vigil-verify."
+        ),
     )
     parser.add_argument(
         "--from",
         dest="from_date",
         required=True,
         type=_date,
-        help="First day, YYYY-MM-DD.",
+        help=_("First day, YYYY-MM-DD."),
     )
     parser.add_argument(
         "--to",
         dest="to_date",
         required=True,
         type=_date,
-        help="Last day, included, YYYY-MM-DD (days in the server's time zone).",
+        help=_("Last day, included, YYYY-MM-DD (days in the server's time zone)."),
     )
     parser.add_argument(
-        "--output", required=True, metavar="BUNDLE", help="Output file."
+        "--output", required=True, metavar="BUNDLE", help=_("Output file.")
     )
     parser.add_argument(
         "--previous",
         metavar="CHECKPOINT",
-        help="An earlier signed checkpoint (file) to prove the log only grew since.",
+        help=_("An earlier signed checkpoint (file) to prove the log only grew since."),
     )
 
 
@@ -375,24 +410,30 @@ def _add_syslog(commands: Any) -> None:
     parser = add_org_command(
         commands,
         "syslog",
-        "Receive access events as RFC 5424 syslog over TCP or TLS and ingest "
-        "each message as a batch of one.",
+        _(
+            "Receive access events as RFC 5424 syslog over TCP or TLS and ingest "
+            "each message as a batch of one."
+        ),
     )
     parser.add_argument(
-        "--listen", required=True, metavar="HOST:PORT", help="Address to listen on."
+        "--listen", required=True, metavar="HOST:PORT", help=_("Address to listen on.")
     )
-    parser.add_argument("--tls-cert", metavar="FILE", help="Server certificate (PEM).")
-    parser.add_argument("--tls-key", metavar="FILE", help="Private key (PEM).")
+    parser.add_argument(
+        "--tls-cert", metavar="FILE", help=_("Server certificate (PEM).")
+    )
+    parser.add_argument("--tls-key", metavar="FILE", help=_("Private key (PEM)."))
     parser.add_argument(
         "--tls-client-ca",
         metavar="FILE",
-        help="CA certificates (PEM) that senders' certificates must chain to.",
+        help=_("CA certificates (PEM) that senders' certificates must chain to."),
     )
     parser.add_argument(
         "--sd-id",
         default="access@32473",
-        help="SD-ID of the structured-data element with the event (default "
-        "access@32473).",
+        help=_(
+            "SD-ID of the structured-data element with the event (default "
+            "access@32473)."
+        ),
     )
 
 
@@ -410,14 +451,28 @@ def _malformed_key_message(
     key: str, error: InvalidKeyError, organisation: Organisation
 ) -> str:
     shown_key = key if len(key) <= MAX_SHOWN_KEY else key[: MAX_SHOWN_KEY - 1] + "…"
-    # The form error repeats the whole value, which may be long.
+    # The form error repeats the whole value, which may be long. The reason
+    # comes from vigil.ledger, which has no translations.
     reason = "" if key.count("+") < 2 else f" ({error})"
-    return (
-        f"--key {shown_key!r} is not a verifier key{reason}. A verifier key has the "
+    return _(
+        "--key %(key)r is not a verifier key%(reason)s. A verifier key has the "
         "form <name>+<hex key id>+<base64 key>, and 'vigil accesslog public-key "
-        f"--org {organisation.slug}' prints the centre's key. Nothing was verified "
-        "or recorded"
-    )
+        "--org %(org)s' prints the centre's key. Nothing was verified or recorded"
+    ) % {"key": shown_key, "reason": reason, "org": organisation.slug}
+
+
+def _failure_line(result: VerificationResult) -> str:
+    """Return the line of a failed run, with the reason as it is stored.
+
+    The status page likewise translates the first divergent index and shows
+    the stored reason, which is in English.
+    """
+    if result.first_divergent_index is None:
+        return _("verification FAILED, %(reason)s") % {"reason": result.message}
+    return _("verification FAILED, first divergent index %(index)d: %(reason)s") % {
+        "index": result.first_divergent_index,
+        "reason": result.message,
+    }
 
 
 def _read_optional(name: str | None) -> str | None:
@@ -447,7 +502,9 @@ def _date(text: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(
+            _("'%(text)s' is not a date YYYY-MM-DD") % {"text": text}
+        ) from None
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:

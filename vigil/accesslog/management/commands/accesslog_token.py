@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from vigil.accesslog.management.commands.accesslog import add_org_command
 from vigil.accesslog.models import ApiToken
@@ -18,26 +19,28 @@ from vigil.organisations.models import Organisation
 
 
 class Command(BaseCommand):
-    help = (
+    help = gettext_noop(
         "Manage the API tokens with which programs ingest access events "
         "(scope ingest) or read and change registers (scope registers)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
+        # As in ``vigil accesslog``: Django reads ``help`` untranslated.
+        parser.description = _(self.help)
         commands = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         create = add_org_command(
-            commands, "create", "Create a token and print its secret, once."
+            commands, "create", _("Create a token and print its secret, once.")
         )
-        create.add_argument("name", help="The program that uses the token.")
+        create.add_argument("name", help=_("The program that uses the token."))
         create.add_argument(
             "--scope",
             choices=ApiToken.Scope.values,
             default=ApiToken.Scope.INGEST,
-            help="What the token may do (default: ingest).",
+            help=_("What the token may do (default: ingest)."),
         )
-        add_org_command(commands, "list", "List an organisation's tokens.")
-        revoke = add_org_command(commands, "revoke", "Revoke a token by its prefix.")
-        revoke.add_argument("prefix", help="The 12-character prefix of the token.")
+        add_org_command(commands, "list", _("List an organisation's tokens."))
+        revoke = add_org_command(commands, "revoke", _("Revoke a token by its prefix."))
+        revoke.add_argument("prefix", help=_("The 12-character prefix of the token."))
 
     def handle(self, *args: Any, **options: Any) -> None:
         organisation = _organisation(options["org"])
@@ -54,27 +57,35 @@ class Command(BaseCommand):
         if active is not None:
             slug = organisation.slug
             raise CommandError(
-                f"{slug} already has an active token named {active.name!r} "
-                f"({active.prefix}…), and a name must tell the tokens apart. Choose "
-                f"another name, or revoke that token first with 'vigil "
-                f"accesslog_token revoke --org {slug} {active.prefix}'. 'vigil "
-                f"accesslog_token list --org {slug}' lists the tokens"
+                _(
+                    "%(org)s already has an active token named %(name)r "
+                    "(%(prefix)s…), and a name must tell the tokens apart. Choose "
+                    "another name, or revoke that token first with 'vigil "
+                    "accesslog_token revoke --org %(org)s %(prefix)s'. 'vigil "
+                    "accesslog_token list --org %(org)s' lists the tokens"
+                )
+                % {"org": slug, "name": active.name, "prefix": active.prefix}
             )
         try:
             token, secret = create_token(organisation, name, actor=None, scope=scope)
         except ValueError as error:
             raise CommandError(str(error)) from None
+        # The scope is shown as --scope takes it.
         self.stderr.write(
-            f"created {token.scope} token {token.prefix}… ({token.name}); the "
-            "secret below is shown only this once"
+            _(
+                "created %(scope)s token %(prefix)s… (%(name)s); the secret below "
+                "is shown only this once"
+            )
+            % {"scope": token.scope, "prefix": token.prefix, "name": token.name}
         )
         self.stdout.write(secret)
 
     def _list(self, organisation: Organisation) -> None:
-        self.stdout.write("prefix\tscope\tstate\tlast used\tname")
+        columns = [_("prefix"), _("scope"), _("state"), _("last used"), _("name")]
+        self.stdout.write("\t".join(columns))
         tokens = ApiToken.objects.filter(organisation=organisation)
         for token in tokens.order_by("created_at"):
-            state = "revoked" if token.revoked_at else "active"
+            state = _("revoked") if token.revoked_at else _("active")
             used = _local_time(token.last_used_at) if token.last_used_at else "-"
             self.stdout.write(
                 f"{token.prefix}\t{token.scope}\t{state}\t{used}\t{token.name}"
@@ -84,12 +95,22 @@ class Command(BaseCommand):
         token = _token(organisation, prefix)
         if token.revoked_at is not None:
             self.stdout.write(
-                f"token {token.prefix}… ({token.name}) was already revoked at "
-                f"{_local_time(token.revoked_at)}; nothing changed"
+                _(
+                    "token %(prefix)s… (%(name)s) was already revoked at %(when)s; "
+                    "nothing changed"
+                )
+                % {
+                    "prefix": token.prefix,
+                    "name": token.name,
+                    "when": _local_time(token.revoked_at),
+                }
             )
             return
         revoke_token(token, actor=None)
-        self.stdout.write(f"revoked token {token.prefix}… ({token.name})")
+        self.stdout.write(
+            _("revoked token %(prefix)s… (%(name)s)")
+            % {"prefix": token.prefix, "name": token.name}
+        )
 
 
 def _local_time(moment: datetime.datetime) -> str:
@@ -112,6 +133,9 @@ def _token(organisation: Organisation, prefix: str) -> ApiToken:
         return ApiToken.objects.get(organisation=organisation, prefix=prefix)
     except ApiToken.DoesNotExist:
         raise CommandError(
-            f"no token with prefix {prefix!r} in {organisation.slug}; "
-            f"`vigil accesslog_token list --org {organisation.slug}` shows them"
+            _(
+                "no token with prefix %(prefix)r in %(org)s; `vigil accesslog_token "
+                "list --org %(org)s` shows them"
+            )
+            % {"prefix": prefix, "org": organisation.slug}
         ) from None
