@@ -166,6 +166,41 @@ def test_short_time_fraction_of_same_instant_verifies(log: Organisation) -> None
     assert checked == [5]
 
 
+def rewrite_time_text(organisation: Organisation, index: int, expression: str) -> None:
+    """Set the time column of an entry to an SQL ``expression`` of its text."""
+    with tampering() as cursor:
+        cursor.execute(
+            f'UPDATE accesslog_accessentry SET "time" = {expression} '  # noqa: S608
+            "WHERE id = %s",
+            [entry_id(organisation, index)],
+        )
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite time text")
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "\"time\" || '+05:00'",
+        "\"time\" || '-01:30'",
+        "substr(\"time\", 1, 23) || '+05'",
+        "\"time\" || 'xyz'",
+    ],
+    ids=["offset", "negative-offset", "offset-in-microseconds", "text"],
+)
+def test_time_text_with_suffix_caught(log: Organisation, expression: str) -> None:
+    # Django reads "...30.250000+05:00" and "...30.250+05" as an instant five
+    # hours earlier, and text it cannot parse as no time at all.
+    rewrite_time_text(log, 5, expression)
+    assert_diverges_at(log, 5, "entry 5 do not match its stored leaf hash")
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite time text")
+def test_time_text_with_utc_offset_verifies(log: Organisation) -> None:
+    rewrite_time_text(log, 5, "\"time\" || '+00:00'")
+    result = verify_log(log)
+    assert result.ok, result.message
+
+
 def test_changed_source_ip_caught(log: Organisation) -> None:
     with tampering():
         AccessEntry.objects.filter(organisation=log, index=8).update(
