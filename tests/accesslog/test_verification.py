@@ -283,6 +283,43 @@ def test_swapped_rows_caught(log: Organisation) -> None:
     assert_diverges_at(log, 6, "do not match")
 
 
+def insert_copy(organisation: Organisation, index: int, new_index: str) -> None:
+    """Store a copy of entry ``index`` as a row with the SQL value ``new_index``."""
+    columns = (
+        'organisation_id, segment, "time", user_id, application, action, '
+        "subject_pseudonym, service, case_ref, source_ip, outcome, leaf_hash, "
+        "received_at"
+    )
+    with tampering() as cursor:
+        cursor.execute(
+            f'INSERT INTO accesslog_accessentry ("index", event_id, {columns}) '  # noqa: S608
+            f"SELECT {new_index}, 'forged', {columns} FROM accesslog_accessentry "
+            "WHERE id = %s",
+            [entry_id(organisation, index)],
+        )
+
+
+def test_row_with_negative_index_caught(log: Organisation) -> None:
+    # Such a row is no leaf of the tree, but the search and detection see it.
+    insert_copy(log, 3, "-1")
+    result = verify_log(log)
+    assert not result.ok
+    assert result.first_divergent_index is None
+    assert result.message == (
+        "an entry has index -1, which lies outside the log's indices 0 to 39, "
+        "so it is no leaf of the tree: entries were added outside the log"
+    )
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite column types")
+def test_row_with_text_index_caught(log: Organisation) -> None:
+    insert_copy(log, 3, "'x'")
+    result = verify_log(log)
+    assert not result.ok
+    assert result.first_divergent_index is None
+    assert "an entry has index 'x', which lies outside" in result.message
+
+
 def test_rolled_back_tree_caught(log: Organisation) -> None:
     """Entries and nodes cut back to size 25 while the checkpoint of 40 stays."""
     keep = 25
