@@ -166,6 +166,41 @@ def test_short_time_fraction_of_same_instant_verifies(log: Organisation) -> None
     assert checked == [5]
 
 
+def rewrite_time_text(organisation: Organisation, index: int, expression: str) -> None:
+    """Set the time column of an entry to an SQL ``expression`` of its text."""
+    with tampering() as cursor:
+        cursor.execute(
+            f'UPDATE accesslog_accessentry SET "time" = {expression} '  # noqa: S608
+            "WHERE id = %s",
+            [entry_id(organisation, index)],
+        )
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite time text")
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "\"time\" || '+05:00'",
+        "\"time\" || '-01:30'",
+        "substr(\"time\", 1, 23) || '+05'",
+        "\"time\" || 'xyz'",
+    ],
+    ids=["offset", "negative-offset", "offset-in-microseconds", "text"],
+)
+def test_time_text_with_suffix_caught(log: Organisation, expression: str) -> None:
+    # Django reads "...30.250000+05:00" and "...30.250+05" as an instant five
+    # hours earlier, and text it cannot parse as no time at all.
+    rewrite_time_text(log, 5, expression)
+    assert_diverges_at(log, 5, "entry 5 do not match its stored leaf hash")
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite time text")
+def test_time_text_with_utc_offset_verifies(log: Organisation) -> None:
+    rewrite_time_text(log, 5, "\"time\" || '+00:00'")
+    result = verify_log(log)
+    assert result.ok, result.message
+
+
 def test_changed_source_ip_caught(log: Organisation) -> None:
     with tampering():
         AccessEntry.objects.filter(organisation=log, index=8).update(
@@ -246,6 +281,43 @@ def test_swapped_rows_caught(log: Organisation) -> None:
         cursor.execute(f'UPDATE {table} SET "index" = 6 WHERE id = %s', [second])  # noqa: S608
         cursor.execute(f'UPDATE {table} SET "index" = 31 WHERE id = %s', [first])  # noqa: S608
     assert_diverges_at(log, 6, "do not match")
+
+
+def insert_copy(organisation: Organisation, index: int, new_index: str) -> None:
+    """Store a copy of entry ``index`` as a row with the SQL value ``new_index``."""
+    columns = (
+        'organisation_id, segment, "time", user_id, application, action, '
+        "subject_pseudonym, service, case_ref, source_ip, outcome, leaf_hash, "
+        "received_at"
+    )
+    with tampering() as cursor:
+        cursor.execute(
+            f'INSERT INTO accesslog_accessentry ("index", event_id, {columns}) '  # noqa: S608
+            f"SELECT {new_index}, 'forged', {columns} FROM accesslog_accessentry "
+            "WHERE id = %s",
+            [entry_id(organisation, index)],
+        )
+
+
+def test_row_with_negative_index_caught(log: Organisation) -> None:
+    # Such a row is no leaf of the tree, but the search and detection see it.
+    insert_copy(log, 3, "-1")
+    result = verify_log(log)
+    assert not result.ok
+    assert result.first_divergent_index is None
+    assert result.message == (
+        "an entry has index -1, which lies outside the log's indices 0 to 39, "
+        "so it is no leaf of the tree: entries were added outside the log"
+    )
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite column types")
+def test_row_with_text_index_caught(log: Organisation) -> None:
+    insert_copy(log, 3, "'x'")
+    result = verify_log(log)
+    assert not result.ok
+    assert result.first_divergent_index is None
+    assert "an entry has index 'x', which lies outside" in result.message
 
 
 def test_rolled_back_tree_caught(log: Organisation) -> None:

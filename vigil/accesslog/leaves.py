@@ -54,15 +54,20 @@ def stored_time(value: object) -> str:
 
     Through Django's connection SQLite returns a naive datetime in UTC and
     PostgreSQL an aware one. A plain SQLite connection returns Django's text
-    form ``YYYY-MM-DD HH:MM:SS[.ffffff]``, also in UTC.
+    form ``YYYY-MM-DD HH:MM:SS[.ffffff]``, also in UTC. Other text is read as
+    Django reads it, with ``fromisoformat``: an offset in the text moves the
+    instant, as it does on the pages, so a time rewritten with an offset no
+    longer matches the leaf hash. Text that is no time is returned as it is,
+    which no leaf matches.
     """
-    if isinstance(value, datetime.datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=datetime.UTC)
-        return canonical_time(value)
-    text = str(value)
-    fraction = text[20:23].ljust(3, "0")
-    return f"{text[:10]}T{text[11:19]}.{fraction}Z"
+    if not isinstance(value, datetime.datetime):
+        try:
+            value = datetime.datetime.fromisoformat(str(value))
+        except ValueError:
+            return str(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.UTC)
+    return canonical_time(value)
 
 
 def entry_leaf_fields(entry: AccessEntry) -> LeafFields:

@@ -281,6 +281,7 @@ class _LogCheck:
             raise _Divergence(self.size, f"entry {self.size} is missing")
         self._check_no_extra_nodes()
         self._check_no_later_checkpoint()
+        self._check_no_entries_outside()
 
     # Chunks
 
@@ -419,6 +420,44 @@ class _LogCheck:
                 f"the tree has nodes over {covered} leaves, but the log has only "
                 f"{entry_count} entries: entries were removed",
             )
+
+    def _check_no_entries_outside(self) -> None:
+        """Reject entry rows whose index lies below 0 or is not an integer.
+
+        The scan reads the indices from 0 to the highest integer index, so it
+        never sees such a row, but the search pages and detection do. SQLite
+        sorts text and blobs after all numbers, so the highest index shows
+        them. Rows appended since the run started have integer indices.
+        """
+        quote = self.connection.ops.quote_name
+        index = quote("index")
+        table = quote(AccessEntry._meta.db_table)
+        outside = []
+        for order in ("ASC", "DESC"):
+            with self.connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT {index} FROM {table} WHERE organisation_id = %s "  # noqa: S608
+                    f"ORDER BY {index} {order} LIMIT 1",
+                    [self.organisation_id],
+                )
+                row = cursor.fetchone()
+            if row is None:
+                return
+            value = row[0]
+            if type(value) is not int or value < 0:
+                outside.append(value)
+        if not outside:
+            return
+        indices = (
+            f"the log's indices 0 to {self.limit - 1}"
+            if self.limit
+            else "the log, which has no entries"
+        )
+        raise _Divergence(
+            None,
+            f"an entry has index {outside[0]!r}, which lies outside {indices}, so "
+            "it is no leaf of the tree: entries were added outside the log",
+        )
 
     def _entry_count(self) -> int:
         """Return the highest integer entry index plus one.

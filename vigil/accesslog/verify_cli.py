@@ -58,7 +58,7 @@ from vigil.accesslog.verify_cli_bundle import (
     BUNDLE_FORMAT_WITHOUT_MANIFEST,
     verify_bundle,
 )
-from vigil.accesslog.verify_cli_checks import CheckFailed, Unreadable
+from vigil.accesslog.verify_cli_checks import CheckFailed, Unreadable, load_json
 from vigil.accesslog.verify_cli_documents import (
     verify_consistency_document,
     verify_proof,
@@ -98,8 +98,8 @@ def _read_text(path: str, what: str) -> str:
 def _load_document(path: str) -> tuple[str, Mapping[str, Any]]:
     """Read a bundle, proof or consistency document and return its kind and it."""
     try:
-        document = json.loads(_read_text(path, "file"))
-    except json.JSONDecodeError as error:
+        document = load_json(_read_text(path, "file"))
+    except ValueError as error:
         raise Unreadable(f"the file {path} is not valid JSON: {error}") from None
     kind = _document_kind(document) if isinstance(document, dict) else None
     if kind is None:
@@ -114,6 +114,8 @@ def _load_document(path: str) -> tuple[str, Mapping[str, Any]]:
 def _document_kind(document: Mapping[str, Any]) -> str | None:
     """Tell a bundle, a proof document and a consistency document apart."""
     if "format" in document:
+        if not isinstance(document["format"], str):
+            return None
         return {
             BUNDLE_FORMAT: BUNDLE,
             BUNDLE_FORMAT_WITHOUT_EXPIRED: BUNDLE,

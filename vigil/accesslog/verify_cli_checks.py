@@ -8,6 +8,7 @@ without Django.
 """
 
 import json
+import sys
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
@@ -41,6 +42,10 @@ LEAF_KEYS = (
     "user_id",
     "v",
 )
+
+# The leaf members whose value is a string. The others, "index" and "v", are
+# integers.
+LEAF_STRING_KEYS = tuple(key for key in LEAF_KEYS if key not in ("index", "v"))
 
 # A message shows at most this many characters of a value that is not a string.
 MAX_SHOWN_VALUE = 40
@@ -93,11 +98,64 @@ def open_checkpoint_member(
         raise CheckFailed(f"{what} does not verify: {error}") from None
 
 
+def load_json(text: str) -> Any:
+    """Decode JSON text, or raise ValueError with a message that names the problem.
+
+    Besides invalid JSON, Python's decoder rejects an integer with more digits
+    than ``sys.get_int_max_str_digits()`` and nesting deeper than its
+    recursion limit, with errors that are not ``JSONDecodeError``.
+    """
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except ValueError:
+        raise ValueError(
+            f"a number has more than {sys.get_int_max_str_digits()} digits"
+        ) from None
+    except RecursionError:
+        raise ValueError("its arrays or objects are nested too deeply") from None
+
+
+def _json_text(value: object) -> str:
+    shown = json.dumps(value, ensure_ascii=False)
+    if len(shown) > MAX_SHOWN_VALUE:
+        shown = shown[:MAX_SHOWN_VALUE] + "…"
+    return shown
+
+
+def _check_leaf_types(value: Mapping[str, Any], index: int) -> None:
+    """Check that the members of a leaf have the JSON types of a version-1 leaf.
+
+    Python compares ``true`` and ``1.0`` equal to 1, so the checks of the
+    values alone would take them for the integers of ``index`` and ``v``.
+    """
+    version = value["v"]
+    if type(version) is not int or version != LEAF_VERSION:
+        raise CheckFailed(
+            f"entry {index}: the leaf's member 'v' is {_json_text(version)}, not "
+            f"the integer {LEAF_VERSION}, so the leaf is not of version "
+            f"{LEAF_VERSION}"
+        )
+    if type(value["index"]) is not int:
+        raise CheckFailed(
+            f"entry {index}: the leaf's member 'index' is "
+            f"{_json_text(value['index'])}, not an integer"
+        )
+    for key in LEAF_STRING_KEYS:
+        if not isinstance(value[key], str):
+            raise CheckFailed(
+                f"entry {index}: the leaf's member {key!r} is "
+                f"{_json_text(value[key])}, not a string"
+            )
+
+
 def check_leaf(leaf: bytes, index: int, origin: str) -> Mapping[str, Any]:
     """Check that ``leaf`` is the canonical version-1 leaf of entry ``index``."""
     try:
-        value = json.loads(leaf.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        value = load_json(leaf.decode("utf-8"))
+    except ValueError as error:
+        # UnicodeDecodeError and JSONDecodeError are ValueErrors too.
         raise CheckFailed(
             f"entry {index}: the leaf is not UTF-8 JSON: {error}"
         ) from None
@@ -110,8 +168,7 @@ def check_leaf(leaf: bytes, index: int, origin: str) -> Mapping[str, Any]:
     ).encode("utf-8")
     if canonical != leaf:
         raise CheckFailed(f"entry {index}: the leaf bytes are not in canonical form")
-    if value["v"] != LEAF_VERSION:
-        raise CheckFailed(f"entry {index}: leaf version {value['v']!r} is unknown")
+    _check_leaf_types(value, index)
     if value["log"] != origin:
         raise CheckFailed(
             f"entry {index}: the leaf belongs to log {value['log']!r}, not {origin!r}"
