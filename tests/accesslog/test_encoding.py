@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vigil.accesslog import verify_cli_checks
+from vigil.accesslog import verification_scan, verify_cli_checks
 from vigil.accesslog.encoding import (
     LEAF_KEYS,
     LEAF_VERSION,
@@ -63,6 +63,11 @@ def test_offline_verifier_uses_same_leaf_members() -> None:
     # of the application outside vigil.ledger.
     assert verify_cli_checks.LEAF_KEYS == LEAF_KEYS
     assert verify_cli_checks.LEAF_VERSION == LEAF_VERSION
+
+
+def test_sqlite_verification_writes_same_leaf_members() -> None:
+    members = tuple(name for name, _ in verification_scan._SQLITE_MEMBERS)
+    assert members == LEAF_KEYS
 
 
 text = st.text(max_size=30)

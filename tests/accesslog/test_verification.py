@@ -24,6 +24,7 @@ from vigil.accesslog.models import (
     TreeNode,
     VerificationRun,
 )
+from vigil.accesslog.retention import EMPTIED_CONTENT
 from vigil.accesslog.verification import verify_log
 from vigil.audit.models import AuditEntry
 from vigil.ledger import (
@@ -257,6 +258,30 @@ def test_index_of_other_type_caught(log: Organisation, value: str) -> None:
     assert_diverges_at(log, 9, "")
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite column types")
+@pytest.mark.parametrize(
+    "assignment",
+    [
+        "user_id = user_id || char(0) || 'x'",
+        "service = service || char(0)",
+        "user_id = CAST(user_id AS BLOB)",
+        "application = CAST(application AS BLOB)",
+        '"time" = CAST("time" AS BLOB)',
+        "subject_pseudonym = CAST(subject_pseudonym AS TEXT)",
+    ],
+    ids=["nul-and-more", "nul", "blob", "blob-2", "blob-time", "text-pseudonym"],
+)
+def test_value_hidden_from_search_caught(log: Organisation, assignment: str) -> None:
+    # printf() writes each value as the value before, so the leaf bytes are
+    # unchanged, but searches compare values and no longer find the entry.
+    with tampering() as cursor:
+        cursor.execute(
+            f"UPDATE accesslog_accessentry SET {assignment} WHERE id = %s",  # noqa: S608
+            [entry_id(log, 11)],
+        )
+    assert_diverges_at(log, 11, "entry 11 do not match its stored leaf hash")
+
+
 def test_deleted_row_caught(log: Organisation) -> None:
     with tampering() as cursor:
         cursor.execute(
@@ -433,15 +458,30 @@ def test_malformed_verifier_key_not_recorded(log: Organisation, key: str) -> Non
 def test_expired_entry_out_of_order_caught(log: Organisation) -> None:
     with tampering():
         AccessEntry.objects.filter(organisation=log, index=20).update(
-            user_id="",
-            application="",
-            action="",
-            subject_pseudonym=b"",
-            service="",
-            source_ip=None,
+            **EMPTIED_CONTENT,
             expired_at=AccessEntry.objects.get(organisation=log, index=0).time,
         )
     assert_diverges_at(log, 20, "expiry empties the oldest entries first")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [{}, {**EMPTIED_CONTENT, "user_id": "FRAMED"}],
+    ids=["kept-content", "invented-user-id"],
+)
+def test_expired_entry_with_content_caught(
+    log: Organisation, content: dict[str, Any]
+) -> None:
+    # The leaf bytes of an expired entry are gone, so nothing but the emptied
+    # columns shows that the pages and searches read no forged content.
+    with tampering():
+        AccessEntry.objects.filter(organisation=log, index=0).update(
+            **content,
+            expired_at=AccessEntry.objects.get(organisation=log, index=0).time,
+        )
+    assert_diverges_at(
+        log, 0, "entry 0 is marked as expired, but its content columns are not empty"
+    )
 
 
 def test_other_organisation_untouched(

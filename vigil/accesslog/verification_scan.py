@@ -11,22 +11,28 @@ stops after the first chunk with a failure.
 Scans use a DB-API connection and no ORM, so that a worker process can run
 one on a connection of its own (``verification_pool``).
 
-The leaf of an entry that has not expired is built in SQL by filling the
-leaf template with its columns, without JSON escaping, behind the leaf hash
-prefix 0x00, so that Python hashes the column as it comes. Suppose its hash
-equals the stored leaf hash and the bytes contain no backslash. The bytes
-are then canonical leaf bytes, in which a quotation mark only delimits a
-string and a backslash or control character only occurs inside an escape.
-So no column contains a character that JSON escapes, ``encode_leaf`` gives
-the same bytes, and the entry is verified. Every other entry is read again
-and checked with ``encode_leaf``, as the reference.
+The leaf of an entry that has not expired is built in SQL, behind the leaf
+hash prefix 0x00, so that Python hashes the column as it comes. Suppose its
+hash equals the stored leaf hash and the bytes contain no backslash. The
+bytes are then canonical leaf bytes, in which a quotation mark only
+delimits a string and a backslash or control character only occurs inside
+an escape. So no column contains a character that JSON escapes,
+``encode_leaf`` gives the same bytes, and the entry is verified. Every
+other entry is read again and checked with ``encode_leaf``, as the
+reference, and so is an expired entry whose content columns are not empty.
 
-NOTE: printf() and format() write NULL as empty text and SQLite's printf() a
-BLOB as its bytes, so such a value in a text column passes if its bytes are
-the leaf's, although ``encode_leaf`` rejects its type.
+PostgreSQL fills the leaf template with format(), without JSON escaping.
+NOTE: format() writes NULL as empty text, so an empty text column that the
+administrator made nullable and set to NULL passes, although
+``encode_leaf`` rejects its type. SQLite builds the leaf with
+json_object() instead, because its columns keep any type: a NUL character,
+which printf() would stop at, is escaped, NULL is written as null, and a
+BLOB, which printf() would write as its bytes, raises an error (see
+``_SQLITE_LEAF`` and ``scan_chunks``).
 """
 
 import hashlib
+import sqlite3
 from collections.abc import Generator
 from dataclasses import dataclass
 from json.encoder import encode_basestring
@@ -35,6 +41,7 @@ from typing import Any
 from vigil.accesslog.encoding import LeafFields, encode_leaf
 from vigil.accesslog.leaves import stored_address, stored_time
 from vigil.accesslog.models import AccessEntry, LogCheckpoint, TreeNode
+from vigil.accesslog.retention import EMPTIED_CONTENT
 from vigil.ledger import HASH_SIZE, complete_subtree_levels
 from vigil.ledger.merkle import LEAF_HASH_PREFIX, fold_subtree_hashes
 
@@ -42,48 +49,88 @@ ENTRY_TABLE = AccessEntry._meta.db_table
 NODE_TABLE = TreeNode._meta.db_table
 CHECKPOINT_TABLE = LogCheckpoint._meta.db_table
 
-# The leaf template of vigil.accesslog.encoding for SQLite's printf() and
-# PostgreSQL's format(), without JSON quoting: "log" is a parameter that is
-# JSON-quoted already, and the other strings get no escaping. The arguments
-# follow in _LEAF_ARGUMENTS. Both functions write NULL as empty text.
+# The leaf template of vigil.accesslog.encoding for PostgreSQL's format(),
+# without JSON quoting: "log" is a parameter that is JSON-quoted already,
+# and the other strings get no escaping. The arguments follow in
+# _LEAF_ARGUMENTS. format() writes NULL as empty text.
 _SQL_TEMPLATE = (
     '{"action":"%s","application":"%s","case_ref":"%s","event_id":"%s",'
     '"index":%s,"log":%s,"outcome":"%s","service":"%s","source_ip":"%s",'
     '"subject_pseudonym":"%s","time":"%s","user_id":"%s","v":1}'
 )
-# SQLite's printf() cuts the time text to its parts by precision ("!" makes
-# the precision count characters, as Python slices do). It writes the index
-# with %d, which took 0.2 of the 2.8 us per entry that %s took. A stored
-# index that is not that integer still fails, because the scan compares the
-# index column itself with the expected index.
-_SQLITE_TEMPLATE = _SQL_TEMPLATE.replace(
-    '"time":"%s"', '"time":"%!.10sT%!.*sZ"'
-).replace('"index":%s', '"index":%d')
 _LEAF_ARGUMENTS = (
     'action, application, case_ref, event_id, "index", {origin}, outcome, '
     "service, {address}, {pseudonym}, {time}, user_id"
 )
-# The leaf writes the pseudonym's 32 bytes as lowercase hex.
-_SQLITE_PSEUDONYM = "lower(hex(subject_pseudonym))"
 _POSTGRESQL_PSEUDONYM = "encode(subject_pseudonym, 'hex')"
-# The arguments of the time parts in _SQLITE_TEMPLATE: the date, the
-# precision 12 and the time of day with ".000" appended, cut to that
-# precision. Django writes the time of day with six fraction digits or, for a
-# whole second, none, and for both the result is the leaf's time text as
-# leaves.stored_time makes it from the text that SQLite returns for
-# CAST("time" AS TEXT). A fraction of another length gives other bytes, so
-# such an entry is checked by the reference path. One substr() fewer than
-# cutting out the fraction saved about 0.1 of 2.4 us per entry of the SQL
-# (300,000 entries, five runs each). The precision is 0 unless the text after
-# the millisecond digits is empty or "000", which ingestion leaves there.
-# Other text there, such as an offset like "+05" that Django applies when it
-# reads the time, thus sends the entry to the reference path instead of
-# passing on its first 23 characters. The precision cost about 0.05 us per
-# entry (300,000 times of one day in memory, best of seven runs).
+# The leaf's time text from Django's SQLite text of the time: the date and
+# the time of day with ".000" appended, cut to 12 characters by precision
+# ("!" makes the precision count characters, as Python slices do). Django
+# writes the time of day with six fraction digits or, for a whole second,
+# none, and for both the result is the leaf's time text as
+# leaves.stored_time makes it. The precision is 0 unless the text after the
+# millisecond digits is empty or "000", which ingestion leaves there. Other
+# text there, such as an offset like "+05" that Django applies when it reads
+# the time, or a BLOB, which equals no text, thus sends the entry to the
+# reference path. A fraction of another length gives other bytes too.
 _SQLITE_TIME = (
-    "\"time\", (substr(\"time\", 24) IN ('', '000')) * 12, "
-    "substr(\"time\", 12) || '.000'"
+    "printf('%!.10sT%!.*sZ', \"time\", "
+    "(substr(\"time\", 24) IN ('', '000')) * 12, substr(\"time\", 12) || '.000')"
 )
+# The pseudonym's 32 bytes as lowercase hex digits, or NULL for a value of
+# another type, such as a text of the same bytes, which searches by
+# pseudonym would not find.
+_SQLITE_PSEUDONYM = (
+    "CASE WHEN typeof(subject_pseudonym) = 'blob' "
+    "THEN lower(hex(subject_pseudonym)) END"
+)
+# The leaf members in their canonical order, with the SQLite value of each.
+# json_object() writes them without spaces and escapes text as
+# encode_basestring does, so the bytes equal encode_leaf's for every text
+# that ingestion accepts. The origin is a parameter. json_object() took
+# about 0.4 us per entry more than printf() with the same members (2.7
+# against 2.3 us of SQL, 60 chunks of 4,096 entries, three runs each), the
+# price of catching a NUL or a BLOB that printf() would hide.
+_SQLITE_MEMBERS = (
+    ("action", "action"),
+    ("application", "application"),
+    ("case_ref", "case_ref"),
+    ("event_id", "event_id"),
+    ("index", '"index"'),
+    ("log", "%s"),
+    ("outcome", "outcome"),
+    ("service", "service"),
+    ("source_ip", "ifnull(source_ip, '')"),
+    ("subject_pseudonym", _SQLITE_PSEUDONYM),
+    ("time", _SQLITE_TIME),
+    ("user_id", "user_id"),
+    ("v", "1"),
+)
+# The text columns among them, which json_object() rejects as a BLOB.
+_SQLITE_TEXT_COLUMNS = frozenset(
+    {"action", "application", "case_ref", "event_id", "outcome", "service", "user_id"}
+)
+
+
+def _sqlite_leaf(*, blobs_as_null: bool) -> str:
+    """Return SQLite's expression of an entry's prefixed leaf bytes.
+
+    With ``blobs_as_null``, a text column that holds a BLOB gives null
+    instead of an error, at the price of a type check per column, so the
+    entry fails its leaf hash.
+    """
+    members = []
+    for name, value in _SQLITE_MEMBERS:
+        if blobs_as_null and name in _SQLITE_TEXT_COLUMNS:
+            value = f"CASE WHEN typeof({value}) != 'blob' THEN {value} END"
+        members.append(f"'{name}', {value}")
+    return f"CAST(X'00' || json_object({', '.join(members)}) AS BLOB)"
+
+
+# The leaf column of an expired entry that keeps content, which expiry
+# removes: not a leaf, so it never hashes to a leaf hash.
+_SQLITE_EXPIRED_WITH_CONTENT = "X''"
+_POSTGRESQL_EXPIRED_WITH_CONTENT = "''::bytea"
 # PostgreSQL's MS field drops the digits below the millisecond, as
 # encoding.canonical_time does. The session time zone plays no part.
 _POSTGRESQL_TIME = (
@@ -147,7 +194,6 @@ class _Statements:
         self.placeholder = "?" if vendor == "sqlite" else "%s"
         self.vendor = vendor
         self.origin = encode_basestring(origin)
-        self.template = _SQL_TEMPLATE
         if vendor == "postgresql":
             pseudonym = _POSTGRESQL_PSEUDONYM
             arguments = _LEAF_ARGUMENTS.format(
@@ -159,22 +205,31 @@ class _Statements:
             leaf = (
                 f"'\\x00'::bytea || convert_to(format(%s::text, {arguments}), 'UTF8')"
             )
+            self.leaf_parameters = [_SQL_TEMPLATE, encode_basestring(origin)]
             raw_time = '"time"'
+            with_content = _POSTGRESQL_EXPIRED_WITH_CONTENT
         else:
             pseudonym = _SQLITE_PSEUDONYM
-            arguments = _LEAF_ARGUMENTS.format(
-                origin="%s", address="source_ip", pseudonym=pseudonym, time=_SQLITE_TIME
-            )
-            leaf = f"CAST(X'00' || printf(%s, {arguments}) AS BLOB)"
-            self.template = _SQLITE_TEMPLATE
-            raw_time = 'CAST("time" AS TEXT)'
+            leaf = _sqlite_leaf(blobs_as_null=False)
+            self.leaf_parameters = [origin]
+            # As for the pseudonym, a time of another type than text fails.
+            raw_time = 'CASE WHEN typeof("time") = \'text\' THEN "time" END'
+            with_content = _SQLITE_EXPIRED_WITH_CONTENT
         # The leaf column is the RFC 9162 leaf prefix 0x00 and the leaf
-        # bytes, ready to hash, or NULL for an expired entry.
-        self.entries = self._sql(
-            f'SELECT "index", CASE WHEN expired_at IS NULL THEN {leaf} END, '  # noqa: S608
+        # bytes, ready to hash, or NULL for an expired entry whose content
+        # columns are empty, or a value that is no leaf for an expired entry
+        # that keeps content.
+        entries = (
+            'SELECT "index", CASE WHEN expired_at IS NULL THEN {leaf} '  # noqa: S608
+            f"WHEN {_emptied_condition()} THEN NULL ELSE {with_content} END, "
             f"leaf_hash FROM {ENTRY_TABLE} "
             'WHERE organisation_id = %s AND "index" >= %s AND "index" < %s '
             'ORDER BY "index"'
+        )
+        self.entries = self._sql(entries.format(leaf=leaf))
+        # For a chunk whose entries raised an error in ``entries`` (SQLite).
+        self.checked_entries = self._sql(
+            entries.format(leaf=_sqlite_leaf(blobs_as_null=True))
         )
         self.entry = self._sql(
             f'SELECT "index", event_id, {raw_time}, user_id, application, action, '  # noqa: S608
@@ -195,6 +250,19 @@ class _Statements:
         return statement.replace("%s", self.placeholder)
 
 
+def _emptied_condition() -> str:
+    """Return SQL that is true when the content columns are as expiry leaves them."""
+    terms = []
+    for name, value in EMPTIED_CONTENT.items():
+        if value is None:
+            terms.append(f"{name} IS NULL")
+        elif value == b"":
+            terms.append(f"length({name}) = 0")
+        else:
+            terms.append(f"{name} = ''")
+    return "(" + " AND ".join(terms) + ")"
+
+
 def scan_chunks(
     connection: Any, vendor: str, job: ScanJob, start: int, end: int
 ) -> Generator[ChunkSummary]:
@@ -209,17 +277,20 @@ def scan_chunks(
     try:
         for chunk_start in range(start, end, width):
             chunk_end = min(chunk_start + width, job.limit)
-            cursor.execute(
-                statements.entries,
-                [
-                    statements.template,
-                    statements.origin,
-                    job.organisation_id,
-                    chunk_start,
-                    chunk_end,
-                ],
-            )
-            rows = cursor.fetchall()
+            parameters = [
+                *statements.leaf_parameters,
+                job.organisation_id,
+                chunk_start,
+                chunk_end,
+            ]
+            try:
+                cursor.execute(statements.entries, parameters)
+                rows = cursor.fetchall()
+            except sqlite3.Error:
+                # json_object() rejects a BLOB in a text column, which only
+                # a changed entry holds.
+                cursor.execute(statements.checked_entries, parameters)
+                rows = cursor.fetchall()
             scan = _ChunkScan(cursor, statements, job, chunk_start, chunk_end)
             summary = scan.run(rows, scan.checkpoint_sizes())
             yield summary
@@ -296,6 +367,14 @@ class _ChunkScan:
                     continue
             if index != expected:
                 return hashes, ScanFailure(expected, f"entry {expected} is missing")
+            if leaf == b"":
+                return hashes, ScanFailure(
+                    index,
+                    f"entry {index} is marked as expired, but its content columns "
+                    "are not empty as expiry leaves them: content was written into "
+                    "an expired entry, or an entry was marked as expired without "
+                    "expiry",
+                )
             result = self._checked_entry(index, bytes(stored), leaf is None)
             if isinstance(result, ScanFailure):
                 return hashes, result
