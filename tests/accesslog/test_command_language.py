@@ -1,17 +1,24 @@
-"""``vigil accesslog verify`` and ``vigil accesslog_token`` in the CLI language."""
+"""``vigil accesslog`` and ``vigil accesslog_token`` in the CLI language."""
 
+import asyncio
 import io
+import logging
 import re
+import socket
 import sys
+from collections.abc import Iterator
+from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.conf import LazySettings
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from tests.accesslog.factories import ingest_batches, tampering
+from tests.accesslog.factories import event, ingest_batches, tampering
 from vigil import cli
 from vigil.accesslog.models import AccessEntry, ApiToken, VerificationRun
+from vigil.accesslog.syslog import SyslogReceiver
 from vigil.accesslog.tokens import create_token
 from vigil.organisations.models import Organisation
 
@@ -273,3 +280,213 @@ def test_invalid_option_value_in_cli_language(
     # argparse writes "usage:", "error:" and "argument ...:" itself, in English.
     assert code == 2
     assert DATE_ERROR[language] in errors
+
+
+RESULT_LINES = {
+    "nl": {
+        "expire": r"logregels gewist: 10 \(logregels van vóór \S+ verlopen\), en "
+        r"logregels vanaf index 10 behouden hun inhoud\n",
+        "export": r"\S+march\.json: logregels 10 \(10 verlopen\), bewezen in het "
+        r"controlepunt van grootte 10\n",
+    },
+    "fr": {
+        "expire": r"entrées vidées\u00a0: 10 \(les entrées antérieures à \S+ "
+        r"expirent\), et les entrées à partir de l'index 10 gardent leur contenu\n",
+        "export": r"\S+march\.json\u00a0: entrées 10 \(10 expirées\), prouvées dans "
+        r"le point de contrôle de taille 10\n",
+    },
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_expire_and_export_lines_translated(
+    log: Organisation, settings: LazySettings, tmp_path: Path, language: str
+) -> None:
+    settings.VIGIL_ACCESSLOG_RETENTION_DAYS = 1
+    bundle = tmp_path / "march.json"
+    with translation.override(language):
+        expired, _errors = run("accesslog", "expire", "--org", "centre-a")
+        exported, _errors = run(
+            "accesslog",
+            *("export", "--org", "centre-a", "--output", str(bundle)),
+            *("--from", "2026-03-02", "--to", "2026-03-02"),
+        )
+    assert re.fullmatch(RESULT_LINES[language]["expire"], expired)
+    assert re.fullmatch(RESULT_LINES[language]["export"], exported)
+
+
+USAGE_ERRORS = {
+    "nl": {
+        "order": "--to mag niet vóór --from liggen",
+        "previous": "kan {path} niet lezen",
+        "listen": "--listen 'localhost' is geen HOST:PORT, bv. 127.0.0.1:6514",
+        "tls": "--tls-cert en --tls-key horen samen: geef ze allebei op, of geen "
+        "van beide om over gewone TCP te ontvangen",
+    },
+    "fr": {
+        "order": "--to ne doit pas précéder --from",
+        "previous": "impossible de lire {path}",
+        "listen": "--listen 'localhost' n'est pas de la forme HOST:PORT, par "
+        "exemple 127.0.0.1:6514",
+        "tls": "--tls-cert et --tls-key vont ensemble\u00a0: indiquez les deux, ou "
+        "aucun pour recevoir en TCP simple",
+    },
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_usage_errors_translated(
+    log: Organisation, tmp_path: Path, language: str
+) -> None:
+    texts = USAGE_ERRORS[language]
+    export = ("export", "--org", "centre-a", "--output", str(tmp_path / "x.json"))
+    missing = tmp_path / "missing.txt"
+    syslog = ("syslog", "--org", "centre-a")
+    with translation.override(language):
+        order = run_failing(
+            "accesslog", *export, "--from", "2026-03-05", "--to", "2026-03-01"
+        )
+        previous = run_failing(
+            "accesslog",
+            *export,
+            *("--from", "2026-03-01", "--to", "2026-03-31"),
+            *("--previous", str(missing)),
+        )
+        listen = run_failing("accesslog", *syslog, "--listen", "localhost")
+        tls = run_failing(
+            "accesslog",
+            *syslog,
+            *("--listen", "127.0.0.1:6514", "--tls-cert", "cert.pem"),
+        )
+    assert order == texts["order"]
+    assert previous.startswith(texts["previous"].format(path=missing))
+    assert listen.startswith(texts["listen"])
+    assert tls == texts["tls"]
+
+
+@pytest.mark.parametrize(("language", "open_end"), [("nl", "open"), ("fr", "ouverte")])
+def test_identity_open_period_translated(
+    centre_a: Organisation, language: str, open_end: str
+) -> None:
+    with translation.override(language):
+        added, _errors = run(
+            "accesslog",
+            *("identity", "add", "--org", "centre-a", "--user-id", "U1"),
+            *("--person", "An Peeters", "--from", "2026-01-05"),
+        )
+        listing, _errors = run("accesslog", "identity", "list", "--org", "centre-a")
+    assert added.rstrip("\n").split("\t")[2] == open_end
+    assert listing.rstrip("\n").split("\t")[3] == open_end
+
+
+RECEIVER_LOGGER = "vigil.accesslog.syslog.receiver"
+# A PRI with a leading zero, which the parser rejects.
+PARSE_ERROR = b"<01>1 - - - - - -"
+
+
+def syslog_frame(fields: dict[str, object]) -> bytes:
+    """Return an octet-counted RFC 5424 frame with ``fields`` as its access element."""
+    params = " ".join(f'{name}="{value}"' for name, value in fields.items())
+    message = f"<165>1 2026-03-02T10:15:30Z host app 1 ACCESS [access@32473 {params}]"
+    return f"{len(message.encode())} {message}".encode()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def send_rejected_messages(receiver: SyslogReceiver) -> None:
+    """Stand in for run_forever: serve two rejected messages, then stop."""
+
+    async def scenario() -> None:
+        await receiver.start()
+        try:
+            _reader, writer = await asyncio.open_connection("127.0.0.1", receiver.port)
+            writer.write(str(len(PARSE_ERROR)).encode() + b" " + PARSE_ERROR)
+            writer.write(syslog_frame(event(1, action="read")))
+            await writer.drain()
+            async with asyncio.timeout(5):
+                while receiver.counters.received < 2:
+                    await asyncio.sleep(0.01)
+            writer.close()
+            await writer.wait_closed()
+        finally:
+            await receiver.stop()
+
+    asyncio.run(scenario())
+
+
+@pytest.fixture
+def _keep_connection() -> Iterator[None]:
+    """Keep the test's transaction: close_old_connections would close it."""
+    with mock.patch(
+        "vigil.accesslog.management.commands.accesslog.close_old_connections"
+    ):
+        yield
+
+
+SYSLOG_LINES = {
+    "nl": {
+        "notice": "toegangsgebeurtenissen van centre-a worden ontvangen via syslog "
+        "(TCP) op 127.0.0.1:{port}. Stop met Ctrl-C.\n",
+        "listening": "syslog-ontvanger luistert op 127.0.0.1:{port} (gewone TCP, "
+        "SD-ID access@32473)",
+        "parse": r"syslog-bericht 1 van 127\.0\.0\.1:\d+ geweigerd \(parse\): "
+        r"PRI has a leading zero at offset 1",
+        "event": r"syslog-bericht 2 van 127\.0\.0\.1:\d+ geweigerd "
+        r"\(invalid_fields\): gebeurtenis voor centre-a geweigerd: action: moet "
+        r"een van deze waarden zijn: .*",
+        "stopped": "syslog-ontvanger gestopt: berichten ontvangen: 2, aanvaard: 0, "
+        "geweigerd: 1 parse, 1 invalid_fields",
+    },
+    "fr": {
+        "notice": "réception des événements d'accès de centre-a en syslog (TCP) "
+        "sur 127.0.0.1:{port}. Arrêtez avec Ctrl-C.\n",
+        "listening": "récepteur syslog à l'écoute sur 127.0.0.1:{port} (TCP "
+        "simple, SD-ID access@32473)",
+        "parse": r"message syslog 1 de 127\.0\.0\.1:\d+ rejeté \(parse\)\u00a0: "
+        r"PRI has a leading zero at offset 1",
+        "event": r"message syslog 2 de 127\.0\.0\.1:\d+ rejeté "
+        r"\(invalid_fields\)\u00a0: événement pour centre-a rejeté\u00a0: "
+        r"action: doit être l'une de ces valeurs\u00a0: .*",
+        "stopped": "récepteur syslog arrêté\u00a0: messages reçus\u00a0: 2, "
+        "acceptés\u00a0: 0, rejetés\u00a0: 1 parse, 1 invalid_fields",
+    },
+}
+
+
+@pytest.mark.usefixtures("_keep_connection")
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_syslog_receiver_lines_translated(
+    centre_a: Organisation,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    language: str,
+) -> None:
+    texts = SYSLOG_LINES[language]
+    port = free_port()
+    monkeypatch.setattr(SyslogReceiver, "run_forever", send_rejected_messages)
+    listen = f"127.0.0.1:{port}"
+    with (
+        caplog.at_level(logging.INFO, logger=RECEIVER_LOGGER),
+        translation.override(language),
+    ):
+        _output, notice = run(
+            "accesslog", "syslog", "--org", "centre-a", "--listen", listen
+        )
+    lines = [
+        record.getMessage()
+        for record in caplog.records
+        if record.name == RECEIVER_LOGGER and record.levelno >= logging.INFO
+    ]
+    assert notice == texts["notice"].format(port=port)
+    assert len(lines) == 4
+    listening, parse, rejected, stopped = lines
+    assert listening == texts["listening"].format(port=port)
+    assert re.fullmatch(texts["parse"], parse)
+    assert re.fullmatch(texts["event"], rejected)
+    assert stopped == texts["stopped"]
+    # The command removes its filter, so the receiver logs English again.
+    assert not logging.getLogger(RECEIVER_LOGGER).filters

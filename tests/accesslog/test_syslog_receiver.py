@@ -587,16 +587,16 @@ def test_event_rejection_logged_once(caplog: pytest.LogCaptureFixture) -> None:
         rf"{reason}",
         warnings[0],
     )
-    assert "messages received: 2, accepted: 1, rejected: 1 invalid fields" in (
+    assert "messages received: 2, accepted: 1, rejected: 1 invalid_fields" in (
         caplog.text
     )
 
 
 def test_rejection_counts_described() -> None:
     counts = dict.fromkeys(ReceiverCounters().rejected, 0)
-    assert describe_rejections(counts) == "none"
+    assert describe_rejections(counts) == ""
     counts.update(framing=3, invalid_fields=1)
-    assert describe_rejections(counts) == "3 framing, 1 invalid fields"
+    assert describe_rejections(counts) == "3 framing, 1 invalid_fields"
 
 
 # TLS

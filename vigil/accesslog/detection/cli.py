@@ -56,9 +56,10 @@ def add_detect_command(commands: Any) -> None:
         dest="to_date",
         type=_date,
         help=_(
-            "Last day, included, YYYY-MM-DD (default: today). Days are those "
-            "of the server's time zone."
-        ),
+            "Last day, included, YYYY-MM-DD (default: today). Days run from "
+            "midnight to midnight in %(zone)s, whatever the machine's time zone."
+        )
+        % {"zone": settings.TIME_ZONE},
     )
 
 

@@ -43,13 +43,19 @@ Rejections, by ``RejectReason``:
 A framing or too_large rejection closes that connection, because octet counting
 cannot resynchronise. Every other rejection keeps it open. Each rejection is
 logged once as a warning with the peer address, the number of the message on
-that connection (``message 3``, from 1) and the reason. Log lines contain no
-message content (so no national number) beyond the single octet values and
-parameter names that parse reasons name. For an ``EventRejected`` they give its
-message, which the handler writes without field values. For other handler
-errors they name only the exception class, because an exception message may
-quote field values. ``stop()`` logs the counts, such as ``rejected: 3 framing,
-1 invalid fields``.
+that connection (``message 3``, from 1), the category and the reason. Log lines
+contain no message content (so no national number) beyond the single octet
+values and parameter names that parse reasons name. For an ``EventRejected``
+they give its message, which the handler writes without field values. For other
+handler errors they name only the exception class, because an exception message
+may quote field values. ``stop()`` logs the counts, such as ``rejected:
+3 framing, 1 invalid_fields``.
+
+The format strings of the info, warning and error lines are marked with
+``gettext_noop`` and take their arguments by name, so that a logging filter of
+the caller can replace ``record.msg`` with its translation, as ``vigil
+accesslog syslog`` does. The reasons of the parser and the framing decoder are
+English.
 
 ``counters.received`` counts every frame and every framing error, so it equals
 ``accepted`` plus the sum of ``rejected`` unless stop() had to cancel a handler
@@ -85,6 +91,12 @@ from vigil.accesslog.syslog.parser import (
 )
 
 logger = logging.getLogger(__name__)
+
+
+def gettext_noop(message: str) -> str:
+    """Return ``message`` unchanged, marking it for the translation catalogues."""
+    return message
+
 
 AccessEventHandler = Callable[[dict[str, str], SyslogMessage], None]
 
@@ -240,12 +252,17 @@ class SyslogReceiver:
             self._executor.shutdown(wait=False)
             self._executor = None
             raise
-        logger.info(
-            "syslog receiver listening on %s (%s, SD-ID %s)",
-            ", ".join(_format_address(address) for address in self.addresses),
-            "TLS" if self._ssl_context else "plain TCP",
-            self.sd_id,
-        )
+        if self._ssl_context:
+            message = gettext_noop(
+                "syslog receiver listening on %(addresses)s (TLS, SD-ID %(sd_id)s)"
+            )
+        else:
+            message = gettext_noop(
+                "syslog receiver listening on %(addresses)s (plain TCP, SD-ID "
+                "%(sd_id)s)"
+            )
+        addresses = ", ".join(_format_address(address) for address in self.addresses)
+        logger.info(message, {"addresses": addresses, "sd_id": self.sd_id})
 
     async def stop(self) -> None:
         """Stop accepting, close open connections and wait for their handlers.
@@ -273,13 +290,22 @@ class SyslogReceiver:
         if executor is not None:
             await asyncio.to_thread(executor.shutdown, wait=True)
         counters = self.counters
-        logger.info(
-            "syslog receiver stopped: messages received: %d, accepted: %d, "
-            "rejected: %s",
-            counters.received,
-            counters.accepted,
-            describe_rejections(counters.rejected),
-        )
+        values = {
+            "received": counters.received,
+            "accepted": counters.accepted,
+            "rejected": describe_rejections(counters.rejected),
+        }
+        if any(counters.rejected.values()):
+            message = gettext_noop(
+                "syslog receiver stopped: messages received: %(received)d, "
+                "accepted: %(accepted)d, rejected: %(rejected)s"
+            )
+        else:
+            message = gettext_noop(
+                "syslog receiver stopped: messages received: %(received)d, "
+                "accepted: %(accepted)d, rejected: none"
+            )
+        logger.info(message, values)
 
     def run_forever(self) -> None:
         """Serve until SIGINT or SIGTERM, then stop gracefully.
@@ -311,9 +337,11 @@ class SyslogReceiver:
         _, pending = await asyncio.wait(tasks, timeout=STOP_TIMEOUT)
         if pending:
             logger.warning(
-                "cancelling %d syslog connections still busy after %s seconds",
-                len(pending),
-                STOP_TIMEOUT,
+                gettext_noop(
+                    "syslog connections still busy after %(seconds)s seconds: "
+                    "%(count)d, which are cancelled"
+                ),
+                {"seconds": STOP_TIMEOUT, "count": len(pending)},
             )
             for task in pending:
                 task.cancel()
@@ -324,15 +352,25 @@ class SyslogReceiver:
     ) -> None:
         connection = _Connection(peer=_format_peer(writer.get_extra_info("peername")))
         if self._stopping:
-            logger.info("rejected syslog connection from %s: stopping", connection.peer)
+            logger.info(
+                gettext_noop(
+                    "rejected syslog connection from %(peer)s: the receiver is stopping"
+                ),
+                {"peer": connection.peer},
+            )
             await _close_writer(writer)
             return
         if len(self._writers) >= self._max_connections:
             logger.warning(
-                "rejected syslog connection from %s: %d connections open, maximum %d",
-                connection.peer,
-                len(self._writers),
-                self._max_connections,
+                gettext_noop(
+                    "rejected syslog connection from %(peer)s: %(open)d connections "
+                    "open, maximum %(maximum)d"
+                ),
+                {
+                    "peer": connection.peer,
+                    "open": len(self._writers),
+                    "maximum": self._max_connections,
+                },
             )
             await _close_writer(writer)
             return
@@ -346,9 +384,8 @@ class SyslogReceiver:
                 await self._read_frames(reader, connection)
         except Exception as error:
             logger.error(
-                "syslog connection from %s failed: %s",
-                connection.peer,
-                type(error).__name__,
+                gettext_noop("syslog connection from %(peer)s failed: %(error)s"),
+                {"peer": connection.peer, "error": type(error).__name__},
             )
         finally:
             self._writers.discard(writer)
@@ -372,13 +409,17 @@ class SyslogReceiver:
                 await writer.start_tls(self._ssl_context)
         except TimeoutError:
             logger.warning(
-                "TLS handshake with %s timed out after %s seconds",
-                connection.peer,
-                self._idle_timeout,
+                gettext_noop(
+                    "TLS handshake with %(peer)s timed out after %(seconds)s seconds"
+                ),
+                {"peer": connection.peer, "seconds": self._idle_timeout},
             )
             return False
         except OSError as error:
-            logger.warning("TLS handshake with %s failed: %s", connection.peer, error)
+            logger.warning(
+                gettext_noop("TLS handshake with %(peer)s failed: %(error)s"),
+                {"peer": connection.peer, "error": error},
+            )
             return False
         return True
 
@@ -408,13 +449,16 @@ class SyslogReceiver:
                 return await reader.read(READ_SIZE)
         except TimeoutError:
             logger.info(
-                "closing syslog connection from %s: no data for %s seconds",
-                connection.peer,
-                self._idle_timeout,
+                gettext_noop(
+                    "closing syslog connection from %(peer)s: no data for "
+                    "%(seconds)s seconds"
+                ),
+                {"peer": connection.peer, "seconds": self._idle_timeout},
             )
         except OSError as error:
             logger.warning(
-                "syslog connection from %s failed: %s", connection.peer, error
+                gettext_noop("syslog connection from %(peer)s failed: %(error)s"),
+                {"peer": connection.peer, "error": error},
             )
         return b""
 
@@ -429,8 +473,15 @@ class SyslogReceiver:
         except Exception as error:
             # The parser raises only SyslogParseError, so this branch only keeps a
             # defect in it from closing the connection.
-            detail = f"parser failed with {type(error).__name__}"
-            self._reject(connection, RejectReason.PARSE, detail)
+            self._reject(
+                connection,
+                RejectReason.PARSE,
+                type(error).__name__,
+                gettext_noop(
+                    "rejected syslog message %(number)d from %(peer)s (%(reason)s): "
+                    "parser failed with %(detail)s"
+                ),
+            )
             return
         try:
             await self._call_handler(message)
@@ -443,8 +494,15 @@ class SyslogReceiver:
                 if isinstance(error, self._validation_errors)
                 else RejectReason.HANDLER_ERROR
             )
-            detail = f"handler raised {type(error).__name__}"
-            self._reject(connection, reason, detail)
+            self._reject(
+                connection,
+                reason,
+                type(error).__name__,
+                gettext_noop(
+                    "rejected syslog message %(number)d from %(peer)s (%(reason)s): "
+                    "handler raised %(detail)s"
+                ),
+            )
             return
         self.counters.accepted += 1
 
@@ -455,16 +513,23 @@ class SyslogReceiver:
         )
 
     def _reject(
-        self, connection: _Connection, reason: RejectReason, detail: str
+        self,
+        connection: _Connection,
+        reason: RejectReason,
+        detail: str,
+        message: str = gettext_noop(
+            "rejected syslog message %(number)d from %(peer)s (%(reason)s): %(detail)s"
+        ),
     ) -> None:
+        """Count a rejected message and log ``message`` with the rejection."""
         self.counters.rejected[reason.value] += 1
-        logger.warning(
-            "rejected syslog message %d from %s (%s): %s",
-            connection.messages,
-            connection.peer,
-            reason.value,
-            detail,
-        )
+        values = {
+            "number": connection.messages,
+            "peer": connection.peer,
+            "reason": reason.value,
+            "detail": detail,
+        }
+        logger.warning(message, values)
 
     def _reject_framing(self, connection: _Connection, error: FramingError) -> None:
         connection.messages += 1
@@ -474,20 +539,26 @@ class SyslogReceiver:
             if isinstance(error, FrameTooLargeError)
             else RejectReason.FRAMING
         )
-        self._reject(connection, reason, f"{error}; closing the connection")
+        self._reject(
+            connection,
+            reason,
+            str(error),
+            gettext_noop(
+                "rejected syslog message %(number)d from %(peer)s (%(reason)s): "
+                "%(detail)s, so the connection is closed"
+            ),
+        )
 
 
 def describe_rejections(rejected: dict[str, int]) -> str:
-    """Return the rejection counts as text, such as ``3 framing, 1 invalid fields``.
+    """Return the rejection counts as text, such as ``3 framing, 1 invalid_fields``.
 
-    Reasons without rejections are left out, and no rejections give ``none``.
+    Each count is followed by its category as the rejection lines name it,
+    which no translation changes. Categories without rejections are left
+    out, so no rejections give an empty string.
     """
-    parts = [
-        f"{count} {reason.replace('_', ' ')}"
-        for reason, count in rejected.items()
-        if count
-    ]
-    return ", ".join(parts) or "none"
+    parts = [f"{count} {reason}" for reason, count in rejected.items() if count]
+    return ", ".join(parts)
 
 
 def _parse_reject_reason(error: SyslogParseError) -> RejectReason:
@@ -499,7 +570,10 @@ def _parse_reject_reason(error: SyslogParseError) -> RejectReason:
 
 
 def _request_stop(stop_requested: asyncio.Event, signum: signal.Signals) -> None:
-    logger.info("stopping the syslog receiver on %s", signum.name)
+    logger.info(
+        gettext_noop("stopping the syslog receiver on %(signal)s"),
+        {"signal": signum.name},
+    )
     stop_requested.set()
 
 

@@ -7,18 +7,20 @@ system (no user) in the audit trail.
 import argparse
 import datetime
 import json
+import logging
 import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext
 
 from vigil.accesslog import identities
 from vigil.accesslog.bundle import export_bundle
@@ -199,16 +201,22 @@ class Command(BaseCommand):
     def _expire(self, organisation: Organisation, options: dict[str, Any]) -> None:
         result = expire_entries(organisation, actor=None)
         self.stdout.write(
-            f"entries emptied: {result.expired} (entries before "
-            f"{result.cutoff.isoformat()} expire), and entries from index "
-            f"{result.end} on keep their content"
+            _(
+                "entries emptied: %(count)d (entries before %(cutoff)s expire), "
+                "and entries from index %(index)d on keep their content"
+            )
+            % {
+                "count": result.expired,
+                "cutoff": result.cutoff.isoformat(),
+                "index": result.end,
+            }
         )
 
     def _export(self, organisation: Organisation, options: dict[str, Any]) -> None:
         start = _day_start(options["from_date"])
         end = _day_start(options["to_date"] + datetime.timedelta(days=1))
         if end <= start:
-            raise CommandError("--to must not be before --from")
+            raise CommandError(_("--to must not be before --from"))
         previous = _read_optional(options["previous"])
         output = Path(options["output"])
         # The bundle goes to a temporary file next to the output, which takes
@@ -229,8 +237,16 @@ class Command(BaseCommand):
         finally:
             partial.unlink(missing_ok=True)
         self.stdout.write(
-            f"{output}: entries {summary.entries} ({summary.expired} expired), "
-            f"proved in the checkpoint of size {summary.tree_size}"
+            _(
+                "%(path)s: entries %(entries)d (%(expired)d expired), proved in "
+                "the checkpoint of size %(size)d"
+            )
+            % {
+                "path": output,
+                "entries": summary.entries,
+                "expired": summary.expired,
+                "size": summary.tree_size,
+            }
         )
 
     def _syslog(self, organisation: Organisation, options: dict[str, Any]) -> None:
@@ -240,7 +256,12 @@ class Command(BaseCommand):
         context = None
         if options["tls_cert"] or options["tls_key"]:
             if not (options["tls_cert"] and options["tls_key"]):
-                raise CommandError("--tls-cert and --tls-key go together")
+                raise CommandError(
+                    _(
+                        "--tls-cert and --tls-key go together: pass both, or "
+                        "neither to receive over plain TCP"
+                    )
+                )
             context = build_server_ssl_context(
                 options["tls_cert"],
                 options["tls_key"],
@@ -255,10 +276,47 @@ class Command(BaseCommand):
         )
         transport = "TLS" if context else "TCP"
         self.stderr.write(
-            f"receiving access events of {organisation.slug} over syslog ({transport}) "
-            f"on {host}:{port}. Stop with Ctrl-C."
+            _(
+                "receiving access events of %(org)s over syslog (%(transport)s) on "
+                "%(host)s:%(port)d. Stop with Ctrl-C."
+            )
+            % {
+                "org": organisation.slug,
+                "transport": transport,
+                "host": host,
+                "port": port,
+            }
         )
-        receiver.run_forever()
+        # The receiver logs English format strings. The filter translates them
+        # into the command's language, as the handler does with its rejections.
+        receiver_logger = logging.getLogger(SyslogReceiver.__module__)
+        log_filter = TranslatedLogRecords(translation.get_language())
+        receiver_logger.addFilter(log_filter)
+        try:
+            receiver.run_forever()
+        finally:
+            receiver_logger.removeFilter(log_filter)
+
+
+class TranslatedLogRecords(logging.Filter):
+    """Replace the format string of each log record with its translation.
+
+    The syslog receiver marks its format strings with gettext_noop and gives
+    their arguments by name, so a translation may reorder them. Django keeps
+    the active language per thread and asyncio context, so the filter keeps
+    the command's language and applies it to every record, whichever thread
+    or task logs it.
+    """
+
+    def __init__(self, language: str | None) -> None:
+        super().__init__()
+        self.language = language
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            with translation.override(self.language):
+                record.msg = _(record.msg)
+        return True
 
 
 def add_org_command(commands: Any, name: str, text: str) -> CommandParser:
@@ -394,7 +452,11 @@ def _add_export(commands: Any) -> None:
         dest="to_date",
         required=True,
         type=_date,
-        help=_("Last day, included, YYYY-MM-DD (days in the server's time zone)."),
+        help=_(
+            "Last day, included, YYYY-MM-DD. Days run from midnight to midnight in "
+            "%(zone)s, whatever the machine's time zone."
+        )
+        % {"zone": settings.TIME_ZONE},
     )
     parser.add_argument(
         "--output", required=True, metavar="BUNDLE", help=_("Output file.")
@@ -481,7 +543,9 @@ def _read_optional(name: str | None) -> str | None:
     try:
         return Path(name).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise CommandError(f"cannot read {name}: {error}") from None
+        raise CommandError(
+            _("cannot read %(path)s: %(error)s") % {"path": name, "error": error}
+        ) from None
 
 
 def _moment(text: str) -> datetime.datetime:
@@ -538,7 +602,7 @@ def _overlap_message(
 def _period_line(period: IdentityPeriod) -> str:
     """Return a period's tab-separated line, with its times in local time."""
     start = timezone.localtime(period.valid_from).isoformat()
-    until = "open"
+    until = pgettext("end of an identity period", "open")
     if period.valid_until is not None:
         until = timezone.localtime(period.valid_until).isoformat()
     reference = f" ({period.person_reference})" if period.person_reference else ""
@@ -550,8 +614,11 @@ def _listen_address(text: str) -> tuple[str, int]:
     host = host.strip("[]")
     if not host or not separator or not port.isdigit() or not 0 < int(port) < 65536:
         raise CommandError(
-            f"--listen {text!r} is not HOST:PORT, e.g. 127.0.0.1:6514 (0.0.0.0 "
-            "listens on every interface)"
+            _(
+                "--listen %(value)r is not HOST:PORT, e.g. 127.0.0.1:6514 (0.0.0.0 "
+                "listens on every interface)"
+            )
+            % {"value": text}
         )
     return host, int(port)
 
@@ -577,12 +644,14 @@ def _syslog_handler(
             except BatchRejected as rejected:
                 # Only field names and reasons: the values may be personal
                 # data. The receiver logs the rejection with this text.
+                whole = pgettext("the whole event, in place of a field name", "record")
                 problems = "; ".join(
-                    f"{error.field or 'record'}: {error.reason}"
+                    f"{error.field or whole}: {error.reason}"
                     for error in rejected.errors
                 )
                 raise EventRejected(
-                    f"event for {organisation.slug} rejected: {problems}"
+                    _("event for %(org)s rejected: %(problems)s")
+                    % {"org": organisation.slug, "problems": problems}
                 ) from None
 
     return handle
