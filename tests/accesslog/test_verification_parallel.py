@@ -242,6 +242,51 @@ def test_tampering_caught_in_workers(
     assert text in result.message
 
 
+def text_leaf_hash(organisation: Organisation) -> None:
+    execute(
+        f"UPDATE {ENTRY_TABLE} SET leaf_hash = CAST(leaf_hash AS TEXT) "  # noqa: S608
+        'WHERE organisation_id = %s AND "index" = 27',
+        [organisation.pk],
+    )
+
+
+def text_node_hash(organisation: Organisation) -> None:
+    """Give a node above the chunks, which the main process reads, a text hash."""
+    execute(
+        "UPDATE accesslog_treenode SET hash = 'abc' WHERE organisation_id = %s "
+        'AND level = 3 AND "index" = 2',
+        [organisation.pk],
+    )
+
+
+def text_low_node_hash(organisation: Organisation) -> None:
+    """Give a node of a chunk, which a worker reads, a text hash."""
+    execute(
+        "UPDATE accesslog_treenode SET hash = 'abc' WHERE organisation_id = %s "
+        'AND level = 2 AND "index" = 2',
+        [organisation.pk],
+    )
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite column types")
+@pytest.mark.parametrize(
+    ("tamper", "index", "text"),
+    [
+        (text_leaf_hash, 27, "entry 27 has leaf_hash text that is not valid UTF-8"),
+        (text_node_hash, 16, "tree node (3, 2) has hash the text 'abc'"),
+        (text_low_node_hash, 8, "tree node (2, 2) has hash the text 'abc'"),
+    ],
+    ids=["leaf-hash", "node-hash", "low-node-hash"],
+)
+def test_value_of_other_type_caught_in_workers(
+    log: Organisation, tamper: Callable[[Organisation], None], index: int, text: str
+) -> None:
+    tamper(log)
+    result = verify_both_ways(log)
+    assert result.first_divergent_index == index, result.message
+    assert text in result.message
+
+
 def test_transaction_keeps_scan_in_process(log: Organisation) -> None:
     """Workers cannot see the rows of an open transaction, so they are not used."""
     assert verification_pool.workers_possible()

@@ -10,14 +10,20 @@
    first;
 4. the tree rebuilt from the leaf hashes, level by level, equals every stored
    ``TreeNode`` (the levels from ``LOWEST_STORED_LEVEL`` up), and no node is
-   missing or lies beyond the entries;
-5. every checkpoint has a valid signature by the log key and the log's
+   missing or lies beyond the entries or outside the tree;
+5. every checkpoint row has a size that is an integer of 0 or more (and on
+   SQLite a root hash of bytes and a note of text), without which the run
+   could not place the checkpoint in the tree and would skip it;
+6. every checkpoint has a valid signature by the log key and the log's
    origin and names the root of the rebuilt tree at its size. Two
    checkpoints that pass are therefore roots of the same sequence of leaves
    at two sizes, which is what an RFC 9162 consistency proof between them
    would show, so no such proof is checked;
-6. no checkpoint names a larger tree than the log has, which is how a log
+7. no checkpoint names a larger tree than the log has, which is how a log
    cut back to an earlier size shows.
+
+A stored hash of another type than bytes, which SQLite keeps, fails the run
+at its entry or node (``verification_types``).
 
 ``verification_scan`` checks the chunks (points 1 to 3 and the tree inside
 each chunk), in this process or in worker processes (``verification_pool``).
@@ -41,12 +47,12 @@ from contextlib import closing
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from vigil.accesslog import store as hash_store
-from vigil.accesslog import verification_pool
+from vigil.accesslog import verification_pool, verification_types
 from vigil.accesslog.models import (
     AccessEntry,
     LogCheckpoint,
@@ -65,6 +71,7 @@ from vigil.accesslog.verification_scan import (
 from vigil.audit.services import record
 from vigil.ledger import (
     EMPTY_ROOT,
+    HASH_SIZE,
     Ed25519Verifier,
     LedgerError,
     MerkleLog,
@@ -267,6 +274,7 @@ class _LogCheck:
             return self.result(ok=True, index=None, message="").counts_text()
 
     def run(self) -> None:
+        self._check_checkpoint_rows()
         self.limit = self._entry_count()
         if self.limit and self.keys is None:
             raise _Divergence(0, "the log has entries but no keys to check them")
@@ -357,10 +365,19 @@ class _LogCheck:
         if stored is None or stored[0] != index:
             raise self._divergence(node_failure(level, index, None, value))
         if stored[1] != value:
+            # bytes() of an integer gives zero bytes, so the hash may not be a blob.
+            wrong = self._first_wrong_node_hash(level, index, index + 1)
+            if wrong is not None:
+                raise self._wrong_node_hash(level, *wrong)
             raise self._divergence(node_failure(level, index, stored[1], value))
 
     def _nodes(self, level: int) -> Iterator[tuple[int, bytes]]:
-        """Stream the stored nodes of ``level`` that lie within the checked size."""
+        """Stream the stored nodes of ``level`` that lie within the checked size.
+
+        A stored hash that is not a blob, which only SQLite keeps, fails the run
+        where the stream reaches its node, so that earlier nodes are compared
+        first.
+        """
         quote = self.connection.ops.quote_name
         index = quote("index")
         sql = (
@@ -371,16 +388,42 @@ class _LogCheck:
         start = 0
         end = self.limit >> level
         while True:
-            with self.connection.cursor() as cursor:
-                cursor.execute(
-                    sql, [self.organisation_id, level, start, end, UPPER_NODE_CHUNK]
-                )
-                rows = cursor.fetchall()
-            for node_index, value in rows:
-                yield int(node_index), bytes(value)
-            if len(rows) < UPPER_NODE_CHUNK:
+            try:
+                nodes = self._node_batch(sql, level, start, end)
+            except (TypeError, OperationalError):
+                wrong = self._first_wrong_node_hash(level, start, end)
+                if wrong is None:
+                    raise
+                yield from self._node_batch(sql, level, start, wrong[0])
+                raise self._wrong_node_hash(level, *wrong) from None
+            yield from nodes
+            if len(nodes) < UPPER_NODE_CHUNK:
                 return
-            start = int(rows[-1][0]) + 1
+            start = nodes[-1][0] + 1
+
+    def _node_batch(
+        self, sql: str, level: int, start: int, end: int
+    ) -> list[tuple[int, bytes]]:
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                sql, [self.organisation_id, level, start, end, UPPER_NODE_CHUNK]
+            )
+            rows = cursor.fetchall()
+        return [(int(node_index), bytes(value)) for node_index, value in rows]
+
+    def _first_wrong_node_hash(
+        self, level: int, start: int, end: int
+    ) -> tuple[int, str] | None:
+        if self.connection.vendor != "sqlite":
+            return None
+        with self.connection.cursor() as cursor:
+            return verification_types.first_wrong_node_hash(
+                cursor, "%s", self.organisation_id, level, start, end
+            )
+
+    def _wrong_node_hash(self, level: int, index: int, found: str) -> _Divergence:
+        message = verification_types.node_hash_message(level, index, found, HASH_SIZE)
+        return self._divergence(ScanFailure(index << level, message))
 
     def _root(self, start: int, size: int, roots: dict[int, bytes]) -> bytes:
         """Return the root of the first ``size`` leaves, inside the current chunk.
@@ -401,18 +444,14 @@ class _LogCheck:
         """Reject stored nodes beyond the entries, as left by deleted entries.
 
         The nodes are read before the entry count, so an append that commits
-        in between cannot look like a removal.
+        in between cannot look like a removal. A node whose level or index is
+        not an integer, or lies outside the tree, is a failure without an index.
         """
-        quote = self.connection.ops.quote_name
         with self.connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT level, MAX({quote('index')}) "  # noqa: S608
-                f"FROM {quote(TreeNode._meta.db_table)} "
-                "WHERE organisation_id = %s GROUP BY level",
-                [self.organisation_id],
+            extent = verification_types.node_extent(
+                cursor, self.connection.vendor, self.organisation_id
             )
-            highest = cursor.fetchall()
-        covered = max(((int(i) + 1) << int(level) for level, i in highest), default=0)
+        covered = max((_covered_leaves(*item) for item in extent), default=0)
         entry_count = self._entry_count()
         if covered > entry_count:
             raise _Divergence(
@@ -482,6 +521,26 @@ class _LogCheck:
         return 0 if row is None else int(row[0]) + 1
 
     # Checkpoints
+
+    def _check_checkpoint_rows(self) -> None:
+        """Reject a checkpoint row whose size or other column cannot be checked.
+
+        A size below 0 or of another type than an integer gives the
+        checkpoint no place in the tree, so without this check the run would
+        skip it.
+        """
+        with self.connection.cursor() as cursor:
+            wrong = verification_types.first_wrong_checkpoint(
+                cursor, self.connection.vendor, self.organisation_id
+            )
+        if wrong is None:
+            return
+        row_id, column, found, expected = wrong
+        raise _Divergence(
+            None,
+            f"the checkpoint with id {row_id} has {column} {found}, expected "
+            f"{expected}, so the checkpoint cannot be checked: its row was changed",
+        )
 
     def _checkpoints(self, limit: int) -> Iterator[LogCheckpoint]:
         start = -1
@@ -576,3 +635,31 @@ class _LogCheck:
                 f"a signed checkpoint of size {largest} exists, but the log has "
                 f"only {entry_count} entries: the log was cut back",
             )
+
+
+def _covered_leaves(level: int | str, lowest: int | str, highest: int | str) -> int:
+    """Return the leaves up to the end of a level's highest node.
+
+    The arguments are an item of ``node_extent``. A level or index that is
+    not an integer or lies outside the tree is a failure.
+    """
+    max_level = verification_types.MAX_TREE_LEVEL
+    if not isinstance(level, int) or not 0 <= level <= max_level:
+        raise _Divergence(
+            None,
+            f"a tree node has level {level}, expected an integer from 0 to "
+            f"{max_level}, so it lies outside the tree: nodes were added",
+        )
+    if not isinstance(lowest, int) or lowest < 0:
+        raise _node_index_outside(level, lowest)
+    if not isinstance(highest, int):
+        raise _node_index_outside(level, highest)
+    return (highest + 1) << level
+
+
+def _node_index_outside(level: int, index: int | str) -> _Divergence:
+    return _Divergence(
+        None,
+        f"a tree node at level {level} has index {index}, expected an integer of "
+        "0 or more, so it lies outside the tree: nodes were added",
+    )

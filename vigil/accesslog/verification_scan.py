@@ -34,7 +34,7 @@ BLOB, which printf() would write as its bytes, raises an error (see
 import hashlib
 import sqlite3
 from collections.abc import Generator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -42,6 +42,11 @@ from vigil.accesslog.encoding import LeafFields, encode_leaf
 from vigil.accesslog.leaves import stored_address, stored_time
 from vigil.accesslog.models import AccessEntry, LogCheckpoint, TreeNode
 from vigil.accesslog.retention import EMPTIED_CONTENT
+from vigil.accesslog.verification_types import (
+    first_wrong_leaf_hash,
+    first_wrong_node_hash,
+    node_hash_message,
+)
 from vigil.ledger import HASH_SIZE, complete_subtree_levels
 from vigil.ledger.merkle import LEAF_HASH_PREFIX, fold_subtree_hashes
 
@@ -277,27 +282,60 @@ def scan_chunks(
     try:
         for chunk_start in range(start, end, width):
             chunk_end = min(chunk_start + width, job.limit)
-            parameters = [
-                *statements.leaf_parameters,
-                job.organisation_id,
-                chunk_start,
-                chunk_end,
-            ]
-            try:
-                cursor.execute(statements.entries, parameters)
-                rows = cursor.fetchall()
-            except sqlite3.Error:
-                # json_object() rejects a BLOB in a text column, which only
-                # a changed entry holds.
-                cursor.execute(statements.checked_entries, parameters)
-                rows = cursor.fetchall()
-            scan = _ChunkScan(cursor, statements, job, chunk_start, chunk_end)
-            summary = scan.run(rows, scan.checkpoint_sizes())
+            summary = _scan_chunk(cursor, statements, job, chunk_start, chunk_end)
             yield summary
             if summary.failure is not None:
                 return
     finally:
         cursor.close()
+
+
+def _scan_chunk(
+    cursor: Any, statements: _Statements, job: ScanJob, start: int, end: int
+) -> ChunkSummary:
+    """Scan the entries ``[start, end)``, reporting a leaf hash that is not a blob.
+
+    Reading such a value fails: ``bytes()`` rejects text or a real number,
+    and sqlite3 rejects text that is not valid UTF-8. Only then does a query
+    look for the first such entry. The entries before it are scanned again,
+    so that an earlier failure still comes first.
+    """
+    try:
+        return _scan_entries(cursor, statements, job, start, end)
+    except (TypeError, sqlite3.OperationalError):
+        wrong = None
+        if statements.vendor == "sqlite":
+            wrong = first_wrong_leaf_hash(
+                cursor, statements.placeholder, job.organisation_id, start, end
+            )
+        if wrong is None:
+            raise
+    index, found = wrong
+    summary = _scan_entries(cursor, statements, job, start, index)
+    if summary.failure is not None:
+        return summary
+    failure = ScanFailure(
+        index,
+        f"entry {index} has leaf_hash {found}, expected {HASH_SIZE} bytes: its "
+        "leaf hash was changed",
+    )
+    return replace(summary, failure=failure)
+
+
+def _scan_entries(
+    cursor: Any, statements: _Statements, job: ScanJob, start: int, end: int
+) -> ChunkSummary:
+    parameters = [*statements.leaf_parameters, job.organisation_id, start, end]
+    try:
+        cursor.execute(statements.entries, parameters)
+        rows = cursor.fetchall()
+    except sqlite3.Error:
+        # json_object() rejects a BLOB in a text column, which only a changed
+        # entry holds. Any other error comes again and goes to the caller.
+        cursor.execute(statements.checked_entries, parameters)
+        rows = cursor.fetchall()
+    scan = _ChunkScan(cursor, statements, job, start, end)
+    return scan.run(rows, scan.checkpoint_sizes())
 
 
 class _ChunkScan:
@@ -477,7 +515,12 @@ class _ChunkScan:
             if level < self.job.lowest_stored_level:
                 continue
             differing: set[int] = set()
-            for offset, stored in self._level_mismatches(level, computed):
+            mismatches, wrong = self._level_mismatches(level, computed)
+            if wrong is not None and (
+                first is None or _index_of(wrong) < _index_of(first)
+            ):
+                first = wrong
+            for offset, stored in mismatches:
                 differing.add(offset)
                 children = {2 * offset, 2 * offset + 1}
                 if stored is not None and children & differing_below:
@@ -492,28 +535,69 @@ class _ChunkScan:
 
     def _level_mismatches(
         self, level: int, computed: list[bytes]
-    ) -> list[tuple[int, bytes | None]]:
-        """Return (offset, stored hash or None if missing) of each differing node."""
+    ) -> tuple[list[tuple[int, bytes | None]], ScanFailure | None]:
+        """Return (offset, stored hash or None if missing) of each differing node.
+
+        A stored hash that is not a blob ends the comparison of the level. Its
+        failure comes second in the returned pair, and only the nodes before
+        it are compared.
+        """
         if not computed:
-            return []
+            return [], None
         first = self.start >> level
-        self.cursor.execute(
-            self.statements.nodes,
-            [self.job.organisation_id, level, first, first + len(computed)],
-        )
-        rows = self.cursor.fetchall()
-        stored = [bytes(value) for _, value in rows]
-        if stored == computed:
-            return []
+        end = first + len(computed)
+        try:
+            rows, stored = self._stored_nodes(level, first, end)
+        except (TypeError, sqlite3.OperationalError):
+            wrong = self._first_wrong_node_hash(level, first, end)
+            if wrong is None:
+                raise
+        else:
+            if stored == computed:
+                return [], None
+            wrong = self._first_wrong_node_hash(level, first, end)
+        failure = None
+        if wrong is not None:
+            index, found = wrong
+            failure = ScanFailure(
+                index << level, node_hash_message(level, index, found, HASH_SIZE)
+            )
+            end = index
+            rows, stored = self._stored_nodes(level, first, end)
         by_offset = {
             int(node) - first: value
             for (node, _), value in zip(rows, stored, strict=True)
         }
-        return [
+        mismatches = [
             (offset, by_offset.get(offset))
-            for offset, value in enumerate(computed)
+            for offset, value in enumerate(computed[: end - first])
             if by_offset.get(offset) != value
         ]
+        return mismatches, failure
+
+    def _stored_nodes(
+        self, level: int, first: int, end: int
+    ) -> tuple[list[tuple[Any, ...]], list[bytes]]:
+        """Return the stored nodes ``[first, end)`` of ``level`` and their hashes."""
+        self.cursor.execute(
+            self.statements.nodes, [self.job.organisation_id, level, first, end]
+        )
+        rows = self.cursor.fetchall()
+        return rows, [bytes(value) for _, value in rows]
+
+    def _first_wrong_node_hash(
+        self, level: int, first: int, end: int
+    ) -> tuple[int, str] | None:
+        if self.statements.vendor != "sqlite":
+            return None
+        return first_wrong_node_hash(
+            self.cursor,
+            self.statements.placeholder,
+            self.job.organisation_id,
+            level,
+            first,
+            end,
+        )
 
 
 def node_failure(

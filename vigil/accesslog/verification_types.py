@@ -1,0 +1,194 @@
+"""Stored values of the wrong type or range, found for ``verification``.
+
+A SQLite column keeps a value of any type, so someone who controls the
+database can store text in a hash column or a real number in a size column.
+Python's sqlite3 cannot even return text that is not valid UTF-8. The
+queries here therefore read ``typeof()`` and ``hex()`` of a value, which
+never fail, and ``describe`` turns them into text for a failure message. On
+PostgreSQL the column types hold, so only the ranges are checked.
+
+The scan runs the queries of entries and tree nodes only after reading a
+value failed, so they cost nothing while the log is intact.
+"""
+
+from typing import Any
+
+from vigil.accesslog.models import AccessEntry, LogCheckpoint, TreeNode
+
+ENTRY_TABLE = AccessEntry._meta.db_table
+NODE_TABLE = TreeNode._meta.db_table
+CHECKPOINT_TABLE = LogCheckpoint._meta.db_table
+
+# The highest level of the tree: the index columns are signed 64-bit
+# integers, so a log has at most 2**63 leaves.
+MAX_TREE_LEVEL = 63
+# Bytes of a wrong value that a message shows.
+MAX_SHOWN_BYTES = 40
+TREE_SIZE = "a tree size (an integer of 0 or more)"
+
+
+def describe(sql_type: str, hex_value: str) -> str:
+    """Describe a SQLite value by its ``typeof()`` and ``hex()``.
+
+    ``hex()`` gives the bytes of a blob and the UTF-8 bytes of the text form
+    of any other value.
+    """
+    raw = bytes.fromhex(hex_value)
+    shown_bytes = raw[:MAX_SHOWN_BYTES]
+    cut = "..." if len(raw) > MAX_SHOWN_BYTES else ""
+    if sql_type == "null":
+        return "NULL"
+    if sql_type == "blob":
+        return f"the {len(raw)}-byte blob {shown_bytes.hex()}{cut}"
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return f"text that is not valid UTF-8 (bytes {shown_bytes.hex()}{cut})"
+    if sql_type == "integer":
+        return f"the integer {text}"
+    if sql_type == "real":
+        return f"the real number {text}"
+    return f"the text {text[:MAX_SHOWN_BYTES]!r}{cut}"
+
+
+def integer_value(sql_type: str, hex_value: str) -> int | None:
+    """Return the integer that ``typeof()`` and ``hex()`` describe, or None."""
+    if sql_type != "integer":
+        return None
+    return int(bytes.fromhex(hex_value).decode("ascii"))
+
+
+def first_wrong_leaf_hash(
+    cursor: Any, placeholder: str, organisation_id: int, start: int, end: int
+) -> tuple[int, str] | None:
+    """Return the first entry in ``[start, end)`` whose leaf hash is not a blob.
+
+    Returns its index and a description of the value, or None if there is
+    none. Only SQLite can store such a value.
+    """
+    sql = (
+        f'SELECT "index", typeof(leaf_hash), hex(leaf_hash) FROM {ENTRY_TABLE} '  # noqa: S608
+        'WHERE organisation_id = %s AND "index" >= %s AND "index" < %s '
+        "AND typeof(leaf_hash) <> 'blob' ORDER BY \"index\" LIMIT 1"
+    ).replace("%s", placeholder)
+    cursor.execute(sql, [organisation_id, start, end])
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    return int(row[0]), describe(row[1], row[2])
+
+
+def first_wrong_node_hash(
+    cursor: Any,
+    placeholder: str,
+    organisation_id: int,
+    level: int,
+    start: int,
+    end: int,
+) -> tuple[int, str] | None:
+    """Return the first node of ``level`` in ``[start, end)`` whose hash is not a blob.
+
+    Returns its index and a description of the value, or None if there is
+    none. Only SQLite can store such a value.
+    """
+    sql = (
+        f'SELECT "index", typeof(hash), hex(hash) FROM {NODE_TABLE} '  # noqa: S608
+        'WHERE organisation_id = %s AND level = %s AND "index" >= %s '
+        'AND "index" < %s AND typeof(hash) <> \'blob\' ORDER BY "index" LIMIT 1'
+    ).replace("%s", placeholder)
+    cursor.execute(sql, [organisation_id, level, start, end])
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    return int(row[0]), describe(row[1], row[2])
+
+
+def node_hash_message(level: int, index: int, found: str, hash_size: int) -> str:
+    return (
+        f"tree node ({level}, {index}) has hash {found}, expected {hash_size} "
+        "bytes: the stored node was changed"
+    )
+
+
+def first_wrong_checkpoint(
+    cursor: Any, vendor: str, organisation_id: int
+) -> tuple[int, str, str, str] | None:
+    """Return the first checkpoint row whose columns cannot be checked.
+
+    That is a size that is not an integer of 0 or more and, on SQLite, a root
+    hash that is not a blob or a note that is not text. Returns the row's id,
+    the column, a description of its value and what was expected, or None.
+    The query reads each of the log's checkpoints once.
+    """
+    if vendor != "sqlite":
+        cursor.execute(
+            f"SELECT id, size FROM {CHECKPOINT_TABLE} "  # noqa: S608
+            "WHERE organisation_id = %s AND size < 0 ORDER BY id LIMIT 1",
+            [organisation_id],
+        )
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        return int(row[0]), "size", str(row[1]), TREE_SIZE
+    cursor.execute(
+        "SELECT id, typeof(size), hex(size), typeof(root_hash), hex(root_hash), "  # noqa: S608
+        f"typeof(note), hex(note) FROM {CHECKPOINT_TABLE} "
+        "WHERE organisation_id = %s AND (typeof(size) <> 'integer' OR size < 0 "
+        "OR typeof(root_hash) <> 'blob' OR typeof(note) <> 'text') "
+        "ORDER BY id LIMIT 1",
+        [organisation_id],
+    )
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    row_id, size_type, size, root_type, root, note_type, note = row
+    size_value = integer_value(size_type, size)
+    if size_value is None:
+        return int(row_id), "size", describe(size_type, size), TREE_SIZE
+    if size_value < 0:
+        return int(row_id), "size", str(size_value), TREE_SIZE
+    if root_type != "blob":
+        return int(row_id), "root_hash", describe(root_type, root), "bytes"
+    return int(row_id), "note", describe(note_type, note), "text"
+
+
+NodeExtent = tuple[int | str, int | str, int | str]
+
+
+def node_extent(cursor: Any, vendor: str, organisation_id: int) -> list[NodeExtent]:
+    """Return the levels of the stored nodes with their lowest and highest index.
+
+    Each item is ``(level, lowest, highest)``, where each value is an int or,
+    for a value that is not an integer, a description of it. SQLite sorts text
+    and blobs after all numbers, so the highest index shows such an index.
+    A real number between two integer indices does not show.
+    """
+    if vendor != "sqlite":
+        cursor.execute(
+            f'SELECT level, MIN("index"), MAX("index") FROM {NODE_TABLE} '  # noqa: S608
+            "WHERE organisation_id = %s GROUP BY level",
+            [organisation_id],
+        )
+        return [
+            (int(level), int(lowest), int(highest))
+            for level, lowest, highest in cursor.fetchall()
+        ]
+    cursor.execute(
+        'SELECT typeof(level), hex(level), typeof(MIN("index")), hex(MIN("index")), '  # noqa: S608
+        f'typeof(MAX("index")), hex(MAX("index")) FROM {NODE_TABLE} '
+        "WHERE organisation_id = %s GROUP BY level",
+        [organisation_id],
+    )
+    return [
+        (
+            _integer_or_description(row[0], row[1]),
+            _integer_or_description(row[2], row[3]),
+            _integer_or_description(row[4], row[5]),
+        )
+        for row in cursor.fetchall()
+    ]
+
+
+def _integer_or_description(sql_type: str, hex_value: str) -> int | str:
+    value = integer_value(sql_type, hex_value)
+    return describe(sql_type, hex_value) if value is None else value
