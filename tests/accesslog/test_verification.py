@@ -268,8 +268,17 @@ def test_index_of_other_type_caught(log: Organisation, value: str) -> None:
         "application = CAST(application AS BLOB)",
         '"time" = CAST("time" AS BLOB)',
         "subject_pseudonym = CAST(subject_pseudonym AS TEXT)",
+        "source_ip = CAST('10.1.2.3' AS BLOB)",
     ],
-    ids=["nul-and-more", "nul", "blob", "blob-2", "blob-time", "text-pseudonym"],
+    ids=[
+        "nul-and-more",
+        "nul",
+        "blob",
+        "blob-2",
+        "blob-time",
+        "text-pseudonym",
+        "blob-address",
+    ],
 )
 def test_value_hidden_from_search_caught(log: Organisation, assignment: str) -> None:
     # printf() writes each value as the value before, so the leaf bytes are

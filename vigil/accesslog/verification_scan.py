@@ -111,9 +111,18 @@ _SQLITE_MEMBERS = (
     ("user_id", "user_id"),
     ("v", "1"),
 )
-# The text columns among them, which json_object() rejects as a BLOB.
-_SQLITE_TEXT_COLUMNS = frozenset(
-    {"action", "application", "case_ref", "event_id", "outcome", "service", "user_id"}
+# The members of text columns, which json_object() rejects as a BLOB.
+_SQLITE_TEXT_MEMBERS = frozenset(
+    {
+        "action",
+        "application",
+        "case_ref",
+        "event_id",
+        "outcome",
+        "service",
+        "source_ip",
+        "user_id",
+    }
 )
 
 
@@ -126,7 +135,7 @@ def _sqlite_leaf(*, blobs_as_null: bool) -> str:
     """
     members = []
     for name, value in _SQLITE_MEMBERS:
-        if blobs_as_null and name in _SQLITE_TEXT_COLUMNS:
+        if blobs_as_null and name in _SQLITE_TEXT_MEMBERS:
             value = f"CASE WHEN typeof({value}) != 'blob' THEN {value} END"
         members.append(f"'{name}', {value}")
     return f"CAST(X'00' || json_object({', '.join(members)}) AS BLOB)"
@@ -198,7 +207,6 @@ class _Statements:
     def __init__(self, vendor: str, origin: str) -> None:
         self.placeholder = "?" if vendor == "sqlite" else "%s"
         self.vendor = vendor
-        self.origin = encode_basestring(origin)
         if vendor == "postgresql":
             pseudonym = _POSTGRESQL_PSEUDONYM
             arguments = _LEAF_ARGUMENTS.format(
