@@ -199,6 +199,16 @@ def test_detail_warns_about_own_user_id(
     assert b"2026-03-02" in response.content
 
 
+def test_warning_names_end_of_period(
+    consultant_a: User, centre_a: Organisation, finding: Finding
+) -> None:
+    hold_user_id(centre_a, consultant_a.email, at(MONDAY, 2), at(MONDAY, 6))
+    response = login(consultant_a).get(url("finding", centre_a, pk=finding.pk))
+    warning = response.content.split(b'data-testid="own-user-id">')[1]
+    assert b"2026-03-02 02:00" in warning
+    assert b"2026-03-02 06:00" in warning
+
+
 def test_no_warning_for_other_person(
     consultant_a: User, centre_a: Organisation, finding: Finding
 ) -> None:
