@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from tests.conftest import login
 from vigil.accesslog.detection.models import Finding, Rule
@@ -13,6 +14,7 @@ from vigil.accesslog.detection.services import run_detection
 from vigil.accesslog.identities import add_identity_period
 from vigil.accesslog.ingestion import ingest_events
 from vigil.accounts.models import User
+from vigil.audit.display import value_lines
 from vigil.audit.models import AuditEntry
 from vigil.organisations.models import Organisation
 
@@ -258,3 +260,21 @@ def test_other_triage_audited_as_such(
     assert audit.new_values["own_user_id"] is False
     response = client.get(url("finding", centre_a, pk=finding.pk))
     assert b'data-testid="triaged-own"' not in response.content
+
+
+def test_audit_trail_labels_own_user_id() -> None:
+    with translation.override("nl"):
+        (line,) = value_lines("accesslog.finding", None, {"own_user_id": True})
+    assert line.label == "Over de eigen gebruikers-id"
+    assert line.text == "ja"
+
+
+def test_audit_trail_labels_search_criteria() -> None:
+    with translation.override("fr"):
+        lines = value_lines(
+            "accesslog.accessentry", None, {"person": "An", "until": "2026-03-02"}
+        )
+    assert [line.label for line in lines] == [
+        "Personne physique",
+        "Jusqu'au (non compris)",
+    ]

@@ -280,6 +280,8 @@ class IdentityPeriod(models.Model):
     tenant_field = "organisation"
 
     class Meta:
+        verbose_name = _("identity period")
+        verbose_name_plural = _("identity periods")
         ordering = ["organisation", "user_id", "valid_from"]
         indexes = [models.Index(fields=["organisation", "user_id", "valid_from"])]
 

@@ -26,6 +26,9 @@ EMPTY = "—"
 # a stored value names when it is not the primary key, e.g. a register's
 # lookup field. Such values are shown as stored.
 FIELD_LOOKUPS: dict[str, Mapping[str, str]] = {}
+# Per object type, the labels of stored keys that name no model field, such
+# as search criteria or a flag that a service records.
+KEY_LABELS: dict[str, Mapping[str, Any]] = {}
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,14 @@ def register_lookups(object_type: str, lookups: Mapping[str, str]) -> None:
     FIELD_LOOKUPS[object_type] = dict(lookups)
 
 
+def register_labels(object_type: str, labels: Mapping[str, Any]) -> None:
+    """Record the labels of stored keys of ``object_type`` that name no field.
+
+    ``labels`` maps a key to a lazily translated label.
+    """
+    KEY_LABELS[object_type] = {**KEY_LABELS.get(object_type, {}), **labels}
+
+
 def object_type_label(object_type: str) -> str:
     """Return the verbose name of a model label, or "" when it names no model."""
     model = _model(object_type)
@@ -53,10 +64,13 @@ def value_lines(
     """Return a labelled, readable line for each stored value, in stored order."""
     model = _model(object_type)
     lookups = FIELD_LOOKUPS.get(object_type, {})
+    key_labels = KEY_LABELS.get(object_type, {})
     lines = []
     for key, value in values.items():
         field = _field(model, key)
-        if field is None:
+        if key in key_labels:
+            label = capfirst(str(key_labels[key]))
+        elif field is None:
             label = capfirst(key.replace("_", " "))
         else:
             label = capfirst(str(getattr(field, "verbose_name", key)))
