@@ -285,6 +285,23 @@ def test_number_in_link_notice_names_field(
     assert "“National number of the data subject”" in shown
 
 
+def test_number_alone_in_link_claims_no_search(
+    consultant: Client, centre_a: Organisation, sample: None
+) -> None:
+    for view in ("search", "export"):
+        response = consultant.get(
+            url(view, centre_a),
+            {"subject": national_number(2), "page": "2"},
+            headers={"Accept-Language": "en"},
+            follow=True,
+        )
+        [shown] = notices(response)
+        assert shown.startswith("National numbers are not accepted in links")
+        assert "the search below ran" not in shown
+        assert "“National number of the data subject”" in shown
+        assert "page" not in response.context
+
+
 def test_number_in_link_kept_out_of_links(
     consultant: Client, centre_a: Organisation
 ) -> None:

@@ -50,6 +50,20 @@ NUMBER_IN_EXPORT_LINK = _(
     "entries of a data subject, type the number into the field “%(field)s”, "
     "search, then export."
 )
+# The same for a link without other criteria, so that no search ran.
+# Translators: %(field)s is the label of the national-number field of the
+# search form.
+NUMBER_ALONE_IN_SEARCH_LINK = _(
+    "National numbers are not accepted in links. To search for a data "
+    "subject, type the number into the field “%(field)s”."
+)
+# Translators: %(field)s is the label of the national-number field of the
+# search form.
+NUMBER_ALONE_IN_EXPORT_LINK = _(
+    "National numbers are not accepted in links, so nothing was exported. To "
+    "export the entries of a data subject, type the number into the field "
+    "“%(field)s”, search, then export."
+)
 
 
 def _criteria(tenant: Tenant, form: SearchForm) -> search_service.Criteria:
@@ -83,7 +97,7 @@ def _search_url(tenant: Tenant, criteria: search_service.Criteria) -> str:
 
 
 def _redirect_without_number(
-    request: HttpRequest, tenant: Tenant, notice: Promise
+    request: HttpRequest, tenant: Tenant, notices: tuple[Promise, Promise]
 ) -> HttpResponseRedirect | None:
     """Redirect a URL with a national number to the search without it.
 
@@ -91,15 +105,23 @@ def _redirect_without_number(
     ``subject`` parameter comes from a link that someone built or typed. The
     redirect keeps every other parameter and takes the number out of the
     address bar, so bookmarks, the language switch and the Referer of later
-    requests do not carry it. ``notice`` is shown on the search page. Returns
-    None when the URL contains no national number.
+    requests do not carry it. The search page shows the first of
+    ``notices`` when other criteria remain, so that a search runs, and the
+    second otherwise. Returns None when the URL contains no national number.
     """
     if not any(value.strip() for value in request.GET.getlist("subject")):
         return None
-    label = SearchForm.base_fields["subject"].label
-    messages.warning(request, str(notice) % {"field": label})
     query = request.GET.copy()
     query.pop("subject")
+    searched = any(
+        value.strip()
+        for name in query
+        if name != "page"
+        for value in query.getlist(name)
+    )
+    notice = notices[0] if searched else notices[1]
+    label = SearchForm.base_fields["subject"].label
+    messages.warning(request, str(notice) % {"field": label})
     base = reverse("accesslog:search", kwargs={"org": tenant.organisation.slug})
     return HttpResponseRedirect(f"{base}?{query.urlencode()}" if query else base)
 
@@ -108,7 +130,9 @@ def _redirect_without_number(
 def search(request: HttpRequest, tenant: Tenant) -> HttpResponse:
     if request.method == "POST":
         return _submit(request, tenant)
-    redirect = _redirect_without_number(request, tenant, NUMBER_IN_SEARCH_LINK)
+    redirect = _redirect_without_number(
+        request, tenant, (NUMBER_IN_SEARCH_LINK, NUMBER_ALONE_IN_SEARCH_LINK)
+    )
     if redirect is not None:
         return redirect
     form = _query_form(request.GET)
@@ -180,7 +204,9 @@ def export(request: HttpRequest, tenant: Tenant) -> HttpResponseBase:
     without the number. Otherwise the file would contain the entries of every
     data subject where the user expects those of one.
     """
-    redirect = _redirect_without_number(request, tenant, NUMBER_IN_EXPORT_LINK)
+    redirect = _redirect_without_number(
+        request, tenant, (NUMBER_IN_EXPORT_LINK, NUMBER_ALONE_IN_EXPORT_LINK)
+    )
     if redirect is not None:
         return redirect
     form = _query_form(request.GET)
