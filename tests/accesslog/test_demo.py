@@ -1,12 +1,15 @@
 """The demo access log: entries from the ingestion, identities and findings."""
 
 import datetime
+import random
+from pathlib import Path
 
 import pytest
 
 from vigil.accesslog import demo
 from vigil.accesslog.detection.models import Finding, Rule
 from vigil.accesslog.models import AccessEntry, IdentityPeriod, LogCheckpoint
+from vigil.accesslog.national_numbers import synthetic_national_numbers
 from vigil.accesslog.verification import verify_log
 from vigil.organisations.models import Organisation
 
@@ -48,3 +51,12 @@ def test_demo_log_filled_once(centre_a: Organisation) -> None:
 
     assert AccessEntry.objects.filter(organisation=centre_a).count() == entries
     assert Finding.objects.filter(organisation=centre_a).count() == findings
+
+
+def test_readme_names_the_watched_subject() -> None:
+    # The demo centre's slug seeds its data, so its watched subject is fixed.
+    generator = random.Random("demo")  # noqa: S311
+    number = synthetic_national_numbers(demo.SUBJECTS, generator)[0]
+    shown = f"{number[:2]}.{number[2:4]}.{number[4:6]}-{number[6:9]}.{number[9:]}"
+    readme = Path(__file__).resolve().parents[2] / "README.md"
+    assert shown in readme.read_text(encoding="utf-8")
