@@ -52,6 +52,18 @@ def test_status_empty_log(consultant: Client, centre_a: Organisation) -> None:
     assert b'data-testid="checkpoint-note"' not in response.content
 
 
+def test_status_names_verify_command(
+    consultant: Client, centre_a: Organisation
+) -> None:
+    response = consultant.get(
+        url("status", centre_a), headers={"Accept-Language": "fr"}
+    )
+    hint = response.content.decode().split('data-testid="verify-hint">')[1]
+    assert hint.startswith(
+        f"La commande vigil accesslog verify --org {centre_a.slug} vérifie le journal"
+    )
+
+
 def test_status_shows_checkpoint(consultant: Client, centre_a: Organisation) -> None:
     ingest_one(centre_a)
     response = consultant.get(url("status", centre_a))
