@@ -53,3 +53,23 @@ def test_trail_pages_by_fifty(management_a: User, centre_a: Organisation) -> Non
     assert len(first.context["page"]) == 50
     assert first.context["page"].has_next()
     assert second.context["page"].number == 2
+
+
+def test_trail_labels_follow_french_typography(
+    management_a: User, centre_a: Organisation
+) -> None:
+    record(
+        "organisation.updated",
+        actor=None,
+        target=centre_a,
+        organisation=centre_a,
+        new={"street": "Marktplein 1"},
+    )
+
+    page = (
+        login(management_a)
+        .get("/c/centre-a/audit/", headers={"Accept-Language": "fr"})
+        .content.decode()
+    )
+
+    assert "Rue et numéro\u00a0:</dt>" in page
