@@ -73,3 +73,4 @@ def test_trail_labels_follow_french_typography(
     )
 
     assert "Rue et numéro\u00a0:</dt>" in page
+    assert "<td>système</td>" in page
