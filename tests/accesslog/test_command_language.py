@@ -376,7 +376,7 @@ def test_identity_open_period_translated(
         )
         listing, _errors = run("accesslog", "identity", "list", "--org", "centre-a")
     assert added.rstrip("\n").split("\t")[2] == open_end
-    assert listing.rstrip("\n").split("\t")[3] == open_end
+    assert listing.splitlines()[1].split("\t")[3] == open_end
 
 
 RECEIVER_LOGGER = "vigil.accesslog.syslog.receiver"

@@ -188,6 +188,14 @@ class Command(BaseCommand):
                     % {"id": period.pk, "period": _period_line(period)}
                 )
             else:
+                columns = [
+                    _("id"),
+                    _("user id"),
+                    _("valid from"),
+                    _("valid until"),
+                    _("natural person"),
+                ]
+                self.stdout.write("\t".join(columns))
                 for period in identities.identity_periods(
                     organisation, options["user_id"]
                 ):
