@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import LazySettings
-from django.core.management import get_commands, load_command_class
+from django.core.management import CommandError, get_commands, load_command_class
 
 from vigil import cli
 from vigil.organisations.models import Organisation
@@ -161,7 +161,7 @@ def test_messages_english_by_default(
         *("--output", output),
     )
 
-    assert "No security plan covers 2031: create one first." in error
+    assert error == "No security plan covers 2031: create one first.\n"
 
 
 def test_messages_in_cli_language(
@@ -207,3 +207,17 @@ def test_invalid_cli_language_stops(tmp_path: Path) -> None:
 
     assert result.returncode == 2
     assert "VIGIL_CLI_LANGUAGE='de' is invalid; use one of nl, fr, en" in result.stderr
+
+
+def test_error_traceback_on_request(
+    centre_a: Organisation,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    output = str(tmp_path / "plan.pdf")
+    arguments = ("report", "plan", "--org", centre_a.slug, "--year", "2031")
+    monkeypatch.setattr(
+        sys, "argv", ["vigil", *arguments, "--output", output, "--traceback"]
+    )
+    with pytest.raises(CommandError, match="No security plan covers 2031"):
+        cli.main()

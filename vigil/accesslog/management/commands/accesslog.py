@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import close_old_connections
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -36,6 +36,7 @@ from vigil.accesslog.proofs import (
 )
 from vigil.accesslog.retention import expire_entries
 from vigil.accesslog.verification import VerificationResult, verify_log
+from vigil.commands import Command as VigilCommand
 from vigil.ledger import InvalidKeyError
 from vigil.organisations.management.commands.org import format_validation_error
 from vigil.organisations.models import Organisation
@@ -53,7 +54,7 @@ IDENTITY_OPTIONS = {
 }
 
 
-class Command(BaseCommand):
+class Command(VigilCommand):
     help = gettext_noop(
         "Ingest, verify, prove, expire and export the tamper-evident access log."
     )

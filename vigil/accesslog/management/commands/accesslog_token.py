@@ -7,7 +7,7 @@ and changes the centre's registers.
 import datetime
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -15,10 +15,11 @@ from django.utils.translation import gettext_noop
 from vigil.accesslog.management.commands.accesslog import add_org_command
 from vigil.accesslog.models import ApiToken
 from vigil.accesslog.tokens import active_token_named, create_token, revoke_token
+from vigil.commands import Command as VigilCommand
 from vigil.organisations.models import Organisation
 
 
-class Command(BaseCommand):
+class Command(VigilCommand):
     help = gettext_noop(
         "Manage the API tokens with which programs ingest access events "
         "(scope ingest) or read and change registers (scope registers)."

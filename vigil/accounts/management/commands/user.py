@@ -6,11 +6,12 @@ import os
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from vigil.accounts.models import User
 from vigil.accounts.roles import Role
 from vigil.accounts.services import create_user, grant_membership
+from vigil.commands import Command as VigilCommand
 from vigil.organisations.management.commands.org import format_validation_error
 from vigil.organisations.models import Organisation
 
@@ -23,7 +24,7 @@ USER_OPTIONS = {
 }
 
 
-class Command(BaseCommand):
+class Command(VigilCommand):
     help = "Manage users and their roles."
 
     def add_arguments(self, parser: CommandParser) -> None:

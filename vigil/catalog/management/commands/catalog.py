@@ -4,15 +4,16 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from vigil.catalog.export import catalog_as_data, catalog_as_text
 from vigil.catalog.loader import CatalogError, load_catalog_file, load_mapping_file
 from vigil.catalog.models import CatalogVersion
 from vigil.catalog.validation import validate_catalog_file, validate_mapping_file
+from vigil.commands import Command as VigilCommand
 
 
-class Command(BaseCommand):
+class Command(VigilCommand):
     help = "Validate, load, list and show norm catalogs and mappings."
 
     def add_arguments(self, parser: CommandParser) -> None:

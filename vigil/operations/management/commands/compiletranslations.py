@@ -4,12 +4,13 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from vigil.commands import Command as VigilCommand
 from vigil.operations.translations import compile_catalogues
 
 
-class Command(BaseCommand):
+class Command(VigilCommand):
     help = (
         "Compile every Dutch and French catalogue (locale/*/LC_MESSAGES/django.po) "
         "whose .mo file is missing or older than the .po file."

@@ -4,12 +4,13 @@ import socket
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from vigil.commands import Command as VigilCommand
 from vigil.operations.demo import DEMO_PASSWORD, ensure_demo_data
 
 
-class Command(BaseCommand):
+class Command(VigilCommand):
     help = (
         "Migrate, load the catalogs, create the demo centre 'demo' with logins "
         "(safe to repeat) and serve the app on http://127.0.0.1:8000."

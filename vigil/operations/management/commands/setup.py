@@ -3,12 +3,13 @@
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from vigil.catalog.loader import CatalogError, load_catalog_file, shipped_catalog_paths
+from vigil.commands import Command as VigilCommand
 
 
-class Command(BaseCommand):
+class Command(VigilCommand):
     help = (
         "Apply database migrations and load the shipped norm catalogs (safe to repeat)."
     )

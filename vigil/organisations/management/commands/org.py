@@ -4,8 +4,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from vigil.commands import Command as VigilCommand
 from vigil.organisations.models import Organisation
 from vigil.organisations.services import (
     UPDATABLE_FIELDS,
@@ -14,7 +15,7 @@ from vigil.organisations.services import (
 )
 
 
-class Command(BaseCommand):
+class Command(VigilCommand):
     help = "Manage organisations (centres and the supervisor)."
 
     def add_arguments(self, parser: CommandParser) -> None:

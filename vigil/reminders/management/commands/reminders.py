@@ -2,14 +2,15 @@
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 
+from vigil.commands import Command as VigilCommand
 from vigil.organisations.models import Organisation
 from vigil.reminders import services
 
 
-class Command(BaseCommand):
+class Command(VigilCommand):
     help = (
         "Send the weekly digest of what falls due to the consultants and "
         "deputies of every centre. Run it once a week from cron."

@@ -8,18 +8,19 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from vigil.accounts.models import Membership, User
 from vigil.accounts.roles import Capability
 from vigil.assessments.importing import ImportInvalid, import_assessment_xlsx
 from vigil.assessments.models import Assessment
 from vigil.assessments.services import AssessmentLocked
+from vigil.commands import Command as VigilCommand
 from vigil.reports.exporters import EXPORTERS
 from vigil.reports.questionnaire import build_document
 
 
-class Command(BaseCommand):
+class Command(VigilCommand):
     help = "Export a questionnaire as PDF, ODT, DOCX or XLSX, or import an XLSX."
 
     def add_arguments(self, parser: CommandParser) -> None:

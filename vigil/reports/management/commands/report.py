@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from vigil.commands import Command as VigilCommand
 from vigil.organisations.models import Organisation
 from vigil.reports.document import Document
 from vigil.reports.render import MEDIA_TYPES, render_document
@@ -38,7 +39,7 @@ BUILDERS: dict[str, tuple[str, str]] = {
 type Builder = Callable[..., Document]
 
 
-class Command(BaseCommand):
+class Command(VigilCommand):
     help = (
         "Write a centre's annual report, security plan, continuity plan or "
         "risk analysis of one year as PDF/A or ODT, in Dutch or French."

@@ -3,13 +3,14 @@
 import datetime
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from vigil.commands import Command as VigilCommand
 from vigil.organisations.models import Organisation
 from vigil.registers.backups import schemes, services
 
 
-class Command(BaseCommand):
+class Command(VigilCommand):
     help = "Show which backup media a centre's rotation scheme gives for a date."
 
     def add_arguments(self, parser: CommandParser) -> None:
