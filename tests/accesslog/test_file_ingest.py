@@ -265,6 +265,6 @@ def test_identity_times_local_in_add_and_list(centre_a: Organisation) -> None:
     arguments += ["--person", "An", "--from", "2026-01-01"]
     call_command("accesslog", *arguments, stdout=output)
     call_command("accesslog", "identity", "list", "--org", "centre-a", stdout=output)
-    added, listed = output.getvalue().splitlines()
+    added, _header, listed = output.getvalue().splitlines()
     assert "\t2026-01-01T00:00:00+01:00\topen\t" in added
     assert listed.endswith("\tU1\t2026-01-01T00:00:00+01:00\topen\tAn")
