@@ -261,8 +261,8 @@ def test_prove_at_unsigned_size_fails(log: Organisation) -> None:
         "prove", "--org", "centre-a", "--index", "3", "--size", "7"
     )
     assert message == (
-        "no checkpoint was signed at tree size 7, so vigil-verify cannot check a "
-        "proof in that tree. The nearest signed sizes are 5 and 10"
+        "no checkpoint was signed at tree size 7, so vigil-verify cannot check "
+        "an inclusion proof in that tree. The nearest signed sizes are 5 and 10"
     )
 
 
