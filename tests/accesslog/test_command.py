@@ -31,7 +31,7 @@ from vigil.accesslog.models import (
     LogCheckpoint,
     VerificationRun,
 )
-from vigil.accesslog.syslog import EventRejected
+from vigil.accesslog.syslog import EventRejected, SyslogReceiver
 from vigil.accesslog.verify_cli import main as verify_main
 from vigil.ledger import Ed25519Verifier, open_checkpoint
 from vigil.organisations.models import Organisation
@@ -261,8 +261,8 @@ def test_prove_at_unsigned_size_fails(log: Organisation) -> None:
         "prove", "--org", "centre-a", "--index", "3", "--size", "7"
     )
     assert message == (
-        "no checkpoint was signed at tree size 7, so vigil-verify cannot check a "
-        "proof in that tree. The nearest signed sizes are 5 and 10"
+        "no checkpoint was signed at tree size 7, so vigil-verify cannot check "
+        "an inclusion proof in that tree. The nearest signed sizes are 5 and 10"
     )
 
 
@@ -635,6 +635,36 @@ def test_listen_address_parsed(text: str, expected: tuple[str, int]) -> None:
 def test_listen_address_rejected(text: str) -> None:
     with pytest.raises(CommandError):
         _listen_address(text)
+
+
+@pytest.mark.parametrize(
+    ("listen", "shown"),
+    [
+        ("127.0.0.1:6514", "127.0.0.1:6514"),
+        ("[::1]:514", "[::1]:514"),
+        ("[fe80::1%eth0]:6514", "[fe80::1%eth0]:6514"),
+    ],
+    ids=["ipv4", "ipv6", "ipv6-zone"],
+)
+def test_syslog_notice_shows_listen_address(
+    centre_a: Organisation, monkeypatch: pytest.MonkeyPatch, listen: str, shown: str
+) -> None:
+    monkeypatch.setattr(SyslogReceiver, "run_forever", lambda receiver: None)
+    errors = io.StringIO()
+    call_command(
+        "accesslog",
+        "syslog",
+        "--org",
+        centre_a.slug,
+        "--listen",
+        listen,
+        stdout=io.StringIO(),
+        stderr=errors,
+    )
+    assert errors.getvalue() == (
+        f"receiving access events of centre-a over syslog (TCP) on {shown}. "
+        "Stop with Ctrl-C.\n"
+    )
 
 
 @pytest.fixture

@@ -15,9 +15,20 @@ from django.conf import LazySettings
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from tests.accesslog.factories import event, ingest_batches, tampering
+from tests.accesslog.factories import (
+    cut_back,
+    empty_as_expired,
+    event,
+    ingest_batches,
+    tampering,
+)
 from vigil import cli
-from vigil.accesslog.models import AccessEntry, ApiToken, VerificationRun
+from vigil.accesslog.models import (
+    AccessEntry,
+    ApiToken,
+    LogCheckpoint,
+    VerificationRun,
+)
 from vigil.accesslog.syslog import SyslogReceiver
 from vigil.accesslog.tokens import create_token
 from vigil.organisations.models import Organisation
@@ -362,6 +373,134 @@ def test_usage_errors_translated(
     assert previous.startswith(texts["previous"].format(path=missing))
     assert listen.startswith(texts["listen"])
     assert tls == texts["tls"]
+
+
+PROVE_ERRORS = {
+    "nl": {
+        "unsigned": "bij boomgrootte 7 is geen controlepunt ondertekend, dus "
+        "vigil-verify kan geen inclusiebewijs in die boom nakijken. De "
+        "dichtstbijzijnde ondertekende groottes zijn 5 en 10",
+        "range": "boomgrootte 12 ligt buiten het bereik: de log heeft 10 logregels",
+        "empty": "de log heeft nog geen ondertekend controlepunt. Voer 'vigil "
+        "accesslog checkpoint' uit of lever eerst gebeurtenissen aan",
+    },
+    "fr": {
+        "unsigned": "aucun point de contrôle n'a été signé à la taille d'arbre 7, "
+        "donc vigil-verify ne peut pas vérifier de preuve d'inclusion dans cet "
+        "arbre. Les tailles signées les plus proches sont 5 et 10",
+        "range": "la taille d'arbre 12 est hors limites\u00a0: le journal a 10 entrées",
+        "empty": "le journal n'a pas encore de point de contrôle signé. Exécutez "
+        "'vigil accesslog checkpoint' ou envoyez d'abord des événements",
+    },
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_prove_errors_translated(
+    log: Organisation, centre_b: Organisation, language: str
+) -> None:
+    texts = PROVE_ERRORS[language]
+    prove = ("prove", "--org", "centre-a", "--index", "3")
+    with translation.override(language):
+        unsigned = run_failing("accesslog", *prove, "--size", "7")
+        out_of_range = run_failing("accesslog", *prove, "--size", "12")
+        empty = run_failing(
+            "accesslog", "prove", "--org", centre_b.slug, "--index", "0"
+        )
+    assert unsigned == texts["unsigned"]
+    assert out_of_range == texts["range"]
+    assert empty == texts["empty"]
+
+
+CONSISTENCY_ERRORS = {
+    "nl": {
+        "unsigned": "bij boomgrootte 8 is geen controlepunt ondertekend, dus "
+        "vigil-verify kan geen consistentiebewijs in die boom nakijken. De "
+        "dichtstbijzijnde ondertekende groottes zijn 5 en 10",
+        "below": "bij boomgrootte 3 is geen controlepunt ondertekend, dus "
+        "vigil-verify kan geen consistentiebewijs in die boom nakijken. De "
+        "dichtstbijzijnde ondertekende grootte is 5",
+        "order": "de oude boomgrootte 9 moet tussen 0 en de nieuwe grootte 5 liggen",
+    },
+    "fr": {
+        "unsigned": "aucun point de contrôle n'a été signé à la taille d'arbre 8, "
+        "donc vigil-verify ne peut pas vérifier de preuve de cohérence dans cet "
+        "arbre. Les tailles signées les plus proches sont 5 et 10",
+        "below": "aucun point de contrôle n'a été signé à la taille d'arbre 3, "
+        "donc vigil-verify ne peut pas vérifier de preuve de cohérence dans cet "
+        "arbre. La taille signée la plus proche est 5",
+        "order": "l'ancienne taille d'arbre 9 doit être comprise entre 0 et la "
+        "nouvelle taille 5",
+    },
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_consistency_errors_translated(log: Organisation, language: str) -> None:
+    texts = CONSISTENCY_ERRORS[language]
+    consistency = ("consistency", "--org", "centre-a")
+    with translation.override(language):
+        unsigned = run_failing("accesslog", *consistency, "--old", "5", "--new", "8")
+        below = run_failing("accesslog", *consistency, "--old", "1", "--new", "3")
+        order = run_failing("accesslog", *consistency, "--old", "9", "--new", "5")
+    assert unsigned == texts["unsigned"]
+    assert below == texts["below"]
+    assert order == texts["order"]
+
+
+EXPORT_ERRORS = {
+    "nl": {
+        "invalid": "het vorige controlepunt is geen geldig controlepunt van deze log: ",
+        "cut": "het vorige controlepunt heeft grootte 10, maar het laatste "
+        "controlepunt van de log heeft grootte 5: de log is ingekort",
+        "expired": "logregels van de log zijn verlopen terwijl de bundel werd "
+        "geschreven. Voer de export opnieuw uit",
+    },
+    "fr": {
+        "invalid": "le point de contrôle précédent n'est pas un point de contrôle "
+        "valide de ce journal\u00a0: ",
+        "cut": "le point de contrôle précédent a la taille 10, mais le dernier "
+        "point de contrôle du journal a la taille 5\u00a0: le journal a été "
+        "raccourci",
+        "expired": "des entrées du journal ont expiré pendant l'écriture du "
+        "dossier de preuves. Relancez l'export",
+    },
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_export_previous_errors_translated(
+    log: Organisation, tmp_path: Path, language: str
+) -> None:
+    texts = EXPORT_ERRORS[language]
+    export = (
+        *("export", "--org", "centre-a", "--output", str(tmp_path / "x.json")),
+        *("--from", "2026-03-01", "--to", "2026-03-31"),
+    )
+    invalid_file = tmp_path / "invalid.checkpoint"
+    invalid_file.write_text("not a checkpoint\n", encoding="utf-8")
+    kept_file = tmp_path / "kept.checkpoint"
+    kept_file.write_text(
+        LogCheckpoint.objects.get(organisation=log, size=10).note, encoding="utf-8"
+    )
+    with translation.override(language):
+        invalid = run_failing("accesslog", *export, "--previous", str(invalid_file))
+        empty_as_expired(log, range(3))
+        with mock.patch(
+            "vigil.accesslog.bundle.expired_entry_count", side_effect=[0, 3]
+        ):
+            expired = run_failing("accesslog", *export)
+        with tampering() as cursor:
+            cut_back(cursor, log, 5)
+            cursor.execute(
+                "DELETE FROM accesslog_logcheckpoint "
+                "WHERE organisation_id = %s AND size > 5",
+                [log.pk],
+            )
+        cut = run_failing("accesslog", *export, "--previous", str(kept_file))
+    assert invalid.startswith(texts["invalid"])
+    assert expired == texts["expired"]
+    assert cut == texts["cut"]
 
 
 @pytest.mark.parametrize(("language", "open_end"), [("nl", "open"), ("fr", "ouverte")])

@@ -262,6 +262,7 @@ def test_detect_report_in_french(night: Organisation) -> None:
     with translation.override("fr"):
         output = detect("--org", night.slug, *WEEK)
     assert output.splitlines()[0] == (
-        "centre-a : 2 entrées du 2026-03-02 au 2026-03-08 inclus (fuseau "
-        "Europe/Brussels) : 1 constat (nouveaux : 1, mis à jour : 0, rouverts : 0)"
+        "centre-a\u00a0: 2 entrées du 2026-03-02 au 2026-03-08 inclus (fuseau "
+        "Europe/Brussels)\u00a0: 1 constat (nouveaux\u00a0: 1, mis à jour\u00a0: 0, "
+        "rouverts\u00a0: 0)"
     )

@@ -351,7 +351,7 @@ def test_csv_blank_lines_skipped() -> None:
     [
         ("en", "invalid CSV: a field is longer than 131072 characters"),
         ("nl", "ongeldige CSV: een veld is langer dan 131072 tekens"),
-        ("fr", "CSV non valide : un champ dépasse 131072 caractères"),
+        ("fr", "CSV non valide\u00a0: un champ dépasse 131072 caractères"),
     ],
 )
 def test_csv_oversized_field_reason_translated(language: str, expected: str) -> None:

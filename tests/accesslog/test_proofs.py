@@ -69,16 +69,16 @@ def test_inclusion_proof_without_checkpoint_at_size(log: Organisation) -> None:
 
 
 def test_proof_document_needs_checkpoint_at_size(log: Organisation) -> None:
-    with pytest.raises(ProofUnavailable) as raised:
+    with translation.override("en"), pytest.raises(ProofUnavailable) as raised:
         proof_document(log, 3, size=10)
     assert str(raised.value) == (
         "no checkpoint was signed at tree size 10, so vigil-verify cannot "
-        "check a proof in that tree. The nearest signed sizes are 7 and 14"
+        "check an inclusion proof in that tree. The nearest signed sizes are 7 and 14"
     )
 
 
 def test_unsigned_size_names_one_neighbour(log: Organisation) -> None:
-    with pytest.raises(ProofUnavailable) as raised:
+    with translation.override("en"), pytest.raises(ProofUnavailable) as raised:
         proof_document(log, 3, size=5)
     assert str(raised.value).endswith(". The nearest signed size is 7")
 
@@ -117,7 +117,10 @@ def test_entry_outside_log_unavailable(log: Organisation, index: int) -> None:
 
 
 def test_no_checkpoint_unavailable(centre_a: Organisation) -> None:
-    with pytest.raises(ProofUnavailable, match="no signed checkpoint"):
+    with (
+        translation.override("en"),
+        pytest.raises(ProofUnavailable, match="no signed checkpoint"),
+    ):
         inclusion_proof_for(centre_a, 0)
 
 
@@ -154,7 +157,7 @@ def test_consistency_old_above_new_unavailable(log: Organisation) -> None:
 
 
 def test_consistency_needs_checkpoint_at_new_size(log: Organisation) -> None:
-    with pytest.raises(ProofUnavailable) as raised:
+    with translation.override("en"), pytest.raises(ProofUnavailable) as raised:
         consistency_proof_for(log, 7, new_size=15)
     assert str(raised.value) == (
         "no checkpoint was signed at tree size 15, so vigil-verify cannot "

@@ -177,6 +177,20 @@ def test_checkpoint_size_below_zero(log: Organisation) -> None:
 
 
 @sqlite_only
+@pytest.mark.parametrize("column", ["note", "created_at"])
+def test_checkpoint_text_not_utf8(log: Organisation, column: str) -> None:
+    row_id = checkpoint_id(log, 20)
+    set_column("accesslog_logcheckpoint", column, "CAST(x'ff41' AS TEXT)", row_id)
+    assert_fails(
+        log,
+        None,
+        f"the checkpoint with id {row_id} has {column} text that is not valid "
+        "UTF-8 (bytes ff41), expected text in UTF-8, so the checkpoint cannot be "
+        "checked: its row was changed",
+    )
+
+
+@sqlite_only
 @pytest.mark.parametrize(
     ("column", "literal", "found", "expected"),
     [
@@ -210,8 +224,9 @@ def test_checkpoint_column_of_other_type(
         ("CAST(x'ff00' AS TEXT)", "text that is not valid UTF-8 (bytes ff00)"),
         ("CAST(leaf_hash AS TEXT)", "text that is not valid UTF-8"),
         ("19.5", "the real number 19.5"),
+        ("5", "the integer 5"),
     ],
-    ids=["text", "not-utf8", "hash-as-text", "real"],
+    ids=["text", "not-utf8", "hash-as-text", "real", "integer"],
 )
 def test_leaf_hash_of_other_type(log: Organisation, literal: str, found: str) -> None:
     set_column("accesslog_accessentry", "leaf_hash", literal, entry_id(log, 9))
@@ -221,6 +236,20 @@ def test_leaf_hash_of_other_type(log: Organisation, literal: str, found: str) ->
     assert result.message.startswith(f"entry 9 has leaf_hash {found}")
     assert result.message.endswith(", expected 32 bytes: its leaf hash was changed")
     assert not VerificationRun.objects.get(organisation=log).ok
+
+
+@sqlite_only
+@pytest.mark.parametrize("column", ["user_id", "time", "source_ip"])
+def test_entry_text_not_utf8(log: Organisation, column: str) -> None:
+    set_column(
+        "accesslog_accessentry", column, "CAST(x'ff41' AS TEXT)", entry_id(log, 9)
+    )
+    assert_fails(
+        log,
+        9,
+        f"entry 9 has {column} text that is not valid UTF-8 (bytes ff41), "
+        "expected text in UTF-8: a column was changed",
+    )
 
 
 @sqlite_only
@@ -320,6 +349,19 @@ def test_extra_node_of_other_type(
 ) -> None:
     insert_node(log, level, index)
     assert_fails(log, None, message)
+
+
+@sqlite_only
+@pytest.mark.parametrize(("level", "index"), [(2, 2.5), (3, 1.5)], ids=["low", "upper"])
+def test_node_index_of_real_number(log: Organisation, level: int, index: float) -> None:
+    insert_node(log, str(level), str(index))
+    assert_fails(
+        log,
+        None,
+        f"a tree node at level {level} has index the real number {index}, "
+        "expected an integer of 0 or more, so it lies outside the tree: nodes "
+        "were added",
+    )
 
 
 def test_extra_node_at_high_level(log: Organisation) -> None:

@@ -22,6 +22,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from django.utils.translation import gettext as _
+
 from vigil.accesslog.checkpoints import ensure_checkpoint
 from vigil.accesslog.encoding import canonical_time
 from vigil.accesslog.keys import signer_for, verifier_for
@@ -64,13 +66,21 @@ def _consistency(
     try:
         previous = open_checkpoint(previous_note, verifier_for(keys), keys.origin)
     except LedgerError as error:
+        # The ledger's own reason stays in English, as it does in verification.
         raise ValueError(
-            f"the previous checkpoint is not a valid checkpoint of this log: {error}"
+            _(
+                "the previous checkpoint is not a valid checkpoint of this log: "
+                "%(error)s"
+            )
+            % {"error": error}
         ) from None
     if previous.size > size:
         raise ValueError(
-            f"the previous checkpoint has size {previous.size}, but the log's "
-            f"latest checkpoint has size {size}: the log was cut back"
+            _(
+                "the previous checkpoint has size %(previous)d, but the log's "
+                "latest checkpoint has size %(size)d: the log was cut back"
+            )
+            % {"previous": previous.size, "size": size}
         )
     proof = consistency_proof(previous.size, size, store) if previous.size else []
     return {
@@ -122,7 +132,10 @@ def _raise_expired_during_export(organisation: Organisation, size: int) -> None:
     """
     expired_entry_count(organisation, size)
     raise ValueError(
-        "entries of the log expired while the bundle was written. Run the export again"
+        _(
+            "entries of the log expired while the bundle was written. Run the "
+            "export again"
+        )
     )
 
 

@@ -13,6 +13,7 @@ import base64
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from vigil.accesslog.leaves import LogDamaged, checked_entry_leaf
 from vigil.accesslog.models import AccessEntry, LogCheckpoint, LogKeys
@@ -47,14 +48,21 @@ def _tree_size(
     if size is None:
         if checkpoint is None:
             raise ProofUnavailable(
-                "the log has no signed checkpoint yet. Run "
-                "'vigil accesslog checkpoint' or ingest events first"
+                _(
+                    "the log has no signed checkpoint yet. Run "
+                    "'vigil accesslog checkpoint' or ingest events first"
+                )
             )
         return checkpoint.size, checkpoint
     current = log.size
     if not 0 <= size <= current:
         raise ProofUnavailable(
-            f"tree size {size} is out of range, the log has {current} entries"
+            ngettext(
+                "tree size %(size)d is out of range: the log has %(count)d entry",
+                "tree size %(size)d is out of range: the log has %(count)d entries",
+                current,
+            )
+            % {"size": size, "count": current}
         )
     return size, checkpoint
 
@@ -117,8 +125,12 @@ def proof_document(
     """
     document = inclusion_proof_for(organisation, index, size)
     if document["checkpoint"] is None:
+        reason = _(
+            "no checkpoint was signed at tree size %(size)d, so vigil-verify "
+            "cannot check an inclusion proof in that tree"
+        ) % {"size": document["tree_size"]}
         raise ProofUnavailable(
-            _unsigned_size_reason(organisation, document["tree_size"], "a proof")
+            _with_nearest_checkpoints(organisation, document["tree_size"], reason)
         )
     entry = AccessEntry.objects.get(organisation=organisation, index=index)
     origin = LogKeys.objects.get(organisation=organisation).origin
@@ -183,11 +195,16 @@ def consistency_proof_for(
     tree_size, checkpoint = _tree_size(organisation, log, new_size)
     if not 0 <= old_size <= tree_size:
         raise ProofUnavailable(
-            f"old tree size {old_size} must be between 0 and the new size {tree_size}"
+            _("old tree size %(old)d must be between 0 and the new size %(new)d")
+            % {"old": old_size, "new": tree_size}
         )
     if checkpoint is None:
+        reason = _(
+            "no checkpoint was signed at tree size %(size)d, so vigil-verify "
+            "cannot check a consistency proof in that tree"
+        ) % {"size": tree_size}
         raise ProofUnavailable(
-            _unsigned_size_reason(organisation, tree_size, "a consistency proof")
+            _with_nearest_checkpoints(organisation, tree_size, reason)
         )
     proof = log.consistency_proof(old_size, tree_size) if old_size else []
     old_checkpoint = _checkpoint_at(organisation, old_size)
@@ -203,20 +220,25 @@ def consistency_proof_for(
     }
 
 
-def _unsigned_size_reason(
-    organisation: Organisation, size: int, proof_kind: str
+def _with_nearest_checkpoints(
+    organisation: Organisation, size: int, reason: str
 ) -> str:
-    """Explain that no checkpoint was signed at ``size`` and name the nearest ones."""
+    """Return ``reason`` followed by a sentence that names the nearest signed sizes.
+
+    ``reason`` is the message, in the active language, that no checkpoint
+    was signed at ``size``.
+    """
     checkpoints = LogCheckpoint.objects.filter(organisation=organisation)
     below = checkpoints.filter(size__lt=size).order_by("-size").first()
     above = checkpoints.filter(size__gt=size).order_by("size").first()
-    nearest = [str(checkpoint.size) for checkpoint in (below, above) if checkpoint]
-    reason = (
-        f"no checkpoint was signed at tree size {size}, so vigil-verify cannot "
-        f"check {proof_kind} in that tree"
-    )
+    nearest = [checkpoint.size for checkpoint in (below, above) if checkpoint]
     if not nearest:
-        return f"{reason}. The log has no signed checkpoint yet"
-    sizes = " and ".join(nearest)
-    noun = "size is" if len(nearest) == 1 else "sizes are"
-    return f"{reason}. The nearest signed {noun} {sizes}"
+        sentence = _("The log has no signed checkpoint yet")
+    elif len(nearest) == 1:
+        sentence = _("The nearest signed size is %(size)d") % {"size": nearest[0]}
+    else:
+        sentence = _("The nearest signed sizes are %(below)d and %(above)d") % {
+            "below": nearest[0],
+            "above": nearest[1],
+        }
+    return f"{reason}. {sentence}"

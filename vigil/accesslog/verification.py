@@ -23,7 +23,9 @@
    cut back to an earlier size shows.
 
 A stored hash of another type than bytes, which SQLite keeps, fails the run
-at its entry or node (``verification_types``).
+at its entry or node, and so does an entry's text column that is not valid
+UTF-8. A checkpoint row with such text, or a tree node whose index is a real
+number, fails the run without an index (``verification_types``).
 
 ``verification_scan`` checks the chunks (points 1 to 3 and the tree inside
 each chunk), in this process or in worker processes (``verification_pool``).
@@ -409,6 +411,13 @@ class _LogCheck:
                 sql, [self.organisation_id, level, start, end, UPPER_NODE_CHUNK]
             )
             rows = cursor.fetchall()
+            if any(type(node_index) is not int for node_index, _ in rows):
+                found = verification_types.first_wrong_node_index(
+                    cursor, "%s", self.organisation_id, level, start, end
+                )
+                raise _Divergence(
+                    None, verification_types.node_index_message(level, str(found))
+                )
         return [(int(node_index), bytes(value)) for node_index, value in rows]
 
     def _first_wrong_node_hash(
@@ -542,16 +551,42 @@ class _LogCheck:
             f"{expected}, so the checkpoint cannot be checked: its row was changed",
         )
 
+    def _check_checkpoint_text(self) -> None:
+        """Reject a checkpoint row with text that is not valid UTF-8.
+
+        Reading such a row fails, so this runs only after a read failed, and
+        returns if it finds none.
+        """
+        if self.connection.vendor != "sqlite":
+            return
+        with self.connection.cursor() as cursor:
+            undecodable = verification_types.undecodable_checkpoint_column(
+                cursor, self.organisation_id
+            )
+        if undecodable is None:
+            return
+        row_id, column, found = undecodable
+        raise _Divergence(
+            None,
+            f"the checkpoint with id {row_id} has {column} {found}, expected text "
+            "in UTF-8, so the checkpoint cannot be checked: its row was changed",
+        )
+
     def _checkpoints(self, limit: int) -> Iterator[LogCheckpoint]:
         start = -1
         while True:
-            chunk = list(
-                LogCheckpoint.objects.filter(
-                    organisation_id=self.organisation_id,
-                    size__gt=start,
-                    size__lte=limit,
-                ).order_by("size")[:CHECKPOINT_CHUNK]
-            )
+            try:
+                chunk = list(
+                    LogCheckpoint.objects.filter(
+                        organisation_id=self.organisation_id,
+                        size__gt=start,
+                        size__lte=limit,
+                    ).order_by("size")[:CHECKPOINT_CHUNK]
+                )
+            except (OperationalError, UnicodeDecodeError):
+                # Django's converter of the time column decodes it itself.
+                self._check_checkpoint_text()
+                raise
             yield from chunk
             if len(chunk) < CHECKPOINT_CHUNK:
                 return
@@ -658,8 +693,4 @@ def _covered_leaves(level: int | str, lowest: int | str, highest: int | str) -> 
 
 
 def _node_index_outside(level: int, index: int | str) -> _Divergence:
-    return _Divergence(
-        None,
-        f"a tree node at level {level} has index {index}, expected an integer of "
-        "0 or more, so it lies outside the tree: nodes were added",
-    )
+    return _Divergence(None, verification_types.node_index_message(level, str(index)))

@@ -45,7 +45,10 @@ from vigil.accesslog.retention import EMPTIED_CONTENT
 from vigil.accesslog.verification_types import (
     first_wrong_leaf_hash,
     first_wrong_node_hash,
+    first_wrong_node_index,
     node_hash_message,
+    node_index_message,
+    undecodable_entry_column,
 )
 from vigil.ledger import HASH_SIZE, complete_subtree_levels
 from vigil.ledger.merkle import LEAF_HASH_PREFIX, fold_subtree_hashes
@@ -304,9 +307,10 @@ def _scan_chunk(
     """Scan the entries ``[start, end)``, reporting a leaf hash that is not a blob.
 
     Reading such a value fails: ``bytes()`` rejects text or a real number,
-    and sqlite3 rejects text that is not valid UTF-8. Only then does a query
-    look for the first such entry. The entries before it are scanned again,
-    so that an earlier failure still comes first.
+    ``_stored_hash`` an integer, and sqlite3 rejects text that is not valid
+    UTF-8. Only then does a query look for the first such entry. The entries
+    before it are scanned again, so that an earlier failure still comes
+    first.
     """
     try:
         return _scan_entries(cursor, statements, job, start, end)
@@ -421,7 +425,7 @@ class _ChunkScan:
                     "an expired entry, or an entry was marked as expired without "
                     "expiry",
                 )
-            result = self._checked_entry(index, bytes(stored), leaf is None)
+            result = self._checked_entry(index, _stored_hash(stored), leaf is None)
             if isinstance(result, ScanFailure):
                 return hashes, result
             append(result)
@@ -466,6 +470,8 @@ class _ChunkScan:
             self.expired += 1
             return stored_hash
         computed = self._reference_leaf_hash(index)
+        if isinstance(computed, ScanFailure):
+            return computed
         if computed != stored_hash:
             computed_text = "none" if computed is None else computed.hex()
             return ScanFailure(
@@ -476,15 +482,37 @@ class _ChunkScan:
             )
         return computed
 
-    def _reference_leaf_hash(self, index: int) -> bytes | None:
+    def _reference_leaf_hash(self, index: int) -> bytes | ScanFailure | None:
         """Hash the leaf that ``encode_leaf`` makes of the entry's columns.
 
         Returns None if a column contains a value of another type than its own,
         such as NULL or a BLOB in a text column, which no leaf matches, or if
-        the entry is gone.
+        the entry is gone. Returns a failure that names the column if sqlite3
+        cannot read the entry because a column contains text that is not
+        valid UTF-8.
         """
-        self.cursor.execute(self.statements.entry, [self.job.organisation_id, index])
-        row = self.cursor.fetchone()
+        try:
+            self.cursor.execute(
+                self.statements.entry, [self.job.organisation_id, index]
+            )
+            row = self.cursor.fetchone()
+        except sqlite3.OperationalError:
+            undecodable = None
+            if self.statements.vendor == "sqlite":
+                undecodable = undecodable_entry_column(
+                    self.cursor,
+                    self.statements.placeholder,
+                    self.job.organisation_id,
+                    index,
+                )
+            if undecodable is None:
+                raise
+            column, found = undecodable
+            return ScanFailure(
+                index,
+                f"entry {index} has {column} {found}, expected text in UTF-8: "
+                "a column was changed",
+            )
         if row is None:
             return None
         fields = LeafFields(
@@ -563,6 +591,9 @@ class _ChunkScan:
         else:
             if stored == computed:
                 return [], None
+            outside = self._node_index_failure(rows, level, first, end)
+            if outside is not None:
+                return [], outside
             wrong = self._first_wrong_node_hash(level, first, end)
         failure = None
         if wrong is not None:
@@ -572,6 +603,9 @@ class _ChunkScan:
             )
             end = index
             rows, stored = self._stored_nodes(level, first, end)
+            outside = self._node_index_failure(rows, level, first, end)
+            if outside is not None:
+                return [], outside
         by_offset = {
             int(node) - first: value
             for (node, _), value in zip(rows, stored, strict=True)
@@ -592,6 +626,30 @@ class _ChunkScan:
         )
         rows = self.cursor.fetchall()
         return rows, [bytes(value) for _, value in rows]
+
+    def _node_index_failure(
+        self, rows: list[tuple[Any, ...]], level: int, first: int, end: int
+    ) -> ScanFailure | None:
+        """Return the failure of a node among ``rows`` whose index is not an integer.
+
+        Such a node lies between two nodes of the tree, so the failure has
+        no first divergent index.
+        """
+        if all(type(node) is int for node, _ in rows):
+            return None
+        found = None
+        if self.statements.vendor == "sqlite":
+            found = first_wrong_node_index(
+                self.cursor,
+                self.statements.placeholder,
+                self.job.organisation_id,
+                level,
+                first,
+                end,
+            )
+        if found is None:
+            found = next(repr(node) for node, _ in rows if type(node) is not int)
+        return ScanFailure(None, node_index_message(level, found))
 
     def _first_wrong_node_hash(
         self, level: int, first: int, end: int
@@ -628,6 +686,16 @@ def node_failure(
         f"{suspect} was rewritten together with its leaf hash, or the stored "
         "node was changed",
     )
+
+
+def _stored_hash(value: Any) -> bytes:
+    """Return a stored hash as bytes, raising TypeError for another type.
+
+    ``bytes()`` of an integer n gives n zero bytes instead of failing.
+    """
+    if isinstance(value, int):
+        raise TypeError(f"a stored hash is the integer {value}, not bytes")
+    return bytes(value)
 
 
 def _subtree_hashes(levels: list[list[bytes]], offset: int) -> list[bytes]:

@@ -7,8 +7,8 @@ queries here therefore read ``typeof()`` and ``hex()`` of a value, which
 never fail, and ``describe`` turns them into text for a failure message. On
 PostgreSQL the column types hold, so only the ranges are checked.
 
-The scan runs the queries of entries and tree nodes only after reading a
-value failed, so they cost nothing while the log is intact.
+The scan runs the queries of entries, tree nodes and checkpoint text only
+after reading a value failed, so they cost nothing while the log is intact.
 """
 
 from typing import Any
@@ -25,6 +25,20 @@ MAX_TREE_LEVEL = 63
 # Bytes of a wrong value that a message shows.
 MAX_SHOWN_BYTES = 40
 TREE_SIZE = "a tree size (an integer of 0 or more)"
+# The columns that the reference check of an entry reads as text.
+ENTRY_TEXT_COLUMNS = (
+    "event_id",
+    "time",
+    "user_id",
+    "application",
+    "action",
+    "service",
+    "case_ref",
+    "source_ip",
+    "outcome",
+)
+# The columns of a checkpoint row that Django reads as text.
+CHECKPOINT_TEXT_COLUMNS = ("note", "created_at")
 
 
 def describe(sql_type: str, hex_value: str) -> str:
@@ -49,6 +63,20 @@ def describe(sql_type: str, hex_value: str) -> str:
     if sql_type == "real":
         return f"the real number {text}"
     return f"the text {text[:MAX_SHOWN_BYTES]!r}{cut}"
+
+
+def undecodable(sql_type: str, hex_value: str) -> bool:
+    """Return whether a value is text that is not valid UTF-8.
+
+    Python's sqlite3 raises OperationalError when it reads such a value.
+    """
+    if sql_type != "text":
+        return False
+    try:
+        bytes.fromhex(hex_value).decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
 
 
 def integer_value(sql_type: str, hex_value: str) -> int | None:
@@ -101,6 +129,90 @@ def first_wrong_node_hash(
     if row is None:
         return None
     return int(row[0]), describe(row[1], row[2])
+
+
+def first_wrong_node_index(
+    cursor: Any,
+    placeholder: str,
+    organisation_id: int,
+    level: int,
+    start: int,
+    end: int,
+) -> str | None:
+    """Describe the first index of ``level`` in ``[start, end)`` that is not an integer.
+
+    Only a real number lies between two integers, and only SQLite stores one
+    in the integer column. Returns None if there is none.
+    """
+    sql = (
+        f'SELECT typeof("index"), hex("index") FROM {NODE_TABLE} '  # noqa: S608
+        'WHERE organisation_id = %s AND level = %s AND "index" >= %s '
+        'AND "index" < %s AND typeof("index") <> \'integer\' ORDER BY "index" LIMIT 1'
+    ).replace("%s", placeholder)
+    cursor.execute(sql, [organisation_id, level, start, end])
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    return describe(row[0], row[1])
+
+
+def node_index_message(level: int, found: str) -> str:
+    return (
+        f"a tree node at level {level} has index {found}, expected an integer of "
+        "0 or more, so it lies outside the tree: nodes were added"
+    )
+
+
+def undecodable_entry_column(
+    cursor: Any, placeholder: str, organisation_id: int, index: int
+) -> tuple[str, str] | None:
+    """Return the first text column of entry ``index`` that is not valid UTF-8.
+
+    Returns the column and a description of its value, or None if there is
+    none. Only SQLite can store such a value.
+    """
+    values = ", ".join(
+        f'typeof("{column}"), hex("{column}")' for column in ENTRY_TEXT_COLUMNS
+    )
+    sql = (
+        f"SELECT {values} FROM {ENTRY_TABLE} "  # noqa: S608
+        'WHERE organisation_id = %s AND "index" = %s'
+    ).replace("%s", placeholder)
+    cursor.execute(sql, [organisation_id, index])
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    for position, column in enumerate(ENTRY_TEXT_COLUMNS):
+        sql_type, hex_value = row[2 * position], row[2 * position + 1]
+        if undecodable(sql_type, hex_value):
+            return column, describe(sql_type, hex_value)
+    return None
+
+
+def undecodable_checkpoint_column(
+    cursor: Any, organisation_id: int
+) -> tuple[int, str, str] | None:
+    """Return the first checkpoint row with a text column that is not valid UTF-8.
+
+    Returns the row's id, the column and a description of its value, or None
+    if there is none. The query reads each of the log's checkpoints once, on
+    SQLite, the only database that stores such a value.
+    """
+    values = ", ".join(
+        f'typeof("{column}"), hex("{column}")' for column in CHECKPOINT_TEXT_COLUMNS
+    )
+    cursor.execute(
+        f"SELECT id, {values} FROM {CHECKPOINT_TABLE} "  # noqa: S608
+        "WHERE organisation_id = %s ORDER BY id",
+        [organisation_id],
+    )
+    while rows := cursor.fetchmany(1000):
+        for row in rows:
+            for position, column in enumerate(CHECKPOINT_TEXT_COLUMNS):
+                sql_type, hex_value = row[2 * position + 1], row[2 * position + 2]
+                if undecodable(sql_type, hex_value):
+                    return int(row[0]), column, describe(sql_type, hex_value)
+    return None
 
 
 def node_hash_message(level: int, index: int, found: str, hash_size: int) -> str:

@@ -32,6 +32,7 @@ from vigil.accesslog.syslog.receiver import (
     RejectReason,
     SyslogReceiver,
     build_server_ssl_context,
+    format_address,
 )
 
 __all__ = [
@@ -52,6 +53,7 @@ __all__ = [
     "SyslogReceiver",
     "SyslogUtf8Error",
     "build_server_ssl_context",
+    "format_address",
     "parse_message",
     "validate_sd_id",
 ]

@@ -261,7 +261,7 @@ class SyslogReceiver:
                 "syslog receiver listening on %(addresses)s (plain TCP, SD-ID "
                 "%(sd_id)s)"
             )
-        addresses = ", ".join(_format_address(address) for address in self.addresses)
+        addresses = ", ".join(format_address(address) for address in self.addresses)
         logger.info(message, {"addresses": addresses, "sd_id": self.sd_id})
 
     async def stop(self) -> None:
@@ -590,12 +590,13 @@ async def _close_writer(writer: asyncio.StreamWriter) -> None:
         logger.debug("closing a syslog connection failed: %s", error)
 
 
-def _format_address(address: tuple[str, int]) -> str:
+def format_address(address: tuple[str, int]) -> str:
+    """Format a (host, port) pair as HOST:PORT, with an IPv6 host in brackets."""
     host, port = address
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 def _format_peer(peername: object) -> str:
     if isinstance(peername, tuple) and len(peername) >= 2:
-        return _format_address((str(peername[0]), int(peername[1])))
+        return format_address((str(peername[0]), int(peername[1])))
     return "unknown peer"

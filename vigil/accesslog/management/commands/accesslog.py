@@ -259,7 +259,11 @@ class Command(VigilCommand):
         )
 
     def _syslog(self, organisation: Organisation, options: dict[str, Any]) -> None:
-        from vigil.accesslog.syslog import SyslogReceiver, build_server_ssl_context
+        from vigil.accesslog.syslog import (
+            SyslogReceiver,
+            build_server_ssl_context,
+            format_address,
+        )
 
         host, port = _listen_address(options["listen"])
         context = None
@@ -287,13 +291,12 @@ class Command(VigilCommand):
         self.stderr.write(
             _(
                 "receiving access events of %(org)s over syslog (%(transport)s) on "
-                "%(host)s:%(port)d. Stop with Ctrl-C."
+                "%(address)s. Stop with Ctrl-C."
             )
             % {
                 "org": organisation.slug,
                 "transport": transport,
-                "host": host,
-                "port": port,
+                "address": format_address((host, port)),
             }
         )
         # The receiver logs English format strings. The filter translates them
