@@ -4,8 +4,9 @@ A SQLite column keeps a value of any type, so someone who controls the
 database can store text in a hash column or a real number in a size column.
 Python's sqlite3 cannot even return text that is not valid UTF-8. The
 queries here therefore read ``typeof()`` and ``hex()`` of a value, which
-never fail, and ``describe`` turns them into text for a failure message. On
-PostgreSQL the column types hold, so only the ranges are checked.
+SQLite returns for a value of any type, and ``describe`` turns them into
+text for a failure message. On PostgreSQL the column types are enforced, so
+only the ranges are checked.
 
 The scan runs the queries of entries, tree nodes and checkpoint text only
 after reading a value failed, so they cost nothing while the log is intact.
@@ -98,9 +99,8 @@ def first_wrong_leaf_hash(
         f'SELECT "index", typeof(leaf_hash), hex(leaf_hash) FROM {ENTRY_TABLE} '  # noqa: S608
         'WHERE organisation_id = %s AND "index" >= %s AND "index" < %s '
         "AND typeof(leaf_hash) <> 'blob' ORDER BY \"index\" LIMIT 1"
-    ).replace("%s", placeholder)
-    cursor.execute(sql, [organisation_id, start, end])
-    row = cursor.fetchone()
+    )
+    row = _first_row(cursor, placeholder, sql, [organisation_id, start, end])
     if row is None:
         return None
     return int(row[0]), describe(row[1], row[2])
@@ -123,9 +123,8 @@ def first_wrong_node_hash(
         f'SELECT "index", typeof(hash), hex(hash) FROM {NODE_TABLE} '  # noqa: S608
         'WHERE organisation_id = %s AND level = %s AND "index" >= %s '
         'AND "index" < %s AND typeof(hash) <> \'blob\' ORDER BY "index" LIMIT 1'
-    ).replace("%s", placeholder)
-    cursor.execute(sql, [organisation_id, level, start, end])
-    row = cursor.fetchone()
+    )
+    row = _first_row(cursor, placeholder, sql, [organisation_id, level, start, end])
     if row is None:
         return None
     return int(row[0]), describe(row[1], row[2])
@@ -148,12 +147,20 @@ def first_wrong_node_index(
         f'SELECT typeof("index"), hex("index") FROM {NODE_TABLE} '  # noqa: S608
         'WHERE organisation_id = %s AND level = %s AND "index" >= %s '
         'AND "index" < %s AND typeof("index") <> \'integer\' ORDER BY "index" LIMIT 1'
-    ).replace("%s", placeholder)
-    cursor.execute(sql, [organisation_id, level, start, end])
-    row = cursor.fetchone()
+    )
+    row = _first_row(cursor, placeholder, sql, [organisation_id, level, start, end])
     if row is None:
         return None
     return describe(row[0], row[1])
+
+
+def _first_row(
+    cursor: Any, placeholder: str, sql: str, parameters: list[Any]
+) -> tuple[Any, ...] | None:
+    """Run ``sql``, written with ``%s``, with the vendor's placeholder; return a row."""
+    cursor.execute(sql.replace("%s", placeholder), parameters)
+    row: tuple[Any, ...] | None = cursor.fetchone()
+    return row
 
 
 def node_index_message(level: int, found: str) -> str:
@@ -177,9 +184,8 @@ def undecodable_entry_column(
     sql = (
         f"SELECT {values} FROM {ENTRY_TABLE} "  # noqa: S608
         'WHERE organisation_id = %s AND "index" = %s'
-    ).replace("%s", placeholder)
-    cursor.execute(sql, [organisation_id, index])
-    row = cursor.fetchone()
+    )
+    row = _first_row(cursor, placeholder, sql, [organisation_id, index])
     if row is None:
         return None
     for position, column in enumerate(ENTRY_TEXT_COLUMNS):
