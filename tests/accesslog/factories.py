@@ -97,6 +97,11 @@ def cut_back(cursor: Any, organisation: Organisation, size: int) -> None:
         )
 
 
+def entry_id(organisation: Organisation, index: int) -> int:
+    """Return the primary key of the organisation's entry at ``index``."""
+    return AccessEntry.objects.get(organisation=organisation, index=index).pk
+
+
 def empty_as_expired(organisation: Organisation, indices: range) -> None:
     """Empty the content of entries as expiry does, which the triggers allow.
 

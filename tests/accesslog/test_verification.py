@@ -9,6 +9,8 @@ from django.utils import translation
 
 from tests.accesslog.factories import (
     cut_back,
+    empty_as_expired,
+    entry_id,
     event,
     ingest_batches,
     tampering,
@@ -63,10 +65,6 @@ def stored_level(monkeypatch: pytest.MonkeyPatch) -> None:
 def log(centre_a: Organisation) -> Organisation:
     ingest_batches(centre_a, BATCHES, BATCH_SIZE)
     return centre_a
-
-
-def entry_id(organisation: Organisation, index: int) -> int:
-    return AccessEntry.objects.get(organisation=organisation, index=index).pk
 
 
 def assert_diverges_at(organisation: Organisation, index: int, text: str) -> None:
@@ -466,10 +464,7 @@ def test_malformed_verifier_key_not_recorded(log: Organisation, key: str) -> Non
 
 def test_expired_entry_out_of_order_caught(log: Organisation) -> None:
     with tampering():
-        AccessEntry.objects.filter(organisation=log, index=20).update(
-            **EMPTIED_CONTENT,
-            expired_at=AccessEntry.objects.get(organisation=log, index=0).time,
-        )
+        empty_as_expired(log, range(20, 21))
     assert_diverges_at(log, 20, "expiry empties the oldest entries first")
 
 

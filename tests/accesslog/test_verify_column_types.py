@@ -12,13 +12,16 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.db.models import F
 from django.utils import translation
 
-from tests.accesslog.factories import ingest_batches, tampering
+from tests.accesslog.factories import (
+    empty_as_expired,
+    entry_id,
+    ingest_batches,
+    tampering,
+)
 from vigil.accesslog import store, verification
 from vigil.accesslog.models import AccessEntry, LogCheckpoint, VerificationRun
-from vigil.accesslog.retention import EMPTIED_CONTENT
 from vigil.accesslog.verification import VerificationResult, verify_log
 from vigil.organisations.models import Organisation
 
@@ -55,10 +58,6 @@ def log(centre_a: Organisation) -> Organisation:
 
 def checkpoint_id(organisation: Organisation, size: int) -> int:
     return LogCheckpoint.objects.get(organisation=organisation, size=size).pk
-
-
-def entry_id(organisation: Organisation, index: int) -> int:
-    return AccessEntry.objects.get(organisation=organisation, index=index).pk
 
 
 def set_column(table: str, column: str, literal: str, row_id: int) -> None:
@@ -267,9 +266,7 @@ def test_leaf_hash_of_other_type_after_earlier_failure(log: Organisation) -> Non
 @sqlite_only
 def test_leaf_hash_of_expired_entry_of_other_type(log: Organisation) -> None:
     with tampering() as cursor:
-        AccessEntry.objects.filter(organisation=log, index__lt=3).update(
-            **EMPTIED_CONTENT, expired_at=F("received_at")
-        )
+        empty_as_expired(log, range(3))
         update_column(
             cursor, "accesslog_accessentry", "leaf_hash", "'abc'", entry_id(log, 1)
         )
