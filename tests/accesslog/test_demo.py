@@ -57,6 +57,6 @@ def test_readme_names_the_watched_subject() -> None:
     # The demo centre's slug seeds its data, so its watched subject is fixed.
     generator = random.Random("demo")  # noqa: S311
     number = synthetic_national_numbers(demo.SUBJECTS, generator)[0]
-    shown = f"{number[:2]}.{number[2:4]}.{number[4:6]}-{number[6:9]}.{number[9:]}"
+    formatted = f"{number[:2]}.{number[2:4]}.{number[4:6]}-{number[6:9]}.{number[9:]}"
     readme = Path(__file__).resolve().parents[2] / "README.md"
-    assert shown in readme.read_text(encoding="utf-8")
+    assert formatted in readme.read_text(encoding="utf-8")

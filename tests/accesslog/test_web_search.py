@@ -712,9 +712,9 @@ def test_export_empties_expired_content(
     assert expired["event_id"] == "e-1"
     assert expired["time"] == "2015-03-02T08:00:00.000Z"
     assert len(expired["leaf_hash"]) == 64
-    kept = ("index", "event_id", "time", "leaf_hash")
+    kept_by_expiry = ("index", "event_id", "time", "leaf_hash")
     for column in EXPORT_COLUMNS:
-        if column not in kept:
+        if column not in kept_by_expiry:
             assert expired[column] == "", column
     assert rows[1]["user_id"] == "U1"
 

@@ -473,7 +473,7 @@ class _LogCheck:
         """Reject entry rows whose index lies below 0 or is not an integer.
 
         The scan reads the indices from 0 to the highest integer index, so it
-        never sees such a row, but the search pages and detection do. SQLite
+        never reads such a row, but the search pages and detection do. SQLite
         sorts text and blobs after all numbers, so the highest index shows
         them. Rows appended since the run started have integer indices.
         """

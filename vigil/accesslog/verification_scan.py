@@ -96,9 +96,9 @@ _SQLITE_PSEUDONYM = (
 # json_object() writes them without spaces and escapes text as
 # encode_basestring does, so the bytes equal encode_leaf's for every text
 # that ingestion accepts. The origin is a parameter. json_object() took
-# about 0.4 us per entry more than printf() with the same members (2.7
-# against 2.3 us of SQL, 60 chunks of 4,096 entries, three runs each), the
-# price of catching a NUL or a BLOB that printf() would hide.
+# about 0.4 us per entry more than printf() with the same members: 2.7
+# against 2.3 us of SQL (60 chunks of 4,096 entries, three runs each). That
+# is the price of catching a NUL or a BLOB that printf() would hide.
 _SQLITE_MEMBERS = (
     ("action", "action"),
     ("application", "application"),
@@ -132,7 +132,7 @@ _SQLITE_TEXT_MEMBERS = frozenset(
 def _sqlite_leaf(*, blobs_as_null: bool) -> str:
     """Return SQLite's expression of an entry's prefixed leaf bytes.
 
-    With ``blobs_as_null``, a text column that holds a BLOB gives null
+    With ``blobs_as_null``, a text column that contains a BLOB gives null
     instead of an error, at the price of a type check per column, so the
     entry fails its leaf hash.
     """
