@@ -1,5 +1,6 @@
 """Full verification: a clean log passes and every kind of tampering is caught."""
 
+import datetime
 from typing import Any
 from unittest import mock
 
@@ -137,32 +138,13 @@ def test_changed_time_caught(log: Organisation) -> None:
     assert_diverges_at(log, 5, "do not match")
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite time text")
-def test_short_time_fraction_of_same_instant_verifies(log: Organisation) -> None:
-    # Django writes six fraction digits. The same instant with fewer digits
-    # gives other SQL-built leaf bytes, so the reference check must pass it.
+def test_sub_millisecond_time_caught(log: Organisation) -> None:
+    # Leaves keep milliseconds, and ingestion stores no finer digits.
     entry = AccessEntry.objects.get(organisation=log, index=5)
-    with tampering() as cursor:
-        cursor.execute(
-            'SELECT CAST("time" AS TEXT) FROM accesslog_accessentry WHERE id = %s',
-            [entry.pk],
-        )
-        (text,) = cursor.fetchone()
-        assert text.endswith(".250000")
-        cursor.execute(
-            'UPDATE accesslog_accessentry SET "time" = %s WHERE id = %s',
-            [text.removesuffix("0000"), entry.pk],
-        )
-    checked: list[int] = []
-    reference = verification_scan._ChunkScan._checked_entry
-
-    def spy(scan: Any, index: int, *arguments: Any) -> Any:
-        checked.append(index)
-        return reference(scan, index, *arguments)
-
-    with mock.patch.object(verification_scan._ChunkScan, "_checked_entry", spy):
-        assert verify_log(log).ok
-    assert checked == [5]
+    moved = entry.time + datetime.timedelta(microseconds=456)
+    with tampering():
+        AccessEntry.objects.filter(pk=entry.pk).update(time=moved)
+    assert_diverges_at(log, 5, "do not match its stored leaf hash")
 
 
 def rewrite_time_text(organisation: Organisation, index: int, expression: str) -> None:
@@ -183,21 +165,62 @@ def rewrite_time_text(organisation: Organisation, index: int, expression: str) -
         "\"time\" || '-01:30'",
         "substr(\"time\", 1, 23) || '+05'",
         "\"time\" || 'xyz'",
+        "\"time\" || '+00:00'",
+        'substr("time", 1, 23)',
+        'substr("time", 1, 21)',
+        'substr("time", 1, 10) || \'T\' || substr("time", 12)',
+        'CAST("time" AS BLOB)',
+        "\"time\" || char(0) || 'x'",
+        "replace(\"time\", ':', ' ')",
     ],
-    ids=["offset", "negative-offset", "offset-in-microseconds", "text"],
+    ids=[
+        "offset",
+        "negative-offset",
+        "offset-in-microseconds",
+        "text",
+        "utc-offset",
+        "three-digits",
+        "one-digit",
+        "t-separator",
+        "blob",
+        "nul",
+        "spaces",
+    ],
 )
-def test_time_text_with_suffix_caught(log: Organisation, expression: str) -> None:
+def test_time_text_rewritten_caught(log: Organisation, expression: str) -> None:
     # Django reads "...30.250000+05:00" and "...30.250+05" as an instant five
-    # hours earlier, and text it cannot parse as no time at all.
+    # hours earlier, and text it cannot parse as no time at all. The others
+    # are the same instant in another text, which SQLite compares as text,
+    # so that a search between two times of that day no longer finds it.
     rewrite_time_text(log, 5, expression)
     assert_diverges_at(log, 5, "entry 5 do not match its stored leaf hash")
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite time text")
-def test_time_text_with_utc_offset_verifies(log: Organisation) -> None:
-    rewrite_time_text(log, 5, "\"time\" || '+00:00'")
+@pytest.mark.parametrize(
+    ("expression", "verifies"),
+    [
+        ('"time"', True),
+        ("\"time\" || '.000000'", False),
+        ("\"time\" || '.000'", False),
+        ("\"time\" || '.'", False),
+        ('substr("time", 1, 10) || \'T\' || substr("time", 12)', False),
+        ("\"time\" || char(0) || 'x'", False),
+    ],
+    ids=["unchanged", "six-zeros", "three-zeros", "dot", "t-separator", "nul"],
+)
+def test_whole_second_time_text(
+    log: Organisation, expression: str, verifies: bool
+) -> None:
+    # Django writes a whole second without a fraction.
+    ingest_events(
+        log, [(1, event(SIZE, time="2026-03-02T10:15:30.000+01:00"))], source="test"
+    )
+    rewrite_time_text(log, SIZE, expression)
     result = verify_log(log)
-    assert result.ok, result.message
+    assert result.ok is verifies, result.message
+    if not verifies:
+        assert result.first_divergent_index == SIZE
 
 
 def test_changed_source_ip_caught(log: Organisation) -> None:

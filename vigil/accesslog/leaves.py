@@ -53,21 +53,33 @@ def stored_time(value: object) -> str:
     """Return a stored time column as the leaf's time text.
 
     Through Django's connection SQLite returns a naive datetime in UTC and
-    PostgreSQL an aware one. A plain SQLite connection returns Django's text
-    form ``YYYY-MM-DD HH:MM:SS[.ffffff]``, also in UTC. Other text is read as
-    Django reads it, with ``fromisoformat``: an offset in the text moves the
-    instant, as it does on the pages, so a time rewritten with an offset no
-    longer matches the leaf hash. Text that is no time is returned as it is,
-    which no leaf matches.
+    PostgreSQL an aware one. A plain SQLite connection returns the text
+    itself. Only what ingestion writes gives the leaf's form: an instant in
+    whole milliseconds and, as text, exactly Django's form of it, the naive
+    UTC ``YYYY-MM-DD HH:MM:SS`` with six fraction digits or, for a whole
+    second, none. Anything else is returned in a form that no leaf contains,
+    so it fails the leaf hash. That includes other texts of the same instant,
+    such as ``T`` between date and time, three fraction digits or an offset
+    of ``+00:00``. SQLite compares the text, so a search between two times
+    of the same day would miss such an entry. A resent event would not be
+    recognised as a duplicate either.
     """
-    if not isinstance(value, datetime.datetime):
+    if isinstance(value, datetime.datetime):
+        moment = value
+    else:
+        text = str(value)
         try:
-            value = datetime.datetime.fromisoformat(str(value))
+            moment = datetime.datetime.fromisoformat(text)
         except ValueError:
-            return str(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=datetime.UTC)
-    return canonical_time(value)
+            return text
+        if moment.tzinfo is not None or str(moment) != text:
+            return text
+    if moment.microsecond % 1000:
+        # Six fraction digits, where every leaf has three.
+        return moment.isoformat()
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.UTC)
+    return canonical_time(moment)
 
 
 def entry_leaf_fields(entry: AccessEntry) -> LeafFields:
