@@ -429,3 +429,22 @@ def test_command_fails_on_text_leaf_hash(log: Organisation) -> None:
     message = run_verify_failing("--org", "centre-a")
     assert "first divergent index 5" in message
     assert "entry 5 has leaf_hash the text 'abc'" in message
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL format()")
+@pytest.mark.parametrize("column", ["case_ref", "outcome"])
+def test_null_in_text_column_caught(log: Organisation, column: str) -> None:
+    # format() writes NULL as empty text, the value of an empty case
+    # reference or outcome. A NULL there needs the constraint dropped.
+    with tampering() as cursor:
+        cursor.execute(
+            f"ALTER TABLE accesslog_accessentry ALTER COLUMN {column} DROP NOT NULL"
+        )
+        cursor.execute(
+            f"UPDATE accesslog_accessentry SET {column} = NULL WHERE id = %s",  # noqa: S608
+            [entry_id(log, 6)],
+        )
+    result = verify_log(log)
+    assert not result.ok
+    assert result.first_divergent_index == 6, result.message
+    assert "do not match its stored leaf hash" in result.message

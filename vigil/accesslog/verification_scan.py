@@ -157,6 +157,17 @@ def _sqlite_leaf(*, blobs_as_null: bool) -> str:
 # removes: not a leaf, so it never hashes to a leaf hash.
 _SQLITE_EXPIRED_WITH_CONTENT = "X''"
 _POSTGRESQL_EXPIRED_WITH_CONTENT = "''::bytea"
+# The columns that an entry with content never has NULL in. format() writes
+# NULL as empty text, so a NULL where the leaf has an empty case reference
+# or outcome would give the same bytes, although the column no longer holds
+# what the leaf covers. Such a NULL needs a NOT NULL constraint dropped. The
+# entry gets a value that is not a leaf instead, and thus the reference
+# path, which fails it. The source address is NULL when it is empty.
+_POSTGRESQL_NOT_NULL = (
+    'event_id, "time", user_id, application, action, subject_pseudonym, '
+    "service, case_ref, outcome"
+)
+_POSTGRESQL_NOT_A_LEAF = "'\\x01'::bytea"
 # PostgreSQL's MS field would drop the digits below the millisecond, which
 # ingestion never stores. A time with such digits therefore gives NULL.
 # format() writes it as empty text, so the entry takes the reference path,
@@ -231,7 +242,9 @@ class _Statements:
                 time=_POSTGRESQL_TIME,
             )
             leaf = (
-                f"'\\x00'::bytea || convert_to(format(%s::text, {arguments}), 'UTF8')"
+                f"CASE WHEN num_nulls({_POSTGRESQL_NOT_NULL}) = 0 THEN "
+                f"'\\x00'::bytea || convert_to(format(%s::text, {arguments}), 'UTF8') "
+                f"ELSE {_POSTGRESQL_NOT_A_LEAF} END"
             )
             self.leaf_parameters = [_SQL_TEMPLATE, encode_basestring(origin)]
             raw_time = '"time"'
