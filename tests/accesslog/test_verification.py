@@ -5,8 +5,9 @@ from typing import Any
 from unittest import mock
 
 import pytest
+from django.conf import LazySettings
 from django.db import DatabaseError, connection, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from tests.accesslog.factories import (
     cut_back,
@@ -39,6 +40,8 @@ from vigil.ledger import (
     sign_checkpoint,
 )
 from vigil.organisations.models import Organisation
+
+pytestmark = pytest.mark.usefixtures("one_day_retention")
 
 BATCHES = 4
 BATCH_SIZE = 10
@@ -483,6 +486,34 @@ def test_malformed_verifier_key_not_recorded(log: Organisation, key: str) -> Non
         verify_log(log, verifier_key=key)
     assert not VerificationRun.objects.filter(organisation=log).exists()
     assert not AuditEntry.objects.filter(action="accesslog.verified").exists()
+
+
+def test_expired_entry_within_retention_caught(
+    log: Organisation, settings: LazySettings
+) -> None:
+    # The triggers let anyone who can write to the table empty entries as
+    # expiry does. Entries of March 2026 are years from expiring.
+    settings.VIGIL_ACCESSLOG_RETENTION_DAYS = 3650
+    empty_as_expired(log, range(3))
+    assert_diverges_at(
+        log,
+        0,
+        "entry 0 is marked as expired, but its time is not before "
+        f"{(timezone.now() - datetime.timedelta(days=3650)):%Y-%m-%d}T",
+    )
+    assert "its content was removed before it was due" in verify_log(log).message
+
+
+def test_expired_entry_at_end_of_retention_verifies(
+    log: Organisation, settings: LazySettings
+) -> None:
+    entry = AccessEntry.objects.get(organisation=log, index=0)
+    age = timezone.now() - entry.time
+    settings.VIGIL_ACCESSLOG_RETENTION_DAYS = age.days
+    empty_as_expired(log, range(1))
+    result = verify_log(log)
+    assert result.ok, result.message
+    assert result.expired_entries == 1
 
 
 def test_expired_entry_out_of_order_caught(log: Organisation) -> None:

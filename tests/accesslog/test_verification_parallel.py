@@ -28,6 +28,8 @@ from vigil.accesslog import store, verification, verification_pool
 from vigil.accesslog.verification import VerificationResult, verify_log
 from vigil.organisations.models import Organisation
 
+pytestmark = pytest.mark.usefixtures("one_day_retention")
+
 BATCHES = 4
 BATCH_SIZE = 10
 SIZE = BATCHES * BATCH_SIZE

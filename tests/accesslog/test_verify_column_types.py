@@ -25,6 +25,8 @@ from vigil.accesslog.models import AccessEntry, LogCheckpoint, VerificationRun
 from vigil.accesslog.verification import VerificationResult, verify_log
 from vigil.organisations.models import Organisation
 
+pytestmark = pytest.mark.usefixtures("one_day_retention")
+
 BATCHES = 4
 BATCH_SIZE = 10
 

@@ -7,7 +7,8 @@
    stored leaf hash. An expired entry has no columns left to encode, so only
    its stored leaf hash counts;
 3. expired entries come first, because expiry empties the oldest entries
-   first;
+   first, and their time lies before the retention period as the run
+   starts, because expiry empties no entry that the period keeps;
 4. the tree rebuilt from the leaf hashes, level by level, equals every stored
    ``TreeNode`` (the levels from ``LOWEST_STORED_LEVEL`` up), and no node is
    missing or lies beyond the entries or outside the tree;
@@ -62,6 +63,7 @@ from vigil.accesslog.models import (
     TreeNode,
     VerificationRun,
 )
+from vigil.accesslog.retention import retention_period
 from vigil.accesslog.store import DatabaseHashStore
 from vigil.accesslog.verification_scan import (
     ChunkSummary,
@@ -156,7 +158,7 @@ def verify_log(
         given_verifier = Ed25519Verifier.from_verifier_key(verifier_key.strip())
     started = timezone.now()
     keys = LogKeys.objects.filter(organisation=organisation).first()
-    check = _LogCheck(organisation, keys, workers)
+    check = _LogCheck(organisation, keys, workers, started)
     try:
         if keys is not None:
             check.verifier = given_verifier or _load_verifier(keys.verifier_key)
@@ -236,9 +238,14 @@ class _LogCheck:
     """
 
     def __init__(
-        self, organisation: Organisation, keys: LogKeys | None, workers: int | None
+        self,
+        organisation: Organisation,
+        keys: LogKeys | None,
+        workers: int | None,
+        started: datetime.datetime,
     ) -> None:
         self.organisation_id = organisation.pk
+        self.started = started
         self.keys = keys
         self.origin = keys.origin if keys is not None else ""
         self.workers = workers
@@ -302,6 +309,7 @@ class _LogCheck:
             self.limit,
             CHUNK_LEVEL,
             self.lowest_stored_level,
+            self.started - retention_period(),
         )
         workers = self.workers
         if workers is None:

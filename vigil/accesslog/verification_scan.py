@@ -31,6 +31,7 @@ BLOB, which printf() would write as its bytes, raises an error (see
 ``_SQLITE_LEAF`` and ``scan_chunks``).
 """
 
+import datetime
 import hashlib
 import sqlite3
 from collections.abc import Generator
@@ -38,7 +39,7 @@ from dataclasses import dataclass, replace
 from json.encoder import encode_basestring
 from typing import Any
 
-from vigil.accesslog.encoding import LeafFields, encode_leaf
+from vigil.accesslog.encoding import LeafFields, canonical_time, encode_leaf
 from vigil.accesslog.leaves import stored_address, stored_time
 from vigil.accesslog.models import AccessEntry, LogCheckpoint, TreeNode
 from vigil.accesslog.retention import EMPTIED_CONTENT
@@ -157,6 +158,11 @@ def _sqlite_leaf(*, blobs_as_null: bool) -> str:
 # removes: not a leaf, so it never hashes to a leaf hash.
 _SQLITE_EXPIRED_WITH_CONTENT = "X''"
 _POSTGRESQL_EXPIRED_WITH_CONTENT = "''::bytea"
+# The leaf column of an emptied entry that the retention period still keeps,
+# which expiry never empties. EXPIRED_EARLY is that value as Python reads it.
+_SQLITE_EXPIRED_EARLY = "X'02'"
+_POSTGRESQL_EXPIRED_EARLY = "'\\x02'::bytea"
+EXPIRED_EARLY = b"\x02"
 # The columns that an entry with content never has NULL in. format() writes
 # NULL as empty text, so a NULL where the leaf has an empty case reference
 # or outcome would give the same bytes, although the column no longer holds
@@ -187,6 +193,8 @@ class ScanJob:
     limit: int
     chunk_level: int
     lowest_stored_level: int
+    # The earliest time that the retention period keeps, as the run started.
+    retained_from: datetime.datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,6 +257,7 @@ class _Statements:
             self.leaf_parameters = [_SQL_TEMPLATE, encode_basestring(origin)]
             raw_time = '"time"'
             with_content = _POSTGRESQL_EXPIRED_WITH_CONTENT
+            early = _POSTGRESQL_EXPIRED_EARLY
         else:
             pseudonym = _SQLITE_PSEUDONYM
             leaf = _sqlite_leaf(blobs_as_null=False)
@@ -256,13 +265,17 @@ class _Statements:
             # As for the pseudonym, a time of another type than text fails.
             raw_time = 'CASE WHEN typeof("time") = \'text\' THEN "time" END'
             with_content = _SQLITE_EXPIRED_WITH_CONTENT
+            early = _SQLITE_EXPIRED_EARLY
         # The leaf column is the RFC 9162 leaf prefix 0x00 and the leaf
         # bytes, ready to hash, or NULL for an expired entry whose content
-        # columns are empty, or a value that is no leaf for an expired entry
-        # that keeps content.
+        # columns are empty. An expired entry that keeps content, or whose
+        # time is not before the parameter ``retained_from``, gets a value
+        # that is no leaf.
         entries = (
             'SELECT "index", CASE WHEN expired_at IS NULL THEN {leaf} '  # noqa: S608
-            f"WHEN {_emptied_condition()} THEN NULL ELSE {with_content} END, "
+            f"WHEN {_emptied_condition()} THEN "
+            f'CASE WHEN "time" < %s THEN NULL ELSE {early} END '
+            f"ELSE {with_content} END, "
             f"leaf_hash FROM {ENTRY_TABLE} "
             'WHERE organisation_id = %s AND "index" >= %s AND "index" < %s '
             'ORDER BY "index"'
@@ -289,6 +302,16 @@ class _Statements:
 
     def _sql(self, statement: str) -> str:
         return statement.replace("%s", self.placeholder)
+
+    def time_parameter(self, moment: datetime.datetime) -> Any:
+        """Return an aware time as the parameter that compares with "time".
+
+        On SQLite that is Django's text of the naive UTC time, which the
+        column contains and compares as text.
+        """
+        if self.vendor == "postgresql":
+            return moment
+        return str(moment.astimezone(datetime.UTC).replace(tzinfo=None))
 
 
 def _emptied_condition() -> str:
@@ -362,7 +385,13 @@ def _scan_chunk(
 def _scan_entries(
     cursor: Any, statements: _Statements, job: ScanJob, start: int, end: int
 ) -> ChunkSummary:
-    parameters = [*statements.leaf_parameters, job.organisation_id, start, end]
+    parameters = [
+        *statements.leaf_parameters,
+        statements.time_parameter(job.retained_from),
+        job.organisation_id,
+        start,
+        end,
+    ]
     try:
         cursor.execute(statements.entries, parameters)
         rows = cursor.fetchall()
@@ -442,6 +471,8 @@ class _ChunkScan:
                     continue
             if index != expected:
                 return hashes, ScanFailure(expected, f"entry {expected} is missing")
+            if leaf == EXPIRED_EARLY:
+                return hashes, self._expired_early(index)
             if leaf == b"":
                 return hashes, ScanFailure(
                     index,
@@ -458,6 +489,16 @@ class _ChunkScan:
         if expected != self.end:
             return hashes, ScanFailure(expected, f"entry {expected} is missing")
         return hashes, None
+
+    def _expired_early(self, index: int) -> ScanFailure:
+        retained_from = canonical_time(self.job.retained_from)
+        return ScanFailure(
+            index,
+            f"entry {index} is marked as expired, but its time is not before "
+            f"{retained_from}, from when the retention period kept entries as "
+            "the verification started: its content was removed before it was "
+            "due, or the retention period was made longer after it expired",
+        )
 
     def _matching_leaf_hashes(self, rows: list[tuple[Any, ...]]) -> list[bytes] | None:
         """Return the leaf hashes of a chunk whose every entry matches, or None.
