@@ -231,7 +231,7 @@ def test_drafts_in_french(records: Organisation) -> None:
     paragraphs, tables = drafters.draft(Source.INCIDENTS, records, YEAR, "fr")
 
     assert paragraphs[0].startswith("3 incidents ont été enregistrés en 2025")
-    assert "notifiés à l'APD : 1" in paragraphs[0]
+    assert "notifiés à l'APD\u00a0: 1" in paragraphs[0]
     assert tables[0].header == ("Catégorie", "Incidents")
 
 

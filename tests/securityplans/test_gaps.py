@@ -91,7 +91,7 @@ def test_action_from_gap_title_in_french_centre(
     assert action.title == pick(norm.title, "fr")
     assert action.title != pick(norm.title, "nl")
     assert action.origin_reference == (
-        "Questionnaire 2026, norme 4.4.3 : pas de réponse"
+        "Questionnaire 2026, norme 4.4.3\u00a0: pas de réponse"
     )
 
 
