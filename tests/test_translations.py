@@ -277,6 +277,25 @@ def test_msgfmt_accepts_formats(language: str, po: Path) -> None:
     assert result.returncode == 0, result.stderr
 
 
+# French sets a no-break space (U+00A0, or the narrow U+202F) before : ; ? !
+# and inside guillemets, so that a line never starts with the mark. A plain
+# space there is the usual slip. Vigil writes straight apostrophes.
+FRENCH_SPACE_SLIPS = re.compile(r" [:;?!]|« | »")
+FRENCH_CATALOGUES = [param for param in CATALOGUES if param.values[0] == "fr"]
+
+
+@pytest.mark.parametrize(("language", "po"), FRENCH_CATALOGUES)
+def test_french_typography(language: str, po: Path) -> None:
+    slips = [
+        (entry.line, text)
+        for entry in messages(po)
+        for text in entry.msgstr.values()
+        if FRENCH_SPACE_SLIPS.search(text) or "\u2019" in text
+    ]
+
+    assert slips == []
+
+
 def catalogued(root: Path, language: str) -> set[tuple[str | None, str]]:
     """Return (context, message) of every entry of the language's catalogues."""
     return {
