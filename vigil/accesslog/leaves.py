@@ -38,15 +38,23 @@ def verify_command(slug: str) -> str:
     return f"vigil accesslog verify --org {slug}"
 
 
-def stored_address(value: object) -> str:
-    """Return a stored source address column in the leaf's form."""
+def stored_address(value: object, *, exact_text: bool = False) -> str:
+    """Return a stored source address column in the leaf's form.
+
+    With ``exact_text``, for SQLite, which keeps the text that ingestion
+    wrote, another text of the same address is returned as it is, so that it
+    fails the leaf hash. PostgreSQL's ``inet`` output may differ from the
+    leaf's form, so there any text of the address counts.
+    """
     if value is None:
         return ""
+    text = str(value)
     try:
-        return canonical_address(str(value))
+        canonical = canonical_address(text)
     except ValueError:
         # A value that is no address cannot match the leaf hash, which shows.
-        return str(value)
+        return text
+    return text if exact_text else canonical
 
 
 def stored_time(value: object) -> str:

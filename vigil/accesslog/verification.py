@@ -70,6 +70,7 @@ from vigil.accesslog.verification_scan import (
     ScanFailure,
     ScanJob,
     node_failure,
+    put_catalog_first,
     scan_chunks,
 )
 from vigil.audit.services import record
@@ -283,6 +284,9 @@ class _LogCheck:
             return self.result(ok=True, index=None, message="").counts_text()
 
     def run(self) -> None:
+        if self.connection.vendor == "postgresql":
+            with self.connection.cursor() as cursor:
+                put_catalog_first(cursor)
         self._check_checkpoint_rows()
         self.limit = self._entry_count()
         if self.limit and self.keys is None:

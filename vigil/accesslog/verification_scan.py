@@ -174,13 +174,34 @@ _POSTGRESQL_NOT_NULL = (
     "service, case_ref, outcome"
 )
 _POSTGRESQL_NOT_A_LEAF = "'\\x01'::bytea"
+# The times that ingestion can store: the years 1 to 9999 in UTC, which is
+# also what Python's datetime reads. to_char() writes a year before the
+# common era without its era, so a time moved back to 2026 BC would give the
+# text of 2026 AD, and psycopg cannot read a later year or infinity.
+_POSTGRESQL_TIME_IN_RANGE = (
+    "\"time\" >= '0001-01-01 00:00:00+00' AND \"time\" < '10000-01-01 00:00:00+00'"
+)
 # PostgreSQL's MS field would drop the digits below the millisecond, which
-# ingestion never stores. A time with such digits therefore gives NULL.
-# format() writes it as empty text, so the entry takes the reference path,
-# which fails it. The session time zone plays no part.
+# ingestion never stores. A time with such digits, or outside the range,
+# therefore gives NULL. format() writes it as empty text, so the entry takes
+# the reference path, which fails it. The session time zone plays no part.
 _POSTGRESQL_TIME = (
-    'CASE WHEN date_trunc(\'milliseconds\', "time") = "time" THEN '
+    f"CASE WHEN {_POSTGRESQL_TIME_IN_RANGE} "
+    'AND date_trunc(\'milliseconds\', "time") = "time" THEN '
     'to_char("time" AT TIME ZONE \'UTC\', \'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"\') END'
+)
+# The time as the reference path reads it: naive UTC, or NULL outside the
+# range, which no leaf matches.
+_POSTGRESQL_RAW_TIME = (
+    f"CASE WHEN {_POSTGRESQL_TIME_IN_RANGE} THEN \"time\" AT TIME ZONE 'UTC' END"
+)
+# The address without its netmask, which host() drops. Ingestion stores
+# single addresses, so an address with a shorter mask gives NULL. format()
+# writes it as empty text, so the entry takes the reference path, which
+# fails it.
+_POSTGRESQL_ADDRESS = (
+    "CASE WHEN masklen(source_ip) = CASE family(source_ip) WHEN 4 THEN 32 "
+    "ELSE 128 END THEN host(source_ip) END"
 )
 
 
@@ -245,7 +266,7 @@ class _Statements:
             pseudonym = _POSTGRESQL_PSEUDONYM
             arguments = _LEAF_ARGUMENTS.format(
                 origin="%s::text",
-                address="host(source_ip)",
+                address=_POSTGRESQL_ADDRESS,
                 pseudonym=pseudonym,
                 time=_POSTGRESQL_TIME,
             )
@@ -255,7 +276,7 @@ class _Statements:
                 f"ELSE {_POSTGRESQL_NOT_A_LEAF} END"
             )
             self.leaf_parameters = [_SQL_TEMPLATE, encode_basestring(origin)]
-            raw_time = '"time"'
+            raw_time = _POSTGRESQL_RAW_TIME
             with_content = _POSTGRESQL_EXPIRED_WITH_CONTENT
             early = _POSTGRESQL_EXPIRED_EARLY
         else:
@@ -327,6 +348,22 @@ def _emptied_condition() -> str:
     return "(" + " AND ".join(terms) + ")"
 
 
+def put_catalog_first(cursor: Any) -> None:
+    """Put pg_catalog first in the session's search path on PostgreSQL.
+
+    The scan's SQL names functions and operators such as to_char() and ||
+    without a schema. pg_catalog comes first unless the search path names it
+    later, and someone who can change a role's search path could then put a
+    function of their own in its place. The session keeps the setting, which
+    changes nothing else, because pg_catalog normally comes first anyway.
+    """
+    cursor.execute("SHOW search_path")
+    (path,) = cursor.fetchone()
+    schemas = [name.strip() for name in path.split(",") if name.strip() != '""']
+    if schemas[:1] != ["pg_catalog"]:
+        cursor.execute(f"SET search_path TO {', '.join(['pg_catalog', *schemas])}")
+
+
 def scan_chunks(
     connection: Any, vendor: str, job: ScanJob, start: int, end: int
 ) -> Generator[ChunkSummary]:
@@ -338,6 +375,8 @@ def scan_chunks(
     statements = _Statements(vendor, job.origin)
     width = 1 << job.chunk_level
     cursor = connection.cursor()
+    if vendor == "postgresql":
+        put_catalog_first(cursor)
     try:
         for chunk_start in range(start, end, width):
             chunk_end = min(chunk_start + width, job.limit)
@@ -591,7 +630,7 @@ class _ChunkScan:
             row[6],
             row[7],
             row[8],
-            stored_address(row[9]),
+            stored_address(row[9], exact_text=self.statements.vendor == "sqlite"),
             row[10],
         )
         try:

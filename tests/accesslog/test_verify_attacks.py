@@ -1,0 +1,155 @@
+"""Stored-row changes that the verification must fail, although they keep leaf bytes."""
+
+import datetime
+
+import pytest
+from django.conf import LazySettings
+from django.db import connection
+
+from tests.accesslog.factories import (
+    empty_as_expired,
+    entry_id,
+    event,
+    ingest_batches,
+    tampering,
+)
+from vigil.accesslog.ingestion import ingest_events
+from vigil.accesslog.models import AccessEntry
+from vigil.accesslog.search import Criteria, matching_entries
+from vigil.accesslog.verification import verify_log
+from vigil.organisations.models import Organisation
+
+BATCHES = 2
+BATCH_SIZE = 10
+SIZE = BATCHES * BATCH_SIZE
+# The day of every factory event, 2026-03-02 in UTC.
+DAY = datetime.datetime(2026, 3, 2, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def log(centre_a: Organisation) -> Organisation:
+    ingest_batches(centre_a, BATCHES, BATCH_SIZE)
+    return centre_a
+
+
+def assert_fails_at(organisation: Organisation, index: int) -> None:
+    result = verify_log(organisation)
+    assert not result.ok, "verification passed"
+    assert result.first_divergent_index == index, result.message
+
+
+def found_on_day(organisation: Organisation, index: int) -> bool:
+    """Tell whether a search between two times of DAY returns entry ``index``."""
+    criteria = Criteria(since=DAY, until=DAY + datetime.timedelta(days=1))
+    return matching_entries(organisation, criteria).filter(index=index).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL to_char()")
+def test_time_before_common_era_caught(log: Organisation) -> None:
+    # to_char()'s YYYY writes the year without its era, so the same date and
+    # time of day in 2026 BC gives the leaf's time text. Every search between
+    # two times of that day then misses the entry.
+    assert found_on_day(log, 5)
+    with tampering() as cursor:
+        cursor.execute(
+            'UPDATE accesslog_accessentry SET "time" = (to_char("time" '
+            "AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || ' BC')::timestamp "
+            "AT TIME ZONE 'UTC' WHERE id = %s",
+            [entry_id(log, 5)],
+        )
+    assert not found_on_day(log, 5)
+    assert_fails_at(log, 5)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="an expired entry's time is covered by nothing but the triggers, so "
+    "recent entries emptied with their time moved back verify",
+)
+def test_emptied_entry_with_time_moved_back_caught(
+    log: Organisation, settings: LazySettings
+) -> None:
+    # The retention period keeps every entry of 2026 until 2036, so
+    # emptying entries 0 to 2 must fail. Someone who can also change the
+    # time, which only the triggers keep, sets it to a date that the period
+    # no longer keeps, and the content is gone unnoticed.
+    settings.VIGIL_ACCESSLOG_RETENTION_DAYS = 3650
+    empty_as_expired(log, range(3))
+    with tampering():
+        AccessEntry.objects.filter(organisation=log, index__lt=3).update(
+            time=datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+        )
+    assert_fails_at(log, 0)
+
+
+def ingest_with_address(organisation: Organisation, address: str) -> int:
+    """Ingest one event from ``address`` after the log and return its index."""
+    ingest_events(organisation, [(1, event(SIZE, source_ip=address))], source="test")
+    return SIZE
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL inet")
+def test_address_with_netmask_caught(log: Organisation) -> None:
+    # host() drops the netmask, so the SQL-built leaf stays the same, but the
+    # column contains a network now, which the pages and exports show.
+    index = ingest_with_address(log, "10.1.2.3")
+    with tampering() as cursor:
+        cursor.execute(
+            "UPDATE accesslog_accessentry SET source_ip = '10.1.2.3/8'::inet "
+            "WHERE id = %s",
+            [entry_id(log, index)],
+        )
+    stored = AccessEntry.objects.get(organisation=log, index=index).source_ip
+    assert stored == "10.1.2.3/8"
+    assert_fails_at(log, index)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite address text")
+def test_address_in_other_text_caught(log: Organisation) -> None:
+    # Ingestion writes the RFC 5952 form. The reference check reads any
+    # other text of the same address as that form, so the stored text can
+    # change without the verification noticing.
+    index = ingest_with_address(log, "2001:db8::1")
+    with tampering() as cursor:
+        cursor.execute(
+            "UPDATE accesslog_accessentry SET source_ip = '2001:0DB8:0:0::1' "
+            "WHERE id = %s",
+            [entry_id(log, index)],
+        )
+    assert_fails_at(log, index)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL timestamptz")
+def test_time_after_year_9999_caught(log: Organisation) -> None:
+    # PostgreSQL keeps times up to the year 294276. The verification must
+    # report the entry, not stop without a result or a recorded run.
+    with tampering() as cursor:
+        cursor.execute(
+            "UPDATE accesslog_accessentry "
+            'SET "time" = "time" + interval \'10000 years\' WHERE id = %s',
+            [entry_id(log, 5)],
+        )
+    assert_fails_at(log, 5)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL search_path")
+def test_time_with_shadowed_to_char_caught(log: Organisation) -> None:
+    # Of Vigil's SQL, only the verification calls to_char(). A database
+    # administrator who puts a schema of their own before pg_catalog in the
+    # role's search_path (ALTER ROLE ... SET search_path) can make it write a
+    # moved time as the old one, while the searches compare the column itself.
+    with tampering() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION public.to_char(timestamp, text) RETURNS text "
+            "LANGUAGE sql IMMUTABLE AS $$ SELECT pg_catalog.to_char("
+            "CASE WHEN $1 >= '2026-03-03' AND $1 < '2026-03-04' "
+            "THEN $1 - interval '1 day' ELSE $1 END, $2) $$"
+        )
+        cursor.execute("SET LOCAL search_path TO public, pg_catalog")
+        cursor.execute(
+            "UPDATE accesslog_accessentry "
+            'SET "time" = "time" + interval \'1 day\' WHERE id = %s',
+            [entry_id(log, 5)],
+        )
+    assert not found_on_day(log, 5)
+    assert_fails_at(log, 5)
