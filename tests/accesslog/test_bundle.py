@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.utils import translation
@@ -413,7 +414,8 @@ def test_previous_checkpoint_of_other_log_rejected(
 def test_expired_entries_proved_by_hash(log: Organisation, tmp_path: Path) -> None:
     now = datetime.datetime(2036, 3, 2, 12, tzinfo=datetime.UTC)
     assert expire_entries(log, now, actor=None).expired == 15
-    path = export(log, tmp_path)
+    with mock.patch("vigil.accesslog.retention.timezone.now", return_value=now):
+        path = export(log, tmp_path)
     bundle = json.loads(path.read_text(encoding="utf-8"))
     assert all(entry["leaf"] is None for entry in bundle["entries"])
     result = run_verify(str(path), "--key", vkey(log))
@@ -425,6 +427,25 @@ def test_expired_entries_proved_by_hash(log: Organisation, tmp_path: Path) -> No
     )
 
 
+def test_entry_emptied_within_retention_not_exported(
+    log: Organisation, tmp_path: Path
+) -> None:
+    # The triggers let this update through, but expiry would not empty an
+    # entry of March 2026 before 2036.
+    empty_as_expired(log, range(1))
+    with (
+        translation.override("en"),
+        pytest.raises(
+            ValueError,
+            match=r"^entry 0 was emptied as expired, but its time "
+            r"2026-03-02T09:15:30\.250Z lies within the retention period of "
+            r"3650 days",
+        ),
+    ):
+        export(log, tmp_path)
+
+
+@pytest.mark.usefixtures("one_day_retention")
 def test_expired_prefix_named_in_note(log: Organisation, tmp_path: Path) -> None:
     empty_as_expired(log, range(5))
     result = run_verify(str(export(log, tmp_path)), "--key", vkey(log))

@@ -189,6 +189,7 @@ def test_swapped_entry_without_leaf_fails(log: Organisation, tmp_path: Path) -> 
     )
 
 
+@pytest.mark.usefixtures("one_day_retention")
 def test_swapped_expired_entry_fails(log: Organisation, tmp_path: Path) -> None:
     """Among expired entries, a swapped one changes the manifest's digest."""
     empty_as_expired(log, range(16))
@@ -264,6 +265,7 @@ def test_bundle_without_manifest_fails(log: Organisation, tmp_path: Path) -> Non
     )
 
 
+@pytest.mark.usefixtures("one_day_retention")
 def test_manifest_states_expired_entries(log: Organisation, tmp_path: Path) -> None:
     origin = ensure_log_keys(log).origin
     fresh = load(export(log, tmp_path))
@@ -275,6 +277,7 @@ def test_manifest_states_expired_entries(log: Organisation, tmp_path: Path) -> N
     assert open_manifest(bundle["manifest"], verifier(log), origin).expired == 5
 
 
+@pytest.mark.usefixtures("one_day_retention")
 def test_leaf_dropped_after_expired_prefix_fails(
     log: Organisation, tmp_path: Path
 ) -> None:
@@ -290,6 +293,7 @@ def test_leaf_dropped_after_expired_prefix_fails(
     )
 
 
+@pytest.mark.usefixtures("one_day_retention")
 def test_leaf_added_to_expired_entry_fails(log: Organisation, tmp_path: Path) -> None:
     """The leaf bytes of an expired entry, taken from an earlier bundle."""
     earlier = load(export(log, tmp_path))
@@ -315,6 +319,7 @@ def make_format_2(organisation: Organisation, bundle: Bundle) -> None:
     bundle["format"] = BUNDLE_FORMAT_WITHOUT_EXPIRED
 
 
+@pytest.mark.usefixtures("one_day_retention")
 def test_format_2_bundle_verifies_with_note(log: Organisation, tmp_path: Path) -> None:
     empty_as_expired(log, range(5))
     path = export(log, tmp_path)

@@ -559,6 +559,7 @@ def test_export_rejects_emptied_middle_entry(log: Organisation, tmp_path: Path) 
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.usefixtures("one_day_retention")
 def test_export_rejects_entries_expired_meanwhile(
     log: Organisation, tmp_path: Path
 ) -> None:
@@ -571,6 +572,7 @@ def test_export_rejects_entries_expired_meanwhile(
     )
 
 
+@pytest.mark.usefixtures("one_day_retention")
 def test_export_with_expired_prefix_verifies(log: Organisation, tmp_path: Path) -> None:
     empty_as_expired(log, range(3))
     bundle = tmp_path / "march.json"

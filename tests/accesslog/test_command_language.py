@@ -468,6 +468,7 @@ EXPORT_ERRORS = {
 }
 
 
+@pytest.mark.usefixtures("one_day_retention")
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_export_previous_errors_translated(
     log: Organisation, tmp_path: Path, language: str

@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
-from tests.accesslog.factories import ingest_batches
+from tests.accesslog.factories import empty_as_expired, ingest_batches
 from tests.accesslog.test_bundle import (
     PROJECT_ROOT,
     output_shape,
@@ -121,6 +122,7 @@ def test_proof_without_format_verifies(log: Organisation, tmp_path: Path) -> Non
     assert printed(result)[1] == NO_LEAF_NOTE
 
 
+@pytest.mark.usefixtures("one_day_retention")
 def test_expired_entry_proved_by_hash(log: Organisation, tmp_path: Path) -> None:
     now = datetime.datetime(2036, 3, 2, 12, tzinfo=datetime.UTC)
     assert expire_entries(log, now, actor=None).expired == 15
@@ -132,6 +134,19 @@ def test_expired_entry_proved_by_hash(log: Organisation, tmp_path: Path) -> None
     assert lines[0].startswith("OK: the leaf hash of entry 3 is in the tree of size 15")
     assert lines[1] == NO_LEAF_NOTE
     assert "expired" not in lines[0]
+
+
+def test_entry_emptied_within_retention_gets_no_proof(log: Organisation) -> None:
+    empty_as_expired(log, range(1))
+    with (
+        translation.override("en"),
+        pytest.raises(
+            proofs.ProofUnavailable,
+            match=r"^entry 0 was emptied as expired, but its time .* lies within "
+            r"the retention period of 3650 days, which keeps entries from ",
+        ),
+    ):
+        proofs.proof_document(log, 0)
 
 
 def test_document_without_leaf_states_event_id_unchecked(

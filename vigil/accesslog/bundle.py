@@ -29,7 +29,7 @@ from vigil.accesslog.encoding import canonical_time
 from vigil.accesslog.keys import signer_for, verifier_for
 from vigil.accesslog.leaves import checked_entry_leaf
 from vigil.accesslog.models import AccessEntry, LogKeys
-from vigil.accesslog.retention import expired_entry_count
+from vigil.accesslog.retention import check_expired_in_time, expired_entry_count
 from vigil.accesslog.store import DatabaseHashStore
 from vigil.audit.services import record
 from vigil.ledger import (
@@ -100,7 +100,8 @@ def _entries(
     """Yield (index, leaf or None if expired, leaf hash) of the period's entries.
 
     The leaf bytes are encoded again from the entry's columns. Raises
-    LogDamaged if they do not hash to the stored leaf hash.
+    LogDamaged if they do not hash to the stored leaf hash, or if an expired
+    entry lies within the retention period.
     """
     position = 0
     while True:
@@ -117,6 +118,7 @@ def _entries(
         )
         for entry in entries:
             leaf = checked_entry_leaf(origin, entry, organisation.slug)
+            check_expired_in_time(entry, organisation.slug)
             yield entry.index, leaf, bytes(entry.leaf_hash)
         if len(entries) < EXPORT_CHUNK:
             return

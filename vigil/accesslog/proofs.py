@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 
 from vigil.accesslog.leaves import LogDamaged, checked_entry_leaf
 from vigil.accesslog.models import AccessEntry, LogCheckpoint, LogKeys
-from vigil.accesslog.retention import expired_entry_count
+from vigil.accesslog.retention import check_expired_in_time, expired_entry_count
 from vigil.accesslog.store import DatabaseHashStore
 from vigil.ledger import EMPTY_ROOT, MerkleLog
 from vigil.ledger import inclusion_proof as ledger_inclusion_proof
@@ -120,8 +120,9 @@ def proof_document(
     ``inclusion_proof_for`` does, and also when no checkpoint was signed at
     ``size``, because vigil-verify cannot check the document. It also raises
     ProofUnavailable, with the message of LogDamaged, if the entry does not
-    match its stored leaf hash or the expired entries of the tree are not
-    the oldest ones, so that no document from a changed log is handed out.
+    match its stored leaf hash, is expired within the retention period, or
+    the expired entries of the tree are not the oldest ones, so that no
+    document from a changed log is handed out.
     """
     document = inclusion_proof_for(organisation, index, size)
     if document["checkpoint"] is None:
@@ -136,6 +137,7 @@ def proof_document(
     origin = LogKeys.objects.get(organisation=organisation).origin
     try:
         leaf_bytes = checked_entry_leaf(origin, entry, organisation.slug)
+        check_expired_in_time(entry, organisation.slug)
         expired_entry_count(organisation, document["tree_size"])
     except LogDamaged as error:
         raise ProofUnavailable(str(error)) from None

@@ -25,6 +25,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vigil.accesslog.encoding import canonical_time
 from vigil.accesslog.leaves import LogDamaged, verify_command
 from vigil.accesslog.models import AccessEntry
 from vigil.audit.services import record
@@ -98,6 +99,40 @@ def expired_entry_count(organisation: Organisation, size: int) -> int:
             "entry %(index)d was removed. Run '%(command)s' to check the whole log"
         )
         % {"index": index, "kept": kept, "command": verify_command(organisation.slug)},
+    )
+
+
+def check_expired_in_time(
+    entry: AccessEntry, slug: str, now: datetime.datetime | None = None
+) -> None:
+    """Raise LogDamaged if ``entry`` was emptied while the retention period keeps it.
+
+    Expiry empties only entries older than the period, and the triggers keep
+    an emptied entry's time. So an emptied entry within the period had its
+    content removed by someone else, unless the period was made longer
+    after it expired. ``slug`` names the organisation in the message.
+    """
+    if entry.expired_at is None:
+        return
+    retained_from = (now or timezone.now()) - retention_period()
+    if entry.time < retained_from:
+        return
+    raise LogDamaged(
+        entry.index,
+        _(
+            "entry %(index)d was emptied as expired, but its time %(time)s lies "
+            "within the retention period of %(days)d days, which keeps entries "
+            "from %(start)s on. Its content was removed before it was due, or the "
+            "retention period was made longer after it expired. Run "
+            "'%(command)s' to check the whole log"
+        )
+        % {
+            "index": entry.index,
+            "time": canonical_time(entry.time),
+            "days": retention_period().days,
+            "start": canonical_time(retained_from),
+            "command": verify_command(slug),
+        },
     )
 
 

@@ -314,6 +314,7 @@ class _LogCheck:
             CHUNK_LEVEL,
             self.lowest_stored_level,
             self.started - retention_period(),
+            retention_period().days,
         )
         workers = self.workers
         if workers is None:

@@ -165,7 +165,7 @@ _POSTGRESQL_EXPIRED_EARLY = "'\\x02'::bytea"
 EXPIRED_EARLY = b"\x02"
 # The columns that an entry with content never has NULL in. format() writes
 # NULL as empty text, so a NULL where the leaf has an empty case reference
-# or outcome would give the same bytes, although the column no longer holds
+# or outcome would give the same bytes, although the column no longer contains
 # what the leaf covers. Such a NULL needs a NOT NULL constraint dropped. The
 # entry gets a value that is not a leaf instead, and thus the reference
 # path, which fails it. The source address is NULL when it is empty.
@@ -214,8 +214,10 @@ class ScanJob:
     limit: int
     chunk_level: int
     lowest_stored_level: int
-    # The earliest time that the retention period keeps, as the run started.
+    # The earliest time that the retention period keeps, as the run started,
+    # and the period in days.
     retained_from: datetime.datetime
+    retention_days: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -530,13 +532,17 @@ class _ChunkScan:
         return hashes, None
 
     def _expired_early(self, index: int) -> ScanFailure:
+        self.cursor.execute(self.statements.entry, [self.job.organisation_id, index])
+        row = self.cursor.fetchone()
+        time = "unknown" if row is None else stored_time(row[2])
         retained_from = canonical_time(self.job.retained_from)
         return ScanFailure(
             index,
-            f"entry {index} is marked as expired, but its time is not before "
-            f"{retained_from}, from when the retention period kept entries as "
-            "the verification started: its content was removed before it was "
-            "due, or the retention period was made longer after it expired",
+            f"entry {index} was emptied as expired, but its time {time} lies "
+            f"within the retention period of {self.job.retention_days} days, "
+            f"which keeps entries from {retained_from} on. Its content was "
+            "removed before it was due, or the retention period was made longer "
+            "after it expired",
         )
 
     def _matching_leaf_hashes(self, rows: list[tuple[Any, ...]]) -> list[bytes] | None:
