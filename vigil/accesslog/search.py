@@ -298,6 +298,12 @@ class ExportFormat:
 CSV_EXPORT = ExportFormat(
     name="csv", delimiter=",", byte_order_mark=False, filename_suffix=""
 )
+# Excel with Belgian regional settings splits a line at its list separator,
+# the semicolon, and reads a file without a UTF-8 byte order mark in the
+# ANSI code page.
+EXCEL_EXPORT = ExportFormat(
+    name="excel", delimiter=";", byte_order_mark=True, filename_suffix="-excel"
+)
 
 
 def _cell(value: object) -> str:

@@ -1,4 +1,4 @@
-"""Search of the access log, its CSV export and the proof document of an entry.
+"""Search of the access log, its CSV exports and the proof document of an entry.
 
 The search form is posted, because it may hold a national number. The view
 pseudonymises that number and redirects to a GET URL that carries only the
@@ -199,6 +199,12 @@ def _results(
 def export(request: HttpRequest, tenant: Tenant) -> HttpResponseBase:
     """Stream the entries that match the URL's criteria as RFC 4180 CSV."""
     return _export(request, tenant, search_service.CSV_EXPORT)
+
+
+@tenant_view(Capability.VIEW_ACCESS_LOG)
+def export_excel(request: HttpRequest, tenant: Tenant) -> HttpResponseBase:
+    """Stream the same entries for Excel: semicolons and a byte order mark."""
+    return _export(request, tenant, search_service.EXCEL_EXPORT)
 
 
 def _export(
