@@ -187,6 +187,10 @@ MATRIX: dict[str, list[Row]] = {
         (GET, OWN,    (200,  200,  200,  403,  200,  404,  404,  404,  LOGIN)),
         (GET, OTHER,  (404,  404,  404,  404,  404,  404,  404,  200,  LOGIN)),
     ],
+    "accesslog:export_excel": [
+        (GET, OWN,    (200,  200,  200,  403,  200,  404,  404,  404,  LOGIN)),
+        (GET, OTHER,  (404,  404,  404,  404,  404,  404,  404,  200,  LOGIN)),
+    ],
     "accesslog:proof": [
         (GET, OWN,    (200,  200,  200,  403,  200,  404,  404,  404,  LOGIN)),
         (GET, OTHER,  (404,  404,  404,  404,  404,  404,  404,  200,  LOGIN)),

@@ -9,14 +9,16 @@ class AccesslogConfig(AppConfig):
     def ready(self) -> None:
         from vigil.audit.display import register_labels
 
-        # Searches and exports store their criteria, and a triage whether
-        # the identity register linked the user who triaged to the user id.
+        # Searches and exports store their criteria, exports their file
+        # format too, and a triage whether the identity register linked the
+        # user who triaged to the user id.
         register_labels(
             "accesslog.accessentry",
             {
                 "person": _("Natural person"),
                 "since": _("From"),
                 "until": _("Until (exclusive)"),
+                "file_format": _("File format"),
             },
         )
         register_labels(

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from vigil.accesslog import identities
 from vigil.accesslog.encoding import canonical_time
@@ -278,6 +279,33 @@ EXPORT_COLUMNS = (
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+@dataclass(frozen=True)
+class ExportFormat:
+    """The CSV dialect and file name of one kind of access-log export.
+
+    Both kinds write CRLF line ends and quote a field that contains the
+    delimiter, a double quote or a line break, as RFC 4180 does. ``name`` is
+    stored in the audit trail.
+    """
+
+    name: str
+    delimiter: str
+    byte_order_mark: bool
+    filename_suffix: str
+
+
+# RFC 4180 CSV for scripts and other programs, which read it as UTF-8.
+CSV_EXPORT = ExportFormat(
+    name="csv", delimiter=",", byte_order_mark=False, filename_suffix=""
+)
+# Excel with Belgian regional settings splits a line at its list separator,
+# the semicolon, and reads a file without a UTF-8 byte order mark in the
+# ANSI code page.
+EXCEL_EXPORT = ExportFormat(
+    name="excel", delimiter=";", byte_order_mark=True, filename_suffix="-excel"
+)
+
+
 def _cell(value: object) -> str:
     text = "" if value is None else str(value)
     if text.startswith(_FORMULA_PREFIXES):
@@ -295,14 +323,18 @@ def export_rows(
     entries: QuerySet[AccessEntry],
     *,
     by_segment: bool = False,
+    export_format: ExportFormat = CSV_EXPORT,
 ) -> Iterator[str]:
     """Yield the CSV lines of ``entries`` by index, with a header line first.
 
     Entries are read and resolved in chunks, so an export of any size needs
     memory for one chunk only. ``by_segment`` is as for ``result_page``.
+    With ``export_format.byte_order_mark``, the header line starts with
+    U+FEFF, which UTF-8 encodes as the byte order mark.
     """
-    writer = csv.writer(_Echo())
-    yield writer.writerow(EXPORT_COLUMNS)
+    writer = csv.writer(_Echo(), delimiter=export_format.delimiter)
+    header = writer.writerow(EXPORT_COLUMNS)
+    yield "\ufeff" + header if export_format.byte_order_mark else header
     last_index = -1
     while True:
         chunk = list(_above(entries, last_index, by_segment)[:EXPORT_CHUNK])
@@ -333,19 +365,34 @@ def _export_values(row: Row) -> list[object]:
     ]
 
 
+def export_filename(organisation: Organisation, export_format: ExportFormat) -> str:
+    """Return the file name of an export made now, stamped in the local time zone."""
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    suffix = export_format.filename_suffix
+    return f"accesslog-{organisation.slug}-{stamp}{suffix}.csv"
+
+
 def record_search(
-    organisation: Organisation, criteria: Criteria, *, actor: Any, export: bool
+    organisation: Organisation,
+    criteria: Criteria,
+    *,
+    actor: Any,
+    export_format: ExportFormat | None,
 ) -> None:
-    """Write a search or an export of the access log to the audit trail.
+    """Write a search, or an export when ``export_format`` is set, to the audit trail.
 
     Consulting the log is itself an access to personal data, so the trail
     keeps who searched for what; a subject appears only as its pseudonym.
+    An export also stores the name of its format as ``file_format``.
     """
+    values = criteria.as_audit()
+    if export_format is not None:
+        values["file_format"] = export_format.name
     record(
-        "accesslog.exported" if export else "accesslog.searched",
+        "accesslog.exported" if export_format is not None else "accesslog.searched",
         actor=actor,
         organisation=organisation,
         object_type="accesslog.accessentry",
         object_label=str(AccessEntry._meta.verbose_name_plural),
-        new=criteria.as_audit(),
+        new=values,
     )

@@ -24,6 +24,7 @@ urlpatterns = [
     path("checkpoint/", status.checkpoint, name="checkpoint"),
     path("entries/", entries.search, name="search"),
     path("entries/export.csv", entries.export, name="export"),
+    path("entries/export-excel.csv", entries.export_excel, name="export_excel"),
     path("entries/<int:index>/proof.json", entries.proof, name="proof"),
     path("identities/", identities.register, name="identities"),
     path("identities/add/", identities.add, name="identity_add"),

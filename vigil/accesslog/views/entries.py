@@ -1,4 +1,4 @@
-"""Search of the access log, its CSV export and the proof document of an entry.
+"""Search of the access log, its CSV exports and the proof document of an entry.
 
 The search form is posted, because it may hold a national number. The view
 pseudonymises that number and redirects to a GET URL that carries only the
@@ -20,7 +20,6 @@ from django.http import (
 )
 from django.http.response import HttpResponseBase
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -172,7 +171,7 @@ def _results(
     before, after = cursor(request, "before"), cursor(request, "after")
     if before is None and after is None:
         search_service.record_search(
-            tenant.organisation, criteria, actor=request.user, export=False
+            tenant.organisation, criteria, actor=request.user, export_format=None
         )
     entries = search_service.matching_entries(tenant.organisation, criteria)
     page = search_service.result_page(
@@ -198,7 +197,20 @@ def _results(
 
 @tenant_view(Capability.VIEW_ACCESS_LOG)
 def export(request: HttpRequest, tenant: Tenant) -> HttpResponseBase:
-    """Stream the entries that match the URL's criteria as CSV, by index.
+    """Stream the entries that match the URL's criteria as RFC 4180 CSV."""
+    return _export(request, tenant, search_service.CSV_EXPORT)
+
+
+@tenant_view(Capability.VIEW_ACCESS_LOG)
+def export_excel(request: HttpRequest, tenant: Tenant) -> HttpResponseBase:
+    """Stream the same entries for Excel: semicolons and a byte order mark."""
+    return _export(request, tenant, search_service.EXCEL_EXPORT)
+
+
+def _export(
+    request: HttpRequest, tenant: Tenant, export_format: search_service.ExportFormat
+) -> HttpResponseBase:
+    """Stream the entries that match the URL's criteria by index.
 
     A URL with a national number exports nothing and redirects to the search
     without the number. Otherwise the file would contain the entries of every
@@ -221,17 +233,19 @@ def export(request: HttpRequest, tenant: Tenant) -> HttpResponseBase:
         )
     criteria = _criteria(tenant, form) if form.is_bound else search_service.Criteria()
     search_service.record_search(
-        tenant.organisation, criteria, actor=request.user, export=True
+        tenant.organisation, criteria, actor=request.user, export_format=export_format
     )
     entries = search_service.matching_entries(tenant.organisation, criteria)
     response = StreamingHttpResponse(
         search_service.export_rows(
-            tenant.organisation, entries, by_segment=criteria.by_segment
+            tenant.organisation,
+            entries,
+            by_segment=criteria.by_segment,
+            export_format=export_format,
         ),
         content_type="text/csv; charset=utf-8",
     )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    filename = f"accesslog-{tenant.organisation.slug}-{stamp}.csv"
+    filename = search_service.export_filename(tenant.organisation, export_format)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
