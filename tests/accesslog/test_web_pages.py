@@ -12,7 +12,13 @@ from django.urls import reverse
 from tests.conftest import login
 from vigil.accesslog.detection.models import DetectionSettings, OpenCase, WatchedSubject
 from vigil.accesslog.ingestion import ingest_events
-from vigil.accesslog.models import ApiToken, IdentityPeriod, LogCheckpoint, LogKeys
+from vigil.accesslog.models import (
+    ApiToken,
+    IdentityPeriod,
+    LogCheckpoint,
+    LogKeys,
+    VerificationRun,
+)
 from vigil.accesslog.tokens import authenticate, create_token, revoke_token
 from vigil.accounts.models import User
 from vigil.audit.models import AuditEntry
@@ -62,6 +68,34 @@ def test_status_names_verify_command(
     assert hint.startswith(
         f"La commande vigil accesslog verify --org {centre_a.slug} vérifie le journal"
     )
+
+
+@pytest.mark.parametrize(
+    ("ok", "size", "line"),
+    [
+        (True, 12, "over 12 logregels, 2026-12-05 10:00"),
+        (False, 0, "0 logregels in orde vóór de afwijking, 2026-12-05 10:00"),
+    ],
+    ids=["passed", "failed"],
+)
+def test_status_states_verified_entries(
+    consultant: Client, centre_a: Organisation, ok: bool, size: int, line: str
+) -> None:
+    # A failed run counts the entries before the divergence, not the log's.
+    finished = datetime.datetime(2026, 12, 5, 9, tzinfo=datetime.UTC)
+    VerificationRun.objects.create(
+        organisation=centre_a,
+        started_at=finished,
+        finished_at=finished,
+        size=size,
+        ok=ok,
+        first_divergent_index=None if ok else 0,
+        message="",
+    )
+    response = consultant.get(url("status", centre_a))
+    text = " ".join(response.content.decode().split())
+    assert line in text
+    assert "over 0 logregels" not in text
 
 
 def test_status_shows_checkpoint(consultant: Client, centre_a: Organisation) -> None:
