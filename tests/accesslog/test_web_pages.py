@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from tests.accesslog.factories import empty_as_expired
 from tests.conftest import login
 from vigil.accesslog.detection.models import DetectionSettings, OpenCase, WatchedSubject
 from vigil.accesslog.ingestion import ingest_events
@@ -96,6 +97,18 @@ def test_status_states_verified_entries(
     text = " ".join(response.content.decode().split())
     assert line in text
     assert "over 0 logregels" not in text
+
+
+def test_search_marks_expired_entry(consultant: Client, centre_a: Organisation) -> None:
+    ingest_one(centre_a, "e-1")
+    ingest_one(centre_a, "e-2")
+    empty_as_expired(centre_a, range(1))
+    period = {"since": "2026-03-02T00:00", "until": "2026-03-03T00:00"}
+    response = consultant.get(url("search", centre_a), period)
+    page = response.content.decode()
+    assert page.count('data-testid="expired"') == 1
+    assert "Verlopen op 2036-03-02: de bewaartermijn was verstreken" in page
+    assert page.count("<code>U1</code>") == 1
 
 
 def test_status_shows_checkpoint(consultant: Client, centre_a: Organisation) -> None:
