@@ -1,11 +1,13 @@
 """``vigil accesslog export`` to an output path that cannot be written."""
 
+import io
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.conf import LazySettings
+from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from tests.accesslog.factories import ingest_batches
@@ -54,6 +56,16 @@ def test_export_to_folder(
         f"as {tmp_path / 'bundle.json'}\n"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_export_to_folder_not_recorded(log: Organisation, tmp_path: Path) -> None:
+    # cli.main closes the database connections when the command ends, so
+    # this test calls the command directly to read the audit trail after it.
+    arguments = ["export", "--org", "centre-a", "--from", "2026-03-01"]
+    arguments += ["--to", "2026-03-31", "--output", str(tmp_path)]
+    with pytest.raises(CommandError, match="it is a folder"):
+        call_command("accesslog", *arguments, stdout=io.StringIO())
+
     assert not AuditEntry.objects.filter(action="accesslog.bundle_exported").exists()
 
 
