@@ -1,17 +1,20 @@
 """The ``vigil`` console command: help on every subcommand, clear setting errors."""
 
 import argparse
+import datetime
 import os
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
 import pytest
 from django.conf import LazySettings
 from django.core.management import CommandError, get_commands, load_command_class
 
 from vigil import cli
+from vigil.accesslog.identities import add_identity_period
 from vigil.organisations.models import Organisation
 
 # Options that Django adds to every command and documents itself.
@@ -221,3 +224,52 @@ def test_error_traceback_on_request(
     )
     with pytest.raises(CommandError, match="No security plan covers 2031"):
         cli.main()
+
+
+def closed_pipe() -> TextIO:
+    """Return a text stream on a pipe whose reading end is already closed."""
+    reading, writing = os.pipe()
+    os.close(reading)
+    return os.fdopen(writing, "w", encoding="utf-8")
+
+
+def test_closed_pipe_exits_quietly(
+    centre_a: Organisation,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    start = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    for number in range(3):
+        add_identity_period(
+            centre_a, f"U{number}", f"Person {number}", start, actor=None
+        )
+    stream = closed_pipe()
+    monkeypatch.setattr(sys, "stdout", stream)
+    arguments = ["vigil", "accesslog", "identity", "list", "--org", centre_a.slug]
+    monkeypatch.setattr(sys, "argv", arguments)
+
+    with pytest.raises(SystemExit) as stopped:
+        cli.main()
+    stream.close()
+
+    assert stopped.value.code == 1
+    assert capsys.readouterr().err == ""
+
+
+def test_closed_pipe_process_quiet(tmp_path: Path) -> None:
+    reading, writing = os.pipe()
+    os.close(reading)
+    vigil = Path(sys.executable).with_name("vigil")
+    with os.fdopen(writing, "wb") as output:
+        result = subprocess.run(
+            [str(vigil), "help"],
+            stdout=output,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "VIGIL_DATA_DIR": str(tmp_path)},
+            timeout=60,
+            check=False,
+        )
+
+    assert result.returncode == 1
+    assert result.stderr == ""

@@ -2,6 +2,7 @@
 
 import os
 import sys
+from collections.abc import Callable
 
 
 def main() -> None:
@@ -23,7 +24,28 @@ def main() -> None:
     try:
         django.setup()
         translation.activate(settings.VIGIL_CLI_LANGUAGE)
-        execute_from_command_line(["vigil", *sys.argv[1:]])
+        _run_with_broken_pipe_exit(
+            lambda: execute_from_command_line(["vigil", *sys.argv[1:]])
+        )
     except ConfigurationError as error:
         print(f"vigil: invalid setting: {error}", file=sys.stderr)
         sys.exit(2)
+
+
+def _run_with_broken_pipe_exit(run: Callable[[], None]) -> None:
+    """Call ``run``, and exit quietly with status 1 if its reader closes stdout.
+
+    A reader such as ``head`` may stop before the command ends. Python then
+    raises BrokenPipeError on the next write, and again when it flushes
+    stdout at exit, so stdout goes to the null device from then on. This
+    follows the "Note on SIGPIPE" in the documentation of Python's signal
+    module, exit status included.
+    """
+    try:
+        try:
+            run()
+        finally:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)

@@ -500,3 +500,15 @@ def test_docs_sample_matches_output(log: Organisation, tmp_path: Path) -> None:
     assert [output_shape(line) for line in sample] == [
         output_shape(line) for line in printed
     ]
+
+
+@pytest.mark.usefixtures("one_day_retention")
+def test_one_expired_entry_singular(log: Organisation, tmp_path: Path) -> None:
+    empty_as_expired(log, range(1))
+    result = run_verify(str(export(log, tmp_path)), "--key", vkey(log))
+    assert result.returncode == 0, result.stderr
+    assert printed(result)[2] == (
+        "NOTE: entry 0 has no leaf bytes, because the signed manifest states "
+        "that the first entry of the log had expired. Only its leaf hash was "
+        "checked, not its content or time"
+    )

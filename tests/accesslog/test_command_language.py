@@ -216,8 +216,8 @@ def run_cli(
 
 HELP = {
     "nl": {
-        "accesslog": "De fraudebestendige toegangslog aanleveren, verifiëren, "
-        "bewijzen, laten verlopen en exporteren.",
+        "accesslog": "De toegangslog, waarvan elke wijziging aantoonbaar is, "
+        "aanleveren, verifiëren, bewijzen, laten verlopen en exporteren.",
         "verify": "De hele log en zijn controlepunten opnieuw berekenen.",
         "org": "--org SLUG Korte naam van de organisatie.",
         "key": "De controlepunten nakijken met deze verificatiesleutel in plaats "
@@ -226,7 +226,7 @@ HELP = {
     },
     "fr": {
         "accesslog": "Alimenter, vérifier, prouver, faire expirer et exporter le "
-        "journal des accès infalsifiable.",
+        "journal des accès, dont toute altération est détectable.",
         "verify": "Recalculer tout le journal et ses points de contrôle.",
         "org": "--org SLUG Nom court de l'organisation.",
         "key": "Vérifier les points de contrôle avec cette clé de vérification au "
@@ -295,7 +295,7 @@ def test_invalid_option_value_in_cli_language(
 
 RESULT_LINES = {
     "nl": {
-        "expire": r"logregels gewist: 10 \(logregels van vóór \S+ verlopen\), en "
+        "expire": r"logregels geleegd: 10 \(logregels van vóór \S+ verlopen\), en "
         r"logregels vanaf index 10 behouden hun inhoud\n",
         "export": r"\S+march\.json: logregels 10 \(10 verlopen\), bewezen in het "
         r"controlepunt van grootte 10\n",

@@ -9,9 +9,9 @@ class AccesslogConfig(AppConfig):
     def ready(self) -> None:
         from vigil.audit.display import register_labels
 
-        # Searches and exports store their criteria, exports their file
-        # format too, and a triage whether the identity register linked the
-        # user who triaged to the user id.
+        # Searches and exports store their criteria, CSV exports their file
+        # format too, and ingestion, expiry and bundle exports their counts
+        # and log indices.
         register_labels(
             "accesslog.accessentry",
             {
@@ -19,8 +19,43 @@ class AccesslogConfig(AppConfig):
                 "since": _("From"),
                 "until": _("Until (exclusive)"),
                 "file_format": _("File format"),
+                "from": _("From"),
+                "to": _("Until (exclusive)"),
+                "source": _("source"),
+                "accepted": _("entries accepted"),
+                "duplicates": _("duplicates skipped"),
+                "entries": _("number of entries"),
+                "expired": _("expired entries"),
+                "first_index": _("first index"),
+                "first_kept_index": _("first index kept"),
+                "cutoff": _("entries before this time expire"),
+                "tree_size": _("tree size (entries)"),
+                "previous_size": _("previous tree size (entries)"),
+                "checkpoint_size": _("checkpoint size (entries)"),
+            },
+        )
+        # A detection run is recorded on the findings with its counts, and a
+        # triage whether the identity register linked the user who triaged
+        # to the user id.
+        register_labels(
+            "accesslog.finding",
+            {
+                "since": _("From"),
+                "until": _("Until (exclusive)"),
+                "entries": _("number of entries"),
+                "findings": _("findings"),
+                "created": _("findings created"),
+                "updated": _("findings updated"),
+                "reopened": _("findings reopened"),
+                "new_entries": _("new entries"),
+                "own_user_id": _("about their own user id"),
             },
         )
         register_labels(
-            "accesslog.finding", {"own_user_id": _("about their own user id")}
+            "accesslog.opencase",
+            {
+                "added": _("case files added"),
+                "removed": _("case files removed"),
+                "total": _("open case files"),
+            },
         )

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from vigil.accesslog.events import (
     EventError,
@@ -104,7 +104,13 @@ def describe_event_error(error: EventError, unit: PositionUnit) -> str:
         }
     if error.value_shown:
         where = f"{where} ({escape_control_characters(error.value_shown)})"
-    return f"{where}: {error.reason}"
+    return _before_reason(where, error.reason)
+
+
+def _before_reason(where: str, reason: str) -> str:
+    """Return "where: reason" with the colon that the language writes."""
+    label = pgettext("a label before its value", "%(label)s:") % {"label": where}
+    return f"{label} {reason}"
 
 
 def ingest_file(
@@ -204,7 +210,7 @@ def _rejection(
 ) -> FileRejected:
     """Return the FileRejected with every error, in the order of the file."""
     numbered = [
-        (number, f"{describe_position(unit, number)}: {reason}")
+        (number, _before_reason(describe_position(unit, number), reason))
         for number, reason in parse_errors
     ]
     numbered += [

@@ -208,8 +208,8 @@ class LogCheckpoint(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="+", db_index=False
     )
-    size = models.BigIntegerField()
-    root_hash = models.BinaryField(max_length=32)
+    size = models.BigIntegerField(_("tree size (entries)"))
+    root_hash = models.BinaryField(_("root hash"), max_length=32)
     note = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -240,12 +240,14 @@ class ApiToken(models.Model):
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(_("prefix"), max_length=12, unique=True)
     token_hash = models.CharField(max_length=64, unique=True)
-    scope = models.CharField(max_length=20, choices=Scope.choices, default=Scope.INGEST)
+    scope = models.CharField(
+        _("scope"), max_length=20, choices=Scope.choices, default=Scope.INGEST
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
 
     tenant_field = "organisation"
@@ -297,10 +299,12 @@ class VerificationRun(models.Model):
     )
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField()
-    size = models.BigIntegerField()
-    ok = models.BooleanField()
-    first_divergent_index = models.BigIntegerField(null=True, blank=True)
-    message = models.TextField(blank=True)
+    size = models.BigIntegerField(_("tree size (entries)"))
+    ok = models.BooleanField(_("log intact"))
+    first_divergent_index = models.BigIntegerField(
+        _("first divergent index"), null=True, blank=True
+    )
+    message = models.TextField(_("message"), blank=True)
     expired_entries = models.BigIntegerField(default=0)
     checkpoints_checked = models.BigIntegerField(default=0)
     verifier_key = models.TextField(blank=True)

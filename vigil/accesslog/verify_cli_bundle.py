@@ -230,14 +230,22 @@ def _check_expiry(
     if has_leaf and index < expired:
         raise CheckFailed(
             f"entry {index} has leaf bytes, but the signed manifest states that "
-            f"the first {expired} entries of the log had expired, which have none"
+            f"{_first_expired(expired)}, "
+            f"{'which has' if expired == 1 else 'which have'} none"
         )
     if not has_leaf and index >= expired:
         raise CheckFailed(
             f"entry {index} has no leaf bytes, but the signed manifest states that "
-            f"only the first {expired} entries of the log had expired, so the "
+            f"only {_first_expired(expired)}, so the "
             f"content of entry {index} was removed"
         )
+
+
+def _first_expired(expired: int) -> str:
+    """Return "the first N entries of the log had expired", singular for 1."""
+    if expired == 1:
+        return "the first entry of the log had expired"
+    return f"the first {expired} entries of the log had expired"
 
 
 def _indices_text(indices: Sequence[int]) -> str:
@@ -273,7 +281,7 @@ def _without_leaf_line(indices: Sequence[int], manifest: Manifest | None) -> str
         )
     return (
         f"NOTE: {subject} no leaf bytes, because the signed manifest states that "
-        f"the first {expired} entries of the log had expired. Only {checked}"
+        f"{_first_expired(expired)}. Only {checked}"
     )
 
 

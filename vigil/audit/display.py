@@ -47,7 +47,9 @@ def register_lookups(object_type: str, lookups: Mapping[str, str]) -> None:
 def register_labels(object_type: str, labels: Mapping[str, Any]) -> None:
     """Record the labels of stored keys of ``object_type`` that name no field.
 
-    ``labels`` maps a key to a lazily translated label.
+    ``labels`` maps a key to a lazily translated label. The trail then shows
+    the value of such a key as stored, without reading it through a model
+    field of the same name.
     """
     KEY_LABELS[object_type] = {**KEY_LABELS.get(object_type, {}), **labels}
 
@@ -67,7 +69,10 @@ def value_lines(
     key_labels = KEY_LABELS.get(object_type, {})
     lines = []
     for key, value in values.items():
-        field = _field(model, key)
+        # A registered key names no field even where a field has its name,
+        # such as the count ``entries`` of a detection run and the entries
+        # of a finding, so its value is shown as stored.
+        field = None if key in key_labels else _field(model, key)
         if key in key_labels:
             label = capfirst(str(key_labels[key]))
         elif field is None:

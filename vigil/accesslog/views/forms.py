@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vigil.accesslog.detection.models import ISO_WEEKDAYS, Finding, Rule
 from vigil.accesslog.detection.services import day_period
@@ -338,6 +339,9 @@ class FindingFilterForm(forms.Form):
         required=False,
         choices=[("", _("all")), *Finding.Status.choices],
     )
+    # French "règle" is feminine, so "all" needs its own translation here.
     rule = forms.ChoiceField(
-        label=_("Rule"), required=False, choices=[("", _("all")), *Rule.choices]
+        label=_("Rule"),
+        required=False,
+        choices=[("", pgettext_lazy("every rule, in a filter", "all")), *Rule.choices],
     )

@@ -228,12 +228,17 @@ class Command(VigilCommand):
             raise CommandError(_("--to must not be before --from"))
         previous = _read_optional(options["previous"])
         output = Path(options["output"])
+        if output.is_dir():
+            raise CommandError(_write_error_message(output, IsADirectoryError()))
         # The bundle goes to a temporary file next to the output, which takes
         # its name only when complete, so a failed export leaves no partial
         # bundle and keeps an earlier file of that name.
-        descriptor, name = tempfile.mkstemp(
-            dir=output.parent, prefix=f".{output.name}.", suffix=".partial"
-        )
+        try:
+            descriptor, name = tempfile.mkstemp(
+                dir=output.parent, prefix=f".{output.name}.", suffix=".partial"
+            )
+        except OSError as error:
+            raise CommandError(_write_error_message(output, error)) from None
         partial = Path(name)
         try:
             with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
@@ -243,6 +248,10 @@ class Command(VigilCommand):
             partial.replace(output)
         except ValueError as error:
             raise CommandError(str(error)) from None
+        except OSError as error:
+            # NOTE: a write that fails here, for example on a full disk, comes
+            # after the audit trail recorded the export.
+            raise CommandError(_write_error_message(output, error)) from None
         finally:
             partial.unlink(missing_ok=True)
         self.stdout.write(
@@ -558,6 +567,28 @@ def _read_optional(name: str | None) -> str | None:
         raise CommandError(
             _("cannot read %(path)s: %(error)s") % {"path": name, "error": error}
         ) from None
+
+
+def _write_error_message(output: Path, error: OSError) -> str:
+    """Return the translated error of a bundle that could not be written."""
+    if isinstance(error, IsADirectoryError):
+        return _(
+            "cannot write %(path)s: it is a folder. Give a file name in it, "
+            "such as %(example)s"
+        ) % {"path": output, "example": output / "bundle.json"}
+    if isinstance(error, FileNotFoundError):
+        return _(
+            "cannot write %(path)s: the folder %(folder)s does not exist. "
+            "Create it first or choose an existing folder"
+        ) % {"path": output, "folder": output.parent}
+    if isinstance(error, PermissionError):
+        return _(
+            "cannot write %(path)s: permission denied. Choose a folder you may write to"
+        ) % {"path": output}
+    return _("cannot write %(path)s: %(reason)s. No bundle was written") % {
+        "path": output,
+        "reason": error.strerror or error,
+    }
 
 
 def _moment(text: str) -> datetime.datetime:
