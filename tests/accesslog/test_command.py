@@ -3,6 +3,7 @@
 import base64
 import io
 import json
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,6 +34,7 @@ from vigil.accesslog.models import (
 )
 from vigil.accesslog.syslog import EventRejected, SyslogReceiver
 from vigil.accesslog.verify_cli import main as verify_main
+from vigil.audit.models import AuditEntry
 from vigil.ledger import Ed25519Verifier, open_checkpoint
 from vigil.organisations.models import Organisation
 
@@ -443,6 +445,27 @@ def test_expire(log: Organisation, settings: Any) -> None:
     output = run("expire", "--org", "centre-a")
     assert "entries emptied: 10" in output
     assert "verification OK" in run("verify", "--org", "centre-a")
+
+
+def test_expire_dry_run_changes_nothing(log: Organisation, settings: Any) -> None:
+    settings.VIGIL_ACCESSLOG_RETENTION_DAYS = 1
+    with translation.override("en"):
+        output = run("expire", "--org", "centre-a", "--dry-run")
+    assert re.fullmatch(
+        r"entries due to be emptied: 10, entries 0 to 9 \(entries before "
+        r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0[12]:00 expire\)\. Nothing was changed: "
+        r"run without --dry-run to empty them\n",
+        output,
+    )
+    assert not AccessEntry.objects.filter(expired_at__isnull=False).exists()
+    assert not AuditEntry.objects.filter(action="accesslog.expired").exists()
+
+
+def test_expire_dry_run_with_nothing_due(log: Organisation) -> None:
+    with translation.override("en"):
+        output = run("expire", "--org", "centre-a", "--dry-run")
+    assert output.startswith("no entries are due to be emptied (entries before ")
+    assert output.endswith(" expire). Nothing was changed\n")
 
 
 def test_export_then_verify_offline(log: Organisation, tmp_path: Path) -> None:

@@ -159,6 +159,20 @@ def _first_kept_index(
         position = rows[-1][0] + 1
 
 
+def due_for_expiry(
+    organisation: Organisation, now: datetime.datetime | None = None
+) -> ExpiryResult:
+    """Return the entries that ``expire_entries`` would empty at ``now``.
+
+    Changes nothing. The entries are ``[start, end)``, none of them expired
+    yet, so ``expired`` counts them all.
+    """
+    cutoff = (now or timezone.now()) - retention_period()
+    start = first_unexpired_index(organisation)
+    end = _first_kept_index(organisation, start, cutoff)
+    return ExpiryResult(end - start, start, end, cutoff)
+
+
 @transaction.atomic
 def expire_entries(
     organisation: Organisation,
@@ -168,9 +182,8 @@ def expire_entries(
 ) -> ExpiryResult:
     """Empty the content of the entries past the retention period, oldest first."""
     now = now or timezone.now()
-    cutoff = now - retention_period()
-    start = first_unexpired_index(organisation)
-    end = _first_kept_index(organisation, start, cutoff)
+    due = due_for_expiry(organisation, now)
+    start, end, cutoff = due.start, due.end, due.cutoff
     expired = 0
     if end > start:
         expired = AccessEntry.objects.filter(

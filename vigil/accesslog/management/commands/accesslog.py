@@ -34,7 +34,7 @@ from vigil.accesslog.proofs import (
     consistency_proof_for,
     proof_document,
 )
-from vigil.accesslog.retention import expire_entries
+from vigil.accesslog.retention import ExpiryResult, due_for_expiry, expire_entries
 from vigil.accesslog.verification import VerificationResult, verify_log
 from vigil.commands import Command as VigilCommand
 from vigil.ledger import InvalidKeyError
@@ -95,13 +95,18 @@ class Command(VigilCommand):
         _add_prove(commands)
         _add_consistency(commands)
         _add_identity(commands)
-        add_org_command(
+        expire = add_org_command(
             commands,
             "expire",
             _(
                 "Empty the content of entries older than "
                 "VIGIL_ACCESSLOG_RETENTION_DAYS."
             ),
+        )
+        expire.add_argument(
+            "--dry-run",
+            action="store_true",
+            help=_("Print which entries are due to be emptied, and change nothing."),
         )
         _add_export(commands)
         add_detect_command(commands)
@@ -208,6 +213,9 @@ class Command(VigilCommand):
             raise CommandError(message) from None
 
     def _expire(self, organisation: Organisation, options: dict[str, Any]) -> None:
+        if options["dry_run"]:
+            self.stdout.write(_dry_run_line(due_for_expiry(organisation)))
+            return
         result = expire_entries(organisation, actor=None)
         self.stdout.write(
             _(
@@ -216,7 +224,7 @@ class Command(VigilCommand):
             )
             % {
                 "count": result.expired,
-                "cutoff": result.cutoff.isoformat(),
+                "cutoff": _local_time(result.cutoff),
                 "index": result.end,
             }
         )
@@ -338,6 +346,28 @@ class TranslatedLogRecords(logging.Filter):
             with translation.override(self.language):
                 record.msg = _(record.msg)
         return True
+
+
+def _local_time(moment: datetime.datetime) -> str:
+    """Return a time in the server's time zone with its offset, to the second."""
+    return timezone.localtime(moment).isoformat(timespec="seconds")
+
+
+def _dry_run_line(due: ExpiryResult) -> str:
+    values = {"cutoff": _local_time(due.cutoff), "count": due.expired}
+    if not due.expired:
+        return (
+            _(
+                "no entries are due to be emptied (entries before %(cutoff)s "
+                "expire). Nothing was changed"
+            )
+            % values
+        )
+    return _(
+        "entries due to be emptied: %(count)d, entries %(first)d to %(last)d "
+        "(entries before %(cutoff)s expire). Nothing was changed: run "
+        "without --dry-run to empty them"
+    ) % {**values, "first": due.start, "last": due.end - 1}
 
 
 def add_org_command(commands: Any, name: str, text: str) -> CommandParser:
