@@ -5,7 +5,6 @@ import datetime
 import html
 import io
 import re
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.test import Client
@@ -17,7 +16,6 @@ from tests.accesslog.test_web_search import (
     at,
     ingest,
     make_event,
-    notices,
     url,
 )
 from tests.conftest import login
@@ -245,26 +243,6 @@ def test_excel_export_rejects_invalid_criteria(
     response = consultant.get(url("export_excel", centre_a), {"since": "yesterday"})
     assert response.status_code == 400
     assert not AuditEntry.objects.filter(action="accesslog.exported").exists()
-
-
-def test_excel_link_with_number_exports_nothing(
-    consultant: Client, centre_a: Organisation, tricky: None
-) -> None:
-    number = national_number(2)
-    response = consultant.get(
-        url("export_excel", centre_a),
-        {"subject": number, "user_id": "U1"},
-        headers={"Accept-Language": "en"},
-    )
-    assert response.status_code == 302
-    location = response["Location"]
-    assert urlsplit(location).path == url("search", centre_a)
-    assert parse_qs(urlsplit(location).query) == {"user_id": ["U1"]}
-    assert number not in location
-    assert not AuditEntry.objects.filter(action="accesslog.exported").exists()
-    page = consultant.get(location, headers={"Accept-Language": "en"})
-    [shown] = notices(page)
-    assert "nothing was exported" in shown
 
 
 def test_excel_export_of_other_centre_is_404(

@@ -344,12 +344,13 @@ def test_search_without_number_has_no_notice(
         assert found(response) == [4, 2, 0]
 
 
+@pytest.mark.parametrize("export", ["export", "export_excel"])
 def test_export_link_with_number_exports_nothing(
-    consultant: Client, centre_a: Organisation, sample: None
+    consultant: Client, centre_a: Organisation, sample: None, export: str
 ) -> None:
     number = national_number(2)
     response = consultant.get(
-        url("export", centre_a),
+        url(export, centre_a),
         {"subject": number, "user_id": "U1"},
         headers={"Accept-Language": "en"},
     )
@@ -357,6 +358,7 @@ def test_export_link_with_number_exports_nothing(
     location = response["Location"]
     assert urlsplit(location).path == url("search", centre_a)
     assert parse_qs(urlsplit(location).query) == {"user_id": ["U1"]}
+    assert number not in location
     assert not AuditEntry.objects.filter(action="accesslog.exported").exists()
     page = consultant.get(location, headers={"Accept-Language": "en"})
     [shown] = notices(page)
