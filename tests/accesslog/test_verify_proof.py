@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
-from tests.accesslog.factories import empty_as_expired, ingest_batches
+from tests.accesslog.factories import empty_as_expired, ingest_batches, tampering
 from tests.accesslog.test_bundle import (
     PROJECT_ROOT,
     output_shape,
@@ -29,6 +29,7 @@ from tests.accesslog.test_bundle import (
 from tests.conftest import login
 from vigil.accesslog import proofs, verify_cli
 from vigil.accesslog.keys import ensure_log_keys
+from vigil.accesslog.models import AccessEntry
 from vigil.accesslog.retention import expire_entries
 from vigil.accounts.models import User
 from vigil.ledger import Ed25519Signer, Ed25519Verifier
@@ -147,6 +148,50 @@ def test_entry_emptied_within_retention_gets_no_proof(log: Organisation) -> None
         ),
     ):
         proofs.proof_document(log, 0)
+
+
+def test_changed_entry_proof_is_409(log: Organisation, consultant_a: User) -> None:
+    with tampering():
+        AccessEntry.objects.filter(organisation=log, index=3).update(service="other")
+    url = reverse("accesslog:proof", kwargs={"org": log.slug, "index": 3})
+    response = login(consultant_a).get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 409
+    assert response.json()["error"] == "log_damaged"
+    assert response.json()["message"].startswith(
+        "entry 3 does not match its stored leaf hash, so the log was changed."
+    )
+    assert "Content-Disposition" not in response
+
+
+def test_changed_entry_proof_message_translated(
+    log: Organisation, consultant_a: User
+) -> None:
+    with tampering():
+        AccessEntry.objects.filter(organisation=log, index=3).update(service="other")
+    url = reverse("accesslog:proof", kwargs={"org": log.slug, "index": 3})
+    english = login(consultant_a).get(url, HTTP_ACCEPT_LANGUAGE="en")
+    french = login(consultant_a).get(url, HTTP_ACCEPT_LANGUAGE="fr")
+    assert french.status_code == 409
+    assert french.json()["message"] != english.json()["message"]
+
+
+def test_expired_within_retention_proof_is_409(
+    log: Organisation, consultant_a: User
+) -> None:
+    empty_as_expired(log, range(1))
+    url = reverse("accesslog:proof", kwargs={"org": log.slug, "index": 0})
+    response = login(consultant_a).get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 409
+    assert response.json()["error"] == "log_damaged"
+    assert response.json()["message"].startswith("entry 0 was emptied as expired")
+
+
+def test_proof_of_index_outside_log_is_404(
+    log: Organisation, consultant_a: User
+) -> None:
+    url = reverse("accesslog:proof", kwargs={"org": log.slug, "index": 15})
+    response = login(consultant_a).get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 404
 
 
 def test_document_without_leaf_states_event_id_unchecked(

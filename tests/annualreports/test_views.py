@@ -3,13 +3,16 @@
 import datetime
 
 import pytest
+from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from tests.conftest import login as login_client
 from vigil.accounts.models import User
 from vigil.organisations.models import Organisation
 from vigil.plans.annual import services
+from vigil.plans.annual.forms import NoteForm
 from vigil.plans.annual.models import AnnualReport, SectionDefinition
 
 pytestmark = pytest.mark.usefixtures("fast_password_hasher")
@@ -176,6 +179,20 @@ def test_note_form_error_names_field(report: AnnualReport, management_a: User) -
     )
 
     assert "date of the meeting" in response.content.decode()
+
+
+def test_note_form_error_french_colon(report: AnnualReport, management_a: User) -> None:
+    response = login(management_a).post(
+        url("note", pk=report.pk),
+        {"body": "council", "date": "not a date"},
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+
+    with translation.override("fr"):
+        label = str(NoteForm.base_fields["date"].label)
+    message_texts = [str(message) for message in get_messages(response.wsgi_request)]
+    assert len(message_texts) == 1
+    assert message_texts[0].startswith(f"{label}\u00a0: ")
 
 
 @pytest.mark.parametrize("fmt", ["pdf", "odt"])

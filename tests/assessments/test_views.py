@@ -7,6 +7,8 @@ import pytest
 from django.conf import LazySettings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import translation
+from django.utils.translation import gettext
 
 from tests.conftest import answer_everything, login, option
 from vigil.accounts.models import User
@@ -687,3 +689,18 @@ def test_norm_history_shows_answer_labels(
 
     assert "Implemented" in history
     assert ": implemented<" not in history
+
+
+@pytest.mark.parametrize(
+    ("path", "label"),
+    [(f"{BASE}/", "Export"), (f"{BASE}/norms/4.1/", "Related registers")],
+)
+def test_page_label_french_colon(
+    assessment: Assessment, consultant_a: User, path: str, label: str
+) -> None:
+    response = login(consultant_a).get(path, HTTP_ACCEPT_LANGUAGE="fr")
+
+    with translation.override("fr"):
+        french = gettext(label)
+    assert response.status_code == 200
+    assert f"{french}\u00a0:" in page(response)

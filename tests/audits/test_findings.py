@@ -1,6 +1,7 @@
 """Findings: the norm code check, the audit reference and the warnings."""
 
 import pytest
+from django.utils import translation
 
 from tests.audits.factories import add_audit, add_finding
 from vigil.catalog.models import CatalogVersion
@@ -200,6 +201,21 @@ def test_summary_and_warnings(catalog: CatalogVersion, centre_a: Organisation) -
         "2 high or critical findings are still open.",
         "1 open finding has no action in the security plan.",
     ]
+
+
+def test_summary_french_colons(catalog: CatalogVersion, centre_a: Organisation) -> None:
+    audit = add_audit(centre_a)
+    add_finding(centre_a, audit, severity="critical")
+    add_finding(centre_a, audit, severity="high")
+    assert FINDINGS.summary is not None
+
+    with translation.override("fr"):
+        (line,) = FINDINGS.summary(centre_a)
+        critical = str(Finding.Severity.CRITICAL.label)
+
+    assert line.startswith("Constats ouverts\u00a0: ")
+    assert f"{critical}\u00a0: 1" in line
+    assert ": " not in line.replace("\u00a0: ", "")
 
 
 def test_no_open_findings_no_warnings(centre_a: Organisation) -> None:

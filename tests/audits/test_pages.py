@@ -6,6 +6,8 @@ import io
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import translation
+from django.utils.translation import gettext
 from odf import teletype
 from odf.opendocument import load as load_odt
 from pypdf import PdfReader
@@ -92,6 +94,25 @@ def test_audit_page_lists_its_findings(
     assert f"/c/centre-a/registers/audits/{audit.pk}/" in finding_page.content.decode()
 
 
+def test_audit_labels_french_colon(
+    consultant: Client, catalog: CatalogVersion, centre_a: Organisation
+) -> None:
+    audit = add_audit(centre_a)
+    finding = add_finding(centre_a, audit)
+    consultant.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+
+    schedule = consultant.get(SCHEDULE).content.decode()
+    finding_page = consultant.get(
+        f"/c/centre-a/registers/audit-findings/{finding.pk}/"
+    ).content.decode()
+
+    with translation.override("fr"):
+        kind = audit.get_auditor_kind_display()
+        label = gettext("Audit")
+    assert f"{kind}\u00a0: Katrien Wouters" in schedule
+    assert f"{label}\u00a0: <a " in finding_page
+
+
 def test_finding_form_shows_norm_error(
     consultant: Client, catalog: CatalogVersion, centre_a: Organisation
 ) -> None:
@@ -153,6 +174,21 @@ def test_report_pdf_in_french(
     assert "Hélène Lefèvre" in text
     assert "Les comptes restent actifs « 3" in text
     assert "4.4.2" in text
+
+
+def test_report_document_auditor_french_colon(
+    catalog: CatalogVersion, centre_a: Organisation
+) -> None:
+    audit = add_audit(centre_a)
+    with translation.override("fr"):
+        kind = audit.get_auditor_kind_display()
+
+    document = audit_report(audit, "fr")
+
+    facts_block = document.blocks[0]
+    assert isinstance(facts_block, Facts)
+    texts = [text for _label, text in facts_block.rows]
+    assert f"{kind}\u00a0: Katrien Wouters" in texts
 
 
 def test_report_document_text(catalog: CatalogVersion, centre_a: Organisation) -> None:

@@ -5,7 +5,7 @@ import io
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from tests.authorisations.factories import authorisation
@@ -188,6 +188,19 @@ def test_summary_counts_valid_today(centre_a: Organisation) -> None:
     lines = specs._summary(centre_a)
 
     assert lines == ["3 authorisations valid today. read: 1, write: 2"]
+
+
+def test_summary_french_colons(centre_a: Organisation) -> None:
+    today = timezone.localdate()
+    authorisation(centre_a, "A", valid_from=today - DAY, access_level="read")
+    authorisation(centre_a, "B", valid_from=today - DAY, access_level="write")
+
+    with translation.override("fr"):
+        (line,) = specs._summary(centre_a)
+        read = str(Authorisation.AccessLevel.READ.label)
+
+    assert f"{read}\u00a0: 1" in line
+    assert line.count("\u00a0: ") == 2
 
 
 CSV = (

@@ -295,6 +295,7 @@ def test_import_page_lists_bad_rows(
     response = client.post(
         f"/c/{centre_a.slug}/registers/hardware/import/",
         {"format": "ocs", "file": upload},
+        HTTP_ACCEPT_LANGUAGE="en",
     )
 
     page = response.content.decode()

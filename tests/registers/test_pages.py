@@ -5,6 +5,8 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import translation
+from django.utils.translation import gettext
 
 from vigil.accounts.models import User
 from vigil.assessments.models import Evidence
@@ -92,7 +94,9 @@ def test_import_page_lists_every_bad_row(consultant: Client) -> None:
     content = b"kind,date,subject\nparty,2026-01-01,A\ntraining,2026-01-01,\n"
 
     response = consultant.post(
-        BASE + "import/", {"file": SimpleUploadedFile("a.csv", content)}
+        BASE + "import/",
+        {"file": SimpleUploadedFile("a.csv", content)},
+        HTTP_ACCEPT_LANGUAGE="en",
     )
 
     body = response.content.decode()
@@ -100,6 +104,22 @@ def test_import_page_lists_every_bad_row(consultant: Client) -> None:
     assert "line 2, kind &#x27;party&#x27;" in body
     assert "line 3, subject" in body
     assert Activity.objects.count() == 0
+
+
+def test_import_page_french_colons(consultant: Client) -> None:
+    content = b"kind,date,subject\nparty,2026-01-01,A\n"
+
+    form = consultant.get(BASE + "import/", HTTP_ACCEPT_LANGUAGE="fr")
+    rejected = consultant.post(
+        BASE + "import/",
+        {"file": SimpleUploadedFile("a.csv", content)},
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+
+    with translation.override("fr"):
+        columns = gettext("Columns")
+    assert f"{columns}\u00a0: <code>id</code>" in form.content.decode()
+    assert "ligne 2, kind &#x27;party&#x27;\u00a0: " in rejected.content.decode()
 
 
 def test_import_page_without_file(consultant: Client) -> None:

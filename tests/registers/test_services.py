@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone, translation
 from openpyxl import Workbook, load_workbook
 
 from vigil.audit.models import AuditEntry
@@ -12,7 +13,7 @@ from vigil.organisations.models import Organisation
 from vigil.registers import services, tabular
 from vigil.registers.activities.models import Activity
 from vigil.registers.activities.specs import ACTIVITIES
-from vigil.registers.services import ImportRejected, RecordInvalid
+from vigil.registers.services import ImportRejected, RecordInvalid, RowError
 
 pytestmark = pytest.mark.django_db
 
@@ -151,7 +152,7 @@ def test_import_with_one_bad_row_saves_nothing(centre_a: Organisation) -> None:
         b"meeting,11/01/2026,Bad date\n"
     )
 
-    with pytest.raises(ImportRejected) as caught:
+    with translation.override("en"), pytest.raises(ImportRejected) as caught:
         services.import_rows(ACTIVITIES, centre_a, tabular.read_table(csv), actor=None)
 
     errors = caught.value.errors
@@ -331,3 +332,25 @@ def test_same_moment_in_another_zone_is_no_change(centre_a: Organisation) -> Non
     change = services.history(record).first()
     assert change is not None
     assert set(change.new_values) == {"title"}
+
+
+def test_row_error_french_colon() -> None:
+    error = RowError(3, "kind", "party", "Sélectionnez un choix valide.")
+
+    with translation.override("fr"):
+        text = str(error)
+
+    assert text == "ligne 3, kind 'party'\u00a0: Sélectionnez un choix valide."
+
+
+def test_activities_summary_french_colons(centre_a: Organisation) -> None:
+    create(centre_a, date=timezone.localdate().isoformat())
+    assert ACTIVITIES.summary is not None
+
+    with translation.override("fr"):
+        (line,) = ACTIVITIES.summary(centre_a)
+        training = str(Activity.Kind.TRAINING.label)
+
+    assert line.startswith(f"En {timezone.localdate().year}\u00a0: ")
+    assert f"{training}\u00a0: 1" in line
+    assert line.count("\u00a0: ") == 2

@@ -1,7 +1,9 @@
 """The plan pages: one-click gap action, approval, capabilities, diff."""
 
 import pytest
+from django.contrib.messages import get_messages
 from django.test import Client
+from django.utils import translation
 
 from tests.conftest import login
 from tests.securityplans.factories import add_action, approve, make_plan
@@ -11,6 +13,7 @@ from vigil.catalog.models import CatalogVersion
 from vigil.catalog.texts import pick
 from vigil.organisations.models import Organisation
 from vigil.plans.security import services
+from vigil.plans.security.forms import ApprovalForm
 from vigil.plans.security.models import SecurityPlan
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hasher")]
@@ -196,3 +199,22 @@ def test_other_centre_plan_is_not_found(
     response = login(consultant_b).get(f"/c/centre-b/plan/{plan.pk}/")
 
     assert response.status_code == 404
+
+
+def test_approval_form_error_french_colon(
+    management_a: User, centre_a: Organisation
+) -> None:
+    plan = make_plan(centre_a)
+    add_action(plan)
+    services.submit_plan(plan, actor=None)
+    data = {"body": "council", "date": "not a date", "reference": "RMW 2025/12"}
+
+    response = login(management_a).post(
+        f"/c/centre-a/plan/{plan.pk}/approve/", data, HTTP_ACCEPT_LANGUAGE="fr"
+    )
+
+    with translation.override("fr"):
+        label = str(ApprovalForm.base_fields["date"].label)
+    message_texts = [str(message) for message in get_messages(response.wsgi_request)]
+    assert len(message_texts) == 1
+    assert message_texts[0].startswith(f"{label}\u00a0: ")

@@ -32,6 +32,14 @@ class ProofUnavailable(ValueError):
     """The requested proof cannot be made, e.g. for an entry after the checkpoint."""
 
 
+class LogDamagedProofUnavailable(ProofUnavailable):
+    """A proof withheld because the log was changed, with LogDamaged's message.
+
+    The entry exists, unlike in the other cases of ProofUnavailable, so a web
+    view returns 409 Conflict instead of 404.
+    """
+
+
 def _checkpoint_at(
     organisation: Organisation, size: int | None
 ) -> LogCheckpoint | None:
@@ -119,10 +127,10 @@ def proof_document(
     the leaf hash alone is proved. Raises ProofUnavailable as
     ``inclusion_proof_for`` does, and also when no checkpoint was signed at
     ``size``, because vigil-verify cannot check the document. It also raises
-    ProofUnavailable, with the message of LogDamaged, if the entry does not
-    match its stored leaf hash, is expired within the retention period, or
-    the expired entries of the tree are not the oldest ones, so that no
-    document from a changed log is handed out.
+    LogDamagedProofUnavailable, a ProofUnavailable with the message of
+    LogDamaged, if the entry does not match its stored leaf hash, is expired
+    within the retention period, or the expired entries of the tree are not
+    the oldest ones, so that no document from a changed log is handed out.
     """
     document = inclusion_proof_for(organisation, index, size)
     if document["checkpoint"] is None:
@@ -140,7 +148,7 @@ def proof_document(
         check_expired_in_time(entry, organisation.slug)
         expired_entry_count(organisation, document["tree_size"])
     except LogDamaged as error:
-        raise ProofUnavailable(str(error)) from None
+        raise LogDamagedProofUnavailable(str(error)) from None
     leaf = None if leaf_bytes is None else base64.b64encode(leaf_bytes).decode("ascii")
     return {
         "format": PROOF_FORMAT,

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from vigil.assessments.services import check_evidence_file
 from vigil.audit.models import AuditEntry
 from vigil.audit.services import record as audit
+from vigil.labels import labelled
 from vigil.organisations.models import Organisation
 from vigil.registers import tabular, wire
 from vigil.registers.forms import RegisterForm, build_form, form_data_and_errors
@@ -51,12 +52,14 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        where = f"line {self.line}"
+        """Return the error as the import page shows it, in the active language."""
+        where = _("line %(number)d") % {"number": self.line}
         if self.field:
+            # A column name of the file, which is the same in every language.
             where += f", {self.field}"
             if self.value:
                 where += f" {self.value!r}"
-        return f"{where}: {self.message}"
+        return labelled(where, self.message)
 
 
 class ImportRejected(Exception):

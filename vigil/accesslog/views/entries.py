@@ -7,6 +7,7 @@ clear number ever being part of a URL. A link that contains a national number
 all the same is redirected to the search without it, with a notice.
 """
 
+import logging
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -25,12 +26,18 @@ from django.utils.translation import gettext_lazy as _
 
 from vigil.accesslog import search as search_service
 from vigil.accesslog.models import AccessEntry
-from vigil.accesslog.proofs import ProofUnavailable, proof_document
+from vigil.accesslog.proofs import (
+    LogDamagedProofUnavailable,
+    ProofUnavailable,
+    proof_document,
+)
 from vigil.accesslog.pseudonyms import pseudonymise
 from vigil.accesslog.views import cursor, render_page
 from vigil.accesslog.views.forms import SearchForm
 from vigil.accounts.roles import Capability
 from vigil.organisations.tenancy import Tenant, get_scoped_or_404, tenant_view
+
+logger = logging.getLogger(__name__)
 
 # Notices for a search or export URL whose ``subject`` parameter contains a
 # national number. They do not repeat the number.
@@ -257,6 +264,16 @@ def proof(request: HttpRequest, tenant: Tenant, index: int) -> HttpResponse:
     entry = get_scoped_or_404(AccessEntry.objects.all(), tenant, index=index)
     try:
         document = proof_document(tenant.organisation, entry.index)
+    except LogDamagedProofUnavailable as error:
+        # The entry exists but the log no longer matches it, so no proof of
+        # it is handed out.
+        logger.warning(
+            "Withheld the proof of access-log entry %d of %s: %s",
+            entry.index,
+            tenant.organisation.slug,
+            error,
+        )
+        return JsonResponse({"error": "log_damaged", "message": str(error)}, status=409)
     except ProofUnavailable as error:
         return JsonResponse({"error": "not_found", "message": str(error)}, status=404)
     response = JsonResponse(document, json_dumps_params={"indent": 2})

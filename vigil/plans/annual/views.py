@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from vigil.accounts.roles import Capability
+from vigil.labels import labelled
 from vigil.organisations.tenancy import Tenant, get_scoped_or_404, scoped, tenant_view
 from vigil.plans.annual import services, template
 from vigil.plans.annual.documents import annual_document
@@ -226,10 +227,8 @@ def note(request: HttpRequest, tenant: Tenant, pk: int) -> HttpResponse:
     form = NoteForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
-            messages.error(
-                request,
-                f"{form.fields[field].label}: {' '.join(str(e) for e in errors)}",
-            )
+            text = " ".join(str(error) for error in errors)
+            messages.error(request, labelled(form.fields[field].label, text))
         return _to_report(tenant, report, "note")
     try:
         services.record_note(report, **form.cleaned_data, actor=request.user)

@@ -5,6 +5,7 @@ import datetime
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from vigil.labels import labelled
 from vigil.plans.audits.models import Audit, Finding
 from vigil.reports.document import Document, Facts, Heading, Paragraph, Table
 
@@ -44,7 +45,7 @@ def _facts(audit: Audit) -> Facts:
             (_("Reference"), audit.reference),
             (_("Date"), audit.date.isoformat()),
             (_("Status"), audit.get_status_display()),
-            (_("Auditor"), f"{audit.get_auditor_kind_display()}: {auditor}"),
+            (_("Auditor"), labelled(audit.get_auditor_kind_display(), auditor)),
             (_("Scope"), audit.scope_description or audit.get_scope_display()),
             (_("Conclusion"), audit.conclusion or DASH),
         )

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from vigil.accounts.roles import Capability
+from vigil.labels import labelled
 from vigil.organisations.models import Organisation
 from vigil.plans.audits.forms import (
     AUDIT_FIELDS,
@@ -86,11 +87,11 @@ def _finding_summary(organisation: Organisation) -> list[str]:
         return [_("No open findings.")]
     labels = dict(Finding.Severity.choices)
     parts = [
-        f"{labels[severity]}: {counts[severity]}"
+        labelled(labels[severity], counts[severity])
         for severity in reversed(Finding.Severity)
         if severity in counts
     ]
-    return [_("Open findings") + ": " + ", ".join(parts)]
+    return [labelled(_("Open findings"), ", ".join(parts))]
 
 
 def _finding_warnings(organisation: Organisation) -> list[str]:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from vigil.accounts.roles import Capability
+from vigil.labels import labelled
 from vigil.organisations.tenancy import Tenant, get_scoped_or_404, scoped, tenant_view
 from vigil.plans.security import budget, gaps, services
 from vigil.plans.security.diff import diff_plans
@@ -154,7 +155,7 @@ def approve(request: HttpRequest, tenant: Tenant, pk: int) -> HttpResponse:
     if not form.is_valid():
         for name, errors in form.errors.items():
             text = " ".join(str(error) for error in errors)
-            messages.error(request, f"{form.fields[name].label}: {text}")
+            messages.error(request, labelled(form.fields[name].label, text))
         return _to_plan(tenant, plan)
     try:
         services.approve_plan(

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from vigil.labels import labelled
 from vigil.organisations.models import Organisation
 from vigil.registers.activities.models import Activity
 from vigil.registers.spec import RegisterSpec, register
@@ -33,11 +34,11 @@ def _summary(organisation: Organisation) -> list[str]:
     )
     labels = dict(Activity.Kind.choices)
     parts = [
-        f"{labels[kind]}: {counts[kind]}" for kind in Activity.Kind if kind in counts
+        labelled(labels[kind], counts[kind]) for kind in Activity.Kind if kind in counts
     ]
     if not parts:
         return [_("Nothing recorded for %(year)d yet.") % {"year": year}]
-    return [_("In %(year)d") % {"year": year} + ": " + ", ".join(parts)]
+    return [labelled(_("In %(year)d") % {"year": year}, ", ".join(parts))]
 
 
 def _warnings(organisation: Organisation) -> list[str]:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from vigil.accesslog.models import IdentityPeriod
+from vigil.labels import labelled
 from vigil.organisations.models import Organisation
 from vigil.registers.authorisations.models import Authorisation, ReviewCampaign
 from vigil.registers.forms import DateInput, RegisterForm
@@ -119,7 +120,7 @@ def _summary(organisation: Organisation) -> list[str]:
     )
     labels = dict(Authorisation.AccessLevel.choices)
     parts = [
-        f"{labels[level]}: {counts[level]}"
+        labelled(labels[level], counts[level])
         for level in Authorisation.AccessLevel
         if level in counts
     ]
