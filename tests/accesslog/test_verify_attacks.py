@@ -153,3 +153,23 @@ def test_time_with_shadowed_to_char_caught(log: Organisation) -> None:
         )
     assert not found_on_day(log, 5)
     assert_fails_at(log, 5)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite column types")
+def test_early_expiry_with_unreadable_event_id_caught(
+    log: Organisation, settings: LazySettings
+) -> None:
+    # The report of an entry emptied too early reads only the entry's time,
+    # so another kept column that is not UTF-8 text does not stop the run.
+    settings.VIGIL_ACCESSLOG_RETENTION_DAYS = 3650
+    empty_as_expired(log, range(1))
+    with tampering() as cursor:
+        cursor.execute(
+            "UPDATE accesslog_accessentry SET event_id = CAST(X'FF' AS TEXT) "
+            "WHERE id = %s",
+            [entry_id(log, 0)],
+        )
+    result = verify_log(log)
+    assert not result.ok
+    assert result.first_divergent_index == 0
+    assert "its time 2026-03-02T09:15:30.250Z lies within" in result.message

@@ -313,6 +313,10 @@ class _Statements:
             f"{pseudonym}, service, case_ref, source_ip, outcome "
             f'FROM {ENTRY_TABLE} WHERE organisation_id = %s AND "index" = %s'
         )
+        self.entry_time = self._sql(
+            f"SELECT {raw_time} FROM {ENTRY_TABLE} "  # noqa: S608
+            'WHERE organisation_id = %s AND "index" = %s'
+        )
         self.checkpoint_sizes = self._sql(
             f"SELECT size FROM {CHECKPOINT_TABLE} WHERE organisation_id = %s "  # noqa: S608
             "AND size > %s AND size <= %s ORDER BY size"
@@ -532,9 +536,15 @@ class _ChunkScan:
         return hashes, None
 
     def _expired_early(self, index: int) -> ScanFailure:
-        self.cursor.execute(self.statements.entry, [self.job.organisation_id, index])
-        row = self.cursor.fetchone()
-        time = "unknown" if row is None else stored_time(row[2])
+        try:
+            self.cursor.execute(
+                self.statements.entry_time, [self.job.organisation_id, index]
+            )
+            (stored,) = self.cursor.fetchone()
+            time = stored_time(stored)
+        except sqlite3.OperationalError:
+            # The time is text that is not valid UTF-8.
+            time = "that cannot be read"
         retained_from = canonical_time(self.job.retained_from)
         return ScanFailure(
             index,
