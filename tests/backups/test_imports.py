@@ -90,14 +90,14 @@ def test_restic_snapshot_twice_is_rejected(centre_a: Organisation) -> None:
     [
         (b'{"archives": []}', "line 1: the output of restic snapshots --json is"),
         (b'[\n{"time": 3,\n', "line 3: not valid JSON"),
-        (b'[{"id": "ab"}]', "line 1: 'time' is missing"),
+        (b'[{"id": "ab"}]', "line 1: “time” is missing"),
         (
             b'[{"time": "2026-11-16T22:00:00", "id": "ab"}]',
-            "line 1: time '2026-11-16T22:00:00' has no time zone",
+            "line 1: the time “2026-11-16T22:00:00” has no time zone",
         ),
         (
             b'[{"time": "16/11/2026", "id": "ab"}]',
-            "line 1: time '16/11/2026' is not an ISO 8601",
+            "line 1: the time “16/11/2026” is not an ISO 8601",
         ),
         (
             b'[{"time": "2026-11-16T22:00:00Z", "id": "ab"}, 5]',
@@ -107,7 +107,7 @@ def test_restic_snapshot_twice_is_rejected(centre_a: Organisation) -> None:
     ],
 )
 def test_restic_snapshots_unreadable(content: bytes, message: str) -> None:
-    with pytest.raises(TableError, match=message):
+    with translation.override("en"), pytest.raises(TableError, match=message):
         parsers.parse_restic_snapshots(content)
 
 
@@ -139,12 +139,12 @@ def test_borg_info_reads_size_and_comment(centre_a: Organisation) -> None:
     ("content", "message"),
     [
         (b"[]", "line 1: the file is not the output of borg list --json"),
-        (b'{"archives": [{"name": "x"}]}', "line 1: time '' is not an ISO 8601"),
-        (b'{"archives": [{"start": "2026-11-16T22:00:00"}]}', "line 1: 'name' is"),
+        (b'{"archives": [{"name": "x"}]}', "line 1: the time “” is not an ISO 8601"),
+        (b'{"archives": [{"start": "2026-11-16T22:00:00"}]}', "line 1: “name” is"),
     ],
 )
 def test_borg_unreadable(content: bytes, message: str) -> None:
-    with pytest.raises(TableError, match=message):
+    with translation.override("en"), pytest.raises(TableError, match=message):
         parsers.parse_borg_list(content)
 
 
@@ -203,5 +203,25 @@ def test_restic_check_json_lines() -> None:
     ],
 )
 def test_restic_check_unreadable(content: bytes, message: str) -> None:
-    with pytest.raises(TableError, match=message):
+    with translation.override("en"), pytest.raises(TableError, match=message):
         parsers.parse_restic_check(content)
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("nl", "regel 1: de tijd “16/11/2026” is geen datum en tijd volgens ISO 8601"),
+        (
+            "fr",
+            "ligne 1\u00a0: l'heure «\u00a016/11/2026\u00a0» n'est pas une date "
+            "et heure ISO 8601",
+        ),
+    ],
+)
+def test_import_error_in_page_language(language: str, message: str) -> None:
+    content = b'[{"time": "16/11/2026", "id": "ab"}]'
+
+    with translation.override(language), pytest.raises(TableError) as raised:
+        parsers.parse_restic_snapshots(content)
+
+    assert str(raised.value) == message

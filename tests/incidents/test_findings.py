@@ -48,6 +48,15 @@ def test_incident_prefilled_from_finding(
     assert link in incident.affected_data
 
 
+def test_incident_title_in_french(centre_a: Organisation, consultant_a: User) -> None:
+    finding = make_finding(centre_a)
+
+    with translation.override("fr"):
+        values = services.finding_values(finding)
+
+    assert values["title"].endswith("\u00a0: U123456")
+
+
 def test_finding_triaged_as_incident(
     centre_a: Organisation, consultant_a: User
 ) -> None:

@@ -177,7 +177,7 @@ def test_file_without_name_column_is_rejected() -> None:
     with pytest.raises(tabular.TableError) as raised:
         importers.parse_ocs(b"OS;SSN\nWindows 11;SN-1\n")
 
-    assert "'computer' is missing" in str(raised.value)
+    assert "“computer” is missing" in str(raised.value)
 
 
 def test_duplicate_source_column_is_rejected() -> None:

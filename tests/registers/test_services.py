@@ -218,8 +218,24 @@ def test_import_reads_xlsx_dates_and_numbers(centre_a: Organisation) -> None:
     ],
 )
 def test_unreadable_tables_say_why(content: bytes, message: str) -> None:
-    with pytest.raises(tabular.TableError, match=message):
+    with translation.override("en"), pytest.raises(tabular.TableError, match=message):
         tabular.read_table(content)
+
+
+def test_unreadable_table_in_dutch() -> None:
+    with pytest.raises(tabular.TableError) as raised:
+        tabular.read_table(b"kind,Kind\ntraining,meeting\n")
+
+    assert str(raised.value) == "de kolom “kind” staat twee keer in de kopregel"
+
+
+def test_unreadable_csv_names_line() -> None:
+    content = b'kind,hours\n"training,3\n'
+
+    with translation.override("fr"), pytest.raises(tabular.TableError) as raised:
+        tabular.read_table(content)
+
+    assert str(raised.value).startswith("ligne 2\u00a0: CSV illisible (")
 
 
 def test_attachments_are_kept_by_digest(centre_a: Organisation) -> None:

@@ -61,6 +61,27 @@ class TableError(ValueError):
     """A file that is not a readable table; the message says why."""
 
 
+def too_many_rows() -> str:
+    """Return the error of a file with more rows than an import reads."""
+    return _("the file has more than %(limit)d rows; split it") % {"limit": MAX_ROWS}
+
+
+def unreadable_csv(line: int, error: csv.Error) -> str:
+    """Return the error of a CSV file that the csv module cannot read at ``line``.
+
+    The reason is the csv module's own English text.
+    """
+    return _("line %(line)d: unreadable CSV (%(reason)s)") % {
+        "line": line,
+        "reason": error,
+    }
+
+
+def unreadable_xlsx(error: Exception) -> str:
+    """Return the error of a file that openpyxl cannot read, with its reason."""
+    return _("the file is not a readable XLSX workbook: %(reason)s") % {"reason": error}
+
+
 def read_table(content: bytes) -> Rows:
     """Return the rows of a CSV or XLSX file, keyed by its header."""
     check_size(len(content))
@@ -86,18 +107,20 @@ def keyed_rows(header: Sequence[str], rows: Iterable[tuple[int, list[str]]]) -> 
     """Key each row by the header; skip blank rows; check the header."""
     names = [name.strip().lower() for name in header]
     if not any(names):
-        raise TableError("the first line must name the columns")
+        raise TableError(_("the first line must name the columns"))
     seen: set[str] = set()
     for name in names:
         if name and name in seen:
-            raise TableError(f"the column {name!r} appears twice in the header")
+            raise TableError(
+                _("the column “%(name)s” appears twice in the header") % {"name": name}
+            )
         seen.add(name)
     keyed: Rows = []
     for line, values in rows:
         if not any(value.strip() for value in values):
             continue
         if len(keyed) >= MAX_ROWS:
-            raise TableError(f"the file has more than {MAX_ROWS} rows; split it")
+            raise TableError(too_many_rows())
         keyed.append(
             (
                 line,
@@ -137,7 +160,8 @@ def _read_csv(content: bytes) -> tuple[list[str], Iterator[tuple[int, list[str]]
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise TableError(
-            f"the file is not UTF-8 text (byte {error.start}); save it as CSV UTF-8"
+            _("the file is not UTF-8 text (byte %(byte)d); save it as CSV UTF-8")
+            % {"byte": error.start}
         ) from None
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
@@ -146,7 +170,7 @@ def _read_csv(content: bytes) -> tuple[list[str], Iterator[tuple[int, list[str]]
     try:
         header = next(reader, [])
     except csv.Error as error:
-        raise TableError(f"line {reader.line_num}: {error}") from None
+        raise TableError(unreadable_csv(reader.line_num, error)) from None
     return header, _csv_rows(reader)
 
 
@@ -156,7 +180,7 @@ def _csv_rows(reader: "Reader") -> Iterator[tuple[int, list[str]]]:
         for row in reader:
             yield reader.line_num, row
     except csv.Error as error:
-        raise TableError(f"line {reader.line_num}: {error}") from None
+        raise TableError(unreadable_csv(reader.line_num, error)) from None
 
 
 def _read_xlsx(content: bytes) -> Rows:
@@ -164,7 +188,7 @@ def _read_xlsx(content: bytes) -> Rows:
         _check_unpacked_size(content)
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except XLSX_ERRORS as error:
-        raise TableError(f"the file is not a readable XLSX workbook: {error}") from None
+        raise TableError(unreadable_xlsx(error)) from None
     try:
         if not workbook.worksheets:
             raise TableError(
@@ -180,7 +204,7 @@ def _read_xlsx(content: bytes) -> Rows:
     except TableError:
         raise
     except XLSX_ERRORS as error:
-        raise TableError(f"the file is not a readable XLSX workbook: {error}") from None
+        raise TableError(unreadable_xlsx(error)) from None
     finally:
         workbook.close()
 

@@ -19,6 +19,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from vigil.registers.spec import Rows
 from vigil.registers.tabular import TableError
 
@@ -109,8 +112,11 @@ def parse_restic_check(content: bytes) -> Rows:
             messages.append(line)
     if result is None:
         raise TableError(
-            "the output ends before restic printed its result ('no errors were "
-            "found' or 'Fatal: ...'); import the whole output of restic check"
+            _(
+                "the output ends before restic printed its result (the line “no "
+                "errors were found” or a line that starts with “Fatal”); import "
+                "the whole output of restic check"
+            )
         )
     number, outcome, message = result
     notes = "\n".join([*messages, message] if message else messages)
@@ -134,7 +140,10 @@ def _check_json_line(
     try:
         message = json.loads(line)
     except json.JSONDecodeError as error:
-        raise TableError(f"line {number}: not valid JSON ({error.msg})") from None
+        raise TableError(
+            _("line %(line)d: not valid JSON (%(reason)s)")
+            % {"line": number, "reason": error.msg}
+        ) from None
     item = _object(message, number, "message")
     kind = item.get("message_type")
     if kind == "error":
@@ -145,8 +154,11 @@ def _check_json_line(
     errors = item.get("num_errors")
     if not isinstance(errors, int):
         raise TableError(
-            f"line {number}: the summary has no whole number num_errors; "
-            "import the output of restic check --json unchanged"
+            _(
+                "line %(line)d: the summary has no whole number num_errors; "
+                "import the output of restic check --json unchanged"
+            )
+            % {"line": number}
         )
     if errors == 0:
         return (number, "success", "")
@@ -159,8 +171,11 @@ def _borg_rows(content: bytes, command: str) -> Rows:
         document.get("archives"), list
     ):
         raise TableError(
-            f"line 1: the file is not the output of {command}: "
-            "it has no list of archives"
+            _(
+                "line %(line)d: the file is not the output of %(command)s, "
+                "because it has no list of archives"
+            )
+            % {"line": 1, "command": command}
         )
     repository = document.get("repository")
     location = ""
@@ -218,13 +233,19 @@ def _labels(words: Iterable[str]) -> dict[str, str]:
 
 def _decode(content: bytes) -> str:
     if len(content) > MAX_BYTES:
-        raise TableError(f"the file is larger than {MAX_BYTES} bytes; split it")
+        raise TableError(
+            _("the file is larger than %(limit)d bytes; split it")
+            % {"limit": MAX_BYTES}
+        )
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise TableError(
-            f"the file is not UTF-8 text (byte {error.start}); "
-            "save the command's output unchanged"
+            _(
+                "the file is not UTF-8 text (byte %(byte)d); save the command's "
+                "output unchanged"
+            )
+            % {"byte": error.start}
         ) from None
 
 
@@ -233,8 +254,11 @@ def _json_document(content: bytes, command: str) -> Any:
         return json.loads(_decode(content))
     except json.JSONDecodeError as error:
         raise TableError(
-            f"line {error.lineno}: not valid JSON ({error.msg}); "
-            f"import the output of {command} unchanged"
+            _(
+                "line %(line)d: not valid JSON (%(reason)s); import the output "
+                "of %(command)s unchanged"
+            )
+            % {"line": error.lineno, "reason": error.msg, "command": command}
         ) from None
 
 
@@ -242,21 +266,37 @@ def _json_array(content: bytes, command: str) -> list[Any]:
     document = _json_document(content, command)
     if not isinstance(document, list):
         raise TableError(
-            f"line 1: the output of {command} is a JSON array; this file is not"
+            _(
+                "line %(line)d: the output of %(command)s is a JSON array, but "
+                "this file is not one"
+            )
+            % {"line": 1, "command": command}
         )
     return document
 
 
+# The error of an item that is not a JSON object, by the item's kind. One
+# message per kind, because the article before the noun depends on it.
+_NOT_AN_OBJECT = {
+    "archive": gettext_lazy("line %(line)d: the archive is not a JSON object"),
+    "message": gettext_lazy("line %(line)d: the message is not a JSON object"),
+    "snapshot": gettext_lazy("line %(line)d: the snapshot is not a JSON object"),
+}
+
+
 def _object(value: Any, line: int, noun: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
-        raise TableError(f"line {line}: the {noun} is not a JSON object")
+        raise TableError(str(_NOT_AN_OBJECT[noun]) % {"line": line})
     return value
 
 
 def _text(item: Mapping[str, Any], key: str, line: int) -> str:
     value = item.get(key)
     if not isinstance(value, str) or not value:
-        raise TableError(f"line {line}: {key!r} is missing; it must be a text value")
+        raise TableError(
+            _("line %(line)d: “%(key)s” is missing; it must be a text value")
+            % {"line": line, "key": key}
+        )
     return value
 
 
@@ -273,12 +313,17 @@ def _aware_time(text: str, line: int, *, naive_zone: ZoneInfo | None) -> str:
         moment = datetime.datetime.fromisoformat(cleaned)
     except ValueError:
         raise TableError(
-            f"line {line}: time {text!r} is not an ISO 8601 date and time"
+            _("line %(line)d: the time “%(value)s” is not an ISO 8601 date and time")
+            % {"line": line, "value": text}
         ) from None
     if moment.tzinfo is None:
         if naive_zone is None:
             raise TableError(
-                f"line {line}: time {text!r} has no time zone; restic writes one"
+                _(
+                    "line %(line)d: the time “%(value)s” has no time zone; "
+                    "restic writes one"
+                )
+                % {"line": line, "value": text}
             )
         moment = moment.replace(tzinfo=naive_zone)
     return moment.isoformat()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from vigil.accesslog.detection import services as detection
 from vigil.accesslog.detection.models import Finding
 from vigil.audit.services import record as audit
+from vigil.labels import labelled
 from vigil.registers import services
 from vigil.registers.forms import build_form, form_data
 from vigil.registers.incidents.forms import NotificationForm
@@ -49,7 +50,7 @@ def finding_values(finding: Finding) -> dict[str, str]:
         "accesslog:finding",
         kwargs={"org": finding.organisation.slug, "pk": finding.pk},
     )
-    title = f"{finding.get_rule_display()}: {finding.user_id}"
+    title = labelled(finding.get_rule_display(), finding.user_id)
     affected = "\n".join(
         [
             finding.description,

@@ -16,11 +16,17 @@ import datetime
 import io
 from collections.abc import Mapping, Sequence
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from vigil.registers.inventory.models import Hardware
 from vigil.registers.spec import ImportFormat, Rows
-from vigil.registers.tabular import MAX_ROWS, TableError
+from vigil.registers.tabular import (
+    MAX_ROWS,
+    TableError,
+    too_many_rows,
+    unreadable_csv,
+)
 
 Kind = Hardware.Kind
 
@@ -162,7 +168,7 @@ def read_csv(content: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
         header = next(reader, [])
         rows = [(reader.line_num, row) for row in reader]
     except csv.Error as error:
-        raise TableError(f"line {reader.line_num}: {error}") from None
+        raise TableError(unreadable_csv(reader.line_num, error)) from None
     return header, rows
 
 
@@ -176,15 +182,21 @@ def column_positions(
         found = [index for index, name in enumerate(names) if name in accepted]
         if len(found) > 1:
             raise TableError(
-                f"the {source} file has more than one column for {accepted[0]!r}; "
-                "remove the duplicate"
+                gettext(
+                    "the %(source)s file has more than one column for "
+                    "“%(column)s”; remove the duplicate"
+                )
+                % {"source": source, "column": accepted[0]}
             )
         if found:
             positions[key] = found[0]
     if "name" not in positions:
         raise TableError(
-            f"the column {columns['name'][0]!r} is missing, so this is not a "
-            f"{source} computers export; export the computers list with it"
+            gettext(
+                "the column “%(column)s” is missing, so this is not a computers "
+                "export of %(source)s; export the computers list from %(source)s"
+            )
+            % {"source": source, "column": columns["name"][0]}
         )
     return positions
 
@@ -200,7 +212,7 @@ def source_rows(
         if not any(value.strip() for value in values):
             continue
         if len(found) >= MAX_ROWS:
-            raise TableError(f"the file has more than {MAX_ROWS} rows; split it")
+            raise TableError(too_many_rows())
         found.append(
             (
                 line,
