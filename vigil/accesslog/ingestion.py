@@ -64,6 +64,9 @@ from vigil.ledger import MerkleLog
 from vigil.ledger.merkle import LEAF_HASH_PREFIX
 from vigil.organisations.models import Organisation
 
+# tuple.__new__ builds a named tuple in C, faster than its generated __new__.
+_new_tuple = tuple.__new__
+
 # Times per duplicate lookup, below every database's parameter limit.
 LOOKUP_CHUNK = 900
 # The duplicate lookup reads the stored entries between the earliest and the
@@ -169,7 +172,7 @@ def ingest_events(
         # after this lookup makes the insert fail on the unique index on
         # (organisation, time, event id), and the batch is appended again
         # with the lookup under the lock.
-        stored = _stored_indices(organisation, [event.time for event in prepared])
+        stored = _stored_indices(organisation, _times(prepared))
         _require_durable_commits()
         try:
             with transaction.atomic():
@@ -234,6 +237,11 @@ class PreparedEvent(NamedTuple):
         return self.columns[1]
 
 
+def _times(prepared: list[PreparedEvent]) -> list[Any]:
+    """Return the ``time`` column values of the events, as the insert binds them."""
+    return [columns[1] for _line, columns, _head, _tail in prepared]
+
+
 def prepare_events(
     organisation: Organisation,
     events: list[tuple[int, AccessEvent]],
@@ -254,38 +262,53 @@ def prepare_events(
     operations = connections[DEFAULT_DB_ALIAS].ops
     prepared: list[PreparedEvent] = []
     for line, event in events:
-        pseudonym = digest_of(event.subject)
+        # One unpacking instead of a named-tuple attribute read per use,
+        # which took about a tenth of this loop.
+        (
+            event_id,
+            moment,
+            time_text,
+            user_id,
+            application,
+            action,
+            subject,
+            service,
+            case_ref,
+            source_ip,
+            outcome,
+        ) = event
+        pseudonym = digest_of(subject)
         head, tail = encode(
-            event.event_id,
-            event.time_text,
-            event.user_id,
-            event.application,
-            event.action,
+            event_id,
+            time_text,
+            user_id,
+            application,
+            action,
             pseudonym.hex(),
-            event.service,
-            event.case_ref,
-            event.source_ip,
-            event.outcome,
+            service,
+            case_ref,
+            source_ip,
+            outcome,
         )
         if sqlite_utc:
-            time: Any = _sqlite_time_text(event.time_text)
-            address: Any = event.source_ip or None
+            time: Any = _sqlite_time_text(time_text)
+            address: Any = source_ip or None
         else:
-            time = operations.adapt_datetimefield_value(event.time)
-            address = operations.adapt_ipaddressfield_value(event.source_ip)
+            time = operations.adapt_datetimefield_value(moment)
+            address = operations.adapt_ipaddressfield_value(source_ip)
         columns = (
-            event.event_id,
+            event_id,
             time,
-            event.user_id,
-            event.application,
-            event.action,
+            user_id,
+            application,
+            action,
             pseudonym,
-            event.service,
-            event.case_ref,
+            service,
+            case_ref,
             address,
-            event.outcome,
+            outcome,
         )
-        prepared.append(PreparedEvent(line, columns, head, tail))
+        prepared.append(_new_tuple(PreparedEvent, (line, columns, head, tail)))
     return prepared
 
 
@@ -331,7 +354,7 @@ def _append(
     log = MerkleLog(DatabaseHashStore(organisation.pk))
     size = log.size
     if stored is None:
-        stored = _stored_indices(organisation, [event.time for event in prepared])
+        stored = _stored_indices(organisation, _times(prepared))
     split = _split_duplicates(prepared, stored, size, unit)
     new, accepted, duplicates = split.new, split.accepted, split.duplicates
     if split.stored_repeats or split.conflicts:
@@ -408,10 +431,12 @@ def _split_duplicates(
     stored_repeats: list[tuple[PreparedEvent, int]] = []
     conflicts: list[EventError] = []
     for event in prepared:
-        key = (event.time, event.event_id)
+        line, columns, _head, _tail = event
+        event_id = columns[0]
+        key = (columns[1], event_id)
         index = stored.get(key)
         if index is not None:
-            duplicates.append((event.line, event.event_id, index))
+            duplicates.append((line, event_id, index))
             if index < size:
                 stored_repeats.append((event, index))
                 continue
@@ -423,7 +448,7 @@ def _split_duplicates(
         index = size + len(new)
         stored[key] = index
         new.append(event)
-        accepted.append((event.line, event.event_id, index))
+        accepted.append((line, event_id, index))
     return _Split(new, accepted, duplicates, stored_repeats, conflicts)
 
 
@@ -486,7 +511,7 @@ def _repeat_errors(
     prepared = prepare_events(organisation, events, keys)
     stored: dict[Any, int] = {}
     if stored_keys is not None:
-        stored = _stored_indices(organisation, [event.time for event in prepared])
+        stored = _stored_indices(organisation, _times(prepared))
     # Every stored index is below this size, and the events that are not
     # stored get indices from it on, as in _append.
     size = max(stored.values(), default=-1) + 1
@@ -651,8 +676,8 @@ def _entry_rows(
     prefixed = hashlib.sha256(LEAF_HASH_PREFIX)
     rows: list[tuple[Any, ...]] = []
     hashes: list[bytes] = []
-    for index, event in enumerate(new, start=first_index):
-        leaf = b"%b%d%b" % (event.leaf_head, index, event.leaf_tail)
+    for index, (_line, columns, head, tail) in enumerate(new, start=first_index):
+        leaf = b"%b%d%b" % (head, index, tail)
         hasher = prefixed.copy()
         hasher.update(leaf)
         value = hasher.digest()
@@ -662,7 +687,7 @@ def _entry_rows(
                 organisation_id,
                 index,
                 index // SEGMENT_SIZE,
-                *event.columns,
+                *columns,
                 value,
                 received,
             )
