@@ -6,7 +6,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.template import Context, Template
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
 from tests.incidents.factories import brussels, make_finding
 from vigil.accesslog.detection.models import Finding
@@ -34,18 +34,44 @@ def test_incident_prefilled_from_finding(
     centre_a: Organisation, consultant_a: User
 ) -> None:
     finding = make_finding(centre_a)
+    before = timezone.now().replace(microsecond=0)
 
     incident = services.create_from_finding(finding, actor=consultant_a)
 
     assert incident.finding == finding
     assert incident.category == Incident.Category.ACCESS_MISUSE
     assert incident.title == "Consultation outside office hours: U123456"
-    assert incident.detected_at == brussels(2026, 3, 2, 3, 0)
+    assert incident.detected_at == finding.created_at
+    assert incident.reported_at is not None
+    assert incident.reported_at >= before
+    assert "Accesses from 2026-03-02 03:00 to 2026-03-02 03:20." in (
+        incident.affected_data
+    )
     assert incident.personal_data is True
     assert incident.impact_confidentiality == Incident.Impact.HIGH
     assert "4 accesses outside office hours on 2026-03-02." in incident.affected_data
     link = f"/c/{centre_a.slug}/accesslog/findings/{finding.pk}/"
     assert link in incident.affected_data
+
+
+def test_confirmed_finding_reported_when_confirmed(
+    centre_a: Organisation, consultant_a: User
+) -> None:
+    finding = make_finding(centre_a)
+    raised_at = brussels(2026, 3, 8, 7, 0)
+    confirmed_at = brussels(2026, 3, 9, 10, 30)
+    Finding.objects.filter(pk=finding.pk).update(
+        created_at=raised_at,
+        status=Finding.Status.CONFIRMED,
+        note="Not in any case file.",
+        triaged_at=confirmed_at,
+    )
+    finding.refresh_from_db()
+
+    incident = services.create_from_finding(finding, actor=consultant_a)
+
+    assert incident.detected_at == raised_at
+    assert incident.reported_at == confirmed_at
 
 
 def test_incident_title_in_french(centre_a: Organisation, consultant_a: User) -> None:

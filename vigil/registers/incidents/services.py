@@ -4,11 +4,13 @@ Changes go through :mod:`vigil.registers.services`, which validates with the
 incident form and writes the history in the same transaction.
 """
 
+import datetime
 from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vigil.accesslog.detection import services as detection
@@ -45,7 +47,14 @@ def incident_of(finding: Finding) -> Incident | None:
 
 
 def finding_values(finding: Finding) -> dict[str, str]:
-    """Return the wire values of a new incident prefilled from ``finding``."""
+    """Return the wire values of a new incident prefilled from ``finding``.
+
+    The incident was detected when the detection raised the finding, which
+    starts the 72 hours to notify the GBA/APD (GDPR, art. 33), although the
+    accesses themselves may be weeks older. It was reported to the register
+    when the consultant confirmed the finding as misuse, or now, for a
+    finding made an incident without being confirmed first.
+    """
     url = reverse(
         "accesslog:finding",
         kwargs={"org": finding.organisation.slug, "pk": finding.pk},
@@ -54,14 +63,21 @@ def finding_values(finding: Finding) -> dict[str, str]:
     affected = "\n".join(
         [
             finding.description,
+            _("Accesses from %(start)s to %(end)s.")
+            % {
+                "start": _local_minute(finding.period_start),
+                "end": _local_minute(finding.period_end),
+            },
             _("User id: %(user)s.") % {"user": finding.user_id},
             _("Misuse finding: %(url)s") % {"url": url},
         ]
     )
-    reported_at = max(finding.created_at, finding.period_start)
+    reported_at = timezone.now()
+    if finding.status == Finding.Status.CONFIRMED and finding.triaged_at is not None:
+        reported_at = finding.triaged_at
     return {
         "title": title[:200],
-        "detected_at": finding.period_start.isoformat(),
+        "detected_at": finding.created_at.isoformat(),
         "reported_at": reported_at.isoformat(),
         "reported_by": _("Misuse detection on the access log"),
         "category": Incident.Category.ACCESS_MISUSE,
@@ -73,6 +89,10 @@ def finding_values(finding: Finding) -> dict[str, str]:
         "personal_data": "true",
         "status": Incident.Status.OPEN,
     }
+
+
+def _local_minute(moment: datetime.datetime) -> str:
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
 
 
 def create_from_finding(finding: Finding, *, actor: Any) -> Incident:
