@@ -24,6 +24,7 @@ from tests.accesslog.factories import (
     tampering,
 )
 from vigil.accesslog.bundle import BUNDLE_FORMAT, export_bundle
+from vigil.accesslog.checkpoints import latest_checkpoint
 from vigil.accesslog.ingestion import ingest_events
 from vigil.accesslog.keys import ensure_log_keys
 from vigil.accesslog.leaves import entry_leaf
@@ -260,6 +261,31 @@ def test_verify_unreadable_bundle(tmp_path: Path, log: Organisation) -> None:
         invalid_key = run_verify(str(tmp_path / "bad.json"), "--key", key)
         assert invalid_key.returncode == 2
         assert "verifier key is invalid" in invalid_key.stderr
+
+
+def test_verify_names_checkpoint_given_as_key(
+    tmp_path: Path, log: Organisation
+) -> None:
+    path = export(log, tmp_path)
+    note = latest_checkpoint(log)
+    assert note is not None
+    checkpoint = tmp_path / "log.checkpoint"
+    checkpoint.write_text(note.note, encoding="utf-8")
+
+    result = run_verify(str(path), "--key-file", str(checkpoint))
+
+    assert result.returncode == 2
+    assert "the verifier key is a signed note, such as a checkpoint" in result.stderr
+    assert "vigil accesslog public-key --org SLUG" in result.stderr
+
+
+def test_verify_names_document_given_as_key(tmp_path: Path, log: Organisation) -> None:
+    path = export(log, tmp_path)
+
+    result = run_verify(str(path), "--key-file", str(path))
+
+    assert result.returncode == 2
+    assert "the verifier key is a JSON document, not a key" in result.stderr
 
 
 def test_bundle_without_origin_unreadable(tmp_path: Path, log: Organisation) -> None:

@@ -131,10 +131,28 @@ def _document_kind(document: Mapping[str, Any]) -> str | None:
 
 
 def _load_verifier(key: str) -> Ed25519Verifier:
+    text = key.strip()
+    if "\n" in text:
+        raise Unreadable(_not_a_key(text))
     try:
-        return Ed25519Verifier.from_verifier_key(key.strip())
+        return Ed25519Verifier.from_verifier_key(text)
     except LedgerError as error:
         raise Unreadable(f"the verifier key is invalid: {error}") from None
+
+
+def _not_a_key(text: str) -> str:
+    """Describe a key of several lines, which is some other file of the log."""
+    fix = (
+        "Give the one-line key <name>+<key id>+<base64 key> that "
+        "`vigil accesslog public-key --org SLUG` prints"
+    )
+    if text.startswith("{"):
+        return f"the verifier key is a JSON document, not a key. {fix}"
+    if "\n\u2014 " in text:
+        return (
+            f"the verifier key is a signed note, such as a checkpoint, not a key. {fix}"
+        )
+    return f"the verifier key has {len(text.splitlines())} lines, expected one. {fix}"
 
 
 def open_previous(text: str, path: str, verifier: Ed25519Verifier) -> Checkpoint:
