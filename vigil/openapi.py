@@ -8,6 +8,8 @@ Both use the same bearer tokens, each with its own scope.
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
+from django.urls import Resolver404, resolve
+from django.utils.translation import gettext as _
 
 from vigil.accesslog.openapi import build_document as accesslog_document
 from vigil.registers.openapi import extend
@@ -33,3 +35,31 @@ def document(request: HttpRequest) -> JsonResponse:
         response["Allow"] = "GET, HEAD"
         return response
     return JsonResponse(build_document(), json_dumps_params={"indent": 2})
+
+
+def unknown_endpoint(request: HttpRequest, path: str) -> JsonResponse:
+    """Answer a path under /api/ that names no endpoint with a JSON 404.
+
+    Without it, such a path got the HTML page of the web interface, which a
+    program cannot read. A path that lacks only its final slash gets the
+    path to use, rather than Django's redirect, which a client would follow
+    with a GET.
+    """
+    fixed = f"{request.path}/"
+    try:
+        match = resolve(fixed)
+    except Resolver404:
+        match = None
+    if match is not None and match.func is not unknown_endpoint:
+        message = _(
+            "No API endpoint is at %(path)s. Add the final slash: %(fixed)s"
+        ) % {
+            "path": request.path,
+            "fixed": fixed,
+        }
+    else:
+        message = _(
+            "No API endpoint is at %(path)s. The endpoints are listed in "
+            "/api/v1/openapi.json"
+        ) % {"path": request.path}
+    return JsonResponse({"error": "not_found", "message": message}, status=404)

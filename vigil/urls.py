@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from vigil import openapi
 from vigil.accesslog.urls import api_patterns as accesslog_api_patterns
@@ -29,4 +29,5 @@ urlpatterns = [
     path("api/v1/openapi.json", openapi.document, name="openapi"),
     path("api/", include(accesslog_api_patterns)),
     path("api/", include("vigil.registers.api_urls")),
+    re_path(r"^api/(?P<path>.*)$", openapi.unknown_endpoint),
 ]
