@@ -38,7 +38,7 @@ def document(request: HttpRequest) -> JsonResponse:
 
 
 def unknown_endpoint(request: HttpRequest, path: str) -> JsonResponse:
-    """Answer a path under /api/ that names no endpoint with a JSON 404.
+    """Return a JSON 404 for a path under /api/ that names no endpoint.
 
     Without it, such a path got the HTML page of the web interface, which a
     program cannot read. A path that lacks only its final slash gets the
