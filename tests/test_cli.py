@@ -273,3 +273,37 @@ def test_closed_pipe_process_quiet(tmp_path: Path) -> None:
 
     assert result.returncode == 1
     assert result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("arguments", "level"),
+    [
+        (["demo", "--addrport", "127.0.0.1:8000"], "INFO"),
+        (["runserver"], "INFO"),
+        (["accesslog", "syslog", "--org", "demo"], "INFO"),
+        (["accesslog", "verify", "--org", "demo"], "WARNING"),
+        (["accesslog_token", "create", "--org", "demo", "cmdb"], "WARNING"),
+        (["-v", "2", "check"], "WARNING"),
+    ],
+)
+def test_default_log_level(arguments: list[str], level: str) -> None:
+    assert cli.default_log_level(arguments) == level
+
+
+def test_command_logs_warnings_only(tmp_path: Path) -> None:
+    code = "import logging; logging.getLogger('vigil').info('stored 3 rows')"
+    environment = {"VIGIL_DATA_DIR": str(tmp_path)}
+    quiet = subprocess.run(
+        [str(Path(sys.executable).with_name("vigil")), "shell", "-c", code],
+        capture_output=True,
+        text=True,
+        env={k: v for k, v in os.environ.items() if k != "VIGIL_LOG_LEVEL"}
+        | environment,
+        timeout=60,
+        check=False,
+    )
+    chatty = run_vigil("shell", "-c", code, VIGIL_LOG_LEVEL="INFO", **environment)
+
+    assert quiet.returncode == 0
+    assert quiet.stderr == ""
+    assert "INFO vigil stored 3 rows" in chatty.stderr

@@ -4,6 +4,21 @@ import os
 import sys
 from collections.abc import Callable
 
+# Commands that keep running, such as servers, and report what they do
+# through the log. They log from INFO on, and every other command, which
+# prints what it did, logs warnings and errors only. VIGIL_LOG_LEVEL, when
+# set, applies to all.
+SERVICE_COMMANDS = (("demo",), ("runserver",), ("accesslog", "syslog"))
+
+
+def default_log_level(arguments: list[str]) -> str:
+    """Return the log level of the command that ``arguments`` name."""
+    words = [word for word in arguments if not word.startswith("-")]
+    for command in SERVICE_COMMANDS:
+        if tuple(words[: len(command)]) == command:
+            return "INFO"
+    return "WARNING"
+
 
 def main() -> None:
     """Run the management command named on the command line.
@@ -14,6 +29,7 @@ def main() -> None:
     reader's message and exit status 2, without a traceback.
     """
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vigil.settings")
+    os.environ.setdefault("VIGIL_LOG_LEVEL", default_log_level(sys.argv[1:]))
     import django
     from django.conf import settings
     from django.core.management import execute_from_command_line

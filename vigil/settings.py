@@ -192,6 +192,8 @@ LOGGING = {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"denied": {"()": "vigil.logfilters.DeniedWithoutTraceback"}},
+    "loggers": {"django.request": {"filters": ["denied"]}},
     "root": {
         "handlers": ["console"],
         "level": env.read_choice(
