@@ -138,7 +138,13 @@ def ensure_demo_data() -> list[tuple[str, str]]:
                     user=user, organisation=organisations[slug], role=role, actor=None
                 )
         logins.append(
-            (email, ", ".join(f"{role.label} {slug}" for slug, role in roles))
+            (
+                email,
+                ", ".join(
+                    f"{role.label} at {organisations[slug].name}"
+                    for slug, role in roles
+                ),
+            )
         )
     consultant = User.objects.get(email=USERS[0][0])
     this_year = timezone.localdate().year
