@@ -85,7 +85,8 @@ def test_demo_prints_logins() -> None:
     for email, _name, _roles in USERS:
         assert email in output
     assert DEMO_PASSWORD in output
-    assert "Security consultant at OCMW Demodorp" in output
+    assert " at OCMW Demodorp" in output
+    assert " demo)" not in output
 
 
 @pytest.mark.django_db
