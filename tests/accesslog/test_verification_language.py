@@ -293,8 +293,8 @@ def test_status_page_in_language(
     response = login(consultant_a).get(status, headers={"Accept-Language": language})
 
     page = html.unescape(response.content.decode())
-    shown = find_text(page, texts[language])
-    assert facts(shown) == facts(stored)
+    displayed_text = find_text(page, texts[language])
+    assert facts(displayed_text) == facts(stored)
     assert stored not in page
 
 

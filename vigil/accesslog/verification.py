@@ -104,8 +104,8 @@ class VerificationResult:
     ``size`` is the number of entries checked. ``first_divergent_index`` is
     the lowest index that cannot be shown to be unchanged, or None when the
     log verifies (or when the failure concerns no entry, such as a given
-    verifier key that is not the log's key). ``reason`` gives the counts of
-    a run that passed or why a run failed, and ``message`` is its English
+    verifier key that is not the log's key). ``reason`` is the counts of a
+    run that passed or the cause of its failure. ``message`` is its English
     text, which the run and the audit trail store.
     """
 
@@ -362,13 +362,12 @@ class _LogCheck:
         # A failure without a reason is an expired entry after a kept one.
         if failure.index is None or failure.expired_before is None:
             raise ValueError(f"a scan failure has no reason: {failure!r}")
-        kept = self.expired + failure.expired_before
-        return _Divergence(
-            failure.index,
-            Reason(
-                messages.EXPIRED_OUT_OF_ORDER, {"index": failure.index, "kept": kept}
-            ),
-        )
+        kept_index = self.expired + failure.expired_before
+        params: dict[str, int | str | Reason] = {
+            "index": failure.index,
+            "kept": kept_index,
+        }
+        return _Divergence(failure.index, Reason(messages.EXPIRED_OUT_OF_ORDER, params))
 
     # The tree above the chunks
 

@@ -7,9 +7,10 @@ that is described in words. The English text, template % values, is what
 the template and the values next to it, so that a page or the command line
 can show the same facts in the reader's language (``text``).
 
-Reasons are built only after a check failed. They are small and picklable,
-because a worker process of ``verification_pool`` sends its failure back
-to the caller.
+Reasons are built only once a check has failed, or for the counts once all
+have passed, so the checks of each entry and node build none. They are
+small and picklable, because a worker process of ``verification_pool``
+sends its failure back to the caller.
 
 NOTE: the values named ``error`` are the text of a vigil.ledger error
 (LedgerError, UnverifiedNoteError), which has no translations, so that
@@ -184,6 +185,7 @@ VALUE_REAL = gettext_noop("the real number %(value)s")
 # The value is the text as a Python string literal.
 VALUE_TEXT = gettext_noop("the text %(value)s")
 
+# Every upper-case text of this module is a template.
 TEMPLATES = frozenset(
     value
     for name, value in list(globals().items())
@@ -207,7 +209,7 @@ class Reason:
         return self._render(gettext)
 
     def to_json(self) -> dict[str, Any]:
-        """Return the template and values as JSON, values in words nested."""
+        """Return the template and values as JSON, with nested reasons as objects."""
         return {
             "template": self.template,
             "params": {
@@ -220,8 +222,8 @@ class Reason:
     def from_json(cls, data: object) -> "Reason | None":
         """Read what ``to_json`` returned, or return None for anything else.
 
-        A template that this version does not have is anything else too, so
-        that a row stored by another version shows its stored message.
+        A template unknown to this version also gives None, so that a row
+        stored by another version shows its stored message.
         """
         if not isinstance(data, dict) or set(data) != {"template", "params"}:
             return None
@@ -256,9 +258,9 @@ def _unchanged(template: str) -> str:
 def stored_text(reason: object, message: str) -> str:
     """Return a stored reason in the active language, else the stored message.
 
-    ``reason`` is the JSON of a ``Reason`` or, in rows stored before reasons
-    were, None. A reason whose values do not fill its template also gives
-    the stored message.
+    ``reason`` is the JSON of a ``Reason``, or None in rows stored before
+    runs kept their reason. A reason whose values do not fill its template
+    also gives the stored message.
     """
     parsed = Reason.from_json(reason)
     if parsed is None:
@@ -275,10 +277,10 @@ def audit_values(values: Mapping[str, Any]) -> dict[str, Any]:
     That is the message in the active language, without the reason that
     gives it.
     """
-    shown = {name: value for name, value in values.items() if name != "reason"}
-    if isinstance(shown.get("message"), str):
-        shown["message"] = stored_text(values.get("reason"), shown["message"])
-    return shown
+    displayed = {name: value for name, value in values.items() if name != "reason"}
+    if isinstance(displayed.get("message"), str):
+        displayed["message"] = stored_text(values.get("reason"), displayed["message"])
+    return displayed
 
 
 def node_index_outside(level: int, found: "int | str | Reason") -> Reason:

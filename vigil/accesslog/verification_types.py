@@ -227,8 +227,8 @@ def first_wrong_checkpoint(
 
     That is a size that is not an integer of 0 or more and, on SQLite, a root
     hash that is not a blob or a note that is not text. Returns the row's id,
-    the column, a description of its value and the message template that
-    says what was expected, or None. The query reads each of the log's
+    the column, a description of its value and the message template of
+    what was expected, or None. The query reads each of the log's
     checkpoints once.
     """
     if vendor != "sqlite":
