@@ -20,6 +20,7 @@ from django.test import override_settings
 from django.test.signals import setting_changed
 
 from tests.conftest import login
+from vigil.accesslog import verification_messages
 from vigil.accounts.models import User
 from vigil.assessments.models import Assessment
 from vigil.assessments.services import create_assessment
@@ -294,6 +295,24 @@ def test_french_typography(language: str, po: Path) -> None:
     ]
 
     assert slips == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_verification_reasons_translated(language: str) -> None:
+    # The reasons are marked with gettext_noop and shown long after they
+    # were stored, so each needs its entry in the project's catalogue with
+    # the placeholders that its stored values fill.
+    entries = {entry.msgid: entry for entry in messages(po_path(language))}
+    wrong = []
+    for template in sorted(verification_messages.TEMPLATES):
+        entry = entries.get(template)
+        translated = entry.msgstr.get(0, "") if entry is not None else ""
+        if not translated.strip():
+            wrong.append(f"untranslated: {template!r}")
+        elif placeholders(translated) != placeholders(template):
+            wrong.append(f"placeholders differ: {translated!r}")
+
+    assert wrong == []
 
 
 def catalogued(root: Path, language: str) -> set[tuple[str | None, str]]:

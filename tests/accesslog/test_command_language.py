@@ -86,6 +86,14 @@ VERIFY_FAILED = {
 }
 
 
+VERIFY_FAILED_REASON = {
+    "nl": "de kolommen van logregel 7 komen niet overeen met haar opgeslagen hash "
+    "van het blad: ",
+    "fr": "les colonnes de l'entrée 7 ne correspondent pas à son empreinte de la "
+    "feuille enregistrée\u00a0: ",
+}
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_verify_failure_line_translated(log: Organisation, language: str) -> None:
     with tampering():
@@ -94,7 +102,7 @@ def test_verify_failure_line_translated(log: Organisation, language: str) -> Non
         message = run_failing("accesslog", "verify", "--org", "centre-a")
     stored = VerificationRun.objects.get(organisation=log).message
     assert stored.startswith("the columns of entry 7 do not match")
-    assert message == VERIFY_FAILED[language] + stored
+    assert message.startswith(VERIFY_FAILED[language] + VERIFY_FAILED_REASON[language])
 
 
 MALFORMED_KEY = {
@@ -128,7 +136,8 @@ def test_verify_follows_cli_language_setting(
     with pytest.raises(SystemExit) as stopped:
         cli.main()
     assert stopped.value.code == 1
-    assert VERIFY_FAILED["fr"] in capsys.readouterr().err
+    failed_line = VERIFY_FAILED["fr"] + VERIFY_FAILED_REASON["fr"]
+    assert failed_line in capsys.readouterr().err
 
 
 TOKEN_LINES = {

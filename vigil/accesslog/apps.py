@@ -7,7 +7,8 @@ class AccesslogConfig(AppConfig):
     verbose_name = _("Access log")
 
     def ready(self) -> None:
-        from vigil.audit.display import register_labels
+        from vigil.accesslog.verification_messages import audit_values
+        from vigil.audit.display import register_labels, register_presenter
 
         # Searches and exports store their criteria, CSV exports their file
         # format too, and ingestion, expiry and bundle exports their counts
@@ -59,3 +60,7 @@ class AccesslogConfig(AppConfig):
                 "total": _("open case files"),
             },
         )
+        # A verification stores its message in English and its template and
+        # values, from which the trail shows the message in the reader's
+        # language.
+        register_presenter("accesslog.verificationrun", audit_values)

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils.translation import gettext_lazy as _
 
+from vigil.accesslog.verification_messages import stored_text
 from vigil.organisations.models import Organisation
 
 
@@ -304,7 +305,11 @@ class VerificationRun(models.Model):
     first_divergent_index = models.BigIntegerField(
         _("first divergent index"), null=True, blank=True
     )
+    # The English text of ``reason``, or of the counts of a run that passed.
     message = models.TextField(_("message"), blank=True)
+    # The template and values of the message (verification_messages.Reason),
+    # None in runs stored before they were kept.
+    reason = models.JSONField(null=True, blank=True, default=None)
     expired_entries = models.BigIntegerField(default=0)
     checkpoints_checked = models.BigIntegerField(default=0)
     verifier_key = models.TextField(blank=True)
@@ -321,6 +326,11 @@ class VerificationRun(models.Model):
             "date": f"{self.finished_at:%Y-%m-%d}",
             "outcome": outcome,
         }
+
+    @property
+    def reason_text(self) -> str:
+        """Return the message in the active language, else as stored in English."""
+        return stored_text(self.reason, self.message)
 
 
 from vigil.accesslog.detection.models import *  # noqa: E402, F403

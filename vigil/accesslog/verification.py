@@ -51,10 +51,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, transaction
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
 from vigil.accesslog import store as hash_store
+from vigil.accesslog import verification_messages as messages
 from vigil.accesslog import verification_pool, verification_types
 from vigil.accesslog.models import (
     AccessEntry,
@@ -65,6 +65,7 @@ from vigil.accesslog.models import (
 )
 from vigil.accesslog.retention import retention_period
 from vigil.accesslog.store import DatabaseHashStore
+from vigil.accesslog.verification_messages import Reason
 from vigil.accesslog.verification_scan import (
     ChunkSummary,
     ScanFailure,
@@ -103,34 +104,32 @@ class VerificationResult:
     ``size`` is the number of entries checked. ``first_divergent_index`` is
     the lowest index that cannot be shown to be unchanged, or None when the
     log verifies (or when the failure concerns no entry, such as a given
-    verifier key that is not the log's key).
+    verifier key that is not the log's key). ``reason`` is the counts of a
+    run that passed or the cause of its failure. ``message`` is its English
+    text, which the run and the audit trail store.
     """
 
     ok: bool
     size: int
     first_divergent_index: int | None
-    message: str
+    reason: Reason
     expired_entries: int
     checkpoints_checked: int
 
-    def counts_text(self) -> str:
-        """Describe the counts of a run that passed, in the active language."""
-        return _(
-            "entries verified: %(size)d (of which %(expired)d expired and were "
-            "checked by their leaf hash only), all matching the stored tree, and "
-            "signed checkpoints verified: %(checkpoints)d"
-        ) % {
-            "size": self.size,
-            "expired": self.expired_entries,
-            "checkpoints": self.checkpoints_checked,
-        }
+    @property
+    def message(self) -> str:
+        return self.reason.english()
+
+    def reason_text(self) -> str:
+        """Return the counts or the failure reason in the active language."""
+        return self.reason.text()
 
 
 class _Divergence(Exception):
-    def __init__(self, index: int | None, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, index: int | None, reason: Reason) -> None:
+        super().__init__(reason.english())
         self.index = index
-        self.message = message
+        self.reason = reason
 
 
 def verify_log(
@@ -171,15 +170,16 @@ def verify_log(
         ):
             raise _Divergence(
                 None,
-                "the checkpoint signatures do not verify with the given verifier "
-                f"key {_key_label(given_verifier)}: its key name is not this log's "
-                f"origin {keys.origin}, so it is another log's key",
+                Reason(
+                    messages.KEY_OF_ANOTHER_LOG,
+                    {"key": _key_label(given_verifier), "origin": keys.origin},
+                ),
             )
         check.run()
-        result = check.result(ok=True, index=None, message=check.summary())
+        result = check.result(ok=True, index=None, reason=check.summary())
     except _Divergence as divergence:
         result = check.result(
-            ok=False, index=divergence.index, message=divergence.message
+            ok=False, index=divergence.index, reason=divergence.reason
         )
     _store_run(organisation, result, started, verifier_key, actor)
     return result
@@ -189,7 +189,9 @@ def _load_verifier(verifier_key: str) -> Ed25519Verifier:
     try:
         return Ed25519Verifier.from_verifier_key(verifier_key.strip())
     except LedgerError as error:
-        raise _Divergence(None, f"the verifier key is invalid: {error}") from None
+        # NOTE: the ledger's error text stays in English in every language.
+        reason = Reason(messages.INVALID_VERIFIER_KEY, {"error": str(error)})
+        raise _Divergence(None, reason) from None
 
 
 def _key_label(verifier: Ed25519Verifier) -> str:
@@ -212,6 +214,7 @@ def _store_run(
         ok=result.ok,
         first_divergent_index=result.first_divergent_index,
         message=result.message,
+        reason=result.reason.to_json(),
         expired_entries=result.expired_entries,
         checkpoints_checked=result.checkpoints_checked,
         verifier_key=verifier_key or "",
@@ -226,6 +229,7 @@ def _store_run(
             "size": result.size,
             "first_divergent_index": result.first_divergent_index,
             "message": result.message,
+            "reason": result.reason.to_json(),
         },
     )
 
@@ -267,21 +271,22 @@ class _LogCheck:
         self.checkpoints: Iterator[LogCheckpoint] = iter(())
 
     def result(
-        self, *, ok: bool, index: int | None, message: str
+        self, *, ok: bool, index: int | None, reason: Reason
     ) -> VerificationResult:
         return VerificationResult(
-            ok, self.size, index, message, self.expired, self.checkpoints_checked
+            ok, self.size, index, reason, self.expired, self.checkpoints_checked
         )
 
-    def summary(self) -> str:
-        """Return the stored message of a run that passed, in English.
-
-        The stored messages are English whatever language is active, as the
-        failure reasons are. The command line translates the counts when it
-        prints them (``VerificationResult.counts_text``).
-        """
-        with translation.override(None):
-            return self.result(ok=True, index=None, message="").counts_text()
+    def summary(self) -> Reason:
+        """Return the counts of a run that passed."""
+        return Reason(
+            messages.LOG_VERIFIED,
+            {
+                "size": self.size,
+                "expired": self.expired,
+                "checkpoints": self.checkpoints_checked,
+            },
+        )
 
     def run(self) -> None:
         if self.connection.vendor == "postgresql":
@@ -290,7 +295,7 @@ class _LogCheck:
         self._check_checkpoint_rows()
         self.limit = self._entry_count()
         if self.limit and self.keys is None:
-            raise _Divergence(0, "the log has entries but no keys to check them")
+            raise _Divergence(0, Reason(messages.NO_KEYS, {}))
         self.checkpoints = self._checkpoints(self.limit)
         self.pending = next(self.checkpoints, None)
         self._check_checkpoints_up_to(0, 0, {})
@@ -299,7 +304,9 @@ class _LogCheck:
                 for summary in summaries:
                     self._apply_chunk(summary)
         if self.size != self.limit:
-            raise _Divergence(self.size, f"entry {self.size} is missing")
+            raise _Divergence(
+                self.size, Reason(messages.ENTRY_MISSING, {"index": self.size})
+            )
         self._check_no_extra_nodes()
         self._check_no_later_checkpoint()
         self._check_no_entries_outside()
@@ -334,7 +341,7 @@ class _LogCheck:
         failure = chunk.failure
         leaves, expired = chunk.leaves, chunk.expired
         if chunk.starts_expired and self.expired != chunk.start:
-            failure = ScanFailure(chunk.start, "", expired_before=0)
+            failure = ScanFailure(chunk.start, None, expired_before=0)
             leaves = expired = 0
         divergence = None if failure is None else self._divergence(failure)
         self.expired += expired
@@ -350,14 +357,17 @@ class _LogCheck:
         self.size = end
 
     def _divergence(self, failure: ScanFailure) -> _Divergence:
-        if failure.expired_before is None:
-            return _Divergence(failure.index, failure.message)
-        return _Divergence(
-            failure.index,
-            f"entry {failure.index} was emptied as expired but entry "
-            f"{self.expired + failure.expired_before} before it was not, "
-            "although expiry empties the oldest entries first",
-        )
+        if failure.reason is not None:
+            return _Divergence(failure.index, failure.reason)
+        # A failure without a reason is an expired entry after a kept one.
+        if failure.index is None or failure.expired_before is None:
+            raise ValueError(f"a scan failure has no reason: {failure!r}")
+        kept_index = self.expired + failure.expired_before
+        params: dict[str, int | str | Reason] = {
+            "index": failure.index,
+            "kept": kept_index,
+        }
+        return _Divergence(failure.index, Reason(messages.EXPIRED_OUT_OF_ORDER, params))
 
     # The tree above the chunks
 
@@ -428,14 +438,15 @@ class _LogCheck:
                 found = verification_types.first_wrong_node_index(
                     cursor, "%s", self.organisation_id, level, start, end
                 )
-                raise _Divergence(
-                    None, verification_types.node_index_message(level, str(found))
+                reason = messages.node_index_outside(
+                    level, "None" if found is None else found
                 )
+                raise _Divergence(None, reason)
         return [(int(node_index), bytes(value)) for node_index, value in rows]
 
     def _first_wrong_node_hash(
         self, level: int, start: int, end: int
-    ) -> tuple[int, str] | None:
+    ) -> tuple[int, verification_types.Description] | None:
         if self.connection.vendor != "sqlite":
             return None
         with self.connection.cursor() as cursor:
@@ -443,9 +454,11 @@ class _LogCheck:
                 cursor, "%s", self.organisation_id, level, start, end
             )
 
-    def _wrong_node_hash(self, level: int, index: int, found: str) -> _Divergence:
-        message = verification_types.node_hash_message(level, index, found, HASH_SIZE)
-        return self._divergence(ScanFailure(index << level, message))
+    def _wrong_node_hash(
+        self, level: int, index: int, found: verification_types.Description
+    ) -> _Divergence:
+        reason = messages.node_hash_wrong_type(level, index, found, HASH_SIZE)
+        return self._divergence(ScanFailure(index << level, reason))
 
     def _root(self, start: int, size: int, roots: dict[int, bytes]) -> bytes:
         """Return the root of the first ``size`` leaves, inside the current chunk.
@@ -478,8 +491,10 @@ class _LogCheck:
         if covered > entry_count:
             raise _Divergence(
                 entry_count,
-                f"the tree has nodes over {covered} leaves, but the log has only "
-                f"{entry_count} entries: entries were removed",
+                Reason(
+                    messages.ENTRIES_REMOVED,
+                    {"covered": covered, "entries": entry_count},
+                ),
             )
 
     def _check_no_entries_outside(self) -> None:
@@ -509,15 +524,16 @@ class _LogCheck:
                 outside.append(value)
         if not outside:
             return
-        indices = (
-            f"the log's indices 0 to {self.limit - 1}"
-            if self.limit
-            else "the log, which has no entries"
-        )
+        found = repr(outside[0])
+        if not self.limit:
+            raise _Divergence(
+                None, Reason(messages.ENTRY_INDEX_OUTSIDE_EMPTY_LOG, {"found": found})
+            )
         raise _Divergence(
             None,
-            f"an entry has index {outside[0]!r}, which lies outside {indices}, so "
-            "it is no leaf of the tree: entries were added outside the log",
+            Reason(
+                messages.ENTRY_INDEX_OUTSIDE, {"found": found, "last": self.limit - 1}
+            ),
         )
 
     def _entry_count(self) -> int:
@@ -557,11 +573,9 @@ class _LogCheck:
             )
         if wrong is None:
             return
-        row_id, column, found, expected = wrong
+        row_id, column, found, template = wrong
         raise _Divergence(
-            None,
-            f"the checkpoint with id {row_id} has {column} {found}, expected "
-            f"{expected}, so the checkpoint cannot be checked: its row was changed",
+            None, Reason(template, {"id": row_id, "column": column, "found": found})
         )
 
     def _check_checkpoint_text(self) -> None:
@@ -581,8 +595,10 @@ class _LogCheck:
         row_id, column, found = undecodable
         raise _Divergence(
             None,
-            f"the checkpoint with id {row_id} has {column} {found}, expected text "
-            "in UTF-8, so the checkpoint cannot be checked: its row was changed",
+            Reason(
+                messages.CHECKPOINT_TEXT_NOT_UTF8,
+                {"id": row_id, "column": column, "found": found},
+            ),
         )
 
     def _checkpoints(self, limit: int) -> Iterator[LogCheckpoint]:
@@ -616,55 +632,64 @@ class _LogCheck:
 
     def _check_checkpoint(self, stored: LogCheckpoint, root: bytes) -> None:
         divergent = self.previous_checkpoint[0] if self.previous_checkpoint else 0
-        label = f"checkpoint of size {stored.size}"
+        size = stored.size
         if self.keys is None or self.verifier is None:
-            raise _Divergence(divergent, f"{label} exists but the log has no keys")
+            raise _Divergence(
+                divergent, Reason(messages.CHECKPOINT_WITHOUT_KEYS, {"size": size})
+            )
         try:
             opened = open_checkpoint(stored.note, self.verifier, self.keys.origin)
         except UnverifiedNoteError as error:
             if not self.key_given:
-                raise _Divergence(divergent, f"{label} is not valid: {error}") from None
-            raise self._given_key_divergence(label, self.verifier, error) from None
+                raise _Divergence(divergent, _invalid(size, error)) from None
+            raise self._given_key_divergence(size, self.verifier, error) from None
         except LedgerError as error:
-            raise _Divergence(divergent, f"{label} is not valid: {error}") from None
+            raise _Divergence(divergent, _invalid(size, error)) from None
         if opened.size != stored.size or opened.root_hash != bytes(stored.root_hash):
+            params: dict[str, int | str | Reason] = {
+                "size": size,
+                "note_size": opened.size,
+                "note_root": encode_base64(opened.root_hash),
+            }
             raise _Divergence(
-                divergent,
-                f"{label}: its signed note names size {opened.size} and root "
-                f"{encode_base64(opened.root_hash)}, unlike its stored columns",
+                divergent, Reason(messages.CHECKPOINT_COLUMNS_DIFFER, params)
             )
         if opened.root_hash != root:
+            params = {
+                "size": size,
+                "signed_root": encode_base64(opened.root_hash),
+                "computed_root": encode_base64(root),
+                "index": divergent,
+            }
             raise _Divergence(
-                divergent,
-                f"{label} signs root {encode_base64(opened.root_hash)}, but the "
-                f"stored entries give {encode_base64(root)}: entries from index "
-                f"{divergent} on are not the ones that were signed",
+                divergent, Reason(messages.CHECKPOINT_ROOT_DIFFERS, params)
             )
         self.previous_checkpoint = (stored.size, root)
         self.checkpoints_checked += 1
 
     def _given_key_divergence(
-        self, label: str, verifier: Ed25519Verifier, error: UnverifiedNoteError
+        self, size: int, verifier: Ed25519Verifier, error: UnverifiedNoteError
     ) -> _Divergence:
         """Describe a checkpoint that carries no signature by the given key.
 
         Until one checkpoint has verified with the given key, no entry is
         shown to differ: the key may simply not be this log's key.
         """
-        given_label = _key_label(verifier)
-        signed_by = ", ".join(error.unknown_keys)
-        same_name = [
-            key for key in error.unknown_keys if key.rpartition("+")[0] == self.origin
-        ]
-        reason = f"it is signed by {signed_by}"
-        if same_name:
-            reason += ", a key with the log's name but another key id"
-        index = self.previous_checkpoint[0] if self.previous_checkpoint else None
-        return _Divergence(
-            index,
-            f"{label} has no signature by the given verifier key {given_label}, so the "
-            f"checkpoint signatures do not verify with that key: {reason}",
+        same_name = any(
+            key.rpartition("+")[0] == self.origin for key in error.unknown_keys
         )
+        template = (
+            messages.CHECKPOINT_NOT_BY_GIVEN_KEY_SAME_NAME
+            if same_name
+            else messages.CHECKPOINT_NOT_BY_GIVEN_KEY
+        )
+        params: dict[str, int | str | Reason] = {
+            "size": size,
+            "key": _key_label(verifier),
+            "signers": ", ".join(error.unknown_keys),
+        }
+        index = self.previous_checkpoint[0] if self.previous_checkpoint else None
+        return _Divergence(index, Reason(template, params))
 
     def _check_no_later_checkpoint(self) -> None:
         """Reject a checkpoint larger than the log, as left by a cut-back log."""
@@ -680,12 +705,18 @@ class _LogCheck:
         if largest is not None and int(largest) > entry_count:
             raise _Divergence(
                 entry_count,
-                f"a signed checkpoint of size {largest} exists, but the log has "
-                f"only {entry_count} entries: the log was cut back",
+                Reason(
+                    messages.LOG_CUT_BACK,
+                    {"size": int(largest), "entries": entry_count},
+                ),
             )
 
 
-def _covered_leaves(level: int | str, lowest: int | str, highest: int | str) -> int:
+def _covered_leaves(
+    level: int | verification_types.Description,
+    lowest: int | verification_types.Description,
+    highest: int | verification_types.Description,
+) -> int:
     """Return the leaves up to the end of a level's highest node.
 
     The arguments are an item of ``node_extent``. A level or index that is
@@ -695,8 +726,9 @@ def _covered_leaves(level: int | str, lowest: int | str, highest: int | str) -> 
     if not isinstance(level, int) or not 0 <= level <= max_level:
         raise _Divergence(
             None,
-            f"a tree node has level {level}, expected an integer from 0 to "
-            f"{max_level}, so it lies outside the tree: nodes were added",
+            Reason(
+                messages.NODE_LEVEL_OUTSIDE, {"level": level, "max_level": max_level}
+            ),
         )
     if not isinstance(lowest, int) or lowest < 0:
         raise _node_index_outside(level, lowest)
@@ -705,5 +737,12 @@ def _covered_leaves(level: int | str, lowest: int | str, highest: int | str) -> 
     return (highest + 1) << level
 
 
-def _node_index_outside(level: int, index: int | str) -> _Divergence:
-    return _Divergence(None, verification_types.node_index_message(level, str(index)))
+def _node_index_outside(
+    level: int, index: int | verification_types.Description
+) -> _Divergence:
+    return _Divergence(None, messages.node_index_outside(level, index))
+
+
+def _invalid(size: int, error: LedgerError) -> Reason:
+    # NOTE: the ledger's error text stays in English in every language.
+    return Reason(messages.CHECKPOINT_INVALID, {"size": size, "error": str(error)})

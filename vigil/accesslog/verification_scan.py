@@ -39,16 +39,17 @@ from dataclasses import dataclass, replace
 from json.encoder import encode_basestring
 from typing import Any
 
+from vigil.accesslog import verification_messages as messages
 from vigil.accesslog.encoding import LeafFields, canonical_time, encode_leaf
 from vigil.accesslog.leaves import stored_address, stored_time
 from vigil.accesslog.models import AccessEntry, LogCheckpoint, TreeNode
 from vigil.accesslog.retention import EMPTIED_CONTENT
+from vigil.accesslog.verification_messages import Reason
 from vigil.accesslog.verification_types import (
+    Description,
     first_wrong_leaf_hash,
     first_wrong_node_hash,
     first_wrong_node_index,
-    node_hash_message,
-    node_index_message,
     undecodable_entry_column,
 )
 from vigil.ledger import HASH_SIZE, complete_subtree_levels
@@ -226,12 +227,12 @@ class ScanFailure:
 
     ``expired_before`` is set when an expired entry follows a kept one in
     the chunk. It counts the chunk's expired entries before ``index``. The
-    caller writes the message, because it counts the expired entries before
-    the chunk.
+    reason is then None, and the caller writes it, because it counts the
+    expired entries before the chunk.
     """
 
     index: int | None
-    message: str
+    reason: Reason | None
     expired_before: int | None = None
 
 
@@ -421,8 +422,10 @@ def _scan_chunk(
         return summary
     failure = ScanFailure(
         index,
-        f"entry {index} has leaf_hash {found}, expected {HASH_SIZE} bytes: its "
-        "leaf hash was changed",
+        Reason(
+            messages.LEAF_HASH_WRONG_TYPE,
+            {"index": index, "column": "leaf_hash", "found": found, "size": HASH_SIZE},
+        ),
     )
     return replace(summary, failure=failure)
 
@@ -515,16 +518,12 @@ class _ChunkScan:
                     expected += 1
                     continue
             if index != expected:
-                return hashes, ScanFailure(expected, f"entry {expected} is missing")
+                return hashes, _missing(expected)
             if leaf == EXPIRED_EARLY:
                 return hashes, self._expired_early(index)
             if leaf == b"":
                 return hashes, ScanFailure(
-                    index,
-                    f"entry {index} is marked as expired, but its content columns "
-                    "are not empty as expiry leaves them: content was written into "
-                    "an expired entry, or an entry was marked as expired without "
-                    "expiry",
+                    index, Reason(messages.EXPIRED_WITH_CONTENT, {"index": index})
                 )
             result = self._checked_entry(index, _stored_hash(stored), leaf is None)
             if isinstance(result, ScanFailure):
@@ -532,28 +531,27 @@ class _ChunkScan:
             append(result)
             expected += 1
         if expected != self.end:
-            return hashes, ScanFailure(expected, f"entry {expected} is missing")
+            return hashes, _missing(expected)
         return hashes, None
 
     def _expired_early(self, index: int) -> ScanFailure:
+        params: dict[str, int | str | Reason] = {
+            "index": index,
+            "days": self.job.retention_days,
+            "retained_from": canonical_time(self.job.retained_from),
+        }
         try:
             self.cursor.execute(
                 self.statements.entry_time, [self.job.organisation_id, index]
             )
             (stored,) = self.cursor.fetchone()
-            time = stored_time(stored)
+            params["time"] = stored_time(stored)
         except sqlite3.OperationalError:
             # The time is text that is not valid UTF-8.
-            time = "that cannot be read"
-        retained_from = canonical_time(self.job.retained_from)
-        return ScanFailure(
-            index,
-            f"entry {index} was emptied as expired, but its time {time} lies "
-            f"within the retention period of {self.job.retention_days} days, "
-            f"which keeps entries from {retained_from} on. Its content was "
-            "removed before it was due, or the retention period was made longer "
-            "after it expired",
-        )
+            return ScanFailure(
+                index, Reason(messages.EXPIRED_EARLY_TIME_UNREADABLE, params)
+            )
+        return ScanFailure(index, Reason(messages.EXPIRED_EARLY, params))
 
     def _matching_leaf_hashes(self, rows: list[tuple[Any, ...]]) -> list[bytes] | None:
         """Return the leaf hashes of a chunk whose every entry matches, or None.
@@ -581,26 +579,35 @@ class _ChunkScan:
         if len(stored_hash) != HASH_SIZE:
             return ScanFailure(
                 index,
-                f"entry {index} has a leaf hash of {len(stored_hash)} bytes, "
-                f"expected {HASH_SIZE}",
+                Reason(
+                    messages.LEAF_HASH_WRONG_SIZE,
+                    {"index": index, "found": len(stored_hash), "size": HASH_SIZE},
+                ),
             )
         if is_expired:
             if self.expired != index - self.start:
-                return ScanFailure(index, "", expired_before=self.expired)
+                return ScanFailure(index, None, expired_before=self.expired)
             self.starts_expired = self.starts_expired or index == self.start
             self.expired += 1
             return stored_hash
         computed = self._reference_leaf_hash(index)
         if isinstance(computed, ScanFailure):
             return computed
-        if computed != stored_hash:
-            computed_text = "none" if computed is None else computed.hex()
+        if computed is None:
             return ScanFailure(
                 index,
-                f"the columns of entry {index} do not match its stored leaf hash: "
-                f"their leaf bytes hash to {computed_text}, but the stored leaf "
-                f"hash is {stored_hash.hex()}. A column or the leaf hash was changed",
+                Reason(
+                    messages.COLUMNS_WITHOUT_LEAF,
+                    {"index": index, "stored": stored_hash.hex()},
+                ),
             )
+        if computed != stored_hash:
+            params: dict[str, int | str | Reason] = {
+                "index": index,
+                "computed": computed.hex(),
+                "stored": stored_hash.hex(),
+            }
+            return ScanFailure(index, Reason(messages.COLUMNS_DIFFER, params))
         return computed
 
     def _reference_leaf_hash(self, index: int) -> bytes | ScanFailure | None:
@@ -631,8 +638,10 @@ class _ChunkScan:
             column, found = undecodable
             return ScanFailure(
                 index,
-                f"entry {index} has {column} {found}, expected text in UTF-8: "
-                "a column was changed",
+                Reason(
+                    messages.ENTRY_COLUMN_NOT_UTF8,
+                    {"index": index, "column": column, "found": found},
+                ),
             )
         if row is None:
             return None
@@ -720,7 +729,8 @@ class _ChunkScan:
         if wrong is not None:
             index, found = wrong
             failure = ScanFailure(
-                index << level, node_hash_message(level, index, found, HASH_SIZE)
+                index << level,
+                messages.node_hash_wrong_type(level, index, found, HASH_SIZE),
             )
             end = index
             rows, stored = self._stored_nodes(level, first, end)
@@ -758,7 +768,7 @@ class _ChunkScan:
         """
         if all(type(node) is int for node, _ in rows):
             return None
-        found = None
+        found: Description | None = None
         if self.statements.vendor == "sqlite":
             found = first_wrong_node_index(
                 self.cursor,
@@ -770,11 +780,11 @@ class _ChunkScan:
             )
         if found is None:
             found = next(repr(node) for node, _ in rows if type(node) is not int)
-        return ScanFailure(None, node_index_message(level, found))
+        return ScanFailure(None, messages.node_index_outside(level, found))
 
     def _first_wrong_node_hash(
         self, level: int, first: int, end: int
-    ) -> tuple[int, str] | None:
+    ) -> tuple[int, Description] | None:
         if self.statements.vendor != "sqlite":
             return None
         return first_wrong_node_hash(
@@ -791,22 +801,13 @@ def node_failure(
     level: int, index: int, stored: bytes | None, computed: bytes
 ) -> ScanFailure:
     """Return the failure of tree node ``(level, index)``, missing or differing."""
-    first_leaf = index << level
-    last_leaf = first_leaf + (1 << level) - 1
-    node = f"tree node ({level}, {index})"
-    if level == 0:
-        covered, verb, suspect = f"entry {first_leaf}", "gives", "the entry"
-    else:
-        covered = f"entries {first_leaf} to {last_leaf}"
-        verb, suspect = "give", f"one of {covered}"
-    if stored is None:
-        return ScanFailure(first_leaf, f"{node} over {covered} is missing")
     return ScanFailure(
-        first_leaf,
-        f"{node} is {stored.hex()}, but {covered} {verb} {computed.hex()}, so "
-        f"{suspect} was rewritten together with its leaf hash, or the stored "
-        "node was changed",
+        index << level, messages.node_differs(level, index, stored, computed)
     )
+
+
+def _missing(index: int) -> ScanFailure:
+    return ScanFailure(index, Reason(messages.ENTRY_MISSING, {"index": index}))
 
 
 def _stored_hash(value: Any) -> bytes:

@@ -5,7 +5,8 @@ database can store text in a hash column or a real number in a size column.
 Python's sqlite3 cannot even return text that is not valid UTF-8. The
 queries here therefore read ``typeof()`` and ``hex()`` of a value, which
 SQLite returns for a value of any type, and ``describe`` turns them into
-text for a failure message. On PostgreSQL the column types are enforced, so
+a description for a failure message, itself a ``Reason`` of
+``verification_messages``. On PostgreSQL the column types are enforced, so
 only the ranges are checked.
 
 The scan runs the queries of entries, tree nodes and checkpoint text only
@@ -14,7 +15,9 @@ after reading a value failed, so they cost nothing while the log is intact.
 
 from typing import Any
 
+from vigil.accesslog import verification_messages as messages
 from vigil.accesslog.models import AccessEntry, LogCheckpoint, TreeNode
+from vigil.accesslog.verification_messages import Reason
 
 ENTRY_TABLE = AccessEntry._meta.db_table
 NODE_TABLE = TreeNode._meta.db_table
@@ -25,7 +28,8 @@ CHECKPOINT_TABLE = LogCheckpoint._meta.db_table
 MAX_TREE_LEVEL = 63
 # Bytes of a wrong value that a message shows.
 MAX_SHOWN_BYTES = 40
-TREE_SIZE = "a tree size (an integer of 0 or more)"
+# A description of a stored value: NULL, or what ``describe`` found.
+Description = str | Reason
 # The columns that the reference check of an entry reads as text.
 ENTRY_TEXT_COLUMNS = (
     "event_id",
@@ -42,7 +46,7 @@ ENTRY_TEXT_COLUMNS = (
 CHECKPOINT_TEXT_COLUMNS = ("note", "created_at")
 
 
-def describe(sql_type: str, hex_value: str) -> str:
+def describe(sql_type: str, hex_value: str) -> Description:
     """Describe a SQLite value by its ``typeof()`` and ``hex()``.
 
     ``hex()`` gives the bytes of a blob and the UTF-8 bytes of the text form
@@ -54,16 +58,18 @@ def describe(sql_type: str, hex_value: str) -> str:
     if sql_type == "null":
         return "NULL"
     if sql_type == "blob":
-        return f"the {len(raw)}-byte blob {shown_bytes.hex()}{cut}"
+        return Reason(
+            messages.VALUE_BLOB, {"size": len(raw), "bytes": shown_bytes.hex() + cut}
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        return f"text that is not valid UTF-8 (bytes {shown_bytes.hex()}{cut})"
+        return Reason(messages.VALUE_NOT_UTF8, {"bytes": shown_bytes.hex() + cut})
     if sql_type == "integer":
-        return f"the integer {text}"
+        return Reason(messages.VALUE_INTEGER, {"value": text})
     if sql_type == "real":
-        return f"the real number {text}"
-    return f"the text {text[:MAX_SHOWN_BYTES]!r}{cut}"
+        return Reason(messages.VALUE_REAL, {"value": text})
+    return Reason(messages.VALUE_TEXT, {"value": repr(text[:MAX_SHOWN_BYTES]) + cut})
 
 
 def undecodable(sql_type: str, hex_value: str) -> bool:
@@ -89,7 +95,7 @@ def integer_value(sql_type: str, hex_value: str) -> int | None:
 
 def first_wrong_leaf_hash(
     cursor: Any, placeholder: str, organisation_id: int, start: int, end: int
-) -> tuple[int, str] | None:
+) -> tuple[int, Description] | None:
     """Return the first entry in ``[start, end)`` whose leaf hash is not a blob.
 
     Returns its index and a description of the value, or None if there is
@@ -113,7 +119,7 @@ def first_wrong_node_hash(
     level: int,
     start: int,
     end: int,
-) -> tuple[int, str] | None:
+) -> tuple[int, Description] | None:
     """Return the first node of ``level`` in ``[start, end)`` whose hash is not a blob.
 
     Returns its index and a description of the value, or None if there is
@@ -137,7 +143,7 @@ def first_wrong_node_index(
     level: int,
     start: int,
     end: int,
-) -> str | None:
+) -> Description | None:
     """Describe the first index of ``level`` in ``[start, end)`` that is not an integer.
 
     Only a real number lies between two integers, and only SQLite stores one
@@ -163,16 +169,9 @@ def _first_row(
     return row
 
 
-def node_index_message(level: int, found: str) -> str:
-    return (
-        f"a tree node at level {level} has index {found}, expected an integer of "
-        "0 or more, so it lies outside the tree: nodes were added"
-    )
-
-
 def undecodable_entry_column(
     cursor: Any, placeholder: str, organisation_id: int, index: int
-) -> tuple[str, str] | None:
+) -> tuple[str, Description] | None:
     """Return the first text column of entry ``index`` that is not valid UTF-8.
 
     Returns the column and a description of its value, or None if there is
@@ -197,7 +196,7 @@ def undecodable_entry_column(
 
 def undecodable_checkpoint_column(
     cursor: Any, organisation_id: int
-) -> tuple[int, str, str] | None:
+) -> tuple[int, str, Description] | None:
     """Return the first checkpoint row with a text column that is not valid UTF-8.
 
     Returns the row's id, the column and a description of its value, or None
@@ -221,22 +220,16 @@ def undecodable_checkpoint_column(
     return None
 
 
-def node_hash_message(level: int, index: int, found: str, hash_size: int) -> str:
-    return (
-        f"tree node ({level}, {index}) has hash {found}, expected {hash_size} "
-        "bytes: the stored node was changed"
-    )
-
-
 def first_wrong_checkpoint(
     cursor: Any, vendor: str, organisation_id: int
-) -> tuple[int, str, str, str] | None:
+) -> tuple[int, str, Description, str] | None:
     """Return the first checkpoint row whose columns cannot be checked.
 
     That is a size that is not an integer of 0 or more and, on SQLite, a root
     hash that is not a blob or a note that is not text. Returns the row's id,
-    the column, a description of its value and what was expected, or None.
-    The query reads each of the log's checkpoints once.
+    the column, a description of its value and the message template of
+    what was expected, or None. The query reads each of the log's
+    checkpoints once.
     """
     if vendor != "sqlite":
         cursor.execute(
@@ -247,7 +240,7 @@ def first_wrong_checkpoint(
         row = cursor.fetchone()
         if row is None:
             return None
-        return int(row[0]), "size", str(row[1]), TREE_SIZE
+        return int(row[0]), "size", str(row[1]), messages.CHECKPOINT_SIZE_WRONG
     cursor.execute(
         "SELECT id, typeof(size), hex(size), typeof(root_hash), hex(root_hash), "  # noqa: S608
         f"typeof(note), hex(note) FROM {CHECKPOINT_TABLE} "
@@ -261,16 +254,23 @@ def first_wrong_checkpoint(
         return None
     row_id, size_type, size, root_type, root, note_type, note = row
     size_value = integer_value(size_type, size)
+    size_wrong = messages.CHECKPOINT_SIZE_WRONG
     if size_value is None:
-        return int(row_id), "size", describe(size_type, size), TREE_SIZE
+        return int(row_id), "size", describe(size_type, size), size_wrong
     if size_value < 0:
-        return int(row_id), "size", str(size_value), TREE_SIZE
+        return int(row_id), "size", str(size_value), size_wrong
     if root_type != "blob":
-        return int(row_id), "root_hash", describe(root_type, root), "bytes"
-    return int(row_id), "note", describe(note_type, note), "text"
+        found = describe(root_type, root)
+        return int(row_id), "root_hash", found, messages.CHECKPOINT_BYTES_WRONG
+    return (
+        int(row_id),
+        "note",
+        describe(note_type, note),
+        messages.CHECKPOINT_TEXT_WRONG,
+    )
 
 
-NodeExtent = tuple[int | str, int | str, int | str]
+NodeExtent = tuple[int | Description, int | Description, int | Description]
 
 
 def node_extent(cursor: Any, vendor: str, organisation_id: int) -> list[NodeExtent]:
@@ -307,6 +307,6 @@ def node_extent(cursor: Any, vendor: str, organisation_id: int) -> list[NodeExte
     ]
 
 
-def _integer_or_description(sql_type: str, hex_value: str) -> int | str:
+def _integer_or_description(sql_type: str, hex_value: str) -> int | Description:
     value = integer_value(sql_type, hex_value)
     return describe(sql_type, hex_value) if value is None else value

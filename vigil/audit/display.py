@@ -8,7 +8,7 @@ current text.
 """
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +29,9 @@ FIELD_LOOKUPS: dict[str, Mapping[str, str]] = {}
 # Per object type, the labels of stored keys that name no model field, such
 # as search criteria or a flag that a service records.
 KEY_LABELS: dict[str, Mapping[str, Any]] = {}
+# Per object type, a function that turns the stored values into the values
+# to show, such as a message stored in English into the reader's language.
+PRESENTERS: dict[str, Callable[[Mapping[str, Any]], Mapping[str, Any]]] = {}
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,17 @@ def register_labels(object_type: str, labels: Mapping[str, Any]) -> None:
     KEY_LABELS[object_type] = {**KEY_LABELS.get(object_type, {}), **labels}
 
 
+def register_presenter(
+    object_type: str, presenter: Callable[[Mapping[str, Any]], Mapping[str, Any]]
+) -> None:
+    """Record the function that turns stored values of ``object_type`` into shown ones.
+
+    ``presenter`` gets the stored values and returns those to show, in the
+    order to show them, without changing what is stored.
+    """
+    PRESENTERS[object_type] = presenter
+
+
 def object_type_label(object_type: str) -> str:
     """Return the verbose name of a model label, or "" when it names no model."""
     model = _model(object_type)
@@ -64,6 +78,9 @@ def value_lines(
     object_type: str, organisation_id: int | None, values: Mapping[str, Any]
 ) -> list[ValueLine]:
     """Return a labelled, readable line for each stored value, in stored order."""
+    presenter = PRESENTERS.get(object_type)
+    if presenter is not None:
+        values = presenter(values)
     model = _model(object_type)
     lookups = FIELD_LOOKUPS.get(object_type, {})
     key_labels = KEY_LABELS.get(object_type, {})

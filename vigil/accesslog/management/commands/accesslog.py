@@ -141,7 +141,7 @@ class Command(VigilCommand):
         if not result.ok:
             raise CommandError(_failure_line(result))
         self.stdout.write(
-            _("verification OK: %(counts)s") % {"counts": result.counts_text()}
+            _("verification OK: %(counts)s") % {"counts": result.reason_text()}
         )
 
     def _checkpoint(self, organisation: Organisation, options: dict[str, Any]) -> None:
@@ -575,16 +575,13 @@ def _malformed_key_message(
 
 
 def _failure_line(result: VerificationResult) -> str:
-    """Return the line of a failed run, with the reason as it is stored.
-
-    The status page likewise translates the first divergent index and shows
-    the stored reason, which is in English.
-    """
+    """Return the line of a failed run, with the reason in the active language."""
+    reason = result.reason_text()
     if result.first_divergent_index is None:
-        return _("verification FAILED, %(reason)s") % {"reason": result.message}
+        return _("verification FAILED, %(reason)s") % {"reason": reason}
     return _("verification FAILED, first divergent index %(index)d: %(reason)s") % {
         "index": result.first_divergent_index,
-        "reason": result.message,
+        "reason": reason,
     }
 
 

@@ -2,7 +2,8 @@
 
 A verification recomputes the log from storage (vigil.accesslog.verification)
 and writes an audit entry "accesslog.verified" whose new values carry the
-outcome: ok, size and the message. Findings are what the detection rules
+outcome: ok, size, the message in English and the reason, from which the
+message is shown in the report's language. Findings are what the detection rules
 flagged in the year, counted by rule and triage status.
 """
 
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from vigil.accesslog.detection.models import Finding, Rule
+from vigil.accesslog.verification_messages import stored_text
 from vigil.audit.models import AuditEntry
 from vigil.organisations.models import Organisation
 from vigil.plans.annual.drafters.figures import table
@@ -55,7 +57,9 @@ def _verifications(organisation: Organisation, year: int) -> tuple[str, list[Tab
             timezone.localtime(e.created_at).date().isoformat(),
             str(e.new_values.get("size", "")),
             _("no divergence") if e.new_values.get("ok") is True else _("divergence"),
-            str(e.new_values.get("message", "")),
+            stored_text(
+                e.new_values.get("reason"), str(e.new_values.get("message", ""))
+            ),
         )
         for e in entries
     ]
