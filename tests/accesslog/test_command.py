@@ -420,7 +420,7 @@ def test_identity_errors_in_dutch(centre_a: Organisation) -> None:
             "2026-02-01",
         )
     assert unknown.startswith("geen identiteitsperiode 999 in centre-a.")
-    assert "argument --from: 'gisteren' is geen datum of tijdstip" in moment
+    assert "argument --from: “gisteren” is geen datum of tijdstip; schrijf" in moment
     assert overlap.startswith("Gebruikers-id U1 is al toegewezen aan An")
     assert "Die periode heeft id" in overlap
 

@@ -277,8 +277,10 @@ def test_help_in_cli_language(
 
 
 DATE_ERROR = {
-    "nl": "argument --from: '2026-13-01' is geen datum JJJJ-MM-DD",
-    "fr": "argument --from: '2026-13-01' n'est pas une date AAAA-MM-JJ",
+    "nl": "argument --from: “2026-13-01” is geen datum: er is geen maand 13; "
+    "schrijf JJJJ-MM-DD, bijvoorbeeld 2026-03-12.",
+    "fr": "argument --from: «\u00a02026-13-01\u00a0» n'est pas une date\u00a0: il "
+    "n'y a pas de mois 13\u00a0; écrivez AAAA-MM-JJ, par exemple 2026-03-12.",
 }
 
 

@@ -243,9 +243,21 @@ def test_detect_rejects_more_than_a_year(centre_a: Organisation) -> None:
     assert "Run detection over at most one year at a time." in message
 
 
-def test_detect_rejects_invalid_date(centre_a: Organisation) -> None:
-    with pytest.raises(CommandError, match="'2026-13-01' is not a date YYYY-MM-DD"):
-        detect("--org", centre_a.slug, "--to", "2026-13-01")
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("2026-13-01", "“2026-13-01” is not a date: there is no month 13;"),
+        ("2026-02-30", "“2026-02-30” is not a date: February 2026 has 28 days;"),
+        ("02/03/2026", "“02/03/2026” is not a date; write it as YYYY-MM-DD"),
+    ],
+)
+def test_detect_rejects_invalid_date(
+    centre_a: Organisation, text: str, reason: str
+) -> None:
+    message, _errors = detect_failing("--org", centre_a.slug, "--to", text)
+
+    assert message.startswith(f"Error: argument --to: {reason}")
+    assert not AuditEntry.objects.filter(action="accesslog.detection_run").exists()
 
 
 def test_detect_report_in_dutch(night: Organisation) -> None:

@@ -171,7 +171,10 @@ def test_search_rejects_unreadable_time(
     )
     assert response.status_code == 400
     error = " ".join(response.context["form"].errors["since"])
-    assert "YYYY-MM-DD HH:MM" in error
+    assert error == (
+        "“yesterday” is not a date or a date and time; write YYYY-MM-DD for the "
+        "start of the day or YYYY-MM-DDTHH:MM, for example 2026-03-12T14:30."
+    )
 
 
 def subject_error(client: Client, organisation: Organisation, value: str) -> str:

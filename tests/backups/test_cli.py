@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from tests.backups.factories import scheme
 from vigil.organisations.models import Organisation
@@ -76,10 +77,20 @@ def test_other_centre_scheme_is_unknown(
         media("--org", "centre-a", "--scheme", "Alleen B", "--date", "2026-12-01")
 
 
-@pytest.mark.parametrize("text", ["2026-13-01", "01/12/2026", ""])
-def test_bad_date(centre_a: Organisation, text: str) -> None:
-    with pytest.raises(CommandError, match=f"--date '{text}' is not a valid date"):
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("2026-13-01", "“2026-13-01” is not a date: there is no month 13; write"),
+        ("2026-02-29", "“2026-02-29” is not a date: February 2026 has 28 days;"),
+        ("01/12/2026", "“01/12/2026” is not a date; write it as YYYY-MM-DD"),
+        ("", "“” is not a date; write it as YYYY-MM-DD"),
+    ],
+)
+def test_bad_date(centre_a: Organisation, text: str, reason: str) -> None:
+    with translation.override("en"), pytest.raises(CommandError) as raised:
         media("--org", "centre-a", "--date", text)
+
+    assert str(raised.value).startswith(f"Error: argument --date: {reason}")
 
 
 def test_help_lists_options(capsys: pytest.CaptureFixture[str]) -> None:

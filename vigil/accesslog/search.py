@@ -21,6 +21,7 @@ from vigil.accesslog.encoding import canonical_time
 from vigil.accesslog.models import AccessEntry, IdentityPeriod, segment_of
 from vigil.accesslog.store import DatabaseHashStore
 from vigil.audit.services import record
+from vigil.isodate import format_local
 from vigil.organisations.models import Organisation
 
 PAGE_SIZE = 50
@@ -61,7 +62,7 @@ class Criteria:
         for item in fields(self):
             value = getattr(self, item.name)
             if isinstance(value, datetime.datetime):
-                query[item.name] = value.strftime("%Y-%m-%dT%H:%M")
+                query[item.name] = format_local(value)
             elif value:
                 query[item.name] = str(value)
         return query

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from vigil.isodate import DATE_FORMATS as ISO_DATE_FORMATS
-from vigil.isodate import IsoDateField
+from vigil.isodate import IsoDateField, IsoDateTimeField
 from vigil.organisations.models import Organisation
 from vigil.registers.models import RegisterRecord
 from vigil.registers.spec import RegisterSpec
@@ -52,20 +52,20 @@ class RegisterForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 DATE_FORMATS = ISO_DATE_FORMATS
-DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 
 
 def _iso_only(bound: forms.Field) -> None:
     """Accept ISO 8601 dates only: 11/01/2026 means a different day to different
     readers, so a file or a script must write 2026-01-11."""
-    if isinstance(bound, forms.DateTimeField):
-        bound.input_formats = DATETIME_FORMATS
-        bound.error_messages["invalid"] = _(
-            "Write the date and time as YYYY-MM-DDTHH:MM, for example 2026-03-12T14:30."
-        )
+    # The model form built plain fields. The ISO fields only change how text
+    # is read and explained, so the fields keep their other settings.
+    if isinstance(bound, forms.DateTimeField) and not isinstance(
+        bound, IsoDateTimeField
+    ):
+        bound.__class__ = IsoDateTimeField
+        # A register time needs its time of day, so a date alone is rejected.
+        cast(IsoDateTimeField, bound).accept_date = False
     elif isinstance(bound, forms.DateField) and not isinstance(bound, IsoDateField):
-        # The model form built a plain DateField. IsoDateField only adds the
-        # format and the explained error, so the field keeps its settings.
         bound.__class__ = IsoDateField
         bound.input_formats = DATE_FORMATS
 

@@ -7,7 +7,6 @@ the log do. Every line it prints is in the active language, which the
 ``vigil`` command sets from VIGIL_CLI_LANGUAGE.
 """
 
-import argparse
 import datetime
 import logging
 from collections.abc import Iterator
@@ -23,6 +22,7 @@ from django.utils.translation import ngettext
 
 from vigil.accesslog.detection import services
 from vigil.accesslog.detection.models import Rule
+from vigil.isodate import date_argument
 from vigil.organisations.models import Organisation
 
 logger = logging.getLogger(__name__)
@@ -47,14 +47,14 @@ def add_detect_command(commands: Any) -> None:
     parser.add_argument(
         "--from",
         dest="from_date",
-        type=_date,
+        type=date_argument,
         help=_("First day, YYYY-MM-DD (default: %(days)d days before the last day).")
         % {"days": services.DEFAULT_RUN_DAYS - 1},
     )
     parser.add_argument(
         "--to",
         dest="to_date",
-        type=_date,
+        type=date_argument,
         help=_(
             "Last day, included, YYYY-MM-DD (default: today). Days run from "
             "midnight to midnight in %(zone)s, whatever the machine's time zone."
@@ -176,13 +176,4 @@ def _organisations(slug: str | None, *, all_centres: bool) -> list[Organisation]
         raise CommandError(
             _("no organisation '%(slug)s'. 'vigil org list' shows the short names")
             % {"slug": slug}
-        ) from None
-
-
-def _date(text: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            _("'%(text)s' is not a date YYYY-MM-DD") % {"text": text}
         ) from None

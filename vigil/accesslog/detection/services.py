@@ -36,6 +36,7 @@ from vigil.accesslog.identities import periods_of_account
 from vigil.accesslog.models import AccessEntry, IdentityPeriod
 from vigil.accesslog.pseudonyms import pseudonymise
 from vigil.audit.services import record
+from vigil.isodate import day_start
 from vigil.organisations.models import Organisation
 
 logger = logging.getLogger(__name__)
@@ -276,13 +277,9 @@ def local_day_bounds(
     day = first
     while day <= last:
         following = day + datetime.timedelta(days=1)
-        bounds[day] = (_midnight(day, zone), _midnight(following, zone))
+        bounds[day] = (day_start(day, zone), day_start(following, zone))
         day = following
     return bounds
-
-
-def _midnight(day: datetime.date, zone: datetime.tzinfo) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time(0), tzinfo=zone)
 
 
 def _load_facts(
@@ -525,10 +522,8 @@ def day_period(
             {"until": _("Run detection over at most one year at a time.")}
         )
     zone = timezone.get_default_timezone()
-    start = datetime.datetime.combine(first_day, datetime.time(0), tzinfo=zone)
     following = last_day + datetime.timedelta(days=1)
-    end = datetime.datetime.combine(following, datetime.time(0), tzinfo=zone)
-    return start, end
+    return day_start(first_day, zone), day_start(following, zone)
 
 
 @transaction.atomic

@@ -16,7 +16,12 @@ from vigil.accesslog.detection.models import ISO_WEEKDAYS, Finding, Rule
 from vigil.accesslog.detection.services import day_period
 from vigil.accesslog.models import Action, ApiToken, IdentityPeriod
 from vigil.accesslog.national_numbers import validate_national_number
+from vigil.isodate import IsoDateField, IsoDateTimeField
 
+# Browsers submit these inputs as ISO text, such as 2026-03-02T14:30 and
+# 2026-03-02, whatever the page language. So the ISO-only rule affects only
+# values typed into a link or sent by a script, but a local time that summer
+# time skips or repeats can come from the date picker too.
 DATETIME_WIDGET = forms.DateTimeInput(
     attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
 )
@@ -63,14 +68,6 @@ class NationalNumberField(forms.CharField):
             ) from None
 
 
-# The messages of a date or time that cannot be read, with the expected form.
-INVALID_DATE = _("Enter the date as YYYY-MM-DD, for example 2026-03-02.")
-INVALID_DATETIME = _(
-    "Enter the time as YYYY-MM-DD HH:MM, for example 2026-03-02 14:30, or a "
-    "date YYYY-MM-DD for its midnight."
-)
-
-
 class PeriodMixin:
     """Checks that ``until`` comes after ``since`` when both are given."""
 
@@ -106,17 +103,9 @@ class SearchForm(PeriodMixin, forms.Form):
         max_length=200,
         help_text=_("Name or staff number in the identity register."),
     )
-    since = forms.DateTimeField(
-        label=_("From"),
-        required=False,
-        widget=DATETIME_WIDGET,
-        error_messages={"invalid": INVALID_DATETIME},
-    )
-    until = forms.DateTimeField(
-        label=_("Until (exclusive)"),
-        required=False,
-        widget=DATETIME_WIDGET,
-        error_messages={"invalid": INVALID_DATETIME},
+    since = IsoDateTimeField(label=_("From"), required=False, widget=DATETIME_WIDGET)
+    until = IsoDateTimeField(
+        label=_("Until (exclusive)"), required=False, widget=DATETIME_WIDGET
     )
     application = forms.CharField(
         label=_("Application"), required=False, max_length=100
@@ -158,18 +147,14 @@ class IdentityPeriodForm(IdentityPeriodFormBase):
             "valid_until": DATETIME_WIDGET,
             "note": forms.Textarea(attrs={"rows": 2}),
         }
-        error_messages = {
-            "valid_from": {"invalid": INVALID_DATETIME},
-            "valid_until": {"invalid": INVALID_DATETIME},
+        field_classes = {
+            "valid_from": IsoDateTimeField,
+            "valid_until": IsoDateTimeField,
         }
 
 
 class EndPeriodForm(forms.Form):
-    valid_until = forms.DateTimeField(
-        label=_("Valid until"),
-        widget=DATETIME_WIDGET,
-        error_messages={"invalid": INVALID_DATETIME},
-    )
+    valid_until = IsoDateTimeField(label=_("Valid until"), widget=DATETIME_WIDGET)
 
 
 class TokenForm(forms.Form):
@@ -306,14 +291,8 @@ class WatchedSubjectForm(forms.Form):
 
 
 class RunDetectionForm(forms.Form):
-    since = forms.DateField(
-        label=_("From"), widget=DATE_WIDGET, error_messages={"invalid": INVALID_DATE}
-    )
-    until = forms.DateField(
-        label=_("Until (inclusive)"),
-        widget=DATE_WIDGET,
-        error_messages={"invalid": INVALID_DATE},
-    )
+    since = IsoDateField(label=_("From"), widget=DATE_WIDGET)
+    until = IsoDateField(label=_("Until (inclusive)"), widget=DATE_WIDGET)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

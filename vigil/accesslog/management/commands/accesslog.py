@@ -4,7 +4,6 @@ Each subcommand has ``--help``. Commands that change the log act as the
 system (no user) in the audit trail.
 """
 
-import argparse
 import datetime
 import json
 import logging
@@ -37,6 +36,7 @@ from vigil.accesslog.proofs import (
 from vigil.accesslog.retention import ExpiryResult, due_for_expiry, expire_entries
 from vigil.accesslog.verification import VerificationResult, verify_log
 from vigil.commands import Command as VigilCommand
+from vigil.isodate import date_argument, datetime_argument, day_start
 from vigil.ledger import InvalidKeyError
 from vigil.organisations.management.commands.org import format_validation_error
 from vigil.organisations.models import Organisation
@@ -230,8 +230,9 @@ class Command(VigilCommand):
         )
 
     def _export(self, organisation: Organisation, options: dict[str, Any]) -> None:
-        start = _day_start(options["from_date"])
-        end = _day_start(options["to_date"] + datetime.timedelta(days=1))
+        zone = timezone.get_default_timezone()
+        start = day_start(options["from_date"], zone)
+        end = day_start(options["to_date"] + datetime.timedelta(days=1), zone)
         if end <= start:
             raise CommandError(_("--to must not be before --from"))
         previous = _read_optional(options["previous"])
@@ -454,15 +455,17 @@ def _add_identity(commands: Any) -> None:
         "--from",
         dest="valid_from",
         required=True,
-        type=_moment,
+        type=datetime_argument,
         help=_(
-            "Start, e.g. 2026-01-05 or 2026-01-05T08:00 (local time) or with offset."
-        ),
+            "Start, YYYY-MM-DD or YYYY-MM-DDTHH:MM in %(zone)s time, or with a UTC "
+            "offset, e.g. 2026-01-05T08:00+01:00."
+        )
+        % {"zone": settings.TIME_ZONE},
     )
     add.add_argument(
         "--until",
         dest="valid_until",
-        type=_moment,
+        type=datetime_argument,
         help=_("End, excluded (default: open)."),
     )
     add.add_argument("--reference", default="", help=_("Staff number or e-mail."))
@@ -474,7 +477,7 @@ def _add_identity(commands: Any) -> None:
         "--until",
         dest="valid_until",
         required=True,
-        type=_moment,
+        type=datetime_argument,
         help=_("End, excluded."),
     )
 
@@ -495,14 +498,14 @@ def _add_export(commands: Any) -> None:
         "--from",
         dest="from_date",
         required=True,
-        type=_date,
+        type=date_argument,
         help=_("First day, YYYY-MM-DD."),
     )
     parser.add_argument(
         "--to",
         dest="to_date",
         required=True,
-        type=_date,
+        type=date_argument,
         help=_(
             "Last day, included, YYYY-MM-DD. Days run from midnight to midnight in "
             "%(zone)s, whatever the machine's time zone."
@@ -616,33 +619,6 @@ def _write_error_message(output: Path, error: OSError) -> str:
         "path": output,
         "reason": error.strerror or error,
     }
-
-
-def _moment(text: str) -> datetime.datetime:
-    """Parse an ISO 8601 date or date and time, without offset in local time."""
-    try:
-        moment = datetime.datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            _("%(value)r is not an ISO 8601 date or time, e.g. 2026-01-05T08:00")
-            % {"value": text}
-        ) from None
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    return moment
-
-
-def _date(text: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            _("'%(text)s' is not a date YYYY-MM-DD") % {"text": text}
-        ) from None
-
-
-def _day_start(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
 def _period(organisation: Organisation, pk: int) -> IdentityPeriod:

@@ -1,6 +1,5 @@
 """``vigil user create`` and ``vigil user grant``: scripted set-up of logins."""
 
-import datetime
 import getpass
 import os
 from typing import Any
@@ -12,6 +11,7 @@ from vigil.accounts.models import User
 from vigil.accounts.roles import Role
 from vigil.accounts.services import create_user, grant_membership
 from vigil.commands import Command as VigilCommand
+from vigil.isodate import date_argument
 from vigil.organisations.management.commands.org import format_validation_error
 from vigil.organisations.models import Organisation
 
@@ -60,7 +60,7 @@ class Command(VigilCommand):
         )
         grant.add_argument(
             "--until",
-            type=_date,
+            type=date_argument,
             help="Last day of access, YYYY-MM-DD (required for auditors).",
         )
 
@@ -110,12 +110,3 @@ class Command(VigilCommand):
             actor=None,
         )
         self.stdout.write(f"{user.email} is {membership.role} of {organisation.slug}")
-
-
-def _date(value: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        from argparse import ArgumentTypeError
-
-        raise ArgumentTypeError(f"{value!r} is not a date; write YYYY-MM-DD") from None

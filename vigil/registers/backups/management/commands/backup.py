@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 
 from vigil.commands import Command as VigilCommand
+from vigil.isodate import date_argument
 from vigil.organisations.models import Organisation
 from vigil.registers.backups import schemes, services
 
@@ -26,7 +27,9 @@ class Command(VigilCommand):
             default=schemes.KSZ_2005,
             help="Scheme name: ksz-2005 (built in) or a scheme of the centre.",
         )
-        media.add_argument("--date", required=True, help="The date, as YYYY-MM-DD.")
+        media.add_argument(
+            "--date", required=True, type=date_argument, help="The date, as YYYY-MM-DD."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         organisation = Organisation.objects.filter(slug=options["org"]).first()
@@ -35,7 +38,7 @@ class Command(VigilCommand):
                 f"no centre with slug {options['org']!r}; give the slug in the "
                 "centre's URL, /c/<slug>/"
             )
-        day = _date(options["date"])
+        day = options["date"]
         try:
             scheme = services.find_scheme(organisation, options["scheme"])
         except services.UnknownScheme:
@@ -50,16 +53,6 @@ class Command(VigilCommand):
             self.stdout.write("no backup on this date")
         for slot in slots:
             self.stdout.write(f"{slot.kind:<12} {slot.medium}")
-
-
-def _date(text: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(
-            f"--date {text!r} is not a valid date; write it as YYYY-MM-DD, "
-            "for example 2026-12-04"
-        ) from None
 
 
 def _heading(name: str, day: datetime.date) -> str:
