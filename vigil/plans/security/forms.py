@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from vigil.isodate import IsoDateField
 from vigil.plans.security import rules
 from vigil.plans.security.models import PlanAction, SecurityPlan
 from vigil.registers.forms import DateInput, RegisterForm
@@ -100,7 +101,7 @@ class PlanForm(forms.ModelForm):  # type: ignore[type-arg]
 
 class ApprovalForm(forms.Form):
     body = forms.ChoiceField(label=_("approved by"), choices=SecurityPlan.Body.choices)
-    date = forms.DateField(label=_("date of approval"), widget=DateInput)
+    date = IsoDateField(label=_("date of approval"), widget=DateInput)
     reference = forms.CharField(
         label=_("decision reference"),
         max_length=120,

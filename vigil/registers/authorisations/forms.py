@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vigil.isodate import IsoDateField
 from vigil.registers.authorisations.models import Authorisation, ReviewLine
 from vigil.registers.forms import DateInput
 
@@ -15,8 +16,8 @@ KEEP = [("", _("keep"))]
 
 class StartReviewForm(forms.Form):
     name = forms.CharField(label=_("name"), max_length=200)
-    started_on = forms.DateField(label=_("started on"), widget=DateInput)
-    due_by = forms.DateField(label=_("due by"), widget=DateInput)
+    started_on = IsoDateField(label=_("started on"), widget=DateInput)
+    due_by = IsoDateField(label=_("due by"), widget=DateInput)
     application = forms.CharField(
         label=_("application"),
         max_length=200,
@@ -40,7 +41,7 @@ class DecisionForm(forms.Form):
         choices=[choice for choice in ReviewLine.Decision.choices if choice[0]],
         widget=forms.RadioSelect,
     )
-    decided_on = forms.DateField(label=_("decided on"), widget=DateInput)
+    decided_on = IsoDateField(label=_("decided on"), widget=DateInput)
     note = forms.CharField(
         label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -63,7 +64,7 @@ class DecisionForm(forms.Form):
     change_user_id = forms.CharField(
         label=_("new user id"), max_length=64, required=False, strip=False
     )
-    change_valid_until = forms.DateField(
+    change_valid_until = IsoDateField(
         label=_("new valid until"), required=False, widget=DateInput
     )
 

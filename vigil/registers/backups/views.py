@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from vigil.accounts.roles import Capability
+from vigil.isodate import IsoDateField
 from vigil.organisations.tenancy import Tenant, tenant_view
 from vigil.registers.backups import schemes, services
 from vigil.registers.backups.models import BackupRun
@@ -21,7 +22,7 @@ FOLLOWING_DAYS = 14
 
 class MediaForm(forms.Form):
     scheme = forms.ChoiceField(label=gettext_lazy("Scheme"))
-    date = forms.DateField(
+    date = IsoDateField(
         label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
