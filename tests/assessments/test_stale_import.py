@@ -1,10 +1,12 @@
 """An XLSX import must not silently undo answers changed after the export."""
 
 import datetime
+import importlib
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.utils import timezone, translation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -399,3 +401,21 @@ def test_stale_message_translated(
         text = str(errors[0])
 
     assert expected in text
+
+
+# Existing answers get revisions when the database is migrated
+
+
+def test_migration_counts_earlier_saves(filled: Assessment, deputy_a: User) -> None:
+    migration = importlib.import_module(
+        "vigil.assessments.migrations.0002_answer_revision"
+    )
+    edit_on_page(filled, "4.1", deputy_a, "Second save.")
+    Answer.objects.update(revision=0)
+    other = create_assessment(filled.organisation, 2027, actor=deputy_a)
+
+    migration.count_earlier_saves(django_apps, None)
+
+    assert answer(filled, "4.1").revision == 2
+    assert answer(filled, "4.2.1.1").revision == 1
+    assert set(other.answers.values_list("revision", flat=True)) == {0}
