@@ -201,13 +201,17 @@ def _guard_revisions(sheet: Worksheet, document: QuestionnaireDocument) -> None:
     forbid. Pasting and clearing bypass it, so the import checks the cells
     again.
     """
+    # NOTE: the tests read the rule back with openpyxl only. No test opens
+    # the file in Excel or LibreOffice to see the rejection.
     labels = document.labels
     validation = DataValidation(
         type="custom",
         formula1="FALSE",
         showErrorMessage=True,
-        errorTitle=labels.revision,
-        error=labels.revision_note,
+        # Excel's validation dialog takes at most 32 characters of title and
+        # 255 of message.
+        errorTitle=labels.revision[:32],
+        error=labels.revision_note[:255],
     )
     letter = get_column_letter(tabular.column_number(tabular.REVISION))
     last_row = tabular.FIRST_DATA_ROW + max(len(document.norms), 1) - 1
