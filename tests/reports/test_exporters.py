@@ -339,7 +339,7 @@ def test_xlsx_layout_helpers(submitted: Assessment) -> None:
 
 def test_xlsx_revision_column(submitted: Assessment) -> None:
     answer = submitted.answers.get(norm__code="4.1")
-    sheet = open_xlsx(render(submitted, "xlsx"))[tabular.SHEET_TITLE]
+    sheet = open_xlsx(render(submitted, "xlsx", "nl"))[tabular.SHEET_TITLE]
     column = tabular.column_number(tabular.REVISION)
 
     revision = sheet.cell(tabular.FIRST_DATA_ROW, column).value
