@@ -113,8 +113,6 @@ class ParsedWorkbook:
     enterprise_number: str = ""
     year: str = ""
     rows: list[SheetRow] = field(default_factory=list)
-    # False for a file exported before the revision column existed.
-    has_revisions: bool = True
 
 
 def import_assessment_xlsx(
@@ -271,6 +269,8 @@ def _parse_rows(rows: Iterator[tuple[int, tuple[Any, ...]]]) -> ParsedWorkbook:
                 raise ImportInvalid([RowError(number, _too_many_rows_message())])
 
     keys = tuple(_text(value).strip() for value in header)
+    # A file exported before the revision column existed has an empty key
+    # there, and its rows are read with no revision.
     without_revision = (*tabular.COLUMNS_WITHOUT_REVISION, "")
     if keys not in (tabular.COLUMNS, without_revision):
         raise ImportInvalid([RowError(None, _missing_header_message())])
@@ -279,7 +279,6 @@ def _parse_rows(rows: Iterator[tuple[int, tuple[Any, ...]]]) -> ParsedWorkbook:
         enterprise_number=facts.get(str(tabular.FACT_ROWS["enterprise_number"]), ""),
         year=facts.get(str(tabular.FACT_ROWS["year"]), ""),
         rows=parsed,
-        has_revisions=keys == tabular.COLUMNS,
     )
 
 
