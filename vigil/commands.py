@@ -1,6 +1,9 @@
-"""The base class of Vigil's management commands."""
+"""The base class of Vigil's management commands and the actor they record."""
 
+import os
+import pwd
 import sys
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, SystemCheckError
@@ -27,3 +30,34 @@ class Command(BaseCommand):
         except CommandError as error:
             self.stderr.write(str(error))
             sys.exit(error.returncode)
+
+
+@dataclass(frozen=True)
+class CommandActor:
+    """The operating-system user who runs a command, as the audit trail names them.
+
+    ``login`` comes from the process's user id, which the caller cannot
+    change through the environment. ``sudo_user`` is the ``SUDO_USER``
+    variable that sudo sets. Any user can set that variable, so the label
+    calls it a claim ("sudo from").
+    """
+
+    login: str
+    sudo_user: str = ""
+
+    @property
+    def audit_label(self) -> str:
+        label = f"OS user {self.login}"
+        if self.sudo_user and self.sudo_user != self.login:
+            label += f" (sudo from {self.sudo_user})"
+        return f"{label}, vigil command"
+
+
+def command_actor() -> CommandActor:
+    """Return the operating-system user of this process as a CommandActor."""
+    try:
+        login = pwd.getpwuid(os.getuid()).pw_name
+    except KeyError:
+        # A container may run under a user id without a passwd entry.
+        login = f"uid {os.getuid()}"
+    return CommandActor(login=login, sudo_user=os.environ.get("SUDO_USER", ""))

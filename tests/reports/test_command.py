@@ -1,6 +1,9 @@
 """``vigil assessment export`` and ``vigil assessment import``."""
 
+import datetime
 import io
+import os
+import pwd
 from pathlib import Path
 
 import openpyxl
@@ -10,8 +13,18 @@ from pypdf import PdfReader
 
 from vigil.accounts.models import User
 from vigil.assessments import tabular
-from vigil.assessments.models import Assessment
+from vigil.assessments.models import AnswerChange, Assessment
+from vigil.assessments.services import AnswerInput, save_answer
 from vigil.audit.models import AuditEntry
+from vigil.commands import CommandActor, command_actor
+
+LOGIN = pwd.getpwuid(os.getuid()).pw_name
+
+
+@pytest.fixture(autouse=True)
+def _without_sudo(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep a SUDO_USER of the test run out of the recorded actor."""
+    monkeypatch.delenv("SUDO_USER", raising=False)
 
 
 def run(*args: str) -> str:
@@ -83,7 +96,7 @@ def test_import_round_trip(filled: Assessment, tmp_path: Path) -> None:
 
     assert "28 rows, 0 answers changed" in output
     entry = AuditEntry.objects.get(action="assessment.imported")
-    assert entry.actor_label == "system"
+    assert entry.actor_label == f"OS user {LOGIN}, vigil command"
 
 
 def test_import_as_user(filled: Assessment, consultant_a: User, tmp_path: Path) -> None:
@@ -189,3 +202,82 @@ def test_import_audits_file_name(filled: Assessment, tmp_path: Path) -> None:
 
     entry = AuditEntry.objects.get(action="assessment.imported")
     assert entry.new_values["file"] == "in.xlsx"
+
+
+def edit_on_page(assessment: Assessment, code: str, actor: User) -> None:
+    answer = assessment.answers.get(norm__code=code)
+    partial = assessment.catalog.answer_options.get(code="partial")
+    data = AnswerInput(
+        option=partial, planned_date=datetime.date(2027, 6, 30), comment="Budget."
+    )
+    assert save_answer(answer, data, actor=actor)
+
+
+def import_args(path: Path, *extra: str) -> list[str]:
+    return ["import", "--org", "centre-a", "--year", "2026", str(path), *extra]
+
+
+def test_import_rejects_stale_file(
+    filled: Assessment, deputy_a: User, tmp_path: Path
+) -> None:
+    path = tmp_path / "q.xlsx"
+    export_to(path)
+    edit_on_page(filled, "4.1", deputy_a)
+    changes = AnswerChange.objects.count()
+
+    with pytest.raises(CommandError) as caught:
+        run(*import_args(path))
+
+    message = str(caught.value)
+    assert "was not imported, nothing changed" in message
+    assert f"Row {tabular.FIRST_DATA_ROW}, column K (revision):" in message
+    assert "Norm 4.1 changed after this file was exported" in message
+    assert "by deputy (deputy@a.test)" in message
+    assert "--force" in message
+    assert AnswerChange.objects.count() == changes
+    assert filled.answers.get(norm__code="4.1").comment == "Budget."
+
+
+def test_import_force_names_os_user(
+    filled: Assessment, deputy_a: User, tmp_path: Path
+) -> None:
+    path = tmp_path / "q.xlsx"
+    export_to(path)
+    edit_on_page(filled, "4.1", deputy_a)
+
+    output = run(*import_args(path, "--force"))
+
+    assert "28 rows, 1 answer changed, 1 newer answer overwritten" in output
+    change = AnswerChange.objects.filter(answer__norm__code="4.1").first()
+    assert change is not None
+    assert change.changed_by is None
+    assert change.actor_label == f"OS user {LOGIN}, vigil command"
+    assert change.import_file == "q.xlsx"
+    assert change.overwrote_newer
+    changed = AuditEntry.objects.filter(action="assessment.answer_changed").first()
+    assert changed is not None
+    assert changed.actor_label == f"OS user {LOGIN}, vigil command"
+
+
+def test_import_force_as_user(
+    filled: Assessment, consultant_a: User, deputy_a: User, tmp_path: Path
+) -> None:
+    path = tmp_path / "q.xlsx"
+    export_to(path)
+    edit_on_page(filled, "4.1", deputy_a)
+
+    run(*import_args(path, "--force", "--as", "consultant@a.test"))
+
+    change = AnswerChange.objects.filter(answer__norm__code="4.1").first()
+    assert change is not None
+    assert change.changed_by == consultant_a
+    assert change.overwrote_newer
+
+
+def test_command_actor_sudo(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SUDO_USER", "an")
+
+    actor = command_actor()
+
+    assert actor == CommandActor(login=LOGIN, sudo_user="an")
+    assert actor.audit_label == f"OS user {LOGIN} (sudo from an), vigil command"

@@ -321,7 +321,8 @@ def test_xlsx_header_block(submitted: Assessment) -> None:
     assert fact("year") == 2026
     assert fact("catalog") == "ksz-mn-2005"
     assert fact("digest") == last.digest
-    header = [sheet.cell(tabular.HEADER_ROW, column).value for column in range(1, 11)]
+    columns = range(1, len(tabular.COLUMNS) + 1)
+    header = [sheet.cell(tabular.HEADER_ROW, column).value for column in columns]
     assert tuple(header) == tabular.COLUMNS
 
 
@@ -332,9 +333,27 @@ def test_xlsx_layout_helpers(submitted: Assessment) -> None:
     assert sheet.freeze_panes == f"B{tabular.FIRST_DATA_ROW}"
     assert sheet.column_dimensions["C"].width == 40
     validations = sheet.data_validations.dataValidation
-    assert len(validations) == 1
-    assert validations[0].type == "list"
+    assert [validation.type for validation in validations] == ["list", "custom"]
     assert str(validations[0].sqref) == f"D{tabular.FIRST_DATA_ROW}:D38"
+
+
+def test_xlsx_revision_column(submitted: Assessment) -> None:
+    answer = submitted.answers.get(norm__code="4.1")
+    sheet = open_xlsx(render(submitted, "xlsx", "nl"))[tabular.SHEET_TITLE]
+    column = tabular.column_number(tabular.REVISION)
+
+    revision = sheet.cell(tabular.FIRST_DATA_ROW, column).value
+    label = sheet.cell(tabular.LABEL_ROW, column)
+    guard = sheet.data_validations.dataValidation[1]
+    assert answer.revision == 1
+    assert revision == 1
+    assert label.value == "Revisie (niet wijzigen)"
+    assert label.comment is not None
+    assert "revisie" in label.comment.text
+    assert guard.formula1 == "FALSE"
+    assert str(guard.sqref) == f"K{tabular.FIRST_DATA_ROW}:K38"
+    assert guard.error is not None
+    assert len(guard.error) <= 255
 
 
 def test_xlsx_scale_sheet(submitted: Assessment) -> None:

@@ -135,6 +135,14 @@ class ReopenForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("XLSX file exported by Vigil"))
+    overwrite_newer = forms.BooleanField(
+        label=_("Overwrite answers that changed after the export"),
+        help_text=_(
+            "Only after checking the answers listed: the file replaces them, "
+            "and their history records the overwrite."
+        ),
+        required=False,
+    )
 
 
 def parse_year(value: str) -> int | None:

@@ -1,11 +1,13 @@
 """Import of answers from an XLSX workbook in the layout that the export writes.
 
 The import checks every row before it changes anything and then applies all
-rows in one transaction, or none when any row is invalid. Each changed
-answer goes through :func:`vigil.assessments.services.save_answer`, so it
-gets its history row and audit entry, and the import as a whole gets one
-``assessment.imported`` audit entry. Norms that the workbook does not list
-keep their answers.
+rows in one transaction, or none when any row is invalid. A row that would
+replace an answer changed after the file's export is invalid too, unless the
+caller asks to overwrite such answers (see :mod:`vigil.assessments.stale`).
+Each changed answer goes through :func:`vigil.assessments.services.save_answer`,
+so it gets its history row, naming the file, and its audit entry. The import
+as a whole gets one ``assessment.imported`` audit entry. Norms that the
+workbook does not list keep their answers.
 """
 
 import datetime
@@ -27,6 +29,7 @@ from vigil.assessments import tabular
 from vigil.assessments.models import Answer, Assessment
 from vigil.assessments.rules import check_answer
 from vigil.assessments.services import AnswerInput, AssessmentLocked, save_answer
+from vigil.assessments.stale import PlannedChange, last_changes, stale_message
 from vigil.audit.services import record
 from vigil.catalog.models import AnswerOption
 
@@ -50,6 +53,8 @@ class RowError:
     row: int | None
     message: str
     column: str | None = None
+    # The row would replace an answer changed after the export.
+    stale: bool = False
 
     def __str__(self) -> str:
         if self.row is None:
@@ -74,15 +79,26 @@ class ImportInvalid(Exception):
         super().__init__("\n".join(str(error) for error in errors))
         self.errors = errors
 
+    @property
+    def has_stale_rows(self) -> bool:
+        """Whether overwriting newer answers on purpose would resolve some errors."""
+        return any(error.stale for error in self.errors)
+
 
 @dataclass(frozen=True)
 class ImportResult:
     rows: int
     changed_norms: tuple[str, ...]
+    # Norms whose answer changed after the export and was overwritten anyway.
+    overwritten_norms: tuple[str, ...] = ()
 
     @property
     def changed(self) -> int:
         return len(self.changed_norms)
+
+    @property
+    def overwritten(self) -> int:
+        return len(self.overwritten_norms)
 
 
 @dataclass(frozen=True)
@@ -100,48 +116,70 @@ class ParsedWorkbook:
 
 
 def import_assessment_xlsx(
-    assessment: Assessment, file: IO[bytes], *, actor: Any
+    assessment: Assessment,
+    file: IO[bytes],
+    *,
+    actor: Any,
+    overwrite_newer: bool = False,
 ) -> ImportResult:
     """Apply the answers of an exported and edited XLSX ``file`` to ``assessment``.
 
     Raises AssessmentLocked for a submitted assessment and ImportInvalid,
-    listing every bad row, when anything in the file is wrong. In both cases
-    nothing is saved.
+    listing every bad row, when anything in the file is wrong. A row that
+    would replace an answer changed after the export is wrong unless
+    ``overwrite_newer`` is set. In every error case nothing is saved.
     """
     _ensure_draft(assessment)
     content = _read_content(file)
     workbook = parse_workbook(content)
+    file_name = PurePath(str(getattr(file, "name", "") or "")).name
 
     with transaction.atomic():
         assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
         _ensure_draft(assessment)
-        inputs = _validate(assessment, workbook)
-        changed = tuple(
-            answer.norm.code
-            for answer, data in inputs
-            if save_answer(answer, data, actor=actor)
-        )
+        planned = _validate(assessment, workbook, overwrite_newer=overwrite_newer)
+        changed: list[str] = []
+        overwritten: list[str] = []
+        for change in planned:
+            stale = change.is_stale
+            if save_answer(
+                change.answer,
+                change.data,
+                actor=actor,
+                import_file=file_name,
+                overwrote_newer=stale,
+            ):
+                changed.append(change.answer.norm.code)
+                if stale:
+                    overwritten.append(change.answer.norm.code)
         record(
             "assessment.imported",
             actor=actor,
             target=assessment,
             organisation=assessment.organisation,
             new={
-                "file": PurePath(str(getattr(file, "name", "") or "")).name,
+                "file": file_name,
                 "sha256": hashlib.sha256(content).hexdigest(),
-                "rows": len(inputs),
+                "rows": len(planned),
                 "changed": len(changed),
-                "norms": list(changed),
+                "norms": changed,
+                "overwrite_newer": overwrite_newer,
+                "overwritten": overwritten,
             },
         )
 
     logger.info(
-        "assessment %s: imported %s rows, %s answers changed",
+        "assessment %s: imported %s rows, %s answers changed, %s newer overwritten",
         assessment.pk,
-        len(inputs),
+        len(planned),
         len(changed),
+        len(overwritten),
     )
-    return ImportResult(rows=len(inputs), changed_norms=changed)
+    return ImportResult(
+        rows=len(planned),
+        changed_norms=tuple(changed),
+        overwritten_norms=tuple(overwritten),
+    )
 
 
 def _ensure_draft(assessment: Assessment) -> None:
@@ -231,7 +269,10 @@ def _parse_rows(rows: Iterator[tuple[int, tuple[Any, ...]]]) -> ParsedWorkbook:
                 raise ImportInvalid([RowError(number, _too_many_rows_message())])
 
     keys = tuple(_text(value).strip() for value in header)
-    if keys != tabular.COLUMNS:
+    # A file exported before the revision column existed has an empty key
+    # there, and its rows are read with no revision.
+    without_revision = (*tabular.COLUMNS_WITHOUT_REVISION, "")
+    if keys not in (tabular.COLUMNS, without_revision):
         raise ImportInvalid([RowError(None, _missing_header_message())])
     return ParsedWorkbook(
         catalog_code=catalog_code,
@@ -290,8 +331,8 @@ class _Context:
 
 
 def _validate(
-    assessment: Assessment, workbook: ParsedWorkbook
-) -> list[tuple[Answer, AnswerInput]]:
+    assessment: Assessment, workbook: ParsedWorkbook, *, overwrite_newer: bool
+) -> list[PlannedChange]:
     catalog = assessment.catalog
     if workbook.catalog_code != catalog.code:
         raise ImportInvalid(
@@ -304,33 +345,55 @@ def _validate(
 
     _check_centre_and_year(assessment, workbook)
 
+    # The answers stay locked until the import commits, so no save on the
+    # questionnaire page can slip in between the check for stale rows and
+    # the import's own saves. PostgreSQL rejects FOR UPDATE on the nullable
+    # side of the outer join to the option, so only the answer rows are locked.
+    answers = assessment.answers.select_for_update(of=("self",)).select_related(
+        "norm", "option", "updated_by"
+    )
     context = _Context(
-        answers={
-            answer.norm.code: answer
-            for answer in assessment.answers.select_related("norm", "option")
-        },
+        answers={answer.norm.code: answer for answer in answers},
         options={option.code: option for option in catalog.answer_options.all()},
     )
     errors: list[RowError] = []
-    inputs: list[tuple[Answer, AnswerInput]] = []
+    planned: list[PlannedChange] = []
     for row in workbook.rows:
         row_errors, result = _validate_row(row, context)
         errors.extend(row_errors)
         if result is not None:
-            inputs.append(result)
+            planned.append(result)
+    if not overwrite_newer:
+        errors.extend(_stale_row_errors(planned))
+    errors.sort(key=lambda error: error.row or 0)
     if errors:
         logger.info(
             "assessment %s: import rejected, %s errors", assessment.pk, len(errors)
         )
         raise ImportInvalid(errors)
-    return inputs
+    return planned
+
+
+def _stale_row_errors(planned: list[PlannedChange]) -> list[RowError]:
+    stale = [change for change in planned if change.is_stale]
+    latest = last_changes([change.answer for change in stale])
+    return [
+        RowError(
+            change.row,
+            stale_message(change, latest.get(change.answer.pk)),
+            tabular.REVISION,
+            stale=True,
+        )
+        for change in stale
+    ]
 
 
 def _validate_row(
     row: SheetRow, context: _Context
-) -> tuple[list[RowError], tuple[Answer, AnswerInput] | None]:
+) -> tuple[list[RowError], PlannedChange | None]:
     errors: list[RowError] = []
     answer = _row_answer(row, context, errors)
+    revision = _row_revision(row, errors)
     owner = _text(row.values[tabular.OWNER])
     justification = _text(row.values[tabular.JUSTIFICATION])
     comment = _text(row.values[tabular.COMMENT])
@@ -367,7 +430,7 @@ def _validate_row(
         planned_date=planned_date,
         owner=owner,
     )
-    return [], (answer, data)
+    return [], PlannedChange(row.number, answer, data, revision)
 
 
 def _row_answer(
@@ -410,6 +473,23 @@ def _row_option(
             )
         )
     return option
+
+
+def _row_revision(row: SheetRow, errors: list[RowError]) -> int | None:
+    """Return the row's revision number, or None for an empty cell."""
+    value = row.values[tabular.REVISION]
+    if isinstance(value, bool):
+        text = str(value)
+    elif isinstance(value, float) and value.is_integer() and value >= 0:
+        return int(value)
+    else:
+        text = _text(value).strip()
+    if not text:
+        return None
+    if text.isascii() and text.isdigit():
+        return int(text)
+    errors.append(RowError(row.number, _bad_revision_message(text), tabular.REVISION))
+    return None
 
 
 def _row_date(row: SheetRow, errors: list[RowError]) -> datetime.date | None:
@@ -522,6 +602,13 @@ def _unknown_answer_message(code: str, codes: list[str]) -> str:
         "codes": ", ".join(codes),
         "sheet": tabular.SCALE_SHEET_TITLE,
     }
+
+
+def _bad_revision_message(text: str) -> str:
+    return _(
+        "The revision “%(value)s” is not a whole number. Leave the revision "
+        "cells as exported, or export the questionnaire again."
+    ) % {"value": _shown(text)}
 
 
 def _bad_date_message(text: str) -> str:

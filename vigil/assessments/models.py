@@ -73,6 +73,10 @@ class Answer(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    # The number of saves that changed the answer: 0 when created, one more
+    # with each history row. The XLSX export writes it, so the import can tell
+    # whether the stored answer changed after the export.
+    revision = models.PositiveIntegerField(_("revision"), default=0)
 
     tenant_field = "assessment__organisation"
 
@@ -96,9 +100,17 @@ class AnswerChange(models.Model):
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    # Who changed the answer when ``changed_by`` is empty, such as the
+    # operating-system user who ran ``vigil assessment import``.
+    actor_label = models.CharField(max_length=254, blank=True)
     changed_at = models.DateTimeField(auto_now_add=True)
     old_values = models.JSONField(default=dict)
     new_values = models.JSONField(default=dict)
+    # The name of the XLSX file whose import made the change, else empty.
+    import_file = models.CharField(max_length=255, blank=True)
+    # The import replaced an answer that had changed after the file's export,
+    # because its user chose to overwrite newer answers.
+    overwrote_newer = models.BooleanField(default=False)
 
     tenant_field = "answer__assessment__organisation"
 

@@ -30,7 +30,7 @@ from vigil.assessments.models import (
 )
 from vigil.assessments.rules import check_answer, planned_date_warning
 from vigil.assessments.scoring import score_assessment
-from vigil.audit.services import record
+from vigil.audit.services import acting_user, actor_label, record
 from vigil.catalog.mapping import MappingMissing, carry_over_plan
 from vigil.catalog.models import AnswerOption, CatalogVersion
 from vigil.organisations.models import Organisation
@@ -212,8 +212,20 @@ def validate_answer(answer: Answer, data: AnswerInput) -> None:
 
 
 @transaction.atomic
-def save_answer(answer: Answer, data: AnswerInput, *, actor: Any) -> bool:
-    """Store a new answer after checking the rules; return whether anything changed."""
+def save_answer(
+    answer: Answer,
+    data: AnswerInput,
+    *,
+    actor: Any,
+    import_file: str = "",
+    overwrote_newer: bool = False,
+) -> bool:
+    """Store a new answer after checking the rules; return whether anything changed.
+
+    An import passes the name of its file as ``import_file`` and sets
+    ``overwrote_newer`` when it replaces an answer changed after the file's
+    export. Both go into the history row.
+    """
     # PostgreSQL rejects FOR UPDATE on the nullable side of the outer join to
     # the option, so only the answer row is locked.
     answer = (
@@ -229,15 +241,19 @@ def save_answer(answer: Answer, data: AnswerInput, *, actor: Any) -> bool:
         return False
     for name in ANSWER_FIELDS:
         setattr(answer, name, getattr(data, name))
-    answer.updated_by = actor
+    answer.updated_by = acting_user(actor)
+    answer.revision += 1
     answer.save()
     old_changed = {name: old[name] for name in sorted(changed)}
     new_changed = {name: new[name] for name in sorted(changed)}
     AnswerChange.objects.create(
         answer=answer,
-        changed_by=actor,
+        changed_by=acting_user(actor),
+        actor_label=actor_label(actor),
         old_values=_jsonable(old_changed),
         new_values=_jsonable(new_changed),
+        import_file=import_file[:255],
+        overwrote_newer=overwrote_newer,
     )
     record(
         "assessment.answer_changed",

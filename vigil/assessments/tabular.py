@@ -3,8 +3,9 @@
 The sheet :data:`SHEET_TITLE` starts with a block of facts: label in column
 A, value in column B. A row of translated column labels for people follows,
 then :data:`HEADER_ROW` with the language-neutral column keys that the import
-checks, then one row per norm. The sheet :data:`SCALE_SHEET_TITLE` lists the
-answer codes with their labels.
+checks, then one row per norm. Files exported before the column
+:data:`REVISION` existed have the keys :data:`COLUMNS_WITHOUT_REVISION`.
+The sheet :data:`SCALE_SHEET_TITLE` lists the answer codes with their labels.
 """
 
 SHEET_TITLE = "Questionnaire"
@@ -38,6 +39,9 @@ OWNER = "owner"
 JUSTIFICATION = "justification"
 COMMENT = "comment"
 EVIDENCE_COUNT = "evidence_count"
+# The stored answer's revision number at the export. It is last, so a file
+# exported without it has the same columns up to there.
+REVISION = "revision"
 
 COLUMNS: tuple[str, ...] = (
     NORM,
@@ -50,7 +54,9 @@ COLUMNS: tuple[str, ...] = (
     JUSTIFICATION,
     COMMENT,
     EVIDENCE_COUNT,
+    REVISION,
 )
+COLUMNS_WITHOUT_REVISION: tuple[str, ...] = COLUMNS[:-1]
 
 # Excel number format of the planned-date cells.
 DATE_NUMBER_FORMAT = "yyyy-mm-dd"

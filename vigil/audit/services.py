@@ -43,6 +43,25 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
+def acting_user(actor: Any) -> Any:
+    """Return ``actor`` if it is a signed-in user, else None."""
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def actor_label(actor: Any) -> str:
+    """Return the name an audit entry stores for ``actor``, at most 254 characters.
+
+    A user is named by e-mail address, an object with an ``audit_label`` by
+    that label, and None as "system".
+    """
+    user = acting_user(actor)
+    if user is not None:
+        label = getattr(user, "email", "") or "system"
+    else:
+        label = getattr(actor, "audit_label", "") or "system"
+    return str(label)[:254]
+
+
 def record(
     action: str,
     *,
@@ -61,15 +80,10 @@ def record(
     """
     if action not in ACTIONS:
         raise ValueError(f"audit action {action!r} is not registered in ACTIONS")
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    if user is not None:
-        label = getattr(user, "email", "") or "system"
-    else:
-        label = getattr(actor, "audit_label", "") or "system"
     return AuditEntry.objects.create(
         action=action,
-        actor=user,
-        actor_label=label[:254],
+        actor=acting_user(actor),
+        actor_label=actor_label(actor),
         organisation=organisation,
         object_type=object_type or (target._meta.label_lower if target else ""),
         object_id=str(target.pk) if target is not None else "",

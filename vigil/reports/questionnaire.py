@@ -59,6 +59,8 @@ class Labels:
     comment: str
     evidence: str
     evidence_count: str
+    revision: str
+    revision_note: str
     no_evidence: str
     scale: str
     requires_justification: str
@@ -89,6 +91,8 @@ class NormEntry:
     justification: str
     comment: str
     evidence: tuple[EvidenceItem, ...]
+    # The answer's revision number, which the XLSX export writes for the import.
+    revision: int = 0
 
 
 @dataclass(frozen=True)
@@ -253,6 +257,7 @@ def _norm_entry(answer: Answer, language: str) -> NormEntry:
             )
             for item in answer.evidence.all()
         ),
+        revision=answer.revision,
     )
 
 
@@ -291,6 +296,12 @@ def _labels() -> Labels:
         comment=_("Comment"),
         evidence=_("Evidence"),
         evidence_count=_("Evidence files"),
+        revision=_("Revision (do not change)"),
+        revision_note=_(
+            "Vigil's revision number of each stored answer at the export. "
+            "The import compares it with the stored answer and rejects the "
+            "file if the answer changed after the export."
+        ),
         no_evidence=_("No evidence attached."),
         scale=_("Answer scale"),
         requires_justification=_("Needs a justification"),

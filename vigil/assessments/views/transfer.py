@@ -7,7 +7,11 @@ from django.utils.translation import ngettext
 
 from vigil.accounts.roles import Capability
 from vigil.assessments.forms import ImportForm
-from vigil.assessments.importing import ImportInvalid, import_assessment_xlsx
+from vigil.assessments.importing import (
+    ImportInvalid,
+    ImportResult,
+    import_assessment_xlsx,
+)
 from vigil.assessments.models import Assessment
 from vigil.assessments.services import AssessmentLocked
 from vigil.assessments.views import get_assessment
@@ -26,25 +30,43 @@ def import_xlsx(request: HttpRequest, tenant: Tenant, year: int) -> HttpResponse
         return _render(request, tenant, assessment, form, status=400)
     try:
         result = import_assessment_xlsx(
-            assessment, form.cleaned_data["file"], actor=request.user
+            assessment,
+            form.cleaned_data["file"],
+            actor=request.user,
+            overwrite_newer=form.cleaned_data["overwrite_newer"],
         )
     except AssessmentLocked as error:
         form.add_error(None, error)
         return _render(request, tenant, assessment, form, status=400)
     except ImportInvalid as error:
         errors = [str(row_error) for row_error in error.errors]
-        return _render(request, tenant, assessment, form, errors, status=400)
-
-    messages.success(
-        request,
-        ngettext(
-            "%(count)s answer changed.", "%(count)s answers changed.", result.changed
+        return _render(
+            request,
+            tenant,
+            assessment,
+            form,
+            errors,
+            has_stale_rows=error.has_stale_rows,
+            status=400,
         )
-        % {"count": result.changed},
-    )
+
+    messages.success(request, _result_message(result))
     return redirect(
         "assessments:questionnaire", org=tenant.organisation.slug, year=year
     )
+
+
+def _result_message(result: ImportResult) -> str:
+    message = ngettext(
+        "%(count)s answer changed.", "%(count)s answers changed.", result.changed
+    ) % {"count": result.changed}
+    if result.overwritten:
+        message += " " + ngettext(
+            "%(count)s of them had changed after the export and was overwritten.",
+            "%(count)s of them had changed after the export and were overwritten.",
+            result.overwritten,
+        ) % {"count": result.overwritten}
+    return message
 
 
 def _render(
@@ -53,6 +75,8 @@ def _render(
     assessment: Assessment,
     form: ImportForm,
     errors: list[str] | None = None,
+    *,
+    has_stale_rows: bool = False,
     status: int = 200,
 ) -> HttpResponse:
     context = {
@@ -60,5 +84,6 @@ def _render(
         "assessment": assessment,
         "form": form,
         "errors": errors or [],
+        "has_stale_rows": has_stale_rows,
     }
     return render(request, "assessments/import.html", context, status=status)

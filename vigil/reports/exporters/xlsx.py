@@ -9,6 +9,7 @@ import io
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -33,6 +34,7 @@ COLUMN_WIDTHS: dict[str, int] = {
     tabular.JUSTIFICATION: 45,
     tabular.COMMENT: 45,
     tabular.EVIDENCE_COUNT: 10,
+    tabular.REVISION: 12,
 }
 WRAPPED_COLUMNS = {tabular.TITLE, tabular.JUSTIFICATION, tabular.COMMENT}
 HEADER_FILL = PatternFill("solid", start_color="E8E8E8")
@@ -64,6 +66,7 @@ def write_workbook(document: QuestionnaireDocument) -> bytes:
     for offset, norm in enumerate(document.norms):
         _write_norm(sheet, tabular.FIRST_DATA_ROW + offset, norm)
     _add_answer_validation(sheet, document)
+    _guard_revisions(sheet, document)
     _set_column_layout(sheet)
     _write_scale(workbook.create_sheet(tabular.SCALE_SHEET_TITLE), document)
 
@@ -116,6 +119,7 @@ def _column_labels(labels: Labels) -> dict[str, str]:
         tabular.JUSTIFICATION: labels.justification,
         tabular.COMMENT: labels.comment,
         tabular.EVIDENCE_COUNT: labels.evidence_count,
+        tabular.REVISION: labels.revision,
     }
 
 
@@ -128,6 +132,10 @@ def _write_column_headers(sheet: Worksheet, labels: Labels) -> None:
         label.fill = HEADER_FILL
         label.alignment = Alignment(wrap_text=True, vertical="top")
         _set_text(sheet, tabular.HEADER_ROW, column, key).font = KEY_FONT
+    revision_label = sheet.cell(
+        row=tabular.LABEL_ROW, column=tabular.column_number(tabular.REVISION)
+    )
+    revision_label.comment = Comment(labels.revision_note, "Vigil")
 
 
 def _write_norm(sheet: Worksheet, row: int, norm: NormEntry) -> None:
@@ -161,6 +169,10 @@ def _write_norm(sheet: Worksheet, row: int, norm: NormEntry) -> None:
         column=tabular.column_number(tabular.EVIDENCE_COUNT),
         value=len(norm.evidence),
     )
+    revision = sheet.cell(
+        row=row, column=tabular.column_number(tabular.REVISION), value=norm.revision
+    )
+    revision.font = KEY_FONT
 
 
 def _add_answer_validation(sheet: Worksheet, document: QuestionnaireDocument) -> None:
@@ -176,6 +188,32 @@ def _add_answer_validation(sheet: Worksheet, document: QuestionnaireDocument) ->
         error=", ".join(option.code for option in document.scale),
     )
     letter = get_column_letter(tabular.column_number(tabular.ANSWER))
+    last_row = tabular.FIRST_DATA_ROW + max(len(document.norms), 1) - 1
+    validation.add(f"{letter}{tabular.FIRST_DATA_ROW}:{letter}{last_row}")
+    sheet.add_data_validation(validation)
+
+
+def _guard_revisions(sheet: Worksheet, document: QuestionnaireDocument) -> None:
+    """Make spreadsheet programs reject a value typed into a revision cell.
+
+    A validation rule whose formula is always false rejects every entry, but
+    it still lets rows be deleted and sorted, which sheet protection would
+    forbid. Pasting and clearing bypass it, so the import checks the cells
+    again.
+    """
+    # NOTE: the tests read the rule back with openpyxl only. No test opens
+    # the file in Excel or LibreOffice to see the rejection.
+    labels = document.labels
+    validation = DataValidation(
+        type="custom",
+        formula1="FALSE",
+        showErrorMessage=True,
+        # Excel's validation dialog takes at most 32 characters of title and
+        # 255 of message.
+        errorTitle=labels.revision[:32],
+        error=labels.revision_note[:255],
+    )
+    letter = get_column_letter(tabular.column_number(tabular.REVISION))
     last_row = tabular.FIRST_DATA_ROW + max(len(document.norms), 1) - 1
     validation.add(f"{letter}{tabular.FIRST_DATA_ROW}:{letter}{last_row}")
     sheet.add_data_validation(validation)

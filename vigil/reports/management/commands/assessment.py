@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from vigil.accounts.models import Membership, User
 from vigil.accounts.roles import Capability
@@ -16,6 +17,7 @@ from vigil.assessments.importing import ImportInvalid, import_assessment_xlsx
 from vigil.assessments.models import Assessment
 from vigil.assessments.services import AssessmentLocked
 from vigil.commands import Command as VigilCommand
+from vigil.commands import CommandActor, command_actor
 from vigil.reports.exporters import EXPORTERS
 from vigil.reports.questionnaire import build_document
 
@@ -62,7 +64,13 @@ class Command(VigilCommand):
             metavar="EMAIL",
             help="E-mail address of the user to record as the author of the "
             "changes, who needs an editing role in the centre "
-            "(default: the system).",
+            "(default: the operating-system user who runs the command).",
+        )
+        imported.add_argument(
+            "--force",
+            action="store_true",
+            help="Overwrite answers that changed after the file was exported. "
+            "Their history records the overwrite.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -90,7 +98,9 @@ class Command(VigilCommand):
         path: Path = options["file"]
         try:
             with path.open("rb") as file:
-                result = import_assessment_xlsx(assessment, file, actor=actor)
+                result = import_assessment_xlsx(
+                    assessment, file, actor=actor, overwrite_newer=options["force"]
+                )
         except OSError as error:
             raise CommandError(
                 f"Cannot read {path}: {error.strerror}. Give the path of an XLSX file."
@@ -99,13 +109,19 @@ class Command(VigilCommand):
             raise CommandError(" ".join(error.messages)) from None
         except ImportInvalid as error:
             lines = "\n".join(str(row_error) for row_error in error.errors)
+            if error.has_stale_rows:
+                lines += "\n" + _stale_fix()
             raise CommandError(
                 f"{path} was not imported, nothing changed:\n{lines}"
             ) from None
         noun = "answer" if result.changed == 1 else "answers"
-        self.stdout.write(
+        summary = (
             f"imported {path}: {result.rows} rows, {result.changed} {noun} changed"
         )
+        if result.overwritten:
+            newer = "answer" if result.overwritten == 1 else "answers"
+            summary += f", {result.overwritten} newer {newer} overwritten"
+        self.stdout.write(summary)
 
 
 def _add_target_arguments(parser: CommandParser) -> None:
@@ -131,9 +147,18 @@ def _find_assessment(slug: str, year: int) -> Assessment:
     return assessment
 
 
-def _find_actor(email: str | None, assessment: Assessment) -> User | None:
+def _stale_fix() -> str:
+    return _(
+        "The file would undo answers that changed after it was exported. "
+        "Export the questionnaire again and copy your changes into the new "
+        "file, or run the import again with --force to replace those answers "
+        "on purpose."
+    )
+
+
+def _find_actor(email: str | None, assessment: Assessment) -> User | CommandActor:
     if email is None:
-        return None
+        return command_actor()
     user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
     if user is None:
         raise CommandError(
