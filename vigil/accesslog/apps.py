@@ -7,7 +7,10 @@ class AccesslogConfig(AppConfig):
     verbose_name = _("Access log")
 
     def ready(self) -> None:
+        from vigil.accesslog import trail
         from vigil.audit.display import register_labels
+
+        trail.connect()
 
         # Searches and exports store their criteria, CSV exports their file
         # format too, and ingestion, expiry and bundle exports their counts
