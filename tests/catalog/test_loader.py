@@ -221,3 +221,61 @@ def _date() -> Any:
     import datetime
 
     return datetime.date(2017, 12, 31)
+
+
+def with_plain_spaces(data: dict[str, Any]) -> dict[str, Any]:
+    """Return ``data`` with every no-break space made ordinary, as files once had."""
+    text = json.dumps(data, ensure_ascii=False).replace("\u00a0", " ")
+    plain: dict[str, Any] = json.loads(text)
+    return plain
+
+
+def submit_one(catalog: CatalogVersion, centre: Organisation, actor: User) -> None:
+    from vigil.assessments.services import submit_assessment
+
+    assessment = create_assessment(centre, 2025, actor=actor, catalog=catalog)
+    implemented = catalog.answer_options.get(code="implemented")
+    for answer in assessment.answers.all():
+        save_answer(answer, AnswerInput(option=implemented), actor=actor)
+    submit_assessment(assessment, actor=actor)
+
+
+def test_spacing_fix_updates_draft_version(db: Any) -> None:
+    load_catalog_data(with_plain_spaces(shipped_data()))
+
+    result = load_catalog_file(shipped_catalog_paths()[0])
+
+    assert result.outcome == "updated"
+    chapter = CatalogVersion.objects.get(code="ksz-mn-2005").chapters.get(code="4.2")
+    assert chapter.title["fr"].startswith(
+        "Organisation de la sécurité de l'information\u00a0: le conseiller"
+    )
+
+
+def test_spacing_fix_keeps_frozen_version(
+    db: Any, centre_a: Organisation, consultant_a: User
+) -> None:
+    load_catalog_data(with_plain_spaces(shipped_data()))
+    catalog = CatalogVersion.objects.get(code="ksz-mn-2005")
+    submit_one(catalog, centre_a, consultant_a)
+    digest = catalog.digest
+
+    result = load_catalog_file(shipped_catalog_paths()[0])
+    call_command("setup", verbosity=0)
+
+    catalog.refresh_from_db()
+    assert result.outcome == "unchanged"
+    assert catalog.digest == digest
+    assert " : le conseiller" in catalog.chapters.get(code="4.2").title["fr"]
+
+
+def test_frozen_version_rejects_other_change_with_spacing(
+    db: Any, centre_a: Organisation, consultant_a: User
+) -> None:
+    load_catalog_data(with_plain_spaces(shipped_data()))
+    submit_one(CatalogVersion.objects.get(code="ksz-mn-2005"), centre_a, consultant_a)
+    data = shipped_data()
+    data["chapters"][0]["norms"][0]["guidance"]["fr"] += " Autre texte."
+
+    with pytest.raises(CatalogError, match="used by a submitted questionnaire"):
+        load_catalog_data(data)

@@ -139,7 +139,7 @@ def test_second_incident_refused(
     assert response["Location"] == detail
     assert Incident.objects.count() == 1
     message = [str(m) for m in get_messages(response.wsgi_request)][-1]
-    assert "Deze vaststelling is al geregistreerd als incident" in message
+    assert "Deze bevinding is al geregistreerd als incident" in message
     assert f'<a href="{detail}">' in message
 
 

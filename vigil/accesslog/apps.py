@@ -7,8 +7,11 @@ class AccesslogConfig(AppConfig):
     verbose_name = _("Access log")
 
     def ready(self) -> None:
+        from vigil.accesslog import trail
         from vigil.accesslog.verification_messages import audit_values
         from vigil.audit.display import register_labels, register_presenter
+
+        trail.connect()
 
         # Searches and exports store their criteria, CSV exports their file
         # format too, and ingestion, expiry and bundle exports their counts

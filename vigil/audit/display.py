@@ -4,7 +4,8 @@ The trail stores wire values keyed by attribute name, such as
 ``{"origin": "gap", "plan": 3}``. This module turns them into labelled lines
 without changing what is stored: labels come from the model fields' verbose
 names, codes become their choice labels and ids of related records their
-current text.
+current text. All of it is put together in the reader's language when the
+trail is shown.
 """
 
 import datetime
@@ -22,6 +23,9 @@ from django.utils.translation import gettext as _
 
 EMPTY = "—"
 
+# A field or the reverse side of a relation, as ``Options.get_field`` returns.
+type ModelField = models.Field[Any, Any] | models.ForeignObjectRel
+
 # Per object type (``app_label.model``), the field of a related record that
 # a stored value names when it is not the primary key, e.g. a register's
 # lookup field. Such values are shown as stored.
@@ -32,6 +36,18 @@ KEY_LABELS: dict[str, Mapping[str, Any]] = {}
 # Per object type, a function that turns the stored values into the values
 # to show, such as a message stored in English into the reader's language.
 PRESENTERS: dict[str, Callable[[Mapping[str, Any]], Mapping[str, Any]]] = {}
+# Per object type, the fields of other models whose values stored keys carry,
+# such as the decision of a review line stored on the review. A field gives
+# the key's label and the text of its codes.
+KEY_FIELDS: dict[str, Mapping[str, ModelField]] = {}
+# Per object type, functions that give the text of a key's stored value,
+# for codes that no field's choices list, such as a report's section keys.
+KEY_TEXTS: dict[str, Mapping[str, "KeyText"]] = {}
+# Per object type, a function that gives an entry's object label in the
+# active language, or None to show the label stored with the entry.
+OBJECT_LABELS: dict[str, "ObjectLabel"] = {}
+# Per object type, the label of a type whose model has no verbose name.
+TYPE_LABELS: dict[str, Any] = {}
 
 
 @dataclass(frozen=True)
@@ -40,6 +56,21 @@ class ValueLine:
 
     label: str
     text: str
+
+
+@dataclass(frozen=True)
+class Subject:
+    """The object that an audit entry is about, as the entry stores it."""
+
+    object_type: str
+    organisation_id: int | None
+    object_id: str = ""
+    action: str = ""
+    stored_label: str = ""
+
+
+KeyText = Callable[[Any, Subject], str]
+ObjectLabel = Callable[[Subject], str | None]
 
 
 def register_lookups(object_type: str, lookups: Mapping[str, str]) -> None:
@@ -68,36 +99,114 @@ def register_presenter(
     PRESENTERS[object_type] = presenter
 
 
+def register_key_fields(object_type: str, fields: Mapping[str, ModelField]) -> None:
+    """Record stored keys of ``object_type`` whose values are those of ``fields``.
+
+    Each key is then labelled with its field's verbose name, unless
+    ``register_labels`` gives it a label, and a code in its value is shown as
+    the field's choice label.
+    """
+    KEY_FIELDS[object_type] = {**KEY_FIELDS.get(object_type, {}), **fields}
+
+
+def register_key_texts(object_type: str, texts: Mapping[str, KeyText]) -> None:
+    """Record functions that give the text of stored values of ``object_type``.
+
+    A function gets the stored value and the entry's subject and returns the
+    text in the active language. Label such a key with ``register_labels``
+    or ``register_key_fields``.
+    """
+    KEY_TEXTS[object_type] = {**KEY_TEXTS.get(object_type, {}), **texts}
+
+
+def register_object_label(object_type: str, label: ObjectLabel) -> None:
+    """Record the function that gives the object label of entries of ``object_type``.
+
+    The stored label is in the language of the user who made the change.
+    The function gives it in the reader's language, or None to show the
+    stored label, e.g. when the object no longer exists.
+    """
+    OBJECT_LABELS[object_type] = label
+
+
+def register_type_label(object_type: str, label: Any) -> None:
+    """Record the lazily translated label of a type whose model has no verbose name."""
+    TYPE_LABELS[object_type] = label
+
+
+def current_text(subject: Subject) -> str | None:
+    """Return the text of the entry's object as it now reads, or None if it is gone.
+
+    The object is looked up in the entry's organisation, as the trail shows
+    related records. Use it for objects whose text contains choice labels
+    or other translated words.
+    """
+    model = _model(subject.object_type)
+    object_id = subject.object_id
+    if model is None or not (object_id.isascii() and object_id.isdigit()):
+        return None
+    queryset = model._default_manager.filter(pk=int(object_id))
+    tenant_field = getattr(model, "tenant_field", None)
+    if tenant_field:
+        queryset = queryset.filter(**{f"{tenant_field}_id": subject.organisation_id})
+    found = queryset.first()
+    return str(found) if found is not None else None
+
+
 def object_type_label(object_type: str) -> str:
     """Return the verbose name of a model label, or "" when it names no model."""
+    if object_type in TYPE_LABELS:
+        return capfirst(str(TYPE_LABELS[object_type]))
     model = _model(object_type)
     return capfirst(str(model._meta.verbose_name)) if model is not None else ""
 
 
+def object_label(subject: Subject) -> str:
+    """Return the entry's object label in the active language where it can be."""
+    function = OBJECT_LABELS.get(subject.object_type)
+    shown = function(subject) if function is not None else None
+    return shown if shown is not None else subject.stored_label
+
+
 def value_lines(
-    object_type: str, organisation_id: int | None, values: Mapping[str, Any]
+    object_type: str,
+    organisation_id: int | None,
+    values: Mapping[str, Any],
+    subject: Subject | None = None,
 ) -> list[ValueLine]:
     """Return a labelled, readable line for each stored value, in stored order."""
     presenter = PRESENTERS.get(object_type)
     if presenter is not None:
         values = presenter(values)
+    subject = subject or Subject(object_type, organisation_id)
     model = _model(object_type)
     lookups = FIELD_LOOKUPS.get(object_type, {})
     key_labels = KEY_LABELS.get(object_type, {})
+    key_fields = KEY_FIELDS.get(object_type, {})
+    key_texts = KEY_TEXTS.get(object_type, {})
     lines = []
     for key, value in values.items():
-        # A registered key names no field even where a field has its name,
-        # such as the count ``entries`` of a detection run and the entries
-        # of a finding, so its value is shown as stored.
-        field = None if key in key_labels else _field(model, key)
+        # A key with a registered label and no registered field names no
+        # field, even where a field has its name. The count ``entries`` of a
+        # detection run is such a key, so its value is shown as stored.
+        if key in key_fields:
+            field = key_fields[key]
+        elif key in key_labels:
+            field = None
+        else:
+            field = _field(model, key)
         if key in key_labels:
             label = capfirst(str(key_labels[key]))
         elif field is None:
             label = capfirst(key.replace("_", " "))
         else:
             label = capfirst(str(getattr(field, "verbose_name", key)))
-        lookup = lookups.get(key, "pk")
-        lines.append(ValueLine(label, _text(field, value, organisation_id, lookup)))
+        if key in key_texts and value not in (None, "", [], {}):
+            text = key_texts[key](value, subject)
+        else:
+            lookup = lookups.get(key, "pk")
+            text = _text(field, value, organisation_id, lookup)
+        lines.append(ValueLine(label, text))
     return lines
 
 

@@ -6,8 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from vigil.audit import display
 from vigil.audit.actions import describe
-from vigil.audit.display import ValueLine, object_type_label, value_lines
+from vigil.audit.display import ValueLine, value_lines
 from vigil.organisations.models import Organisation
 
 
@@ -82,12 +83,31 @@ class AuditEntry(models.Model):
 
     @property
     def object_type_label(self) -> str:
-        return object_type_label(self.object_type)
+        return display.object_type_label(self.object_type)
+
+    @property
+    def subject(self) -> display.Subject:
+        return display.Subject(
+            self.object_type,
+            self.organisation_id,
+            self.object_id,
+            self.action,
+            self.object_label,
+        )
+
+    @property
+    def shown_object_label(self) -> str:
+        """The object label in the reader's language where it can be recomputed."""
+        return display.object_label(self.subject)
 
     @property
     def old_lines(self) -> list[ValueLine]:
-        return value_lines(self.object_type, self.organisation_id, self.old_values)
+        return value_lines(
+            self.object_type, self.organisation_id, self.old_values, self.subject
+        )
 
     @property
     def new_lines(self) -> list[ValueLine]:
-        return value_lines(self.object_type, self.organisation_id, self.new_values)
+        return value_lines(
+            self.object_type, self.organisation_id, self.new_values, self.subject
+        )

@@ -2,7 +2,8 @@
 
 Loading is idempotent: the same file twice changes nothing. A version that a
 submitted questionnaire uses is frozen, because its digest covers the norms
-as they were; a changed file for it is rejected.
+as they were. A changed file for it is rejected, unless it only changes
+no-break spaces: then the version keeps its texts (see ``frozen``).
 """
 
 import datetime
@@ -17,6 +18,7 @@ from typing import Any
 from django.db import transaction
 
 from vigil.audit.services import record
+from vigil.catalog.frozen import same_but_spacing
 from vigil.catalog.models import (
     AnswerOption,
     CatalogMapping,
@@ -88,6 +90,13 @@ def load_catalog_data(data: dict[str, Any], *, actor: Any = None) -> LoadResult:
     version = CatalogVersion.objects.select_for_update().filter(code=code).first()
     if version is not None and version.digest == digest:
         return LoadResult(code, "unchanged")
+    if version is not None and _is_frozen(version) and same_but_spacing(version, data):
+        logger.info(
+            "catalog %s is used by a submitted questionnaire and the file only "
+            "changes no-break spaces: the stored texts are kept",
+            code,
+        )
+        return LoadResult(code, "unchanged")
     if version is not None:
         _ensure_changeable(version, data)
 
@@ -112,8 +121,12 @@ def load_catalog_data(data: dict[str, Any], *, actor: Any = None) -> LoadResult:
     return LoadResult(code, outcome)
 
 
+def _is_frozen(version: CatalogVersion) -> bool:
+    return version.assessments.filter(submissions__isnull=False).exists()
+
+
 def _ensure_changeable(version: CatalogVersion, data: dict[str, Any]) -> None:
-    if version.assessments.filter(submissions__isnull=False).exists():
+    if _is_frozen(version):
         raise CatalogError(
             f"catalog version {version.code} is used by a submitted questionnaire "
             "and cannot change; publish the changes under a new version id"

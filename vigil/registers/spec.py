@@ -16,7 +16,7 @@ from django.db import models
 from django.utils.functional import Promise
 
 from vigil.accounts.roles import Capability
-from vigil.audit.display import register_lookups
+from vigil.audit.display import current_text, register_lookups, register_object_label
 from vigil.organisations.models import Organisation
 
 if TYPE_CHECKING:
@@ -101,6 +101,9 @@ def register(spec: RegisterSpec) -> RegisterSpec:
         spec.model_field(name)
     REGISTERS[spec.slug] = spec
     register_lookups(spec.label, spec.lookups)
+    # A record's text can contain choice labels, so the trail shows it as it
+    # now reads in the reader's language, as it shows related records.
+    register_object_label(spec.label, current_text)
     return spec
 
 

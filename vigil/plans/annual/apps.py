@@ -31,5 +31,7 @@ class AnnualReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from vigil.audit.actions import register_actions
+        from vigil.plans.annual import trail
 
         register_actions(AUDIT_ACTIONS)
+        trail.connect()

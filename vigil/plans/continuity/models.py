@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from vigil.labels import labelled
 from vigil.plans.risks.models import Process
 from vigil.registers.dates import iso_date
 from vigil.registers.models import RegisterRecord
@@ -237,7 +238,7 @@ class RecoveryStep(RegisterRecord):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_scenario_display()} {self.order}: {self.action[:60]}"
+        return labelled(f"{self.get_scenario_display()} {self.order}", self.action[:60])
 
 
 class Exercise(RegisterRecord):

@@ -11,10 +11,11 @@ class AuthorisationsConfig(AppConfig):
 
     def ready(self) -> None:
         from vigil.audit.actions import register_actions
-        from vigil.registers.authorisations import results, specs
+        from vigil.registers.authorisations import results, specs, trail
 
         specs.connect()
         results.connect()
+        trail.connect()
         register_actions(
             {
                 "authorisation.review_started": _(

@@ -8,14 +8,18 @@ the access rights were reviewed (norms 4.4.1 and 4.6.1.1).
 """
 
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vigil.accesslog.models import IdentityPeriod
+from vigil.labels import labelled
 from vigil.organisations.models import Organisation
 from vigil.registers.models import RegisterRecord
 
@@ -85,7 +89,8 @@ class Authorisation(RegisterRecord):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person_name} · {self.application} ({self.access_level})"
+        level = self.get_access_level_display()
+        return f"{self.person_name} · {self.application} ({level})"
 
     def is_valid_on(self, day: datetime.date) -> bool:
         return self.valid_from <= day and (
@@ -225,6 +230,11 @@ class ReviewLine(models.Model):
         return not self.decision
 
     @property
+    def change_texts(self) -> list[str]:
+        """The decision's changes as "field: old → new", in the active language."""
+        return change_texts(self.changes)
+
+    @property
     def access_level_label(self) -> str:
         code = self.snapshot.get("access_level", "")
         return str(dict(Authorisation.AccessLevel.choices).get(code, code))
@@ -233,3 +243,30 @@ class ReviewLine(models.Model):
     def data_category_label(self) -> str:
         code = self.snapshot.get("data_category", "")
         return str(dict(Authorisation.DataCategory.choices).get(code, code))
+
+
+def change_texts(changes: Mapping[str, Any]) -> list[str]:
+    """Return "field: old → new" for each change that a review decision made.
+
+    ``changes`` maps an authorisation field to its old and new wire values,
+    as a decided line stores them. Fields show their verbose names and codes
+    their choice labels, in the active language.
+    """
+    texts = []
+    for name, values in sorted(changes.items()):
+        try:
+            field = Authorisation._meta.get_field(name)
+        except FieldDoesNotExist:
+            field = None
+        label = str(getattr(field, "verbose_name", name))
+        old = _wire_text(field, values.get("old"))
+        new = _wire_text(field, values.get("new"))
+        texts.append(labelled(label, f"{old} → {new}"))
+    return texts
+
+
+def _wire_text(field: Any, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    choices = dict(getattr(field, "flatchoices", None) or ())
+    return str(choices.get(value, value))

@@ -28,6 +28,7 @@ from vigil.registers.authorisations.models import (
     Authorisation,
     ReviewCampaign,
     ReviewLine,
+    change_texts,
 )
 from vigil.registers.authorisations.reviews import ReviewResult, result
 from vigil.registers.authorisations.specs import last_closed_campaign
@@ -59,12 +60,7 @@ def _choice_label(choices: Sequence[tuple[str, Any]], code: Any) -> str:
 
 
 def _changes_text(changes: dict[str, Any]) -> str:
-    parts = []
-    for name, values in sorted(changes.items()):
-        old = values.get("old") or "–"
-        new = values.get("new") or "–"
-        parts.append(f"{name}: {old} → {new}")
-    return "; ".join(parts)
+    return "; ".join(change_texts(changes))
 
 
 def line_row(number: int, line: ReviewLine) -> list[str]:

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vigil.registers.backups import schemes
 from vigil.registers.models import RegisterRecord
@@ -207,7 +208,9 @@ class BackupRun(RegisterRecord):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     medium = models.CharField(
-        _("medium"),
+        # Without a context the word would share the translation of the
+        # severity "medium" of misuse findings.
+        pgettext_lazy("backup medium", "medium"),
         max_length=20,
         blank=True,
         help_text=_("The medium as the scheme names it, for example 5 or III."),
@@ -233,7 +236,9 @@ class BackupRun(RegisterRecord):
 
     def __str__(self) -> str:
         started = timezone.localtime(self.started_at)
-        return f"{started:%Y-%m-%d %H:%M} {self.kind} {self.medium}".strip()
+        return (
+            f"{started:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.medium}".strip()
+        )
 
 
 class BackupCheck(RegisterRecord):

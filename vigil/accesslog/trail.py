@@ -1,0 +1,65 @@
+"""Audit-trail display of the access log's own records.
+
+Some of the access log's models have no verbose name, so the trail gets
+their type labels here. A verification stores its object label in the
+language active when it ran, in the web page's or the command line's, and
+the summary of a run that passed in English. The trail puts both together
+again from the stored run, in the reader's language.
+"""
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from vigil.accesslog.models import VerificationRun
+from vigil.accesslog.verification_messages import LOG_VERIFIED
+from vigil.audit.display import (
+    Subject,
+    current_text,
+    register_key_texts,
+    register_object_label,
+    register_type_label,
+)
+
+VERIFICATION = "accesslog.verificationrun"
+
+
+def connect() -> None:
+    """Register the type labels, object labels and message text of the trail."""
+    register_type_label(VERIFICATION, gettext_lazy("access-log verification"))
+    register_type_label("accesslog.logkeys", gettext_lazy("access-log keys"))
+    register_type_label(
+        "accesslog.logcheckpoint", gettext_lazy("signed access-log checkpoint")
+    )
+    register_type_label(
+        "accesslog.apitoken", gettext_lazy("access-log ingestion token")
+    )
+    register_object_label(VERIFICATION, current_text)
+    register_key_texts(VERIFICATION, {"message": verification_message})
+
+
+def verification_message(message: Any, subject: Subject) -> str:
+    """Return the counts of a run that passed in the active language.
+
+    A failed run's message is returned as stored, and so is the message of
+    a run whose row is gone.
+    """
+    run = _run(subject)
+    if run is None or not run.ok:
+        return str(message)
+    return _(LOG_VERIFIED) % {
+        "size": run.size,
+        "expired": run.expired_entries,
+        "checkpoints": run.checkpoints_checked,
+    }
+
+
+def _run(subject: Subject) -> VerificationRun | None:
+    if subject.organisation_id is None:
+        return None
+    if not (subject.object_id.isascii() and subject.object_id.isdigit()):
+        return None
+    return VerificationRun.objects.filter(
+        pk=int(subject.object_id), organisation_id=subject.organisation_id
+    ).first()
