@@ -26,7 +26,9 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 
 DATE_FORMATS = ["%Y-%m-%d"]
-_ISO_SHAPE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+# re.ASCII: \d matches 0 to 9 only, not the other digits that int() reads,
+# such as fullwidth or Arabic-Indic ones.
+_ISO_SHAPE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII)
 # YYYY-MM-DD, then optionally a T (or space) and HH:MM, seconds with up to six
 # decimals, and a UTC offset: Z, +HH:MM, +HHMM or +HH.
 _DATETIME_SHAPE = re.compile(
@@ -34,8 +36,14 @@ _DATETIME_SHAPE = re.compile(
     r"(?:[T ](?P<hour>\d{1,2}):(?P<minute>\d{2})"
     r"(?::(?P<second>\d{2})(?:[.,](?P<fraction>\d{1,6}))?)?"
     r"(?P<offset>Z|[+-]\d{2}(?::?\d{2})?)?)?",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,
 )
+# The years of the dates and instants that Vigil accepts. Outside them a
+# date's next day or a time's instant in UTC may not exist in Python, and
+# PostgreSQL stores an instant before year 1 as a year BC that it then
+# cannot read back.
+FIRST_YEAR = 1900
+LAST_YEAR = 9998
 # The widest UTC offset that Python's datetime accepts is just under a day.
 _MAX_OFFSET = datetime.timedelta(hours=24)
 
@@ -44,8 +52,9 @@ class InvalidDateTimeError(ValueError):
     """A date or time that was rejected; the message names the value and the fix.
 
     ``code`` is the ValidationError code that a form gives the message:
-    "invalid", or "nonexistent" and "ambiguous" for a local time that the
-    change to or from summer time skips or repeats.
+    "invalid", "outside_years" for a date outside FIRST_YEAR to LAST_YEAR, or
+    "nonexistent" and "ambiguous" for a local time that the change to or
+    from summer time skips or repeats.
     """
 
     def __init__(self, message: str, code: str = "invalid") -> None:
@@ -88,9 +97,19 @@ def parse_date(text: str) -> datetime.date:
         raise InvalidDateTimeError(explain_invalid_date(text))
     year, month, day = (int(part) for part in shape.groups())
     try:
-        return datetime.date(year, month, day)
+        parsed = datetime.date(year, month, day)
     except ValueError:
         raise InvalidDateTimeError(explain_invalid_date(text)) from None
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise InvalidDateTimeError(_outside_years_message(text), code="outside_years")
+    return parsed
+
+
+def _outside_years_message(text: str) -> str:
+    return _(
+        "“%(value)s” lies outside the years %(first)d to %(last)d that Vigil "
+        "accepts; enter a date within them."
+    ) % {"value": text, "first": FIRST_YEAR, "last": LAST_YEAR}
 
 
 def parse_datetime(
@@ -109,9 +128,11 @@ def parse_datetime(
         raise InvalidDateTimeError(_datetime_format_message(text, accept_date))
     try:
         day = parse_date(shape["date"])
-    except InvalidDateTimeError:
+    except InvalidDateTimeError as error:
         if accept_date and shape["hour"] is None:
             raise
+        if error.code == "outside_years":
+            raise InvalidDateTimeError(_outside_years_message(text)) from None
         reason = _date_reason(shape["date"])
         raise InvalidDateTimeError(_datetime_reason_message(text, reason)) from None
     if zone is None:
@@ -125,11 +146,22 @@ def parse_datetime(
                 )
                 % {"value": text}
             )
-        return day_start(day, zone)
+        return _within_years(text, day_start(day, zone))
     moment = _combine(text, day, shape)
-    if moment.tzinfo is not None:
-        return moment
-    return make_local(moment, zone, text=text)
+    if moment.tzinfo is None:
+        moment = make_local(moment, zone, text=text)
+    return _within_years(text, moment)
+
+
+def _within_years(text: str, moment: datetime.datetime) -> datetime.datetime:
+    """Return ``moment`` if its instant in UTC lies within the accepted years."""
+    try:
+        year = moment.astimezone(datetime.UTC).year
+    except OverflowError:
+        year = 0
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise InvalidDateTimeError(_outside_years_message(text))
+    return moment
 
 
 def _combine(text: str, day: datetime.date, shape: re.Match[str]) -> datetime.datetime:
@@ -355,14 +387,12 @@ class IsoDateField(forms.DateField):
     input_formats = DATE_FORMATS
 
     def to_python(self, value: Any) -> datetime.date | None:
-        try:
+        if value in self.empty_values or isinstance(value, datetime.date):
             return super().to_python(value)
-        except ValidationError as error:
-            if error.code != "invalid":
-                raise
-            raise ValidationError(
-                explain_invalid_date(str(value)), code="invalid"
-            ) from None
+        try:
+            return parse_date(str(value))
+        except InvalidDateTimeError as error:
+            raise ValidationError(str(error), code=error.code) from None
 
 
 class IsoDateTimeField(forms.DateTimeField):
@@ -385,11 +415,11 @@ class IsoDateTimeField(forms.DateTimeField):
         zone = timezone.get_current_timezone()
         try:
             if isinstance(value, datetime.datetime):
-                if timezone.is_aware(value):
-                    return value
-                return make_local(value, zone)
+                if timezone.is_naive(value):
+                    value = make_local(value, zone)
+                return _within_years(str(value), value)
             if isinstance(value, datetime.date):
-                return day_start(value, zone)
+                return _within_years(str(value), day_start(value, zone))
             return parse_datetime(str(value), accept_date=self.accept_date, zone=zone)
         except InvalidDateTimeError as error:
             raise ValidationError(str(error), code=error.code) from None

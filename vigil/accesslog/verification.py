@@ -524,7 +524,7 @@ class _LogCheck:
                 outside.append(value)
         if not outside:
             return
-        found = repr(outside[0])
+        found = verification_types.shown_repr(outside[0])
         if not self.limit:
             raise _Divergence(
                 None, Reason(messages.ENTRY_INDEX_OUTSIDE_EMPTY_LOG, {"found": found})

@@ -33,6 +33,7 @@ BLOB, which printf() would write as its bytes, raises an error (see
 
 import datetime
 import hashlib
+import re
 import sqlite3
 from collections.abc import Generator
 from dataclasses import dataclass, replace
@@ -50,12 +51,17 @@ from vigil.accesslog.verification_types import (
     first_wrong_leaf_hash,
     first_wrong_node_hash,
     first_wrong_node_index,
+    shown_repr,
     undecodable_entry_column,
 )
 from vigil.ledger import HASH_SIZE, complete_subtree_levels
 from vigil.ledger.merkle import LEAF_HASH_PREFIX, fold_subtree_hashes
 
 ENTRY_TABLE = AccessEntry._meta.db_table
+# The leaf's form of a time, as canonical_time writes it.
+LEAF_TIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z"
+)
 NODE_TABLE = TreeNode._meta.db_table
 CHECKPOINT_TABLE = LogCheckpoint._meta.db_table
 
@@ -545,7 +551,10 @@ class _ChunkScan:
                 self.statements.entry_time, [self.job.organisation_id, index]
             )
             (stored,) = self.cursor.fetchone()
-            params["time"] = stored_time(stored)
+            time = stored_time(stored)
+            # Anything but the leaf's form of a time is a changed value, shown
+            # quoted and cut like other changed values.
+            params["time"] = time if LEAF_TIME.fullmatch(time) else shown_repr(time)
         except sqlite3.OperationalError:
             # The time is text that is not valid UTF-8.
             return ScanFailure(

@@ -46,6 +46,19 @@ ENTRY_TEXT_COLUMNS = (
 CHECKPOINT_TEXT_COLUMNS = ("note", "created_at")
 
 
+def shown_repr(value: object) -> str:
+    """Return ``repr(value)`` cut to about MAX_SHOWN_BYTES characters.
+
+    repr() quotes a text and escapes its control characters, so a tampered
+    value can neither rewrite the terminal line of a message nor make it
+    long.
+    """
+    text = repr(value)
+    if len(text) <= MAX_SHOWN_BYTES + 2:
+        return text
+    return text[: MAX_SHOWN_BYTES + 1] + "..."
+
+
 def describe(sql_type: str, hex_value: str) -> Description:
     """Describe a SQLite value by its ``typeof()`` and ``hex()``.
 
@@ -69,7 +82,7 @@ def describe(sql_type: str, hex_value: str) -> Description:
         return Reason(messages.VALUE_INTEGER, {"value": text})
     if sql_type == "real":
         return Reason(messages.VALUE_REAL, {"value": text})
-    return Reason(messages.VALUE_TEXT, {"value": repr(text[:MAX_SHOWN_BYTES]) + cut})
+    return Reason(messages.VALUE_TEXT, {"value": shown_repr(text)})
 
 
 def undecodable(sql_type: str, hex_value: str) -> bool:

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from vigil.isodate import InvalidDateTimeError, make_local
 from vigil.registers.spec import Rows
 from vigil.registers.tabular import TableError
 
@@ -325,5 +326,26 @@ def _aware_time(text: str, line: int, *, naive_zone: ZoneInfo | None) -> str:
                 )
                 % {"line": line, "value": text}
             )
-        moment = moment.replace(tzinfo=naive_zone)
+        moment = _borg_local_time(text, line, moment, naive_zone)
     return moment.isoformat()
+
+
+def _borg_local_time(
+    text: str, line: int, moment: datetime.datetime, zone: ZoneInfo
+) -> datetime.datetime:
+    """Make a local time of borg's output aware in ``zone``.
+
+    When the clocks go back, borg writes the times of the repeated hour
+    without saying which reading it means, and its output cannot be
+    corrected, so such a time gets the first reading, at most an hour early.
+    A time that the change to summer time skips cannot come from a machine
+    in ``zone``, so it is rejected.
+    """
+    try:
+        return make_local(moment, zone, text=text)
+    except InvalidDateTimeError as error:
+        if error.code == "ambiguous":
+            return moment.replace(tzinfo=zone, fold=0)
+        raise TableError(
+            _("line %(line)d: %(reason)s") % {"line": line, "reason": error}
+        ) from None
