@@ -249,3 +249,49 @@ def test_register_import_edge_year_is_a_row_error(
     ).encode()
     with pytest.raises(services.ImportRejected):
         services.import_rows(RUNS, centre_a, tabular.read_table(content), actor=None)
+
+
+def test_xlsx_backup_run_at_midnight_is_read(centre_a: Organisation) -> None:
+    import io
+
+    from openpyxl import Workbook
+
+    from vigil.registers import services, tabular
+    from vigil.registers.backups.models import BackupRun
+    from vigil.registers.backups.specs import RUNS
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["started_at", "scope", "kind", "medium", "result", "tool"])
+    # A spreadsheet keeps no time zone: the cell is a local time.
+    midnight = datetime.datetime(2026, 3, 12, 0, 0)  # noqa: DTZ001
+    sheet.append([midnight, "data", "full", "5", "success", "manual"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    rows = tabular.read_table(buffer.getvalue())
+    services.import_rows(RUNS, centre_a, rows, actor=None)
+
+    run = BackupRun.objects.get(organisation=centre_a)
+    assert run.started_at == datetime.datetime(2026, 3, 11, 23, 0, tzinfo=UTC)
+
+
+def test_xlsx_date_cell_stays_date() -> None:
+    import io
+
+    from openpyxl import Workbook
+
+    from vigil.registers import tabular
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["date", "kind"])
+    sheet.append([datetime.date(2026, 3, 12), "training"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    [(_line, row)] = tabular.read_table(buffer.getvalue())
+
+    assert row["date"] == "2026-03-12"

@@ -13,7 +13,7 @@ import decimal
 import io
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zipfile import BadZipFile, LargeZipFile, ZipFile
 
 from django.utils.translation import gettext as _
@@ -194,11 +194,11 @@ def _read_xlsx(content: bytes) -> Rows:
             raise TableError(
                 _("the XLSX workbook has no worksheet; save the table as a sheet")
             )
-        lines = workbook.worksheets[0].iter_rows(values_only=True)
-        header = [_cell_text(value) for value in next(lines, ())]
+        lines = workbook.worksheets[0].iter_rows()
+        header = [_xlsx_cell_text(cell) for cell in next(lines, ())]
         rows = (
-            (number, [_cell_text(value) for value in values])
-            for number, values in enumerate(lines, start=2)
+            (number, [_xlsx_cell_text(cell) for cell in cells])
+            for number, cells in enumerate(lines, start=2)
         )
         return keyed_rows(header, rows)
     except TableError:
@@ -220,6 +220,21 @@ def _check_unpacked_size(content: bytes) -> None:
             )
             % {"size": unpacked, "limit": MAX_XLSX_UNPACKED_BYTES}
         )
+
+
+def _xlsx_cell_text(cell: Any) -> str:
+    """Return the text of a worksheet cell, as ``_cell_text`` writes its value.
+
+    A spreadsheet keeps a date as a date and time at midnight, so a cell
+    whose number format shows no hour gives the date alone, and a date and
+    time at midnight keeps its time.
+    """
+    value = cell.value
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time():
+        number_format = str(getattr(cell, "number_format", "") or "").lower()
+        if "h" in number_format:
+            return value.isoformat()
+    return _cell_text(value)
 
 
 def _cell_text(value: object) -> str:
