@@ -51,18 +51,13 @@ def _default_language() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _audit_values_translated(request: pytest.FixtureRequest) -> Iterator[None]:
+def _audit_values_translated() -> Iterator[None]:
     """Fail a test whose audit entries would show a key or a code as stored.
 
-    Every test that creates entries through the services checks them here,
-    so a new ``record`` call that stores a key without a label, or a code
-    that no choice or key text turns into text, fails the tests that run it.
-    Mark a test ``untranslated_audit_values`` when it stores such values on
-    purpose.
+    Every entry that a test creates is checked here. A new ``record`` call
+    that stores a key without a label fails the tests that run it, and so
+    does a code that no choice or key text turns into text.
     """
-    if request.node.get_closest_marker("untranslated_audit_values"):
-        yield
-        return
     entries: list[AuditEntry] = []
 
     def collect(

@@ -248,7 +248,7 @@ CASES: list[tuple[str, Callable[[World], None], Expected, Expected]] = [
 
 
 def trail_values(user: User, language: str, action: str) -> list[dict[str, str]]:
-    """Return the new values of each entry of ``action`` on the trail page, newest first."""
+    """Return the new values of the entries of ``action`` on the page, newest first."""
     response = login(user).get(
         "/c/centre-a/audit/", headers={"Accept-Language": language}
     )
