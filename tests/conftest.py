@@ -9,6 +9,7 @@ import hypothesis
 import pytest
 from django.conf import LazySettings
 from django.conf import settings as django_settings
+from django.db.models.signals import post_save
 from django.test import Client
 from django.utils import timezone, translation
 
@@ -16,12 +17,15 @@ from vigil.accounts.models import Membership, User
 from vigil.accounts.roles import Role
 from vigil.accounts.services import create_user, grant_membership
 from vigil.assessments.models import Assessment
+from vigil.audit.display import untranslated_values
+from vigil.audit.models import AuditEntry
 from vigil.catalog.loader import load_catalog_file, shipped_catalog_paths
 from vigil.catalog.models import AnswerOption, CatalogVersion
 from vigil.organisations.models import Organisation
 from vigil.organisations.services import create_organisation
 
 PASSWORD = "correct-horse-battery-staple"
+COLLECTOR = "tests.audit-values-translated"
 
 # Property tests check results, not speed: on a loaded machine (two test
 # workers and a browser) drawing one example can take over a second, which
@@ -44,6 +48,45 @@ def _default_language() -> Iterator[None]:
     # so each test starts from the default language, whatever ran before it.
     with translation.override(django_settings.LANGUAGE_CODE):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _audit_values_translated() -> Iterator[None]:
+    """Fail a test whose audit entries would show a key or a code as stored.
+
+    Every entry that a test creates is checked here. A new ``record`` call
+    that stores a key without a label fails the tests that run it, and so
+    does a code that no choice or key text turns into text.
+    """
+    entries: list[AuditEntry] = []
+
+    def collect(
+        sender: Any, instance: AuditEntry, created: bool, **kwargs: Any
+    ) -> None:
+        if created:
+            entries.append(instance)
+
+    post_save.connect(collect, sender=AuditEntry, weak=False, dispatch_uid=COLLECTOR)
+    try:
+        yield
+    finally:
+        post_save.disconnect(sender=AuditEntry, dispatch_uid=COLLECTOR)
+    problems = sorted(
+        {
+            f"{entry.action}: {problem}"
+            for entry in entries
+            for values in (entry.old_values, entry.new_values)
+            for problem in untranslated_values(
+                entry.object_type, values or {}, entry.action
+            )
+        }
+    )
+    if problems:
+        pytest.fail(
+            "audit entries would show keys or codes as stored; register their "
+            "labels, key fields or key texts in the app's trail:\n"
+            + "\n".join(problems)
+        )
 
 
 @pytest.fixture

@@ -1,15 +1,22 @@
 """Audit values as a person reads them: labels, choice labels, records, yes/no."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from tests.conftest import login
 from vigil.accounts.models import User
 from vigil.audit.actions import ACTIONS, describe
-from vigil.audit.display import value_lines
+from vigil.audit.display import (
+    Subject,
+    record_text,
+    untranslated_values,
+    value_lines,
+)
 from vigil.audit.models import AuditEntry
 from vigil.organisations.models import Organisation
 from vigil.registers import services
+from vigil.registers.incidents.models import Incident
 from vigil.registers.spec import get_spec
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hasher")]
@@ -119,3 +126,64 @@ def test_action_labels_sentence_case(language: str) -> None:
 
     lower = [action for action, text in texts.items() if not text[:1].isupper()]
     assert lower == []
+
+
+def test_untranslated_values_listed() -> None:
+    problems = untranslated_values(
+        "consultants.notification",
+        {
+            "channel": "pigeon",
+            "sent_on": "2025-01-10",
+            "stray_key": 1,
+            "details": {"a": 1},
+        },
+    )
+
+    assert problems == [
+        "key 'channel' of consultants.notification stores ['pigeon'], which are "
+        "not choices of channel",
+        "key 'stray_key' of consultants.notification has no label",
+        "key 'details' of consultants.notification has no label",
+        "key 'details' of consultants.notification stores a mapping but has no "
+        "key text",
+    ]
+
+
+def test_default_verbose_name_untranslated() -> None:
+    # Django makes a verbose name from a field name that has none, in English.
+    problems = untranslated_values("reminders.calendarfeed", {"user": "1"})
+
+    assert problems == ["key 'user' of reminders.calendarfeed has no label"]
+
+
+def test_action_keys_take_precedence(centre_a: Organisation) -> None:
+    spec = get_spec("hardware")
+    assert spec is not None
+    hardware = services.create_record(
+        spec, centre_a, spec.example(centre_a), actor=None
+    )
+    upload = SimpleUploadedFile("offerte.pdf", b"%PDF-1.4\n")
+    services.add_attachment(hardware, upload, actor=None)
+    entry = AuditEntry.objects.get(action="register.attachment_added")
+
+    shown = lines(entry, "new")
+
+    assert "Name" not in shown
+    assert shown["File name"] == "offerte.pdf"
+
+
+def test_record_text_only_of_own_centre(
+    centre_a: Organisation, centre_b: Organisation
+) -> None:
+    spec = get_spec("incidents")
+    assert spec is not None
+    incident = services.create_record(
+        spec, centre_b, spec.example(centre_b), actor=None
+    )
+    text = record_text(Incident)
+
+    own = text(incident.pk, Subject("incidents.incident", centre_b.pk))
+    other = text(incident.pk, Subject("incidents.incident", centre_a.pk))
+
+    assert own == str(incident)
+    assert other == str(incident.pk)

@@ -1,5 +1,6 @@
 """Turning a misuse finding of the access log into an incident."""
 
+import html
 from collections.abc import Iterator
 
 import pytest
@@ -202,6 +203,38 @@ def test_incident_page_shows_finding(
     for_viewer = client.get(page).content.decode()
     assert 'data-testid="incident-finding"' in for_viewer
     assert link not in for_viewer
+
+
+@pytest.mark.parametrize(
+    ("language", "rule"),
+    [
+        ("nl", "Raadpleging buiten de kantooruren:"),
+        ("fr", "Consultation en dehors des heures de bureau\N{NO-BREAK SPACE}:"),
+    ],
+)
+@pytest.mark.parametrize("role", ["consultant", "viewer"])
+def test_incident_finding_rule_colon(
+    client: Client,
+    centre_a: Organisation,
+    consultant_a: User,
+    viewer_a: User,
+    language: str,
+    rule: str,
+    role: str,
+) -> None:
+    finding = make_finding(centre_a)
+    incident = services.create_from_finding(finding, actor=consultant_a)
+    client.force_login(consultant_a if role == "consultant" else viewer_a)
+
+    response = client.get(
+        f"/c/{centre_a.slug}/registers/incidents/{incident.pk}/",
+        headers={"Accept-Language": language},
+    )
+    section = html.unescape(response.content.decode()).split(
+        'data-testid="incident-finding"'
+    )[1]
+
+    assert rule in section
 
 
 def render_button(finding: Finding, user: User) -> str:

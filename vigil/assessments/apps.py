@@ -7,7 +7,6 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Assessments")
 
     def ready(self) -> None:
-        from vigil.audit.display import register_lookups
+        from vigil.assessments import trail
 
-        # Answer changes store the option's code, not its id.
-        register_lookups("assessments.answer", {"option": "code"})
+        trail.connect()

@@ -18,7 +18,10 @@ class Assessment(models.Model):
     )
     year = models.PositiveIntegerField(_("year"))
     catalog = models.ForeignKey(
-        CatalogVersion, on_delete=models.PROTECT, related_name="assessments"
+        CatalogVersion,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        verbose_name=_("catalog version"),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT

@@ -43,6 +43,12 @@ KEY_FIELDS: dict[str, Mapping[str, ModelField]] = {}
 # Per object type, functions that give the text of a key's stored value,
 # for codes that no field's choices list, such as a report's section keys.
 KEY_TEXTS: dict[str, Mapping[str, "KeyText"]] = {}
+# Per action, labels, fields and key texts as above, for keys that entries
+# of that action store on any object type, such as an attachment's file name
+# on each register's records. They take precedence over the object type's.
+ACTION_KEY_LABELS: dict[str, Mapping[str, Any]] = {}
+ACTION_KEY_FIELDS: dict[str, Mapping[str, ModelField]] = {}
+ACTION_KEY_TEXTS: dict[str, Mapping[str, "KeyText"]] = {}
 # Per object type, a function that gives an entry's object label in the
 # active language, or None to show the label stored with the entry.
 OBJECT_LABELS: dict[str, "ObjectLabel"] = {}
@@ -119,6 +125,24 @@ def register_key_texts(object_type: str, texts: Mapping[str, KeyText]) -> None:
     KEY_TEXTS[object_type] = {**KEY_TEXTS.get(object_type, {}), **texts}
 
 
+def register_action_keys(
+    action: str,
+    *,
+    labels: Mapping[str, Any] | None = None,
+    fields: Mapping[str, ModelField] | None = None,
+    texts: Mapping[str, KeyText] | None = None,
+) -> None:
+    """Record labels, key fields and key texts of the keys that ``action`` stores.
+
+    They apply to entries of ``action`` whatever their object type, and take
+    precedence over those registered for the object type, so a key can mean
+    something else in an action than the model field of the same name.
+    """
+    ACTION_KEY_LABELS[action] = {**ACTION_KEY_LABELS.get(action, {}), **(labels or {})}
+    ACTION_KEY_FIELDS[action] = {**ACTION_KEY_FIELDS.get(action, {}), **(fields or {})}
+    ACTION_KEY_TEXTS[action] = {**ACTION_KEY_TEXTS.get(action, {}), **(texts or {})}
+
+
 def register_object_label(object_type: str, label: ObjectLabel) -> None:
     """Record the function that gives the object label of entries of ``object_type``.
 
@@ -153,6 +177,29 @@ def current_text(subject: Subject) -> str | None:
     return str(found) if found is not None else None
 
 
+def record_text(model: type[models.Model]) -> KeyText:
+    """Return a key text that shows the ``model`` record whose id a key stores.
+
+    The record is looked up in the entry's organisation, so ``model`` needs
+    a ``tenant_field``, and shown as it now reads. The stored id is shown
+    when the record is gone.
+    """
+    tenant_field = getattr(model, "tenant_field", None)
+    if not tenant_field:
+        raise ValueError(f"{model._meta.label} has no tenant_field to look it up by")
+
+    def text(value: Any, subject: Subject) -> str:
+        pk = str(value)
+        if not (pk.isascii() and pk.isdigit()):
+            return pk
+        found = model._default_manager.filter(
+            pk=int(pk), **{f"{tenant_field}_id": subject.organisation_id}
+        ).first()
+        return str(found) if found is not None else pk
+
+    return text
+
+
 def object_type_label(object_type: str) -> str:
     """Return the verbose name of a model label, or "" when it names no model."""
     if object_type in TYPE_LABELS:
@@ -179,35 +226,115 @@ def value_lines(
     if presenter is not None:
         values = presenter(values)
     subject = subject or Subject(object_type, organisation_id)
-    model = _model(object_type)
+    keys = _Keys.of(object_type, subject.action)
     lookups = FIELD_LOOKUPS.get(object_type, {})
-    key_labels = KEY_LABELS.get(object_type, {})
-    key_fields = KEY_FIELDS.get(object_type, {})
-    key_texts = KEY_TEXTS.get(object_type, {})
     lines = []
     for key, value in values.items():
-        # A key with a registered label and no registered field names no
-        # field, even where a field has its name. The count ``entries`` of a
-        # detection run is such a key, so its value is shown as stored.
-        if key in key_fields:
-            field = key_fields[key]
-        elif key in key_labels:
-            field = None
-        else:
-            field = _field(model, key)
-        if key in key_labels:
-            label = capfirst(str(key_labels[key]))
-        elif field is None:
+        field = keys.field(key)
+        label = keys.label(key, field)
+        if label is None:
             label = capfirst(key.replace("_", " "))
-        else:
-            label = capfirst(str(getattr(field, "verbose_name", key)))
-        if key in key_texts and value not in (None, "", [], {}):
-            text = key_texts[key](value, subject)
+        if key in keys.texts and value not in (None, "", [], {}):
+            text = keys.texts[key](value, subject)
         else:
             lookup = lookups.get(key, "pk")
             text = _text(field, value, organisation_id, lookup)
         lines.append(ValueLine(label, text))
     return lines
+
+
+def untranslated_values(
+    object_type: str, values: Mapping[str, Any], action: str = ""
+) -> list[str]:
+    """Return why stored values of an entry would show a key or a code as is.
+
+    A key is shown as is when no label, key field or model field names it,
+    a code when it is not one of its field's choices, and the keys of a
+    mapping when no key text turns it into text. Each problem is one
+    sentence naming the key.
+    """
+    presenter = PRESENTERS.get(object_type)
+    if presenter is not None:
+        values = presenter(values)
+    keys = _Keys.of(object_type, action)
+    problems = []
+    for key, value in values.items():
+        field = keys.field(key)
+        if keys.label(key, field) is None or (
+            key not in keys.labels and _default_verbose_name(field)
+        ):
+            problems.append(f"key {key!r} of {object_type} has no label")
+        if key in keys.texts:
+            continue
+        if isinstance(value, dict) and value:
+            problems.append(
+                f"key {key!r} of {object_type} stores a mapping but has no key text"
+            )
+        if isinstance(field, models.Field) and field.choices and value is not None:
+            codes = {str(code) for code, _label in field.flatchoices} | {""}
+            stored = value if isinstance(value, list) else [value]
+            unknown = [item for item in stored if str(item) not in codes]
+            if unknown:
+                problems.append(
+                    f"key {key!r} of {object_type} stores {unknown!r}, which "
+                    f"are not choices of {field.name}"
+                )
+    return problems
+
+
+@dataclass(frozen=True)
+class _Keys:
+    """The registered labels, fields and texts of one entry's stored keys."""
+
+    model: type[models.Model] | None
+    labels: Mapping[str, Any]
+    fields: Mapping[str, ModelField]
+    texts: Mapping[str, KeyText]
+
+    @classmethod
+    def of(cls, object_type: str, action: str) -> "_Keys":
+        """Return the keys of ``object_type``; those of ``action`` take precedence."""
+        return cls(
+            _model(object_type),
+            {**KEY_LABELS.get(object_type, {}), **ACTION_KEY_LABELS.get(action, {})},
+            {**KEY_FIELDS.get(object_type, {}), **ACTION_KEY_FIELDS.get(action, {})},
+            {**KEY_TEXTS.get(object_type, {}), **ACTION_KEY_TEXTS.get(action, {})},
+        )
+
+    def field(self, key: str) -> ModelField | None:
+        # A key with a registered label and no registered field names no
+        # field, even where a field has its name. The count ``entries`` of a
+        # detection run is such a key, so its value is shown as stored.
+        if key in self.fields:
+            return self.fields[key]
+        if key in self.labels:
+            return None
+        found: ModelField | None = _field(self.model, key)
+        return found
+
+    def label(self, key: str, field: ModelField | None) -> str | None:
+        """Return the key's label, or None when only the key itself can label it."""
+        if key in self.labels:
+            return capfirst(str(self.labels[key]))
+        # The reverse side of a relation has no verbose name.
+        verbose_name = getattr(field, "verbose_name", None)
+        if verbose_name is None:
+            return None
+        return capfirst(str(verbose_name))
+
+
+def _default_verbose_name(field: ModelField | None) -> bool:
+    """Return whether Django made the field's verbose name from its name.
+
+    A verbose name given with ``gettext_lazy`` is a lazy object, not a str,
+    even where its text is the field's name, as "status" is.
+    """
+    if not isinstance(field, models.Field):
+        return False
+    verbose_name = field.verbose_name
+    return isinstance(verbose_name, str) and verbose_name == field.name.replace(
+        "_", " "
+    )
 
 
 def _model(object_type: str) -> type[models.Model] | None:

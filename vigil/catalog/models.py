@@ -133,7 +133,7 @@ class CatalogMapping(models.Model):
 
     source = models.CharField(_("from version"), max_length=60)
     target = models.CharField(_("to version"), max_length=60)
-    digest = models.CharField(max_length=64)
+    digest = models.CharField("SHA-256", max_length=64)
     loaded_at = models.DateTimeField(auto_now=True)
 
     class Meta:

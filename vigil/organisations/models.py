@@ -119,7 +119,10 @@ class Site(models.Model):
     """A building of an organisation; a centre has one or more."""
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="sites"
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="sites",
+        verbose_name=_("organisation"),
     )
     name = models.CharField(_("name"), max_length=200)
     street = models.CharField(_("street and number"), max_length=200, blank=True)

@@ -8,6 +8,7 @@ class RegistersConfig(AppConfig):
     verbose_name = _("Registers")
 
     def ready(self) -> None:
-        from vigil.registers import evidence
+        from vigil.registers import evidence, trail
 
         evidence.connect()
+        trail.connect()

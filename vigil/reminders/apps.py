@@ -9,6 +9,7 @@ class RemindersConfig(AppConfig):
 
     def ready(self) -> None:
         from vigil.audit.actions import register_actions
+        from vigil.audit.display import register_labels, register_type_label
 
         register_actions(
             {
@@ -16,4 +17,10 @@ class RemindersConfig(AppConfig):
                 "reminders.feed_revoked": _("Calendar feed address revoked"),
                 "reminders.digest_sent": _("Weekly reminder digest sent"),
             }
+        )
+        # A digest is no record of its own: its entry stores its counts.
+        register_type_label("reminders.digest", _("reminder digest"))
+        register_labels(
+            "reminders.digest",
+            {"overdue": _("overdue deadlines"), "coming": _("upcoming deadlines")},
         )

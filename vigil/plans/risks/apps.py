@@ -22,3 +22,22 @@ class RisksConfig(AppConfig):
             }
         )
         specs.connect()
+        _register_trail_keys()
+
+
+def _register_trail_keys() -> None:
+    from vigil.audit.display import (
+        record_text,
+        register_action_keys,
+    )
+    from vigil.plans.security.models import PlanAction
+
+    # Taking a risk into the security plan is recorded on the risk with the
+    # new plan action's id and title.
+    plan_action = PlanAction._meta
+    register_action_keys(
+        "risks.plan_action_created",
+        labels={"action": plan_action.verbose_name},
+        fields={"title": plan_action.get_field("title")},
+        texts={"action": record_text(PlanAction)},
+    )

@@ -21,8 +21,9 @@ class SecurityplansConfig(AppConfig):
 
     def ready(self) -> None:
         from vigil.audit.actions import register_actions
-        from vigil.plans.security import panels, specs
+        from vigil.plans.security import panels, specs, trail
 
         specs.connect()
         panels.connect()
+        trail.connect()
         register_actions(AUDIT_ACTIONS)

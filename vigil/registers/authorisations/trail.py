@@ -11,12 +11,15 @@ from django.utils.translation import gettext_lazy as _
 
 from vigil.audit.display import (
     Subject,
+    record_text,
+    register_action_keys,
     register_key_fields,
     register_key_texts,
     register_labels,
 )
 from vigil.registers.authorisations.models import (
     Authorisation,
+    ReviewCampaign,
     ReviewLine,
     change_texts,
 )
@@ -47,6 +50,16 @@ def connect() -> None:
         },
     )
     register_key_texts(REVIEW, {"changes": changes_text})
+    # A closed review attached as evidence is recorded on the evidence.
+    register_action_keys(
+        "authorisation.review_attached",
+        labels={
+            "review": ReviewCampaign._meta.verbose_name,
+            "norm": _("norm"),
+            "year": _("year"),
+        },
+        texts={"review": record_text(ReviewCampaign)},
+    )
 
 
 def changes_text(changes: Any, subject: Subject) -> str:

@@ -12,7 +12,7 @@ class ConsultantsConfig(AppConfig):
 
     def ready(self) -> None:
         from vigil.audit.actions import register_actions
-        from vigil.registers.consultants import specs
+        from vigil.registers.consultants import specs, trail
 
         register_actions(
             {
@@ -25,3 +25,4 @@ class ConsultantsConfig(AppConfig):
             }
         )
         specs.connect()
+        trail.connect()

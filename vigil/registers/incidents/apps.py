@@ -14,6 +14,7 @@ class IncidentsConfig(AppConfig):
         from vigil.registers.incidents import specs
 
         specs.connect()
+        _register_trail_keys()
         register_actions(
             {
                 "incident.created_from_finding": _(
@@ -21,3 +22,15 @@ class IncidentsConfig(AppConfig):
                 ),
             }
         )
+
+
+def _register_trail_keys() -> None:
+    from vigil.audit.display import record_text, register_action_keys
+    from vigil.registers.incidents.models import Incident
+
+    # An incident made from a finding of the access log stores its own id.
+    register_action_keys(
+        "incident.created_from_finding",
+        labels={"incident": Incident._meta.verbose_name},
+        texts={"incident": record_text(Incident)},
+    )
