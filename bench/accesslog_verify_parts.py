@@ -85,12 +85,12 @@ def best_microseconds(
 
 def time_parts(arguments: argparse.Namespace, path: Path) -> list[tuple[str, float]]:
     """Time the scan's query and the parts of its leaf, then the hashing."""
-    from vigil.accesslog import verification_scan as scan
+    from vigil.accesslog import verification_sql as sql
     from vigil.accesslog.models import LogKeys
     from vigil.ledger import complete_subtree_levels
 
     keys = LogKeys.objects.get()
-    statements = scan._Statements("sqlite", keys.origin)
+    statements = sql.ScanStatements("sqlite", keys.origin)
     # Django's SQLite text of a UTC time before every entry, so none is due.
     retained_from = str(
         datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC).replace(tzinfo=None)
@@ -143,10 +143,10 @@ def time_parts(arguments: argparse.Namespace, path: Path) -> list[tuple[str, flo
     parts = [
         ("scan query, leaf built in SQL", fetch(statements.entries, leaf_parameters)),
         ("index and leaf hash only", fetch(columns("1"), [])),
-        ("... and the time of the leaf", fetch(columns(scan._SQLITE_TIME), [])),
+        ("... and the time of the leaf", fetch(columns(sql._SQLITE_TIME), [])),
         (
             "... and the pseudonym of the leaf",
-            fetch(columns(scan._SQLITE_PSEUDONYM), []),
+            fetch(columns(sql._SQLITE_PSEUDONYM), []),
         ),
         ("hashing the leaves (Python)", hash_leaves),
         ("rebuilding the subtrees (Python)", build_levels),

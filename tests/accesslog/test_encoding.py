@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vigil.accesslog import verification_scan, verify_cli_checks
+from vigil.accesslog import verification_sql, verify_cli_checks
 from vigil.accesslog.encoding import (
     LEAF_KEYS,
     LEAF_VERSION,
@@ -66,7 +66,7 @@ def test_offline_verifier_uses_same_leaf_members() -> None:
 
 
 def test_sqlite_verification_writes_same_leaf_members() -> None:
-    members = tuple(name for name, _ in verification_scan._SQLITE_MEMBERS)
+    members = tuple(name for name, _ in verification_sql._SQLITE_MEMBERS)
     assert members == LEAF_KEYS
 
 

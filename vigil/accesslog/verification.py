@@ -71,9 +71,9 @@ from vigil.accesslog.verification_scan import (
     ScanFailure,
     ScanJob,
     node_failure,
-    put_catalog_first,
     scan_chunks,
 )
+from vigil.accesslog.verification_sql import put_catalog_first
 from vigil.audit.services import record
 from vigil.ledger import (
     EMPTY_ROOT,

@@ -11,41 +11,27 @@ stops after the first chunk with a failure.
 Scans use a DB-API connection and no ORM, so that a worker process can run
 one on a connection of its own (``verification_pool``).
 
-The leaf of an entry that has not expired is built in SQL, behind the leaf
-hash prefix 0x00, so that Python hashes the column as it comes. Suppose its
-hash equals the stored leaf hash and the bytes contain no backslash. The
-bytes are then canonical leaf bytes, in which a quotation mark only
-delimits a string and a backslash or control character only occurs inside
-an escape. So no column contains a character that JSON escapes,
-``encode_leaf`` gives the same bytes, and the entry is verified. Every
-other entry is read again and checked with ``encode_leaf``, as the
-reference, and so is an expired entry whose content columns are not empty.
-
-PostgreSQL fills the leaf template with format(), without JSON escaping.
-NOTE: format() writes NULL as empty text, so an empty text column that the
-administrator made nullable and set to NULL passes, although
-``encode_leaf`` rejects its type. SQLite builds the leaf with
-json_object() instead, because its columns keep any type: a NUL character,
-which printf() would stop at, is escaped, NULL is written as null, and a
-BLOB, which printf() would write as its bytes, raises an error (see
-``_SQLITE_LEAF`` and ``scan_chunks``).
+The SQL that reads the entries and builds their leaves is in
+``verification_sql``, with why a leaf built there may be trusted.
 """
 
 import datetime
 import hashlib
-import re
 import sqlite3
 from collections.abc import Generator
 from dataclasses import dataclass, replace
-from json.encoder import encode_basestring
 from typing import Any
 
 from vigil.accesslog import verification_messages as messages
 from vigil.accesslog.encoding import LeafFields, canonical_time, encode_leaf
 from vigil.accesslog.leaves import stored_address, stored_time
-from vigil.accesslog.models import AccessEntry, LogCheckpoint, TreeNode
-from vigil.accesslog.retention import EMPTIED_CONTENT
 from vigil.accesslog.verification_messages import Reason
+from vigil.accesslog.verification_sql import (
+    EXPIRED_EARLY,
+    LEAF_TIME,
+    ScanStatements,
+    put_catalog_first,
+)
 from vigil.accesslog.verification_types import (
     Description,
     first_wrong_leaf_hash,
@@ -56,160 +42,6 @@ from vigil.accesslog.verification_types import (
 )
 from vigil.ledger import HASH_SIZE, complete_subtree_levels
 from vigil.ledger.merkle import LEAF_HASH_PREFIX, fold_subtree_hashes
-
-ENTRY_TABLE = AccessEntry._meta.db_table
-# The leaf's form of a time, as canonical_time writes it.
-LEAF_TIME = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z"
-)
-NODE_TABLE = TreeNode._meta.db_table
-CHECKPOINT_TABLE = LogCheckpoint._meta.db_table
-
-# The leaf template of vigil.accesslog.encoding for PostgreSQL's format(),
-# without JSON quoting: "log" is a parameter that is JSON-quoted already,
-# and the other strings get no escaping. The arguments follow in
-# _LEAF_ARGUMENTS. format() writes NULL as empty text.
-_SQL_TEMPLATE = (
-    '{"action":"%s","application":"%s","case_ref":"%s","event_id":"%s",'
-    '"index":%s,"log":%s,"outcome":"%s","service":"%s","source_ip":"%s",'
-    '"subject_pseudonym":"%s","time":"%s","user_id":"%s","v":1}'
-)
-_LEAF_ARGUMENTS = (
-    'action, application, case_ref, event_id, "index", {origin}, outcome, '
-    "service, {address}, {pseudonym}, {time}, user_id"
-)
-_POSTGRESQL_PSEUDONYM = "encode(subject_pseudonym, 'hex')"
-# The leaf's time text from Django's SQLite text of the time. It is built
-# for exactly the two forms that ingestion writes, with the space between
-# date and time turned into "T". One form has six fraction digits that end
-# in "000" and are not all zero, the other, for a whole second, none.
-# substr() stops at a NUL character, so the text must equal its first 19
-# characters, or its first 23 and "000", which "=" compares by all of their
-# bytes. The space is the text's only one, so the date and the time of day
-# are copied, and different digits give different bytes. Any other value
-# gives NULL and thus the reference path, which fails it as
-# leaves.stored_time describes. Such values are another text of the same
-# instant, such as "T" between date and time, three fraction digits or an
-# offset, text after a NUL, and a BLOB, which equals no text. This took as
-# long as the printf() that it replaced, which stopped at a NUL: 1.27 to
-# 1.32 against 1.30 to 1.33 us per entry, with the index and the leaf hash.
-_SQLITE_TIME = (
-    "CASE WHEN substr(\"time\", 11, 1) = ' ' THEN "
-    'CASE WHEN "time" = substr("time", 1, 23) || \'000\' '
-    "AND substr(\"time\", 20, 4) != '.000' "
-    "THEN replace(substr(\"time\", 1, 23), ' ', 'T') || 'Z' "
-    'WHEN "time" = substr("time", 1, 19) '
-    "THEN replace(\"time\", ' ', 'T') || '.000Z' "
-    "END END"
-)
-# The pseudonym's 32 bytes as lowercase hex digits, or NULL for a value of
-# another type, such as a text of the same bytes, which searches by
-# pseudonym would not find.
-_SQLITE_PSEUDONYM = (
-    "CASE WHEN typeof(subject_pseudonym) = 'blob' "
-    "THEN lower(hex(subject_pseudonym)) END"
-)
-# The leaf members in their canonical order, with the SQLite value of each.
-# json_object() writes them without spaces and escapes text as
-# encode_basestring does, so the bytes equal encode_leaf's for every text
-# that ingestion accepts. The origin is a parameter. json_object() took
-# about 0.4 us per entry more than printf() with the same members: 2.7
-# against 2.3 us of SQL (60 chunks of 4,096 entries, three runs each). That
-# is the price of catching a NUL or a BLOB that printf() would hide.
-_SQLITE_MEMBERS = (
-    ("action", "action"),
-    ("application", "application"),
-    ("case_ref", "case_ref"),
-    ("event_id", "event_id"),
-    ("index", '"index"'),
-    ("log", "%s"),
-    ("outcome", "outcome"),
-    ("service", "service"),
-    ("source_ip", "ifnull(source_ip, '')"),
-    ("subject_pseudonym", _SQLITE_PSEUDONYM),
-    ("time", _SQLITE_TIME),
-    ("user_id", "user_id"),
-    ("v", "1"),
-)
-# The members of text columns, which json_object() rejects as a BLOB.
-_SQLITE_TEXT_MEMBERS = frozenset(
-    {
-        "action",
-        "application",
-        "case_ref",
-        "event_id",
-        "outcome",
-        "service",
-        "source_ip",
-        "user_id",
-    }
-)
-
-
-def _sqlite_leaf(*, blobs_as_null: bool) -> str:
-    """Return SQLite's expression of an entry's prefixed leaf bytes.
-
-    With ``blobs_as_null``, a text column that contains a BLOB gives null
-    instead of an error, at the price of a type check per column, so the
-    entry fails its leaf hash.
-    """
-    members = []
-    for name, value in _SQLITE_MEMBERS:
-        if blobs_as_null and name in _SQLITE_TEXT_MEMBERS:
-            value = f"CASE WHEN typeof({value}) != 'blob' THEN {value} END"
-        members.append(f"'{name}', {value}")
-    return f"CAST(X'00' || json_object({', '.join(members)}) AS BLOB)"
-
-
-# The leaf column of an expired entry that keeps content, which expiry
-# removes: not a leaf, so it never hashes to a leaf hash.
-_SQLITE_EXPIRED_WITH_CONTENT = "X''"
-_POSTGRESQL_EXPIRED_WITH_CONTENT = "''::bytea"
-# The leaf column of an emptied entry that the retention period still keeps,
-# which expiry never empties. EXPIRED_EARLY is that value as Python reads it.
-_SQLITE_EXPIRED_EARLY = "X'02'"
-_POSTGRESQL_EXPIRED_EARLY = "'\\x02'::bytea"
-EXPIRED_EARLY = b"\x02"
-# The columns that an entry with content never has NULL in. format() writes
-# NULL as empty text, so a NULL where the leaf has an empty case reference
-# or outcome would give the same bytes, although the column no longer contains
-# what the leaf covers. Such a NULL needs a NOT NULL constraint dropped. The
-# entry gets a value that is not a leaf instead, and thus the reference
-# path, which fails it. The source address is NULL when it is empty.
-_POSTGRESQL_NOT_NULL = (
-    'event_id, "time", user_id, application, action, subject_pseudonym, '
-    "service, case_ref, outcome"
-)
-_POSTGRESQL_NOT_A_LEAF = "'\\x01'::bytea"
-# The times that ingestion can store: the years 1 to 9999 in UTC, which is
-# also what Python's datetime reads. to_char() writes a year before the
-# common era without its era, so a time moved back to 2026 BC would give the
-# text of 2026 AD, and psycopg cannot read a later year or infinity.
-_POSTGRESQL_TIME_IN_RANGE = (
-    "\"time\" >= '0001-01-01 00:00:00+00' AND \"time\" < '10000-01-01 00:00:00+00'"
-)
-# PostgreSQL's MS field would drop the digits below the millisecond, which
-# ingestion never stores. A time with such digits, or outside the range,
-# therefore gives NULL. format() writes it as empty text, so the entry takes
-# the reference path, which fails it. The session time zone plays no part.
-_POSTGRESQL_TIME = (
-    f"CASE WHEN {_POSTGRESQL_TIME_IN_RANGE} "
-    'AND date_trunc(\'milliseconds\', "time") = "time" THEN '
-    'to_char("time" AT TIME ZONE \'UTC\', \'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"\') END'
-)
-# The time as the reference path reads it: naive UTC, or NULL outside the
-# range, which no leaf matches.
-_POSTGRESQL_RAW_TIME = (
-    f"CASE WHEN {_POSTGRESQL_TIME_IN_RANGE} THEN \"time\" AT TIME ZONE 'UTC' END"
-)
-# The address without its netmask, which host() drops. Ingestion stores
-# single addresses, so an address with a shorter mask gives NULL. format()
-# writes it as empty text, so the entry takes the reference path, which
-# fails it.
-_POSTGRESQL_ADDRESS = (
-    "CASE WHEN masklen(source_ip) = CASE family(source_ip) WHEN 4 THEN 32 "
-    "ELSE 128 END THEN host(source_ip) END"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,118 +97,6 @@ class ChunkSummary:
     checkpoint_roots: dict[int, bytes]
 
 
-class _Statements:
-    """The SQL of a scan for one database vendor."""
-
-    def __init__(self, vendor: str, origin: str) -> None:
-        self.placeholder = "?" if vendor == "sqlite" else "%s"
-        self.vendor = vendor
-        if vendor == "postgresql":
-            pseudonym = _POSTGRESQL_PSEUDONYM
-            arguments = _LEAF_ARGUMENTS.format(
-                origin="%s::text",
-                address=_POSTGRESQL_ADDRESS,
-                pseudonym=pseudonym,
-                time=_POSTGRESQL_TIME,
-            )
-            leaf = (
-                f"CASE WHEN num_nulls({_POSTGRESQL_NOT_NULL}) = 0 THEN "
-                f"'\\x00'::bytea || convert_to(format(%s::text, {arguments}), 'UTF8') "
-                f"ELSE {_POSTGRESQL_NOT_A_LEAF} END"
-            )
-            self.leaf_parameters = [_SQL_TEMPLATE, encode_basestring(origin)]
-            raw_time = _POSTGRESQL_RAW_TIME
-            with_content = _POSTGRESQL_EXPIRED_WITH_CONTENT
-            early = _POSTGRESQL_EXPIRED_EARLY
-        else:
-            pseudonym = _SQLITE_PSEUDONYM
-            leaf = _sqlite_leaf(blobs_as_null=False)
-            self.leaf_parameters = [origin]
-            # As for the pseudonym, a time of another type than text fails.
-            raw_time = 'CASE WHEN typeof("time") = \'text\' THEN "time" END'
-            with_content = _SQLITE_EXPIRED_WITH_CONTENT
-            early = _SQLITE_EXPIRED_EARLY
-        # The leaf column is the RFC 9162 leaf prefix 0x00 and the leaf
-        # bytes, ready to hash, or NULL for an expired entry whose content
-        # columns are empty. An expired entry that keeps content, or whose
-        # time is not before the parameter ``retained_from``, gets a value
-        # that is no leaf.
-        entries = (
-            'SELECT "index", CASE WHEN expired_at IS NULL THEN {leaf} '  # noqa: S608
-            f"WHEN {_emptied_condition()} THEN "
-            f'CASE WHEN "time" < %s THEN NULL ELSE {early} END '
-            f"ELSE {with_content} END, "
-            f"leaf_hash FROM {ENTRY_TABLE} "
-            'WHERE organisation_id = %s AND "index" >= %s AND "index" < %s '
-            'ORDER BY "index"'
-        )
-        self.entries = self._sql(entries.format(leaf=leaf))
-        # For a chunk whose entries raised an error in ``entries`` (SQLite).
-        self.checked_entries = self._sql(
-            entries.format(leaf=_sqlite_leaf(blobs_as_null=True))
-        )
-        self.entry = self._sql(
-            f'SELECT "index", event_id, {raw_time}, user_id, application, action, '  # noqa: S608
-            f"{pseudonym}, service, case_ref, source_ip, outcome "
-            f'FROM {ENTRY_TABLE} WHERE organisation_id = %s AND "index" = %s'
-        )
-        self.entry_time = self._sql(
-            f"SELECT {raw_time} FROM {ENTRY_TABLE} "  # noqa: S608
-            'WHERE organisation_id = %s AND "index" = %s'
-        )
-        self.checkpoint_sizes = self._sql(
-            f"SELECT size FROM {CHECKPOINT_TABLE} WHERE organisation_id = %s "  # noqa: S608
-            "AND size > %s AND size <= %s ORDER BY size"
-        )
-        self.nodes = self._sql(
-            f'SELECT "index", hash FROM {NODE_TABLE} '  # noqa: S608
-            'WHERE organisation_id = %s AND level = %s AND "index" >= %s '
-            'AND "index" < %s ORDER BY "index"'
-        )
-
-    def _sql(self, statement: str) -> str:
-        return statement.replace("%s", self.placeholder)
-
-    def time_parameter(self, moment: datetime.datetime) -> Any:
-        """Return an aware time as the parameter that compares with "time".
-
-        On SQLite that is Django's text of the naive UTC time, which the
-        column contains and compares as text.
-        """
-        if self.vendor == "postgresql":
-            return moment
-        return str(moment.astimezone(datetime.UTC).replace(tzinfo=None))
-
-
-def _emptied_condition() -> str:
-    """Return SQL that is true when the content columns are as expiry leaves them."""
-    terms = []
-    for name, value in EMPTIED_CONTENT.items():
-        if value is None:
-            terms.append(f"{name} IS NULL")
-        elif value == b"":
-            terms.append(f"length({name}) = 0")
-        else:
-            terms.append(f"{name} = ''")
-    return "(" + " AND ".join(terms) + ")"
-
-
-def put_catalog_first(cursor: Any) -> None:
-    """Put pg_catalog first in the session's search path on PostgreSQL.
-
-    The scan's SQL names functions and operators such as to_char() and ||
-    without a schema. pg_catalog comes first unless the search path names it
-    later, and someone who can change a role's search path could then put a
-    function of their own in its place. The session keeps the setting, which
-    changes nothing else, because pg_catalog normally comes first anyway.
-    """
-    cursor.execute("SHOW search_path")
-    (path,) = cursor.fetchone()
-    schemas = [name.strip() for name in path.split(",") if name.strip() != '""']
-    if schemas[:1] != ["pg_catalog"]:
-        cursor.execute(f"SET search_path TO {', '.join(['pg_catalog', *schemas])}")
-
-
 def scan_chunks(
     connection: Any, vendor: str, job: ScanJob, start: int, end: int
 ) -> Generator[ChunkSummary]:
@@ -385,7 +105,7 @@ def scan_chunks(
     ``start`` is a multiple of the chunk size and ``end`` one too or the
     log's size. Stops after the first chunk with a failure.
     """
-    statements = _Statements(vendor, job.origin)
+    statements = ScanStatements(vendor, job.origin)
     width = 1 << job.chunk_level
     cursor = connection.cursor()
     if vendor == "postgresql":
@@ -402,7 +122,7 @@ def scan_chunks(
 
 
 def _scan_chunk(
-    cursor: Any, statements: _Statements, job: ScanJob, start: int, end: int
+    cursor: Any, statements: ScanStatements, job: ScanJob, start: int, end: int
 ) -> ChunkSummary:
     """Scan the entries ``[start, end)``, reporting a leaf hash that is not a blob.
 
@@ -437,7 +157,7 @@ def _scan_chunk(
 
 
 def _scan_entries(
-    cursor: Any, statements: _Statements, job: ScanJob, start: int, end: int
+    cursor: Any, statements: ScanStatements, job: ScanJob, start: int, end: int
 ) -> ChunkSummary:
     parameters = [
         *statements.leaf_parameters,
@@ -462,7 +182,12 @@ class _ChunkScan:
     """The check of one chunk: its entries, then its complete subtrees."""
 
     def __init__(
-        self, cursor: Any, statements: _Statements, job: ScanJob, start: int, end: int
+        self,
+        cursor: Any,
+        statements: ScanStatements,
+        job: ScanJob,
+        start: int,
+        end: int,
     ) -> None:
         self.cursor = cursor
         self.statements = statements
