@@ -6,9 +6,9 @@ Run it on the log that ``accesslog_ingest.py --work-dir DIR`` left in DIR:
     .venv/bin/python bench/accesslog_verify_parts.py --work-dir DIR
 
 It times, per entry and on one core, the parts of what each verification
-worker does for a chunk: the scan's query of the entries (whose SQL builds
-each leaf), the same query with only some of the leaf's columns, hashing the
-leaves and rebuilding the subtrees. Each figure is the best of ``--repeat``
+worker does for a chunk. These are the scan's query of the entries, whose
+SQL builds each leaf, the same query with only some of the leaf's columns,
+hashing the leaves and rebuilding the subtrees. Each figure is the best of ``--repeat``
 passes over ``--chunks`` chunks of 4,096 entries from the start of the log.
 Last, it runs ``verify_log`` as ``vigil accesslog verify`` does and reports
 the wall time and the processor time of the main process and of the workers,

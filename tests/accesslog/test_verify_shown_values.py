@@ -45,8 +45,8 @@ def sqlite_only() -> None:
 
 
 def test_tampered_time_of_expired_entry(log: Organisation, consultant_a: User) -> None:
-    """A time text with HTML and % ends up in EXPIRED_EARLY; it must be
-    escaped, not interpreted, identical in every language, and bounded."""
+    """A changed time with HTML and % in the reason of an entry emptied too
+    early is escaped, not interpreted, the same in every language and short."""
     sqlite_only()
     empty_as_expired(log, range(1))
     with tampering() as cursor:
@@ -120,8 +120,8 @@ def test_status_page_and_trail_with_odd_reason_json(
     assert client.get(trail).status_code == 200
 
 
-def test_tampered_index_text_is_cut_short(log: Organisation) -> None:
-    """ENTRY_INDEX_OUTSIDE shows repr() of the whole tampered index value."""
+def test_tampered_index_text_cut_short(log: Organisation) -> None:
+    """An index changed to a long text is shown cut, not whole."""
     sqlite_only()
     columns = (
         'organisation_id, segment, "time", user_id, application, action, '
@@ -188,11 +188,9 @@ def test_status_page_with_odd_reason(
     assert response.status_code == 200
 
 
-def test_command_line_prints_no_control_characters_from_a_tampered_time(
-    log: Organisation,
-) -> None:
-    """A tampered time is printed raw by ``vigil accesslog verify``: a carriage
-    return and ANSI escapes can overwrite the FAILED line on the terminal."""
+def test_verify_command_escapes_tampered_time(log: Organisation) -> None:
+    """A carriage return or ANSI escape in a changed time, printed raw by
+    ``vigil accesslog verify``, could overwrite the FAILED line on a terminal."""
     sqlite_only()
     empty_as_expired(log, range(1))
     disguise = "9999\r\x1b[2K\x1b[32mverification OK: entries verified: 40\x1b[8m"
@@ -204,10 +202,11 @@ def test_command_line_prints_no_control_characters_from_a_tampered_time(
     with pytest.raises(CommandError) as raised:
         call_command("accesslog", "verify", "--org", log.slug, stdout=io.StringIO())
     line = str(raised.value)
-    assert "\x1b" not in line and "\r" not in line, repr(line)
+    assert "\x1b" not in line, repr(line)
+    assert "\r" not in line, repr(line)
 
 
-def test_text_value_not_marked_cut_when_shown_whole() -> None:
+def test_whole_text_value_not_marked_cut() -> None:
     from vigil.accesslog.verification_types import describe
 
     shown = describe("text", ("\u00e9" * 30).encode().hex())

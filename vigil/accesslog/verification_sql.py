@@ -14,10 +14,10 @@ PostgreSQL fills the leaf template with format(), without JSON escaping.
 NOTE: format() writes NULL as empty text, so an empty text column that the
 administrator made nullable and set to NULL passes, although
 ``encode_leaf`` rejects its type. SQLite builds the leaf with
-json_object() instead, because its columns keep any type: a NUL character,
-which printf() would stop at, is escaped, NULL is written as null, and a
-BLOB, which printf() would write as its bytes, raises an error (see
-``_sqlite_leaf`` and ``verification_scan.scan_chunks``).
+json_object() instead, because its columns keep any type. json_object()
+escapes a NUL character, which printf() would stop at, and writes NULL as
+null. A BLOB, which printf() would write as its bytes, makes it raise an
+error (see ``_sqlite_leaf`` and ``verification_scan.scan_chunks``).
 """
 
 import datetime
