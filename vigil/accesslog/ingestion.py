@@ -231,11 +231,6 @@ class PreparedEvent(NamedTuple):
         """The sender's event id."""
         return str(self.columns[0])
 
-    @property
-    def time(self) -> Any:
-        """The ``time`` column value, as the insert binds it."""
-        return self.columns[1]
-
 
 def _times(prepared: list[PreparedEvent]) -> list[Any]:
     """Return the ``time`` column values of the events, as the insert binds them."""
