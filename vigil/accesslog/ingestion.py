@@ -716,4 +716,4 @@ def _sqlite_utc(using: str) -> bool:
 
 
 def _insert_entries(rows: list[tuple[Any, ...]]) -> None:
-    insert_rows(DEFAULT_DB_ALIAS, AccessEntry._meta.db_table, ENTRY_COLUMNS, rows)
+    insert_rows(DEFAULT_DB_ALIAS, AccessEntry, ENTRY_COLUMNS, rows)

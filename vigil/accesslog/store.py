@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Model
 
 from vigil.accesslog.models import AccessEntry, TreeNode
 from vigil.ledger import NodeKey, complete_subtree_levels
@@ -32,33 +33,60 @@ LOWEST_STORED_LEVEL = 4
 
 
 def insert_rows(
-    using: str, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    using: str,
+    model: type[Model],
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
 ) -> None:
-    """Insert ``rows`` into ``table`` in one statement on the connection ``using``.
+    """Insert ``rows`` into the table of ``model`` in one statement on ``using``.
 
-    PostgreSQL gets one COPY, several times faster than executemany there, and
-    other databases one executemany. Constraint violations raise Django's
-    IntegrityError either way. ``table`` and ``columns`` are trusted names.
+    PostgreSQL gets one binary COPY, several times faster than executemany
+    there, and other databases one executemany. The binary format spares
+    the server from parsing each time, address and hash from text: for
+    batches of 1,000 entries it took a quarter less time than a COPY of
+    text, and half the client's processor time (docs/benchmarks.md). It
+    needs each value in the Python type of its column, such as an aware
+    datetime for a time and ``ipaddress`` objects for an address, as
+    Django's adapters of PostgreSQL give them. Constraint violations raise
+    Django's IntegrityError either way. ``columns`` are trusted column names
+    of ``model``'s fields.
     """
     connection = connections[using]
     quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
     names = ", ".join(quote(column) for column in columns)
     if connection.vendor == "postgresql":
-        statement = f"COPY {quote(table)} ({names}) FROM STDIN"
+        statement = f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)"
+        types = column_types(connection, model, columns)
         with (
             connection.cursor() as cursor,
             connection.wrap_database_errors,
             cursor.cursor.copy(statement) as copy,
         ):
+            copy.set_types(types)
             for row in rows:
                 copy.write_row(row)
         return
     placeholders = ", ".join(["%s"] * len(columns))
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {quote(table)} ({names}) VALUES ({placeholders})",  # noqa: S608
+            f"INSERT INTO {table} ({names}) VALUES ({placeholders})",  # noqa: S608
             rows,
         )
+
+
+def column_types(
+    connection: BaseDatabaseWrapper, model: type[Model], columns: Sequence[str]
+) -> list[str]:
+    """Return the database type names of ``columns`` without their modifiers.
+
+    ``varchar(128)`` gives ``varchar``, which a binary COPY needs to know.
+    """
+    types = []
+    for column in columns:
+        db_type = model._meta.get_field(column).db_type(connection) or ""
+        types.append(db_type.split("(", 1)[0].strip())
+    return types
 
 
 class DatabaseHashStore:
@@ -146,7 +174,7 @@ class DatabaseHashStore:
         if not rows:
             return
         with transaction.atomic(using=self.using):
-            insert_rows(self.using, TreeNode._meta.db_table, NODE_COLUMNS, rows)
+            insert_rows(self.using, TreeNode, NODE_COLUMNS, rows)
 
     def _computed(
         self, keys: list[NodeKey], leaves: dict[int, bytes]
