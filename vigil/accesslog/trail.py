@@ -4,7 +4,9 @@ Some of the access log's models have no verbose name, so the trail gets
 their type labels here. A verification stores its object label in the
 language active when it ran, in the web page's or the command line's, and
 the summary of a run that passed in English. The trail puts both together
-again from the stored run, in the reader's language.
+again from the stored run, in the reader's language. Searches, exports and
+changes of the open case files store a translated word as their object
+label, which the trail gives in the reader's language too.
 """
 
 from typing import Any
@@ -12,7 +14,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from vigil.accesslog.models import VerificationRun
+from vigil.accesslog.models import AccessEntry, VerificationRun
 from vigil.accesslog.verification_messages import LOG_VERIFIED
 from vigil.audit.display import (
     Subject,
@@ -23,6 +25,11 @@ from vigil.audit.display import (
 )
 
 VERIFICATION = "accesslog.verificationrun"
+ENTRIES = "accesslog.accessentry"
+OPEN_CASES = "accesslog.opencase"
+# The actions on entries whose object label is the entries' plural name.
+# Ingestion and expiry store the organisation and an index range instead.
+_ENTRIES_NAMED = frozenset({"accesslog.searched", "accesslog.exported"})
 
 
 def connect() -> None:
@@ -36,7 +43,23 @@ def connect() -> None:
         "accesslog.apitoken", gettext_lazy("access-log ingestion token")
     )
     register_object_label(VERIFICATION, current_text)
+    register_object_label(ENTRIES, entries_label)
+    register_object_label(OPEN_CASES, open_cases_label)
     register_key_texts(VERIFICATION, {"message": verification_message})
+
+
+def entries_label(subject: Subject) -> str | None:
+    """Return the label of a search or export in the active language."""
+    if subject.action in _ENTRIES_NAMED:
+        return str(AccessEntry._meta.verbose_name_plural)
+    return None
+
+
+def open_cases_label(subject: Subject) -> str | None:
+    """Return the label of a change of the open case files in the active language."""
+    if subject.action == "accesslog.open_cases_changed":
+        return _("Open case files")
+    return None
 
 
 def verification_message(message: Any, subject: Subject) -> str:

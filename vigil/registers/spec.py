@@ -10,13 +10,19 @@ questionnaire) reads the spec, so a register app declares its spec in its
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils.functional import Promise
 
 from vigil.accounts.roles import Capability
-from vigil.audit.display import current_text, register_lookups, register_object_label
+from vigil.audit.display import (
+    Subject,
+    current_text,
+    register_lookups,
+    register_object_label,
+)
 from vigil.organisations.models import Organisation
 
 if TYPE_CHECKING:
@@ -102,9 +108,17 @@ def register(spec: RegisterSpec) -> RegisterSpec:
     REGISTERS[spec.slug] = spec
     register_lookups(spec.label, spec.lookups)
     # A record's text can contain choice labels, so the trail shows it as it
-    # now reads in the reader's language, as it shows related records.
-    register_object_label(spec.label, current_text)
+    # now reads in the reader's language, as it shows related records. An
+    # import stores the register's title as its label.
+    register_object_label(spec.label, partial(_object_label, spec))
     return spec
+
+
+def _object_label(spec: RegisterSpec, subject: Subject) -> str | None:
+    """Return the label of an audit entry of ``spec``'s register, translated."""
+    if subject.action == "register.imported":
+        return str(spec.title)
+    return current_text(subject)
 
 
 def get_spec(slug: str) -> RegisterSpec | None:
