@@ -173,3 +173,70 @@ def test_early_expiry_with_unreadable_event_id_caught(
     assert not result.ok
     assert result.first_divergent_index == 0
     assert "its time 2026-03-02T09:15:30.250Z lies within" in result.message
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL functions")
+def test_changed_columns_with_overloaded_format_caught(log: Organisation) -> None:
+    # pg_catalog.format(text, VARIADIC "any") loses to a function of any
+    # schema in the search path whose argument types are exactly those of
+    # the leaf's columns, even with pg_catalog first in the path. This one
+    # writes the old user id for the changed one.
+    original = AccessEntry.objects.get(organisation=log, index=5).user_id
+    with tampering() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION public.format(text, varchar, varchar, varchar, "
+            "varchar, bigint, text, varchar, varchar, text, text, text, varchar) "
+            "RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT pg_catalog.format("
+            "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
+            f"CASE WHEN $13 = 'CHANGED' THEN '{original}' ELSE $13 END) $$"
+        )
+        cursor.execute(
+            "UPDATE accesslog_accessentry SET user_id = 'CHANGED' WHERE id = %s",
+            [entry_id(log, 5)],
+        )
+    assert_fails_at(log, 5)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL operators")
+def test_expired_content_with_overloaded_equality_caught(
+    log: Organisation, settings: LazySettings
+) -> None:
+    # An operator = (varchar, varchar) matches "case_ref = ''" better than
+    # the built-in one for text, so it could pass an expired entry whose
+    # content is still there.
+    settings.VIGIL_ACCESSLOG_RETENTION_DAYS = 30
+    empty_as_expired(log, range(2))
+    with tampering() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION public.always_equal(varchar, varchar) RETURNS boolean "
+            "LANGUAGE sql IMMUTABLE AS $$ SELECT true $$"
+        )
+        cursor.execute(
+            "CREATE OPERATOR public.= (LEFTARG = varchar, RIGHTARG = varchar, "
+            "FUNCTION = public.always_equal)"
+        )
+        cursor.execute(
+            "UPDATE accesslog_accessentry SET case_ref = 'D-1' WHERE id = %s",
+            [entry_id(log, 1)],
+        )
+    assert_fails_at(log, 1)
+
+
+def test_entry_in_other_segment_caught(log: Organisation) -> None:
+    # The leaf does not cover the segment, but the searches by subject, user
+    # and person look entries up by it, so they miss a moved entry.
+    entry = AccessEntry.objects.get(organisation=log, index=5)
+    criteria = Criteria(user_id=entry.user_id)
+    assert matching_entries(log, criteria).filter(index=5).exists()
+    with tampering() as cursor:
+        cursor.execute(
+            "UPDATE accesslog_accessentry SET segment = 7 WHERE id = %s",
+            [entry.pk],
+        )
+    assert not matching_entries(log, criteria).filter(index=5).exists()
+
+    result = verify_log(log)
+
+    assert not result.ok
+    assert result.first_divergent_index == 5
+    assert "segment 7 instead of 0" in result.message

@@ -62,6 +62,10 @@ EXPIRED_EARLY_TIME_UNREADABLE = gettext_noop(
     "from %(retained_from)s on. Its content was removed before it was due, or "
     "the retention period was made longer after it expired"
 )
+WRONG_SEGMENT = gettext_noop(
+    "entry %(index)s is filed under segment %(found)s instead of %(segment)s, "
+    "so searches by data subject, user or person do not find it"
+)
 LEAF_HASH_WRONG_TYPE = gettext_noop(
     "entry %(index)s has %(column)s %(found)s, expected %(size)s bytes: its "
     "leaf hash was changed"

@@ -19,6 +19,7 @@ import datetime
 import hashlib
 import sqlite3
 from collections.abc import Callable, Generator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -27,12 +28,15 @@ import psycopg
 from vigil.accesslog import verification_messages as messages
 from vigil.accesslog.encoding import LeafFields, canonical_time, encode_leaf
 from vigil.accesslog.leaves import stored_address, stored_time
+from vigil.accesslog.models import SEGMENT_SIZE
 from vigil.accesslog.verification_messages import Reason
 from vigil.accesslog.verification_sql import (
     EXPIRED_EARLY,
     LEAF_TIME,
+    WRONG_SEGMENT,
     ScanStatements,
-    put_catalog_first,
+    catalog_only,
+    entry_table_schema,
 )
 from vigil.accesslog.verification_types import (
     Description,
@@ -107,20 +111,22 @@ def scan_chunks(
     ``start`` is a multiple of the chunk size and ``end`` one too or the
     log's size. Stops after the first chunk with a failure.
     """
-    statements = ScanStatements(vendor, job.origin)
     width = 1 << job.chunk_level
     cursor = connection.cursor()
     rows_cursor = cursor
+    schema = None
     if vendor == "postgresql":
-        put_catalog_first(cursor)
+        schema = entry_table_schema(cursor)
         rows_cursor = psycopg.Cursor(connection)
+    statements = ScanStatements(vendor, job.origin, schema)
     fetch = _row_fetcher(rows_cursor, binary=vendor == "postgresql")
     try:
         for chunk_start in range(start, end, width):
             chunk_end = min(chunk_start + width, job.limit)
-            summary = _scan_chunk(
-                cursor, fetch, statements, job, chunk_start, chunk_end
-            )
+            with _trusted_functions(cursor, vendor):
+                summary = _scan_chunk(
+                    cursor, fetch, statements, job, chunk_start, chunk_end
+                )
             yield summary
             if summary.failure is not None:
                 return
@@ -129,7 +135,16 @@ def scan_chunks(
         cursor.close()
 
 
-# Runs a query and returns all of its rows.
+def _trusted_functions(cursor: Any, vendor: str) -> AbstractContextManager[None]:
+    """Return the context in which the scan's SQL sees only built-in functions.
+
+    That matters on PostgreSQL only: SQLite has no functions that another
+    user of the database could add.
+    """
+    return catalog_only(cursor) if vendor == "postgresql" else nullcontext()
+
+
+# A function that runs a query and returns all of its rows.
 RowFetcher = Callable[[str, list[Any]], list[tuple[Any, ...]]]
 
 
@@ -301,6 +316,8 @@ class _ChunkScan:
                 return hashes, _missing(expected)
             if leaf == EXPIRED_EARLY:
                 return hashes, self._expired_early(index)
+            if leaf == WRONG_SEGMENT:
+                return hashes, self._wrong_segment(index)
             if leaf == b"":
                 return hashes, ScanFailure(
                     index, Reason(messages.EXPIRED_WITH_CONTENT, {"index": index})
@@ -335,6 +352,18 @@ class _ChunkScan:
                 index, Reason(messages.EXPIRED_EARLY_TIME_UNREADABLE, params)
             )
         return ScanFailure(index, Reason(messages.EXPIRED_EARLY, params))
+
+    def _wrong_segment(self, index: int) -> ScanFailure:
+        self.cursor.execute(
+            self.statements.entry_segment, [self.job.organisation_id, index]
+        )
+        (found,) = self.cursor.fetchone()
+        params: dict[str, int | str | Reason] = {
+            "index": index,
+            "found": found if type(found) is int else shown_repr(found),
+            "segment": index // SEGMENT_SIZE,
+        }
+        return ScanFailure(index, Reason(messages.WRONG_SEGMENT, params))
 
     def _matching_leaf_hashes(self, rows: list[tuple[Any, ...]]) -> list[bytes] | None:
         """Return the leaf hashes of a chunk whose every entry matches, or None.

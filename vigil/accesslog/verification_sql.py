@@ -22,10 +22,15 @@ error (see ``_sqlite_leaf`` and ``verification_scan.scan_chunks``).
 
 import datetime
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from json.encoder import encode_basestring
 from typing import Any
 
-from vigil.accesslog.models import AccessEntry, LogCheckpoint, TreeNode
+import psycopg
+from psycopg.pq import TransactionStatus
+
+from vigil.accesslog.models import SEGMENT_SIZE, AccessEntry, LogCheckpoint, TreeNode
 from vigil.accesslog.retention import EMPTIED_CONTENT
 
 ENTRY_TABLE = AccessEntry._meta.db_table
@@ -141,6 +146,11 @@ _POSTGRESQL_EXPIRED_WITH_CONTENT = "''::bytea"
 _SQLITE_EXPIRED_EARLY = "X'02'"
 _POSTGRESQL_EXPIRED_EARLY = "'\\x02'::bytea"
 EXPIRED_EARLY = b"\x02"
+# The leaf column of an entry whose segment is not its index divided by
+# SEGMENT_SIZE. WRONG_SEGMENT is that value as Python reads it.
+_SQLITE_WRONG_SEGMENT = "X'03'"
+_POSTGRESQL_WRONG_SEGMENT = "'\\x03'::bytea"
+WRONG_SEGMENT = b"\x03"
 # The columns that an entry with content never has NULL in. format() writes
 # NULL as empty text, so a NULL where the leaf has an empty case reference
 # or outcome would give the same bytes, although the column no longer contains
@@ -186,9 +196,10 @@ _POSTGRESQL_ADDRESS = (
 class ScanStatements:
     """The SQL of a scan for one database vendor."""
 
-    def __init__(self, vendor: str, origin: str) -> None:
+    def __init__(self, vendor: str, origin: str, schema: str | None = None) -> None:
         self.placeholder = "?" if vendor == "sqlite" else "%s"
         self.vendor = vendor
+        self.schema = schema
         if vendor == "postgresql":
             pseudonym = _POSTGRESQL_PSEUDONYM
             arguments = _LEAF_ARGUMENTS.format(
@@ -206,6 +217,7 @@ class ScanStatements:
             raw_time = _POSTGRESQL_RAW_TIME
             with_content = _POSTGRESQL_EXPIRED_WITH_CONTENT
             early = _POSTGRESQL_EXPIRED_EARLY
+            wrong_segment = _POSTGRESQL_WRONG_SEGMENT
         else:
             pseudonym = _SQLITE_PSEUDONYM
             leaf = _sqlite_leaf(blobs_as_null=False)
@@ -214,17 +226,21 @@ class ScanStatements:
             raw_time = 'CASE WHEN typeof("time") = \'text\' THEN "time" END'
             with_content = _SQLITE_EXPIRED_WITH_CONTENT
             early = _SQLITE_EXPIRED_EARLY
+            wrong_segment = _SQLITE_WRONG_SEGMENT
         # The leaf column is the RFC 9162 leaf prefix 0x00 and the leaf
         # bytes, ready to hash, or NULL for an expired entry whose content
         # columns are empty. An expired entry that keeps content, or whose
         # time is not before the parameter ``retained_from``, gets a value
-        # that is no leaf.
+        # that is no leaf, and so does an entry outside its segment, which
+        # the leaf does not cover but searches by subject and user rely on.
+        entry_table = self.table(ENTRY_TABLE)
         entries = (
-            'SELECT "index", CASE WHEN expired_at IS NULL THEN {leaf} '  # noqa: S608
+            f'SELECT "index", CASE WHEN segment = "index" / {SEGMENT_SIZE} THEN '  # noqa: S608
+            "CASE WHEN expired_at IS NULL THEN {leaf} "
             f"WHEN {_emptied_condition()} THEN "
             f'CASE WHEN "time" < %s THEN NULL ELSE {early} END '
-            f"ELSE {with_content} END, "
-            f"leaf_hash FROM {ENTRY_TABLE} "
+            f"ELSE {with_content} END ELSE {wrong_segment} END, "
+            f"leaf_hash FROM {entry_table} "
             'WHERE organisation_id = %s AND "index" >= %s AND "index" < %s '
             'ORDER BY "index"'
         )
@@ -236,24 +252,34 @@ class ScanStatements:
         self.entry = self._sql(
             f'SELECT "index", event_id, {raw_time}, user_id, application, action, '  # noqa: S608
             f"{pseudonym}, service, case_ref, source_ip, outcome "
-            f'FROM {ENTRY_TABLE} WHERE organisation_id = %s AND "index" = %s'
+            f'FROM {entry_table} WHERE organisation_id = %s AND "index" = %s'
+        )
+        self.entry_segment = self._sql(
+            f"SELECT segment FROM {entry_table} "  # noqa: S608
+            'WHERE organisation_id = %s AND "index" = %s'
         )
         self.entry_time = self._sql(
-            f"SELECT {raw_time} FROM {ENTRY_TABLE} "  # noqa: S608
+            f"SELECT {raw_time} FROM {entry_table} "  # noqa: S608
             'WHERE organisation_id = %s AND "index" = %s'
         )
         self.checkpoint_sizes = self._sql(
-            f"SELECT size FROM {CHECKPOINT_TABLE} WHERE organisation_id = %s "  # noqa: S608
-            "AND size > %s AND size <= %s ORDER BY size"
+            f"SELECT size FROM {self.table(CHECKPOINT_TABLE)} "  # noqa: S608
+            "WHERE organisation_id = %s AND size > %s AND size <= %s ORDER BY size"
         )
         self.nodes = self._sql(
-            f'SELECT "index", hash FROM {NODE_TABLE} '  # noqa: S608
+            f'SELECT "index", hash FROM {self.table(NODE_TABLE)} '  # noqa: S608
             'WHERE organisation_id = %s AND level = %s AND "index" >= %s '
             'AND "index" < %s ORDER BY "index"'
         )
 
     def _sql(self, statement: str) -> str:
         return statement.replace("%s", self.placeholder)
+
+    def table(self, name: str) -> str:
+        """Return the table ``name``, in ``schema`` if one was given."""
+        if self.schema is None:
+            return name
+        return f"{_quote(self.schema)}.{_quote(name)}"
 
     def time_parameter(self, moment: datetime.datetime) -> Any:
         """Return an aware time as the parameter that compares with "time".
@@ -293,3 +319,68 @@ def put_catalog_first(cursor: Any) -> None:
     schemas = [name.strip() for name in path.split(",") if name.strip() != '""']
     if schemas[:1] != ["pg_catalog"]:
         cursor.execute(f"SET search_path TO {', '.join(['pg_catalog', *schemas])}")
+
+
+def entry_table_schema(cursor: Any) -> str:
+    """Return the schema of the entry table as the session's search path finds it.
+
+    That is the table that Django reads and writes, which the scan then
+    names with its schema, because ``catalog_only`` leaves only pg_catalog
+    in the search path.
+    """
+    cursor.execute(
+        "SELECT namespace.nspname FROM pg_catalog.pg_class AS relation "
+        "JOIN pg_catalog.pg_namespace AS namespace "
+        "ON namespace.oid OPERATOR(pg_catalog.=) relation.relnamespace "
+        "WHERE relation.oid OPERATOR(pg_catalog.=) pg_catalog.to_regclass(%s)",
+        [_quote(ENTRY_TABLE)],
+    )
+    row = cursor.fetchone()
+    if row is None:
+        raise RuntimeError(
+            f"table {ENTRY_TABLE} not found in the search path: run vigil setup"
+        )
+    schema: str = row[0]
+    return schema
+
+
+@contextmanager
+def catalog_only(cursor: Any) -> Iterator[None]:
+    """Leave only pg_catalog in the session's search path while the block runs.
+
+    The scan's SQL names functions and operators such as format() and =
+    without a schema. PostgreSQL takes a function or operator of any schema
+    in the search path whose argument types match better than the built-in
+    one, whatever the order of the path. A function public.format() with
+    the exact types of the leaf's columns would thus take the place of
+    pg_catalog.format(text, VARIADIC "any") and could write the stored
+    leaf from changed columns. With pg_catalog alone, no other schema's
+    functions and operators are visible, and pg_temp is never searched for
+    them. The tables are named with their schema (``entry_table_schema``).
+    The previous search path is set again afterwards, because the scan may
+    run on the connection that Django uses between two chunks. If the block
+    raised inside a transaction, PostgreSQL undoes the setting with the
+    transaction, and the error of the block is the one raised.
+    """
+    cursor.execute("SELECT pg_catalog.current_setting('search_path')")
+    (previous,) = cursor.fetchone()
+    # Inside a transaction the settings end with it, as SET LOCAL's do, so
+    # that a search path set for the transaction only stays so.
+    local = cursor.connection.info.transaction_status == TransactionStatus.INTRANS
+    _set_search_path(cursor, "pg_catalog", local=local)
+    try:
+        yield
+    except BaseException:
+        with suppress(psycopg.Error):
+            _set_search_path(cursor, previous, local=local)
+        raise
+    _set_search_path(cursor, previous, local=local)
+
+
+def _set_search_path(cursor: Any, path: str, *, local: bool) -> None:
+    cursor.execute("SELECT pg_catalog.set_config('search_path', %s, %s)", [path, local])
+
+
+def _quote(name: str) -> str:
+    """Return a PostgreSQL identifier in double quotes."""
+    return '"' + name.replace('"', '""') + '"'
