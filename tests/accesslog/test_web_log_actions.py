@@ -14,7 +14,13 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.test import Client
 from django.urls import reverse
 
-from tests.accesslog.factories import cut_back, entry_id, ingest_batches, tampering
+from tests.accesslog.factories import (
+    cut_back,
+    entry_id,
+    ingest_batches,
+    ingest_range,
+    tampering,
+)
 from tests.conftest import login
 from vigil.accesslog import bundle as bundle_service
 from vigil.accesslog.keys import ensure_log_keys
@@ -283,13 +289,18 @@ def test_export_streams_in_chunks(consultant: Client, log: Organisation) -> None
     assert json.loads(b"".join(pieces))["entries"][14]["index"] == 14
 
 
-def test_export_recorded_only_at_end(consultant: Client, log: Organisation) -> None:
-    response = download(consultant, log)
-    iterator = iter(response.streaming_content)
-    next(iterator)
+def test_export_recorded_only_at_end(log: Organisation, consultant_a: User) -> None:
+    # The server closes the generator when a download breaks off. Closing the
+    # response in a test would also close the test's database connection.
+    start = datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC)
+    end = datetime.datetime(2026, 3, 3, tzinfo=datetime.UTC)
+    export = bundle_service.prepare_bundle(log, start, end, actor=consultant_a)
+    pieces = export.chunks()
+    next(pieces)
+    pieces.close()
     assert exports() == 0
-    response.close()
-    assert exports() == 0
+    with pytest.raises(RuntimeError, match="not written to its end"):
+        export.summary  # noqa: B018
 
 
 def test_export_with_pasted_previous_checkpoint(
@@ -388,6 +399,21 @@ def test_export_previous_of_other_centre(
         "van deze log: "
     )
     assert LogCheckpoint.objects.count() == checkpoints
+    assert AuditEntry.objects.count() == audit
+
+
+def test_export_rejected_before_signing(
+    consultant: Client, log: Organisation, settings: LazySettings
+) -> None:
+    # With an interval the latest batch waits for its checkpoint, which an
+    # export signs, but only once the earlier checkpoint was accepted.
+    settings.VIGIL_CHECKPOINT_INTERVAL_SECONDS = 3600
+    ingest_range(log, 100, 103)
+    checkpoints = LogCheckpoint.objects.filter(organisation=log).count()
+    audit = AuditEntry.objects.count()
+    response = download(consultant, log, previous_text="vigil.accesslog/x\n5\n")
+    assert response.status_code == 400
+    assert LogCheckpoint.objects.filter(organisation=log).count() == checkpoints
     assert AuditEntry.objects.count() == audit
 
 

@@ -18,7 +18,7 @@ package, and docs/accesslog.md describes every member.
 
 import datetime
 import json
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from typing import Any, TextIO
 
@@ -257,7 +257,7 @@ class BundleExport:
         )
         return "{\n" + members + ' "entries": ['
 
-    def chunks(self) -> Iterator[str]:
+    def chunks(self) -> Generator[str]:
         """Yield the bundle's text, at most ``EXPORT_CHUNK`` entries a piece.
 
         Raises LogDamaged, a ValueError, if a listed entry does not match

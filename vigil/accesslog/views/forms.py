@@ -394,8 +394,9 @@ class BundleExportForm(forms.Form):
         except UnicodeDecodeError:
             raise ValidationError(
                 _(
-                    "The file “%(name)s” is not UTF-8 text, so it is no checkpoint "
-                    "note. Choose the .checkpoint file that the auditor kept."
+                    "The file “%(name)s” is not UTF-8 text, so it is not a "
+                    "checkpoint note. Choose the .checkpoint file that the "
+                    "auditor kept."
                 ),
                 code="not_text",
                 params={"name": upload.name},
@@ -430,11 +431,9 @@ class BundleExportForm(forms.Form):
     @property
     def previous_field(self) -> str:
         """The field that contains the earlier checkpoint, to attach its errors to."""
-        return (
-            "previous_file"
-            if self.cleaned_data.get("previous_file")
-            else ("previous_text")
-        )
+        if self.cleaned_data.get("previous_file"):
+            return "previous_file"
+        return "previous_text"
 
     @property
     def previous_note(self) -> str | None:

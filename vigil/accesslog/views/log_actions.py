@@ -74,7 +74,8 @@ def export(request: HttpRequest, tenant: Tenant) -> HttpResponseBase:
 
     Every check that needs no entry comes first and shows its error in the
     form, with nothing signed or recorded. The bundle is then written while
-    it is sent, so memory contains one chunk of entries at a time, whatever the period.
+    it is sent, so memory contains one chunk of entries at a time, whatever
+    the period.
     """
     form = BundleExportForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -144,7 +145,7 @@ def _sent_chunks(bundle: BundleExport, language: str) -> Iterator[str]:
     """Yield the bundle's pieces, ending the file with the reason if it fails.
 
     The status line and headers are sent by then, so the error is written at
-    the end of the file, which then is no valid JSON, and raised again so
+    the end of the file, which then is not valid JSON, and raised again so
     that the server breaks the download off.
     """
     with translation.override(language):
@@ -157,7 +158,7 @@ def _sent_chunks(bundle: BundleExport, language: str) -> Iterator[str]:
                 error,
             )
             yield "\n\n" + _(
-                "EXPORT FAILED: %(reason)s. This file is incomplete and is no "
-                "bundle, and the export was not recorded."
+                "EXPORT FAILED: %(reason)s. This file is incomplete and is not "
+                "a bundle, and the export was not recorded."
             ) % {"reason": error}
             raise
