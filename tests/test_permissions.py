@@ -177,6 +177,18 @@ MATRIX: dict[str, list[Row]] = {
         (GET, OWN,    (200,  200,  200,  403,  200,  404,  404,  404,  LOGIN)),
         (GET, OTHER,  (404,  404,  404,  404,  404,  404,  404,  200,  LOGIN)),
     ],
+    "accesslog:verify": [
+        (GET, OWN,    (405,  405,  405,  405,  405,  405,  405,  405,  405)),
+        (POST, OWN,   (302,  302,  403,  403,  403,  404,  404,  404,  LOGIN)),
+        (GET, OTHER,  (405,  405,  405,  405,  405,  405,  405,  405,  405)),
+        (POST, OTHER, (404,  404,  404,  404,  404,  404,  404,  302,  LOGIN)),
+    ],
+    "accesslog:bundle": [
+        (GET, OWN,    (405,  405,  405,  405,  405,  405,  405,  405,  405)),
+        (POST, OWN,   (200,  200,  403,  403,  403,  404,  404,  404,  LOGIN)),
+        (GET, OTHER,  (405,  405,  405,  405,  405,  405,  405,  405,  405)),
+        (POST, OTHER, (404,  404,  404,  404,  404,  404,  404,  200,  LOGIN)),
+    ],
     "accesslog:search": [
         (GET, OWN,    (200,  200,  200,  403,  200,  404,  404,  404,  LOGIN)),
         (POST, OWN,   (303,  303,  303,  403,  303,  404,  404,  404,  LOGIN)),
@@ -560,6 +572,7 @@ ACCESS_LOG_POSTS: dict[str, dict[str, Any]] = {
     "accesslog:identity_end": {"valid_until": "2026-06-30T17:00"},
     "accesslog:finding_triage": {"status": "dismissed", "note": "on call"},
     "accesslog:detection_run": {"since": "2026-03-02", "until": "2026-03-02"},
+    "accesslog:bundle": {"since": "2026-03-01", "until": "2026-03-02"},
     "accesslog:detection_settings": {
         "office_start": "08:00",
         "office_end": "18:00",

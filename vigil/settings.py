@@ -168,6 +168,12 @@ VIGIL_CHECKPOINT_INTERVAL_SECONDS = env.read_int(
 VIGIL_ACCESSLOG_RETENTION_DAYS = env.read_int(
     "VIGIL_ACCESSLOG_RETENTION_DAYS", 3650, minimum=1
 )
+# Entries up to which the "Verify now" button of the access-log page verifies
+# the log within the request. A larger log is left to
+# ``vigil accesslog verify``, because the request would take too long.
+VIGIL_ACCESSLOG_WEB_VERIFY_MAX_ENTRIES = env.read_int(
+    "VIGIL_ACCESSLOG_WEB_VERIFY_MAX_ENTRIES", 2_000_000, minimum=0
+)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -18,21 +18,24 @@ package, and docs/accesslog.md describes every member.
 
 import datetime
 import json
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vigil.accesslog.checkpoints import ensure_checkpoint
 from vigil.accesslog.encoding import canonical_time
-from vigil.accesslog.keys import signer_for, verifier_for
+from vigil.accesslog.keys import ensure_log_keys, signer_for, verifier_for
 from vigil.accesslog.leaves import checked_entry_leaf
 from vigil.accesslog.models import AccessEntry, LogKeys
 from vigil.accesslog.retention import check_expired_in_time, expired_entry_count
 from vigil.accesslog.store import DatabaseHashStore
 from vigil.audit.services import record
+from vigil.isodate import day_start
 from vigil.ledger import (
+    Checkpoint,
     EntriesDigest,
     LedgerError,
     Manifest,
@@ -59,29 +62,57 @@ class BundleSummary:
     checkpoint_note: str
 
 
-def _consistency(
-    keys: LogKeys, store: DatabaseHashStore, previous_note: str, size: int
-) -> dict[str, Any]:
-    """Return the consistency proof from the auditor's earlier checkpoint."""
-    try:
-        previous = open_checkpoint(previous_note, verifier_for(keys), keys.origin)
-    except LedgerError as error:
-        # The ledger's own reason stays in English, as it does in verification.
-        raise ValueError(
+class InvalidPreviousCheckpoint(ValueError):
+    """The auditor's earlier checkpoint is not a signed checkpoint of this log.
+
+    ``error`` is the reason of ``vigil.ledger``, which stays in English.
+    """
+
+    def __init__(self, error: LedgerError) -> None:
+        super().__init__(
             _(
                 "the previous checkpoint is not a valid checkpoint of this log: "
                 "%(error)s"
             )
             % {"error": error}
-        ) from None
-    if previous.size > size:
-        raise ValueError(
+        )
+        self.error = error
+
+
+class PreviousCheckpointAhead(ValueError):
+    """The auditor's earlier checkpoint has a larger tree than the log has now."""
+
+    def __init__(self, previous_size: int, size: int) -> None:
+        super().__init__(
             _(
                 "the previous checkpoint has size %(previous)d, but the log's "
                 "latest checkpoint has size %(size)d: the log was cut back"
             )
-            % {"previous": previous.size, "size": size}
+            % {"previous": previous_size, "size": size}
         )
+        self.previous_size = previous_size
+        self.size = size
+
+
+class InvalidPeriod(ValueError):
+    """A period that the bundle's manifest cannot state."""
+
+
+def _open_previous(keys: LogKeys, previous_note: str, size: int) -> Checkpoint:
+    """Return the auditor's earlier checkpoint if it fits a log of ``size``."""
+    try:
+        previous = open_checkpoint(previous_note, verifier_for(keys), keys.origin)
+    except LedgerError as error:
+        raise InvalidPreviousCheckpoint(error) from None
+    if previous.size > size:
+        raise PreviousCheckpointAhead(previous.size, size)
+    return previous
+
+
+def _consistency(
+    store: DatabaseHashStore, previous: Checkpoint, size: int
+) -> dict[str, Any]:
+    """Return the consistency proof from the auditor's earlier checkpoint."""
     proof = consistency_proof(previous.size, size, store) if previous.size else []
     return {
         "old_size": previous.size,
@@ -141,17 +172,192 @@ def _raise_expired_during_export(organisation: Organisation, size: int) -> None:
     )
 
 
+def export_period(
+    first_day: datetime.date, last_day: datetime.date
+) -> tuple[datetime.datetime, datetime.datetime]:
+    """Return the start of ``first_day`` and the end of ``last_day``, both included.
+
+    A day runs from midnight to midnight in the default time zone
+    (``settings.TIME_ZONE``), whatever the time zone of the machine. The
+    period is empty when ``last_day`` comes before ``first_day``.
+    """
+    zone = timezone.get_default_timezone()
+    following = last_day + datetime.timedelta(days=1)
+    return day_start(first_day, zone), day_start(following, zone)
+
+
 def _check_period(start: datetime.datetime, end: datetime.datetime) -> None:
     if end <= start:
-        raise ValueError(
+        raise InvalidPeriod(
             f"the period from {start.isoformat()} to {end.isoformat()} is empty"
         )
     for moment in (start, end):
         if moment.microsecond % 1000:
-            raise ValueError(
+            raise InvalidPeriod(
                 f"{moment.isoformat()} has digits below the millisecond, which "
                 "the bundle's manifest cannot state"
             )
+
+
+class BundleExport:
+    """An export whose checks before the first entry passed, ready to be written.
+
+    ``prepare_bundle`` makes it. ``chunks`` yields the bundle's text and
+    records the export in the audit trail once the last piece was taken, so
+    a download that breaks off is not recorded. ``summary`` is set then.
+    """
+
+    def __init__(
+        self,
+        organisation: Organisation,
+        start: datetime.datetime,
+        end: datetime.datetime,
+        *,
+        actor: Any,
+        previous: Checkpoint | None,
+    ) -> None:
+        self.organisation = organisation
+        self.start = start
+        self.end = end
+        self.actor = actor
+        self.checkpoint = ensure_checkpoint(organisation, actor=actor)
+        self.keys = LogKeys.objects.get(organisation=organisation)
+        self.store = DatabaseHashStore(organisation.pk)
+        self.size = self.checkpoint.size
+        self.expired_before = expired_entry_count(organisation, self.size)
+        self.consistency = None
+        if previous is not None:
+            if previous.size > self.size:
+                raise PreviousCheckpointAhead(previous.size, self.size)
+            self.consistency = _consistency(self.store, previous, self.size)
+        self._summary: BundleSummary | None = None
+
+    @property
+    def summary(self) -> BundleSummary:
+        """The counts of the bundle, once ``chunks`` yielded its last piece."""
+        if self._summary is None:
+            raise RuntimeError("the bundle was not written to its end")
+        return self._summary
+
+    def _header(self) -> str:
+        header = {
+            "format": BUNDLE_FORMAT,
+            "origin": self.keys.origin,
+            "verifier_key": self.keys.verifier_key,
+            "checkpoint": self.checkpoint.note,
+            "tree_size": self.size,
+            "root_hash": encode_base64(MerkleLog(self.store).root(self.size)),
+            "from": canonical_time(self.start),
+            "to": canonical_time(self.end),
+            "consistency": self.consistency,
+        }
+        members = "".join(
+            f" {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)},\n"
+            for key, value in header.items()
+        )
+        return "{\n" + members + ' "entries": ['
+
+    def chunks(self) -> Generator[str]:
+        """Yield the bundle's text, at most ``EXPORT_CHUNK`` entries a piece.
+
+        Raises LogDamaged, a ValueError, if a listed entry does not match
+        its leaf hash or an expired entry follows one with content, and
+        ValueError if entries expired meanwhile. The pieces yielded before
+        then are part of a bundle that is not recorded.
+        """
+        yield self._header()
+        count = expired = 0
+        digest = EntriesDigest()
+        items: list[str] = []
+        entries = _entries(
+            self.organisation, self.keys.origin, self.start, self.end, self.size
+        )
+        for index, leaf, leaf_hash in entries:
+            if (leaf is None) != (index < self.expired_before):
+                _raise_expired_during_export(self.organisation, self.size)
+            digest.add(index, leaf_hash)
+            items.append(
+                ("\n  " if not count else ",\n  ") + self._item(index, leaf, leaf_hash)
+            )
+            count += 1
+            expired += leaf is None
+            if len(items) == EXPORT_CHUNK:
+                yield "".join(items)
+                items.clear()
+        manifest = Manifest(
+            self.keys.origin,
+            self.start,
+            self.end,
+            count,
+            digest.digest(),
+            self.size,
+            bytes(self.checkpoint.root_hash),
+            self.expired_before,
+        )
+        signed = sign_manifest(manifest, signer_for(self.keys))
+        note = json.dumps(signed, ensure_ascii=False)
+        yield "".join(items) + f'\n ],\n "manifest": {note}\n}}\n'
+        self._record(count, expired)
+        self._summary = BundleSummary(count, expired, self.size, self.checkpoint.note)
+
+    def _item(self, index: int, leaf: bytes | None, leaf_hash: bytes) -> str:
+        proof = inclusion_proof(index, self.size, self.store)
+        return json.dumps(
+            {
+                "index": index,
+                "leaf": None if leaf is None else encode_base64(leaf),
+                "leaf_hash": encode_base64(leaf_hash),
+                "proof": [encode_base64(node) for node in proof],
+            }
+        )
+
+    def _record(self, count: int, expired: int) -> None:
+        period = f"{canonical_time(self.start)}–{canonical_time(self.end)}"
+        record(
+            "accesslog.bundle_exported",
+            actor=self.actor,
+            organisation=self.organisation,
+            object_type="accesslog.accessentry",
+            object_label=f"{self.organisation.slug} {period}",
+            new={
+                "from": self.start,
+                "to": self.end,
+                "entries": count,
+                "expired": expired,
+                "tree_size": self.size,
+                "previous_size": (
+                    self.consistency["old_size"] if self.consistency else None
+                ),
+            },
+        )
+
+
+def prepare_bundle(
+    organisation: Organisation,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    *,
+    actor: Any,
+    previous_note: str | None = None,
+) -> BundleExport:
+    """Check an export of the entries with ``start <= time < end`` and prepare it.
+
+    ``previous_note`` is a signed checkpoint the auditor kept from earlier.
+    The bundle then proves that the log only grew since. Raises
+    InvalidPeriod if the period is empty or its bounds have digits below
+    the millisecond, which the manifest cannot state, InvalidPreviousCheckpoint
+    if the note is not a checkpoint of this log, and PreviousCheckpointAhead
+    if it is larger than the log. These checks sign and record nothing,
+    except that a log without keys gets them first. Then it signs a
+    checkpoint if the latest one does not cover the whole log.
+    """
+    _check_period(start, end)
+    previous = None
+    if previous_note is not None:
+        keys = ensure_log_keys(organisation, actor=actor)
+        size = DatabaseHashStore(organisation.pk).leaf_count()
+        previous = _open_previous(keys, previous_note, size)
+    return BundleExport(organisation, start, end, actor=actor, previous=previous)
 
 
 def export_bundle(
@@ -165,83 +371,13 @@ def export_bundle(
 ) -> BundleSummary:
     """Write the bundle of the entries with ``start <= time < end`` to ``output``.
 
-    Signs a checkpoint first if the latest one does not cover the whole log,
-    and signs the manifest of the listed entries last. ``previous_note`` is a
-    signed checkpoint the auditor kept from earlier; the bundle then proves
-    that the log only grew since. Raises ValueError if that note is not a
-    checkpoint of this log or is larger than the log, or if the period is
-    empty or its bounds have digits below the millisecond, which the
-    manifest cannot state. Raises LogDamaged, a ValueError, if a listed
-    entry does not match its leaf hash or an expired entry follows one with
-    content. ``output`` may then hold part of a bundle.
+    Raises the errors of ``prepare_bundle`` before anything is written, and
+    those of ``BundleExport.chunks`` while writing, after which ``output``
+    may hold part of a bundle.
     """
-    _check_period(start, end)
-    checkpoint = ensure_checkpoint(organisation, actor=actor)
-    keys = LogKeys.objects.get(organisation=organisation)
-    store = DatabaseHashStore(organisation.pk)
-    size = checkpoint.size
-    expired_before = expired_entry_count(organisation, size)
-    consistency = (
-        _consistency(keys, store, previous_note, size) if previous_note else None
+    export = prepare_bundle(
+        organisation, start, end, actor=actor, previous_note=previous_note
     )
-    header = {
-        "format": BUNDLE_FORMAT,
-        "origin": keys.origin,
-        "verifier_key": keys.verifier_key,
-        "checkpoint": checkpoint.note,
-        "tree_size": size,
-        "root_hash": encode_base64(MerkleLog(store).root(size)),
-        "from": canonical_time(start),
-        "to": canonical_time(end),
-        "consistency": consistency,
-    }
-    output.write("{\n")
-    for key, value in header.items():
-        output.write(f" {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)},\n")
-    output.write(' "entries": [')
-    count = expired = 0
-    digest = EntriesDigest()
-    entries = _entries(organisation, keys.origin, start, end, size)
-    for index, leaf, leaf_hash in entries:
-        if (leaf is None) != (index < expired_before):
-            _raise_expired_during_export(organisation, size)
-        digest.add(index, leaf_hash)
-        item = {
-            "index": index,
-            "leaf": None if leaf is None else encode_base64(leaf),
-            "leaf_hash": encode_base64(leaf_hash),
-            "proof": [
-                encode_base64(node) for node in inclusion_proof(index, size, store)
-            ],
-        }
-        output.write(("\n  " if not count else ",\n  ") + json.dumps(item))
-        count += 1
-        expired += leaf is None
-    manifest = Manifest(
-        keys.origin,
-        start,
-        end,
-        count,
-        digest.digest(),
-        size,
-        bytes(checkpoint.root_hash),
-        expired_before,
-    )
-    note = json.dumps(sign_manifest(manifest, signer_for(keys)), ensure_ascii=False)
-    output.write(f'\n ],\n "manifest": {note}\n}}\n')
-    record(
-        "accesslog.bundle_exported",
-        actor=actor,
-        organisation=organisation,
-        object_type="accesslog.accessentry",
-        object_label=f"{organisation.slug} {header['from']}–{header['to']}",
-        new={
-            "from": start,
-            "to": end,
-            "entries": count,
-            "expired": expired,
-            "tree_size": size,
-            "previous_size": consistency["old_size"] if consistency else None,
-        },
-    )
-    return BundleSummary(count, expired, size, checkpoint.note)
+    for piece in export.chunks():
+        output.write(piece)
+    return export.summary

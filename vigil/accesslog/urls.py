@@ -12,6 +12,7 @@ from vigil.accesslog.views import (
     entries,
     findings,
     identities,
+    log_actions,
     status,
     tokens,
 )
@@ -22,6 +23,8 @@ urlpatterns = [
     path("", status.status, name="status"),
     path("vkey/", status.vkey, name="vkey"),
     path("checkpoint/", status.checkpoint, name="checkpoint"),
+    path("verify/", log_actions.verify, name="verify"),
+    path("bundle/", log_actions.export, name="bundle"),
     path("entries/", entries.search, name="search"),
     path("entries/export.csv", entries.export, name="export"),
     path("entries/export-excel.csv", entries.export_excel, name="export_excel"),

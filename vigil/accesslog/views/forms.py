@@ -324,3 +324,118 @@ class FindingFilterForm(forms.Form):
         required=False,
         choices=[("", pgettext_lazy("every rule, in a filter", "all")), *Rule.choices],
     )
+
+
+# A signed checkpoint note has a few hundred bytes. A larger file is not one.
+MAX_CHECKPOINT_BYTES = 64 * 1024
+# Characters of a rejected checkpoint note that an error message shows.
+MAX_SHOWN_NOTE = 80
+
+
+def checkpoint_text(text: str) -> str:
+    """Return a pasted or uploaded note with LF line ends and one final newline.
+
+    Browsers send a textarea's lines with CRLF, and a pasted note may lose
+    its final newline. The signature covers neither, and the command reads
+    its ``--previous`` file with universal newlines too.
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n").split("\n")
+    return "\n".join(line.rstrip(" \t") for line in lines) + "\n"
+
+
+def shown_note(note: str) -> str:
+    """Return the first line of ``note``, shortened, to name it in an error."""
+    first = note.strip().split("\n", 1)[0]
+    return first if len(first) <= MAX_SHOWN_NOTE else first[: MAX_SHOWN_NOTE - 1] + "…"
+
+
+class BundleExportForm(forms.Form):
+    """The period and the auditor's earlier checkpoint of a proof bundle."""
+
+    since = IsoDateField(label=_("From"), widget=DATE_WIDGET)
+    until = IsoDateField(label=_("Until (inclusive)"), widget=DATE_WIDGET)
+    previous_text = forms.CharField(
+        label=_("Checkpoint that the auditor kept (optional)"),
+        required=False,
+        strip=False,
+        max_length=MAX_CHECKPOINT_BYTES,
+        widget=forms.Textarea(attrs={"rows": 5, "spellcheck": "false"}),
+        help_text=_(
+            "Paste the whole signed note, signature line included. The bundle "
+            "then proves that the log only grew since that checkpoint."
+        ),
+    )
+    previous_file = forms.FileField(
+        label=_("Or the checkpoint as a file"),
+        required=False,
+        help_text=_("Such as the .checkpoint file that this page downloads."),
+    )
+
+    def clean_previous_text(self) -> str | None:
+        text: str = self.cleaned_data.get("previous_text", "")
+        return checkpoint_text(text) if text.strip() else None
+
+    def clean_previous_file(self) -> str | None:
+        upload = self.cleaned_data.get("previous_file")
+        if not upload:
+            return None
+        if upload.size is not None and upload.size > MAX_CHECKPOINT_BYTES:
+            raise ValidationError(
+                _(
+                    "The file “%(name)s” has %(size)s bytes, but a checkpoint note "
+                    "has a few hundred. Choose the .checkpoint file that the "
+                    "auditor kept."
+                ),
+                code="too_large",
+                params={"name": upload.name, "size": upload.size},
+            )
+        try:
+            text = upload.read().decode("utf-8")
+        except UnicodeDecodeError:
+            raise ValidationError(
+                _(
+                    "The file “%(name)s” is not UTF-8 text, so it is not a "
+                    "checkpoint note. Choose the .checkpoint file that the "
+                    "auditor kept."
+                ),
+                code="not_text",
+                params={"name": upload.name},
+            ) from None
+        return checkpoint_text(text)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until and until < since:
+            self.add_error(
+                "until",
+                ValidationError(
+                    _(
+                        "The last day %(until)s comes before the first day "
+                        "%(since)s. Enter a last day on or after the first day."
+                    ),
+                    code="before_start",
+                    params={"until": until.isoformat(), "since": since.isoformat()},
+                ),
+            )
+        if data.get("previous_text") and data.get("previous_file"):
+            self.add_error(
+                "previous_file",
+                _(
+                    "Give the checkpoint either as pasted text or as a file, not "
+                    "both. Empty the text field or choose no file."
+                ),
+            )
+        return data
+
+    @property
+    def previous_field(self) -> str:
+        """The field that contains the earlier checkpoint, to attach its errors to."""
+        if self.cleaned_data.get("previous_file"):
+            return "previous_file"
+        return "previous_text"
+
+    @property
+    def previous_note(self) -> str | None:
+        note: str | None = self.cleaned_data.get(self.previous_field)
+        return note

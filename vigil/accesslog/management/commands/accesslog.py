@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, pgettext
 
 from vigil.accesslog import identities
-from vigil.accesslog.bundle import export_bundle
+from vigil.accesslog.bundle import export_bundle, export_period
 from vigil.accesslog.checkpoints import ensure_checkpoint, verifier_key
 from vigil.accesslog.detection.cli import add_detect_command, handle_detect
 from vigil.accesslog.file_ingest import FORMATS, FileRejected, ingest_file
@@ -36,7 +36,7 @@ from vigil.accesslog.proofs import (
 from vigil.accesslog.retention import ExpiryResult, due_for_expiry, expire_entries
 from vigil.accesslog.verification import VerificationResult, verify_log
 from vigil.commands import Command as VigilCommand
-from vigil.isodate import date_argument, datetime_argument, day_start
+from vigil.isodate import date_argument, datetime_argument
 from vigil.ledger import InvalidKeyError
 from vigil.organisations.management.commands.org import format_validation_error
 from vigil.organisations.models import Organisation
@@ -230,9 +230,7 @@ class Command(VigilCommand):
         )
 
     def _export(self, organisation: Organisation, options: dict[str, Any]) -> None:
-        zone = timezone.get_default_timezone()
-        start = day_start(options["from_date"], zone)
-        end = day_start(options["to_date"] + datetime.timedelta(days=1), zone)
+        start, end = export_period(options["from_date"], options["to_date"])
         if end <= start:
             raise CommandError(_("--to must not be before --from"))
         previous = _read_optional(options["previous"])
