@@ -46,7 +46,8 @@ MATRIX: dict[str, list[tuple[str, str, tuple[int | str, ...]]]] = {
         (POST, CROSS, EDIT_CROSS),
     ],
     "registers:delete": [
-        (GET, OWN, POST_ONLY), (POST, OWN, EDIT_POST), (POST, CROSS, EDIT_CROSS),
+        (GET, OWN, EDIT_GET), (POST, OWN, EDIT_POST), (GET, CROSS, EDIT_CROSS),
+        (POST, CROSS, EDIT_CROSS),
     ],
     "registers:attachment_add": [
         (GET, OWN, POST_ONLY), (POST, OWN, EDIT_POST), (POST, CROSS, EDIT_CROSS),

@@ -3,7 +3,9 @@
 The import checks every row before it changes anything and then applies all
 rows in one transaction, or none when any row is invalid. A row that would
 replace an answer changed after the file's export is invalid too, unless the
-caller asks to overwrite such answers (see :mod:`vigil.assessments.stale`).
+caller asks to overwrite such answers (see :mod:`vigil.assessments.stale`),
+and so is a row whose answer label names another answer than its answer
+code (see :mod:`vigil.assessments.answer_labels`).
 Each changed answer goes through :func:`vigil.assessments.services.save_answer`,
 so it gets its history row, naming the file, and its audit entry. The import
 as a whole gets one ``assessment.imported`` audit entry. Norms that the
@@ -26,10 +28,16 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from vigil.assessments import tabular
+from vigil.assessments.answer_labels import label_mismatch
 from vigil.assessments.models import Answer, Assessment
 from vigil.assessments.rules import check_answer
 from vigil.assessments.services import AnswerInput, AssessmentLocked, save_answer
-from vigil.assessments.stale import PlannedChange, last_changes, stale_message
+from vigil.assessments.stale import (
+    PlannedChange,
+    last_changes,
+    option_at_export,
+    stale_message,
+)
 from vigil.audit.services import record
 from vigil.catalog.models import AnswerOption
 
@@ -401,6 +409,7 @@ def _validate_row(
     # The scale's rules need a known answer code and a readable date.
     value_errors: list[RowError] = []
     option = _row_option(row, context, value_errors)
+    known_code = not value_errors
     planned_date = _row_date(row, value_errors)
     if not value_errors:
         for violation in check_answer(option, justification, planned_date):
@@ -408,6 +417,8 @@ def _validate_row(
                 RowError(row.number, violation.message, violation.field)
             )
     errors.extend(value_errors)
+    if known_code:
+        _check_label(row, option, answer, revision, context, errors)
 
     if len(owner) > OWNER_MAX_LENGTH:
         errors.append(
@@ -473,6 +484,28 @@ def _row_option(
             )
         )
     return option
+
+
+def _check_label(
+    row: SheetRow,
+    option: AnswerOption | None,
+    answer: Answer | None,
+    revision: int | None,
+    context: _Context,
+    errors: list[RowError],
+) -> None:
+    """Reject a row whose answer label names another answer than its code."""
+    label = _text(row.values[tabular.ANSWER_LABEL])
+    if not label.strip():
+        return
+    exported = None
+    if answer is not None:
+        code = option_at_export(answer, revision)
+        exported = context.options.get(code) if code else None
+    scale = list(context.options.values())
+    message = label_mismatch(label, option, exported, scale)
+    if message is not None:
+        errors.append(RowError(row.number, message, tabular.ANSWER_LABEL))
 
 
 def _row_revision(row: SheetRow, errors: list[RowError]) -> int | None:

@@ -56,6 +56,29 @@ class PlannedChange:
         return self.exported_revision != self.answer.revision
 
 
+def option_at_export(answer: Answer, exported_revision: int | None) -> str | None:
+    """Return the code of the answer's option at the export, None if unanswered.
+
+    Every save that changes an answer adds one to its revision and writes one
+    history row with the old values of the fields it changed, so the option
+    at an earlier revision is the old option of the first later change of
+    the option. Without a revision in the file, or with a revision the
+    answer never had, this returns the stored option.
+    """
+    stored: str | None = answer.option.code if answer.option else None
+    if exported_revision is None or not 0 <= exported_revision < answer.revision:
+        return stored
+    newest_first = AnswerChange.objects.filter(answer=answer).order_by(
+        "-changed_at", "-id"
+    )
+    later = list(newest_first[: answer.revision - exported_revision])
+    for change in reversed(later):
+        if "option" in change.old_values:
+            code = change.old_values["option"]
+            return str(code) if code else None
+    return stored
+
+
 def last_changes(answers: list[Answer]) -> dict[int, AnswerChange]:
     """Return the latest history row of each of ``answers``, by answer id."""
     latest: dict[int, AnswerChange] = {}

@@ -132,13 +132,17 @@ def update_record(
 def delete_record(spec: RegisterSpec, record: RegisterRecord, *, actor: Any) -> None:
     """Delete a record; its history and attachments' history stay in the trail.
 
-    Raise RecordInvalid when other records still refer to it.
+    The spec's ``before_delete`` runs in the same transaction, so the records
+    it updates change only if the record is deleted. Raise RecordInvalid when
+    other records still refer to it.
     """
     old = wire.json_values(spec, record)
     label = str(record)
     try:
         with transaction.atomic():
             _audit("register.record_deleted", spec, record, actor, old=old)
+            if spec.before_delete is not None:
+                spec.before_delete(record, actor)
             attachments_of(record).delete()
             record.delete()
     except ValidationError as error:

@@ -73,6 +73,11 @@ class RegisterSpec:
     detail_template: str | None = None
     import_formats: tuple[ImportFormat, ...] = ()
     edit_capability: Capability = Capability.EDIT_REGISTERS
+    # Sentences for the deletion page on what else deleting a record changes.
+    delete_notes: "Callable[[RegisterRecord], list[str]] | None" = None
+    # Called with the record and the actor inside the deletion's transaction,
+    # before the record is deleted, to update the records that refer to it.
+    before_delete: "Callable[[RegisterRecord, Any], None] | None" = None
 
     @property
     def label(self) -> str:

@@ -3,7 +3,7 @@
 Each view finds the register's spec from the URL, queries through the
 tenancy helper and leaves the work to :mod:`vigil.registers.services`.
 Reading needs ``VIEW``; every change needs the spec's edit capability and
-is a POST.
+is a POST. A deletion is confirmed first: its GET shows what it changes.
 """
 
 from typing import Any
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from vigil.accounts.roles import Capability
 from vigil.organisations.tenancy import Tenant, get_scoped_or_404, tenant_view
-from vigil.registers import evidence, queries, services, tabular
+from vigil.registers import deletion, evidence, queries, services, tabular
 from vigil.registers.forms import RegisterForm, build_form
 from vigil.registers.models import Attachment, RegisterRecord
 from vigil.registers.spec import REGISTERS, RegisterSpec, get_spec
@@ -183,13 +183,17 @@ def _render_form(
     return _page(request, tenant, "registers/form.html", context, status=status)
 
 
-@require_POST
 @tenant_view(Capability.EDIT_REGISTERS)
 def delete(
     request: HttpRequest, tenant: Tenant, register: str, pk: int
 ) -> HttpResponse:
+    """Show what deleting the record changes, and delete it on POST."""
     spec = _spec(tenant, register, edit=True)
     record = _record(tenant, spec, pk)
+    if request.method != "POST":
+        preview = deletion.preview_deletion(spec, record)
+        context = {"spec": spec, "record": record, "preview": preview}
+        return _page(request, tenant, "registers/delete.html", context)
     label = str(record)
     try:
         services.delete_record(spec, record, actor=request.user)

@@ -1,4 +1,7 @@
-"""API tokens of the organisation: list, create (secret shown once) and revoke."""
+"""API tokens of the organisation: list, create (secret shown once) and revoke.
+
+Revoking is confirmed first: its GET shows the token and what revoking stops.
+"""
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -80,10 +83,15 @@ def create(request: HttpRequest, tenant: Tenant) -> HttpResponse:
     return _render(request, tenant, created=created)
 
 
-@require_POST
 @tenant_view(Capability.MANAGE_ACCESS_LOG)
 def revoke(request: HttpRequest, tenant: Tenant, pk: int) -> HttpResponse:
+    """Show what revoking the token stops, and revoke it on POST."""
     token = get_scoped_or_404(ApiToken.objects.all(), tenant, pk=pk)
+    if request.method != "POST":
+        context = {"token": token}
+        return render_page(
+            request, tenant, "accesslog/token_revoke.html", context, section="tokens"
+        )
     token_service.revoke_token(token, actor=request.user)
     messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
     return redirect("accesslog:tokens", org=tenant.organisation.slug)

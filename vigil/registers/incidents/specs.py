@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy
 
 from vigil.organisations.models import Organisation
-from vigil.registers.incidents import checks
+from vigil.registers.incidents import checks, deletion
 from vigil.registers.incidents.forms import FIELDS, IncidentForm
 from vigil.registers.incidents.models import Incident
 from vigil.registers.spec import RegisterSpec, register
@@ -54,6 +54,8 @@ INCIDENTS = RegisterSpec(
     summary=checks.current_summary,
     warnings=checks.current_warnings,
     detail_template="incidents/_detail.html",
+    delete_notes=deletion.deletion_notes,
+    before_delete=deletion.reopen_finding,
 )
 
 
