@@ -21,7 +21,9 @@ from django.db import transaction
 from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from vigil.accesslog.detection import rules
 from vigil.accesslog.detection.models import (
@@ -40,6 +42,13 @@ from vigil.isodate import day_start
 from vigil.organisations.models import Organisation
 
 logger = logging.getLogger(__name__)
+
+# Why a rule is skipped instead of run: it has no data yet, and would
+# otherwise flag every entry. The command line and the findings page both
+# show the reason after "skipped, because".
+SKIP_REASONS: dict[str, Promise] = {
+    Rule.NO_OPEN_CASE: gettext_lazy("the list of open case files is empty"),
+}
 
 SETTINGS_FIELDS = (
     "office_start",
@@ -187,9 +196,14 @@ def change_open_cases(
 
     ``national_numbers`` are pseudonymised here and only the pseudonyms are
     stored. With ``replace`` every existing entry is removed first, which is
-    how a daily export of the open case files is loaded.
+    how a daily export of the open case files is loaded. Raise
+    ValidationError when both lists are empty, because adding nothing
+    changes nothing, and replacing with nothing would silently empty the
+    list. ``clear_open_cases`` empties it on purpose.
     """
     existing = OpenCase.objects.filter(organisation=organisation)
+    if not case_refs and not national_numbers:
+        _reject_empty_change(existing.count(), replace=replace)
     removed = existing.count() if replace else 0
     if replace:
         existing.delete()
@@ -216,6 +230,53 @@ def change_open_cases(
         object_label=_("Open case files"),
         new={"added": change.added, "removed": change.removed, "total": total},
     )
+    return change
+
+
+def _reject_empty_change(current: int, *, replace: bool) -> None:
+    if not replace or not current:
+        raise ValidationError(
+            {
+                "case_refs": _(
+                    "Enter case file references or national numbers, or choose "
+                    "a CSV file of national numbers. Nothing was changed."
+                )
+            }
+        )
+    raise ValidationError(
+        {
+            "replace": ngettext(
+                "The new list is empty, so replacing would remove %(count)s "
+                "open case file, the whole list. Enter the new list, or tick "
+                "“Empty the list” to remove it on purpose.",
+                "The new list is empty, so replacing would remove all %(count)s "
+                "open case files. Enter the new list, or tick “Empty the list” "
+                "to remove them all on purpose.",
+                current,
+            )
+            % {"count": current}
+        }
+    )
+
+
+@transaction.atomic
+def clear_open_cases(organisation: Organisation, *, actor: Any) -> OpenCaseChange:
+    """Remove every open case file, with an audit entry unless none was listed.
+
+    While the list is empty the open-case rule is skipped, because it would
+    flag every access.
+    """
+    removed, _by_model = OpenCase.objects.filter(organisation=organisation).delete()
+    change = OpenCaseChange(added=0, removed=removed, total=0)
+    if removed:
+        record(
+            "accesslog.open_cases_changed",
+            actor=actor,
+            organisation=organisation,
+            object_type="accesslog.opencase",
+            object_label=_("Open case files"),
+            new={"added": 0, "removed": removed, "total": 0},
+        )
     return change
 
 
@@ -428,6 +489,10 @@ class DetectionRun:
     entries: int
     findings: list[Finding] = field(default_factory=list)
     rules: dict[str, RuleCounts | None] = field(default_factory=dict)
+
+    def skipped(self) -> list[str]:
+        """Return the rules that were skipped, each a key of ``SKIP_REASONS``."""
+        return [rule for rule, counts in self.rules.items() if counts is None]
 
     def total(self) -> RuleCounts:
         """Return the counts of every rule together."""

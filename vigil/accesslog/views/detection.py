@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from vigil.accesslog.detection import services
@@ -135,10 +136,24 @@ def _lines_error(lines: list[int]) -> str:
     ) % {"lines": listed, "more": more}
 
 
+def _cleared_message(removed: int) -> str:
+    if not removed:
+        return _("The list of open case files was already empty.")
+    return ngettext(
+        "%(count)s open case file removed; the list is empty.",
+        "%(count)s open case files removed; the list is empty.",
+        removed,
+    ) % {"count": removed}
+
+
 @require_POST
 @tenant_view(Capability.MANAGE_ACCESS_LOG)
 def change_open_cases(request: HttpRequest, tenant: Tenant) -> HttpResponse:
     form = OpenCasesForm(request.POST, request.FILES)
+    if form.is_valid() and form.cleaned_data["empty_list"]:
+        change = services.clear_open_cases(tenant.organisation, actor=request.user)
+        messages.success(request, _cleared_message(change.removed))
+        return _back(tenant)
     if form.is_valid():
         try:
             change = services.change_open_cases(

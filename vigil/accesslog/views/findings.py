@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from vigil.accesslog.detection import services
-from vigil.accesslog.detection.models import Finding
+from vigil.accesslog.detection.models import Finding, Rule
 from vigil.accesslog.models import AccessEntry
 from vigil.accesslog.search import with_people
 from vigil.accesslog.views import render_page
@@ -97,6 +97,15 @@ def run(request: HttpRequest, tenant: Tenant) -> HttpResponse:
             "reopened": total.reopened,
         },
     )
+    for rule in result.skipped():
+        messages.warning(
+            request,
+            _(
+                "%(rule)s: skipped, because %(reason)s. Fill in the list on the "
+                "detection settings page, or turn the rule off there."
+            )
+            % {"rule": Rule(rule).label, "reason": services.SKIP_REASONS[rule]},
+        )
     return redirect("accesslog:findings", org=tenant.organisation.slug)
 
 

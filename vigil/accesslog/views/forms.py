@@ -279,6 +279,29 @@ class OpenCasesForm(forms.Form):
     replace = forms.BooleanField(
         label=_("Replace the current list instead of adding to it"), required=False
     )
+    empty_list = forms.BooleanField(
+        label=_("Empty the list"),
+        required=False,
+        help_text=_(
+            "Removes every open case file; leave the fields above empty. While "
+            "the list is empty, the open-case rule is skipped."
+        ),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        entered = any(
+            data.get(name) for name in ("case_refs", "national_numbers", "csv_file")
+        )
+        if data.get("empty_list") and entered:
+            self.add_error(
+                "empty_list",
+                _(
+                    "“Empty the list” removes every open case file, so leave the "
+                    "fields above empty, or untick it to add or replace."
+                ),
+            )
+        return data
 
 
 class WatchedSubjectForm(forms.Form):
