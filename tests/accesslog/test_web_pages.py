@@ -72,17 +72,38 @@ def test_status_names_verify_command(
 
 
 @pytest.mark.parametrize(
-    ("ok", "size", "line"),
+    ("ok", "size", "index", "language", "line"),
     [
-        (True, 12, "over 12 logregels, 2026-12-05 10:00"),
-        (False, 0, "0 logregels in orde vóór de afwijking, 2026-12-05 10:00"),
+        (True, 12, None, "nl", "over 12 logregels, 2026-12-05 10:00"),
+        (
+            False,
+            0,
+            420,
+            "nl",
+            "420 logregels in orde vóór de afwijking, 2026-12-05 10:00",
+        ),
+        (False, 0, 1, "en", "1 entry passed before the divergence, 2026-12-05 10:00"),
+        (
+            False,
+            0,
+            420,
+            "fr",
+            "420 entrées conformes avant la divergence, 2026-12-05 10:00",
+        ),
     ],
-    ids=["passed", "failed"],
+    ids=["passed", "failed", "failed-one-en", "failed-fr"],
 )
 def test_status_states_verified_entries(
-    consultant: Client, centre_a: Organisation, ok: bool, size: int, line: str
+    consultant: Client,
+    centre_a: Organisation,
+    ok: bool,
+    size: int,
+    index: int | None,
+    language: str,
+    line: str,
 ) -> None:
-    # A failed run counts the entries before the divergence, not the log's.
+    # A failed run counts the entries before the first divergent one, which
+    # passed. Its size counts only the chunks that passed as a whole.
     finished = datetime.datetime(2026, 12, 5, 9, tzinfo=datetime.UTC)
     VerificationRun.objects.create(
         organisation=centre_a,
@@ -90,13 +111,36 @@ def test_status_states_verified_entries(
         finished_at=finished,
         size=size,
         ok=ok,
-        first_divergent_index=None if ok else 0,
+        first_divergent_index=index,
         message="",
     )
-    response = consultant.get(url("status", centre_a))
+    response = consultant.get(
+        url("status", centre_a), headers={"Accept-Language": language}
+    )
     text = " ".join(response.content.decode().split())
     assert line in text
-    assert "over 0 logregels" not in text
+
+
+def test_status_failed_without_entry_states_no_count(
+    consultant: Client, centre_a: Organisation
+) -> None:
+    # A run that failed on the verifier key names no entry, so it cannot say
+    # how many entries passed.
+    finished = datetime.datetime(2026, 12, 5, 9, tzinfo=datetime.UTC)
+    VerificationRun.objects.create(
+        organisation=centre_a,
+        started_at=finished,
+        finished_at=finished,
+        size=0,
+        ok=False,
+        first_divergent_index=None,
+        message="the given key is not the key of this log",
+    )
+    response = consultant.get(url("status", centre_a))
+    shown = response.content.decode().split('data-testid="verification">')[1]
+    text = " ".join(shown.split("</dd>")[0].split())
+    assert "in orde" not in text
+    assert "mislukt</span> 2026-12-05 10:00" in text
 
 
 def test_search_marks_expired_entry(consultant: Client, centre_a: Organisation) -> None:
