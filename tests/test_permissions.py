@@ -551,6 +551,7 @@ def post_data(name: str, target: str, world: World, user: User | None) -> Any:
 
 
 ACCESS_LOG_POSTS: dict[str, dict[str, Any]] = {
+    "accesslog:search": {"user_id": "U1"},
     "accesslog:token_create": {"name": "export", "scope": "ingest"},
     "accesslog:identity_add": {
         "user_id": "U2",

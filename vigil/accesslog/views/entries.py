@@ -160,6 +160,10 @@ def search(request: HttpRequest, tenant: Tenant) -> HttpResponse:
 
 def _submit(request: HttpRequest, tenant: Tenant) -> HttpResponse:
     form = SearchForm(request.POST)
+    if form.is_valid() and _criteria(tenant, form).is_empty():
+        # Without a criterion the redirect would land on the page of a first
+        # visit, which says nothing.
+        form.add_error(None, _("Enter at least one criterion."))
     if not form.is_valid():
         return render_page(
             request,
