@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from tests.conftest import login
+from vigil.accesslog.detection import services
 from vigil.accesslog.detection.models import Finding, Rule
 from vigil.accesslog.detection.services import run_detection
 from vigil.accesslog.identities import add_identity_period
@@ -278,3 +279,20 @@ def test_audit_trail_labels_search_criteria() -> None:
         "Personne physique",
         "Jusqu'au (non compris)",
     ]
+
+
+def test_triage_is_one_transaction(
+    consultant_a: User, finding: Finding, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The triage locks the finding's row, which PostgreSQL allows only inside
+    # a transaction, and a failed audit record must undo the new status.
+    def fail(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("audit trail unavailable")
+
+    monkeypatch.setattr(services, "record", fail)
+    with pytest.raises(RuntimeError):
+        services.triage_finding(
+            finding, status="confirmed", note="No case file.", actor=consultant_a
+        )
+    finding.refresh_from_db()
+    assert finding.status == Finding.Status.OPEN

@@ -676,7 +676,6 @@ TRIAGE_STATUSES = (
 )
 
 
-@transaction.atomic
 def own_user_id_periods(finding: Finding, account: Any) -> list[IdentityPeriod]:
     """Return the identity periods that show ``account`` held the finding's user id.
 
@@ -694,6 +693,7 @@ def own_user_id_periods(finding: Finding, account: Any) -> list[IdentityPeriod]:
     )
 
 
+@transaction.atomic
 def triage_finding(finding: Finding, *, status: str, note: str, actor: Any) -> Finding:
     """Set a finding's status with a note; a closing status requires the note.
 
