@@ -668,6 +668,11 @@ def run_detection(
     return detect(organisation, since=since, until=until, actor=actor).findings
 
 
+INCIDENT_NEEDS_RECORD = gettext_lazy(
+    "Use “Record as a security incident” on this page: it creates the incident "
+    "in the incident register and then sets this status."
+)
+
 TRIAGE_STATUSES = (
     Finding.Status.OPEN,
     Finding.Status.DISMISSED,
@@ -693,13 +698,28 @@ def own_user_id_periods(finding: Finding, account: Any) -> list[IdentityPeriod]:
     )
 
 
+def has_incident(finding: Finding) -> bool:
+    """Return whether the incident register has an incident made from ``finding``.
+
+    "Record as a security incident" on the finding's page creates that
+    incident (``vigil.registers.incidents``) and links it to the finding.
+    """
+    return Finding.objects.filter(pk=finding.pk, incident__isnull=False).exists()
+
+
 @transaction.atomic
-def triage_finding(finding: Finding, *, status: str, note: str, actor: Any) -> Finding:
+def triage_finding(
+    finding: Finding, *, status: str, note: str, actor: Any
+) -> Finding | None:
     """Set a finding's status with a note; a closing status requires the note.
 
-    The audit record states whether the identity register links the actor to
-    the finding's user id (``own_user_id_periods``). The triage is allowed
-    all the same, because a small centre may have no one else to do it.
+    Returns the finding as triaged, or None when it already had that status
+    and note, so that nothing changed and nothing was audited. The status
+    "security incident" requires the incident that "Record as a security
+    incident" creates, so that the status always has its incident. The audit
+    record states whether the identity register links the actor to the
+    finding's user id (``own_user_id_periods``). The triage is allowed all
+    the same, because a small centre may have no one else to do it.
     """
     if status not in TRIAGE_STATUSES:
         raise ValidationError({"status": _("Choose a valid status.")})
@@ -709,6 +729,14 @@ def triage_finding(finding: Finding, *, status: str, note: str, actor: Any) -> F
             {"note": _("Explain the decision, e.g. the case file that justifies it.")}
         )
     locked = Finding.objects.select_for_update().get(pk=finding.pk)
+    if locked.status == status and locked.note == note:
+        return None
+    if (
+        status == Finding.Status.INCIDENT
+        and locked.status != Finding.Status.INCIDENT
+        and not has_incident(locked)
+    ):
+        raise ValidationError({"status": INCIDENT_NEEDS_RECORD})
     old = {"status": locked.status, "note": locked.note}
     locked.status = status
     locked.note = note

@@ -334,6 +334,23 @@ class TriageForm(forms.Form):
         help_text=_("Required unless the finding stays open."),
     )
 
+    def __init__(self, *args: Any, offer_incident: bool, **kwargs: Any) -> None:
+        """List "security incident" only when ``offer_incident`` is true.
+
+        "Record as a security incident" reaches that status by creating the
+        incident, so the list offers it only to a finding that already has
+        the status or its incident. The form still accepts the value, so
+        that the triage service rejects it with an error that names the way
+        to the status.
+        """
+        super().__init__(*args, **kwargs)
+        if not offer_incident:
+            self.fields["status"].widget.choices = [
+                (value, label)
+                for value, label in Finding.Status.choices
+                if value != Finding.Status.INCIDENT
+            ]
+
 
 class FindingFilterForm(forms.Form):
     status = forms.ChoiceField(
