@@ -22,6 +22,8 @@ from vigil.accesslog.models import (
 )
 from vigil.accesslog.tokens import authenticate, create_token, revoke_token
 from vigil.accounts.models import User
+from vigil.accounts.roles import Role
+from vigil.accounts.services import grant_membership
 from vigil.audit.models import AuditEntry
 from vigil.organisations.models import Organisation
 
@@ -218,15 +220,45 @@ def test_header_links_access_log(consultant: Client, centre_a: Organisation) -> 
 
 
 def test_token_secret_shown_once(consultant: Client, centre_a: Organisation) -> None:
+    # The form is posted, then redirected to the list, so that a reload of
+    # the page that shows the secret does not post the form again.
     response = consultant.post(url("token_create", centre_a), {"name": "syslog"})
-    assert response.status_code == 200
-    assert response["Cache-Control"] == "no-store"
-    secret = response.context["secret"]
-    assert secret.encode() in response.content
+    assert response.status_code == 303
+    assert response["Location"] == url("tokens", centre_a)
+    shown = consultant.get(response["Location"])
+    assert shown["Cache-Control"] == "no-store"
+    secret = shown.context["secret"]
+    assert secret.encode() in shown.content
     assert authenticate(f"Bearer {secret}") is not None
-    listing = consultant.get(url("tokens", centre_a))
-    assert secret.encode() not in listing.content
-    assert ApiToken.objects.get().prefix.encode() in listing.content
+    reloaded = consultant.get(response["Location"])
+    assert reloaded.status_code == 200
+    assert secret.encode() not in reloaded.content
+    assert ApiToken.objects.get().prefix.encode() in reloaded.content
+    assert ApiToken.objects.count() == 1
+
+
+def test_token_secret_leaves_session_after_display(
+    consultant: Client, centre_a: Organisation
+) -> None:
+    consultant.post(url("token_create", centre_a), {"name": "syslog"})
+    secret = consultant.get(url("tokens", centre_a)).context["secret"]
+    session = consultant.session
+    stored = [str(value) for value in session.values()]
+    assert not any(secret in value for value in stored)
+
+
+def test_token_secret_not_shown_in_other_centre(
+    consultant_a: User, centre_a: Organisation, centre_b: Organisation
+) -> None:
+    grant_membership(
+        user=consultant_a, organisation=centre_b, role=Role.CONSULTANT, actor=None
+    )
+    client = login(consultant_a)
+    client.post(url("token_create", centre_a), {"name": "syslog"})
+    other = client.get(url("tokens", centre_b))
+    assert other.context["secret"] is None
+    own = client.get(url("tokens", centre_a))
+    assert own.context["secret"] is not None
 
 
 def test_token_name_required(consultant: Client, centre_a: Organisation) -> None:
@@ -245,7 +277,7 @@ def test_token_name_of_active_token_rejected(
     assert token.prefix.encode() in response.content
     assert ApiToken.objects.filter(organisation=centre_a).count() == 1
     response = consultant.post(url("token_create", centre_a), {"name": "backup"})
-    assert response.status_code == 200
+    assert response.status_code == 303
 
 
 def test_token_name_of_revoked_token_reused(
@@ -254,7 +286,7 @@ def test_token_name_of_revoked_token_reused(
     token, _secret = create_token(centre_a, "syslog", actor=None)
     revoke_token(token, actor=None)
     response = consultant.post(url("token_create", centre_a), {"name": "syslog"})
-    assert response.status_code == 200
+    assert response.status_code == 303
     assert ApiToken.objects.filter(organisation=centre_a).count() == 2
 
 
