@@ -373,6 +373,118 @@ def test_identity_end_before_start_rejected(
     assert period.valid_until is None
 
 
+def ended_period(consultant: Client, centre: Organisation) -> IdentityPeriod:
+    """Record U1's period from January to the end of June 2026 on the page."""
+    consultant.post(
+        url("identity_add", centre),
+        period_data(valid_until="2026-07-01T00:00"),
+        follow=True,
+    )
+    return IdentityPeriod.objects.get(organisation=centre)
+
+
+def identity_messages(response: Any) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        (
+            "en",
+            "The end of the period of U1 for An Peeters moved from "
+            "2026-07-01 00:00 to 2026-06-15 17:00.",
+        ),
+        (
+            "nl",
+            "Het einde van de periode van U1 voor An Peeters is verplaatst van "
+            "2026-07-01 00:00 naar 2026-06-15 17:00.",
+        ),
+        (
+            "fr",
+            "La fin de la période de U1 pour An Peeters est passée du "
+            "2026-07-01 00:00 au 2026-06-15 17:00.",
+        ),
+    ],
+)
+def test_identity_end_date_changed(
+    consultant: Client, centre_a: Organisation, language: str, message: str
+) -> None:
+    period = ended_period(consultant, centre_a)
+    page = consultant.get(url("identities", centre_a)).content.decode()
+    action = url("identity_end", centre_a, pk=period.pk)
+    assert f'action="{action}"' in page
+    assert 'value="2026-07-01T00:00"' in page
+    response = consultant.post(
+        action,
+        {"valid_until": "2026-06-15T17:00"},
+        headers={"Accept-Language": language},
+        follow=True,
+    )
+    assert identity_messages(response) == [message]
+    period.refresh_from_db()
+    assert period.valid_until == datetime.datetime(2026, 6, 15, 17, tzinfo=BRUSSELS)
+    audit = AuditEntry.objects.filter(action="identity.ended").get()
+    old_end = datetime.datetime.fromisoformat(audit.old_values["valid_until"])
+    new_end = datetime.datetime.fromisoformat(audit.new_values["valid_until"])
+    assert old_end == datetime.datetime(2026, 7, 1, tzinfo=BRUSSELS)
+    assert new_end == datetime.datetime(2026, 6, 15, 17, tzinfo=BRUSSELS)
+
+
+def test_identity_end_change_rejects_overlap(
+    consultant: Client, centre_a: Organisation
+) -> None:
+    period = ended_period(consultant, centre_a)
+    consultant.post(
+        url("identity_add", centre_a),
+        period_data(person_name="Bert Claes", valid_from="2026-07-01T00:00"),
+    )
+    response = consultant.post(
+        url("identity_end", centre_a, pk=period.pk),
+        {"valid_until": "2026-08-01T00:00"},
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "is already assigned to Bert Claes from 2026-07-01 00:00" in text
+    period.refresh_from_db()
+    assert period.valid_until == datetime.datetime(2026, 7, 1, tzinfo=BRUSSELS)
+    assert not AuditEntry.objects.filter(action="identity.ended").exists()
+
+
+def test_identity_end_change_before_start_shown(
+    consultant: Client, centre_a: Organisation
+) -> None:
+    period = ended_period(consultant, centre_a)
+    response = consultant.post(
+        url("identity_end", centre_a, pk=period.pk),
+        {"valid_until": "2025-12-31T00:00"},
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code == 400
+    assert "The end of the period must come after its start." in (
+        response.content.decode()
+    )
+    period.refresh_from_db()
+    assert period.valid_until == datetime.datetime(2026, 7, 1, tzinfo=BRUSSELS)
+
+
+def test_identity_same_end_changes_nothing(
+    consultant: Client, centre_a: Organisation
+) -> None:
+    period = ended_period(consultant, centre_a)
+    response = consultant.post(
+        url("identity_end", centre_a, pk=period.pk),
+        {"valid_until": "2026-07-01T00:00"},
+        headers={"Accept-Language": "en"},
+        follow=True,
+    )
+    assert identity_messages(response) == [
+        "Nothing changed: the period already ends at 2026-07-01 00:00."
+    ]
+    assert not AuditEntry.objects.filter(action="identity.ended").exists()
+
+
 def test_detection_settings_saved(consultant: Client, centre_a: Organisation) -> None:
     data = {
         "office_start": "08:00",
