@@ -1,5 +1,6 @@
 """The list of open case files on the detection page, and runs without it."""
 
+import html
 from typing import Any
 
 import pytest
@@ -8,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from tests.accesslog.factories import national_number
 from vigil.accesslog.detection.models import OpenCase
 from vigil.accesslog.detection.services import change_open_cases, update_settings
 from vigil.accounts.models import User
@@ -165,3 +167,113 @@ def test_run_says_open_case_rule_skipped(
     ]
     assert len(warnings) == 1
     assert warnings[0].startswith(expected)
+
+
+@pytest.mark.parametrize(
+    ("language", "one_line", "two_lines"),
+    [
+        (
+            "en",
+            "Line 2 contains no valid national or BIS number, so nothing was saved.",
+            "Lines 1, 2 contain no valid national or BIS number, so nothing was saved.",
+        ),
+        (
+            "nl",
+            "Regel 2 bevat geen geldig rijksregister- of bisnummer, dus er is "
+            "niets opgeslagen.",
+            "Regels 1, 2 bevatten geen geldig rijksregister- of bisnummer, dus er "
+            "is niets opgeslagen.",
+        ),
+        (
+            "fr",
+            "La ligne 2 ne contient aucun numéro de registre national ou numéro "
+            "bis valide\u00a0: rien n'a donc été enregistré.",
+            "Les lignes 1, 2 ne contiennent aucun numéro de registre national ou "
+            "numéro bis valide\u00a0: rien n'a donc été enregistré.",
+        ),
+    ],
+)
+def test_invalid_lines_counted(
+    consultant_a: User,
+    centre_a: Organisation,
+    language: str,
+    one_line: str,
+    two_lines: str,
+) -> None:
+    client = client_in(consultant_a, language)
+    valid = national_number(1)
+    one = client.post(
+        url("open_cases", centre_a),
+        {"case_refs": "", "national_numbers": f"{valid}\n12345"},
+    )
+    two = client.post(
+        url("open_cases", centre_a),
+        {"case_refs": "", "national_numbers": "12345\n67890"},
+    )
+    assert one.status_code == 400
+    assert form_errors(one) == one_line
+    assert form_errors(two) == two_lines
+
+
+@pytest.mark.parametrize(
+    ("language", "hint"),
+    [
+        ("en", "Line 2 has 10 digits: if a spreadsheet dropped the leading 0"),
+        ("nl", "Regel 2 heeft 10 cijfers: als een rekenblad de eerste 0"),
+        ("fr", "La ligne 2 compte 10 chiffres\u00a0: si un tableur a supprimé le 0"),
+    ],
+)
+def test_ten_digit_line_gets_hint(
+    consultant_a: User, centre_a: Organisation, language: str, hint: str
+) -> None:
+    ten_digits = national_number(1, birth="050730")[1:]
+    response = client_in(consultant_a, language).post(
+        url("open_cases", centre_a),
+        {"case_refs": "", "national_numbers": f"{national_number(2)}\n{ten_digits}"},
+    )
+    assert response.status_code == 400
+    errors = form_errors(response)
+    assert hint in errors
+    assert ten_digits not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "saved", "counts"),
+    [
+        (
+            "en",
+            "1 added, 1 removed; 1 open case file.",
+            "1 case file reference and 1 data subject with an open case.",
+        ),
+        (
+            "nl",
+            "1 toegevoegd, 1 verwijderd; 1 lopend dossier.",
+            "1 dossierreferentie en 1 betrokkene met een lopend dossier.",
+        ),
+        (
+            "fr",
+            "1 ajouté, 1 supprimé\u00a0; 1 dossier ouvert.",
+            "1 référence de dossier et 1 personne concernée ayant un dossier ouvert.",
+        ),
+    ],
+)
+def test_counts_of_one_in_singular(
+    consultant_a: User, listed: Organisation, language: str, saved: str, counts: str
+) -> None:
+    client = client_in(consultant_a, language)
+    OpenCase.objects.filter(organisation=listed, value="D-2").delete()
+    response = client.post(
+        url("open_cases", listed),
+        {"case_refs": "D-3", "national_numbers": "", "replace": "on"},
+        follow=True,
+    )
+    assert page_messages(response) == [saved]
+    change_open_cases(
+        listed,
+        case_refs=[],
+        national_numbers=[national_number(1)],
+        replace=False,
+        actor=None,
+    )
+    page = " ".join(client.get(url("detection", listed)).content.decode().split())
+    assert counts in html.unescape(page)

@@ -572,7 +572,7 @@ def test_open_cases_bad_number_not_echoed(
     assert response.status_code == 400
     assert b"85073000161" not in response.content
     assert b"85073000160" not in response.content
-    assert b"Lines 2 contain" in response.content
+    assert b"Line 2 contains" in response.content
     assert not OpenCase.objects.exists()
 
 
@@ -596,3 +596,26 @@ def test_watch_list_invalid_number(consultant: Client, centre_a: Organisation) -
     assert response.status_code == 400
     assert b"85073000161" not in response.content
     assert not WatchedSubject.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "hint"),
+    [
+        ("en", "This number must have 11 digits but has 10. If a spreadsheet"),
+        ("nl", "Dit nummer moet 11 cijfers tellen, maar telt er 10. Als een rekenblad"),
+        ("fr", "Ce numéro doit compter 11 chiffres, mais en compte 10. Si un tableur"),
+    ],
+)
+def test_watch_list_ten_digit_number_hint(
+    consultant_a: User, centre_a: Organisation, language: str, hint: str
+) -> None:
+    client = Client(headers={"Accept-Language": language})
+    client.force_login(consultant_a)
+    ten_digits = NUMBER[1:]
+    response = client.post(
+        url("watch", centre_a), {"national_number": ten_digits, "label": "x"}
+    )
+    assert response.status_code == 400
+    errors = response.context["watch_form"].errors["national_number"]
+    assert errors[0].startswith(hint)
+    assert ten_digits not in response.content.decode()

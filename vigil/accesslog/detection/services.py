@@ -36,6 +36,7 @@ from vigil.accesslog.detection.models import (
 from vigil.accesslog.events import validate_national_number
 from vigil.accesslog.identities import periods_of_account
 from vigil.accesslog.models import AccessEntry, IdentityPeriod
+from vigil.accesslog.national_numbers import lost_leading_zero
 from vigil.accesslog.pseudonyms import pseudonymise
 from vigil.audit.services import record
 from vigil.isodate import day_start
@@ -133,6 +134,8 @@ class NationalNumbers:
 
     numbers: list[str] = field(default_factory=list)
     invalid_lines: list[int] = field(default_factory=list)
+    # The invalid lines with 10 digits, probably a number without its leading 0.
+    ten_digit_lines: list[int] = field(default_factory=list)
 
 
 def read_national_numbers(text: str) -> NationalNumbers:
@@ -140,8 +143,8 @@ def read_national_numbers(text: str) -> NationalNumbers:
 
     Blank lines are skipped, and so is a first line without any digit, which
     is taken for a CSV header. Returns the numbers as 11 digits and the line
-    numbers that hold no valid number; the invalid values themselves are not
-    kept.
+    numbers that hold no valid number, with those of 10 digits apart. The
+    invalid values themselves are not kept.
     """
     result = NationalNumbers()
     dialect = _sniff_dialect(text)
@@ -154,6 +157,8 @@ def read_national_numbers(text: str) -> NationalNumbers:
         compact = compact_national_number(cell)
         if compact is None:
             result.invalid_lines.append(number)
+            if lost_leading_zero(cell):
+                result.ten_digit_lines.append(number)
         else:
             result.numbers.append(compact)
     return result
