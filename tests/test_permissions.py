@@ -230,9 +230,9 @@ MATRIX: dict[str, list[Row]] = {
     ],
     "accesslog:token_create": [
         (GET, OWN,    (405,  405,  405,  405,  405,  405,  405,  405,  405)),
-        (POST, OWN,   (200,  200,  403,  403,  403,  404,  404,  404,  LOGIN)),
+        (POST, OWN,   (303,  303,  403,  403,  403,  404,  404,  404,  LOGIN)),
         (GET, OTHER,  (405,  405,  405,  405,  405,  405,  405,  405,  405)),
-        (POST, OTHER, (404,  404,  404,  404,  404,  404,  404,  200,  LOGIN)),
+        (POST, OTHER, (404,  404,  404,  404,  404,  404,  404,  303,  LOGIN)),
     ],
     "accesslog:token_revoke": [
         (GET, OWN,    (200,  200,  403,  403,  403,  404,  404,  404,  LOGIN)),
@@ -564,6 +564,7 @@ def post_data(name: str, target: str, world: World, user: User | None) -> Any:
 
 
 ACCESS_LOG_POSTS: dict[str, dict[str, Any]] = {
+    "accesslog:search": {"user_id": "U1"},
     "accesslog:token_create": {"name": "export", "scope": "ingest"},
     "accesslog:identity_add": {
         "user_id": "U2",

@@ -341,16 +341,41 @@ def test_triage_records_who_and_when(
     finding = run_monday(centre_a, consultant_a)[0]
     triaged = triage_finding(
         finding,
-        status=Finding.Status.INCIDENT,
+        status=Finding.Status.CONFIRMED,
         note="reported to the DPO",
         actor=consultant_a,
     )
-    assert triaged.status == Finding.Status.INCIDENT
+    assert triaged is not None
+    assert triaged.status == Finding.Status.CONFIRMED
     assert triaged.triaged_by == consultant_a
     assert triaged.triaged_at is not None
     audit = AuditEntry.objects.get(action="accesslog.finding_triaged")
     assert audit.old_values["status"] == "open"
-    assert audit.new_values["status"] == "incident"
+    assert audit.new_values["status"] == "confirmed"
+
+
+def test_triage_unchanged_returns_none(
+    log: Log, centre_a: Organisation, consultant_a: User
+) -> None:
+    log.add(at(MONDAY, 6))
+    finding = run_monday(centre_a, consultant_a)[0]
+    values = {"status": Finding.Status.DISMISSED, "note": "on call"}
+    assert triage_finding(finding, **values, actor=consultant_a) is not None
+    assert triage_finding(finding, **values, actor=consultant_a) is None
+    assert AuditEntry.objects.filter(action="accesslog.finding_triaged").count() == 1
+
+
+def test_triage_to_incident_needs_incident(
+    log: Log, centre_a: Organisation, consultant_a: User
+) -> None:
+    log.add(at(MONDAY, 6))
+    finding = run_monday(centre_a, consultant_a)[0]
+    with pytest.raises(ValidationError) as caught:
+        triage_finding(
+            finding, status=Finding.Status.INCIDENT, note="DPO", actor=consultant_a
+        )
+    assert "status" in caught.value.message_dict
+    assert Finding.objects.get(pk=finding.pk).status == Finding.Status.OPEN
 
 
 def test_update_settings_rejects_inverted_hours(

@@ -268,3 +268,26 @@ def test_identity_times_local_in_add_and_list(centre_a: Organisation) -> None:
     added, _header, listed = output.getvalue().splitlines()
     assert "\t2026-01-01T00:00:00+01:00\topen\t" in added
     assert listed.endswith("\tU1\t2026-01-01T00:00:00+01:00\topen\tAn")
+
+
+def test_french_error_lines_space_before_colon(
+    centre_a: Organisation, tmp_path: Path
+) -> None:
+    records = [event(1), event(2, subject="85073003399")]
+    path = write_lines(tmp_path / "events.jsonl", records)
+    with translation.override("fr"):
+        message, errors = ingest_failing(path)
+    assert errors[0].startswith(f"{path}\u00a0: ligne 2, champ subject (85*******99)")
+    assert message.startswith(f"{path}\u00a0: 1 ligne")
+
+
+def test_ten_digit_subject_hint(centre_a: Organisation, tmp_path: Path) -> None:
+    records = [event(1, subject="8507300160")]
+    path = write_lines(tmp_path / "events.jsonl", records)
+    _message, errors = ingest_failing(path)
+    assert errors == [
+        f"{path}: line 1, field subject (85******60): must have 11 digits but has "
+        "10. If a spreadsheet dropped the leading 0, put it back and store the "
+        "column as text (national numbers of people born in 2000 to 2009 start "
+        "with 0)"
+    ]

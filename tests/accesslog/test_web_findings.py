@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from tests.conftest import login
+from vigil.accesslog.detection import services
 from vigil.accesslog.detection.models import Finding, Rule
 from vigil.accesslog.detection.services import run_detection
 from vigil.accesslog.identities import add_identity_period
@@ -278,3 +279,100 @@ def test_audit_trail_labels_search_criteria() -> None:
         "Personne physique",
         "Jusqu'au (non compris)",
     ]
+
+
+def status_choices(response: Any) -> list[str]:
+    form = response.context["form"]
+    return [value for value, _label in form.fields["status"].widget.choices]
+
+
+def triage_audits(finding: Finding) -> Any:
+    return AuditEntry.objects.filter(
+        action="accesslog.finding_triaged", object_id=str(finding.pk)
+    )
+
+
+def test_triage_is_one_transaction(
+    consultant_a: User, finding: Finding, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The triage locks the finding's row, which PostgreSQL allows only inside
+    # a transaction, and a failed audit record must undo the new status.
+    def fail(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("audit trail unavailable")
+
+    monkeypatch.setattr(services, "record", fail)
+    with pytest.raises(RuntimeError):
+        services.triage_finding(
+            finding, status="confirmed", note="No case file.", actor=consultant_a
+        )
+    finding.refresh_from_db()
+    assert finding.status == Finding.Status.OPEN
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "Nothing changed: the finding already has this status and note."),
+        ("nl", "Er is niets gewijzigd: de bevinding heeft deze status en notitie al."),
+        (
+            "fr",
+            "Rien n'a changé\u00a0: le constat a déjà ce statut et cette note.",
+        ),
+    ],
+)
+def test_triage_unchanged_writes_no_audit(
+    consultant_a: User,
+    centre_a: Organisation,
+    finding: Finding,
+    language: str,
+    message: str,
+) -> None:
+    client = login(consultant_a)
+    triage = url("finding_triage", centre_a, pk=finding.pk)
+    data = {"status": "confirmed", "note": "No case file."}
+    client.post(triage, data, follow=True)
+    triaged_at = Finding.objects.get(pk=finding.pk).triaged_at
+    response = client.post(
+        triage,
+        {**data, "note": " No case file.\n"},
+        headers={"Accept-Language": language},
+        follow=True,
+    )
+    assert [str(shown) for shown in response.context["messages"]] == [message]
+    assert triage_audits(finding).count() == 1
+    assert Finding.objects.get(pk=finding.pk).triaged_at == triaged_at
+
+
+def test_triage_form_offers_no_incident_status(
+    consultant_a: User, centre_a: Organisation, finding: Finding
+) -> None:
+    response = login(consultant_a).get(url("finding", centre_a, pk=finding.pk))
+    assert status_choices(response) == ["open", "dismissed", "confirmed"]
+
+
+@pytest.mark.parametrize(
+    ("language", "button"),
+    [
+        ("en", "“Record as a security incident”"),
+        ("nl", "“Registreren als veiligheidsincident”"),
+        ("fr", "«\u00a0Enregistrer comme incident de sécurité\u00a0»"),
+    ],
+)
+def test_triage_to_incident_rejected(
+    consultant_a: User,
+    centre_a: Organisation,
+    finding: Finding,
+    language: str,
+    button: str,
+) -> None:
+    response = login(consultant_a).post(
+        url("finding_triage", centre_a, pk=finding.pk),
+        {"status": "incident", "note": "Reported to the DPO."},
+        headers={"Accept-Language": language},
+    )
+    assert response.status_code == 400
+    errors = " ".join(response.context["form"].errors["status"])
+    assert button in errors
+    finding.refresh_from_db()
+    assert finding.status == Finding.Status.OPEN
+    assert not triage_audits(finding).exists()

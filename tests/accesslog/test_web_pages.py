@@ -22,6 +22,8 @@ from vigil.accesslog.models import (
 )
 from vigil.accesslog.tokens import authenticate, create_token, revoke_token
 from vigil.accounts.models import User
+from vigil.accounts.roles import Role
+from vigil.accounts.services import grant_membership
 from vigil.audit.models import AuditEntry
 from vigil.organisations.models import Organisation
 
@@ -72,17 +74,38 @@ def test_status_names_verify_command(
 
 
 @pytest.mark.parametrize(
-    ("ok", "size", "line"),
+    ("ok", "size", "index", "language", "line"),
     [
-        (True, 12, "over 12 logregels, 2026-12-05 10:00"),
-        (False, 0, "0 logregels in orde vóór de afwijking, 2026-12-05 10:00"),
+        (True, 12, None, "nl", "over 12 logregels, 2026-12-05 10:00"),
+        (
+            False,
+            0,
+            420,
+            "nl",
+            "420 logregels in orde vóór de afwijking, 2026-12-05 10:00",
+        ),
+        (False, 0, 1, "en", "1 entry passed before the divergence, 2026-12-05 10:00"),
+        (
+            False,
+            0,
+            420,
+            "fr",
+            "420 entrées conformes avant la divergence, 2026-12-05 10:00",
+        ),
     ],
-    ids=["passed", "failed"],
+    ids=["passed", "failed", "failed-one-en", "failed-fr"],
 )
 def test_status_states_verified_entries(
-    consultant: Client, centre_a: Organisation, ok: bool, size: int, line: str
+    consultant: Client,
+    centre_a: Organisation,
+    ok: bool,
+    size: int,
+    index: int | None,
+    language: str,
+    line: str,
 ) -> None:
-    # A failed run counts the entries before the divergence, not the log's.
+    # A failed run counts the entries before the first divergent one, which
+    # passed. Its size counts only the chunks that passed as a whole.
     finished = datetime.datetime(2026, 12, 5, 9, tzinfo=datetime.UTC)
     VerificationRun.objects.create(
         organisation=centre_a,
@@ -90,13 +113,36 @@ def test_status_states_verified_entries(
         finished_at=finished,
         size=size,
         ok=ok,
-        first_divergent_index=None if ok else 0,
+        first_divergent_index=index,
         message="",
     )
-    response = consultant.get(url("status", centre_a))
+    response = consultant.get(
+        url("status", centre_a), headers={"Accept-Language": language}
+    )
     text = " ".join(response.content.decode().split())
     assert line in text
-    assert "over 0 logregels" not in text
+
+
+def test_status_failed_without_entry_states_no_count(
+    consultant: Client, centre_a: Organisation
+) -> None:
+    # A run that failed on the verifier key names no entry, so it cannot say
+    # how many entries passed.
+    finished = datetime.datetime(2026, 12, 5, 9, tzinfo=datetime.UTC)
+    VerificationRun.objects.create(
+        organisation=centre_a,
+        started_at=finished,
+        finished_at=finished,
+        size=0,
+        ok=False,
+        first_divergent_index=None,
+        message="the given key is not the key of this log",
+    )
+    response = consultant.get(url("status", centre_a))
+    shown = response.content.decode().split('data-testid="verification">')[1]
+    text = " ".join(shown.split("</dd>")[0].split())
+    assert "in orde" not in text
+    assert "mislukt</span> 2026-12-05 10:00" in text
 
 
 def test_search_marks_expired_entry(consultant: Client, centre_a: Organisation) -> None:
@@ -174,15 +220,45 @@ def test_header_links_access_log(consultant: Client, centre_a: Organisation) -> 
 
 
 def test_token_secret_shown_once(consultant: Client, centre_a: Organisation) -> None:
+    # The form is posted, then redirected to the list, so that a reload of
+    # the page that shows the secret does not post the form again.
     response = consultant.post(url("token_create", centre_a), {"name": "syslog"})
-    assert response.status_code == 200
-    assert response["Cache-Control"] == "no-store"
-    secret = response.context["secret"]
-    assert secret.encode() in response.content
+    assert response.status_code == 303
+    assert response["Location"] == url("tokens", centre_a)
+    shown = consultant.get(response["Location"])
+    assert shown["Cache-Control"] == "no-store"
+    secret = shown.context["secret"]
+    assert secret.encode() in shown.content
     assert authenticate(f"Bearer {secret}") is not None
-    listing = consultant.get(url("tokens", centre_a))
-    assert secret.encode() not in listing.content
-    assert ApiToken.objects.get().prefix.encode() in listing.content
+    reloaded = consultant.get(response["Location"])
+    assert reloaded.status_code == 200
+    assert secret.encode() not in reloaded.content
+    assert ApiToken.objects.get().prefix.encode() in reloaded.content
+    assert ApiToken.objects.count() == 1
+
+
+def test_token_secret_leaves_session_after_display(
+    consultant: Client, centre_a: Organisation
+) -> None:
+    consultant.post(url("token_create", centre_a), {"name": "syslog"})
+    secret = consultant.get(url("tokens", centre_a)).context["secret"]
+    session = consultant.session
+    stored = [str(value) for value in session.values()]
+    assert not any(secret in value for value in stored)
+
+
+def test_token_secret_not_shown_in_other_centre(
+    consultant_a: User, centre_a: Organisation, centre_b: Organisation
+) -> None:
+    grant_membership(
+        user=consultant_a, organisation=centre_b, role=Role.CONSULTANT, actor=None
+    )
+    client = login(consultant_a)
+    client.post(url("token_create", centre_a), {"name": "syslog"})
+    other = client.get(url("tokens", centre_b))
+    assert other.context["secret"] is None
+    own = client.get(url("tokens", centre_a))
+    assert own.context["secret"] is not None
 
 
 def test_token_name_required(consultant: Client, centre_a: Organisation) -> None:
@@ -201,7 +277,7 @@ def test_token_name_of_active_token_rejected(
     assert token.prefix.encode() in response.content
     assert ApiToken.objects.filter(organisation=centre_a).count() == 1
     response = consultant.post(url("token_create", centre_a), {"name": "backup"})
-    assert response.status_code == 200
+    assert response.status_code == 303
 
 
 def test_token_name_of_revoked_token_reused(
@@ -210,7 +286,7 @@ def test_token_name_of_revoked_token_reused(
     token, _secret = create_token(centre_a, "syslog", actor=None)
     revoke_token(token, actor=None)
     response = consultant.post(url("token_create", centre_a), {"name": "syslog"})
-    assert response.status_code == 200
+    assert response.status_code == 303
     assert ApiToken.objects.filter(organisation=centre_a).count() == 2
 
 
@@ -295,6 +371,118 @@ def test_identity_end_before_start_rejected(
     assert response.status_code == 400
     period.refresh_from_db()
     assert period.valid_until is None
+
+
+def ended_period(consultant: Client, centre: Organisation) -> IdentityPeriod:
+    """Record U1's period from January to the end of June 2026 on the page."""
+    consultant.post(
+        url("identity_add", centre),
+        period_data(valid_until="2026-07-01T00:00"),
+        follow=True,
+    )
+    return IdentityPeriod.objects.get(organisation=centre)
+
+
+def identity_messages(response: Any) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        (
+            "en",
+            "The end of the period of U1 for An Peeters moved from "
+            "2026-07-01 00:00 to 2026-06-15 17:00.",
+        ),
+        (
+            "nl",
+            "Het einde van de periode van U1 voor An Peeters is verplaatst van "
+            "2026-07-01 00:00 naar 2026-06-15 17:00.",
+        ),
+        (
+            "fr",
+            "La fin de la période de U1 pour An Peeters est passée du "
+            "2026-07-01 00:00 au 2026-06-15 17:00.",
+        ),
+    ],
+)
+def test_identity_end_date_changed(
+    consultant: Client, centre_a: Organisation, language: str, message: str
+) -> None:
+    period = ended_period(consultant, centre_a)
+    page = consultant.get(url("identities", centre_a)).content.decode()
+    action = url("identity_end", centre_a, pk=period.pk)
+    assert f'action="{action}"' in page
+    assert 'value="2026-07-01T00:00"' in page
+    response = consultant.post(
+        action,
+        {"valid_until": "2026-06-15T17:00"},
+        headers={"Accept-Language": language},
+        follow=True,
+    )
+    assert identity_messages(response) == [message]
+    period.refresh_from_db()
+    assert period.valid_until == datetime.datetime(2026, 6, 15, 17, tzinfo=BRUSSELS)
+    audit = AuditEntry.objects.filter(action="identity.ended").get()
+    old_end = datetime.datetime.fromisoformat(audit.old_values["valid_until"])
+    new_end = datetime.datetime.fromisoformat(audit.new_values["valid_until"])
+    assert old_end == datetime.datetime(2026, 7, 1, tzinfo=BRUSSELS)
+    assert new_end == datetime.datetime(2026, 6, 15, 17, tzinfo=BRUSSELS)
+
+
+def test_identity_end_change_rejects_overlap(
+    consultant: Client, centre_a: Organisation
+) -> None:
+    period = ended_period(consultant, centre_a)
+    consultant.post(
+        url("identity_add", centre_a),
+        period_data(person_name="Bert Claes", valid_from="2026-07-01T00:00"),
+    )
+    response = consultant.post(
+        url("identity_end", centre_a, pk=period.pk),
+        {"valid_until": "2026-08-01T00:00"},
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "is already assigned to Bert Claes from 2026-07-01 00:00" in text
+    period.refresh_from_db()
+    assert period.valid_until == datetime.datetime(2026, 7, 1, tzinfo=BRUSSELS)
+    assert not AuditEntry.objects.filter(action="identity.ended").exists()
+
+
+def test_identity_end_change_before_start_shown(
+    consultant: Client, centre_a: Organisation
+) -> None:
+    period = ended_period(consultant, centre_a)
+    response = consultant.post(
+        url("identity_end", centre_a, pk=period.pk),
+        {"valid_until": "2025-12-31T00:00"},
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code == 400
+    assert "The end of the period must come after its start." in (
+        response.content.decode()
+    )
+    period.refresh_from_db()
+    assert period.valid_until == datetime.datetime(2026, 7, 1, tzinfo=BRUSSELS)
+
+
+def test_identity_same_end_changes_nothing(
+    consultant: Client, centre_a: Organisation
+) -> None:
+    period = ended_period(consultant, centre_a)
+    response = consultant.post(
+        url("identity_end", centre_a, pk=period.pk),
+        {"valid_until": "2026-07-01T00:00"},
+        headers={"Accept-Language": "en"},
+        follow=True,
+    )
+    assert identity_messages(response) == [
+        "Nothing changed: the period already ends at 2026-07-01 00:00."
+    ]
+    assert not AuditEntry.objects.filter(action="identity.ended").exists()
 
 
 def test_detection_settings_saved(consultant: Client, centre_a: Organisation) -> None:
@@ -384,7 +572,7 @@ def test_open_cases_bad_number_not_echoed(
     assert response.status_code == 400
     assert b"85073000161" not in response.content
     assert b"85073000160" not in response.content
-    assert b"Lines 2 contain" in response.content
+    assert b"Line 2 contains" in response.content
     assert not OpenCase.objects.exists()
 
 
@@ -408,3 +596,26 @@ def test_watch_list_invalid_number(consultant: Client, centre_a: Organisation) -
     assert response.status_code == 400
     assert b"85073000161" not in response.content
     assert not WatchedSubject.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "hint"),
+    [
+        ("en", "This number must have 11 digits but has 10. If a spreadsheet"),
+        ("nl", "Dit nummer moet 11 cijfers tellen, maar telt er 10. Als een rekenblad"),
+        ("fr", "Ce numéro doit compter 11 chiffres, mais en compte 10. Si un tableur"),
+    ],
+)
+def test_watch_list_ten_digit_number_hint(
+    consultant_a: User, centre_a: Organisation, language: str, hint: str
+) -> None:
+    client = Client(headers={"Accept-Language": language})
+    client.force_login(consultant_a)
+    ten_digits = NUMBER[1:]
+    response = client.post(
+        url("watch", centre_a), {"national_number": ten_digits, "label": "x"}
+    )
+    assert response.status_code == 400
+    errors = response.context["watch_form"].errors["national_number"]
+    assert errors[0].startswith(hint)
+    assert ten_digits not in response.content.decode()

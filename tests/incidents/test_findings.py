@@ -269,3 +269,34 @@ def test_finding_page_links_incident(
 
     assert link in html
     assert 'data-testid="finding-to-incident"' not in html
+
+
+def test_incident_status_offered_once_recorded(
+    client: Client, centre_a: Organisation, consultant_a: User
+) -> None:
+    # "Record as a security incident" is the way to the status, so the triage
+    # form offers it only once the finding has its incident. New entries set
+    # a finding back to open, also one that became an incident, and the form
+    # then offers the status again without a second incident.
+    finding = make_finding(centre_a)
+    client.force_login(consultant_a)
+    page = f"/c/{centre_a.slug}/accesslog/findings/{finding.pk}/"
+    before = client.get(page).context["form"]
+    services.create_from_finding(finding, actor=consultant_a)
+    Finding.objects.filter(pk=finding.pk).update(status=Finding.Status.OPEN)
+
+    after = client.get(page).context["form"]
+    response = client.post(
+        f"{page}triage/", {"status": "incident", "note": "Same incident."}
+    )
+
+    assert "incident" not in [
+        value for value, _label in before.fields["status"].widget.choices
+    ]
+    assert "incident" in [
+        value for value, _label in after.fields["status"].widget.choices
+    ]
+    assert response.status_code == 302
+    finding.refresh_from_db()
+    assert finding.status == Finding.Status.INCIDENT
+    assert Incident.objects.filter(finding=finding).count() == 1

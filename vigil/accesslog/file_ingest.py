@@ -217,7 +217,10 @@ def _rejection(
         (error.line, describe_event_error(error, unit)) for error in record_errors
     ]
     numbered.sort(key=lambda item: item[0])
-    details = [f"{path}: {text}" for _number, text in numbered[:MAX_PRINTED_LINES]]
+    details = [
+        _before_reason(str(path), text)
+        for _number, text in numbered[:MAX_PRINTED_LINES]
+    ]
     hidden = len(numbered) - MAX_PRINTED_LINES
     if hidden > 0:
         details.append(

@@ -183,10 +183,15 @@ def add_identity_period(
 def end_identity_period(
     period: IdentityPeriod, valid_until: datetime.datetime, *, actor: Any
 ) -> IdentityPeriod:
-    """Set or move the end of ``period``, raising PeriodOverlapError on an overlap."""
+    """Set or move the end of ``period``, raising PeriodOverlapError on an overlap.
+
+    The same end again changes nothing and writes no audit record.
+    """
     organisation = period.organisation
     _lock_register(organisation)
     period = IdentityPeriod.objects.get(pk=period.pk)
+    if period.valid_until == valid_until:
+        return period
     _check_period(period.valid_from, valid_until)
     other = _overlapping(
         organisation, period.user_id, period.valid_from, valid_until, exclude=period.pk

@@ -44,6 +44,14 @@ def validate_national_number(value: str) -> str:
     BIS number. The message never contains the number.
     """
     number = compact_national_number(value)
+    if lost_leading_zero(number):
+        raise ValueError(
+            _(
+                "must have 11 digits but has 10. If a spreadsheet dropped the "
+                "leading 0, put it back and store the column as text (national "
+                "numbers of people born in 2000 to 2009 start with 0)"
+            )
+        )
     if (
         len(number) != NATIONAL_NUMBER_LENGTH
         or not number.isascii()
@@ -58,6 +66,20 @@ def validate_national_number(value: str) -> str:
             )
         )
     return number
+
+
+def lost_leading_zero(value: str) -> bool:
+    """Return whether ``value`` has 10 digits, one short of a national number.
+
+    A spreadsheet that reads a national number as a number drops its leading
+    0, and the numbers of people born from 2000 to 2009 start with one.
+    """
+    number = compact_national_number(value)
+    return (
+        len(number) == NATIONAL_NUMBER_LENGTH - 1
+        and number.isascii()
+        and number.isdigit()
+    )
 
 
 def is_valid_compact_number(number: str) -> bool:

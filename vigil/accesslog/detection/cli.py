@@ -131,8 +131,9 @@ def _rule_line(rule: Rule, result: services.DetectionRun) -> str:
         return _("%(rule)s: off in the detection settings") % {"rule": name}
     counts = result.rules[rule]
     if counts is None:
-        return _("%(rule)s: skipped, because the list of open case files is empty") % {
-            "rule": name
+        return _("%(rule)s: skipped, because %(reason)s") % {
+            "rule": name,
+            "reason": services.SKIP_REASONS[rule],
         }
     return _("%(rule)s: %(counts)s") % {"rule": name, "counts": _counts_text(counts)}
 

@@ -21,7 +21,9 @@ from django.db import transaction
 from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from vigil.accesslog.detection import rules
 from vigil.accesslog.detection.models import (
@@ -34,12 +36,20 @@ from vigil.accesslog.detection.models import (
 from vigil.accesslog.events import validate_national_number
 from vigil.accesslog.identities import periods_of_account
 from vigil.accesslog.models import AccessEntry, IdentityPeriod
+from vigil.accesslog.national_numbers import lost_leading_zero
 from vigil.accesslog.pseudonyms import pseudonymise
 from vigil.audit.services import record
 from vigil.isodate import day_start
 from vigil.organisations.models import Organisation
 
 logger = logging.getLogger(__name__)
+
+# Why a rule is skipped instead of run: it has no data yet, and would
+# otherwise flag every entry. The command line and the findings page both
+# show the reason after "skipped, because".
+SKIP_REASONS: dict[str, Promise] = {
+    Rule.NO_OPEN_CASE: gettext_lazy("the list of open case files is empty"),
+}
 
 SETTINGS_FIELDS = (
     "office_start",
@@ -124,6 +134,8 @@ class NationalNumbers:
 
     numbers: list[str] = field(default_factory=list)
     invalid_lines: list[int] = field(default_factory=list)
+    # The invalid lines with 10 digits, probably a number without its leading 0.
+    ten_digit_lines: list[int] = field(default_factory=list)
 
 
 def read_national_numbers(text: str) -> NationalNumbers:
@@ -131,8 +143,8 @@ def read_national_numbers(text: str) -> NationalNumbers:
 
     Blank lines are skipped, and so is a first line without any digit, which
     is taken for a CSV header. Returns the numbers as 11 digits and the line
-    numbers that hold no valid number; the invalid values themselves are not
-    kept.
+    numbers that hold no valid number, with those of 10 digits apart. The
+    invalid values themselves are not kept.
     """
     result = NationalNumbers()
     dialect = _sniff_dialect(text)
@@ -145,6 +157,8 @@ def read_national_numbers(text: str) -> NationalNumbers:
         compact = compact_national_number(cell)
         if compact is None:
             result.invalid_lines.append(number)
+            if lost_leading_zero(cell):
+                result.ten_digit_lines.append(number)
         else:
             result.numbers.append(compact)
     return result
@@ -187,9 +201,14 @@ def change_open_cases(
 
     ``national_numbers`` are pseudonymised here and only the pseudonyms are
     stored. With ``replace`` every existing entry is removed first, which is
-    how a daily export of the open case files is loaded.
+    how a daily export of the open case files is loaded. Raise
+    ValidationError when both lists are empty, because adding nothing
+    changes nothing, and replacing with nothing would silently empty the
+    list. ``clear_open_cases`` empties it on purpose.
     """
     existing = OpenCase.objects.filter(organisation=organisation)
+    if not case_refs and not national_numbers:
+        _reject_empty_change(existing.count(), replace=replace)
     removed = existing.count() if replace else 0
     if replace:
         existing.delete()
@@ -216,6 +235,53 @@ def change_open_cases(
         object_label=_("Open case files"),
         new={"added": change.added, "removed": change.removed, "total": total},
     )
+    return change
+
+
+def _reject_empty_change(current: int, *, replace: bool) -> None:
+    if not replace or not current:
+        raise ValidationError(
+            {
+                "case_refs": _(
+                    "Enter case file references or national numbers, or choose "
+                    "a CSV file of national numbers. Nothing was changed."
+                )
+            }
+        )
+    raise ValidationError(
+        {
+            "replace": ngettext(
+                "The new list is empty, so replacing would remove %(count)s "
+                "open case file, the whole list. Enter the new list, or tick "
+                "“Empty the list” to remove it on purpose.",
+                "The new list is empty, so replacing would remove all %(count)s "
+                "open case files. Enter the new list, or tick “Empty the list” "
+                "to remove them all on purpose.",
+                current,
+            )
+            % {"count": current}
+        }
+    )
+
+
+@transaction.atomic
+def clear_open_cases(organisation: Organisation, *, actor: Any) -> OpenCaseChange:
+    """Remove every open case file, with an audit entry unless none was listed.
+
+    While the list is empty the open-case rule is skipped, because it would
+    flag every access.
+    """
+    removed, _by_model = OpenCase.objects.filter(organisation=organisation).delete()
+    change = OpenCaseChange(added=0, removed=removed, total=0)
+    if removed:
+        record(
+            "accesslog.open_cases_changed",
+            actor=actor,
+            organisation=organisation,
+            object_type="accesslog.opencase",
+            object_label=_("Open case files"),
+            new={"added": 0, "removed": removed, "total": 0},
+        )
     return change
 
 
@@ -429,6 +495,10 @@ class DetectionRun:
     findings: list[Finding] = field(default_factory=list)
     rules: dict[str, RuleCounts | None] = field(default_factory=dict)
 
+    def skipped(self) -> list[str]:
+        """Return the rules that were skipped, each a key of ``SKIP_REASONS``."""
+        return [rule for rule, counts in self.rules.items() if counts is None]
+
     def total(self) -> RuleCounts:
         """Return the counts of every rule together."""
         total = RuleCounts()
@@ -603,6 +673,11 @@ def run_detection(
     return detect(organisation, since=since, until=until, actor=actor).findings
 
 
+INCIDENT_NEEDS_RECORD = gettext_lazy(
+    "Use “Record as a security incident” on this page: it creates the incident "
+    "in the incident register and then sets this status."
+)
+
 TRIAGE_STATUSES = (
     Finding.Status.OPEN,
     Finding.Status.DISMISSED,
@@ -611,7 +686,6 @@ TRIAGE_STATUSES = (
 )
 
 
-@transaction.atomic
 def own_user_id_periods(finding: Finding, account: Any) -> list[IdentityPeriod]:
     """Return the identity periods that show ``account`` held the finding's user id.
 
@@ -629,12 +703,28 @@ def own_user_id_periods(finding: Finding, account: Any) -> list[IdentityPeriod]:
     )
 
 
-def triage_finding(finding: Finding, *, status: str, note: str, actor: Any) -> Finding:
+def has_incident(finding: Finding) -> bool:
+    """Return whether the incident register has an incident made from ``finding``.
+
+    "Record as a security incident" on the finding's page creates that
+    incident (``vigil.registers.incidents``) and links it to the finding.
+    """
+    return Finding.objects.filter(pk=finding.pk, incident__isnull=False).exists()
+
+
+@transaction.atomic
+def triage_finding(
+    finding: Finding, *, status: str, note: str, actor: Any
+) -> Finding | None:
     """Set a finding's status with a note; a closing status requires the note.
 
-    The audit record states whether the identity register links the actor to
-    the finding's user id (``own_user_id_periods``). The triage is allowed
-    all the same, because a small centre may have no one else to do it.
+    Returns the finding as triaged, or None when it already had that status
+    and note, so that nothing changed and nothing was audited. The status
+    "security incident" requires the incident that "Record as a security
+    incident" creates, so that the status always has its incident. The audit
+    record states whether the identity register links the actor to the
+    finding's user id (``own_user_id_periods``). The triage is allowed all
+    the same, because a small centre may have no one else to do it.
     """
     if status not in TRIAGE_STATUSES:
         raise ValidationError({"status": _("Choose a valid status.")})
@@ -644,6 +734,14 @@ def triage_finding(finding: Finding, *, status: str, note: str, actor: Any) -> F
             {"note": _("Explain the decision, e.g. the case file that justifies it.")}
         )
     locked = Finding.objects.select_for_update().get(pk=finding.pk)
+    if locked.status == status and locked.note == note:
+        return None
+    if (
+        status == Finding.Status.INCIDENT
+        and locked.status != Finding.Status.INCIDENT
+        and not has_incident(locked)
+    ):
+        raise ValidationError({"status": INCIDENT_NEEDS_RECORD})
     old = {"status": locked.status, "note": locked.note}
     locked.status = status
     locked.note = note

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from vigil.accesslog.detection import services
@@ -45,13 +46,16 @@ def _render(
 ) -> HttpResponse:
     current = services.get_settings(tenant.organisation)
     open_cases = scoped(OpenCase.objects, tenant)
+    case_ref_count = open_cases.filter(kind=OpenCase.Kind.CASE_REF).count()
     can_manage = tenant.grants(Capability.MANAGE_ACCESS_LOG)
     context: dict[str, Any] = {
         "settings": current,
         "can_manage": can_manage,
         "case_refs": open_cases.filter(kind=OpenCase.Kind.CASE_REF)[:SHOWN_CASE_REFS],
-        "case_ref_count": open_cases.filter(kind=OpenCase.Kind.CASE_REF).count(),
-        "subject_count": open_cases.filter(kind=OpenCase.Kind.SUBJECT).count(),
+        "case_ref_count": case_ref_count,
+        "open_case_counts": _open_case_counts(
+            case_ref_count, open_cases.filter(kind=OpenCase.Kind.SUBJECT).count()
+        ),
         "watch_list": scoped(WatchedSubject.objects, tenant),
     }
     if can_manage:
@@ -118,27 +122,89 @@ def _national_numbers(form: OpenCasesForm) -> list[str]:
     uploaded = services.read_national_numbers(_uploaded_text(form))
     errors = {}
     if pasted.invalid_lines:
-        errors["national_numbers"] = _lines_error(pasted.invalid_lines)
+        errors["national_numbers"] = _lines_error(pasted)
     if uploaded.invalid_lines:
-        errors["csv_file"] = _lines_error(uploaded.invalid_lines)
+        errors["csv_file"] = _lines_error(uploaded)
     if errors:
         raise ValidationError(errors)
     return pasted.numbers + uploaded.numbers
 
 
-def _lines_error(lines: list[int]) -> str:
+def _listed(lines: list[int]) -> dict[str, str]:
     listed = ", ".join(str(line) for line in lines[:LISTED_LINES])
-    more = "…" if len(lines) > LISTED_LINES else ""
-    return _(
-        "Lines %(lines)s%(more)s contain no valid national or BIS number, "
-        "so nothing was saved."
-    ) % {"lines": listed, "more": more}
+    return {"lines": listed, "more": "…" if len(lines) > LISTED_LINES else ""}
+
+
+def _lines_error(read: services.NationalNumbers) -> str:
+    lines = read.invalid_lines
+    error = ngettext(
+        "Line %(lines)s%(more)s contains no valid national or BIS number, so "
+        "nothing was saved.",
+        "Lines %(lines)s%(more)s contain no valid national or BIS number, so "
+        "nothing was saved.",
+        len(lines),
+    ) % _listed(lines)
+    short = read.ten_digit_lines
+    if not short:
+        return error
+    hint = ngettext(
+        "Line %(lines)s%(more)s has 10 digits: if a spreadsheet dropped the "
+        "leading 0, put it back and store the column as text.",
+        "Lines %(lines)s%(more)s have 10 digits: if a spreadsheet dropped their "
+        "leading 0, put it back and store the column as text.",
+        len(short),
+    ) % _listed(short)
+    return f"{error} {hint}"
+
+
+def _open_case_counts(references: int, subjects: int) -> str:
+    return _("%(references)s and %(subjects)s.") % {
+        "references": ngettext(
+            "%(count)s case file reference",
+            "%(count)s case file references",
+            references,
+        )
+        % {"count": references},
+        "subjects": ngettext(
+            "%(count)s data subject with an open case",
+            "%(count)s data subjects with an open case",
+            subjects,
+        )
+        % {"count": subjects},
+    }
+
+
+def _change_message(change: services.OpenCaseChange) -> str:
+    return _("%(added)s, %(removed)s; %(total)s.") % {
+        "added": ngettext("%(count)s added", "%(count)s added", change.added)
+        % {"count": change.added},
+        "removed": ngettext("%(count)s removed", "%(count)s removed", change.removed)
+        % {"count": change.removed},
+        "total": ngettext(
+            "%(count)s open case file", "%(count)s open case files", change.total
+        )
+        % {"count": change.total},
+    }
+
+
+def _cleared_message(removed: int) -> str:
+    if not removed:
+        return _("The list of open case files was already empty.")
+    return ngettext(
+        "%(count)s open case file removed; the list is empty.",
+        "%(count)s open case files removed; the list is empty.",
+        removed,
+    ) % {"count": removed}
 
 
 @require_POST
 @tenant_view(Capability.MANAGE_ACCESS_LOG)
 def change_open_cases(request: HttpRequest, tenant: Tenant) -> HttpResponse:
     form = OpenCasesForm(request.POST, request.FILES)
+    if form.is_valid() and form.cleaned_data["empty_list"]:
+        change = services.clear_open_cases(tenant.organisation, actor=request.user)
+        messages.success(request, _cleared_message(change.removed))
+        return _back(tenant)
     if form.is_valid():
         try:
             change = services.change_open_cases(
@@ -151,15 +217,7 @@ def change_open_cases(request: HttpRequest, tenant: Tenant) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request,
-                _("%(added)s added, %(removed)s removed; %(total)s open case files.")
-                % {
-                    "added": change.added,
-                    "removed": change.removed,
-                    "total": change.total,
-                },
-            )
+            messages.success(request, _change_message(change))
             return _back(tenant)
     return _render(request, tenant, forms={"open_cases_form": form}, status=400)
 

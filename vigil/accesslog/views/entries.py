@@ -21,6 +21,7 @@ from django.http import (
 )
 from django.http.response import HttpResponseBase
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -159,6 +160,10 @@ def search(request: HttpRequest, tenant: Tenant) -> HttpResponse:
 
 def _submit(request: HttpRequest, tenant: Tenant) -> HttpResponse:
     form = SearchForm(request.POST)
+    if form.is_valid() and _criteria(tenant, form).is_empty():
+        # Without a criterion the redirect would land on the page of a first
+        # visit, which says nothing.
+        form.add_error(None, _("Enter at least one criterion."))
     if not form.is_valid():
         return render_page(
             request,
@@ -273,11 +278,45 @@ def proof(request: HttpRequest, tenant: Tenant, index: int) -> HttpResponse:
             tenant.organisation.slug,
             error,
         )
-        return JsonResponse({"error": "log_damaged", "message": str(error)}, status=409)
+        return _proof_unavailable(request, tenant, entry.index, error, damaged=True)
     except ProofUnavailable as error:
-        return JsonResponse({"error": "not_found", "message": str(error)}, status=404)
+        return _proof_unavailable(request, tenant, entry.index, error, damaged=False)
     response = JsonResponse(document, json_dumps_params={"indent": 2})
     # Saved as a file, the document is what vigil-verify checks offline.
     filename = f"accesslog-{tenant.organisation.slug}-proof-{entry.index}.json"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _proof_unavailable(
+    request: HttpRequest,
+    tenant: Tenant,
+    index: int,
+    error: ProofUnavailable,
+    *,
+    damaged: bool,
+) -> HttpResponse:
+    """Return the 409 (damaged log) or 404 error of a proof that cannot be given.
+
+    A browser that follows the link gets a page in its language. A client
+    that accepts JSON at least as much as HTML, such as curl with its
+    ``Accept: */*``, gets the JSON error that docs/accesslog.md documents.
+    """
+    status = 409 if damaged else 404
+    preferred = request.get_preferred_type(["application/json", "text/html"])
+    response: HttpResponse
+    if preferred == "text/html":
+        context = {"index": index, "message": str(error), "damaged": damaged}
+        response = render_page(
+            request,
+            tenant,
+            "accesslog/proof_unavailable.html",
+            context,
+            section="search",
+            status=status,
+        )
+    else:
+        code = "log_damaged" if damaged else "not_found"
+        response = JsonResponse({"error": code, "message": str(error)}, status=status)
+    patch_vary_headers(response, ["Accept"])
     return response

@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from vigil.accesslog.detection import services
-from vigil.accesslog.detection.models import Finding
+from vigil.accesslog.detection.models import Finding, Rule
 from vigil.accesslog.models import AccessEntry
 from vigil.accesslog.search import with_people
 from vigil.accesslog.views import render_page
@@ -97,6 +97,15 @@ def run(request: HttpRequest, tenant: Tenant) -> HttpResponse:
             "reopened": total.reopened,
         },
     )
+    for rule in result.skipped():
+        messages.warning(
+            request,
+            _(
+                "%(rule)s: skipped, because %(reason)s. Fill in the list on the "
+                "detection settings page, or turn the rule off there."
+            )
+            % {"rule": Rule(rule).label, "reason": services.SKIP_REASONS[rule]},
+        )
     return redirect("accesslog:findings", org=tenant.organisation.slug)
 
 
@@ -112,14 +121,16 @@ def _render_detail(
     page = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
     entry_list: list[AccessEntry] = list(page.object_list)
     can_manage = tenant.grants(Capability.MANAGE_ACCESS_LOG)
-    initial = {"status": finding.status, "note": finding.note}
+    if form is None and can_manage:
+        initial = {"status": finding.status, "note": finding.note}
+        form = TriageForm(initial=initial, offer_incident=_offers_incident(finding))
     triaged_by = finding.triaged_by
     context = {
         "finding": finding,
         "page": page,
         "rows": with_people(tenant.organisation, entry_list),
         "can_manage": can_manage,
-        "form": form or (TriageForm(initial=initial) if can_manage else None),
+        "form": form,
         "own_periods": services.own_user_id_periods(finding, request.user),
         "triaged_own": triaged_by is not None
         and bool(services.own_user_id_periods(finding, triaged_by)),
@@ -132,6 +143,10 @@ def _render_detail(
         section="findings",
         status=status,
     )
+
+
+def _offers_incident(finding: Finding) -> bool:
+    return finding.status == Finding.Status.INCIDENT or services.has_incident(finding)
 
 
 def _get_finding(tenant: Tenant, pk: int) -> Finding:
@@ -149,10 +164,10 @@ def detail(request: HttpRequest, tenant: Tenant, pk: int) -> HttpResponse:
 @tenant_view(Capability.MANAGE_ACCESS_LOG)
 def triage(request: HttpRequest, tenant: Tenant, pk: int) -> HttpResponse:
     finding = _get_finding(tenant, pk)
-    form = TriageForm(request.POST)
+    form = TriageForm(request.POST, offer_incident=_offers_incident(finding))
     if form.is_valid():
         try:
-            services.triage_finding(
+            triaged = services.triage_finding(
                 finding,
                 status=form.cleaned_data["status"],
                 note=form.cleaned_data["note"],
@@ -161,7 +176,13 @@ def triage(request: HttpRequest, tenant: Tenant, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("Finding updated."))
+            if triaged is None:
+                messages.info(
+                    request,
+                    _("Nothing changed: the finding already has this status and note."),
+                )
+            else:
+                messages.success(request, _("Finding updated."))
             return redirect(
                 "accesslog:finding", org=tenant.organisation.slug, pk=finding.pk
             )

@@ -279,6 +279,29 @@ class OpenCasesForm(forms.Form):
     replace = forms.BooleanField(
         label=_("Replace the current list instead of adding to it"), required=False
     )
+    empty_list = forms.BooleanField(
+        label=_("Empty the list"),
+        required=False,
+        help_text=_(
+            "Removes every open case file; leave the fields above empty. While "
+            "the list is empty, the open-case rule is skipped."
+        ),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        entered = any(
+            data.get(name) for name in ("case_refs", "national_numbers", "csv_file")
+        )
+        if data.get("empty_list") and entered:
+            self.add_error(
+                "empty_list",
+                _(
+                    "“Empty the list” removes every open case file, so leave the "
+                    "fields above empty, or untick it to add or replace."
+                ),
+            )
+        return data
 
 
 class WatchedSubjectForm(forms.Form):
@@ -310,6 +333,23 @@ class TriageForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required unless the finding stays open."),
     )
+
+    def __init__(self, *args: Any, offer_incident: bool, **kwargs: Any) -> None:
+        """List "security incident" only when ``offer_incident`` is true.
+
+        "Record as a security incident" reaches that status by creating the
+        incident, so the list offers it only to a finding that already has
+        the status or its incident. The form still accepts the value, so
+        that the triage service rejects it with an error that names the way
+        to the status.
+        """
+        super().__init__(*args, **kwargs)
+        if not offer_incident:
+            self.fields["status"].widget.choices = [
+                (value, label)
+                for value, label in Finding.Status.choices
+                if value != Finding.Status.INCIDENT
+            ]
 
 
 class FindingFilterForm(forms.Form):

@@ -1,11 +1,14 @@
 """The identity register: which natural person held a USERID when (norm 4.4.5)."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -90,6 +93,7 @@ def add(request: HttpRequest, tenant: Tenant) -> HttpResponse:
 @tenant_view(Capability.MANAGE_ACCESS_LOG)
 def end(request: HttpRequest, tenant: Tenant, pk: int) -> HttpResponse:
     period = get_scoped_or_404(IdentityPeriod.objects.all(), tenant, pk=pk)
+    old_end = period.valid_until
     form = EndPeriodForm(request.POST)
     if form.is_valid():
         try:
@@ -99,10 +103,35 @@ def end(request: HttpRequest, tenant: Tenant, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(_field_of(error, "valid_until"), error)
         else:
-            messages.success(
-                request,
-                _("The period of %(user_id)s for %(person)s is ended.")
-                % {"user_id": period.user_id, "person": period.person_name},
-            )
+            new_end = form.cleaned_data["valid_until"]
+            messages.success(request, _end_message(period, old_end, new_end))
             return redirect("accesslog:identities", org=tenant.organisation.slug)
     return _render(request, tenant, end_errors={period.pk: form}, status=400)
+
+
+def _end_message(
+    period: IdentityPeriod,
+    old_end: datetime.datetime | None,
+    new_end: datetime.datetime,
+) -> str:
+    values = {
+        "user_id": period.user_id,
+        "person": period.person_name,
+        "old": _local_minute(old_end) if old_end else "",
+        "new": _local_minute(new_end),
+    }
+    if old_end is None:
+        return _("The period of %(user_id)s for %(person)s is ended.") % values
+    if old_end == new_end:
+        return _("Nothing changed: the period already ends at %(new)s.") % values
+    return (
+        _(
+            "The end of the period of %(user_id)s for %(person)s moved from "
+            "%(old)s to %(new)s."
+        )
+        % values
+    )
+
+
+def _local_minute(moment: datetime.datetime) -> str:
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"

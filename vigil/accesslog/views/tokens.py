@@ -4,7 +4,7 @@ Revoking is confirmed first: its GET shows the token and what revoking stops.
 """
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,15 +18,44 @@ from vigil.accesslog.views.forms import TokenForm
 from vigil.accounts.roles import Capability
 from vigil.organisations.tenancy import Tenant, get_scoped_or_404, scoped, tenant_view
 
+# The session key under which a new token's id and secret wait for the one
+# page that shows them. The key names the centre, so that only that
+# centre's token page shows the secret.
+# NOTE: until that page loads, the secret is in the session store (the
+# database by default), and it stays there until the session ends if the
+# browser never follows the redirect.
+NEW_TOKEN_SESSION_KEY = "accesslog_new_token:{organisation}"  # noqa: S105
+
+
+def _keep_for_display(
+    request: HttpRequest, tenant: Tenant, token: ApiToken, secret: str
+) -> None:
+    key = NEW_TOKEN_SESSION_KEY.format(organisation=tenant.organisation.pk)
+    request.session[key] = {"token": token.pk, "secret": secret}
+
+
+def _take_for_display(
+    request: HttpRequest, tenant: Tenant
+) -> tuple[ApiToken, str] | None:
+    """Return the new token and its secret once, removing them from the session."""
+    key = NEW_TOKEN_SESSION_KEY.format(organisation=tenant.organisation.pk)
+    kept = request.session.pop(key, None)
+    if not isinstance(kept, dict) or not isinstance(kept.get("token"), int):
+        return None
+    token = scoped(ApiToken.objects, tenant).filter(pk=kept["token"]).first()
+    if token is None:
+        return None
+    return token, str(kept.get("secret", ""))
+
 
 def _render(
     request: HttpRequest,
     tenant: Tenant,
     *,
     form: TokenForm | None = None,
-    created: tuple[ApiToken, str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    created = _take_for_display(request, tenant) if status == 200 else None
     context = {
         "tokens": scoped(
             ApiToken.objects.select_related("created_by"), tenant
@@ -74,13 +103,18 @@ def create(request: HttpRequest, tenant: Tenant) -> HttpResponse:
             )
     if not form.is_valid():
         return _render(request, tenant, form=form, status=400)
-    created = token_service.create_token(
+    token, secret = token_service.create_token(
         tenant.organisation,
         form.cleaned_data["name"],
         actor=request.user,
         scope=form.cleaned_data["scope"] or ApiToken.Scope.INGEST,
     )
-    return _render(request, tenant, created=created)
+    # POST/redirect/GET: a reload of the page that shows the secret reloads
+    # the list and does not post the form again. The secret waits in the
+    # session, never in the URL, for that one page.
+    _keep_for_display(request, tenant, token, secret)
+    url = reverse("accesslog:tokens", kwargs={"org": tenant.organisation.slug})
+    return HttpResponseRedirect(url, status=303)
 
 
 @tenant_view(Capability.MANAGE_ACCESS_LOG)

@@ -109,7 +109,9 @@ class Incident(RegisterRecord):
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="+",
+        # Finding.incident lets the triage of a finding see, without this
+        # app, whether the finding was recorded as an incident.
+        related_name="incident",
         verbose_name=_("misuse finding"),
     )
 
