@@ -268,3 +268,14 @@ def test_identity_times_local_in_add_and_list(centre_a: Organisation) -> None:
     added, _header, listed = output.getvalue().splitlines()
     assert "\t2026-01-01T00:00:00+01:00\topen\t" in added
     assert listed.endswith("\tU1\t2026-01-01T00:00:00+01:00\topen\tAn")
+
+
+def test_time_before_1900_rejected(centre_a: Organisation, tmp_path: Path) -> None:
+    records = [event(1, time="0001-01-01T00:00:00.000Z"), event(2)]
+    path = write_lines(tmp_path / "old.jsonl", records)
+    _message, errors = ingest_failing(path)
+    assert errors[0] == (
+        f"{path}: line 1, field time (0001-01-01T00:00:00.000Z): is outside the "
+        "years 1900 to 9998 (in UTC) that Vigil accepts"
+    )
+    assert not AccessEntry.objects.filter(organisation=centre_a).exists()

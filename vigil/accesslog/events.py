@@ -11,8 +11,9 @@ field      required value
 event_id   yes      the sender's id of the event, 1 to 128 characters from
                     ``!`` to ``~`` (RFC 5424 PRINTUSASCII); a resent event id
                     is stored once
-time       yes      RFC 3339 date and time with ``Z`` or an offset; stored in
-                    UTC with millisecond precision (smaller digits dropped)
+time       yes      RFC 3339 date and time with ``Z`` or an offset, in the
+                    years 1900 to 9998 in UTC; stored in UTC with millisecond
+                    precision (smaller digits dropped)
 user_id    yes      the USERID of the KSZ message prefix: a person's id or a
                     program number, at most 64 characters
 application yes     the application that made the access, at most 100
@@ -55,6 +56,7 @@ from vigil.accesslog.national_numbers import (
 from vigil.accesslog.national_numbers import (
     validate_national_number as validate_national_number,
 )
+from vigil.isodate import FIRST_YEAR, LAST_YEAR
 
 EVENT_ID_MAX_LENGTH = 128
 USER_ID_MAX_LENGTH = 64
@@ -245,7 +247,11 @@ def _check_event_id(value: object) -> str:
 
 
 def _check_time(value: object) -> datetime.datetime:
-    """Return the time in UTC, not yet truncated or compared with the clock."""
+    """Return the time in UTC, not yet truncated or compared with the clock.
+
+    The time must lie in the years that every date input of Vigil accepts,
+    so that an export, a search and a detection run can cover it.
+    """
     if isinstance(value, datetime.datetime):
         if value.utcoffset() is None:
             raise _InvalidValue(_("has no time zone offset"))
@@ -255,9 +261,21 @@ def _check_time(value: object) -> datetime.datetime:
     else:
         raise _InvalidValue(_("must be a string"))
     try:
-        return moment.astimezone(datetime.UTC)
+        moment = moment.astimezone(datetime.UTC)
     except OverflowError:
-        raise _InvalidValue(_("is out of the supported range")) from None
+        raise _InvalidValue(_outside_years_reason()) from None
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise _InvalidValue(_outside_years_reason())
+    return moment
+
+
+def _outside_years_reason() -> str:
+    return _(
+        "is outside the years %(first)d to %(last)d (in UTC) that Vigil accepts"
+    ) % {
+        "first": FIRST_YEAR,
+        "last": LAST_YEAR,
+    }
 
 
 def _check_time_limit(
@@ -554,7 +572,7 @@ def _parse_common_event(
             time_text = canonical_time(moment)
     except (ValueError, OverflowError):
         return None
-    if moment > latest:
+    if moment > latest or not FIRST_YEAR <= moment.year <= LAST_YEAR:
         return None
     if (
         len(subject) == NATIONAL_NUMBER_LENGTH

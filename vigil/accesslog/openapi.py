@@ -80,8 +80,8 @@ def event_schema() -> dict[str, Any]:
             "type": "string",
             "format": "date-time",
             "description": "Time of the access in RFC 3339, with Z or a UTC "
-            "offset. Stored in UTC with millisecond precision; at most 24 hours "
-            "ahead of the server clock.",
+            "offset, in the years 1900 to 9998 in UTC. Stored in UTC with "
+            "millisecond precision; at most 24 hours ahead of the server clock.",
         },
         "user_id": _required_text(
             "user_id",
