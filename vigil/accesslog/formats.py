@@ -2,10 +2,19 @@
 
 Each parser returns (line, record) pairs for ``ingest_events``, or raises
 ``ParseError`` listing every problem together with the records it could read.
+
+A line ends with a line feed, a carriage return and line feed, or a carriage
+return alone, as Python's ``csv`` module and universal newlines read it. No
+other character ends a line, so U+0085, U+2028 and the other separators that
+``str.splitlines`` knows stay in their value, whose check rejects them. Each
+parser skips a UTF-8 byte order mark (U+FEFF) at the start of the text, as
+RFC 8259 allows a JSON parser to do and as spreadsheets save CSV.
 """
 
 import csv
+import io
 import json
+import re
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -32,6 +41,8 @@ def _unique_object(pairs: list[tuple[str, object]]) -> dict[str, object]:
 
 _DECODER = json.JSONDecoder(object_pairs_hook=_unique_object)
 _JSON_WHITESPACE = " \t\n\r"
+BYTE_ORDER_MARK = "\ufeff"
+_LINE_END = re.compile(r"\r\n?|\n")
 
 
 def _skip_whitespace(text: str, position: int) -> int:
@@ -45,10 +56,12 @@ def parse_json_lines(text: str) -> Records:
 
     Raises ParseError listing every line that is not a JSON object.
     """
+    text = text.removeprefix(BYTE_ORDER_MARK)
+    lines = _LINE_END.split(text) if "\r" in text else text.split("\n")
     records: Records = []
     errors: list[tuple[int, str]] = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip(" \t\r"):
+    for number, line in enumerate(lines, start=1):
+        if not line.strip(" \t"):
             continue
         try:
             value = _DECODER.decode(line)
@@ -73,6 +86,7 @@ def parse_json_array(text: str) -> list[tuple[int, object]]:
     the element where it occurs or after the last one for data after the
     closing bracket, with the text line and column in the reason.
     """
+    text = text.removeprefix(BYTE_ORDER_MARK)
     position = _skip_whitespace(text, 0)
     if not text.startswith("[", position):
         reason = _(
@@ -135,10 +149,12 @@ def parse_csv(text: str) -> Records:
     is the line on which it starts. Raises ParseError listing the problems of
     the header and every row whose number of cells differs from the header.
     """
-    text = text.removeprefix("\ufeff")
-    first_line = text.split("\n", 1)[0]
+    text = text.removeprefix(BYTE_ORDER_MARK)
+    first_line = _LINE_END.split(text, maxsplit=1)[0]
     delimiter = ";" if ";" in first_line and "," not in first_line else ","
-    reader = csv.reader(text.splitlines(keepends=True), delimiter=delimiter)
+    # A StringIO without newline translation yields lines as the csv module
+    # expects them from a file opened with newline="".
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader, None)
         if header is None:

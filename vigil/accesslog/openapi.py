@@ -221,7 +221,8 @@ def _events_operation() -> dict[str, Any]:
         "summary": "Append access events to the organisation's access log",
         "description": (
             "The batch is stored whole or not at all. The response comes "
-            "after the entries and the new signed checkpoint are committed."
+            "after the entries and the new signed checkpoint are committed. "
+            "A UTF-8 byte order mark at the start of the body is skipped."
         ),
         "security": [{"bearerAuth": []}],
         "requestBody": {
@@ -239,7 +240,8 @@ def _events_operation() -> dict[str, Any]:
                 NDJSON: {
                     "schema": {
                         "type": "string",
-                        "description": "One Event object as JSON per line.",
+                        "description": "One Event object as JSON per line. A "
+                        "line ends with LF, CR LF or CR.",
                     },
                     "example": ndjson_example,
                 },
