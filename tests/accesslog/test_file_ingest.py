@@ -258,6 +258,13 @@ def test_json_array_non_object_with_errors(
     )
     assert "2 records have errors" in message
 
+    # Data after the array is reported at its last record, counted once.
+    path.write_text(json.dumps([event(1, action="read"), [1]]) + " x", "utf-8")
+    message, errors = ingest_failing(path)
+    assert errors[1].startswith(f"{path}: record 2: invalid JSON at line 1")
+    assert errors[2].startswith(f"{path}: record 2: the record is not an object")
+    assert "2 records have errors" in message
+
 
 def test_identity_times_local_in_add_and_list(centre_a: Organisation) -> None:
     output = io.StringIO()

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from vigil.accesslog.error_tally import ErrorTally
 from vigil.accesslog.events import REQUIRED_FIELDS, WIRE_FIELDS, ParseError, Records
 from vigil.accesslog.json_errors import (
     ARRAY_SEPARATOR_EXPECTED,
@@ -54,24 +55,24 @@ def _skip_whitespace(text: str, position: int) -> int:
 def parse_json_lines(text: str) -> Records:
     """Parse JSON lines (one event object per line), skipping blank lines.
 
-    Raises ParseError listing every line that is not a JSON object.
+    Raises ParseError with the tally of every line that is not a JSON object.
     """
     text = text.removeprefix(BYTE_ORDER_MARK)
     lines = _LINE_END.split(text) if "\r" in text else text.split("\n")
     records: Records = []
-    errors: list[tuple[int, str]] = []
+    errors: ErrorTally[str] = ErrorTally()
     for number, line in enumerate(lines, start=1):
         if not line.strip(" \t"):
             continue
         try:
             value = _DECODER.decode(line)
         except (ValueError, RecursionError) as error:
-            errors.append((number, json_error_reason(error, with_line=False)))
+            errors.add(number, json_error_reason(error, with_line=False))
             continue
         if isinstance(value, dict):
             records.append((number, value))
         else:
-            errors.append((number, _("the line is not a JSON object")))
+            errors.add(number, _("the line is not a JSON object"))
     if errors:
         raise ParseError(errors, records=records)
     return records
@@ -227,19 +228,19 @@ def _csv_rows(
             if name in _WIRE_FIELD_SET and name not in header_error.skipped_fields
         ]
     records: Records = []
-    errors: list[tuple[int, str]] = []
+    errors: ErrorTally[str] = ErrorTally()
+    if header_error is not None:
+        errors = header_error.tally
     start = reader.line_num + 1
     for row in reader:
         if not row or row == [""]:
             start = reader.line_num + 1
             continue
         if len(row) != len(names):
-            errors.append(
-                (
-                    start,
-                    _("the row has %(cells)d cells, the header has %(columns)d")
-                    % {"cells": len(row), "columns": len(names)},
-                )
+            errors.add(
+                start,
+                _("the row has %(cells)d cells, the header has %(columns)d")
+                % {"cells": len(row), "columns": len(names)},
             )
         elif header_error is None:
             record = {name: cell for name, cell in zip(names, row, strict=True) if cell}
@@ -247,8 +248,6 @@ def _csv_rows(
         else:
             records.append((start, {name: row[i] for i, name in columns if row[i]}))
         start = reader.line_num + 1
-    if header_error is not None:
-        errors = header_error.errors + errors
     if errors:
         skipped = header_error.skipped_fields if header_error else frozenset()
         raise ParseError(errors, records=records, skipped_fields=skipped)

@@ -7,6 +7,7 @@ and the action names it states are the ones the database enforces.
 import json
 from typing import Any
 
+from vigil.accesslog.error_tally import MAX_LISTED_ERRORS
 from vigil.accesslog.events import REQUIRED_FIELDS
 from vigil.accesslog.models import AccessEntry, Action
 
@@ -198,7 +199,20 @@ def _schemas() -> dict[str, Any]:
             "properties": {
                 "error": {"type": "string"},
                 "message": {"type": "string"},
-                "errors": {"type": "array", "items": {"$ref": _REF + "LineError"}},
+                "errors": {
+                    "type": "array",
+                    "maxItems": MAX_LISTED_ERRORS,
+                    "items": {"$ref": _REF + "LineError"},
+                    "description": f"The first {MAX_LISTED_ERRORS} errors of "
+                    "the batch, in the order of its records.",
+                },
+                "error_count": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "The number of all errors of the batch, "
+                    "present with errors. When it exceeds the listed errors, "
+                    "the message ends with '… and N more errors'.",
+                },
             },
         },
     }
@@ -257,7 +271,8 @@ def _events_operation() -> dict[str, Any]:
             "400": _error_response(
                 "The body is empty, not UTF-8, or not a JSON array "
                 "(application/json) or one event object per line "
-                f"({NDJSON})."
+                f"({NDJSON}). For invalid JSON, errors lists the first "
+                f"{MAX_LISTED_ERRORS} problems and error_count counts all."
             ),
             "401": _error_response(
                 "The bearer token is missing, invalid or revoked, or the "
@@ -275,7 +290,8 @@ def _events_operation() -> dict[str, Any]:
                 "At least one event is invalid (an element of the array that is "
                 "not an object too), or has the event id and time of a stored "
                 "event, or of an earlier event of the batch, with other content. "
-                "Nothing was stored, and errors lists each problem."
+                f"Nothing was stored. errors lists the first {MAX_LISTED_ERRORS} "
+                "problems in record order, and error_count counts all."
             ),
             "503": _error_response(
                 "The database failed, so nothing was stored. Send the batch "
