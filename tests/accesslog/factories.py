@@ -12,7 +12,12 @@ from vigil.accesslog.models import AccessEntry
 from vigil.accesslog.retention import EMPTIED_CONTENT
 from vigil.organisations.models import Organisation
 
-TABLES = ("accesslog_accessentry", "accesslog_treenode", "accesslog_logcheckpoint")
+TABLES = (
+    "accesslog_accessentry",
+    "accesslog_treenode",
+    "accesslog_logcheckpoint",
+    "accesslog_logkeys",
+)
 SQLITE_TRIGGERS = (
     "accesslog_entry_no_delete",
     "accesslog_entry_only_expiry",
@@ -20,6 +25,8 @@ SQLITE_TRIGGERS = (
     "accesslog_treenode_no_delete",
     "accesslog_logcheckpoint_no_update",
     "accesslog_logcheckpoint_no_delete",
+    "accesslog_logkeys_no_update",
+    "accesslog_logkeys_no_delete",
 )
 
 

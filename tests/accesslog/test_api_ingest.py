@@ -424,3 +424,17 @@ def test_array_repeat_names_record(client: Client, secret: str) -> None:
     assert response.status_code == 422
     reason = response.json()["errors"][0]["reason"]
     assert "occur at record 1 of this batch" in reason
+
+
+@pytest.mark.parametrize("content_type", ["application/json", NDJSON])
+def test_leading_bom_accepted(client: Client, secret: str, content_type: str) -> None:
+    """RFC 8259 lets a JSON parser skip a byte order mark, as the files do."""
+    body = json.dumps([event(1)]) if content_type != NDJSON else json.dumps(event(1))
+    response = post(
+        client,
+        b"\xef\xbb\xbf" + body.encode("utf-8"),
+        secret=secret,
+        content_type=content_type,
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["tree_size"] == 1

@@ -655,7 +655,8 @@ def test_listen_address_parsed(text: str, expected: tuple[str, int]) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["localhost", ":6514", "host:0", "host:70000", "host:port"]
+    "text",
+    ["localhost", ":6514", "host:0", "host:70000", "host:port", "host:²", "host:٥١٤"],
 )
 def test_listen_address_rejected(text: str) -> None:
     with pytest.raises(CommandError):

@@ -169,6 +169,12 @@ def test_decode_rejects_non_canonical(leaf: bytes) -> None:
         decode_leaf(leaf)
 
 
+def test_decode_rejects_lone_surrogate_escape() -> None:
+    leaf = encode_leaf(ORIGIN, FIELDS).replace(b'"U123456"', b'"\\ud800"')
+    with pytest.raises(ValueError, match=r"^leaf bytes are not in canonical form$"):
+        decode_leaf(leaf)
+
+
 def test_canonical_time_utc_milliseconds() -> None:
     brussels = datetime.timezone(datetime.timedelta(hours=1))
     moment = datetime.datetime(2026, 3, 2, 10, 15, 30, 250999, brussels)

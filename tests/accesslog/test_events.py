@@ -167,6 +167,56 @@ def test_time_rejected(text: str) -> None:
     assert single_error(event(1, time=text)).field == "time"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0001-01-01T00:00:00.000Z",
+        "0001-01-01T00:30:00.000+00:30",
+        "0001-01-01T00:30:00.000+01:00",
+        "1899-12-31T23:59:59.999Z",
+        "1899-12-31T23:59:59Z",
+        "1900-01-01T00:30:00.000+01:00",
+        "1900-01-01 00:59:59+01:00",
+    ],
+)
+def test_time_before_1900_rejected(text: str) -> None:
+    """Every date input of Vigil starts at 1900, so nothing could cover it."""
+    error = single_error(event(1, time=text))
+    assert error.field == "time"
+    assert error.value_shown == text
+    assert error.reason == (
+        "is outside the years 1900 to 9998 (in UTC) that Vigil accepts"
+    )
+
+
+def test_time_before_1900_rejected_translated() -> None:
+    with translation.override("nl"):
+        error = single_error(event(1, time="0001-01-01T00:00:00.000Z"))
+    assert "1900" in error.reason
+    assert "9998" in error.reason
+    assert "outside" not in error.reason
+
+
+def test_datetime_object_before_1900_rejected() -> None:
+    old = datetime.datetime(1899, 12, 31, 23, 0, tzinfo=UTC)
+    assert "1900 to 9998" in single_error(event(1, time=old)).reason
+
+
+@pytest.mark.parametrize(
+    "text", ["1900-01-01T00:00:00.000Z", "1900-01-01T01:00:00.000+01:00"]
+)
+def test_time_from_1900_accepted(text: str) -> None:
+    assert parse_event(event(1, time=text), 1).time.year == 1900
+
+
+@pytest.mark.parametrize(
+    "text", ["0001-01-01T00:00:00.000Z", "1899-12-31T23:59:59.999+00:00"]
+)
+def test_common_path_leaves_old_time_to_checks(text: str) -> None:
+    latest = events.latest_event_time()
+    assert events._parse_common_event(event(1, time=text), latest) is None
+
+
 def test_naive_datetime_object_rejected() -> None:
     naive = datetime.datetime(2026, 3, 2, 10, 15, 30)  # noqa: DTZ001
     assert single_error(event(1, time=naive)).reason == "has no time zone offset"

@@ -258,6 +258,13 @@ def test_json_array_non_object_with_errors(
     )
     assert "2 records have errors" in message
 
+    # Data after the array is reported at its last record, counted once.
+    path.write_text(json.dumps([event(1, action="read"), [1]]) + " x", "utf-8")
+    message, errors = ingest_failing(path)
+    assert errors[1].startswith(f"{path}: record 2: invalid JSON at line 1")
+    assert errors[2].startswith(f"{path}: record 2: the record is not an object")
+    assert "2 records have errors" in message
+
 
 def test_identity_times_local_in_add_and_list(centre_a: Organisation) -> None:
     output = io.StringIO()
@@ -291,3 +298,49 @@ def test_ten_digit_subject_hint(centre_a: Organisation, tmp_path: Path) -> None:
         "column as text (national numbers of people born in 2000 to 2009 start "
         "with 0)"
     ]
+
+
+def test_time_before_1900_rejected(centre_a: Organisation, tmp_path: Path) -> None:
+    records = [event(1, time="0001-01-01T00:00:00.000Z"), event(2)]
+    path = write_lines(tmp_path / "old.jsonl", records)
+    _message, errors = ingest_failing(path)
+    assert errors[0] == (
+        f"{path}: line 1, field time (0001-01-01T00:00:00.000Z): is outside the "
+        "years 1900 to 9998 (in UTC) that Vigil accepts"
+    )
+    assert not AccessEntry.objects.filter(organisation=centre_a).exists()
+
+
+@pytest.mark.parametrize("separator", ["\x85", "\u2028", "\x0c"])
+def test_csv_separator_reported_on_its_line(
+    centre_a: Organisation, tmp_path: Path, separator: str
+) -> None:
+    """U+0085 and the like are no line ends in CSV, so the value check names them."""
+    header = "event_id,time,user_id,application,action,subject,service"
+    rows = [
+        f"x-2,2026-03-02T10:00:00Z,U{separator}V,a,consult,85073003328,S",
+        f'x-3,2026-03-02T10:00:00Z,"U{separator}W",a,consult,85073003328,S',
+    ]
+    path = tmp_path / "events.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    message, errors = ingest_failing(path)
+    escaped = f"\\u{ord(separator):04x}"
+    assert errors == [
+        f"{path}: line 2, field user_id (U{escaped}V): contains a control or "
+        "non-printable character",
+        f"{path}: line 3, field user_id (U{escaped}W): contains a control or "
+        "non-printable character",
+    ]
+    assert "2 lines have errors" in message
+
+
+@pytest.mark.parametrize("suffix", [".json", ".jsonl"])
+def test_leading_bom_accepted(
+    centre_a: Organisation, tmp_path: Path, suffix: str
+) -> None:
+    body = json.dumps([event(1)]) if suffix == ".json" else json.dumps(event(1))
+    path = tmp_path / f"events{suffix}"
+    path.write_bytes(b"\xef\xbb\xbf" + body.encode("utf-8") + b"\n")
+    lines = ingest(path)
+    assert lines[0].startswith(f"{path}: 1 new entry (index 0)")
+    assert AccessEntry.objects.filter(organisation=centre_a).count() == 1

@@ -432,3 +432,56 @@ def test_csv_cell_count_error_keeps_other_rows() -> None:
     assert records is not None
     assert [line for line, _record in records] == [3]
     assert raised.value.skipped_fields == frozenset()
+
+
+# Line ends and byte order marks
+
+# Characters that str.splitlines() takes for line ends, but CSV and JSON lines
+# do not.
+OTHER_SEPARATORS = ["\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+
+
+@pytest.mark.parametrize("line_end", ["\n", "\r\n", "\r"])
+@pytest.mark.parametrize("separator", OTHER_SEPARATORS)
+def test_csv_other_separator_stays_in_cell(separator: str, line_end: str) -> None:
+    rows = [csv_row(1, f"D{separator}7"), csv_row(2, f'"E{separator}8"'), csv_row(3)]
+    records = parse_csv(line_end.join([CSV_HEADER, *rows]) + line_end)
+    assert [line for line, _ in records] == [2, 3, 4]
+    assert records[0][1]["case_ref"] == f"D{separator}7"
+    assert records[1][1]["case_ref"] == f"E{separator}8"
+
+
+def test_json_lines_carriage_return_ends_line() -> None:
+    text = json.dumps(event(1)) + "\r" + json.dumps(event(2)) + "\r"
+    records = parse_json_lines(text)
+    assert [line for line, _ in records] == [1, 2]
+
+
+def test_json_lines_leading_bom_skipped() -> None:
+    records = parse_json_lines("\ufeff" + json.dumps(event(1)) + "\n")
+    assert records[0][1]["event_id"] == "e-1"
+
+
+def test_json_array_leading_bom_skipped() -> None:
+    records = parse_json_array("\ufeff" + json.dumps([event(1)]))
+    assert records[0][1] == event(1)
+
+
+def test_json_lines_bom_inside_named() -> None:
+    text = json.dumps(event(1)) + "\n\ufeff" + json.dumps(event(2)) + "\n"
+    with pytest.raises(ParseError) as raised:
+        parse_json_lines(text)
+    assert raised.value.errors == [
+        (
+            2,
+            "invalid JSON at column 1: a byte order mark (U+FEFF) is allowed only "
+            "at the start of the file or body",
+        )
+    ]
+
+
+def test_json_array_bom_inside_named() -> None:
+    text = "[\ufeff" + json.dumps(event(1)) + "]"
+    with pytest.raises(ParseError) as raised:
+        parse_json_array(text)
+    assert "byte order mark (U+FEFF)" in raised.value.errors[0][1]

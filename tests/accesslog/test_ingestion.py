@@ -472,7 +472,7 @@ def test_rejected_batch_errors_without_invalid_record(
 ) -> None:
     ingest_range(centre_a, 1, 2)
     records = [(4, event(2)), (5, event(1, service="Other")), (7, event(2))]
-    errors = rejected_batch_errors(centre_a, records)
+    errors = rejected_batch_errors(centre_a, records).errors
     assert [(error.line, error.field) for error in errors] == [(5, "event_id")]
     assert AccessEntry.objects.filter(organisation=centre_a).count() == 1
 

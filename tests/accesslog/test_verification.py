@@ -465,9 +465,11 @@ def test_key_replaced_after_checkpoints_diverges(log: Organisation) -> None:
     """Checkpoints that verified with the given key bound the divergence."""
     keys = ensure_log_keys(log)
     forger = Ed25519Signer.generate(keys.origin)
-    LogKeys.objects.filter(pk=keys.pk).update(
-        signer_key=forger.signer_key(), verifier_key=forger.verifier().verifier_key()
-    )
+    with tampering():
+        LogKeys.objects.filter(pk=keys.pk).update(
+            signer_key=forger.signer_key(),
+            verifier_key=forger.verifier().verifier_key(),
+        )
     ingest_events(log, [(1, event(SIZE))], source="test")
     result = verify_log(log, verifier_key=keys.verifier_key)
     assert not result.ok

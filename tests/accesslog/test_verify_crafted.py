@@ -98,11 +98,14 @@ def leaf_fields(**changes: Any) -> dict[str, Any]:
     return value
 
 
-def signed_proof_document(tmp_path: Path, value: dict[str, Any]) -> tuple[Path, str]:
-    """Sign a one-entry tree whose leaf is ``value``, canonically encoded."""
-    leaf = json.dumps(
-        value, sort_keys=True, ensure_ascii=False, separators=(",", ":")
-    ).encode("utf-8")
+def signed_proof_document(
+    tmp_path: Path, value: dict[str, Any], leaf: bytes | None = None
+) -> tuple[Path, str]:
+    """Sign a one-entry tree whose leaf is ``leaf``, else ``value`` encoded."""
+    if leaf is None:
+        leaf = json.dumps(
+            value, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        ).encode("utf-8")
     root = leaf_hash(leaf)
     signer = Ed25519Signer.generate(ORIGIN)
     document = {
@@ -147,3 +150,48 @@ def test_signed_leaf_of_wrong_type_fails(
     path, key = signed_proof_document(tmp_path, leaf_fields(**changes))
     result = run_verify(str(path), "--key", key)
     assert_one_failure(result, 1, text)
+
+
+def surrogate_leaf(user_id_escape: str) -> bytes:
+    """Return canonical leaf bytes whose user id is the JSON escape given."""
+    leaf = json.dumps(
+        leaf_fields(), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
+    return leaf.replace('"user_id":"U123456"', f'"user_id":"{user_id_escape}"').encode(
+        "utf-8"
+    )
+
+
+@pytest.mark.parametrize("escape", ["\\ud800", "\\udfff", "a\\udc80b"])
+def test_signed_leaf_with_lone_surrogate_fails(tmp_path: Path, escape: str) -> None:
+    """A JSON escape of a lone surrogate decodes to text without UTF-8 bytes."""
+    path, key = signed_proof_document(tmp_path, leaf_fields(), surrogate_leaf(escape))
+    result = run_verify(str(path), "--key", key)
+    assert_one_failure(
+        result, 1, "FAILED: entry 0: the leaf bytes are not in canonical form"
+    )
+
+
+def test_bundle_leaf_with_lone_surrogate_fails(
+    log: Organisation, tmp_path: Path
+) -> None:
+    path = export(log, tmp_path)
+    leaf = surrogate_leaf("\\ud800")
+
+    def craft(bundle: dict[str, Any]) -> None:
+        entry = bundle["entries"][0]
+        entry["leaf"] = encode(leaf)
+        entry["leaf_hash"] = encode(leaf_hash(leaf))
+
+    edit_bundle(path, craft)
+    result = run_verify(str(path), "--key", vkey(log))
+    assert_one_failure(
+        result, 1, "FAILED: entry 0: the leaf bytes are not in canonical form"
+    )
+
+
+def test_key_with_lone_surrogate_unreadable(tmp_path: Path) -> None:
+    """A byte that is not UTF-8 in an argument reaches Python as a surrogate."""
+    path, key = signed_proof_document(tmp_path, leaf_fields())
+    result = run_verify(str(path), "--key", "\udcff" + key)
+    assert_one_failure(result, 2, "which is not valid UTF-8 text")

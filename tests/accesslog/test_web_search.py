@@ -510,6 +510,17 @@ def test_paging_is_not_audited_again(
     assert AuditEntry.objects.filter(action="accesslog.searched").count() == 1
 
 
+@pytest.mark.parametrize("name", ["before", "after"])
+@pytest.mark.parametrize("value", ["²", "٣", "9" * 5000, "9" * 20])
+def test_bad_cursor_ignored(
+    consultant: Client, centre_a: Organisation, sample: None, name: str, value: str
+) -> None:
+    """A cursor that is not ASCII digits of a database integer shows the first page."""
+    response = consultant.get(url("search", centre_a), {"user_id": "U1", name: value})
+    assert response.status_code == 200
+    assert found(response) == found(search(consultant, centre_a, user_id="U1"))
+
+
 def match_count(response: Any) -> str:
     """Return the text of the page's match count, with spaces made plain."""
     text: str = response.content.decode()

@@ -353,6 +353,21 @@ def test_bad_revision_rejected(
     assert "whole number" in errors[0].message
 
 
+def test_revision_too_long_rejected(filled: Assessment, consultant_a: User) -> None:
+    """More digits than int() converts, which made the import fail."""
+    content = edited(
+        export(filled),
+        lambda sheet: set_cell(sheet, FIRST, tabular.REVISION, "9" * 5000),
+    )
+
+    errors = rejected(filled, content, consultant_a)
+
+    assert [(e.row, e.column, e.stale) for e in errors] == [
+        (FIRST, tabular.REVISION, False)
+    ]
+    assert "whole number" in errors[0].message
+
+
 @pytest.mark.parametrize("value", [1, 1.0, "1", " 1 "])
 def test_revision_as_number_or_text(
     filled: Assessment, consultant_a: User, value: Any

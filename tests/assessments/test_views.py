@@ -628,6 +628,20 @@ def test_diff_against_chosen_year(
     assert len(response.context["changes"]) == 28
 
 
+@pytest.mark.parametrize("against", ["²", "٢٠٢٣", "9" * 5000])
+def test_diff_against_bad_year_ignored(
+    catalog: CatalogVersion, centre_a: Organisation, consultant_a: User, against: str
+) -> None:
+    older = create_assessment(centre_a, 2023, actor=consultant_a)
+    answer_everything(older, "not_applicable")
+    create_assessment(centre_a, 2025, actor=consultant_a)
+
+    response = login(consultant_a).get(f"{BASE}/diff/", {"against": against})
+
+    assert response.status_code == 200
+    assert response.context["other"] is None
+
+
 def test_diff_without_earlier_year(assessment: Assessment, consultant_a: User) -> None:
     response = login(consultant_a).get(f"{BASE}/diff/")
 

@@ -153,3 +153,15 @@ def test_demo_shows_overdue_exercise(centre_a: Organisation) -> None:
     assert len(warnings) == 1
     assert "more than twelve months ago" in warnings[0]
     assert (today - Exercise.objects.get().date) > datetime.timedelta(days=400)
+
+
+@pytest.mark.parametrize("year", ["²", "٢٠٢٦", "9" * 5000])
+def test_download_rejects_year_not_ascii_digits(
+    centre_a: Organisation, viewer_a: User, year: str
+) -> None:
+    response = login(viewer_a).get(
+        f"/c/{centre_a.slug}/continuity/document.pdf", {"year": year}
+    )
+
+    assert response.status_code == 400
+    assert "Ongeldig jaar" in response.content.decode()

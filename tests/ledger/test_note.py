@@ -349,7 +349,16 @@ def test_sign_rejects_same_signer_twice(signer: Ed25519Signer) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["", "two words", "plus+sign", "tab\tname", "no\u00a0break", "line\n"]
+    "name",
+    [
+        "",
+        "two words",
+        "plus+sign",
+        "tab\tname",
+        "no\u00a0break",
+        "line\n",
+        "lone\udcff",
+    ],
 )
 def test_invalid_key_name(name: str) -> None:
     with pytest.raises(InvalidKeyError):

@@ -153,7 +153,10 @@ def test_demo_port_in_use_stops_first() -> None:
     assert not Organisation.objects.exists()
 
 
-@pytest.mark.parametrize("addrport", ["8000", "localhost", ":8000", "host:port"])
+@pytest.mark.parametrize(
+    "addrport",
+    ["8000", "localhost", ":8000", "host:port", "127.0.0.1:²", "127.0.0.1:99999"],
+)
 def test_demo_invalid_addrport(addrport: str) -> None:
     with pytest.raises(CommandError, match="ADDRESS:PORT"):
         call_command("demo", addrport=addrport, stdout=io.StringIO())

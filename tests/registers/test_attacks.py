@@ -525,6 +525,19 @@ def test_import_page_refuses_oversized_file(
     assert Activity.objects.count() == 0
 
 
+def test_import_page_lists_first_errors(consultant: Client) -> None:
+    """A file with an error in every row lists 1,000 and counts the others."""
+    upload = csv_file("kind,date,subject\n" + "training,not a date,S\n" * 1500)
+
+    response = consultant.post(f"{PAGES}activities/import/", {"file": upload})
+
+    assert response.status_code == 400
+    errors = response.context["errors"]
+    assert len(errors) == 1001
+    assert errors[-1] == "… en nog 500 fouten"
+    assert Activity.objects.count() == 0
+
+
 def _xlsx(rows: list[list[Any]]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active

@@ -124,6 +124,20 @@ def test_export_then_import_round_trips(centre_a: Organisation) -> None:
     assert Activity.objects.get().pk == first.pk
 
 
+@pytest.mark.parametrize("subject", ["²", "٣", "⑦"])
+def test_export_keeps_other_digits_as_text(
+    centre_a: Organisation, subject: str
+) -> None:
+    """Only ASCII digits become numbers in the sheet; "²" made int() fail."""
+    create(centre_a, subject=subject)
+    content = services.render_export(
+        ACTIVITIES, Activity.objects.filter(organisation=centre_a), "xlsx"
+    )
+    sheet = load_workbook(io.BytesIO(content)).worksheets[0]
+    column = [cell.value for cell in sheet[1]].index("subject") + 1
+    assert sheet.cell(2, column).value == subject
+
+
 def test_import_changes_by_id_and_adds_without_id(centre_a: Organisation) -> None:
     record = create(centre_a)
     csv = (

@@ -150,3 +150,15 @@ def test_download_rejects_bad_language_and_year(
     assert year.status_code == 400
     assert "'26'" in year.content.decode()
     assert client.get(f"/c/{centre_a.slug}/risks/document.doc").status_code == 404
+
+
+@pytest.mark.parametrize("year", ["²", "٢٠٢٦", "9" * 5000])
+def test_download_rejects_year_not_ascii_digits(
+    centre_a: Organisation, viewer_a: User, year: str
+) -> None:
+    response = login(viewer_a).get(
+        f"/c/{centre_a.slug}/risks/document.pdf", {"year": year}
+    )
+
+    assert response.status_code == 400
+    assert "Ongeldig jaar" in response.content.decode()

@@ -18,7 +18,9 @@ from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
+from vigil.accesslog.error_tally import ErrorTally
 from vigil.accesslog.events import (
+    EventError,
     ParseError,
     PositionUnit,
     ReceivedRecords,
@@ -58,6 +60,7 @@ class ApiError(Exception):
         message: str,
         *,
         errors: list[dict[str, Any]] | None = None,
+        error_count: int | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message)
@@ -65,6 +68,7 @@ class ApiError(Exception):
         self.code = code
         self.message = message
         self.errors = errors
+        self.error_count = error_count
         self.headers = headers or {}
 
     def response(self) -> JsonResponse:
@@ -78,6 +82,9 @@ class ApiError(Exception):
         language = "en"
         if self.errors is not None:
             body["errors"] = self.errors
+            body["error_count"] = (
+                len(self.errors) if self.error_count is None else self.error_count
+            )
             language = translation.get_language() or settings.LANGUAGE_CODE
         response = JsonResponse(body, status=self.status)
         response["Content-Language"] = language
@@ -215,8 +222,9 @@ def _parse(request: HttpRequest) -> tuple[ReceivedRecords, PositionUnit]:
             400,
             "invalid_json",
             f"The body is not {expected}, so nothing was stored. The errors say "
-            "where and why.",
+            f"where and why.{_hidden_errors(error.tally)}",
             errors=_parse_errors(error),
+            error_count=error.tally.total,
         ) from error
 
 
@@ -248,6 +256,19 @@ def _parse_errors(error: ParseError) -> list[dict[str, Any]]:
     ]
 
 
+def _hidden_errors(tally: ErrorTally[str] | ErrorTally[EventError]) -> str:
+    """Return the sentence with the number of errors that ``errors`` leaves out.
+
+    Return "" when it lists them all.
+    """
+    if not tally.hidden:
+        return ""
+    return (
+        f" The list errors shows the first {len(tally.listed)} errors, … and "
+        f"{tally.hidden} more errors."
+    )
+
+
 def _ingest(
     token: ApiToken, records: ReceivedRecords, unit: PositionUnit
 ) -> dict[str, Any]:
@@ -268,17 +289,20 @@ def _ingest(
         ]
         logger.warning(
             "Access-log batch of %d events for %s rejected via token %s: "
-            "%d invalid events",
+            "%d invalid events with %d errors",
             len(records),
             organisation.slug,
             token.prefix,
-            len({error["line"] for error in errors}),
+            rejected.tally.lines,
+            rejected.tally.total,
         )
         raise ApiError(
             422,
             "batch_rejected",
-            "The batch contains invalid events, so nothing was stored.",
+            "The batch contains invalid events, so nothing was stored."
+            + _hidden_errors(rejected.tally),
             errors=errors,
+            error_count=rejected.tally.total,
         ) from rejected
     except DatabaseError as failure:
         # ingest_events runs in one transaction, so a failure stored nothing.

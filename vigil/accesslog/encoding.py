@@ -244,9 +244,14 @@ def decode_leaf(leaf: bytes) -> Mapping[str, Any]:
     for key in LEAF_KEYS:
         if key not in ("index", "v") and not isinstance(value[key], str):
             raise ValueError(f"leaf member {key} is not a string")
-    canonical = json.dumps(
-        value, sort_keys=True, ensure_ascii=False, separators=(",", ":")
-    ).encode("utf-8")
+    try:
+        canonical = json.dumps(
+            value, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        ).encode("utf-8")
+    except UnicodeEncodeError:
+        # A JSON escape of a lone surrogate, such as "\ud800", decodes to
+        # text that UTF-8 cannot encode, so the leaf has no canonical bytes.
+        raise ValueError("leaf bytes are not in canonical form") from None
     if canonical != leaf:
         raise ValueError("leaf bytes are not in canonical form")
     return value

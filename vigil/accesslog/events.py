@@ -11,8 +11,9 @@ field      required value
 event_id   yes      the sender's id of the event, 1 to 128 characters from
                     ``!`` to ``~`` (RFC 5424 PRINTUSASCII); a resent event id
                     is stored once
-time       yes      RFC 3339 date and time with ``Z`` or an offset; stored in
-                    UTC with millisecond precision (smaller digits dropped)
+time       yes      RFC 3339 date and time with ``Z`` or an offset, in the
+                    years 1900 to 9998 in UTC; stored in UTC with millisecond
+                    precision (smaller digits dropped)
 user_id    yes      the USERID of the KSZ message prefix: a person's id or a
                     program number, at most 64 characters
 application yes     the application that made the access, at most 100
@@ -37,12 +38,12 @@ import datetime
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
 from django.utils.translation import gettext as _
 
 from vigil.accesslog.encoding import canonical_address, canonical_time
+from vigil.accesslog.error_tally import ErrorTally
 from vigil.accesslog.models import Action
 from vigil.accesslog.national_numbers import (
     NATIONAL_NUMBER_LENGTH,
@@ -55,6 +56,7 @@ from vigil.accesslog.national_numbers import (
 from vigil.accesslog.national_numbers import (
     validate_national_number as validate_national_number,
 )
+from vigil.isodate import FIRST_YEAR, LAST_YEAR
 
 EVENT_ID_MAX_LENGTH = 128
 USER_ID_MAX_LENGTH = 64
@@ -129,14 +131,15 @@ class AccessEvent(NamedTuple):
         )
 
 
-@dataclass(frozen=True, slots=True)
-class EventError:
+class EventError(NamedTuple):
     """One invalid field of one record: where, which value, and why.
 
     ``line`` is the record's line, or its position in a JSON array
     (``PositionUnit``). ``field`` is the wire field name, or "" for a problem
     with the whole record. ``value_shown`` is safe to display: cut to a
-    readable length and masked for ``subject``.
+    readable length and masked for ``subject``. A named tuple, because a
+    batch of empty records makes one per required field of every record,
+    and a frozen dataclass takes several times longer to build.
     """
 
     line: int
@@ -160,20 +163,30 @@ def describe_position(unit: PositionUnit, number: int) -> str:
     return _("line %(number)d") % {"number": number}
 
 
-class InvalidEvent(ValueError):
-    """A record has one or more invalid fields, listed in ``errors``.
+def event_error_tally(errors: Iterable[EventError]) -> ErrorTally[EventError]:
+    """Return the tally of errors given in the order of their records."""
+    return ErrorTally.of((error.line, error) for error in errors)
 
-    ``valid`` holds the ``(line, event)`` pairs of the batch's records that
-    are valid, as ``parse_events`` found them, so that a caller can report
-    their errors of another kind, such as reused event ids, at the same time.
+
+class InvalidEvent(ValueError):
+    """Records have invalid fields: ``tally`` counts the errors and lists the first.
+
+    ``errors`` are the listed errors. ``valid`` holds the ``(line, event)``
+    pairs of the batch's records that are valid, as ``parse_events`` found
+    them, so that a caller can report their errors of another kind, such as
+    reused event ids, at the same time.
     """
 
     def __init__(
         self,
-        errors: Sequence[EventError],
+        errors: Sequence[EventError] | ErrorTally[EventError],
         valid: Sequence[tuple[int, AccessEvent]] = (),
     ) -> None:
-        self.errors = list(errors)
+        if isinstance(errors, ErrorTally):
+            self.tally = errors
+        else:
+            self.tally = event_error_tally(errors)
+        self.errors = self.tally.errors
         self.valid = list(valid)
         super().__init__("; ".join(str(error) for error in self.errors))
 
@@ -184,6 +197,7 @@ class ParseError(ValueError):
     ``errors`` lists ``(line, reason)`` pairs, one per bad line where the
     format allows going on after an error, otherwise just the first. In a
     JSON array the number is the record's position, as in ``EventError``.
+    ``tally`` counts them, and ``errors`` are the ones that it lists.
     ``records`` holds the records that could be read in spite of the errors,
     for a report of their own errors, or is None if there are none to check.
     ``skipped_fields`` names the fields whose absence is already reported,
@@ -192,12 +206,16 @@ class ParseError(ValueError):
 
     def __init__(
         self,
-        errors: Sequence[tuple[int, str]],
+        errors: Sequence[tuple[int, str]] | ErrorTally[str],
         *,
         records: ReceivedRecords | None = None,
         skipped_fields: frozenset[str] = frozenset(),
     ) -> None:
-        self.errors = list(errors)
+        if isinstance(errors, ErrorTally):
+            self.tally = errors
+        else:
+            self.tally = ErrorTally.of(errors)
+        self.errors = self.tally.listed
         self.records = records
         self.skipped_fields = skipped_fields
         super().__init__(
@@ -245,7 +263,11 @@ def _check_event_id(value: object) -> str:
 
 
 def _check_time(value: object) -> datetime.datetime:
-    """Return the time in UTC, not yet truncated or compared with the clock."""
+    """Return the time in UTC, not yet truncated or compared with the clock.
+
+    The time must lie in the years that every date input of Vigil accepts,
+    so that an export, a search and a detection run can cover it.
+    """
     if isinstance(value, datetime.datetime):
         if value.utcoffset() is None:
             raise _InvalidValue(_("has no time zone offset"))
@@ -255,9 +277,21 @@ def _check_time(value: object) -> datetime.datetime:
     else:
         raise _InvalidValue(_("must be a string"))
     try:
-        return moment.astimezone(datetime.UTC)
+        moment = moment.astimezone(datetime.UTC)
     except OverflowError:
-        raise _InvalidValue(_("is out of the supported range")) from None
+        raise _InvalidValue(_outside_years_reason()) from None
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise _InvalidValue(_outside_years_reason())
+    return moment
+
+
+def _outside_years_reason() -> str:
+    return _(
+        "is outside the years %(first)d to %(last)d (in UTC) that Vigil accepts"
+    ) % {
+        "first": FIRST_YEAR,
+        "last": LAST_YEAR,
+    }
 
 
 def _check_time_limit(
@@ -380,30 +414,39 @@ def parse_event(mapping: Mapping[str, object], line: int) -> AccessEvent:
 
 def parse_events(
     records: Iterable[tuple[int, object]],
+    *,
+    skipped_fields: frozenset[str] = frozenset(),
 ) -> list[tuple[int, AccessEvent]]:
     """Validate ``(line, record)`` pairs and return ``(line, event)`` pairs.
 
     Applies the rules of ``parse_event`` to every record, and reads the clock
-    once for the future-time limit of all of them. Raises InvalidEvent
-    listing every error of every record, in record order, and the valid
-    records.
+    once for the future-time limit of all of them. Raises InvalidEvent with
+    the tally of every error of every record, in record order, and the valid
+    records. The errors of ``skipped_fields``, whose absence the caller has
+    already reported, are left out of the tally, but their records are
+    still invalid.
     """
     latest = latest_event_time()
     parsed: list[tuple[int, AccessEvent]] = []
-    errors: list[EventError] = []
+    tally: ErrorTally[EventError] = ErrorTally()
+    reasons = _RecordReasons.translated()
+    invalid_records = 0
     for line, mapping in records:
         event = None
         if type(mapping) is dict:
             event = _parse_common_event(mapping, latest)
         if event is None:
-            try:
-                event = _parse_checked_event(mapping, line, latest)
-            except InvalidEvent as invalid:
-                errors.extend(invalid.errors)
+            checked = _event_or_errors(mapping, line, latest, reasons)
+            if isinstance(checked, list):
+                invalid_records += 1
+                for error in checked:
+                    if error.field not in skipped_fields:
+                        tally.add(line, error)
                 continue
+            event = checked
         parsed.append((line, event))
-    if errors:
-        raise InvalidEvent(errors, parsed)
+    if invalid_records:
+        raise InvalidEvent(tally, parsed)
     return parsed
 
 
@@ -414,17 +457,54 @@ def _parse_checked_event(
 
     ``latest`` is the latest event time accepted, from ``latest_event_time``.
     """
+    checked = _event_or_errors(mapping, line, latest)
+    if isinstance(checked, list):
+        raise InvalidEvent(checked)
+    return checked
+
+
+class _RecordReasons(NamedTuple):
+    """The translated reasons for problems of a whole record or a missing field.
+
+    ``parse_events`` translates them once per batch, because a batch of empty
+    records has an error for every required field of every record, and
+    translating each took most of the time of rejecting it.
+    """
+
+    not_object: str
+    unknown_field: str
+    missing: str
+    empty: str
+
+    @classmethod
+    def translated(cls) -> "_RecordReasons":
+        return cls(
+            _("the record is not an object of field names and values"),
+            _("is not a field of an access event, which has the fields %(fields)s")
+            % {"fields": ", ".join(WIRE_FIELDS)},
+            _("is missing"),
+            _("is empty"),
+        )
+
+
+def _event_or_errors(
+    mapping: object,
+    line: int,
+    latest: datetime.datetime,
+    reasons: _RecordReasons | None = None,
+) -> AccessEvent | list[EventError]:
+    """Return the event of a record, or every error of the record in field order."""
+    if reasons is None:
+        reasons = _RecordReasons.translated()
     if not isinstance(mapping, Mapping):
         # The value is not shown, because it may be a national number.
-        reason = _("the record is not an object of field names and values")
-        raise InvalidEvent([EventError(line, "", "", reason)])
+        return [EventError(line, "", "", reasons.not_object)]
     errors = [
         EventError(
             line,
             str(name),
             show_value(str(name), mapping[name]),
-            _("is not a field of an access event, which has the fields %(fields)s")
-            % {"fields": ", ".join(WIRE_FIELDS)},
+            reasons.unknown_field,
         )
         for name in sorted(mapping.keys() - _WIRE_FIELD_SET, key=str)
     ]
@@ -433,7 +513,7 @@ def _parse_checked_event(
         value = mapping.get(name)
         if value is None or value == "":
             if required:
-                reason = _("is missing") if value is None else _("is empty")
+                reason = reasons.missing if value is None else reasons.empty
                 errors.append(EventError(line, name, "", reason))
             continue
         try:
@@ -445,7 +525,7 @@ def _parse_checked_event(
             shown = show_value(name, value)
             errors.append(EventError(line, name, shown, problem.reason))
     if errors:
-        raise InvalidEvent(errors)
+        return errors
     return AccessEvent(**values, time_text=canonical_time(values["time"]))
 
 
@@ -554,7 +634,7 @@ def _parse_common_event(
             time_text = canonical_time(moment)
     except (ValueError, OverflowError):
         return None
-    if moment > latest:
+    if moment > latest or not FIRST_YEAR <= moment.year <= LAST_YEAR:
         return None
     if (
         len(subject) == NATIONAL_NUMBER_LENGTH

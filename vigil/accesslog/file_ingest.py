@@ -9,13 +9,17 @@ except for their spaces, so the no-break spaces of French text stay as they
 are.
 """
 
+import heapq
+import itertools
 import unicodedata
 from collections.abc import Callable, Iterable
+from operator import itemgetter
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
+from vigil.accesslog.error_tally import MAX_LISTED_ERRORS, ErrorTally
 from vigil.accesslog.events import (
     EventError,
     ParseError,
@@ -40,7 +44,7 @@ FORMATS: dict[str, Callable[[str], ReceivedRecords]] = {
 EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv"}
 # At most this many errors, or duplicates, of a file are printed, and the
 # rest counted.
-MAX_PRINTED_LINES = 1000
+MAX_PRINTED_LINES = MAX_LISTED_ERRORS
 
 
 class FileRejected(Exception):
@@ -144,7 +148,7 @@ def ingest_file(
             organisation, records, source=f"file:{path.name}", unit=unit
         )
     except BatchRejected as rejected:
-        raise _rejection(path, unit, [], rejected.errors) from None
+        raise _rejection(path, unit, ErrorTally(), rejected.tally) from None
     return _result_lines(path, unit, result, organisation.slug)
 
 
@@ -180,12 +184,12 @@ def _read_records(
         return parse(text)
     except ParseError as error:
         record_errors = _record_errors(organisation, error, unit)
-        raise _rejection(path, unit, error.errors, record_errors) from None
+        raise _rejection(path, unit, error.tally, record_errors) from None
 
 
 def _record_errors(
     organisation: Organisation, error: ParseError, unit: PositionUnit
-) -> list[EventError]:
+) -> ErrorTally[EventError]:
     """Check the records that a ParseError kept, for a report of every error.
 
     They are checked as a batch: their fields, and their event ids against
@@ -194,34 +198,38 @@ def _record_errors(
     why those fields are absent.
     """
     if not error.records:
-        return []
-    return [
-        problem
-        for problem in rejected_batch_errors(organisation, error.records, unit=unit)
-        if problem.field not in error.skipped_fields
-    ]
+        return ErrorTally()
+    return rejected_batch_errors(
+        organisation, error.records, unit=unit, skipped_fields=error.skipped_fields
+    )
 
 
 def _rejection(
     path: Path,
     unit: PositionUnit,
-    parse_errors: list[tuple[int, str]],
-    record_errors: list[EventError],
+    parse_errors: ErrorTally[str],
+    record_errors: ErrorTally[EventError],
 ) -> FileRejected:
-    """Return the FileRejected with every error, in the order of the file."""
-    numbered = [
+    """Return the FileRejected with the first errors in the order of the file.
+
+    It lists at most MAX_PRINTED_LINES errors, then the number of the others.
+    """
+    described_parse_errors = [
         (number, _before_reason(describe_position(unit, number), reason))
-        for number, reason in parse_errors
+        for number, reason in parse_errors.listed
     ]
-    numbered += [
-        (error.line, describe_event_error(error, unit)) for error in record_errors
+    described_record_errors = [
+        (line, describe_event_error(error, unit))
+        for line, error in record_errors.listed
     ]
-    numbered.sort(key=lambda item: item[0])
-    details = [
-        _before_reason(str(path), text)
-        for _number, text in numbered[:MAX_PRINTED_LINES]
-    ]
-    hidden = len(numbered) - MAX_PRINTED_LINES
+    # Each list is in the order of the file. On a line with both kinds, the
+    # parse error comes first.
+    ordered = heapq.merge(
+        described_parse_errors, described_record_errors, key=itemgetter(0)
+    )
+    numbered = list(itertools.islice(ordered, MAX_PRINTED_LINES))
+    details = [_before_reason(str(path), text) for _number, text in numbered]
+    hidden = parse_errors.total + record_errors.total - len(numbered)
     if hidden > 0:
         details.append(
             ngettext(
@@ -231,7 +239,7 @@ def _rejection(
             )
             % {"path": path, "count": hidden}
         )
-    count = len({number for number, _text in numbered})
+    count = _lines_with_errors(parse_errors, record_errors)
     if unit == "record":
         summary = ngettext(
             "%(path)s: %(count)d record has errors, so nothing was stored. "
@@ -249,6 +257,23 @@ def _rejection(
             count,
         )
     return FileRejected(summary % {"path": path, "count": count}, details)
+
+
+def _lines_with_errors(
+    parse_errors: ErrorTally[str], record_errors: ErrorTally[EventError]
+) -> int:
+    """Return the number of lines, or records, that have an error of either kind.
+
+    Only the last record of a JSON array can have both: the error of data
+    after the closing bracket is reported there. The record errors are in
+    the order of the file, so that record is their last line.
+    """
+    record_lines = {line for line, _error in record_errors.listed}
+    if record_errors.last_line is not None:
+        record_lines.add(record_errors.last_line)
+    parse_lines = {line for line, _reason in parse_errors.listed}
+    shared = len(parse_lines & record_lines)
+    return parse_errors.lines + record_errors.lines - shared
 
 
 def _result_lines(

@@ -2,14 +2,24 @@
 
 Each parser returns (line, record) pairs for ``ingest_events``, or raises
 ``ParseError`` listing every problem together with the records it could read.
+
+A line ends with a line feed, a carriage return and line feed, or a carriage
+return alone, as Python's ``csv`` module and universal newlines read it. No
+other character ends a line, so U+0085, U+2028 and the other separators that
+``str.splitlines`` knows stay in their value, whose check rejects them. Each
+parser skips a UTF-8 byte order mark (U+FEFF) at the start of the text, as
+RFC 8259 allows a JSON parser to do and as spreadsheets save CSV.
 """
 
 import csv
+import io
 import json
+import re
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from vigil.accesslog.error_tally import ErrorTally
 from vigil.accesslog.events import REQUIRED_FIELDS, WIRE_FIELDS, ParseError, Records
 from vigil.accesslog.json_errors import (
     ARRAY_SEPARATOR_EXPECTED,
@@ -32,6 +42,8 @@ def _unique_object(pairs: list[tuple[str, object]]) -> dict[str, object]:
 
 _DECODER = json.JSONDecoder(object_pairs_hook=_unique_object)
 _JSON_WHITESPACE = " \t\n\r"
+BYTE_ORDER_MARK = "\ufeff"
+_LINE_END = re.compile(r"\r\n?|\n")
 
 
 def _skip_whitespace(text: str, position: int) -> int:
@@ -43,22 +55,24 @@ def _skip_whitespace(text: str, position: int) -> int:
 def parse_json_lines(text: str) -> Records:
     """Parse JSON lines (one event object per line), skipping blank lines.
 
-    Raises ParseError listing every line that is not a JSON object.
+    Raises ParseError with the tally of every line that is not a JSON object.
     """
+    text = text.removeprefix(BYTE_ORDER_MARK)
+    lines = _LINE_END.split(text) if "\r" in text else text.split("\n")
     records: Records = []
-    errors: list[tuple[int, str]] = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip(" \t\r"):
+    errors: ErrorTally[str] = ErrorTally()
+    for number, line in enumerate(lines, start=1):
+        if not line.strip(" \t"):
             continue
         try:
             value = _DECODER.decode(line)
         except (ValueError, RecursionError) as error:
-            errors.append((number, json_error_reason(error, with_line=False)))
+            errors.add(number, json_error_reason(error, with_line=False))
             continue
         if isinstance(value, dict):
             records.append((number, value))
         else:
-            errors.append((number, _("the line is not a JSON object")))
+            errors.add(number, _("the line is not a JSON object"))
     if errors:
         raise ParseError(errors, records=records)
     return records
@@ -73,6 +87,7 @@ def parse_json_array(text: str) -> list[tuple[int, object]]:
     the element where it occurs or after the last one for data after the
     closing bracket, with the text line and column in the reason.
     """
+    text = text.removeprefix(BYTE_ORDER_MARK)
     position = _skip_whitespace(text, 0)
     if not text.startswith("[", position):
         reason = _(
@@ -135,10 +150,12 @@ def parse_csv(text: str) -> Records:
     is the line on which it starts. Raises ParseError listing the problems of
     the header and every row whose number of cells differs from the header.
     """
-    text = text.removeprefix("\ufeff")
-    first_line = text.split("\n", 1)[0]
+    text = text.removeprefix(BYTE_ORDER_MARK)
+    first_line = _LINE_END.split(text, maxsplit=1)[0]
     delimiter = ";" if ";" in first_line and "," not in first_line else ","
-    reader = csv.reader(text.splitlines(keepends=True), delimiter=delimiter)
+    # A StringIO without newline translation yields lines as the csv module
+    # expects them from a file opened with newline="".
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader, None)
         if header is None:
@@ -211,19 +228,19 @@ def _csv_rows(
             if name in _WIRE_FIELD_SET and name not in header_error.skipped_fields
         ]
     records: Records = []
-    errors: list[tuple[int, str]] = []
+    errors: ErrorTally[str] = ErrorTally()
+    if header_error is not None:
+        errors = header_error.tally
     start = reader.line_num + 1
     for row in reader:
         if not row or row == [""]:
             start = reader.line_num + 1
             continue
         if len(row) != len(names):
-            errors.append(
-                (
-                    start,
-                    _("the row has %(cells)d cells, the header has %(columns)d")
-                    % {"cells": len(row), "columns": len(names)},
-                )
+            errors.add(
+                start,
+                _("the row has %(cells)d cells, the header has %(columns)d")
+                % {"cells": len(row), "columns": len(names)},
             )
         elif header_error is None:
             record = {name: cell for name, cell in zip(names, row, strict=True) if cell}
@@ -231,8 +248,6 @@ def _csv_rows(
         else:
             records.append((start, {name: row[i] for i, name in columns if row[i]}))
         start = reader.line_num + 1
-    if header_error is not None:
-        errors = header_error.errors + errors
     if errors:
         skipped = header_error.skipped_fields if header_error else frozenset()
         raise ParseError(errors, records=records, skipped_fields=skipped)

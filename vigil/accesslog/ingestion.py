@@ -4,7 +4,8 @@ Every path (REST API, files, syslog) calls ``ingest_events`` with the
 records it parsed, so all of them follow the same rules:
 
 - A batch is all-or-nothing. If any record is invalid, ``BatchRejected``
-  lists every error of every record and nothing is stored.
+  counts every error of every record, lists the first of them and nothing is
+  stored.
 - An event whose event id and time are already stored, or occur earlier in
   the same batch, is not stored again. It is reported among the duplicates
   with the index of the stored entry, which makes resending a batch safe.
@@ -42,12 +43,14 @@ from django.utils.translation import gettext as _
 
 from vigil.accesslog.checkpoints import latest_checkpoint, sign_if_due
 from vigil.accesslog.encoding import LeafEncoder
+from vigil.accesslog.error_tally import ErrorTally
 from vigil.accesslog.events import (
     AccessEvent,
     EventError,
     InvalidEvent,
     PositionUnit,
     ReceivedRecords,
+    event_error_tally,
     parse_events,
 )
 from vigil.accesslog.keys import (
@@ -115,34 +118,45 @@ class IngestResult:
 
 
 class BatchRejected(ValueError):
-    """A batch contains invalid records. ``errors`` lists every error.
+    """A batch contains invalid records, whose errors ``tally`` counts.
 
-    ``valid`` contains the ``(line, event)`` pairs of the valid records when
-    ``validate_batch`` raised it, for the check of their event ids.
+    ``errors`` lists the first of them (``MAX_LISTED_ERRORS``) in record
+    order. ``valid`` contains the ``(line, event)`` pairs of the valid
+    records when ``validate_batch`` raised it, for the check of their event
+    ids.
     """
 
     def __init__(
         self,
-        errors: Sequence[EventError],
+        errors: Sequence[EventError] | ErrorTally[EventError],
         valid: Sequence[tuple[int, AccessEvent]] = (),
     ) -> None:
-        self.errors = list(errors)
+        if isinstance(errors, ErrorTally):
+            self.tally = errors
+        else:
+            self.tally = event_error_tally(errors)
+        self.errors = self.tally.errors
         self.valid = list(valid)
-        lines = len({error.line for error in self.errors})
+        first = self.errors[0] if self.errors else "-"
         super().__init__(
-            f"batch rejected and nothing stored: {lines} invalid records with "
-            f"{len(self.errors)} errors, the first {self.errors[0] if errors else '-'}"
+            f"batch rejected and nothing stored: {self.tally.lines} invalid "
+            f"records with {self.tally.total} errors, the first {first}"
         )
 
 
 def validate_batch(
     records: ReceivedRecords,
+    *,
+    skipped_fields: frozenset[str] = frozenset(),
 ) -> list[tuple[int, AccessEvent]]:
-    """Validate every record, or raise BatchRejected listing all errors."""
+    """Validate every record, or raise BatchRejected with the tally of all errors.
+
+    ``skipped_fields`` are left out of the tally as in ``parse_events``.
+    """
     try:
-        return parse_events(records)
+        return parse_events(records, skipped_fields=skipped_fields)
     except InvalidEvent as invalid:
-        raise BatchRejected(invalid.errors, invalid.valid) from None
+        raise BatchRejected(invalid.tally, invalid.valid) from None
 
 
 def ingest_events(
@@ -452,18 +466,21 @@ def rejected_batch_errors(
     records: ReceivedRecords,
     *,
     unit: PositionUnit = "line",
-) -> list[EventError]:
-    """Return every error of the records of a batch that is rejected anyway.
+    skipped_fields: frozenset[str] = frozenset(),
+) -> ErrorTally[EventError]:
+    """Return the tally of the errors of the records of a batch rejected anyway.
 
     For a file or body with format errors, whose readable records are then
     checked as ``ingest_events`` checks them: the validation errors and the
-    reused event ids, in record order. Stores nothing.
+    reused event ids, in record order. The errors of ``skipped_fields``,
+    whose absence the format errors already report, are left out. Stores
+    nothing.
     """
     try:
-        events = validate_batch(records)
+        events = validate_batch(records, skipped_fields=skipped_fields)
     except BatchRejected as rejected:
-        return _with_repeat_errors(organisation, rejected, unit).errors
-    return _repeat_errors(organisation, events, unit)
+        return _with_repeat_errors(organisation, rejected, unit).tally
+    return event_error_tally(_repeat_errors(organisation, events, unit))
 
 
 def _with_repeat_errors(
@@ -471,14 +488,13 @@ def _with_repeat_errors(
 ) -> BatchRejected:
     """Add the errors of the valid records that reuse an event id to a rejection.
 
-    Runs only for a rejected batch, so that one response lists every error.
-    The sort is stable, so the errors of one record keep their order.
+    Runs only for a rejected batch, so that one response counts every error.
     """
     repeats = _repeat_errors(organisation, rejected.valid, unit)
     if not repeats:
         return rejected
-    errors = sorted(rejected.errors + repeats, key=lambda error: error.line)
-    return BatchRejected(errors)
+    # The repeats are errors of valid records, so no line has both kinds.
+    return BatchRejected(rejected.tally.merged(event_error_tally(repeats)))
 
 
 def _repeat_errors(

@@ -83,6 +83,14 @@ def json_error_reason(error: ValueError | RecursionError, *, with_line: bool) ->
     """
     if isinstance(error, json.JSONDecodeError):
         problem = _decoder_problem(error.msg)
+        if error.doc[error.pos : error.pos + 1] == "\ufeff":
+            # The parsers skip a byte order mark only at the start of the
+            # text, and the decoder's message for one elsewhere, such as
+            # "Expecting value", would not name it.
+            problem = _(
+                "a byte order mark (U+FEFF) is allowed only at the start of "
+                "the file or body"
+            )
         if with_line:
             return _(
                 "invalid JSON at line %(line)d, column %(column)d: %(problem)s"

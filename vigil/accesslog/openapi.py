@@ -7,6 +7,7 @@ and the action names it states are the ones the database enforces.
 import json
 from typing import Any
 
+from vigil.accesslog.error_tally import MAX_LISTED_ERRORS
 from vigil.accesslog.events import REQUIRED_FIELDS
 from vigil.accesslog.models import AccessEntry, Action
 
@@ -80,8 +81,8 @@ def event_schema() -> dict[str, Any]:
             "type": "string",
             "format": "date-time",
             "description": "Time of the access in RFC 3339, with Z or a UTC "
-            "offset. Stored in UTC with millisecond precision; at most 24 hours "
-            "ahead of the server clock.",
+            "offset, in the years 1900 to 9998 in UTC. Stored in UTC with "
+            "millisecond precision; at most 24 hours ahead of the server clock.",
         },
         "user_id": _required_text(
             "user_id",
@@ -198,7 +199,20 @@ def _schemas() -> dict[str, Any]:
             "properties": {
                 "error": {"type": "string"},
                 "message": {"type": "string"},
-                "errors": {"type": "array", "items": {"$ref": _REF + "LineError"}},
+                "errors": {
+                    "type": "array",
+                    "maxItems": MAX_LISTED_ERRORS,
+                    "items": {"$ref": _REF + "LineError"},
+                    "description": f"The first {MAX_LISTED_ERRORS} errors of "
+                    "the batch, in the order of its records.",
+                },
+                "error_count": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "The number of all errors of the batch, "
+                    "present with errors. When it exceeds the listed errors, "
+                    "the message ends with '… and N more errors'.",
+                },
             },
         },
     }
@@ -221,7 +235,8 @@ def _events_operation() -> dict[str, Any]:
         "summary": "Append access events to the organisation's access log",
         "description": (
             "The batch is stored whole or not at all. The response comes "
-            "after the entries and the new signed checkpoint are committed."
+            "after the entries and the new signed checkpoint are committed. "
+            "A UTF-8 byte order mark at the start of the body is skipped."
         ),
         "security": [{"bearerAuth": []}],
         "requestBody": {
@@ -239,7 +254,8 @@ def _events_operation() -> dict[str, Any]:
                 NDJSON: {
                     "schema": {
                         "type": "string",
-                        "description": "One Event object as JSON per line.",
+                        "description": "One Event object as JSON per line. A "
+                        "line ends with LF, CR LF or CR.",
                     },
                     "example": ndjson_example,
                 },
@@ -255,7 +271,8 @@ def _events_operation() -> dict[str, Any]:
             "400": _error_response(
                 "The body is empty, not UTF-8, or not a JSON array "
                 "(application/json) or one event object per line "
-                f"({NDJSON})."
+                f"({NDJSON}). For invalid JSON, errors lists the first "
+                f"{MAX_LISTED_ERRORS} problems and error_count counts all."
             ),
             "401": _error_response(
                 "The bearer token is missing, invalid or revoked, or the "
@@ -273,7 +290,8 @@ def _events_operation() -> dict[str, Any]:
                 "At least one event is invalid (an element of the array that is "
                 "not an object too), or has the event id and time of a stored "
                 "event, or of an earlier event of the batch, with other content. "
-                "Nothing was stored, and errors lists each problem."
+                f"Nothing was stored. errors lists the first {MAX_LISTED_ERRORS} "
+                "problems in record order, and error_count counts all."
             ),
             "503": _error_response(
                 "The database failed, so nothing was stored. Send the batch "

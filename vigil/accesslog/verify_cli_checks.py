@@ -117,6 +117,20 @@ def load_json(text: str) -> Any:
         raise ValueError("its arrays or objects are nested too deeply") from None
 
 
+def canonical_json(value: object) -> bytes | None:
+    """Return the canonical UTF-8 JSON of a decoded leaf, or None if it has none.
+
+    JSON can escape a lone surrogate, such as ``"\\ud800"``, which decodes
+    to a string that UTF-8 cannot encode, so no canonical bytes exist for it.
+    """
+    try:
+        return json.dumps(
+            value, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        ).encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+
+
 def _json_text(value: object) -> str:
     shown = json.dumps(value, ensure_ascii=False)
     if len(shown) > MAX_SHOWN_VALUE:
@@ -163,10 +177,7 @@ def check_leaf(leaf: bytes, index: int, origin: str) -> Mapping[str, Any]:
         raise CheckFailed(
             f"entry {index}: the leaf does not have the members {', '.join(LEAF_KEYS)}"
         )
-    canonical = json.dumps(
-        value, sort_keys=True, ensure_ascii=False, separators=(",", ":")
-    ).encode("utf-8")
-    if canonical != leaf:
+    if canonical_json(value) != leaf:
         raise CheckFailed(f"entry {index}: the leaf bytes are not in canonical form")
     _check_leaf_types(value, index)
     if value["log"] != origin:

@@ -40,6 +40,7 @@ from vigil.assessments.stale import (
 )
 from vigil.audit.services import record
 from vigil.catalog.models import AnswerOption
+from vigil.integers import ascii_integer
 
 logger = logging.getLogger(__name__)
 
@@ -519,8 +520,9 @@ def _row_revision(row: SheetRow, errors: list[RowError]) -> int | None:
         text = _text(value).strip()
     if not text:
         return None
-    if text.isascii() and text.isdigit():
-        return int(text)
+    revision = ascii_integer(text)
+    if revision is not None:
+        return revision
     errors.append(RowError(row.number, _bad_revision_message(text), tabular.REVISION))
     return None
 

@@ -52,8 +52,9 @@ _KEY_ID_PATTERN = re.compile(r"[0-9a-f]{8}")
 def validate_key_name(name: str) -> None:
     """Raise InvalidKeyError unless ``name`` is a valid C2SP key name.
 
-    A key name is non-empty and contains no Unicode space, no plus sign and no
-    control character.
+    A key name is non-empty UTF-8 and contains no Unicode space, no plus sign
+    and no control character. A lone surrogate, which Python puts in a
+    command-line argument for each byte that is not UTF-8, has no UTF-8 form.
     """
     if not name:
         raise InvalidKeyError("key name is empty")
@@ -62,6 +63,11 @@ def validate_key_name(name: str) -> None:
             raise InvalidKeyError(
                 f"key name {name!r} contains {character!r}, which is not allowed "
                 "(no spaces, plus signs or control characters)"
+            )
+        if "\ud800" <= character <= "\udfff":
+            raise InvalidKeyError(
+                f"key name {name!r} contains {character!r}, which is not valid "
+                "UTF-8 text"
             )
 
 

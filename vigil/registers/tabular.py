@@ -21,6 +21,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils.exceptions import InvalidFileException
 
+from vigil.integers import ascii_integer
 from vigil.registers.spec import Rows
 
 if TYPE_CHECKING:
@@ -304,8 +305,9 @@ def _printable(value: str) -> str:
 
 def _typed(value: str) -> str | int | decimal.Decimal:
     """Keep text as text; integers stay integers so sums work in the sheet."""
-    if value.isdigit() and not value.startswith("0") and len(value) < 12:
-        return int(value)
+    number = ascii_integer(value, max_digits=11)
+    if number is not None and not value.startswith("0"):
+        return number
     return value
 
 

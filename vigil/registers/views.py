@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from vigil.accounts.roles import Capability
@@ -24,10 +25,28 @@ from vigil.registers.models import Attachment, RegisterRecord
 from vigil.registers.spec import REGISTERS, RegisterSpec, get_spec
 
 PAGE_SIZE = 50
+# An import page lists at most this many errors and counts the others, as
+# the access log's file report does. A file may have 20,000 rows with an
+# error in each column.
+MAX_LISTED_ERRORS = 1000
 EXPORT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+
+
+def listed_errors(errors: list[services.RowError]) -> list[str]:
+    """Return the first MAX_LISTED_ERRORS errors, then how many more there are."""
+    listed = [str(error) for error in errors[:MAX_LISTED_ERRORS]]
+    hidden = len(errors) - len(listed)
+    if hidden > 0:
+        listed.append(
+            ngettext(
+                "… and %(count)d more error", "… and %(count)d more errors", hidden
+            )
+            % {"count": hidden}
+        )
+    return listed
 
 
 def _spec(tenant: Tenant, register: str, *, edit: bool = False) -> RegisterSpec:
@@ -253,7 +272,7 @@ def import_file(request: HttpRequest, tenant: Tenant, register: str) -> HttpResp
     except tabular.TableError as error:
         context["errors"] = [str(error)]
     except services.ImportRejected as error:
-        context["errors"] = [str(row) for row in error.errors]
+        context["errors"] = listed_errors(error.errors)
     else:
         messages.success(
             request,

@@ -10,6 +10,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from vigil.integers import ascii_integer
 from vigil.organisations.tenancy import Tenant
 
 
@@ -29,5 +30,4 @@ def render_page(
 
 def cursor(request: HttpRequest, name: str) -> int | None:
     """Return a non-negative integer query parameter, or None if absent or bad."""
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
+    return ascii_integer(request.GET.get(name, ""))

@@ -17,6 +17,7 @@ from vigil.assessments.services import (
     submit_assessment,
 )
 from vigil.assessments.views import get_assessment
+from vigil.integers import ascii_integer
 from vigil.organisations.tenancy import Tenant, tenant_view
 
 
@@ -100,9 +101,9 @@ def reopen(request: HttpRequest, tenant: Tenant, year: int) -> HttpResponse:
 def diff(request: HttpRequest, tenant: Tenant, year: int) -> HttpResponse:
     """Compare a year with another, by default the year it started from."""
     assessment = get_assessment(tenant, year)
-    other_year = request.GET.get("against")
-    if other_year and other_year.isdigit():
-        other = get_assessment(tenant, int(other_year))
+    other_year = ascii_integer(request.GET.get("against", ""))
+    if other_year is not None:
+        other = get_assessment(tenant, other_year)
     elif assessment.started_from is not None:
         other = get_assessment(tenant, assessment.started_from.year)
     else:

@@ -18,6 +18,7 @@ from vigil.audit.display import (
     register_labels,
     register_object_label,
 )
+from vigil.integers import ascii_integer
 from vigil.plans.annual.models import AnnualReport, ReportSection, SectionDefinition
 from vigil.plans.annual.template import DEFAULT_SECTIONS
 
@@ -85,9 +86,10 @@ def _titles(keys: list[str], subject: Subject) -> list[str]:
         organisation_id=organisation_id, key__in=keys
     )
     titles.update({d.key: d.title_in(language) for d in definitions})
-    if subject.object_type == REPORT and subject.object_id.isdigit():
+    report_id = ascii_integer(subject.object_id)
+    if subject.object_type == REPORT and report_id is not None:
         report_sections = ReportSection.objects.filter(
-            report_id=int(subject.object_id),
+            report_id=report_id,
             report__organisation_id=organisation_id,
             key__in=keys,
         )

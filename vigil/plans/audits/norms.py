@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from vigil.catalog.models import Norm
+from vigil.integers import ascii_integer
 
 MAX_SUGGESTIONS = 6
 CODE_FORM = re.compile(r"^\d+(\.\d+)+$")
@@ -60,4 +61,4 @@ def _near_codes(code: str, known: set[str]) -> list[str]:
 
 
 def _number_key(code: str) -> tuple[int, ...]:
-    return tuple(int(part) if part.isdigit() else 0 for part in code.split("."))
+    return tuple(ascii_integer(part) or 0 for part in code.split("."))

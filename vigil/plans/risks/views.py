@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from vigil.accounts.roles import Capability
+from vigil.integers import ascii_integer
 from vigil.organisations.tenancy import Tenant, get_scoped_or_404, tenant_view
 from vigil.plans.risks import services
 from vigil.plans.risks.documents import LANGUAGES, risks_document
@@ -35,7 +36,8 @@ def document_year(request: HttpRequest) -> int | None:
     asked = request.GET.get("year", "")
     if not asked:
         return timezone.localdate().year
-    return int(asked) if asked.isdigit() and 2000 <= int(asked) <= 2100 else None
+    year = ascii_integer(asked)
+    return year if year is not None and 2000 <= year <= 2100 else None
 
 
 @require_safe

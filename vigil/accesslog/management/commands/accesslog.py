@@ -36,6 +36,7 @@ from vigil.accesslog.proofs import (
 from vigil.accesslog.retention import ExpiryResult, due_for_expiry, expire_entries
 from vigil.accesslog.verification import VerificationResult, verify_log
 from vigil.commands import Command as VigilCommand
+from vigil.integers import ascii_integer
 from vigil.isodate import date_argument, datetime_argument
 from vigil.ledger import InvalidKeyError
 from vigil.organisations.management.commands.org import format_validation_error
@@ -656,7 +657,8 @@ def _period_line(period: IdentityPeriod) -> str:
 def _listen_address(text: str) -> tuple[str, int]:
     host, separator, port = text.rpartition(":")
     host = host.strip("[]")
-    if not host or not separator or not port.isdigit() or not 0 < int(port) < 65536:
+    number = ascii_integer(port)
+    if not host or not separator or number is None or not 0 < number < 65536:
         raise CommandError(
             _(
                 "--listen %(value)r is not HOST:PORT, e.g. 127.0.0.1:6514 (0.0.0.0 "
@@ -664,7 +666,7 @@ def _listen_address(text: str) -> tuple[str, int]:
             )
             % {"value": text}
         )
-    return host, int(port)
+    return host, number
 
 
 def _syslog_handler(

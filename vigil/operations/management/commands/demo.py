@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError, CommandParser
 
 from vigil.commands import Command as VigilCommand
+from vigil.integers import ascii_integer
 from vigil.operations.demo import DEMO_PASSWORD, ensure_demo_data
 
 
@@ -47,8 +48,9 @@ class Command(VigilCommand):
 
 def check_port_free(addrport: str) -> None:
     """Raise CommandError naming another port if ``addrport`` cannot be served on."""
-    host, _, port = addrport.rpartition(":")
-    if not port.isdigit() or not host:
+    host, _, port_text = addrport.rpartition(":")
+    port = ascii_integer(port_text)
+    if port is None or not 0 < port < 65536 or not host:
         raise CommandError(
             f"--addrport {addrport!r} is invalid: give ADDRESS:PORT, for example "
             "127.0.0.1:8001"
@@ -56,10 +58,10 @@ def check_port_free(addrport: str) -> None:
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            probe.bind((host.strip("[]"), int(port)))
+            probe.bind((host.strip("[]"), port))
         except OSError as error:
             raise CommandError(
                 f"cannot serve on {addrport}: {error.strerror}. Another program "
                 f"probably uses port {port}; stop it or choose another port, for "
-                f"example make demo ADDRPORT={host}:{int(port) + 1}"
+                f"example make demo ADDRPORT={host}:{port + 1}"
             ) from None
