@@ -206,7 +206,8 @@ def test_page_creates_a_registers_token(client: Client, consultant_a: User) -> N
     )
 
     token = ApiToken.objects.get(name="cmdb")
-    assert response.status_code == 200
+    assert response.status_code == 303
+    assert response["Location"] == "/c/centre-a/accesslog/tokens/"
     assert token.scope == ApiToken.Scope.REGISTERS
 
 
