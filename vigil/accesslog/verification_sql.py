@@ -308,11 +308,14 @@ def _emptied_condition() -> str:
 def put_catalog_first(cursor: Any) -> None:
     """Put pg_catalog first in the session's search path on PostgreSQL.
 
-    The scan's SQL names functions and operators such as to_char() and ||
-    without a schema. pg_catalog comes first unless the search path names it
-    later, and someone who can change a role's search path could then put a
-    function of their own in its place. The session keeps the setting, which
-    changes nothing else, because pg_catalog normally comes first anyway.
+    The verification's own process compares integer and bytea columns. The
+    built-in operators for these take exactly the columns' types, and
+    between two exact matches the order of the search path decides. Someone
+    who can change a role's search path could otherwise put an operator of
+    their own before pg_catalog. The scan's leaf SQL also calls functions
+    without an exact built-in match, so it runs in ``catalog_only`` instead.
+    The session keeps the setting, which changes nothing else, because
+    pg_catalog normally comes first anyway.
     """
     cursor.execute("SHOW search_path")
     (path,) = cursor.fetchone()
