@@ -449,6 +449,13 @@ def test_read_case_refs_skips_blanks_and_repeats() -> None:
     assert read_case_refs(" D-1 \n\nD-2\nD-1\n") == ["D-1", "D-2"]
 
 
+def test_read_case_refs_rejects_too_long_line() -> None:
+    with pytest.raises(ValidationError) as caught:
+        read_case_refs("D-1\n\n" + "D" * 101 + "\n" + "D" * 100)
+    assert len(caught.value.messages) == 1
+    assert caught.value.messages[0].startswith("Regel 3: de dossierreferentie")
+
+
 def test_entries_of_findings_belong_to_tenant(
     log: Log, centre_a: Organisation, consultant_a: User
 ) -> None:

@@ -1,6 +1,7 @@
 """Stored-row changes that the verification must fail, although they keep leaf bytes."""
 
 import datetime
+from collections.abc import Sequence
 
 import pytest
 from django.conf import LazySettings
@@ -42,6 +43,25 @@ def found_on_day(organisation: Organisation, index: int) -> bool:
     """Tell whether a search between two times of DAY returns entry ``index``."""
     criteria = Criteria(since=DAY, until=DAY + datetime.timedelta(days=1))
     return matching_entries(organisation, criteria).filter(index=index).exists()
+
+
+def change_with_shadowed_sql(
+    organisation: Organisation, index: int, shadowing: Sequence[str], change: str
+) -> None:
+    """Run the ``shadowing`` statements, then change entry ``index`` by ``change``.
+
+    The statements create functions or operators in the public schema that
+    the verification's SQL could resolve to in place of those of pg_catalog,
+    written to hide the change. ``change`` is the SET clause of an UPDATE of
+    the entry. The test's transaction rolls everything back.
+    """
+    with tampering() as cursor:
+        for statement in shadowing:
+            cursor.execute(statement)
+        cursor.execute(
+            f"UPDATE accesslog_accessentry SET {change} WHERE id = %s",  # noqa: S608
+            [entry_id(organisation, index)],
+        )
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL to_char()")
@@ -138,19 +158,18 @@ def test_time_with_shadowed_to_char_caught(log: Organisation) -> None:
     # administrator who puts a schema of their own before pg_catalog in the
     # role's search_path (ALTER ROLE ... SET search_path) can make it write a
     # moved time as the old one, while the searches compare the column itself.
-    with tampering() as cursor:
-        cursor.execute(
+    change_with_shadowed_sql(
+        log,
+        5,
+        [
             "CREATE FUNCTION public.to_char(timestamp, text) RETURNS text "
             "LANGUAGE sql IMMUTABLE AS $$ SELECT pg_catalog.to_char("
             "CASE WHEN $1 >= '2026-03-03' AND $1 < '2026-03-04' "
-            "THEN $1 - interval '1 day' ELSE $1 END, $2) $$"
-        )
-        cursor.execute("SET LOCAL search_path TO public, pg_catalog")
-        cursor.execute(
-            "UPDATE accesslog_accessentry "
-            'SET "time" = "time" + interval \'1 day\' WHERE id = %s',
-            [entry_id(log, 5)],
-        )
+            "THEN $1 - interval '1 day' ELSE $1 END, $2) $$",
+            "SET LOCAL search_path TO public, pg_catalog",
+        ],
+        '"time" = "time" + interval \'1 day\'',
+    )
     assert not found_on_day(log, 5)
     assert_fails_at(log, 5)
 
@@ -182,18 +201,18 @@ def test_changed_columns_with_overloaded_format_caught(log: Organisation) -> Non
     # the leaf's columns, even with pg_catalog first in the path. This one
     # writes the old user id for the changed one.
     original = AccessEntry.objects.get(organisation=log, index=5).user_id
-    with tampering() as cursor:
-        cursor.execute(
+    change_with_shadowed_sql(
+        log,
+        5,
+        [
             "CREATE FUNCTION public.format(text, varchar, varchar, varchar, "
             "varchar, bigint, text, varchar, varchar, text, text, text, varchar) "
             "RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT pg_catalog.format("
             "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
             f"CASE WHEN $13 = 'CHANGED' THEN '{original}' ELSE $13 END) $$"
-        )
-        cursor.execute(
-            "UPDATE accesslog_accessentry SET user_id = 'CHANGED' WHERE id = %s",
-            [entry_id(log, 5)],
-        )
+        ],
+        "user_id = 'CHANGED'",
+    )
     assert_fails_at(log, 5)
 
 
@@ -206,19 +225,17 @@ def test_expired_content_with_overloaded_equality_caught(
     # content is still there.
     settings.VIGIL_ACCESSLOG_RETENTION_DAYS = 30
     empty_as_expired(log, range(2))
-    with tampering() as cursor:
-        cursor.execute(
+    change_with_shadowed_sql(
+        log,
+        1,
+        [
             "CREATE FUNCTION public.always_equal(varchar, varchar) RETURNS boolean "
-            "LANGUAGE sql IMMUTABLE AS $$ SELECT true $$"
-        )
-        cursor.execute(
+            "LANGUAGE sql IMMUTABLE AS $$ SELECT true $$",
             "CREATE OPERATOR public.= (LEFTARG = varchar, RIGHTARG = varchar, "
-            "FUNCTION = public.always_equal)"
-        )
-        cursor.execute(
-            "UPDATE accesslog_accessentry SET case_ref = 'D-1' WHERE id = %s",
-            [entry_id(log, 1)],
-        )
+            "FUNCTION = public.always_equal)",
+        ],
+        "case_ref = 'D-1'",
+    )
     assert_fails_at(log, 1)
 
 

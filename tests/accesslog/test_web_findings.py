@@ -156,6 +156,107 @@ def test_run_message_counts_entries_and_changes(
     assert "1 finding in the period, of which 1 new, 0 updated" in text
 
 
+def run_message(consultant: User, organisation: Organisation, language: str) -> str:
+    response = login(consultant).post(
+        url("detection_run", organisation),
+        {"since": "2026-03-02", "until": "2026-03-02"},
+        headers={"Accept-Language": language},
+        follow=True,
+    )
+    successes = [
+        str(message)
+        for message in response.context["messages"]
+        if message.level_tag == "success"
+    ]
+    assert len(successes) == 1
+    return successes[0]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "en",
+            "Detection done over 1 entry: 1 finding in the period, of which 1 new, "
+            "0 updated and 0 reopened.",
+        ),
+        (
+            "nl",
+            "Detectie uitgevoerd over 1 logregel: 1 bevinding in de periode, "
+            "waarvan 1 nieuw, 0 bijgewerkt en 0 heropend.",
+        ),
+        (
+            "fr",
+            "Détection terminée sur 1 entrée\u00a0: 1 constat sur la période, dont "
+            "1 nouveau, 0 mis à jour et 0 rouvert.",
+        ),
+    ],
+)
+def test_run_message_one_entry_one_finding(
+    consultant_a: User, centre_a: Organisation, language: str, expected: str
+) -> None:
+    ingest_night(centre_a, count=1)
+    assert run_message(consultant_a, centre_a, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "en",
+            "Detection done over 3 entries: 2 findings in the period, of which 2 "
+            "new, 0 updated and 0 reopened.",
+        ),
+        (
+            "nl",
+            "Detectie uitgevoerd over 3 logregels: 2 bevindingen in de periode, "
+            "waarvan 2 nieuw, 0 bijgewerkt en 0 heropend.",
+        ),
+        (
+            "fr",
+            "Détection terminée sur 3 entrées\u00a0: 2 constats sur la période, "
+            "dont 2 nouveaux, 0 mis à jour et 0 rouvert.",
+        ),
+    ],
+)
+def test_run_message_many_entries_and_findings(
+    consultant_a: User, centre_a: Organisation, language: str, expected: str
+) -> None:
+    ingest_night(centre_a)
+    record = {
+        "event_id": "night-other",
+        "time": at(MONDAY, 4).isoformat(),
+        "user_id": "U8",
+        "application": "social-file",
+        "action": "consult",
+        "subject": "85073000160",
+        "service": "IdentifyPerson",
+    }
+    ingest_events(centre_a, [(1, record)], source="test")
+    assert run_message(consultant_a, centre_a, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "en",
+            "Detection done over 0 entries: 0 findings in the period, of which 0 "
+            "new, 0 updated and 0 reopened.",
+        ),
+        (
+            "fr",
+            "Détection terminée sur 0 entrée\u00a0: 0 constat sur la période, dont "
+            "0 nouveau, 0 mis à jour et 0 rouvert.",
+        ),
+    ],
+)
+def test_run_message_no_entries(
+    consultant_a: User, centre_a: Organisation, language: str, expected: str
+) -> None:
+    assert run_message(consultant_a, centre_a, language) == expected
+
+
 def test_run_rejects_unreadable_day(consultant_a: User, centre_a: Organisation) -> None:
     response = login(consultant_a).post(
         url("detection_run", centre_a),

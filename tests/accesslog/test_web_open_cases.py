@@ -6,12 +6,15 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import CharField
 from django.test import Client
 from django.urls import reverse
 
 from tests.accesslog.factories import national_number
 from vigil.accesslog.detection.models import OpenCase
 from vigil.accesslog.detection.services import change_open_cases, update_settings
+from vigil.accesslog.events import CASE_REF_MAX_LENGTH
+from vigil.accesslog.models import AccessEntry
 from vigil.accounts.models import User
 from vigil.audit.models import AuditEntry
 from vigil.organisations.models import Organisation
@@ -277,3 +280,137 @@ def test_counts_of_one_in_singular(
     )
     page = " ".join(client.get(url("detection", listed)).content.decode().split())
     assert counts in html.unescape(page)
+
+
+# One character over the limit of OpenCase.value and AccessEntry.case_ref.
+TOO_LONG_REF = "D-" + "7" * 99
+SHOWN_TOO_LONG_REF = TOO_LONG_REF[:59] + "…"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "en",
+            f"Line 3: the case file reference “{SHOWN_TOO_LONG_REF}” has 101 "
+            "characters. Shorten it to at most 100, the maximum in the access "
+            "log. Nothing was saved.",
+        ),
+        (
+            "nl",
+            f"Regel 3: de dossierreferentie “{SHOWN_TOO_LONG_REF}” heeft 101 "
+            "tekens. Kort ze in tot hoogstens 100, het maximum in de toegangslog. "
+            "Er is niets opgeslagen.",
+        ),
+        (
+            "fr",
+            f"Ligne 3\u00a0: la référence de dossier «\u00a0{SHOWN_TOO_LONG_REF}"
+            "\u00a0» compte 101 caractères. Raccourcissez-la à 100 caractères au "
+            "maximum, le maximum du journal des accès. Rien n'a été enregistré.",
+        ),
+    ],
+)
+def test_too_long_case_ref_rejected(
+    consultant_a: User, listed: Organisation, language: str, expected: str
+) -> None:
+    response = client_in(consultant_a, language).post(
+        url("open_cases", listed),
+        {
+            "case_refs": f"D-3\n\n{TOO_LONG_REF}",
+            "national_numbers": national_number(1),
+            "replace": "on",
+        },
+    )
+    assert response.status_code == 400
+    assert form_errors(response) == expected
+    values = OpenCase.objects.filter(organisation=listed).values_list("value")
+    assert sorted(value for (value,) in values) == ["D-1", "D-2"]
+    assert audits().count() == 1
+
+
+def test_too_long_case_refs_listed_then_counted(
+    consultant_a: User, centre_a: Organisation
+) -> None:
+    lines = [f"{TOO_LONG_REF}{number}" for number in range(8)]
+    response = client_in(consultant_a, "en").post(
+        url("open_cases", centre_a),
+        {"case_refs": "\n".join(lines), "national_numbers": ""},
+    )
+    assert response.status_code == 400
+    errors = list(response.context["open_cases_form"].errors["case_refs"])
+    assert len(errors) == 6
+    assert [error.split(":")[0] for error in errors[:5]] == [
+        f"Line {number}" for number in range(1, 6)
+    ]
+    assert errors[5] == "3 more lines have a case file reference that is too long."
+    assert not OpenCase.objects.filter(organisation=centre_a).exists()
+
+
+def test_case_ref_at_limit_saved(consultant_a: User, centre_a: Organisation) -> None:
+    at_limit = TOO_LONG_REF[:100]
+    response = client_in(consultant_a, "en").post(
+        url("open_cases", centre_a),
+        {"case_refs": at_limit, "national_numbers": ""},
+        follow=True,
+    )
+    assert page_messages(response) == ["1 added, 0 removed; 1 open case file."]
+    stored = OpenCase.objects.get(organisation=centre_a)
+    assert stored.value == at_limit
+
+
+def test_service_rejects_too_long_case_ref(listed: Organisation) -> None:
+    with pytest.raises(ValidationError) as caught:
+        change_open_cases(
+            listed,
+            case_refs=["D-3", TOO_LONG_REF],
+            national_numbers=[national_number(1)],
+            replace=True,
+            actor=None,
+        )
+    assert caught.value.message_dict == {
+        "case_refs": [
+            f"De dossierreferentie “{SHOWN_TOO_LONG_REF}” heeft 101 tekens. Kort "
+            "ze in tot hoogstens 100, het maximum in de toegangslog. Er is niets "
+            "opgeslagen."
+        ]
+    }
+    values = OpenCase.objects.filter(organisation=listed).values_list("value")
+    assert sorted(value for (value,) in values) == ["D-1", "D-2"]
+    assert audits().count() == 1
+
+
+def test_open_case_limit_matches_access_log() -> None:
+    open_case = OpenCase._meta.get_field("value")
+    entry = AccessEntry._meta.get_field("case_ref")
+    assert isinstance(open_case, CharField)
+    assert isinstance(entry, CharField)
+    assert open_case.max_length == CASE_REF_MAX_LENGTH
+    assert entry.max_length == CASE_REF_MAX_LENGTH
+
+
+def test_subject_pseudonym_fits_open_case(centre_a: Organisation) -> None:
+    change_open_cases(
+        centre_a,
+        case_refs=[],
+        national_numbers=[national_number(1)],
+        replace=False,
+        actor=None,
+    )
+    stored = OpenCase.objects.get(organisation=centre_a)
+    assert len(stored.value) == 64
+
+
+def test_service_counts_too_long_case_refs(centre_a: Organisation) -> None:
+    references = [f"{TOO_LONG_REF}{number}" for number in range(7)]
+    with pytest.raises(ValidationError) as caught:
+        change_open_cases(
+            centre_a,
+            case_refs=references,
+            national_numbers=[],
+            replace=False,
+            actor=None,
+        )
+    errors = caught.value.message_dict["case_refs"]
+    assert len(errors) == 6
+    assert errors[5] == "Nog 2 dossierreferenties zijn te lang."
+    assert not OpenCase.objects.filter(organisation=centre_a).exists()

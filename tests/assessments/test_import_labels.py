@@ -2,15 +2,13 @@
 
 import datetime
 import html
-from collections.abc import Iterator
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tests.assessments.filling import fill_assessment
-from tests.assessments.test_importing import (
+from tests.assessments.workbooks import (
     FIRST,
     SECOND,
     edited,
@@ -24,28 +22,12 @@ from vigil.accounts.models import User
 from vigil.assessments import stale, tabular
 from vigil.assessments.importing import import_assessment_xlsx
 from vigil.assessments.models import Answer, Assessment
-from vigil.assessments.services import AnswerInput, create_assessment, save_answer
-from vigil.catalog.models import CatalogVersion
-from vigil.organisations.models import Organisation
+from vigil.assessments.services import AnswerInput, save_answer
 
 LATER = datetime.date(2027, 6, 30)
 IMPORT_PAGE = "/c/centre-a/questionnaires/2026/import/"
 
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    """Run in English, so that messages compare with the source texts."""
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def filled(
-    catalog: CatalogVersion, centre_a: Organisation, consultant_a: User
-) -> Assessment:
-    assessment = create_assessment(centre_a, 2026, actor=consultant_a)
-    fill_assessment(assessment, consultant_a)
-    return assessment
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def option_of(assessment: Assessment, norm: str) -> str | None:

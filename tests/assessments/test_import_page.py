@@ -3,31 +3,18 @@
 import datetime
 from typing import Any
 
-import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from tests.assessments.filling import fill_assessment
-from tests.assessments.test_importing import FIRST, export, snapshot
+from tests.assessments.workbooks import FIRST, export, snapshot
 from tests.conftest import login
 from vigil.accounts.models import User
 from vigil.assessments.models import AnswerChange, Assessment
-from vigil.assessments.services import AnswerInput, create_assessment, save_answer
-from vigil.catalog.models import CatalogVersion
-from vigil.organisations.models import Organisation
+from vigil.assessments.services import AnswerInput, save_answer
 
 BASE = "/c/centre-a/questionnaires/2026"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@pytest.fixture
-def filled(
-    catalog: CatalogVersion, centre_a: Organisation, consultant_a: User
-) -> Assessment:
-    assessment = create_assessment(centre_a, 2026, actor=consultant_a)
-    fill_assessment(assessment, consultant_a)
-    return assessment
 
 
 def edit_on_page(assessment: Assessment, actor: User) -> None:

@@ -2,15 +2,24 @@
 
 import datetime
 import io
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import openpyxl
 import pytest
-from django.utils import translation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tests.assessments.filling import PLANNED, TRICKY_TEXT, fill_assessment
+from tests.assessments.filling import PLANNED, TRICKY_TEXT
+from tests.assessments.workbooks import (
+    FIRST,
+    FOURTH,
+    SECOND,
+    edited,
+    export,
+    rejected,
+    set_cell,
+    snapshot,
+    upload,
+)
 from vigil.accounts.models import User
 from vigil.assessments import tabular
 from vigil.assessments.importing import (
@@ -19,87 +28,18 @@ from vigil.assessments.importing import (
     RowError,
     import_assessment_xlsx,
 )
-from vigil.assessments.models import Answer, AnswerChange, Assessment
+from vigil.assessments.models import AnswerChange, Assessment
 from vigil.assessments.services import (
     AssessmentLocked,
     create_assessment,
     submit_assessment,
 )
 from vigil.audit.models import AuditEntry
-from vigil.catalog.models import CatalogVersion
 from vigil.organisations.models import Organisation
 from vigil.reports.exporters.odt import OdtExporter
-from vigil.reports.exporters.xlsx import write_workbook
 from vigil.reports.questionnaire import build_document
 
-FIRST = tabular.FIRST_DATA_ROW  # the row of norm 4.1
-SECOND = FIRST + 1  # the row of norm 4.2.1.1, answered "partial"
-FOURTH = FIRST + 3  # the row of norm 4.2.1.3, answered "not_applicable"
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    """Run in English, so that messages compare with the source texts."""
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def filled(
-    catalog: CatalogVersion, centre_a: Organisation, consultant_a: User
-) -> Assessment:
-    assessment = create_assessment(centre_a, 2026, actor=consultant_a)
-    fill_assessment(assessment, consultant_a)
-    return assessment
-
-
-def export(assessment: Assessment, language: str = "nl") -> bytes:
-    return write_workbook(build_document(assessment, language))
-
-
-def edited(content: bytes, edit: Callable[[Worksheet], Any]) -> bytes:
-    """Return ``content`` after ``edit`` changed its questionnaire sheet."""
-    workbook = openpyxl.load_workbook(io.BytesIO(content))
-    sheet = workbook[tabular.SHEET_TITLE]
-    edit(sheet)
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
-
-
-def set_cell(sheet: Worksheet, row: int, key: str, value: Any) -> None:
-    # sheet.cell(..., value=None) leaves the cell as it is, so assign directly.
-    cell = sheet.cell(row=row, column=tabular.column_number(key))
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"
-
-
-def upload(content: bytes, name: str = "questionnaire.xlsx") -> io.BytesIO:
-    file = io.BytesIO(content)
-    file.name = name
-    return file
-
-
-def snapshot(assessment: Assessment) -> tuple[int, int, list[tuple[Any, ...]]]:
-    """Count history and audit rows and list every answer's values."""
-    answers = list(
-        Answer.objects.filter(assessment=assessment)
-        .order_by("norm__position")
-        .values_list(
-            "norm__code", "option__code", "justification", "planned_date", "owner"
-        )
-    )
-    changes = AnswerChange.objects.filter(answer__assessment=assessment).count()
-    return changes, AuditEntry.objects.count(), answers
-
-
-def rejected(assessment: Assessment, content: bytes, actor: User) -> list[RowError]:
-    before = snapshot(assessment)
-    with pytest.raises(ImportInvalid) as caught:
-        import_assessment_xlsx(assessment, upload(content), actor=actor)
-    assert snapshot(assessment) == before
-    return caught.value.errors
+pytestmark = pytest.mark.usefixtures("english")
 
 
 # Round trip and changes

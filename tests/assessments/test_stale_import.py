@@ -2,7 +2,6 @@
 
 import datetime
 import importlib
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -10,22 +9,20 @@ from django.apps import apps as django_apps
 from django.utils import timezone, translation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tests.assessments.filling import fill_assessment
-from tests.assessments.test_importing import (
+from tests.assessments.workbooks import (
     FIRST,
     FOURTH,
     SECOND,
     edited,
     export,
+    rejected,
     set_cell,
-    snapshot,
     upload,
 )
 from vigil.accounts.models import User
 from vigil.assessments import tabular
 from vigil.assessments.importing import (
     ImportInvalid,
-    RowError,
     import_assessment_xlsx,
 )
 from vigil.assessments.models import Answer, AnswerChange, Assessment
@@ -36,21 +33,7 @@ from vigil.organisations.models import Organisation
 
 LATER = datetime.date(2027, 6, 30)
 
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    """Run in English, so that messages compare with the source texts."""
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def filled(
-    catalog: CatalogVersion, centre_a: Organisation, consultant_a: User
-) -> Assessment:
-    assessment = create_assessment(centre_a, 2026, actor=consultant_a)
-    fill_assessment(assessment, consultant_a)
-    return assessment
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def answer(assessment: Assessment, code: str) -> Answer:
@@ -71,16 +54,6 @@ def without_revision_column(content: bytes) -> bytes:
         sheet.delete_cols(tabular.column_number(tabular.REVISION))
 
     return edited(content, drop)
-
-
-def rejected(
-    assessment: Assessment, content: bytes, actor: Any, name: str = "q.xlsx"
-) -> list[RowError]:
-    before = snapshot(assessment)
-    with pytest.raises(ImportInvalid) as caught:
-        import_assessment_xlsx(assessment, upload(content, name), actor=actor)
-    assert snapshot(assessment) == before
-    return caught.value.errors
 
 
 # Revision numbers

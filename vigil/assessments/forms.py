@@ -1,4 +1,3 @@
-import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
@@ -143,11 +142,3 @@ class ImportForm(forms.Form):
         ),
         required=False,
     )
-
-
-def parse_year(value: str) -> int | None:
-    try:
-        year = int(value)
-    except ValueError:
-        return None
-    return year if 2000 <= year <= datetime.MAXYEAR else None

@@ -33,7 +33,11 @@ from vigil.accesslog.detection.models import (
     Rule,
     WatchedSubject,
 )
-from vigil.accesslog.events import validate_national_number
+from vigil.accesslog.events import (
+    CASE_REF_MAX_LENGTH,
+    show_value,
+    validate_national_number,
+)
 from vigil.accesslog.identities import periods_of_account
 from vigil.accesslog.models import AccessEntry, IdentityPeriod
 from vigil.accesslog.national_numbers import lost_leading_zero
@@ -50,6 +54,9 @@ logger = logging.getLogger(__name__)
 SKIP_REASONS: dict[str, Promise] = {
     Rule.NO_OPEN_CASE: gettext_lazy("the list of open case files is empty"),
 }
+
+# An error names at most this many over-long case references and counts the rest.
+LISTED_TOO_LONG = 5
 
 SETTINGS_FIELDS = (
     "office_start",
@@ -172,13 +179,67 @@ def _sniff_dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
 
 
 def read_case_refs(text: str) -> list[str]:
-    """Read one case file reference per line, skipping blank lines and repeats."""
+    """Read one case file reference per line, skipping blank lines and repeats.
+
+    Raise ValidationError, naming the line numbers, when a reference is longer
+    than CASE_REF_MAX_LENGTH.
+    """
     seen: dict[str, None] = {}
-    for line in text.splitlines():
+    too_long: list[tuple[int | None, str]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
         reference = line.strip()
-        if reference:
+        if len(reference) > CASE_REF_MAX_LENGTH:
+            too_long.append((number, reference))
+        elif reference:
             seen.setdefault(reference, None)
+    if too_long:
+        raise ValidationError(_too_long_messages(too_long))
     return list(seen)
+
+
+def _too_long_messages(found: Sequence[tuple[int | None, str]]) -> list[str]:
+    """Return one error per over-long case reference, given with its line or None.
+
+    The first LISTED_TOO_LONG references are named, the rest only counted.
+    """
+    messages = []
+    for line, reference in found[:LISTED_TOO_LONG]:
+        values = {
+            "line": line,
+            "value": show_value("case_ref", reference),
+            "length": len(reference),
+            "maximum": CASE_REF_MAX_LENGTH,
+        }
+        if line is None:
+            message = _(
+                "The case file reference “%(value)s” has %(length)s characters. "
+                "Shorten it to at most %(maximum)s, the maximum in the access log. "
+                "Nothing was saved."
+            )
+        else:
+            message = _(
+                "Line %(line)s: the case file reference “%(value)s” has "
+                "%(length)s characters. Shorten it to at most %(maximum)s, the "
+                "maximum in the access log. Nothing was saved."
+            )
+        messages.append(message % values)
+    more = len(found) - LISTED_TOO_LONG
+    if more <= 0:
+        return messages
+    if found[0][0] is None:
+        counted = ngettext(
+            "%(count)s more case file reference is too long.",
+            "%(count)s more case file references are too long.",
+            more,
+        )
+    else:
+        counted = ngettext(
+            "%(count)s more line has a case file reference that is too long.",
+            "%(count)s more lines have a case file reference that is too long.",
+            more,
+        )
+    messages.append(counted % {"count": more})
+    return messages
 
 
 @dataclass(frozen=True)
@@ -204,8 +265,18 @@ def change_open_cases(
     how a daily export of the open case files is loaded. Raise
     ValidationError when both lists are empty, because adding nothing
     changes nothing, and replacing with nothing would silently empty the
-    list. ``clear_open_cases`` empties it on purpose.
+    list. ``clear_open_cases`` empties it on purpose. Raise ValidationError
+    too when a case reference is longer than CASE_REF_MAX_LENGTH, the
+    length of ``OpenCase.value`` and ``AccessEntry.case_ref``. A subject's
+    pseudonym always fits, because it has 64 hexadecimal digits.
     """
+    too_long = [
+        (None, reference)
+        for reference in case_refs
+        if len(reference) > CASE_REF_MAX_LENGTH
+    ]
+    if too_long:
+        raise ValidationError({"case_refs": _too_long_messages(too_long)})
     existing = OpenCase.objects.filter(organisation=organisation)
     if not case_refs and not national_numbers:
         _reject_empty_change(existing.count(), replace=replace)

@@ -209,7 +209,7 @@ def change_open_cases(request: HttpRequest, tenant: Tenant) -> HttpResponse:
         try:
             change = services.change_open_cases(
                 tenant.organisation,
-                case_refs=services.read_case_refs(form.cleaned_data["case_refs"]),
+                case_refs=form.cleaned_data["case_refs"],
                 national_numbers=_national_numbers(form),
                 replace=form.cleaned_data["replace"],
                 actor=request.user,

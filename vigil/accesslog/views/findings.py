@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import npgettext
 from django.views.decorators.http import require_POST
 
 from vigil.accesslog.detection import services
@@ -65,6 +65,40 @@ def finding_list(request: HttpRequest, tenant: Tenant) -> HttpResponse:
     return _render_list(request, tenant)
 
 
+def _run_message(result: services.DetectionRun) -> str:
+    """Return the summary of a detection run, each count in its own plural form."""
+    entries = result.entries
+    findings = len(result.findings)
+    total = result.total()
+    # Translators: each placeholder is a count with its noun or adjective, such
+    # as "1 entry", "2 findings" or "1 new", translated with its own plural.
+    return _(
+        "Detection done over %(entries)s: %(findings)s in the period, of which "
+        "%(created)s, %(updated)s and %(reopened)s."
+    ) % {
+        "entries": npgettext(
+            "detection run", "%(count)s entry", "%(count)s entries", entries
+        )
+        % {"count": entries},
+        "findings": npgettext(
+            "detection run", "%(count)s finding", "%(count)s findings", findings
+        )
+        % {"count": findings},
+        "created": npgettext(
+            "detection run", "%(count)s new", "%(count)s new", total.created
+        )
+        % {"count": total.created},
+        "updated": npgettext(
+            "detection run", "%(count)s updated", "%(count)s updated", total.updated
+        )
+        % {"count": total.updated},
+        "reopened": npgettext(
+            "detection run", "%(count)s reopened", "%(count)s reopened", total.reopened
+        )
+        % {"count": total.reopened},
+    }
+
+
 @require_POST
 @tenant_view(Capability.MANAGE_ACCESS_LOG)
 def run(request: HttpRequest, tenant: Tenant) -> HttpResponse:
@@ -77,26 +111,7 @@ def run(request: HttpRequest, tenant: Tenant) -> HttpResponse:
     result = services.detect(
         tenant.organisation, since=since, until=until, actor=request.user
     )
-    total = result.total()
-    messages.success(
-        request,
-        ngettext(
-            "Detection done over %(entries)s entries: %(count)s finding in the "
-            "period, of which %(created)s new, %(updated)s updated and "
-            "%(reopened)s reopened.",
-            "Detection done over %(entries)s entries: %(count)s findings in the "
-            "period, of which %(created)s new, %(updated)s updated and "
-            "%(reopened)s reopened.",
-            len(result.findings),
-        )
-        % {
-            "entries": result.entries,
-            "count": len(result.findings),
-            "created": total.created,
-            "updated": total.updated,
-            "reopened": total.reopened,
-        },
-    )
+    messages.success(request, _run_message(result))
     for rule in result.skipped():
         messages.warning(
             request,

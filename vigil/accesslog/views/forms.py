@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from vigil.accesslog.detection.models import ISO_WEEKDAYS, Finding, Rule
-from vigil.accesslog.detection.services import day_period
+from vigil.accesslog.detection.services import day_period, read_case_refs
 from vigil.accesslog.models import Action, ApiToken, IdentityPeriod
 from vigil.accesslog.national_numbers import validate_national_number
 from vigil.isodate import IsoDateField, IsoDateTimeField
@@ -287,6 +287,9 @@ class OpenCasesForm(forms.Form):
             "the list is empty, the open-case rule is skipped."
         ),
     )
+
+    def clean_case_refs(self) -> list[str]:
+        return read_case_refs(self.cleaned_data.get("case_refs", ""))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
