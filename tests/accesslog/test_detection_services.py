@@ -464,3 +464,29 @@ def test_entries_of_findings_belong_to_tenant(
     organisations = {entry.organisation_id for entry in finding.entries.all()}
     assert organisations == {centre_a.pk}
     assert AccessEntry.objects.filter(organisation=centre_a).count() == 1
+
+
+def test_read_case_refs_rejects_unprintable() -> None:
+    with pytest.raises(ValidationError) as caught:
+        read_case_refs("D-1\nD-2\t7\nD-3\u2028D-4\r\nD-5")
+    assert caught.value.messages == [
+        "Regel 2: de dossierreferentie “D-2\ufffd7” bevat het teken U+0009, dat "
+        "niet afdrukbaar is, zodat geen gelogde dossierreferentie het bevat. "
+        "Verwijder het. Er is niets opgeslagen.",
+        "Regel 3: de dossierreferentie “D-3\ufffdD-4” bevat het teken U+2028, dat "
+        "niet afdrukbaar is, zodat geen gelogde dossierreferentie het bevat. "
+        "Verwijder het. Er is niets opgeslagen.",
+    ]
+
+
+def test_read_case_refs_counts_lines_as_shown() -> None:
+    # Only LF, CRLF and CR end a line, so a form feed stays in its line and
+    # the error names the line that a text box shows.
+    with pytest.raises(ValidationError) as caught:
+        read_case_refs("D-1\r\nD-2\rD-3\x0cD-4\nD-5")
+    assert len(caught.value.messages) == 1
+    assert caught.value.messages[0].startswith("Regel 3: ")
+
+
+def test_read_case_refs_strips_surrounding_spaces() -> None:
+    assert read_case_refs("\u00a0D-1\t\nD-2 \u2028\n") == ["D-1", "D-2"]

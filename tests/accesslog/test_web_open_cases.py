@@ -414,3 +414,55 @@ def test_service_counts_too_long_case_refs(centre_a: Organisation) -> None:
     assert len(errors) == 6
     assert errors[5] == "Nog 2 dossierreferenties zijn te lang."
     assert not OpenCase.objects.filter(organisation=centre_a).exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "en",
+            "Line 2: the case file reference “D-3\ufffd4” contains the character "
+            "U+0009, which cannot be printed, so no logged case file reference "
+            "contains it. Remove it. Nothing was saved.",
+        ),
+        (
+            "fr",
+            "Ligne 2\u00a0: la référence de dossier «\u00a0D-3\ufffd4\u00a0» "
+            "contient le caractère U+0009, qui n'est pas imprimable, donc aucune "
+            "référence de dossier journalisée ne le contient. Supprimez-le. Rien "
+            "n'a été enregistré.",
+        ),
+    ],
+)
+def test_unprintable_case_ref_rejected(
+    consultant_a: User, listed: Organisation, language: str, expected: str
+) -> None:
+    response = client_in(consultant_a, language).post(
+        url("open_cases", listed),
+        {"case_refs": "D-3\nD-3\t4", "national_numbers": "", "replace": "on"},
+    )
+    assert response.status_code == 400
+    assert form_errors(response) == expected
+    values = OpenCase.objects.filter(organisation=listed).values_list("value")
+    assert sorted(value for (value,) in values) == ["D-1", "D-2"]
+    assert audits().count() == 1
+
+
+def test_service_rejects_unprintable_case_ref(listed: Organisation) -> None:
+    with pytest.raises(ValidationError) as caught:
+        change_open_cases(
+            listed,
+            case_refs=["D-3", "D-4\x00"],
+            national_numbers=[],
+            replace=True,
+            actor=None,
+        )
+    assert caught.value.message_dict == {
+        "case_refs": [
+            "De dossierreferentie “D-4\ufffd” bevat het teken U+0000, dat niet "
+            "afdrukbaar is, zodat geen gelogde dossierreferentie het bevat. "
+            "Verwijder het. Er is niets opgeslagen."
+        ]
+    }
+    values = OpenCase.objects.filter(organisation=listed).values_list("value")
+    assert sorted(value for (value,) in values) == ["D-1", "D-2"]

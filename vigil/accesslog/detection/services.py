@@ -10,6 +10,7 @@ import csv
 import datetime
 import io
 import logging
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -56,7 +57,7 @@ SKIP_REASONS: dict[str, Promise] = {
 }
 
 # An error names at most this many over-long case references and counts the rest.
-LISTED_TOO_LONG = 5
+LISTED_CASE_REF_ERRORS = 5
 
 SETTINGS_FIELDS = (
     "office_start",
@@ -178,32 +179,42 @@ def _sniff_dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
         return csv.excel
 
 
+# A text box's line breaks. str.splitlines() also splits at characters such as
+# U+2028, which would make the line numbers of errors differ from those shown.
+_LINE_END = re.compile(r"\r\n?|\n")
+
+
 def read_case_refs(text: str) -> list[str]:
     """Read one case file reference per line, skipping blank lines and repeats.
 
     Raise ValidationError, naming the line numbers, when a reference is longer
-    than CASE_REF_MAX_LENGTH.
+    than CASE_REF_MAX_LENGTH or contains a character that cannot be printed,
+    such as a tab. Ingestion rejects such a reference, so no entry could match it.
     """
     seen: dict[str, None] = {}
     too_long: list[tuple[int | None, str]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    unprintable: list[tuple[int | None, str]] = []
+    for number, line in enumerate(_LINE_END.split(text), start=1):
         reference = line.strip()
         if len(reference) > CASE_REF_MAX_LENGTH:
             too_long.append((number, reference))
+        elif not reference.isprintable():
+            unprintable.append((number, reference))
         elif reference:
             seen.setdefault(reference, None)
-    if too_long:
-        raise ValidationError(_too_long_messages(too_long))
+    errors = _too_long_messages(too_long) + _unprintable_messages(unprintable)
+    if errors:
+        raise ValidationError(errors)
     return list(seen)
 
 
 def _too_long_messages(found: Sequence[tuple[int | None, str]]) -> list[str]:
     """Return one error per over-long case reference, given with its line or None.
 
-    The first LISTED_TOO_LONG references are named, the rest only counted.
+    The first LISTED_CASE_REF_ERRORS references are named, the rest only counted.
     """
-    messages = []
-    for line, reference in found[:LISTED_TOO_LONG]:
+    messages: list[str] = []
+    for line, reference in found[:LISTED_CASE_REF_ERRORS]:
         values = {
             "line": line,
             "value": show_value("case_ref", reference),
@@ -223,7 +234,7 @@ def _too_long_messages(found: Sequence[tuple[int | None, str]]) -> list[str]:
                 "maximum in the access log. Nothing was saved."
             )
         messages.append(message % values)
-    more = len(found) - LISTED_TOO_LONG
+    more = len(found) - LISTED_CASE_REF_ERRORS
     if more <= 0:
         return messages
     if found[0][0] is None:
@@ -239,6 +250,49 @@ def _too_long_messages(found: Sequence[tuple[int | None, str]]) -> list[str]:
             more,
         )
     messages.append(counted % {"count": more})
+    return messages
+
+
+def _unprintable_messages(found: Sequence[tuple[int | None, str]]) -> list[str]:
+    """Return one error per case reference with a character that cannot be printed.
+
+    Each reference is given with its line or None. The first
+    LISTED_CASE_REF_ERRORS are named, the rest only counted.
+    """
+    messages: list[str] = []
+    for line, reference in found[:LISTED_CASE_REF_ERRORS]:
+        character = next(each for each in reference if not each.isprintable())
+        replaced = "".join(
+            each if each.isprintable() else "\ufffd" for each in reference
+        )
+        values = {
+            "line": line,
+            "value": show_value("case_ref", replaced),
+            "character": f"U+{ord(character):04X}",
+        }
+        if line is None:
+            message = _(
+                "The case file reference “%(value)s” contains the character "
+                "%(character)s, which cannot be printed, so no logged case file "
+                "reference contains it. Remove it. Nothing was saved."
+            )
+        else:
+            message = _(
+                "Line %(line)s: the case file reference “%(value)s” contains the "
+                "character %(character)s, which cannot be printed, so no logged "
+                "case file reference contains it. Remove it. Nothing was saved."
+            )
+        messages.append(message % values)
+    more = len(found) - LISTED_CASE_REF_ERRORS
+    if more > 0:
+        counted = ngettext(
+            "%(count)s more case file reference contains a character that "
+            "cannot be printed.",
+            "%(count)s more case file references contain a character that "
+            "cannot be printed.",
+            more,
+        )
+        messages.append(counted % {"count": more})
     return messages
 
 
@@ -267,16 +321,20 @@ def change_open_cases(
     changes nothing, and replacing with nothing would silently empty the
     list. ``clear_open_cases`` empties it on purpose. Raise ValidationError
     too when a case reference is longer than CASE_REF_MAX_LENGTH, the
-    length of ``OpenCase.value`` and ``AccessEntry.case_ref``. A subject's
-    pseudonym always fits, because it has 64 hexadecimal digits.
+    length of ``OpenCase.value`` and ``AccessEntry.case_ref``, or contains
+    a character that cannot be printed. A subject's pseudonym always fits,
+    because it has 64 hexadecimal digits.
     """
-    too_long = [
-        (None, reference)
-        for reference in case_refs
-        if len(reference) > CASE_REF_MAX_LENGTH
-    ]
-    if too_long:
-        raise ValidationError({"case_refs": _too_long_messages(too_long)})
+    too_long: list[tuple[int | None, str]] = []
+    unprintable: list[tuple[int | None, str]] = []
+    for reference in case_refs:
+        if len(reference) > CASE_REF_MAX_LENGTH:
+            too_long.append((None, reference))
+        elif not reference.isprintable():
+            unprintable.append((None, reference))
+    errors = _too_long_messages(too_long) + _unprintable_messages(unprintable)
+    if errors:
+        raise ValidationError({"case_refs": errors})
     existing = OpenCase.objects.filter(organisation=organisation)
     if not case_refs and not national_numbers:
         _reject_empty_change(existing.count(), replace=replace)
