@@ -16,6 +16,7 @@ from vigil.accesslog.detection.models import ISO_WEEKDAYS, Finding, Rule
 from vigil.accesslog.detection.services import day_period, read_case_refs
 from vigil.accesslog.models import Action, ApiToken, IdentityPeriod
 from vigil.accesslog.national_numbers import validate_national_number
+from vigil.accesslog.untraced import day_period as untraced_period
 from vigil.isodate import IsoDateField, IsoDateTimeField
 
 # Browsers submit these inputs as ISO text, such as 2026-03-02T14:30 and
@@ -325,6 +326,20 @@ class RunDetectionForm(forms.Form):
         since, until = data.get("since"), data.get("until")
         if since and until:
             day_period(since, until)
+        return data
+
+
+class UntracedForm(forms.Form):
+    """The days of the list of user ids that no identity period covers."""
+
+    since = IsoDateField(label=_("From"), widget=DATE_WIDGET)
+    until = IsoDateField(label=_("Until (inclusive)"), widget=DATE_WIDGET)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until:
+            untraced_period(since, until)
         return data
 
 

@@ -1,4 +1,8 @@
-"""The identity register: which natural person held a USERID when (norm 4.4.5)."""
+"""The identity register: which natural person held a USERID when (norm 4.4.5).
+
+The page also lists the user ids of the log that no period covers, for the
+days of its GET form, and links each of them to the add form.
+"""
 
 import datetime
 
@@ -12,10 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vigil.accesslog import identities
+from vigil.accesslog import identities, untraced
 from vigil.accesslog.models import IdentityPeriod
 from vigil.accesslog.views import render_page
-from vigil.accesslog.views.forms import EndPeriodForm, IdentityPeriodForm
+from vigil.accesslog.views.forms import (
+    EndPeriodForm,
+    IdentityPeriodForm,
+    UntracedForm,
+)
 from vigil.accounts.roles import Capability
 from vigil.organisations.tenancy import Tenant, get_scoped_or_404, scoped, tenant_view
 
@@ -23,6 +31,27 @@ from vigil.organisations.tenancy import Tenant, get_scoped_or_404, scoped, tenan
 def _field_of(error: ValidationError, default: str) -> str | None:
     """Return None for an error that names its fields, else ``default``."""
     return None if hasattr(error, "error_dict") else default
+
+
+def _untraced(
+    request: HttpRequest, tenant: Tenant
+) -> tuple[UntracedForm, untraced.UntracedReport | None]:
+    """Return the untraced-user-id form and, if its days are valid, the report.
+
+    Without ``since`` and ``until`` in the query the form shows the default
+    days, which are valid.
+    """
+    if "since" in request.GET or "until" in request.GET:
+        form = UntracedForm(request.GET)
+    else:
+        first_day, last_day = untraced.default_days(timezone.localdate())
+        form = UntracedForm({"since": first_day, "until": last_day})
+    if not form.is_valid():
+        return form, None
+    since, until = untraced.day_period(
+        form.cleaned_data["since"], form.cleaned_data["until"]
+    )
+    return form, untraced.untraced_user_ids(tenant.organisation, since, until)
 
 
 def _render(
@@ -45,12 +74,20 @@ def _render(
         request.GET.get("page")
     )
     can_manage = tenant.grants(Capability.MANAGE_ACCESS_LOG)
+    if form is None and can_manage:
+        # The "add a period" links of the untraced user ids fill in the user id.
+        form = IdentityPeriodForm(initial={"user_id": request.GET.get("user_id", "")})
+    untraced_form, report = _untraced(request, tenant)
+    if report is None and status == 200:
+        status = 400
     context = {
         "page": page,
         "q": text,
         "can_manage": can_manage,
-        "form": form or (IdentityPeriodForm() if can_manage else None),
+        "form": form,
         "end_errors": end_errors or {},
+        "untraced_form": untraced_form,
+        "untraced": report,
     }
     return render_page(
         request,

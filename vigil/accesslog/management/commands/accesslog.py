@@ -19,9 +19,9 @@ from django.core.management.base import CommandError, CommandParser
 from django.db import close_old_connections
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, pgettext
+from django.utils.translation import gettext_noop, ngettext, pgettext
 
-from vigil.accesslog import identities
+from vigil.accesslog import identities, untraced
 from vigil.accesslog.bundle import export_bundle, export_period
 from vigil.accesslog.checkpoints import ensure_checkpoint, verifier_key
 from vigil.accesslog.detection.cli import add_detect_command, handle_detect
@@ -96,6 +96,7 @@ class Command(VigilCommand):
         _add_prove(commands)
         _add_consistency(commands)
         _add_identity(commands)
+        _add_untraced(commands)
         expire = add_org_command(
             commands,
             "expire",
@@ -212,6 +213,37 @@ class Command(VigilCommand):
         except ValidationError as error:
             message = format_validation_error(error, IDENTITY_OPTIONS)
             raise CommandError(message) from None
+
+    def _untraced(self, organisation: Organisation, options: dict[str, Any]) -> None:
+        since, until = _untraced_period(options["from_date"], options["to_date"])
+        report = untraced.untraced_user_ids(organisation, since, until)
+        if not report.rows:
+            self.stdout.write(
+                _(
+                    "every entry from %(first)s to %(last)s (days included) is "
+                    "traced to a person"
+                )
+                % _untraced_days(report)
+            )
+            return
+        columns = [_("user id"), _("untraced entries"), _("first time"), _("last time")]
+        self.stdout.write("\t".join(columns))
+        for row in report.rows:
+            self.stdout.write(
+                f"{row.user_id}\t{row.entries}\t{_local_time(row.first)}\t"
+                f"{_local_time(row.last)}"
+            )
+        if report.more_user_ids:
+            self.stdout.write(
+                ngettext(
+                    "%(count)d more user id with %(entries)d untraced entries is "
+                    "not shown",
+                    "%(count)d more user ids with %(entries)d untraced entries are "
+                    "not shown",
+                    report.more_user_ids,
+                )
+                % {"count": report.more_user_ids, "entries": report.more_entries}
+            )
 
     def _expire(self, organisation: Organisation, options: dict[str, Any]) -> None:
         if options["dry_run"]:
@@ -482,6 +514,60 @@ def _add_identity(commands: Any) -> None:
 
     listing = add_org_command(actions, "list", _("List the periods."))
     listing.add_argument("--user-id", help=_("Only the periods of this user id."))
+
+
+def _add_untraced(commands: Any) -> None:
+    parser = add_org_command(
+        commands,
+        "untraced",
+        _(
+            "List the user ids of entries at times that no identity period covers, "
+            "with their number of such entries and the first and last time, most "
+            "entries first."
+        ),
+    )
+    parser.add_argument(
+        "--from",
+        dest="from_date",
+        type=date_argument,
+        help=_("First day, YYYY-MM-DD (default: %(days)d days before the last day).")
+        % {"days": untraced.DEFAULT_DAYS - 1},
+    )
+    parser.add_argument(
+        "--to",
+        dest="to_date",
+        type=date_argument,
+        help=_(
+            "Last day, included, YYYY-MM-DD (default: today). Days run from "
+            "midnight to midnight in %(zone)s, whatever the machine's time zone."
+        )
+        % {"zone": settings.TIME_ZONE},
+    )
+
+
+def _untraced_period(
+    first_day: datetime.date | None, last_day: datetime.date | None
+) -> tuple[datetime.datetime, datetime.datetime]:
+    """Return the period of ``untraced`` from ``--from`` and ``--to``, with defaults."""
+    default_first, default_last = untraced.default_days(
+        last_day or timezone.localdate()
+    )
+    first_day = first_day or default_first
+    last_day = last_day or default_last
+    try:
+        return untraced.day_period(first_day, last_day)
+    except ValidationError as error:
+        reasons = " ".join(error.message_dict.get("until", error.messages))
+        raise CommandError(f"--to {last_day.isoformat()}: {reasons}") from None
+
+
+def _untraced_days(report: untraced.UntracedReport) -> dict[str, str]:
+    zone = timezone.get_default_timezone()
+    last_moment = report.until - datetime.timedelta(microseconds=1)
+    return {
+        "first": report.since.astimezone(zone).date().isoformat(),
+        "last": last_moment.astimezone(zone).date().isoformat(),
+    }
 
 
 def _add_export(commands: Any) -> None:
