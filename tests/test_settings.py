@@ -2,13 +2,17 @@
 
 import os
 import re
+import socket
 import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.core.mail import send_mail
+from django.test import override_settings
 
 from vigil import environment as env
 from vigil.environment import ConfigurationError
@@ -245,6 +249,9 @@ def test_env_example_lists_every_setting() -> None:
     settings_source = (REPOSITORY / "vigil" / "settings.py").read_text(encoding="utf-8")
     example = (REPOSITORY / ".env.example").read_text(encoding="utf-8")
     read = set(re.findall(r"env\.read_\w+\(\s*\"([A-Z_]+)\"", settings_source))
+    for prefix in re.findall(r"env\.read_mailer\(\s*\"([A-Z_]+)\"", settings_source):
+        read.remove(prefix)
+        read |= {f"{prefix}_{name}" for name in env.MAILER_VARIABLES}
     listed = set(re.findall(r"^#? ?([A-Z][A-Z_]+)=", example, re.MULTILINE))
 
     assert "VIGIL_DATA_DIR" in read
@@ -279,3 +286,140 @@ def test_cli_language_from_environment(tmp_path: Path) -> None:
     shown = settings_of_command(VIGIL_DATA_DIR=str(tmp_path), VIGIL_CLI_LANGUAGE="fr")
 
     assert "VIGIL_CLI_LANGUAGE = 'fr'" in shown
+
+
+SMTP = "django.core.mail.backends.smtp.EmailBackend"
+
+
+def set_mailer(monkeypatch: pytest.MonkeyPatch, **values: str) -> None:
+    """Set the variables VIGIL_TEST_MAIL_<name> and clear the other ones."""
+    for name in env.MAILER_VARIABLES:
+        monkeypatch.delenv(f"VIGIL_TEST_MAIL_{name}", raising=False)
+        monkeypatch.delenv(f"VIGIL_TEST_MAIL_{name}_FILE", raising=False)
+    for name, value in values.items():
+        monkeypatch.setenv(f"VIGIL_TEST_MAIL_{name}", value)
+
+
+def test_mailer_default_backend_without_options(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    set_mailer(monkeypatch)
+
+    mailer = env.read_mailer("VIGIL_TEST_MAIL", "console.Backend")
+
+    assert mailer == {"BACKEND": "console.Backend"}
+
+
+def test_mailer_smtp_defaults_to_starttls(monkeypatch: pytest.MonkeyPatch) -> None:
+    set_mailer(monkeypatch, BACKEND=SMTP, HOST="smtp.example.org")
+
+    mailer = env.read_mailer("VIGIL_TEST_MAIL", "console.Backend")
+
+    assert mailer == {
+        "BACKEND": SMTP,
+        "OPTIONS": {
+            "host": "smtp.example.org",
+            "port": 587,
+            "use_tls": True,
+            "use_ssl": False,
+            "timeout": 30,
+        },
+    }
+
+
+def test_mailer_smtp_tls_with_login(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    password = tmp_path / "password"
+    password.write_text("s3cret\n", encoding="utf-8")
+    set_mailer(
+        monkeypatch,
+        BACKEND=SMTP,
+        HOST="smtp.example.org",
+        SECURITY="tls",
+        USER="vigil@example.org",
+        PASSWORD_FILE=str(password),
+    )
+
+    options = env.read_mailer("VIGIL_TEST_MAIL", "console.Backend")["OPTIONS"]
+
+    assert options == {
+        "host": "smtp.example.org",
+        "port": 465,
+        "use_tls": False,
+        "use_ssl": True,
+        "timeout": 30,
+        "username": "vigil@example.org",
+        "password": "s3cret",
+    }
+
+
+def test_mailer_smtp_needs_host(monkeypatch: pytest.MonkeyPatch) -> None:
+    set_mailer(monkeypatch, BACKEND=SMTP)
+
+    with pytest.raises(
+        ConfigurationError, match="needs the mail server in VIGIL_TEST_MAIL_HOST"
+    ):
+        env.read_mailer("VIGIL_TEST_MAIL", "console.Backend")
+
+
+def test_mailer_smtp_rejects_unknown_security(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    set_mailer(monkeypatch, BACKEND=SMTP, HOST="smtp.example.org", SECURITY="ssl")
+
+    with pytest.raises(
+        ConfigurationError, match="VIGIL_TEST_MAIL_SECURITY='ssl' is invalid"
+    ):
+        env.read_mailer("VIGIL_TEST_MAIL", "console.Backend")
+
+
+def test_smtp_mail_reaches_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A mail sent with the SMTP settings reaches a server on 127.0.0.1."""
+    received: list[bytes] = []
+    server = socket.create_server(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+    thread = threading.Thread(target=serve_one_mail, args=(server, received))
+    thread.start()
+    set_mailer(
+        monkeypatch,
+        BACKEND=SMTP,
+        HOST="127.0.0.1",
+        PORT=str(port),
+        SECURITY="none",
+    )
+    mailer = env.read_mailer("VIGIL_TEST_MAIL", "console.Backend")
+
+    with override_settings(MAILERS={"default": mailer}):
+        sent = send_mail("Subject", "Body", "vigil@localhost", ["a@example.org"])
+
+    thread.join(timeout=10)
+    server.close()
+    assert sent == 1
+    assert b"Subject: Subject" in b"".join(received)
+
+
+def serve_one_mail(server: socket.socket, received: list[bytes]) -> None:
+    """Answer one SMTP session on ``server`` and keep the message's data."""
+    connection, _address = server.accept()
+    with connection, connection.makefile("rwb") as stream:
+        stream.write(b"220 test ESMTP\r\n")
+        stream.flush()
+        in_data = False
+        for line in stream:
+            if in_data:
+                if line == b".\r\n":
+                    in_data = False
+                    stream.write(b"250 queued\r\n")
+                else:
+                    received.append(line)
+            elif line.upper().startswith(b"DATA"):
+                in_data = True
+                stream.write(b"354 go ahead\r\n")
+            elif line.upper().startswith(b"QUIT"):
+                stream.write(b"221 bye\r\n")
+                stream.flush()
+                return
+            else:
+                stream.write(b"250 ok\r\n")
+            stream.flush()

@@ -117,6 +117,54 @@ def read_path(name: str, default: Path) -> Path:
     return Path(value).expanduser().resolve()
 
 
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+SMTP_SECURITY = ["starttls", "tls", "none"]
+# The variables that read_mailer reads, after its prefix and an underscore.
+MAILER_VARIABLES = (
+    "BACKEND",
+    "HOST",
+    "PORT",
+    "SECURITY",
+    "USER",
+    "PASSWORD",
+    "TIMEOUT",
+)
+
+
+def read_mailer(prefix: str, default_backend: str) -> dict[str, object]:
+    """Return the ``MAILERS`` entry of the e-mail settings named ``prefix``_*.
+
+    ``{prefix}_BACKEND`` chooses the backend class. The SMTP backend also
+    reads ``{prefix}_HOST`` (required), ``{prefix}_PORT`` (default 587 with
+    STARTTLS, 465 with TLS, 25 without), ``{prefix}_USER``,
+    ``{prefix}_PASSWORD`` and ``{prefix}_SECURITY`` (starttls, tls or none;
+    default starttls). Other backends take no options from here.
+    """
+    backend = read_str(f"{prefix}_BACKEND", default_backend)
+    if backend != SMTP_BACKEND:
+        return {"BACKEND": backend}
+    host = read_str(f"{prefix}_HOST", "").strip()
+    if not host:
+        raise ConfigurationError(
+            f"{prefix}_BACKEND={backend!r} needs the mail server in {prefix}_HOST, "
+            "e.g. smtp.example.org"
+        )
+    security = read_choice(f"{prefix}_SECURITY", "starttls", SMTP_SECURITY)
+    default_port = {"starttls": 587, "tls": 465, "none": 25}[security]
+    options: dict[str, object] = {
+        "host": host,
+        "port": read_int(f"{prefix}_PORT", default_port, minimum=1),
+        "use_tls": security == "starttls",
+        "use_ssl": security == "tls",
+        "timeout": read_int(f"{prefix}_TIMEOUT", 30, minimum=1),
+    }
+    user = read_str(f"{prefix}_USER", "")
+    if user:
+        options["username"] = user
+        options["password"] = read_str(f"{prefix}_PASSWORD", "")
+    return {"BACKEND": backend, "OPTIONS": options}
+
+
 def read_secret_key(name: str, data_dir: Path) -> str:
     """Return the secret key from the variable or from ``data_dir/secret_key``.
 

@@ -183,11 +183,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
 MAILERS = {
-    "default": {
-        "BACKEND": env.read_str(
-            "VIGIL_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-        )
-    }
+    "default": env.read_mailer(
+        "VIGIL_EMAIL", "django.core.mail.backends.console.EmailBackend"
+    )
 }
 DEFAULT_FROM_EMAIL = env.read_str("VIGIL_FROM_EMAIL", "vigil@localhost")
 
