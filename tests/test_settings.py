@@ -282,6 +282,14 @@ def test_cli_language_defaults_to_english(
     assert "VIGIL_CLI_LANGUAGE = 'en'" in shown
 
 
+def test_api_body_limit_from_environment(tmp_path: Path) -> None:
+    shown = settings_of_command(
+        VIGIL_DATA_DIR=str(tmp_path), VIGIL_ACCESSLOG_API_MAX_BYTES="2048"
+    )
+
+    assert "VIGIL_ACCESSLOG_API_MAX_BYTES = 2048" in shown
+
+
 def test_cli_language_from_environment(tmp_path: Path) -> None:
     shown = settings_of_command(VIGIL_DATA_DIR=str(tmp_path), VIGIL_CLI_LANGUAGE="fr")
 

@@ -174,6 +174,10 @@ VIGIL_ACCESSLOG_RETENTION_DAYS = env.read_int(
 VIGIL_ACCESSLOG_WEB_VERIFY_MAX_ENTRIES = env.read_int(
     "VIGIL_ACCESSLOG_WEB_VERIFY_MAX_ENTRIES", 2_000_000, minimum=0
 )
+# Largest body of a request to the access-log API, in bytes (5 MiB).
+VIGIL_ACCESSLOG_API_MAX_BYTES = env.read_int(
+    "VIGIL_ACCESSLOG_API_MAX_BYTES", 5 * 1024 * 1024, minimum=1024
+)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
