@@ -1,6 +1,8 @@
 """The access-log pages: status, keys, tokens, identity register, detection."""
 
 import datetime
+import html
+import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -11,6 +13,7 @@ from django.urls import reverse
 
 from tests.accesslog.factories import empty_as_expired
 from tests.conftest import login
+from vigil.accesslog import verification_messages
 from vigil.accesslog.detection.models import DetectionSettings, OpenCase, WatchedSubject
 from vigil.accesslog.ingestion import ingest_events
 from vigil.accesslog.models import (
@@ -21,6 +24,7 @@ from vigil.accesslog.models import (
     VerificationRun,
 )
 from vigil.accesslog.tokens import authenticate, create_token, revoke_token
+from vigil.accesslog.verification_messages import Reason
 from vigil.accounts.models import User
 from vigil.accounts.roles import Role
 from vigil.accounts.services import grant_membership
@@ -619,3 +623,127 @@ def test_watch_list_ten_digit_number_hint(
     errors = response.context["watch_form"].errors["national_number"]
     assert errors[0].startswith(hint)
     assert ten_digits not in response.content.decode()
+
+
+def status_text(client: Client, organisation: Organisation, language: str) -> str:
+    """Return the status page as text, with white space as single spaces."""
+    response = client.get(
+        url("status", organisation), headers={"Accept-Language": language}
+    )
+    text = html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode()))
+    return re.sub(r"[ \t\r\n]+", " ", text)
+
+
+def add_columns_differ_run(organisation: Organisation) -> None:
+    finished = datetime.datetime(2026, 12, 5, 9, tzinfo=datetime.UTC)
+    reason = Reason(
+        verification_messages.COLUMNS_DIFFER,
+        {"index": 420, "computed": "ab" * 32, "stored": "cd" * 32},
+    )
+    VerificationRun.objects.create(
+        organisation=organisation,
+        started_at=finished,
+        finished_at=finished,
+        size=0,
+        ok=False,
+        first_divergent_index=420,
+        message=reason.english(),
+        reason=reason.to_json(),
+    )
+
+
+# The failure in sentences: the index, the cause, the next step, the command.
+FAILURE_SENTENCES = {
+    "nl": (
+        "Eerste afwijkende logregel: 420. Oorzaak: de kolommen van logregel 420 "
+        "komen niet overeen met haar opgeslagen hash van het blad: hun bladbytes "
+        f"hebben als hash {'ab' * 32}, maar de opgeslagen hash van het blad is "
+        f"{'cd' * 32}. Een kolom of de hash van het blad is gewijzigd. Behandel "
+        "dit als een mogelijk veiligheidsincident. Laat de databank zoals ze is "
+        "en vergelijk de log met de laatste bewijsbundel of het laatste "
+        "controlepunt dat buiten het centrum bewaard wordt, bijvoorbeeld door de "
+        "auditor. Het commando vigil accesslog verify --org centre-a verifieert "
+        "de log op de server"
+    ),
+    "fr": (
+        "Première entrée divergente\u00a0: 420. Cause\u00a0: les colonnes de "
+        "l'entrée 420 ne correspondent pas à son empreinte de la feuille "
+        "enregistrée\u00a0: leurs octets de feuille ont l'empreinte "
+        f"{'ab' * 32}, mais l'empreinte de la feuille enregistrée est "
+        f"{'cd' * 32}. Une colonne ou l'empreinte de la feuille a été modifiée. "
+        "Traitez ceci comme un incident de sécurité possible. Laissez la base de "
+        "données telle quelle et comparez le journal avec le dernier dossier de "
+        "preuves ou le dernier point de contrôle conservé hors du centre, par "
+        "exemple par l'auditeur. La commande vigil accesslog verify --org "
+        "centre-a vérifie le journal sur le serveur"
+    ),
+    "en": (
+        "First divergent entry: 420. Cause: the columns of entry 420 do not "
+        "match its stored leaf hash: their leaf bytes hash to "
+        f"{'ab' * 32}, but the stored leaf hash is {'cd' * 32}. A column or the "
+        "leaf hash was changed. Treat this as a possible security incident. "
+        "Keep the database as it is, and compare the log with the last proof "
+        "bundle or checkpoint kept outside the centre, for example by the "
+        "auditor. The command vigil accesslog verify --org centre-a verifies "
+        "the log on the server"
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "fr", "en"])
+def test_status_failure_reads_as_sentences(
+    consultant: Client, centre_a: Organisation, language: str
+) -> None:
+    add_columns_differ_run(centre_a)
+
+    text = status_text(consultant, centre_a, language)
+
+    assert FAILURE_SENTENCES[language] in text
+
+
+# What a run that passed cannot show, and how to find out.
+CUT_BACK_LIMIT = {
+    "nl": "Een log die samen met de latere controlepunten tot een eerdere grootte "
+    "werd ingekort, doorstaat deze verificatie nog steeds. Alleen een "
+    "controlepunt dat buiten het centrum bewaard wordt, bijvoorbeeld door de "
+    "auditor, toont zo'n inkorting, wanneer het gecontroleerd wordt met vigil "
+    "accesslog export --previous of vigil-verify --previous.",
+    "fr": "Un journal raccourci à une taille antérieure en même temps que ses "
+    "points de contrôle ultérieurs passe toujours cette vérification. Seul un "
+    "point de contrôle conservé hors du centre, par exemple par l'auditeur, "
+    "révèle un tel raccourcissement, lorsqu'il est vérifié avec vigil "
+    "accesslog export --previous ou vigil-verify --previous.",
+    "en": "A log cut back to an earlier size together with its later checkpoints "
+    "still passes this verification. Only a checkpoint kept outside the "
+    "centre, for example by the auditor, shows such a cut, when checked with "
+    "vigil accesslog export --previous or vigil-verify --previous.",
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "fr", "en"])
+def test_status_passed_run_states_cut_back_limit(
+    consultant: Client, centre_a: Organisation, language: str
+) -> None:
+    finished = datetime.datetime(2026, 12, 5, 9, tzinfo=datetime.UTC)
+    VerificationRun.objects.create(
+        organisation=centre_a,
+        started_at=finished,
+        finished_at=finished,
+        size=12,
+        ok=True,
+        message="",
+    )
+
+    text = status_text(consultant, centre_a, language)
+
+    assert CUT_BACK_LIMIT[language] in text
+
+
+def test_status_failed_run_has_no_cut_back_limit(
+    consultant: Client, centre_a: Organisation
+) -> None:
+    add_columns_differ_run(centre_a)
+
+    text = status_text(consultant, centre_a, "en")
+
+    assert "cut back" not in text

@@ -1,10 +1,15 @@
-"""What the centre's dashboard shows: every year's progress, score and gaps."""
+"""What the centre's dashboard shows: every year's progress, score and gaps.
+
+It also shows a failed verification of the access log, to the users who
+may read that log.
+"""
 
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
 
+from vigil.accesslog.verification_alert import FAILURE_NEXT_STEP, failed_run
 from vigil.assessments.models import Answer, Assessment
 from vigil.assessments.scoring import (
     SCORING_FIELDS,
@@ -60,4 +65,6 @@ def dashboard_context(tenant: Tenant) -> dict[str, Any]:
         "score_rules": score_rules(summaries),
         "due_items": collect(tenant.organisation, today)[:DASHBOARD_DUE_ITEMS],
         "today": today,
+        "failed_verification": failed_run(tenant),
+        "failure_next_step": FAILURE_NEXT_STEP,
     }

@@ -22,5 +22,9 @@ class RemindersConfig(AppConfig):
         register_type_label("reminders.digest", _("reminder digest"))
         register_labels(
             "reminders.digest",
-            {"overdue": _("overdue deadlines"), "coming": _("upcoming deadlines")},
+            {
+                "overdue": _("overdue deadlines"),
+                "coming": _("upcoming deadlines"),
+                "failed_verification": _("failed verification of the access log"),
+            },
         )

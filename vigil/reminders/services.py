@@ -15,11 +15,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from vigil.accesslog.models import VerificationRun
+from vigil.accesslog.verification_alert import FAILURE_NEXT_STEP, failed_run
 from vigil.accounts.models import Membership, User
 from vigil.accounts.roles import Role
 from vigil.audit.services import record
 from vigil.organisations.deadlines import DueItem, collect
 from vigil.organisations.models import Organisation
+from vigil.organisations.tenancy import Tenant
 from vigil.reminders.models import CalendarFeed
 
 logger = logging.getLogger(__name__)
@@ -110,18 +113,28 @@ def user_items(user: User, today: datetime.date) -> list[tuple[Organisation, Due
 
 @dataclass(frozen=True)
 class Digest:
-    """One e-mail: a recipient and the deadlines of one centre."""
+    """One e-mail: a recipient and the deadlines of one centre.
+
+    ``failed_verification`` is the centre's latest verification run of the
+    access log if it failed and the recipient may read that log.
+    """
 
     user: User
     organisation: Organisation
     overdue: list[DueItem]
     coming: list[DueItem]
+    failed_verification: VerificationRun | None = None
 
 
 def digests(
     today: datetime.date, *, organisation: Organisation | None = None
 ) -> list[Digest]:
-    """Return the digests to send: per consultant or deputy, per centre."""
+    """Return the digests to send: per consultant or deputy, per centre.
+
+    A recipient gets one when something is overdue or falls due within
+    ``DIGEST_DAYS`` days, or when the access log failed its latest
+    verification and the recipient may read that log.
+    """
     horizon = today + datetime.timedelta(days=DIGEST_DAYS)
     memberships = (
         Membership.objects.active()
@@ -141,8 +154,9 @@ def digests(
         items = cache[centre.pk]
         overdue = [item for item in items if item.is_overdue(today)]
         coming = [item for item in items if today <= item.date <= horizon]
-        if overdue or coming:
-            found.append(Digest(membership.user, centre, overdue, coming))
+        failed = failed_run(Tenant(organisation=centre, membership=membership))
+        if overdue or coming or failed:
+            found.append(Digest(membership.user, centre, overdue, coming, failed))
     return found
 
 
@@ -151,10 +165,19 @@ def send_digest(
 ) -> None:
     """Send one digest in ``language`` (default: the site's); note it in the trail."""
     with translation.override(language or settings.LANGUAGE_CODE):
-        context = {"digest": digest, "base_url": base_url, "days": DIGEST_DAYS}
-        subject = _("Vigil: what falls due for %(centre)s") % {
-            "centre": digest.organisation.name
+        context = {
+            "digest": digest,
+            "base_url": base_url,
+            "days": DIGEST_DAYS,
+            "next_step": FAILURE_NEXT_STEP,
         }
+        if digest.failed_verification is None:
+            subject = _("Vigil: what falls due for %(centre)s")
+        else:
+            subject = _(
+                "Vigil: the verification of the access log of %(centre)s failed"
+            )
+        subject = subject % {"centre": digest.organisation.name}
         body = render_to_string("reminders/digest.txt", context)
     send_mail(subject, body, None, [digest.user.email])
     record(
@@ -163,12 +186,18 @@ def send_digest(
         organisation=digest.organisation,
         object_type="reminders.digest",
         object_label=digest.user.email,
-        new={"overdue": len(digest.overdue), "coming": len(digest.coming)},
+        new={
+            "overdue": len(digest.overdue),
+            "coming": len(digest.coming),
+            "failed_verification": digest.failed_verification is not None,
+        },
     )
     logger.info(
-        "reminder digest sent to %s for %s (%d overdue, %d coming)",
+        "reminder digest sent to %s for %s (%d overdue, %d coming, "
+        "failed verification: %s)",
         digest.user.email,
         digest.organisation.slug,
         len(digest.overdue),
         len(digest.coming),
+        "yes" if digest.failed_verification else "no",
     )

@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from vigil.accesslog.checkpoints import latest_checkpoint
 from vigil.accesslog.detection.models import Finding, Rule, Severity
-from vigil.accesslog.models import AccessEntry, LogKeys, VerificationRun
+from vigil.accesslog.models import AccessEntry, LogKeys
+from vigil.accesslog.verification_alert import FAILURE_NEXT_STEP, latest_run
 from vigil.accesslog.views import render_page
 from vigil.accesslog.views.forms import BundleExportForm
 from vigil.accounts.roles import Capability
@@ -54,9 +55,8 @@ def status_context(tenant: Tenant) -> dict[str, Any]:
     return {
         "entry_count": entry_count(tenant),
         "checkpoint": latest_checkpoint(tenant.organisation),
-        "verification": scoped(VerificationRun.objects, tenant)
-        .order_by("-finished_at")
-        .first(),
+        "verification": latest_run(tenant),
+        "failure_next_step": FAILURE_NEXT_STEP,
         "has_keys": scoped(LogKeys.objects, tenant).exists(),
         "open_findings": open_findings,
         "open_total": sum(row["count"] for row in open_findings),

@@ -12,15 +12,17 @@ from vigil.reminders import services
 
 class Command(VigilCommand):
     help = (
-        "Send the weekly digest of what falls due to the consultants and "
-        "deputies of every centre. Run it once a week from cron."
+        "Send the weekly digest of what falls due, and of a failed verification "
+        "of the access log, to the consultants and deputies of every centre. "
+        "Run it once a week from cron."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         commands = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         summary = (
-            "Send the digests: overdue items and those due within "
-            f"{services.DIGEST_DAYS} days."
+            "Send the digests: overdue items, those due within "
+            f"{services.DIGEST_DAYS} days and a failed verification of the "
+            "access log."
         )
         send = commands.add_parser("send", help=summary, description=summary)
         send.add_argument("--org", help="Only this centre (its short name).")
@@ -52,6 +54,8 @@ class Command(VigilCommand):
                 f"{digest.organisation.slug}\t{digest.user.email}\t"
                 f"{len(digest.overdue)} overdue\t{len(digest.coming)} coming"
             )
+            if digest.failed_verification is not None:
+                line += "\tverification failed"
             if not options["dry_run"]:
                 services.send_digest(
                     digest,
