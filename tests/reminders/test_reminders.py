@@ -139,6 +139,33 @@ def test_digest_goes_to_consultants_only(
     assert "sent 2 digest(s)" in log.getvalue()
 
 
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("fr", "Soumettre le questionnaire 2025"), ("nl", "De vragenlijst 2025 indienen")],
+)
+def test_digest_deadlines_in_language_of_mail(
+    consultant_a: User,
+    centre_a: Organisation,
+    catalog: CatalogVersion,
+    language: str,
+    expected: str,
+) -> None:
+    create_assessment(centre_a, 2026, actor=None)
+
+    call_command(
+        "reminders",
+        "send",
+        "--org",
+        "centre-a",
+        "--language",
+        language,
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
+
+    assert expected in mail.outbox[0].body
+
+
 def test_dry_run_sends_nothing(
     consultant_a: User, centre_a: Organisation, catalog: CatalogVersion
 ) -> None:

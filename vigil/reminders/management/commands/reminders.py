@@ -2,8 +2,9 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import CommandError, CommandParser
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from vigil.commands import Command as VigilCommand
 from vigil.organisations.models import Organisation
@@ -48,7 +49,11 @@ class Command(VigilCommand):
                 raise CommandError(
                     f"centre {options['org']!r} not found; `vigil org list` shows them"
                 )
-        found = services.digests(timezone.localdate(), organisation=organisation)
+        language = options["language"] or settings.LANGUAGE_CODE
+        # The deadlines' texts are written when they are collected, so they
+        # are collected in the language of the e-mails.
+        with translation.override(language):
+            found = services.digests(timezone.localdate(), organisation=organisation)
         for digest in found:
             line = (
                 f"{digest.organisation.slug}\t{digest.user.email}\t"
@@ -60,7 +65,7 @@ class Command(VigilCommand):
                 services.send_digest(
                     digest,
                     base_url=options["base_url"].rstrip("/"),
-                    language=options["language"] or "",
+                    language=language,
                 )
             self.stdout.write(line)
         verb = "would send" if options["dry_run"] else "sent"
