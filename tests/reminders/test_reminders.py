@@ -140,8 +140,11 @@ def test_digest_goes_to_consultants_only(
 
 
 @pytest.mark.parametrize(
-    ("language", "expected"),
-    [("fr", "Soumettre le questionnaire 2025"), ("nl", "De vragenlijst 2025 indienen")],
+    ("language", "expected", "link"),
+    [
+        ("fr", "Soumettre le questionnaire 2025", "La liste complète\u00a0: http"),
+        ("nl", "De vragenlijst 2025 indienen", "De volledige lijst: http"),
+    ],
 )
 def test_digest_deadlines_in_language_of_mail(
     consultant_a: User,
@@ -149,6 +152,7 @@ def test_digest_deadlines_in_language_of_mail(
     catalog: CatalogVersion,
     language: str,
     expected: str,
+    link: str,
 ) -> None:
     create_assessment(centre_a, 2026, actor=None)
 
@@ -164,6 +168,7 @@ def test_digest_deadlines_in_language_of_mail(
     )
 
     assert expected in mail.outbox[0].body
+    assert link in mail.outbox[0].body
 
 
 def test_dry_run_sends_nothing(
