@@ -263,9 +263,10 @@ def _hidden_errors(tally: ErrorTally[str] | ErrorTally[EventError]) -> str:
     """
     if not tally.hidden:
         return ""
+    not_listed = "error was" if tally.hidden == 1 else "errors were"
     return (
-        f" The list errors shows the first {len(tally.listed)} errors, … and "
-        f"{tally.hidden} more errors."
+        f" The first {len(tally.listed):,} errors are listed in the field errors, "
+        f"and {tally.hidden:,} more {not_listed} not listed."
     )
 
 

@@ -211,7 +211,9 @@ def _schemas() -> dict[str, Any]:
                     "minimum": 0,
                     "description": "The number of all errors of the batch, "
                     "present with errors. When it exceeds the listed errors, "
-                    "the message ends with '… and N more errors'.",
+                    f"the message ends with 'The first {MAX_LISTED_ERRORS:,} "
+                    "errors are listed in the field errors, and N more errors "
+                    "were not listed.'",
                 },
             },
         },
