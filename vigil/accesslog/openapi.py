@@ -284,7 +284,10 @@ def _events_operation() -> dict[str, Any]:
                 "The bearer token is valid but has another scope than ingest; "
                 "the message names both."
             ),
-            "413": _error_response("The body exceeds the size limit."),
+            "413": _error_response(
+                "The body exceeds the size limit. The message gives the limit "
+                "and the size received."
+            ),
             "415": _error_response(
                 "The content type is not supported, or the charset is not UTF-8."
             ),
