@@ -471,3 +471,24 @@ def test_leading_bom_accepted(client: Client, secret: str, content_type: str) ->
     )
     assert response.status_code == 200, response.content
     assert response.json()["tree_size"] == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "must have 11 digits but has 10. The sending program may have "),
+        ("nl", "moet 11 cijfers tellen, maar telt er 10. Het verzendende programma "),
+        ("fr", "doit compter 11 chiffres, mais en compte 10. Le programme expéditeur "),
+    ],
+)
+def test_ten_digit_subject_blames_program(
+    client: Client, secret: str, language: str, expected: str
+) -> None:
+    body = json.dumps([event(1, subject="8507300160")])
+    response = post(client, body, secret=secret, language=language)
+    assert response.status_code == 422
+    reason = response.json()["errors"][0]["reason"]
+    assert reason.startswith(expected)
+    assert "spreadsheet" not in reason
+    assert "rekenblad" not in reason
+    assert "tableur" not in reason

@@ -322,7 +322,11 @@ def _ingest(
     organisation = token.organisation
     try:
         result = ingest_events(
-            organisation, records, source=f"api:{token.prefix}", unit=unit
+            organisation,
+            records,
+            source=f"api:{token.prefix}",
+            unit=unit,
+            origin="program",
         )
     except BatchRejected as rejected:
         errors = [
