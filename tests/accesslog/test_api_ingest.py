@@ -9,6 +9,7 @@ from django.db import OperationalError
 from django.test import Client
 
 from tests.accesslog.factories import event
+from vigil.accesslog.api import too_large_message
 from vigil.accesslog.models import AccessEntry, ApiToken, LogCheckpoint
 from vigil.accesslog.openapi import EVENTS_PATH, build_document
 from vigil.accesslog.tokens import create_token, revoke_token
@@ -198,10 +199,42 @@ def test_body_over_limit_is_413(
     client: Client, secret: str, settings: LazySettings
 ) -> None:
     settings.VIGIL_ACCESSLOG_API_MAX_BYTES = 200
-    response = post_events(client, [event(1), event(2), event(3)], secret)
+    body = json.dumps([event(1), event(2), event(3)])
+    response = post(client, body, secret=secret)
     assert response.status_code == 413
-    assert "exceeds 200 bytes" in response.json()["message"]
+    assert response.json()["error"] == "payload_too_large"
+    assert response.json()["message"] == (
+        f"The body is {len(body):,} bytes, larger than the limit of 200 bytes. "
+        "Split the batch into smaller batches of at most 200 bytes and send them "
+        "one by one."
+    )
     assert not AccessEntry.objects.exists()
+
+
+def test_body_over_default_limit_in_mib(client: Client, secret: str) -> None:
+    response = post(client, "x" * (7 * 1024**2), secret=secret)
+    assert response.status_code == 413
+    assert response.json()["message"] == (
+        "The body is 7,340,032 bytes (7 MiB), larger than the limit of "
+        "5,242,880 bytes (5 MiB). Split the batch into smaller batches of at "
+        "most 5 MiB and send them one by one."
+    )
+
+
+def test_too_large_message_rounds_apart() -> None:
+    message = too_large_message(5 * 1024**2, 5 * 1024**2 + 1)
+    assert message.startswith(
+        "The body is 5,242,881 bytes (5.01 MiB), larger than the limit of "
+        "5,242,880 bytes (5 MiB)."
+    )
+    assert "(0.95 MiB)" in too_large_message(1_000_000, 2_000_000)
+
+
+def test_too_large_message_without_length() -> None:
+    assert too_large_message(5 * 1024**2, None) == (
+        "The body is larger than the limit of 5,242,880 bytes (5 MiB). Split "
+        "the batch into smaller batches of at most 5 MiB and send them one by one."
+    )
 
 
 def test_invalid_events_are_422_with_every_line(client: Client, secret: str) -> None:
@@ -438,3 +471,24 @@ def test_leading_bom_accepted(client: Client, secret: str, content_type: str) ->
     )
     assert response.status_code == 200, response.content
     assert response.json()["tree_size"] == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "must have 11 digits but has 10. The sending program may have "),
+        ("nl", "moet 11 cijfers tellen, maar telt er 10. Het verzendende programma "),
+        ("fr", "doit compter 11 chiffres, mais en compte 10. Le programme expéditeur "),
+    ],
+)
+def test_ten_digit_subject_blames_program(
+    client: Client, secret: str, language: str, expected: str
+) -> None:
+    body = json.dumps([event(1, subject="8507300160")])
+    response = post(client, body, secret=secret, language=language)
+    assert response.status_code == 422
+    reason = response.json()["errors"][0]["reason"]
+    assert reason.startswith(expected)
+    assert "spreadsheet" not in reason
+    assert "rekenblad" not in reason
+    assert "tableur" not in reason

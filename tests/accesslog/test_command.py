@@ -727,6 +727,21 @@ def test_syslog_handler_rejects_without_values(centre_a: Organisation) -> None:
 
 
 @pytest.mark.usefixtures("_keep_connection")
+def test_syslog_ten_digit_subject_blames_program(centre_a: Organisation) -> None:
+    fields = {key: str(value) for key, value in event(1, subject="8507300160").items()}
+    with translation.override("en"):
+        handle = _syslog_handler(centre_a)
+    with pytest.raises(EventRejected) as raised:
+        handle(fields, None)
+    text = str(raised.value)
+    assert text.startswith(
+        "event for centre-a rejected: subject: must have 11 digits but has 10. "
+        "The sending program may have dropped the leading 0"
+    )
+    assert "spreadsheet" not in text
+
+
+@pytest.mark.usefixtures("_keep_connection")
 @pytest.mark.parametrize(
     ("language", "expected"),
     [("en", "must be one of"), ("fr", "doit être l'une de ces valeurs")],

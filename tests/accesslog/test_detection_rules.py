@@ -197,3 +197,61 @@ def test_volume_description_writes_local_numbers() -> None:
     assert dutch.endswith(" 9.")
     assert "2.50 ×" in english
     assert english.endswith(" 9.")
+
+
+def new_user_volume_finding() -> Finding:
+    """Return the finding of a new user's busy day, built by the rule itself."""
+    entries = [fact(pk, at(MONDAY, 9)) for pk in range(1, 202)]
+    limits = rules.VolumeLimits(
+        threshold=200, factor=Decimal("3"), window_days=30, min_active_days=5
+    )
+    found = rules.unusual_daily_volume(entries, {}, limits, bounds_of(MONDAY))
+    assert len(found) == 1
+    return Finding(rule=Rule.DAILY_VOLUME, details=found[0].details)
+
+
+def test_volume_records_minimum_active_days() -> None:
+    finding = new_user_volume_finding()
+    assert finding.details["median"] is None
+    assert finding.details["min_active_days"] == 5
+
+
+def test_volume_description_without_usual_level() -> None:
+    finding = new_user_volume_finding()
+    expected = {
+        "en": (
+            "201 accesses on 2026-03-02. Threshold: 200. The user has no usual "
+            "level yet because they were active on fewer than 5 days."
+        ),
+        "nl": (
+            "201 toegangen op 2026-03-02. Drempel: 200. De gebruiker heeft nog "
+            "geen gebruikelijk niveau omdat die op minder dan 5 dagen actief was."
+        ),
+        "fr": (
+            "201 accès le 2026-03-02. Seuil\u00a0: 200. L'utilisateur n'a pas "
+            "encore de niveau habituel, car il a été actif moins de 5 jours."
+        ),
+    }
+    for language, text in expected.items():
+        with translation.override(language):
+            description = finding.description
+        assert description == text, language
+        assert "—" not in description, language
+
+
+def test_volume_description_singular_minimum() -> None:
+    finding = new_user_volume_finding()
+    finding.details["min_active_days"] = 1
+    with translation.override("en"):
+        description = finding.description
+    assert description.endswith("active on fewer than 1 day.")
+
+
+def test_volume_description_without_stored_minimum() -> None:
+    finding = new_user_volume_finding()
+    del finding.details["min_active_days"]
+    with translation.override("en"):
+        description = finding.description
+    assert description == (
+        "201 accesses on 2026-03-02. Threshold: 200. The user has no usual level yet."
+    )

@@ -103,7 +103,10 @@ def test_api_rejection_lists_first_errors(client: Client, secret: str) -> None:
     assert body["error_count"] == 3000 * ERRORS_PER_EMPTY_RECORD
     assert body["errors"][0]["line"] == 1
     assert body["errors"][-1]["line"] == 143
-    assert "the first 1000 errors, … and 20000 more errors" in body["message"]
+    assert body["message"].endswith(
+        " The first 1,000 errors are listed in the field errors, "
+        "and 20,000 more errors were not listed."
+    )
     assert len(response.content) < 200_000
 
 
@@ -113,7 +116,10 @@ def test_api_parse_errors_capped(client: Client, secret: str) -> None:
     body = response.json()
     assert len(body["errors"]) == MAX_LISTED_ERRORS
     assert body["error_count"] == 3000
-    assert "the first 1000 errors, … and 2000 more errors" in body["message"]
+    assert body["message"].endswith(
+        " The first 1,000 errors are listed in the field errors, "
+        "and 2,000 more errors were not listed."
+    )
 
 
 def test_api_error_count_of_small_batch(client: Client, secret: str) -> None:
@@ -125,4 +131,13 @@ def test_api_error_count_of_small_batch(client: Client, secret: str) -> None:
     assert len(body["errors"]) == body["error_count"]
     assert body["message"] == (
         "The batch contains invalid events, so nothing was stored."
+    )
+
+
+def test_api_message_one_error_not_listed(client: Client, secret: str) -> None:
+    response = post(client, "x\n" * 1001, secret=secret, content_type=NDJSON)
+    assert response.status_code == 400
+    assert response.json()["message"].endswith(
+        " The first 1,000 errors are listed in the field errors, "
+        "and 1 more error was not listed."
     )

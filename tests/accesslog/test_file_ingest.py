@@ -344,3 +344,32 @@ def test_leading_bom_accepted(
     lines = ingest(path)
     assert lines[0].startswith(f"{path}: 1 new entry (index 0)")
     assert AccessEntry.objects.filter(organisation=centre_a).count() == 1
+
+
+def test_report_counts_errors_not_listed(
+    centre_a: Organisation, tmp_path: Path
+) -> None:
+    path = tmp_path / "events.jsonl"
+    path.write_text("{}\n" * 1002, "utf-8")
+    expected = {
+        "en": f"{path}: the first 1,000 errors are listed, and 6,014 more errors "
+        "were not listed.",
+        "nl": f"{path}: de eerste 1.000 fouten staan in de lijst, en nog 6.014 "
+        "fouten staan er niet in.",
+        "fr": f"{path}\u00a0: les 1\u00a0000 premières erreurs sont listées, et "
+        "6\u00a0014 autres erreurs ne sont pas listées.",
+    }
+    for language, text in expected.items():
+        with translation.override(language):
+            _message, errors = ingest_failing(path)
+        assert len(errors) == 1001, language
+        assert errors[-1] == text, language
+
+
+def test_report_one_error_not_listed(centre_a: Organisation, tmp_path: Path) -> None:
+    path = tmp_path / "events.jsonl"
+    path.write_text("x\n" * 1001, "utf-8")
+    _message, errors = ingest_failing(path)
+    assert errors[-1] == (
+        f"{path}: the first 1,000 errors are listed, and 1 more error was not listed."
+    )

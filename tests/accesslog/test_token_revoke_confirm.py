@@ -4,11 +4,13 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.conftest import login
 from vigil.accesslog.models import ApiToken
 from vigil.accesslog.tokens import authenticate, create_token, revoke_token
 from vigil.accounts.models import User
+from vigil.audit.models import AuditEntry
 from vigil.organisations.models import Organisation
 
 pytestmark = pytest.mark.django_db
@@ -101,3 +103,33 @@ def test_confirmation_translated(
     body = client_in(consultant_a, language).get(revoke_url(token)).content.decode()
 
     assert question in body
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "The token “syslog relay” was already revoked on "),
+        ("nl", "Token “syslog relay” was al ingetrokken op "),
+        ("fr", "Le jeton «\u00a0syslog relay\u00a0» était déjà révoqué le "),
+    ],
+)
+def test_second_revoke_changes_nothing(
+    consultant_a: User, centre_a: Organisation, language: str, expected: str
+) -> None:
+    token, _secret = create_token(centre_a, "syslog relay", actor=consultant_a)
+    client = client_in(consultant_a, language)
+    first = client.post(revoke_url(token), follow=True)
+    assert len(first.context["messages"]) == 1
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    when = timezone.localtime(token.revoked_at).strftime("%Y-%m-%d %H:%M")
+
+    response = client.post(revoke_url(token), follow=True)
+
+    shown = [str(message) for message in response.context["messages"]]
+    assert len(shown) == 1
+    assert shown[0].startswith(expected + when)
+    revoked_again = ApiToken.objects.get(pk=token.pk).revoked_at
+    assert revoked_again == token.revoked_at
+    audited = AuditEntry.objects.filter(action="accesslog.token_revoked")
+    assert audited.count() == 1

@@ -528,3 +528,43 @@ def test_export_of_damaged_log_breaks_off(
         "geregistreerd."
     )
     assert exports() == 0
+
+
+@pytest.mark.usefixtures("unchanged")
+@pytest.mark.parametrize(
+    ("language", "start", "end"),
+    [
+        ("nl", "is een verificatiesleutel, geen controlepunt. ", "handtekeningregel."),
+        ("en", "is a verifier key, not a checkpoint. ", "its signature line."),
+        ("fr", "\u00a0» est une clé de vérification, pas un point de contrôle. ", ""),
+    ],
+)
+def test_export_previous_is_verifier_key(
+    consultant: Client,
+    log: Organisation,
+    settings: LazySettings,
+    language: str,
+    start: str,
+    end: str,
+) -> None:
+    key = LogKeys.objects.get(organisation=log).verifier_key
+    consultant.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = download(consultant, log, previous_text=key + "\r\n")
+    assert response.status_code == 400
+    [message] = errors(response, "previous_text")
+    assert start in message
+    assert message.endswith(end)
+    assert "blank line" not in message
+
+
+@pytest.mark.usefixtures("unchanged")
+def test_export_previous_file_is_verifier_key(
+    consultant: Client, log: Organisation
+) -> None:
+    key = LogKeys.objects.get(organisation=log).verifier_key
+    upload = SimpleUploadedFile("centre-a.vkey", (key + "\n").encode())
+    response = download(consultant, log, previous_file=upload)
+    assert response.status_code == 400
+    [message] = errors(response, "previous_file")
+    assert message.startswith("“vigil.accesslog/")
+    assert "” is een verificatiesleutel, geen controlepunt. " in message

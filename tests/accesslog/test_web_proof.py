@@ -111,3 +111,46 @@ def test_uncovered_entry_proof_page_for_browser(
     text = page_text(response)
     assert "<h1>No inclusion proof of entry 1</h1>" in text
     assert "vigil accesslog checkpoint --org centre-a" in text
+
+
+def test_missing_entry_proof_json_404(
+    consultant_a: User, centre_a: Organisation
+) -> None:
+    ingest_range(centre_a, 0, 15)
+    client = Client(headers={"Accept": "application/json", "Accept-Language": "en"})
+    client.force_login(consultant_a)
+    response = client.get(proof_url(centre_a, 99999))
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "error": "not_found",
+        "message": "entry 99999 does not exist. The log has entries 0 to 14",
+    }
+    assert "Accept" in [name.strip() for name in response["Vary"].split(",")]
+
+
+def test_missing_entry_of_empty_log_json_404(
+    consultant_a: User, centre_a: Organisation
+) -> None:
+    client = Client(headers={"Accept": "application/json", "Accept-Language": "fr"})
+    client.force_login(consultant_a)
+    response = client.get(proof_url(centre_a, 0))
+    assert response.status_code == 404
+    assert response.json() == {
+        "error": "not_found",
+        "message": "l'entrée 0 n'existe pas. Le journal est vide",
+    }
+
+
+def test_missing_entry_proof_page_for_browser(
+    consultant_a: User, centre_a: Organisation
+) -> None:
+    ingest_range(centre_a, 0, 15)
+    response = browser(consultant_a, "nl").get(proof_url(centre_a, 99999))
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+    text = page_text(response)
+    assert "<h1>Geen inclusiebewijs van logregel 99999</h1>" in text
+    assert (
+        "Logregel 99999 bestaat niet. De log heeft logregels 0 tot en met 14." in text
+    )

@@ -7,6 +7,7 @@ OpenAPI 3.1 document in ``openapi`` describes the same contract.
 """
 
 import logging
+import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -230,13 +231,12 @@ def _parse(request: HttpRequest) -> tuple[ReceivedRecords, PositionUnit]:
 
 def _read_text(request: HttpRequest) -> str:
     limit = max_body_bytes()
+    declared = _content_length(request)
+    if declared is not None and declared > limit:
+        raise ApiError(413, "payload_too_large", too_large_message(limit, declared))
     data = request.read(limit + 1)
     if len(data) > limit:
-        raise ApiError(
-            413,
-            "payload_too_large",
-            f"The body exceeds {limit} bytes. Send the events in smaller batches.",
-        )
+        raise ApiError(413, "payload_too_large", too_large_message(limit, declared))
     if not data.strip():
         raise ApiError(400, "empty_body", "The body contains no events.")
     try:
@@ -247,6 +247,52 @@ def _read_text(request: HttpRequest) -> str:
             "invalid_encoding",
             f"The body is not valid UTF-8 at byte {error.start}.",
         ) from error
+
+
+def _content_length(request: HttpRequest) -> int | None:
+    """Return the body size that the Content-Length header gives, if valid."""
+    value = request.META.get("CONTENT_LENGTH", "")
+    if not isinstance(value, str) or not value.isdigit():
+        return None
+    return int(value)
+
+
+def too_large_message(limit: int, received: int | None) -> str:
+    """Return the 413 message for a body over ``limit`` bytes.
+
+    ``received`` is the size from the Content-Length header, or None when the
+    request has none, such as a chunked body.
+    """
+    # The limit is rounded down and the size received up, so that a rounded
+    # size never looks as if it were within the limit.
+    limit_mib = _mebibytes(limit, math.floor)
+    shown_limit = f"{limit:,} bytes"
+    batch_size = shown_limit
+    if limit_mib is not None:
+        shown_limit += f" ({limit_mib} MiB)"
+        batch_size = f"{limit_mib} MiB"
+    if received is None or received <= limit:
+        size = f"The body is larger than the limit of {shown_limit}."
+    else:
+        shown_received = f"{received:,} bytes"
+        if limit_mib is not None:
+            shown_received += f" ({_mebibytes(received, math.ceil)} MiB)"
+        size = f"The body is {shown_received}, larger than the limit of {shown_limit}."
+    return (
+        f"{size} Split the batch into smaller batches of at most {batch_size} "
+        "and send them one by one."
+    )
+
+
+def _mebibytes(size: int, rounding: Callable[[float], int]) -> str | None:
+    """Return ``size`` bytes in MiB with at most two decimals, or None below 0.01.
+
+    ``rounding`` (math.floor or math.ceil) rounds to hundredths of a MiB.
+    """
+    hundredths = rounding(size * 100 / 1024**2)
+    if hundredths == 0:
+        return None
+    return f"{hundredths / 100:,.2f}".rstrip("0").rstrip(".")
 
 
 def _parse_errors(error: ParseError) -> list[dict[str, Any]]:
@@ -263,9 +309,10 @@ def _hidden_errors(tally: ErrorTally[str] | ErrorTally[EventError]) -> str:
     """
     if not tally.hidden:
         return ""
+    not_listed = "error was" if tally.hidden == 1 else "errors were"
     return (
-        f" The list errors shows the first {len(tally.listed)} errors, … and "
-        f"{tally.hidden} more errors."
+        f" The first {len(tally.listed):,} errors are listed in the field errors, "
+        f"and {tally.hidden:,} more {not_listed} not listed."
     )
 
 
@@ -275,7 +322,11 @@ def _ingest(
     organisation = token.organisation
     try:
         result = ingest_events(
-            organisation, records, source=f"api:{token.prefix}", unit=unit
+            organisation,
+            records,
+            source=f"api:{token.prefix}",
+            unit=unit,
+            origin="program",
         )
     except BatchRejected as rejected:
         errors = [

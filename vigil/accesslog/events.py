@@ -47,6 +47,7 @@ from vigil.accesslog.error_tally import ErrorTally
 from vigil.accesslog.models import Action
 from vigil.accesslog.national_numbers import (
     NATIONAL_NUMBER_LENGTH,
+    NumberOrigin,
     compact_national_number,
     is_valid_compact_number,
     mask_national_number,
@@ -342,11 +343,11 @@ def _check_action(value: object) -> str:
     return str(value)
 
 
-def _check_subject(value: object) -> str:
+def _check_subject(value: object, origin: NumberOrigin = "file") -> str:
     if not isinstance(value, str):
         raise _InvalidValue(_("must be a string (a number loses its leading zero)"))
     try:
-        return validate_national_number(value)
+        return validate_national_number(value, origin)
     except ValueError as error:
         raise _InvalidValue(str(error)) from None
 
@@ -398,28 +399,33 @@ def latest_event_time() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC) + MAX_FUTURE_SKEW
 
 
-def parse_event(mapping: Mapping[str, object], line: int) -> AccessEvent:
+def parse_event(
+    mapping: Mapping[str, object], line: int, origin: NumberOrigin = "file"
+) -> AccessEvent:
     """Validate one record and return the event, or raise InvalidEvent.
 
     InvalidEvent lists every problem of the record, one ``EventError`` per
-    field, so that a sender can fix them all at once.
+    field, so that a sender can fix them all at once. ``origin`` chooses the
+    hint for a subject of 10 digits.
     """
     latest = latest_event_time()
     if type(mapping) is dict:
         event = _parse_common_event(mapping, latest)
         if event is not None:
             return event
-    return _parse_checked_event(mapping, line, latest)
+    return _parse_checked_event(mapping, line, latest, origin)
 
 
 def parse_events(
     records: Iterable[tuple[int, object]],
     *,
     skipped_fields: frozenset[str] = frozenset(),
+    origin: NumberOrigin = "file",
 ) -> list[tuple[int, AccessEvent]]:
     """Validate ``(line, record)`` pairs and return ``(line, event)`` pairs.
 
-    Applies the rules of ``parse_event`` to every record, and reads the clock
+    Applies the rules of ``parse_event``, with ``origin`` for the hint on a
+    subject of 10 digits, to every record, and reads the clock
     once for the future-time limit of all of them. Raises InvalidEvent with
     the tally of every error of every record, in record order, and the valid
     records. The errors of ``skipped_fields``, whose absence the caller has
@@ -436,7 +442,7 @@ def parse_events(
         if type(mapping) is dict:
             event = _parse_common_event(mapping, latest)
         if event is None:
-            checked = _event_or_errors(mapping, line, latest, reasons)
+            checked = _event_or_errors(mapping, line, latest, reasons, origin)
             if isinstance(checked, list):
                 invalid_records += 1
                 for error in checked:
@@ -451,13 +457,16 @@ def parse_events(
 
 
 def _parse_checked_event(
-    mapping: object, line: int, latest: datetime.datetime
+    mapping: object,
+    line: int,
+    latest: datetime.datetime,
+    origin: NumberOrigin = "file",
 ) -> AccessEvent:
     """Run every field check on one record, as ``parse_event`` describes.
 
     ``latest`` is the latest event time accepted, from ``latest_event_time``.
     """
-    checked = _event_or_errors(mapping, line, latest)
+    checked = _event_or_errors(mapping, line, latest, origin=origin)
     if isinstance(checked, list):
         raise InvalidEvent(checked)
     return checked
@@ -492,8 +501,12 @@ def _event_or_errors(
     line: int,
     latest: datetime.datetime,
     reasons: _RecordReasons | None = None,
+    origin: NumberOrigin = "file",
 ) -> AccessEvent | list[EventError]:
-    """Return the event of a record, or every error of the record in field order."""
+    """Return the event of a record, or every error of the record in field order.
+
+    ``origin`` chooses the hint for a subject of 10 digits.
+    """
     if reasons is None:
         reasons = _RecordReasons.translated()
     if not isinstance(mapping, Mapping):
@@ -517,7 +530,11 @@ def _event_or_errors(
                 errors.append(EventError(line, name, "", reason))
             continue
         try:
-            checked = check(value)
+            checked: Any
+            if name == "subject":
+                checked = _check_subject(value, origin)
+            else:
+                checked = check(value)
             if name == "time":
                 checked = _check_time_limit(checked, latest)
             values[name] = checked

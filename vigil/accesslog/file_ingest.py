@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from operator import itemgetter
 from pathlib import Path
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
@@ -233,11 +234,17 @@ def _rejection(
     if hidden > 0:
         details.append(
             ngettext(
-                "%(path)s: … and %(count)d more error",
-                "%(path)s: … and %(count)d more errors",
+                "%(path)s: the first %(listed)s errors are listed, and "
+                "%(count)s more error was not listed.",
+                "%(path)s: the first %(listed)s errors are listed, and "
+                "%(count)s more errors were not listed.",
                 hidden,
             )
-            % {"path": path, "count": hidden}
+            % {
+                "path": path,
+                "listed": formats.number_format(len(numbered), force_grouping=True),
+                "count": formats.number_format(hidden, force_grouping=True),
+            }
         )
     count = _lines_with_errors(parse_errors, record_errors)
     if unit == "record":

@@ -60,6 +60,7 @@ from vigil.accesslog.keys import (
     pseudonym_key,
 )
 from vigil.accesslog.models import SEGMENT_SIZE, AccessEntry, LogKeys
+from vigil.accesslog.national_numbers import NumberOrigin
 from vigil.accesslog.pseudonyms import Pseudonymiser
 from vigil.accesslog.store import DatabaseHashStore, insert_rows
 from vigil.audit.services import record
@@ -148,13 +149,15 @@ def validate_batch(
     records: ReceivedRecords,
     *,
     skipped_fields: frozenset[str] = frozenset(),
+    origin: NumberOrigin = "file",
 ) -> list[tuple[int, AccessEvent]]:
     """Validate every record, or raise BatchRejected with the tally of all errors.
 
-    ``skipped_fields`` are left out of the tally as in ``parse_events``.
+    ``skipped_fields`` are left out of the tally and ``origin`` chooses the
+    hint for a subject of 10 digits, as in ``parse_events``.
     """
     try:
-        return parse_events(records, skipped_fields=skipped_fields)
+        return parse_events(records, skipped_fields=skipped_fields, origin=origin)
     except InvalidEvent as invalid:
         raise BatchRejected(invalid.tally, invalid.valid) from None
 
@@ -166,18 +169,21 @@ def ingest_events(
     source: str,
     actor: Any = None,
     unit: PositionUnit = "line",
+    origin: NumberOrigin = "file",
 ) -> IngestResult:
     """Validate and append a batch of ``(line, record)`` pairs to the log.
 
     ``source`` names the path in the audit record, e.g. ``api:<token>``,
     ``file:<name>`` or ``syslog``. ``unit`` tells whether the numbers are
     lines or positions in an array, for the errors that name another record.
+    ``origin`` is "program" for the REST API and syslog, whose hint for a
+    subject of 10 digits blames the sending program, not a spreadsheet.
     Raises BatchRejected, storing nothing, if any record is invalid or
     repeats the event id and time of another event with other content.
     """
     with _cyclic_gc_paused():
         try:
-            events = validate_batch(records)
+            events = validate_batch(records, origin=origin)
         except BatchRejected as rejected:
             raise _with_repeat_errors(organisation, rejected, unit) from None
         prepared = prepare_events(organisation, events)

@@ -7,12 +7,18 @@ that keeps no number in clear, and the masked form that errors show.
 import datetime
 import random
 import secrets
+from typing import Literal
 
 from django.utils.translation import gettext as _
 from stdnum.be import bis, nn
 from stdnum.exceptions import ValidationError as NumberValidationError
 
 NATIONAL_NUMBER_LENGTH = 11
+
+# The source of a national number, which chooses the hint on a number of 10
+# digits: a file or form, which a spreadsheet may have written, or a program
+# that sends it through the REST API or syslog.
+type NumberOrigin = Literal["file", "program"]
 _SEPARATORS = str.maketrans("", "", " -.")
 
 # Keyed digests of the national numbers validated recently. A log names the
@@ -35,23 +41,18 @@ def compact_national_number(value: str) -> str:
     return value.translate(_SEPARATORS).strip()
 
 
-def validate_national_number(value: str) -> str:
+def validate_national_number(value: str, origin: NumberOrigin = "file") -> str:
     """Return the compact INSZ/NISS or BIS number, or raise ValueError.
 
     python-stdnum checks the mod-97 check digits for both century rules
     (birth before 2000, and from 2000 with a leading 2 in the check) and the
     birth month: 0 to 12 for a national number, 20 to 32 or 40 to 52 for a
-    BIS number. The message never contains the number.
+    BIS number. The message never contains the number. For a number of 10
+    digits it blames a spreadsheet or the sending program, by ``origin``.
     """
     number = compact_national_number(value)
     if lost_leading_zero(number):
-        raise ValueError(
-            _(
-                "must have 11 digits but has 10. If a spreadsheet dropped the "
-                "leading 0, put it back and store the column as text (national "
-                "numbers of people born in 2000 to 2009 start with 0)"
-            )
-        )
+        raise ValueError(_ten_digits_reason(origin))
     if (
         len(number) != NATIONAL_NUMBER_LENGTH
         or not number.isascii()
@@ -66,6 +67,21 @@ def validate_national_number(value: str) -> str:
             )
         )
     return number
+
+
+def _ten_digits_reason(origin: NumberOrigin) -> str:
+    if origin == "program":
+        return _(
+            "must have 11 digits but has 10. The sending program may have "
+            "dropped the leading 0, for example by storing the number as an "
+            "integer. Send all 11 digits as text (national numbers of people "
+            "born in 2000 to 2009 start with 0)"
+        )
+    return _(
+        "must have 11 digits but has 10. If a spreadsheet dropped the "
+        "leading 0, put it back and store the column as text (national "
+        "numbers of people born in 2000 to 2009 start with 0)"
+    )
 
 
 def lost_leading_zero(value: str) -> bool:

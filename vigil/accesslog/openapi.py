@@ -211,7 +211,9 @@ def _schemas() -> dict[str, Any]:
                     "minimum": 0,
                     "description": "The number of all errors of the batch, "
                     "present with errors. When it exceeds the listed errors, "
-                    "the message ends with '… and N more errors'.",
+                    f"the message ends with 'The first {MAX_LISTED_ERRORS:,} "
+                    "errors are listed in the field errors, and N more errors "
+                    "were not listed.'",
                 },
             },
         },
@@ -282,7 +284,10 @@ def _events_operation() -> dict[str, Any]:
                 "The bearer token is valid but has another scope than ingest; "
                 "the message names both."
             ),
-            "413": _error_response("The body exceeds the size limit."),
+            "413": _error_response(
+                "The body exceeds the size limit. The message gives the limit "
+                "and the size received."
+            ),
             "415": _error_response(
                 "The content type is not supported, or the charset is not UTF-8."
             ),

@@ -99,15 +99,25 @@ def active_token_named(organisation: Organisation, name: str) -> ApiToken | None
     return tokens.order_by("created_at").first()
 
 
-@transaction.atomic
 def revoke_token(token: ApiToken, *, actor: Any) -> ApiToken:
     """Revoke ``token`` so that it no longer authenticates.
 
     Revoking a revoked token changes nothing and writes no audit entry.
     """
+    revoked, _changed = revoke_active_token(token, actor=actor)
+    return revoked
+
+
+@transaction.atomic
+def revoke_active_token(token: ApiToken, *, actor: Any) -> tuple[ApiToken, bool]:
+    """Revoke ``token`` and return it with whether this call revoked it.
+
+    The row is locked first, so of two concurrent calls only one revokes the
+    token and writes the audit entry, and the other returns False.
+    """
     locked = ApiToken.objects.select_for_update().get(pk=token.pk)
     if locked.revoked_at is not None:
-        return locked
+        return locked, False
     locked.revoked_at = timezone.now()
     locked.save(update_fields=["revoked_at"])
     record(
@@ -123,7 +133,7 @@ def revoke_token(token: ApiToken, *, actor: Any) -> ApiToken:
         locked.prefix,
         locked.organisation.slug,
     )
-    return locked
+    return locked, True
 
 
 def parse_bearer(header: str | None) -> str | None:

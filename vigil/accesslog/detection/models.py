@@ -259,7 +259,19 @@ class Finding(models.Model):
             values["count"] = 0
         for key in _NUMBER_KEYS:
             values[key] = _local_number(values[key])
+        if self.rule == Rule.DAILY_VOLUME and self.details.get("median") is None:
+            return self._volume_without_usual_level(values)
         return str(template % values)
+
+    def _volume_without_usual_level(self, values: dict[str, object]) -> str:
+        """Describe a volume finding of a user who has no usual level yet."""
+        threshold_sentence = _VOLUME_OVER_THRESHOLD % values
+        min_days = self.details.get("min_active_days")
+        if not isinstance(min_days, int) or isinstance(min_days, bool):
+            # Findings stored before the rule recorded its minimum.
+            return f"{threshold_sentence} {_NO_USUAL_LEVEL}"
+        reason = _NO_USUAL_LEVEL_BELOW_MIN_DAYS % {"min_days": min_days}
+        return f"{threshold_sentence} {reason}"
 
 
 # The description values that are numbers with a fraction, such as 3.00 and 9.5.
@@ -312,3 +324,19 @@ _DESCRIPTIONS: dict[str, Promise] = {
         "count",
     ),
 }
+
+# A volume finding of a user with fewer active days than the rule's minimum
+# has no median, so it gets these two sentences instead of the one above.
+_VOLUME_OVER_THRESHOLD = ngettext_lazy(
+    "%(count)s access on %(day)s. Threshold: %(threshold)s.",
+    "%(count)s accesses on %(day)s. Threshold: %(threshold)s.",
+    "count",
+)
+_NO_USUAL_LEVEL_BELOW_MIN_DAYS = ngettext_lazy(
+    "The user has no usual level yet because they were active on fewer than "
+    "%(min_days)s day.",
+    "The user has no usual level yet because they were active on fewer than "
+    "%(min_days)s days.",
+    "min_days",
+)
+_NO_USUAL_LEVEL = _("The user has no usual level yet.")

@@ -197,6 +197,7 @@ def unusual_daily_volume(
                 threshold=limits.threshold,
                 median=median,
                 factor=str(limits.factor),
+                min_active_days=limits.min_active_days,
                 over_threshold=over_threshold,
                 over_usual_level=over_usual,
             )

@@ -11,6 +11,7 @@ import logging
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.db.models import Max
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -36,7 +37,7 @@ from vigil.accesslog.pseudonyms import pseudonymise
 from vigil.accesslog.views import cursor, render_page
 from vigil.accesslog.views.forms import SearchForm
 from vigil.accounts.roles import Capability
-from vigil.organisations.tenancy import Tenant, get_scoped_or_404, tenant_view
+from vigil.organisations.tenancy import Tenant, scoped, tenant_view
 
 logger = logging.getLogger(__name__)
 
@@ -266,7 +267,10 @@ def _export(
 @tenant_view(Capability.VIEW_ACCESS_LOG)
 def proof(request: HttpRequest, tenant: Tenant, index: int) -> HttpResponse:
     """Send the proof document of entry ``index`` as a JSON file to download."""
-    entry = get_scoped_or_404(AccessEntry.objects.all(), tenant, index=index)
+    entry = scoped(AccessEntry.objects, tenant).filter(index=index).first()
+    if entry is None:
+        error = ProofUnavailable(_no_entry_reason(tenant, index))
+        return _proof_unavailable(request, tenant, index, error, damaged=False)
     try:
         document = proof_document(tenant.organisation, entry.index)
     except LogDamagedProofUnavailable as error:
@@ -286,6 +290,19 @@ def proof(request: HttpRequest, tenant: Tenant, index: int) -> HttpResponse:
     filename = f"accesslog-{tenant.organisation.slug}-proof-{entry.index}.json"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _no_entry_reason(tenant: Tenant, index: int) -> str:
+    """Explain in the active language that the log has no entry ``index``."""
+    last = scoped(AccessEntry.objects, tenant).aggregate(last=Max("index"))["last"]
+    if last is None:
+        return str(
+            _("entry %(index)d does not exist. The log is empty") % {"index": index}
+        )
+    return str(
+        _("entry %(index)d does not exist. The log has entries 0 to %(last)d")
+        % {"index": index, "last": last}
+    )
 
 
 def _proof_unavailable(

@@ -5,6 +5,7 @@ pseudonymised by the view's service call; it is never put into a URL,
 stored or logged.
 """
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -388,6 +389,10 @@ class FindingFilterForm(forms.Form):
 MAX_CHECKPOINT_BYTES = 64 * 1024
 # Characters of a rejected checkpoint note that an error message shows.
 MAX_SHOWN_NOTE = 80
+# A verifier key <name>+<key id>+<base64 key> as `vigil accesslog public-key`
+# prints it and the status page's .vkey file contains it: one line, a name
+# without "+" or blanks, a key id of 8 hex digits and the key in base64.
+VERIFIER_KEY = re.compile(r"[^\s+]+\+[0-9a-fA-F]{8}\+[A-Za-z0-9+/]+={0,2}")
 
 
 def checkpoint_text(text: str) -> str:
@@ -395,8 +400,20 @@ def checkpoint_text(text: str) -> str:
 
     Browsers send a textarea's lines with CRLF, and a pasted note may lose
     its final newline. The signature covers neither, and the command reads
-    its ``--previous`` file with universal newlines too.
+    its ``--previous`` file with universal newlines too. Raises
+    ValidationError for a verifier key, which the auditor keeps next to the
+    checkpoint and so may give in its place.
     """
+    if VERIFIER_KEY.fullmatch(text.strip()):
+        raise ValidationError(
+            _(
+                "“%(key)s” is a verifier key, not a checkpoint. Give the whole "
+                "checkpoint note that the auditor kept of this centre's log, "
+                "from its first line to its signature line."
+            ),
+            code="verifier_key",
+            params={"key": shown_note(text)},
+        )
     lines = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n").split("\n")
     return "\n".join(line.rstrip(" \t") for line in lines) + "\n"
 

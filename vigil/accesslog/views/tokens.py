@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -126,6 +127,19 @@ def revoke(request: HttpRequest, tenant: Tenant, pk: int) -> HttpResponse:
         return render_page(
             request, tenant, "accesslog/token_revoke.html", context, section="tokens"
         )
-    token_service.revoke_token(token, actor=request.user)
-    messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
+    token, revoked = token_service.revoke_active_token(token, actor=request.user)
+    if not revoked and token.revoked_at is not None:
+        # A second POST, such as a resubmitted form or a second tab, which
+        # changes nothing and writes no audit entry.
+        when = formats.date_format(timezone.localtime(token.revoked_at), "Y-m-d H:i")
+        messages.info(
+            request,
+            _(
+                "The token “%(name)s” was already revoked on %(when)s, so "
+                "nothing changed."
+            )
+            % {"name": token.name, "when": when},
+        )
+    else:
+        messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
     return redirect("accesslog:tokens", org=tenant.organisation.slug)

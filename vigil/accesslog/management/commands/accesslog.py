@@ -772,7 +772,9 @@ def _syslog_handler(
         close_old_connections()
         with translation.override(language):
             try:
-                ingest_events(organisation, [(1, fields)], source="syslog")
+                ingest_events(
+                    organisation, [(1, fields)], source="syslog", origin="program"
+                )
             except BatchRejected as rejected:
                 # Only field names and reasons: the values may be personal
                 # data. The receiver logs the rejection with this text.
