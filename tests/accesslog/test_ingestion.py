@@ -186,9 +186,9 @@ def test_gc_paused_during_batch_only(centre_a: Organisation) -> None:
     states: list[bool] = []
     validate = ingestion.validate_batch
 
-    def spy(records: Any) -> Any:
+    def spy(records: Any, **options: Any) -> Any:
         states.append(gc.isenabled())
-        return validate(records)
+        return validate(records, **options)
 
     with mock.patch.object(ingestion, "validate_batch", spy):
         ingest_range(centre_a, 1, 3)
