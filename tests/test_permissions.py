@@ -252,6 +252,13 @@ MATRIX: dict[str, list[Row]] = {
         (GET, OTHER,  (405,  405,  405,  405,  405,  405,  405,  405,  405)),
         (POST, OTHER, (404,  404,  404,  404,  404,  404,  404,  302,  LOGIN)),
     ],
+    "accesslog:findings_triage": [
+        (GET, OWN,    (405,  405,  405,  405,  405,  405,  405,  405,  405)),
+        (POST, OWN,   (302,  302,  403,  403,  403,  404,  404,  404,  LOGIN)),
+        (GET, OTHER,  (405,  405,  405,  405,  405,  405,  405,  405,  405)),
+        (POST, OTHER, (404,  404,  404,  404,  404,  404,  404,  302,  LOGIN)),
+        (POST, CROSS, (400,  400,  403,  403,  403,  404,  404,  404,  LOGIN)),
+    ],
     "accesslog:finding": [
         (GET, OWN,    (200,  200,  200,  403,  200,  404,  404,  404,  LOGIN)),
         (GET, OTHER,  (404,  404,  404,  404,  404,  404,  404,  200,  LOGIN)),
@@ -560,6 +567,11 @@ def post_data(name: str, target: str, world: World, user: User | None) -> Any:
     if name == "assessments:import":
         content = exported_workbook(centre.assessment)
         return {"file": SimpleUploadedFile("export.xlsx", content)}
+    if name == "accesslog:findings_triage":
+        # CROSS posts another centre's finding to the own centre's list.
+        record = world.other if target in (OTHER, CROSS) else world.own
+        finding = record.log.finding
+        return {"findings": [finding.pk], "status": "dismissed", "note": "on call"}
     return ACCESS_LOG_POSTS.get(name, {})
 
 

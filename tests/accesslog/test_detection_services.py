@@ -8,6 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tests.accesslog.factories import national_number
+from tests.incidents.factories import make_finding
+from vigil.accesslog.detection import services
 from vigil.accesslog.detection.models import (
     DetectionSettings,
     Finding,
@@ -25,6 +27,7 @@ from vigil.accesslog.detection.services import (
     remove_watched_subject,
     run_detection,
     triage_finding,
+    triage_findings,
     update_settings,
 )
 from vigil.accesslog.ingestion import ingest_events
@@ -32,7 +35,9 @@ from vigil.accesslog.models import AccessEntry
 from vigil.accesslog.pseudonyms import pseudonymise
 from vigil.accounts.models import User
 from vigil.audit.models import AuditEntry
+from vigil.audit.services import record
 from vigil.organisations.models import Organisation
+from vigil.registers.incidents.services import create_from_finding
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 MONDAY = datetime.date(2026, 3, 2)
@@ -490,3 +495,142 @@ def test_read_case_refs_counts_lines_as_shown() -> None:
 
 def test_read_case_refs_strips_surrounding_spaces() -> None:
     assert read_case_refs("\u00a0D-1\t\nD-2 \u2028\n") == ["D-1", "D-2"]
+
+
+# Bulk triage: several findings of one centre with one status and note.
+
+
+def triaged_audits(finding: Finding) -> Any:
+    return AuditEntry.objects.filter(
+        action="accesslog.finding_triaged", object_id=str(finding.pk)
+    )
+
+
+def test_bulk_triage_audits_each_change(
+    centre_a: Organisation, consultant_a: User
+) -> None:
+    first, second, same = (make_finding(centre_a, f"U{n}") for n in (1, 2, 3))
+    triage_finding(same, status="dismissed", note="On call.", actor=consultant_a)
+
+    result = triage_findings(
+        centre_a,
+        [first.pk, second.pk, same.pk],
+        status="dismissed",
+        note=" On call.\n",
+        actor=consultant_a,
+    )
+
+    assert [finding.pk for finding in result.triaged] == [first.pk, second.pk]
+    assert [finding.pk for finding in result.unchanged] == [same.pk]
+    assert result.skipped == []
+    for finding in (first, second, same):
+        finding.refresh_from_db()
+        assert finding.status == Finding.Status.DISMISSED
+        assert finding.note == "On call."
+        assert finding.triaged_by == consultant_a
+        assert triaged_audits(finding).count() == 1
+
+
+def test_bulk_triage_skips_incident_findings(
+    centre_a: Organisation, consultant_a: User
+) -> None:
+    plain = make_finding(centre_a, "U1")
+    reported = make_finding(centre_a, "U2")
+    create_from_finding(reported, actor=consultant_a)
+    reported.refresh_from_db()
+    note_before = reported.note
+
+    result = triage_findings(
+        centre_a,
+        [plain.pk, reported.pk],
+        status="confirmed",
+        note="No case file.",
+        actor=consultant_a,
+    )
+
+    assert [finding.pk for finding in result.triaged] == [plain.pk]
+    assert [finding.pk for finding in result.skipped] == [reported.pk]
+    reported.refresh_from_db()
+    assert reported.status == Finding.Status.INCIDENT
+    assert reported.note == note_before
+    assert triaged_audits(reported).count() == 1
+
+
+def test_bulk_triage_rejects_other_centre(
+    centre_a: Organisation, centre_b: Organisation, consultant_a: User
+) -> None:
+    own = make_finding(centre_a, "U1")
+    foreign = make_finding(centre_b, "U1")
+
+    with pytest.raises(ValidationError) as raised:
+        triage_findings(
+            centre_a,
+            [own.pk, foreign.pk],
+            status="dismissed",
+            note="On call.",
+            actor=consultant_a,
+        )
+
+    assert str(foreign.pk) in " ".join(raised.value.message_dict["findings"])
+    for finding in (own, foreign):
+        finding.refresh_from_db()
+        assert finding.status == Finding.Status.OPEN
+        assert not triaged_audits(finding).exists()
+
+
+@pytest.mark.parametrize(
+    ("selected", "status", "note", "field"),
+    [
+        (False, "dismissed", "On call.", "findings"),
+        (True, "dismissed", "  ", "note"),
+        (True, "open", "", "note"),
+        (True, "incident", "Reported to the DPO.", "status"),
+        (True, "closed", "On call.", "status"),
+    ],
+)
+def test_bulk_triage_rejects_bad_input(
+    centre_a: Organisation,
+    consultant_a: User,
+    selected: bool,
+    status: str,
+    note: str,
+    field: str,
+) -> None:
+    finding = make_finding(centre_a)
+    ids = [finding.pk] if selected else []
+
+    with pytest.raises(ValidationError) as raised:
+        triage_findings(centre_a, ids, status=status, note=note, actor=consultant_a)
+
+    assert list(raised.value.message_dict) == [field]
+    finding.refresh_from_db()
+    assert finding.status == Finding.Status.OPEN
+    assert not triaged_audits(finding).exists()
+
+
+def test_bulk_triage_is_one_transaction(
+    centre_a: Organisation, consultant_a: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = make_finding(centre_a, "U1"), make_finding(centre_a, "U2")
+    calls: list[str] = []
+
+    def fail_second_record(*args: Any, **kwargs: Any) -> None:
+        calls.append(args[0])
+        if len(calls) == 2:
+            raise RuntimeError("audit trail unavailable")
+        record(*args, **kwargs)
+
+    monkeypatch.setattr(services, "record", fail_second_record)
+    with pytest.raises(RuntimeError):
+        triage_findings(
+            centre_a,
+            [first.pk, second.pk],
+            status="confirmed",
+            note="No case file.",
+            actor=consultant_a,
+        )
+
+    for finding in (first, second):
+        finding.refresh_from_db()
+        assert finding.status == Finding.Status.OPEN
+        assert not triaged_audits(finding).exists()

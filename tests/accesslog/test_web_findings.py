@@ -7,8 +7,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 
 from tests.conftest import login
+from tests.incidents.factories import make_finding
 from vigil.accesslog.detection import services
 from vigil.accesslog.detection.models import Finding, Rule
 from vigil.accesslog.detection.services import run_detection
@@ -18,6 +20,7 @@ from vigil.accounts.models import User
 from vigil.audit.display import value_lines
 from vigil.audit.models import AuditEntry
 from vigil.organisations.models import Organisation
+from vigil.registers.incidents.services import create_from_finding
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 MONDAY = datetime.date(2026, 3, 2)
@@ -477,3 +480,326 @@ def test_triage_to_incident_rejected(
     finding.refresh_from_db()
     assert finding.status == Finding.Status.OPEN
     assert not triage_audits(finding).exists()
+
+
+# Bulk triage from the list.
+
+
+def bulk_url(organisation: Organisation, query: str = "") -> str:
+    return url("findings_triage", organisation) + query
+
+
+def shown_messages(response: Any) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_list_offers_checkboxes_to_consultant(
+    consultant_a: User, centre_a: Organisation
+) -> None:
+    finding = make_finding(centre_a)
+    response = login(consultant_a).get(url("findings", centre_a))
+    assert response.context["triage_form"] is not None
+    assert f'name="findings" value="{finding.pk}"'.encode() in response.content
+    assert b'id="select-page"' in response.content
+    choices = response.context["triage_form"].fields["status"].choices
+    assert [value for value, _label in choices] == [
+        "",
+        "open",
+        "dismissed",
+        "confirmed",
+    ]
+
+
+def test_list_offers_no_checkboxes_to_auditor(
+    auditor_a: User, centre_a: Organisation
+) -> None:
+    make_finding(centre_a)
+    response = login(auditor_a).get(url("findings", centre_a))
+    assert response.context["triage_form"] is None
+    assert b'name="findings"' not in response.content
+    assert b"bulk-triage" not in response.content
+
+
+@pytest.mark.parametrize("persona", ["viewer_a", "management_a", "auditor_a"])
+def test_bulk_triage_forbidden_without_manage(
+    request: pytest.FixtureRequest, centre_a: Organisation, persona: str
+) -> None:
+    finding = make_finding(centre_a)
+    user = request.getfixturevalue(persona)
+    response = login(user).post(
+        bulk_url(centre_a),
+        {"findings": [finding.pk], "status": "dismissed", "note": "On call."},
+    )
+    assert response.status_code == 403
+    finding.refresh_from_db()
+    assert finding.status == Finding.Status.OPEN
+    assert not triage_audits(finding).exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "count", "message"),
+    [
+        ("en", 1, "1 finding updated."),
+        ("en", 3, "3 findings updated."),
+        ("nl", 1, "1 bevinding bijgewerkt."),
+        ("nl", 3, "3 bevindingen bijgewerkt."),
+        ("fr", 1, "1 constat mis à jour."),
+        ("fr", 3, "3 constats mis à jour."),
+    ],
+)
+def test_bulk_triage_updates_and_audits(
+    consultant_a: User,
+    centre_a: Organisation,
+    language: str,
+    count: int,
+    message: str,
+) -> None:
+    findings = [make_finding(centre_a, f"U{n}") for n in range(count)]
+    response = login(consultant_a).post(
+        bulk_url(centre_a),
+        {
+            "findings": [finding.pk for finding in findings],
+            "status": "confirmed",
+            "note": "No case file; reported to the DPO.",
+        },
+        headers={"Accept-Language": language},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert shown_messages(response) == [message]
+    for finding in findings:
+        finding.refresh_from_db()
+        assert finding.status == Finding.Status.CONFIRMED
+        assert finding.note == "No case file; reported to the DPO."
+        assert finding.triaged_by == consultant_a
+        assert triage_audits(finding).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "messages"),
+    [
+        (
+            "en",
+            [
+                "1 finding updated.",
+                "1 finding already had this status and note, so it did not change.",
+                "1 finding skipped because it has a security incident: "
+                "Consultation outside office hours U3 2026-03-02. Triage it on "
+                "its own page.",
+            ],
+        ),
+        (
+            "nl",
+            [
+                "1 bevinding bijgewerkt.",
+                "1 bevinding had deze status en notitie al, dus ze is niet gewijzigd.",
+                "1 bevinding overgeslagen omdat ze een veiligheidsincident "
+                "heeft: Raadpleging buiten de kantooruren U3 2026-03-02. "
+                "Beoordeel ze op haar eigen pagina.",
+            ],
+        ),
+        (
+            "fr",
+            [
+                "1 constat mis à jour.",
+                "1 constat avait déjà ce statut et cette note, il n'a donc pas changé.",
+                "1 constat ignoré parce qu'il a un incident de sécurité\u00a0: "
+                "Consultation en dehors des heures de bureau U3 2026-03-02. "
+                "Évaluez-le sur sa propre page.",
+            ],
+        ),
+    ],
+)
+def test_bulk_triage_reports_unchanged_and_skipped(
+    consultant_a: User,
+    centre_a: Organisation,
+    language: str,
+    messages: list[str],
+) -> None:
+    fresh, same, reported = (make_finding(centre_a, f"U{n}") for n in (1, 2, 3))
+    services.triage_finding(
+        same, status="dismissed", note="On call.", actor=consultant_a
+    )
+    create_from_finding(reported, actor=consultant_a)
+    reported.refresh_from_db()
+    response = login(consultant_a).post(
+        bulk_url(centre_a),
+        {
+            "findings": [fresh.pk, same.pk, reported.pk],
+            "status": "dismissed",
+            "note": "On call.",
+        },
+        headers={"Accept-Language": language},
+        follow=True,
+    )
+    assert shown_messages(response) == messages
+    assert triage_audits(fresh).count() == 1
+    assert triage_audits(same).count() == 1
+    assert triage_audits(reported).count() == 1
+    assert Finding.objects.get(pk=reported.pk).status == Finding.Status.INCIDENT
+    assert Finding.objects.get(pk=reported.pk).note == reported.note
+
+
+def test_bulk_triage_leaves_other_centre_alone(
+    consultant_a: User, centre_a: Organisation, centre_b: Organisation
+) -> None:
+    own = make_finding(centre_a)
+    foreign = make_finding(centre_b)
+    response = login(consultant_a).post(
+        bulk_url(centre_a),
+        {"findings": [own.pk, foreign.pk], "status": "dismissed", "note": "x"},
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code == 400
+    errors = response.context["triage_form"].errors["findings"]
+    assert errors == [
+        f"Findings: {foreign.pk} is not a finding of this centre. Reload the "
+        "list and select the findings again."
+    ]
+    for finding in (own, foreign):
+        finding.refresh_from_db()
+        assert finding.status == Finding.Status.OPEN
+        assert not triage_audits(finding).exists()
+
+
+def test_bulk_triage_other_centre_url_is_404(
+    consultant_a: User, centre_b: Organisation
+) -> None:
+    foreign = make_finding(centre_b)
+    response = login(consultant_a).post(
+        bulk_url(centre_b),
+        {"findings": [foreign.pk], "status": "dismissed", "note": "x"},
+    )
+    assert response.status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.status == Finding.Status.OPEN
+
+
+BULK_ERRORS = {
+    "findings": {
+        "en": "Findings: none selected. Tick the checkbox of each finding to triage.",
+        "nl": "Bevindingen: geen geselecteerd. Vink het vakje aan van elke "
+        "bevinding die u wilt beoordelen.",
+        "fr": "Constats\u00a0: aucun sélectionné. Cochez la case de chaque "
+        "constat à évaluer.",
+    },
+    "note": {
+        "en": "Note: missing. Explain the decision for the selected findings, "
+        "e.g. the case file that justifies it.",
+        "nl": "Notitie: ontbreekt. Licht de beslissing over de geselecteerde "
+        "bevindingen toe, bv. met het dossier dat ze verantwoordt.",
+        "fr": "Note\u00a0: manquante. Expliquez la décision pour les constats "
+        "sélectionnés, p. ex. en citant le dossier qui la justifie.",
+    },
+    "status": {
+        "en": "Status: “incident” is not a status for several findings at "
+        "once. Choose one of the statuses in the list. A finding becomes a "
+        "security incident only through “Record as a security incident” on "
+        "its own page.",
+        "nl": "Status: “incident” is geen status voor meerdere bevindingen "
+        "tegelijk. Kies een van de statussen in de lijst. Een bevinding wordt "
+        "alleen een veiligheidsincident via “Registreren als "
+        "veiligheidsincident” op haar eigen pagina.",
+        "fr": "Statut\u00a0: «\u00a0incident\u00a0» n'est pas un statut pour "
+        "plusieurs constats à la fois. Choisissez un des statuts de la liste. "
+        "Un constat ne devient un incident de sécurité que par «\u00a0"
+        "Enregistrer comme incident de sécurité\u00a0» sur sa propre page.",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["en", "nl", "fr"])
+@pytest.mark.parametrize(
+    ("field", "data"),
+    [
+        ("findings", {"status": "dismissed", "note": "On call."}),
+        ("note", {"select": True, "status": "dismissed", "note": " \n"}),
+        ("status", {"select": True, "status": "incident", "note": "DPO."}),
+    ],
+)
+def test_bulk_triage_rejects_bad_input(
+    consultant_a: User,
+    centre_a: Organisation,
+    field: str,
+    data: dict[str, Any],
+    language: str,
+) -> None:
+    finding = make_finding(centre_a)
+    post = {key: value for key, value in data.items() if key != "select"}
+    if data.get("select"):
+        post["findings"] = [finding.pk]
+    response = login(consultant_a).post(
+        bulk_url(centre_a, "?status=open"),
+        post,
+        headers={"Accept-Language": language},
+    )
+    assert response.status_code == 400
+    form = response.context["triage_form"]
+    assert list(form.errors) == [field]
+    assert form.errors[field] == [BULK_ERRORS[field][language]]
+    assert escape(BULK_ERRORS[field][language]).encode() in response.content
+    finding.refresh_from_db()
+    assert finding.status == Finding.Status.OPEN
+    assert not triage_audits(finding).exists()
+
+
+def test_bulk_triage_rejects_missing_status(
+    consultant_a: User, centre_a: Organisation
+) -> None:
+    finding = make_finding(centre_a)
+    response = login(consultant_a).post(
+        bulk_url(centre_a),
+        {"findings": [finding.pk], "note": "On call."},
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code == 400
+    assert response.context["triage_form"].errors["status"] == [
+        "Status: missing. Choose the status for the selected findings."
+    ]
+    assert not triage_audits(finding).exists()
+
+
+def test_rejected_bulk_triage_keeps_list_state(
+    consultant_a: User, centre_a: Organisation
+) -> None:
+    ticked = make_finding(centre_a, "U1")
+    other = make_finding(centre_a, "U2")
+    response = login(consultant_a).post(
+        bulk_url(centre_a, "?status=open&rule=outside_hours"),
+        {"findings": [ticked.pk], "status": "dismissed", "note": ""},
+    )
+    assert response.status_code == 400
+    assert response.context["filters"].data["rule"] == "outside_hours"
+    assert response.context["selected"] == {ticked.pk}
+    assert f'value="{ticked.pk}" form="bulk-triage"'.encode() in response.content
+    assert b"checked" in response.content
+    assert f'value="{other.pk}" form="bulk-triage" aria-label'.encode() in (
+        response.content
+    )
+    action = bulk_url(centre_a, "?status=open&amp;rule=outside_hours")
+    assert f'action="{action}"'.encode() in response.content
+
+
+def test_bulk_triage_redirects_to_same_list(
+    consultant_a: User, centre_a: Organisation
+) -> None:
+    finding = make_finding(centre_a)
+    query = "?status=open&rule=outside_hours&page=2"
+    response = login(consultant_a).post(
+        bulk_url(centre_a, query),
+        {"findings": [finding.pk], "status": "dismissed", "note": "On call."},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == url("findings", centre_a) + query
+
+
+def test_bulk_triage_redirects_without_filters(
+    consultant_a: User, centre_a: Organisation
+) -> None:
+    finding = make_finding(centre_a)
+    response = login(consultant_a).post(
+        bulk_url(centre_a),
+        {"findings": [finding.pk], "status": "dismissed", "note": "On call."},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == url("findings", centre_a)

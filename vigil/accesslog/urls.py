@@ -37,6 +37,7 @@ urlpatterns = [
     path("tokens/<int:pk>/revoke/", tokens.revoke, name="token_revoke"),
     path("findings/", findings.finding_list, name="findings"),
     path("findings/run/", findings.run, name="detection_run"),
+    path("findings/triage/", findings.bulk_triage, name="findings_triage"),
     path("findings/<int:pk>/", findings.detail, name="finding"),
     path("findings/<int:pk>/triage/", findings.triage, name="finding_triage"),
     path("detection/", detection.overview, name="detection"),

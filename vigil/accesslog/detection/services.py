@@ -890,3 +890,101 @@ def triage_finding(
         },
     )
     return locked
+
+
+# Bulk triage leaves out "security incident", which only "Record as a security
+# incident" on a finding's own page sets, together with the incident.
+BULK_TRIAGE_STATUSES = (
+    Finding.Status.OPEN,
+    Finding.Status.DISMISSED,
+    Finding.Status.CONFIRMED,
+)
+
+NO_FINDING_SELECTED = gettext_lazy(
+    "Findings: none selected. Tick the checkbox of each finding to triage."
+)
+BULK_NOTE_MISSING = gettext_lazy(
+    "Note: missing. Explain the decision for the selected findings, e.g. the "
+    "case file that justifies it."
+)
+BULK_STATUS_INVALID = gettext_lazy(
+    "Status: “%(value)s” is not a status for several findings at once. Choose "
+    "one of the statuses in the list. A finding becomes a security incident "
+    "only through “Record as a security incident” on its own page."
+)
+FINDING_NOT_FOUND = gettext_lazy(
+    "Findings: %(value)s is not a finding of this centre. Reload the list and "
+    "select the findings again."
+)
+
+
+@dataclass(frozen=True)
+class BulkTriage:
+    """Outcome of ``triage_findings``, each selected finding in one list."""
+
+    triaged: list[Finding]
+    unchanged: list[Finding]
+    skipped: list[Finding]
+
+
+@transaction.atomic
+def triage_findings(
+    organisation: Organisation,
+    finding_ids: Iterable[int],
+    *,
+    status: str,
+    note: str,
+    actor: Any,
+) -> BulkTriage:
+    """Set one status and note on several findings of ``organisation``.
+
+    Each finding goes through ``triage_finding``, so each change has its own
+    audit record and a finding that already has the status and note has
+    none. A finding that has an incident is skipped, because its status
+    follows the incident that "Record as a security incident" created. The
+    note is required for every status. An id that is not a finding of
+    ``organisation`` raises ValidationError before anything changes.
+    """
+    ids = set(finding_ids)
+    if not ids:
+        raise ValidationError({"findings": NO_FINDING_SELECTED})
+    if status not in BULK_TRIAGE_STATUSES:
+        raise ValidationError(
+            {"status": ValidationError(BULK_STATUS_INVALID, params={"value": status})}
+        )
+    if not note.strip():
+        raise ValidationError({"note": BULK_NOTE_MISSING})
+    # Locking in id order keeps two concurrent bulk triages from deadlocking.
+    findings = list(
+        Finding.objects.select_for_update()
+        .filter(organisation=organisation, pk__in=ids)
+        .order_by("pk")
+    )
+    missing = sorted(ids - {finding.pk for finding in findings})
+    if missing:
+        raise ValidationError(
+            {
+                "findings": [
+                    ValidationError(FINDING_NOT_FOUND, params={"value": pk})
+                    for pk in missing
+                ]
+            }
+        )
+    with_incident = set(
+        Finding.objects.filter(pk__in=ids, incident__isnull=False).values_list(
+            "pk", flat=True
+        )
+    )
+    triaged: list[Finding] = []
+    unchanged: list[Finding] = []
+    skipped: list[Finding] = []
+    for finding in findings:
+        if finding.pk in with_incident:
+            skipped.append(finding)
+            continue
+        result = triage_finding(finding, status=status, note=note, actor=actor)
+        if result is None:
+            unchanged.append(finding)
+        else:
+            triaged.append(result)
+    return BulkTriage(triaged=triaged, unchanged=unchanged, skipped=skipped)

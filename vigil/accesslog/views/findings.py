@@ -5,11 +5,12 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import npgettext
+from django.utils.translation import ngettext, npgettext
 from django.views.decorators.http import require_POST
 
 from vigil.accesslog.detection import services
@@ -17,7 +18,12 @@ from vigil.accesslog.detection.models import Finding, Rule
 from vigil.accesslog.models import AccessEntry
 from vigil.accesslog.search import with_people
 from vigil.accesslog.views import render_page
-from vigil.accesslog.views.forms import FindingFilterForm, RunDetectionForm, TriageForm
+from vigil.accesslog.views.forms import (
+    BulkTriageForm,
+    FindingFilterForm,
+    RunDetectionForm,
+    TriageForm,
+)
 from vigil.accounts.roles import Capability
 from vigil.organisations.tenancy import Tenant, get_scoped_or_404, scoped, tenant_view
 
@@ -35,6 +41,7 @@ def _render_list(
     tenant: Tenant,
     *,
     run_form: RunDetectionForm | None = None,
+    triage_form: BulkTriageForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     filters = FindingFilterForm(request.GET or {"status": Finding.Status.OPEN})
@@ -44,11 +51,15 @@ def _render_list(
         findings = findings.filter(**chosen)
     page = Paginator(findings, 50).get_page(request.GET.get("page"))
     can_manage = tenant.grants(Capability.MANAGE_ACCESS_LOG)
+    if triage_form is None and can_manage:
+        triage_form = _bulk_form(tenant)
     context = {
         "page": page,
         "filters": filters,
         "can_manage": can_manage,
         "run_form": run_form or (_run_form() if can_manage else None),
+        "triage_form": triage_form,
+        "selected": triage_form.selected_ids() if triage_form else set(),
     }
     return render_page(
         request,
@@ -58,6 +69,10 @@ def _render_list(
         section="findings",
         status=status,
     )
+
+
+def _bulk_form(tenant: Tenant, data: QueryDict | None = None) -> BulkTriageForm:
+    return BulkTriageForm(data, findings=scoped(Finding.objects, tenant))
 
 
 @tenant_view(Capability.VIEW_ACCESS_LOG)
@@ -202,3 +217,79 @@ def triage(request: HttpRequest, tenant: Tenant, pk: int) -> HttpResponse:
                 "accesslog:finding", org=tenant.organisation.slug, pk=finding.pk
             )
     return _render_detail(request, tenant, finding, form=form, status=400)
+
+
+def _list_url(request: HttpRequest, tenant: Tenant) -> str:
+    """Return the list's URL with the filters and page that the form came from."""
+    url = reverse("accesslog:findings", kwargs={"org": tenant.organisation.slug})
+    query = request.GET.urlencode()
+    return f"{url}?{query}" if query else url
+
+
+def _report_bulk_triage(request: HttpRequest, result: services.BulkTriage) -> None:
+    triaged = len(result.triaged)
+    unchanged = len(result.unchanged)
+    skipped = len(result.skipped)
+    if triaged:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s finding updated.", "%(count)s findings updated.", triaged
+            )
+            % {"count": triaged},
+        )
+    if unchanged:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)s finding already had this status and note, so it did "
+                "not change.",
+                "%(count)s findings already had this status and note, so they did "
+                "not change.",
+                unchanged,
+            )
+            % {"count": unchanged},
+        )
+    if skipped:
+        messages.warning(
+            request,
+            # Translators: %(findings)s lists the skipped findings, each as its
+            # rule, user id and day.
+            ngettext(
+                "%(count)s finding skipped because it has a security incident: "
+                "%(findings)s. Triage it on its own page.",
+                "%(count)s findings skipped because they have a security "
+                "incident: %(findings)s. Triage each on its own page.",
+                skipped,
+            )
+            % {
+                "count": skipped,
+                "findings": ", ".join(str(finding) for finding in result.skipped),
+            },
+        )
+
+
+@require_POST
+@tenant_view(Capability.MANAGE_ACCESS_LOG)
+def bulk_triage(request: HttpRequest, tenant: Tenant) -> HttpResponse:
+    """Triage the findings ticked in the list, then return to the same list page.
+
+    The form posts to this URL with the list's query string, so a rejected
+    form is shown again with the same filters and page.
+    """
+    form = _bulk_form(tenant, request.POST)
+    if form.is_valid():
+        try:
+            result = services.triage_findings(
+                tenant.organisation,
+                [finding.pk for finding in form.cleaned_data["findings"]],
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            _report_bulk_triage(request, result)
+            return redirect(_list_url(request, tenant))
+    return _render_list(request, tenant, triage_form=form, status=400)

@@ -6,15 +6,24 @@ stored or logged.
 """
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from vigil.accesslog.detection.models import ISO_WEEKDAYS, Finding, Rule
-from vigil.accesslog.detection.services import day_period, read_case_refs
+from vigil.accesslog.detection.services import (
+    BULK_NOTE_MISSING,
+    BULK_STATUS_INVALID,
+    BULK_TRIAGE_STATUSES,
+    FINDING_NOT_FOUND,
+    NO_FINDING_SELECTED,
+    day_period,
+    read_case_refs,
+)
 from vigil.accesslog.models import Action, ApiToken, IdentityPeriod
 from vigil.accesslog.national_numbers import validate_national_number
 from vigil.accesslog.untraced import day_period as untraced_period
@@ -369,6 +378,56 @@ class TriageForm(forms.Form):
                 for value, label in Finding.Status.choices
                 if value != Finding.Status.INCIDENT
             ]
+
+
+class BulkTriageForm(forms.Form):
+    """Findings ticked in the list, with the status and note they all get."""
+
+    findings = forms.ModelMultipleChoiceField(
+        queryset=Finding.objects.none(),
+        error_messages={
+            "required": NO_FINDING_SELECTED,
+            "invalid_choice": FINDING_NOT_FOUND,
+            "invalid_pk_value": FINDING_NOT_FOUND,
+        },
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[
+            ("", "---------"),
+            *(
+                (value, label)
+                for value, label in Finding.Status.choices
+                if value in BULK_TRIAGE_STATUSES
+            ),
+        ],
+        error_messages={
+            "required": _(
+                "Status: missing. Choose the status for the selected findings."
+            ),
+            "invalid_choice": BULK_STATUS_INVALID,
+        },
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": BULK_NOTE_MISSING},
+        help_text=_("Each selected finding gets this note."),
+    )
+
+    def __init__(self, *args: Any, findings: QuerySet[Finding], **kwargs: Any) -> None:
+        """Accept only the findings in ``findings``, the active centre's."""
+        super().__init__(*args, **kwargs)
+        field = cast("forms.ModelMultipleChoiceField[Finding]", self.fields["findings"])
+        field.queryset = findings
+
+    def selected_ids(self) -> set[int]:
+        """Return the ticked ids, to tick them again on a rejected form."""
+        if not self.is_bound:
+            return set()
+        widget = self.fields["findings"].widget
+        sent = widget.value_from_datadict(self.data, self.files, "findings")
+        return {int(pk) for pk in sent or () if pk.isascii() and pk.isdigit()}
 
 
 class FindingFilterForm(forms.Form):
