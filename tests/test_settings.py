@@ -382,12 +382,40 @@ def test_mailer_smtp_rejects_unknown_security(
         env.read_mailer("VIGIL_TEST_MAIL", "console.Backend")
 
 
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"USER": "vigil"}, "VIGIL_TEST_MAIL_USER is set but VIGIL_TEST_MAIL_PASSWORD"),
+        (
+            {"PASSWORD": "s3cret"},
+            "VIGIL_TEST_MAIL_PASSWORD is set but VIGIL_TEST_MAIL_USER",
+        ),
+        (
+            {"USER": "vigil", "PASSWORD": "s3cret", "SECURITY": "none"},
+            "VIGIL_TEST_MAIL_SECURITY=none would send the password",
+        ),
+        ({"PORT": "70000"}, "VIGIL_TEST_MAIL_PORT=70000 is not a TCP port"),
+    ],
+)
+def test_mailer_smtp_rejects_unsafe_login(
+    monkeypatch: pytest.MonkeyPatch, values: dict[str, str], message: str
+) -> None:
+    set_mailer(monkeypatch, BACKEND=SMTP, HOST="smtp.example.org", **values)
+
+    with pytest.raises(ConfigurationError, match=message):
+        env.read_mailer("VIGIL_TEST_MAIL", "console.Backend")
+
+
 def test_smtp_mail_reaches_server(monkeypatch: pytest.MonkeyPatch) -> None:
     """A mail sent with the SMTP settings reaches a server on 127.0.0.1."""
     received: list[bytes] = []
     server = socket.create_server(("127.0.0.1", 0))
+    # A send that fails before it connects must not leave the thread waiting.
+    server.settimeout(10)
     port = server.getsockname()[1]
-    thread = threading.Thread(target=serve_one_mail, args=(server, received))
+    thread = threading.Thread(
+        target=serve_one_mail, args=(server, received), daemon=True
+    )
     thread.start()
     set_mailer(
         monkeypatch,

@@ -119,6 +119,7 @@ def read_path(name: str, default: Path) -> Path:
 
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 SMTP_SECURITY = ["starttls", "tls", "none"]
+MAX_PORT = 65535
 # The variables that read_mailer reads, after its prefix and an underscore.
 MAILER_VARIABLES = (
     "BACKEND",
@@ -138,7 +139,9 @@ def read_mailer(prefix: str, default_backend: str) -> dict[str, object]:
     reads ``{prefix}_HOST`` (required), ``{prefix}_PORT`` (default 587 with
     STARTTLS, 465 with TLS, 25 without), ``{prefix}_USER``,
     ``{prefix}_PASSWORD`` and ``{prefix}_SECURITY`` (starttls, tls or none;
-    default starttls). Other backends take no options from here.
+    default starttls). It logs in when user and password are both set, and
+    raises ConfigurationError for one without the other and for a login
+    without encryption. Other backends take no options from here.
     """
     backend = read_str(f"{prefix}_BACKEND", default_backend)
     if backend != SMTP_BACKEND:
@@ -151,17 +154,39 @@ def read_mailer(prefix: str, default_backend: str) -> dict[str, object]:
         )
     security = read_choice(f"{prefix}_SECURITY", "starttls", SMTP_SECURITY)
     default_port = {"starttls": 587, "tls": 465, "none": 25}[security]
+    port = read_int(f"{prefix}_PORT", default_port, minimum=1)
+    if port > MAX_PORT:
+        raise ConfigurationError(
+            f"{prefix}_PORT={port} is not a TCP port; use 1 to {MAX_PORT}, "
+            f"e.g. {default_port}"
+        )
     options: dict[str, object] = {
         "host": host,
-        "port": read_int(f"{prefix}_PORT", default_port, minimum=1),
+        "port": port,
         "use_tls": security == "starttls",
         "use_ssl": security == "tls",
         "timeout": read_int(f"{prefix}_TIMEOUT", 30, minimum=1),
     }
     user = read_str(f"{prefix}_USER", "")
+    password = read_str(f"{prefix}_PASSWORD", "")
+    if bool(user) != bool(password):
+        given, missing = (
+            (f"{prefix}_USER", f"{prefix}_PASSWORD")
+            if user
+            else (f"{prefix}_PASSWORD", f"{prefix}_USER")
+        )
+        raise ConfigurationError(
+            f"{given} is set but {missing} is not; the SMTP backend logs in "
+            "only with both, so set both or neither"
+        )
+    if user and security == "none":
+        raise ConfigurationError(
+            f"{prefix}_SECURITY=none would send the password of {prefix}_USER "
+            "unencrypted; use starttls or tls"
+        )
     if user:
         options["username"] = user
-        options["password"] = read_str(f"{prefix}_PASSWORD", "")
+        options["password"] = password
     return {"BACKEND": backend, "OPTIONS": options}
 
 
