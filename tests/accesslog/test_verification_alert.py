@@ -186,6 +186,26 @@ def test_dashboard_shows_latest_of_two_failures(
     assert "logregel: 12." not in alert
 
 
+def test_failure_of_later_started_run_shown(
+    consultant_a: User, centre_a: Organisation
+) -> None:
+    # A long run that passed finishes after a short one that started later
+    # and found the damage.
+    VerificationRun.objects.create(
+        organisation=centre_a,
+        started_at=FINISHED - datetime.timedelta(hours=2),
+        finished_at=FINISHED + datetime.timedelta(hours=1),
+        size=0,
+        ok=True,
+        message="",
+    )
+    add_run(centre_a, ok=False, index=420)
+
+    alert = alert_of(dashboard_text(login(consultant_a), centre_a, "nl"))
+
+    assert FIRST_DIVERGENT["nl"] in alert
+
+
 def test_dashboard_alert_hidden_from_viewer(
     viewer_a: User, centre_a: Organisation
 ) -> None:

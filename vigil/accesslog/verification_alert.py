@@ -22,9 +22,14 @@ FAILURE_NEXT_STEP = _(
 
 
 def latest_run(tenant: Tenant) -> VerificationRun | None:
-    """Return the tenant's latest verification run, or None before the first."""
+    """Return the tenant's latest verification run, or None before the first.
+
+    The latest is the one that started last, which read the newest state of
+    the log: a long run that passed may finish after a shorter one that
+    started later and failed.
+    """
     runs = scoped(VerificationRun.objects, tenant)
-    return runs.order_by("-finished_at", "-pk").first()
+    return runs.order_by("-started_at", "-pk").first()
 
 
 def failed_run(tenant: Tenant) -> VerificationRun | None:
