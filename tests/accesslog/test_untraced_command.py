@@ -117,6 +117,13 @@ def test_to_before_from_rejected(centre_a: Organisation) -> None:
     )
 
 
+def test_from_after_today_reported_on_from(centre_a: Organisation) -> None:
+    today = timezone.localdate()
+    later = today + datetime.timedelta(days=3)
+    message = run_failing("--org", "centre-a", "--from", later.isoformat())
+    assert message.startswith(f"--from {later.isoformat()}: The last day ")
+
+
 def test_long_period_rejected(centre_a: Organisation) -> None:
     message = run_failing(
         "--org", "centre-a", "--from", "2025-01-01", "--to", "2026-03-31"

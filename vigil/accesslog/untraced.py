@@ -102,8 +102,8 @@ def _untraced_entries(
     The filter on organisation and time uses the index of the unique
     constraint on (organisation, time, event_id). Each remaining entry is
     then checked with NOT EXISTS against the register's index on
-    (organisation, user_id, valid_from). Expired entries have an empty user
-    id and are left out.
+    (organisation, user_id, valid_from). Expired entries, whose user id
+    expiry emptied, are left out; an entry emptied without expiry stays in.
     """
     covering = IdentityPeriod.objects.filter(
         Q(valid_until__isnull=True) | Q(valid_until__gt=OuterRef("time")),
@@ -115,7 +115,7 @@ def _untraced_entries(
         AccessEntry.objects.filter(
             organisation=organisation, time__gte=since, time__lt=until
         )
-        .exclude(user_id="")
+        .filter(expired_at__isnull=True)
         .filter(~Exists(covering))
     )
 

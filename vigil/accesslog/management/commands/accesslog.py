@@ -552,13 +552,17 @@ def _untraced_period(
     default_first, default_last = untraced.default_days(
         last_day or timezone.localdate()
     )
+    # An invalid period is reported on the option that was given, --to
+    # when both were.
+    option = "--to" if last_day is not None or first_day is None else "--from"
     first_day = first_day or default_first
     last_day = last_day or default_last
     try:
         return untraced.day_period(first_day, last_day)
     except ValidationError as error:
         reasons = " ".join(error.message_dict.get("until", error.messages))
-        raise CommandError(f"--to {last_day.isoformat()}: {reasons}") from None
+        day = last_day if option == "--to" else first_day
+        raise CommandError(f"{option} {day.isoformat()}: {reasons}") from None
 
 
 def _untraced_days(report: untraced.UntracedReport) -> dict[str, str]:
