@@ -20,6 +20,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dates import MONTHS
@@ -363,6 +364,33 @@ def _ambiguous_message(
         "mean: %(first)s is the first and %(second)s the second. Or enter a time "
         "before %(end)s or from %(start)s on."
     ) % {"value": value, "first": first, "second": second, **change}
+
+
+def add_day_range_options(
+    parser: argparse.ArgumentParser, *, default_days: int
+) -> None:
+    """Add ``--from`` and ``--to``, the first and last day of a period, both included.
+
+    The period covers ``default_days`` days up to today by default. The
+    values land in ``from_date`` and ``to_date``.
+    """
+    parser.add_argument(
+        "--from",
+        dest="from_date",
+        type=date_argument,
+        help=_("First day, YYYY-MM-DD (default: %(days)d days before the last day).")
+        % {"days": default_days - 1},
+    )
+    parser.add_argument(
+        "--to",
+        dest="to_date",
+        type=date_argument,
+        help=_(
+            "Last day, included, YYYY-MM-DD (default: today). Days run from "
+            "midnight to midnight in %(zone)s, whatever the machine's time zone."
+        )
+        % {"zone": settings.TIME_ZONE},
+    )
 
 
 def date_argument(text: str) -> datetime.date:

@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 
 from vigil.accesslog.detection import services
 from vigil.accesslog.detection.models import Rule
-from vigil.isodate import date_argument
+from vigil.isodate import add_day_range_options
 from vigil.organisations.models import Organisation
 
 logger = logging.getLogger(__name__)
@@ -44,23 +44,7 @@ def add_detect_command(commands: Any) -> None:
         action="store_true",
         help=_("Every centre, one after the other, in the order of their short names."),
     )
-    parser.add_argument(
-        "--from",
-        dest="from_date",
-        type=date_argument,
-        help=_("First day, YYYY-MM-DD (default: %(days)d days before the last day).")
-        % {"days": services.DEFAULT_RUN_DAYS - 1},
-    )
-    parser.add_argument(
-        "--to",
-        dest="to_date",
-        type=date_argument,
-        help=_(
-            "Last day, included, YYYY-MM-DD (default: today). Days run from "
-            "midnight to midnight in %(zone)s, whatever the machine's time zone."
-        )
-        % {"zone": settings.TIME_ZONE},
-    )
+    add_day_range_options(parser, default_days=services.DEFAULT_RUN_DAYS)
 
 
 def handle_detect(command: BaseCommand, options: dict[str, Any]) -> None:

@@ -37,7 +37,7 @@ from vigil.accesslog.retention import ExpiryResult, due_for_expiry, expire_entri
 from vigil.accesslog.verification import VerificationResult, verify_log
 from vigil.commands import Command as VigilCommand
 from vigil.integers import ascii_integer
-from vigil.isodate import date_argument, datetime_argument
+from vigil.isodate import add_day_range_options, date_argument, datetime_argument
 from vigil.ledger import InvalidKeyError
 from vigil.organisations.management.commands.org import format_validation_error
 from vigil.organisations.models import Organisation
@@ -526,23 +526,7 @@ def _add_untraced(commands: Any) -> None:
             "entries first."
         ),
     )
-    parser.add_argument(
-        "--from",
-        dest="from_date",
-        type=date_argument,
-        help=_("First day, YYYY-MM-DD (default: %(days)d days before the last day).")
-        % {"days": untraced.DEFAULT_DAYS - 1},
-    )
-    parser.add_argument(
-        "--to",
-        dest="to_date",
-        type=date_argument,
-        help=_(
-            "Last day, included, YYYY-MM-DD (default: today). Days run from "
-            "midnight to midnight in %(zone)s, whatever the machine's time zone."
-        )
-        % {"zone": settings.TIME_ZONE},
-    )
+    add_day_range_options(parser, default_days=untraced.DEFAULT_DAYS)
 
 
 def _untraced_period(
