@@ -39,9 +39,8 @@ def _untraced(
     """Return the untraced-user-id form and, once it is submitted and valid, the report.
 
     Without ``since`` and ``until`` in the query the form shows the default
-    days and nothing is read: on a log of 200,000 entries a month the list
-    of a month took about 0.3 s, which every visit of the register would
-    otherwise pay.
+    days and nothing is read. On a log of 200,000 entries a month, the list
+    of a month took about 0.3 s, which every visit would otherwise pay.
     """
     if "since" not in request.GET and "until" not in request.GET:
         first_day, last_day = untraced.default_days(timezone.localdate())
