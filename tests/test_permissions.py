@@ -41,8 +41,9 @@ from tests.conftest import (
     option,
 )
 from tests.conftest import make_centre as make_organisation
+from vigil.accesslog.detection.lists import add_watched_subject
 from vigil.accesslog.detection.models import Finding, WatchedSubject
-from vigil.accesslog.detection.services import add_watched_subject, run_detection
+from vigil.accesslog.detection.services import run_detection
 from vigil.accesslog.identities import add_identity_period
 from vigil.accesslog.ingestion import ingest_events
 from vigil.accesslog.models import ApiToken, IdentityPeriod

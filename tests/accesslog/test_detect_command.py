@@ -14,12 +14,9 @@ from django.utils import timezone, translation
 
 from tests.accesslog.factories import national_number
 from vigil.accesslog.detection import services
+from vigil.accesslog.detection.lists import change_open_cases
 from vigil.accesslog.detection.models import Finding, Rule
-from vigil.accesslog.detection.services import (
-    change_open_cases,
-    triage_finding,
-    update_settings,
-)
+from vigil.accesslog.detection.services import triage_finding, update_settings
 from vigil.accesslog.ingestion import ingest_events
 from vigil.accounts.models import User
 from vigil.audit.models import AuditEntry

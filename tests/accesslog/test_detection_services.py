@@ -10,6 +10,13 @@ from django.core.exceptions import ValidationError
 from tests.accesslog.factories import national_number
 from tests.incidents.factories import make_finding
 from vigil.accesslog.detection import services
+from vigil.accesslog.detection.lists import (
+    add_watched_subject,
+    change_open_cases,
+    read_case_refs,
+    read_national_numbers,
+    remove_watched_subject,
+)
 from vigil.accesslog.detection.models import (
     DetectionSettings,
     Finding,
@@ -18,13 +25,8 @@ from vigil.accesslog.detection.models import (
     WatchedSubject,
 )
 from vigil.accesslog.detection.services import (
-    add_watched_subject,
-    change_open_cases,
     get_settings,
     local_day_bounds,
-    read_case_refs,
-    read_national_numbers,
-    remove_watched_subject,
     run_detection,
     triage_finding,
     triage_findings,

@@ -11,8 +11,9 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.accesslog.factories import national_number
+from vigil.accesslog.detection.lists import change_open_cases
 from vigil.accesslog.detection.models import OpenCase
-from vigil.accesslog.detection.services import change_open_cases, update_settings
+from vigil.accesslog.detection.services import update_settings
 from vigil.accesslog.events import CASE_REF_MAX_LENGTH
 from vigil.accesslog.models import AccessEntry
 from vigil.accounts.models import User

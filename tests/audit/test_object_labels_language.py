@@ -11,7 +11,7 @@ import pytest
 from django.utils import translation
 
 from tests.accesslog.factories import event
-from vigil.accesslog.detection.services import change_open_cases
+from vigil.accesslog.detection.lists import change_open_cases
 from vigil.accesslog.ingestion import ingest_events
 from vigil.accesslog.search import Criteria, record_search
 from vigil.audit.models import AuditEntry

@@ -11,7 +11,8 @@ import random
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from vigil.accesslog.detection.services import add_watched_subject, detect
+from vigil.accesslog.detection.lists import add_watched_subject
+from vigil.accesslog.detection.services import detect
 from vigil.accesslog.identities import add_identity_period
 from vigil.accesslog.ingestion import ingest_events
 from vigil.accesslog.models import AccessEntry

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from vigil.accesslog.detection import services
+from vigil.accesslog.detection import lists, services
 from vigil.accesslog.detection.models import (
     DetectionSettings,
     OpenCase,
@@ -118,8 +118,8 @@ def _uploaded_text(form: OpenCasesForm) -> str:
 
 
 def _national_numbers(form: OpenCasesForm) -> list[str]:
-    pasted = services.read_national_numbers(form.cleaned_data["national_numbers"])
-    uploaded = services.read_national_numbers(_uploaded_text(form))
+    pasted = lists.read_national_numbers(form.cleaned_data["national_numbers"])
+    uploaded = lists.read_national_numbers(_uploaded_text(form))
     errors = {}
     if pasted.invalid_lines:
         errors["national_numbers"] = _lines_error(pasted)
@@ -135,7 +135,7 @@ def _listed(lines: list[int]) -> dict[str, str]:
     return {"lines": listed, "more": "…" if len(lines) > LISTED_LINES else ""}
 
 
-def _lines_error(read: services.NationalNumbers) -> str:
+def _lines_error(read: lists.NationalNumbers) -> str:
     lines = read.invalid_lines
     error = ngettext(
         "Line %(lines)s%(more)s contains no valid national or BIS number, so "
@@ -174,7 +174,7 @@ def _open_case_counts(references: int, subjects: int) -> str:
     }
 
 
-def _change_message(change: services.OpenCaseChange) -> str:
+def _change_message(change: lists.OpenCaseChange) -> str:
     return _("%(added)s, %(removed)s; %(total)s.") % {
         "added": ngettext("%(count)s added", "%(count)s added", change.added)
         % {"count": change.added},
@@ -202,12 +202,12 @@ def _cleared_message(removed: int) -> str:
 def change_open_cases(request: HttpRequest, tenant: Tenant) -> HttpResponse:
     form = OpenCasesForm(request.POST, request.FILES)
     if form.is_valid() and form.cleaned_data["empty_list"]:
-        change = services.clear_open_cases(tenant.organisation, actor=request.user)
+        change = lists.clear_open_cases(tenant.organisation, actor=request.user)
         messages.success(request, _cleared_message(change.removed))
         return _back(tenant)
     if form.is_valid():
         try:
-            change = services.change_open_cases(
+            change = lists.change_open_cases(
                 tenant.organisation,
                 case_refs=form.cleaned_data["case_refs"],
                 national_numbers=_national_numbers(form),
@@ -228,7 +228,7 @@ def watch(request: HttpRequest, tenant: Tenant) -> HttpResponse:
     form = WatchedSubjectForm(request.POST)
     if form.is_valid():
         try:
-            services.add_watched_subject(
+            lists.add_watched_subject(
                 tenant.organisation,
                 form.cleaned_data["national_number"],
                 form.cleaned_data["label"],
@@ -246,7 +246,7 @@ def watch(request: HttpRequest, tenant: Tenant) -> HttpResponse:
 @tenant_view(Capability.MANAGE_ACCESS_LOG)
 def unwatch(request: HttpRequest, tenant: Tenant, pk: int) -> HttpResponse:
     watched = get_scoped_or_404(WatchedSubject.objects.all(), tenant, pk=pk)
-    services.remove_watched_subject(watched, actor=request.user)
+    lists.remove_watched_subject(watched, actor=request.user)
     messages.success(
         request,
         _("“%(label)s” removed from the watch list.") % {"label": watched.label},

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from vigil.accesslog.detection.lists import read_case_refs
 from vigil.accesslog.detection.models import ISO_WEEKDAYS, Finding, Rule
 from vigil.accesslog.detection.services import (
     BULK_NOTE_MISSING,
@@ -22,7 +23,6 @@ from vigil.accesslog.detection.services import (
     FINDING_NOT_FOUND,
     NO_FINDING_SELECTED,
     day_period,
-    read_case_refs,
 )
 from vigil.accesslog.models import Action, ApiToken, IdentityPeriod
 from vigil.accesslog.national_numbers import validate_national_number
