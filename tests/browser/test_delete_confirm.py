@@ -64,5 +64,6 @@ def test_incident_deleted_after_confirmation(page: Page) -> None:
     page.goto(finding_page)
     assert page.inner_text('[data-testid="finding-status"]').startswith("open")
     finding = page.inner_text('[data-testid="finding"]')
-    assert "was deleted. The finding is open again." in finding
+    # The note is in the demo centre's language, Dutch.
+    assert "is verwijderd. De bevinding is opnieuw open." in finding
     assert page.locator('[data-testid="finding-to-incident"] button').count() == 1

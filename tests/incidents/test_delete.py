@@ -114,10 +114,11 @@ def test_deletion_reopens_the_finding(recorded: Incident, consultant_a: User) ->
     assert response.status_code == 302
     assert not Incident.objects.filter(pk=recorded.pk).exists()
     assert finding.status == Finding.Status.OPEN
+    # Both notes are in the centre's language (Dutch).
     assert finding.note == (
-        f"Recorded as incident #{recorded.pk}.\n"
-        f"Incident #{recorded.pk} “{recorded.title}” was deleted. "
-        "The finding is open again."
+        f"Geregistreerd als incident nr. {recorded.pk}.\n"
+        f"Incident nr. {recorded.pk} “{recorded.title}” is verwijderd. "
+        "De bevinding is opnieuw open."
     )
     assert finding.triaged_by == consultant_a
 
@@ -140,7 +141,7 @@ def test_finding_page_after_deletion(recorded: Incident, consultant_a: User) -> 
     assert page.context["finding"].status == Finding.Status.OPEN
     assert 'data-testid="finding-to-incident"' in body
     assert "This finding is recorded as an incident" not in body
-    assert "was deleted. The finding is open again." in body
+    assert "is verwijderd. De bevinding is opnieuw open." in body
 
 
 def test_retriaged_finding_keeps_status(recorded: Incident, consultant_a: User) -> None:
@@ -156,7 +157,7 @@ def test_retriaged_finding_keeps_status(recorded: Incident, consultant_a: User) 
     finding.refresh_from_db()
     assert finding.status == Finding.Status.DISMISSED
     assert finding.note == (
-        f"Test account.\nIncident #{number} “{recorded.title}” was deleted."
+        f"Test account.\nIncident nr. {number} “{recorded.title}” is verwijderd."
     )
 
 

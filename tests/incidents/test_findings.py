@@ -41,16 +41,17 @@ def test_incident_prefilled_from_finding(
 
     assert incident.finding == finding
     assert incident.category == Incident.Category.ACCESS_MISUSE
-    assert incident.title == "Consultation outside office hours: U123456"
+    # Written in the centre's language (Dutch), whatever the interface's.
+    assert incident.title == "Raadpleging buiten de kantooruren: U123456"
     assert incident.detected_at == finding.created_at
     assert incident.reported_at is not None
     assert incident.reported_at >= before
-    assert "Accesses from 2026-03-02 03:00 to 2026-03-02 03:20." in (
+    assert "Toegangen van 2026-03-02 03:00 tot 2026-03-02 03:20." in (
         incident.affected_data
     )
     assert incident.personal_data is True
     assert incident.impact_confidentiality == Incident.Impact.HIGH
-    assert "4 accesses outside office hours on 2026-03-02." in incident.affected_data
+    assert "4 toegangen buiten de kantooruren op 2026-03-02." in incident.affected_data
     link = f"/c/{centre_a.slug}/accesslog/findings/{finding.pk}/"
     assert link in incident.affected_data
 
@@ -84,6 +85,23 @@ def test_incident_title_in_french(centre_a: Organisation, consultant_a: User) ->
     assert values["title"].endswith("\u00a0: U123456")
 
 
+def test_incident_in_language_of_french_centre(
+    centre_a: Organisation, consultant_a: User
+) -> None:
+    Organisation.objects.filter(pk=centre_a.pk).update(language="fr")
+    centre_a.refresh_from_db()
+    finding = make_finding(centre_a)
+
+    incident = services.create_from_finding(finding, actor=consultant_a)
+
+    finding.refresh_from_db()
+    assert (
+        incident.title == "Consultation en dehors des heures de bureau\u00a0: U123456"
+    )
+    assert finding.note.endswith(f"{incident.pk}.")
+    assert "Recorded as incident" not in finding.note
+
+
 def test_finding_triaged_as_incident(
     centre_a: Organisation, consultant_a: User
 ) -> None:
@@ -96,7 +114,7 @@ def test_finding_triaged_as_incident(
     finding.refresh_from_db()
     assert finding.status == Finding.Status.INCIDENT
     assert finding.note == (
-        f"Checked with the team lead.\nRecorded as incident #{incident.pk}."
+        f"Checked with the team lead.\nGeregistreerd als incident nr. {incident.pk}."
     )
     actions = set(
         AuditEntry.objects.filter(organisation=centre_a).values_list(

@@ -7,7 +7,7 @@ page and :func:`reopen_finding` in the deletion's transaction.
 
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from vigil.accesslog.detection import services as detection
@@ -95,15 +95,18 @@ def reopen_finding(record: RegisterRecord, actor: Any) -> None:
     # The status is read under a lock, since a triage may have changed it
     # since the incident was loaded.
     finding = Finding.objects.select_for_update().get(pk=incident.finding_id)
-    line = _("Incident #%(id)s “%(title)s” was deleted.") % {
-        "id": incident.pk,
-        "title": incident.title,
-    }
-    status = finding.status
-    if status == Finding.Status.INCIDENT:
-        status = Finding.Status.OPEN
-        reopened = _("The finding is open again.")
-        line = f"{line} {reopened}"
+    # The note is written in the centre's language, as the note that
+    # recorded the incident was.
+    with translation.override(finding.organisation.language):
+        line = _("Incident #%(id)s “%(title)s” was deleted.") % {
+            "id": incident.pk,
+            "title": incident.title,
+        }
+        status = finding.status
+        if status == Finding.Status.INCIDENT:
+            status = Finding.Status.OPEN
+            reopened = _("The finding is open again.")
+            line = f"{line} {reopened}"
     note = f"{finding.note}\n{line}" if finding.note else line
     detection.triage_finding(finding, status=status, note=note, actor=actor)
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from vigil.accesslog.detection import services as detection
@@ -98,8 +98,11 @@ def _local_minute(moment: datetime.datetime) -> str:
 def create_from_finding(finding: Finding, *, actor: Any) -> Incident:
     """Create an incident of misuse of access from a finding and link the two.
 
-    The finding's triage status becomes "security incident". Raise
-    :class:`FindingHasIncident` when the finding already has an incident.
+    The finding's triage status becomes "security incident". The incident's
+    texts and the triage note are written in the centre's language, like
+    every text Vigil writes into a centre's records, whatever the language
+    of the user's interface. Raise :class:`FindingHasIncident` when the
+    finding already has an incident.
     """
     with transaction.atomic():
         locked = Finding.objects.select_for_update().get(pk=finding.pk)
@@ -107,8 +110,11 @@ def create_from_finding(finding: Finding, *, actor: Any) -> Incident:
         if existing is not None:
             raise FindingHasIncident(existing)
         instance = Incident(organisation=locked.organisation, finding=locked)
-        incident = _save_new(instance, finding_values(locked), actor=actor)
-        note = _("Recorded as incident #%(id)s.") % {"id": incident.pk}
+        with translation.override(locked.organisation.language):
+            values = finding_values(locked)
+        incident = _save_new(instance, values, actor=actor)
+        with translation.override(locked.organisation.language):
+            note = _("Recorded as incident #%(id)s.") % {"id": incident.pk}
         if locked.note:
             note = f"{locked.note}\n{note}"
         detection.triage_finding(
