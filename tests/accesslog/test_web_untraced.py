@@ -195,3 +195,22 @@ def test_missing_day_rejected(consultant: Client, centre_a: Organisation) -> Non
     response = consultant.get(page_url(centre_a), {"since": "2026-03-01"})
     assert response.status_code == 400
     assert list(response.context["untraced_form"].errors) == ["until"]
+
+
+def test_register_filter_and_days_kept(
+    consultant: Client, centre_a: Organisation
+) -> None:
+    for number in range(51):
+        add_identity_period(
+            centre_a,
+            f"U{number:03d}",
+            f"Person {number}",
+            datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
+            actor=None,
+        )
+    # 51 periods make two pages of the register, whose links keep the days.
+    response = consultant.get(page_url(centre_a), MARCH)
+    content = response.content.decode()
+    assert "&amp;since=2026-03-01&amp;until=2026-03-31" in content
+    filtered = consultant.get(page_url(centre_a), {"q": "U001"}).content.decode()
+    assert '<input type="hidden" name="q" value="U001">' in filtered
