@@ -11,8 +11,8 @@ from vigil.accesslog.models import VerificationRun
 from vigil.accounts.roles import Capability
 from vigil.organisations.tenancy import Tenant, scoped
 
-# The next step after a failed run. A failure can be tampering, and whoever
-# controls the database can also rewrite its checkpoints, so only a copy
+# The next step after a failed run. A failure can be tampering, and anyone
+# who controls the database can also rewrite its checkpoints, so only a copy
 # kept outside the centre shows what the log was.
 FAILURE_NEXT_STEP = _(
     "Treat this as a possible security incident. Keep the database as it is, "
@@ -40,6 +40,14 @@ def failed_run(tenant: Tenant) -> VerificationRun | None:
     """
     if not tenant.grants(Capability.VIEW_ACCESS_LOG):
         return None
+    return latest_failure(tenant)
+
+
+def latest_failure(tenant: Tenant) -> VerificationRun | None:
+    """Return the tenant's latest run if it failed, without checking the user's rights.
+
+    The digest reads it once per centre and checks each recipient's rights.
+    """
     run = latest_run(tenant)
     if run is None or run.ok:
         return None

@@ -16,9 +16,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from vigil.accesslog.models import VerificationRun
-from vigil.accesslog.verification_alert import FAILURE_NEXT_STEP, failed_run
+from vigil.accesslog.verification_alert import FAILURE_NEXT_STEP, latest_failure
 from vigil.accounts.models import Membership, User
-from vigil.accounts.roles import Role
+from vigil.accounts.roles import Capability, Role
 from vigil.audit.services import record
 from vigil.organisations.deadlines import DueItem, collect
 from vigil.organisations.models import Organisation
@@ -147,14 +147,19 @@ def digests(
         memberships = memberships.filter(organisation=organisation)
     found = []
     cache: dict[int, list[DueItem]] = {}
+    failures: dict[int, VerificationRun | None] = {}
     for membership in memberships:
         centre = membership.organisation
+        tenant = Tenant(organisation=centre, membership=membership)
         if centre.pk not in cache:
             cache[centre.pk] = collect(centre, today)
+            failures[centre.pk] = latest_failure(tenant)
         items = cache[centre.pk]
         overdue = [item for item in items if item.is_overdue(today)]
         coming = [item for item in items if today <= item.date <= horizon]
-        failed = failed_run(Tenant(organisation=centre, membership=membership))
+        failed = None
+        if tenant.grants(Capability.VIEW_ACCESS_LOG):
+            failed = failures[centre.pk]
         if overdue or coming or failed:
             found.append(Digest(membership.user, centre, overdue, coming, failed))
     return found
