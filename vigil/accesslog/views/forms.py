@@ -5,6 +5,7 @@ pseudonymised by the view's service call; it is never put into a URL,
 stored or logged.
 """
 
+import datetime
 import re
 from typing import TYPE_CHECKING, Any, cast
 
@@ -327,30 +328,33 @@ class WatchedSubjectForm(forms.Form):
     )
 
 
-class RunDetectionForm(forms.Form):
+class _DaysForm(forms.Form):
+    """A first and an included last day, which ``check_days`` validates."""
+
     since = IsoDateField(label=_("From"), widget=DATE_WIDGET)
     until = IsoDateField(label=_("Until (inclusive)"), widget=DATE_WIDGET)
+
+    def check_days(self, first_day: datetime.date, last_day: datetime.date) -> None:
+        raise NotImplementedError
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         since, until = data.get("since"), data.get("until")
         if since and until:
-            day_period(since, until)
+            self.check_days(since, until)
         return data
 
 
-class UntracedForm(forms.Form):
+class RunDetectionForm(_DaysForm):
+    def check_days(self, first_day: datetime.date, last_day: datetime.date) -> None:
+        day_period(first_day, last_day)
+
+
+class UntracedForm(_DaysForm):
     """The days of the list of user ids that no identity period covers."""
 
-    since = IsoDateField(label=_("From"), widget=DATE_WIDGET)
-    until = IsoDateField(label=_("Until (inclusive)"), widget=DATE_WIDGET)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        since, until = data.get("since"), data.get("until")
-        if since and until:
-            untraced_period(since, until)
-        return data
+    def check_days(self, first_day: datetime.date, last_day: datetime.date) -> None:
+        untraced_period(first_day, last_day)
 
 
 class TriageForm(forms.Form):
