@@ -436,7 +436,7 @@ def test_smtp_mail_reaches_server(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def serve_one_mail(server: socket.socket, received: list[bytes]) -> None:
-    """Answer one SMTP session on ``server`` and keep the message's data."""
+    """Serve one SMTP session on ``server`` and keep the message's data."""
     connection, _address = server.accept()
     with connection, connection.makefile("rwb") as stream:
         stream.write(b"220 test ESMTP\r\n")

@@ -170,13 +170,13 @@ def read_mailer(prefix: str, default_backend: str) -> dict[str, object]:
     user = read_str(f"{prefix}_USER", "")
     password = read_str(f"{prefix}_PASSWORD", "")
     if bool(user) != bool(password):
-        given, missing = (
+        set_name, unset_name = (
             (f"{prefix}_USER", f"{prefix}_PASSWORD")
             if user
             else (f"{prefix}_PASSWORD", f"{prefix}_USER")
         )
         raise ConfigurationError(
-            f"{given} is set but {missing} is not; the SMTP backend logs in "
+            f"{set_name} is set but {unset_name} is not; the SMTP backend logs in "
             "only with both, so set both or neither"
         )
     if user and security == "none":
