@@ -8,7 +8,9 @@ centre. It then measures, in one run:
    batch its own durable transaction (SQLite ``synchronous=FULL`` in WAL
    mode; PostgreSQL's default ``synchronous_commit=on``). With ``--senders``
    above 1, that many processes send batches at the same time, as several
-   clients of the REST API would;
+   clients of the REST API would. With ``--from-file``, the events are
+   written to a JSON lines file, and ``vigil accesslog ingest --batch-size``
+   ingests it, reading and checking each batch in a second process;
 2. inclusion proofs: median and p99 over random indices at the final size,
    both the bare RFC 9162 proof (one query) and the document that
    ``inclusion_proof_for`` returns (checkpoint lookup included);
@@ -30,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import os
 import random
 import re
@@ -110,6 +113,13 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         help="processes that send batches at the same time (default: 1)",
     )
     parser.add_argument(
+        "--from-file",
+        action="store_true",
+        help="write the events to a JSON lines file first, then time `vigil "
+        "accesslog ingest --batch-size BATCH` on it, whose second process reads "
+        "and checks the next batch while the current one is stored",
+    )
+    parser.add_argument(
         "--proofs",
         type=int,
         default=DEFAULT_PROOFS,
@@ -131,6 +141,8 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     for name in ("events", "batch", "senders", "proofs"):
         if getattr(arguments, name) < 1:
             parser.error(f"--{name} must be at least 1")
+    if arguments.from_file and arguments.senders != 1:
+        parser.error("--from-file reads one file: leave out --senders")
     return arguments
 
 
@@ -301,6 +313,36 @@ def ingest(
                 file=sys.stderr,
             )
     return Rate(arguments.events, total), batch_seconds
+
+
+def ingest_from_file(
+    organisation: Organisation, arguments: argparse.Namespace, work_dir: Path
+) -> Rate:
+    """Time the file ingestion of the command on a JSON lines file of the events.
+
+    Writing the file is not timed. The time runs from the call of the
+    command's service, whose report is printed, to its return: the file's
+    last batch is then committed.
+    """
+    from vigil.accesslog.file_ingest import ingest_file
+
+    source = EventSource(random.Random(arguments.seed))
+    path = work_dir / "events.jsonl"
+    with path.open("w", encoding="utf-8") as stream:
+        remaining = arguments.events
+        while remaining:
+            size = min(arguments.batch, remaining)
+            for _line, record in source.batch(size):
+                stream.write(json.dumps(record) + "\n")
+            remaining -= size
+    try:
+        started = time.perf_counter()
+        report_lines = ingest_file(organisation, path, "jsonl", arguments.batch)
+        seconds = time.perf_counter() - started
+    finally:
+        path.unlink()
+    print("\n".join(report_lines), file=sys.stderr)
+    return Rate(arguments.events, seconds)
 
 
 def ingest_concurrently(
@@ -506,10 +548,14 @@ def report(
         if batch_ms
         else ""
     )
+    sender = (
+        "a JSON lines file"
+        if arguments.from_file
+        else f"{arguments.senders} sender{'s' if arguments.senders != 1 else ''}"
+    )
     lines = [
         f"engine {arguments.engine}, {arguments.events} events in batches of "
-        f"{arguments.batch} from {arguments.senders} "
-        f"sender{'s' if arguments.senders != 1 else ''}, {os.cpu_count()} "
+        f"{arguments.batch} from {sender}, {os.cpu_count()} "
         f"CPUs, load average {os.getloadavg()[0]:.2f}",
         f"ingestion      {ingested.per_second:>12,.0f} events/s "
         f"({ingested.seconds:.1f} s{batches})",
@@ -546,10 +592,13 @@ def main(argv: list[str] | None = None) -> int:
         configure_django(database, work_dir)
         organisation = create_centre()
         print("ingesting", file=sys.stderr)
-        if arguments.senders == 1:
+        batch_seconds: list[float] = []
+        if arguments.from_file:
+            ingested = ingest_from_file(organisation, arguments, work_dir)
+        elif arguments.senders == 1:
             ingested, batch_seconds = ingest(organisation, arguments)
         else:
-            ingested, batch_seconds = ingest_concurrently(organisation, arguments), []
+            ingested = ingest_concurrently(organisation, arguments)
         # Proofs and verification come before the floor, whose table would
         # otherwise push the log's pages out of the operating system's page
         # cache when the cache cannot hold both files.

@@ -9,17 +9,21 @@ except for their spaces, so the no-break spaces of French text stay as they
 are.
 """
 
+import bisect
 import heapq
 import itertools
+import math
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from operator import itemgetter
 from pathlib import Path
+from typing import BinaryIO
 
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
+from vigil.accesslog.batched_ingest import ingest_batches
 from vigil.accesslog.error_tally import MAX_LISTED_ERRORS, ErrorTally
 from vigil.accesslog.events import (
     EventError,
@@ -28,7 +32,14 @@ from vigil.accesslog.events import (
     ReceivedRecords,
     describe_position,
 )
-from vigil.accesslog.formats import parse_csv, parse_json_array, parse_json_lines
+from vigil.accesslog.formats import (
+    InvalidText,
+    csv_batches,
+    json_lines_batches,
+    parse_csv,
+    parse_json_array,
+    parse_json_lines,
+)
 from vigil.accesslog.ingestion import (
     BatchRejected,
     IngestResult,
@@ -46,6 +57,9 @@ EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "c
 # At most this many errors, or duplicates, of a file are printed, and the
 # rest counted.
 MAX_PRINTED_LINES = MAX_LISTED_ERRORS
+# The largest batch of --batch-size. A batch of 100,000 events takes about
+# 350 MB of memory while it is stored.
+MAX_FILE_BATCH_SIZE = 100_000
 
 
 class FileRejected(Exception):
@@ -119,27 +133,21 @@ def _before_reason(where: str, reason: str) -> str:
 
 
 def ingest_file(
-    organisation: Organisation, path: Path, file_format: str | None
+    organisation: Organisation,
+    path: Path,
+    file_format: str | None,
+    batch_size: int | None = None,
 ) -> list[str]:
-    """Read ``path`` as one batch, ingest it and return the report to print.
+    """Ingest ``path`` and return the report to print.
 
     ``file_format`` is a key of ``FORMATS``, or None to take it from the
-    extension. Raises FileRejected, storing nothing, if the file cannot be
-    read, has no events or has any error.
+    extension. Without ``batch_size`` the file is one batch, and FileRejected,
+    raised if the file cannot be read, has no events or has any error, means
+    that nothing was stored. With it, see ``ingest_file_in_batches``.
     """
-    file_format = file_format or EXTENSIONS.get(path.suffix.lower())
-    if file_format is None:
-        raise FileRejected(
-            _(
-                "cannot tell the format of %(path)s from its extension "
-                "(%(extensions)s), so pass --format with one of %(formats)s"
-            )
-            % {
-                "path": path,
-                "extensions": ", ".join(sorted(EXTENSIONS)),
-                "formats": ", ".join(sorted(FORMATS)),
-            }
-        )
+    file_format = _format_of(path, file_format)
+    if batch_size is not None:
+        return ingest_file_in_batches(organisation, path, file_format, batch_size)
     unit: PositionUnit = "record" if file_format == "json" else "line"
     records = _read_records(organisation, path, FORMATS[file_format], unit)
     if not records:
@@ -153,6 +161,136 @@ def ingest_file(
     return _result_lines(path, unit, result, organisation.slug)
 
 
+def ingest_file_in_batches(
+    organisation: Organisation, path: Path, file_format: str, batch_size: int
+) -> list[str]:
+    """Ingest ``path`` in batches of ``batch_size`` events, each committed on its own.
+
+    JSON lines and CSV are read a batch at a time, so that memory does not
+    grow with the file; a JSON array is read whole first. A second process
+    reads and checks the next batch while this one stores the current one
+    (``vigil.accesslog.batched_ingest``). At the first batch with an error,
+    FileRejected lists its errors and says which events were stored before.
+    """
+    unit: PositionUnit = "record" if file_format == "json" else "line"
+    try:
+        stream = path.open("rb")
+    except OSError as error:
+        raise FileRejected(
+            _("cannot read %(path)s: %(error)s") % {"path": path, "error": error}
+        ) from None
+    totals = _Totals(path, unit)
+    with stream:
+        batches = _file_batches(stream, file_format, batch_size)
+        stored_batches = ingest_batches(
+            organisation, batches, source=f"file:{path.name}", unit=unit
+        )
+        try:
+            for stored in stored_batches:
+                totals.add(stored.result)
+                totals.last_line = stored.last_line
+        except BatchRejected as rejected:
+            failure = _rejection(path, unit, ErrorTally(), rejected.tally)
+            raise _after_stored(failure, totals) from None
+        except ParseError as error:
+            record_errors = _record_errors(organisation, error, unit)
+            failure = _rejection(path, unit, error.tally, record_errors)
+            raise _after_stored(failure, totals) from None
+        except InvalidText as error:
+            failure = _not_utf8(path, error.line, error.byte, error.offset)
+            if totals.batches:
+                detail = _(
+                    "%(path)s: line %(line)d is not valid UTF-8 (byte %(byte)s at "
+                    "offset %(offset)d). Save the file as UTF-8 and ingest it again."
+                ) % _utf8_values(path, error.line, error.byte, error.offset)
+                failure = FileRejected(failure.summary, [detail])
+            raise _after_stored(failure, totals) from None
+    if not totals.batches:
+        raise FileRejected(_("%(path)s contains no events") % {"path": path})
+    lines = totals.report(organisation.slug)
+    lines.insert(-1, escape_line(_batches_line(path, totals.batches, batch_size)))
+    return lines
+
+
+def _format_of(path: Path, file_format: str | None) -> str:
+    """Return the format given or that of the extension, or raise FileRejected."""
+    file_format = file_format or EXTENSIONS.get(path.suffix.lower())
+    if file_format is None:
+        raise FileRejected(
+            _(
+                "cannot tell the format of %(path)s from its extension "
+                "(%(extensions)s), so pass --format with one of %(formats)s"
+            )
+            % {
+                "path": path,
+                "extensions": ", ".join(sorted(EXTENSIONS)),
+                "formats": ", ".join(sorted(FORMATS)),
+            }
+        )
+    return file_format
+
+
+def _file_batches(
+    stream: BinaryIO, file_format: str, size: int
+) -> Iterator[ReceivedRecords]:
+    """Yield the records of the file in batches of ``size``."""
+    if file_format == "jsonl":
+        yield from json_lines_batches(stream, size)
+    elif file_format == "csv":
+        yield from csv_batches(stream, size)
+    else:
+        data = stream.read()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            raise InvalidText(line, data[error.start], error.start) from None
+        records = parse_json_array(text)
+        for start in range(0, len(records), size):
+            yield records[start : start + size]
+
+
+def _batches_line(path: Path, batches: int, size: int) -> str:
+    return ngettext(
+        "%(path)s: stored in %(count)d batch of at most %(size)d events, each "
+        "committed on its own",
+        "%(path)s: stored in %(count)d batches of at most %(size)d events, each "
+        "committed on its own",
+        batches,
+    ) % {"path": path, "count": batches, "size": size}
+
+
+def _after_stored(failure: FileRejected, totals: "_Totals") -> FileRejected:
+    """Say in the rejection of a batch which events of the file were stored before.
+
+    When none were, the rejection says that nothing was stored and stays.
+    """
+    if not totals.batches:
+        return failure
+    count = totals.new + totals.stored + totals.repeated
+    values = {"path": totals.path, "line": totals.last_line + 1, "count": count}
+    if totals.unit == "record":
+        first = _(
+            "%(path)s: a batch has errors, so nothing from record %(line)d on "
+            "was stored."
+        )
+    else:
+        first = _(
+            "%(path)s: a batch has errors, so nothing from line %(line)d on was stored."
+        )
+    second = ngettext(
+        "The %(count)d event before it was stored in an earlier batch. Correct "
+        "the file and ingest all of it again: an event already stored is "
+        "reported as such, not stored twice.",
+        "The %(count)d events before it were stored in earlier batches. Correct "
+        "the file and ingest all of it again: events already stored are "
+        "reported as such, not stored twice.",
+        count,
+    )
+    summary = f"{first % values} {second % values}"
+    return FileRejected(summary, [*failure.details, totals.summary()])
+
+
 def _read_records(
     organisation: Organisation,
     path: Path,
@@ -162,21 +300,9 @@ def _read_records(
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
-        line = path.read_bytes()[: error.start].count(b"\n") + 1
-        byte = error.object[error.start]
-        raise FileRejected(
-            _(
-                "%(path)s: line %(line)d is not valid UTF-8 (byte %(byte)s at "
-                "offset %(offset)d). Save the file as UTF-8 and ingest it "
-                "again. Nothing was stored."
-            )
-            % {
-                "path": path,
-                "line": line,
-                "byte": f"{byte:#04x}",
-                "offset": error.start,
-            }
-        ) from None
+        data = path.read_bytes()
+        line = data[: error.start].count(b"\n") + 1
+        raise _not_utf8(path, line, error.object[error.start], error.start) from None
     except OSError as error:
         raise FileRejected(
             _("cannot read %(path)s: %(error)s") % {"path": path, "error": error}
@@ -186,6 +312,21 @@ def _read_records(
     except ParseError as error:
         record_errors = _record_errors(organisation, error, unit)
         raise _rejection(path, unit, error.tally, record_errors) from None
+
+
+def _not_utf8(path: Path, line: int, byte: int, offset: int) -> FileRejected:
+    return FileRejected(
+        _(
+            "%(path)s: line %(line)d is not valid UTF-8 (byte %(byte)s at "
+            "offset %(offset)d). Save the file as UTF-8 and ingest it "
+            "again. Nothing was stored."
+        )
+        % _utf8_values(path, line, byte, offset)
+    )
+
+
+def _utf8_values(path: Path, line: int, byte: int, offset: int) -> dict[str, object]:
+    return {"path": path, "line": line, "byte": f"{byte:#04x}", "offset": offset}
 
 
 def _record_errors(
@@ -287,86 +428,156 @@ def _result_lines(
     path: Path, unit: PositionUnit, result: IngestResult, slug: str
 ) -> list[str]:
     """Return the report of a stored batch: its duplicates, counts and checkpoint."""
-    new_indices = {index for _line, _event_id, index in result.accepted}
-    repeated = 0
-    lines: list[str] = []
-    for number, event_id, index in result.duplicates:
+    totals = _Totals(path, unit)
+    totals.add(result)
+    return totals.report(slug)
+
+
+class _Totals:
+    """The counts of the stored batches of one file, for its report.
+
+    Only the first ``MAX_PRINTED_LINES`` duplicates are kept, so the memory
+    does not grow with the file. A duplicate of an entry that an earlier
+    batch of the file stored is repeated in the file.
+    """
+
+    def __init__(self, path: Path, unit: PositionUnit) -> None:
+        self.path = path
+        self.unit = unit
+        self.batches = 0
+        self.new = 0
+        self.stored = 0
+        self.repeated = 0
+        self.lines: list[str] = []
+        # (first, last) index of the new entries of each batch, in order.
+        self.ranges: list[tuple[int, int]] = []
+        self.tree_size = 0
+        self.checkpoint_note: str | None = None
+        # The line, or record, of the last event of the last stored batch.
+        self.last_line = 0
+
+    def add(self, result: IngestResult) -> None:
+        """Count the entries and duplicates of a committed batch."""
+        self.batches += 1
+        if result.accepted:
+            self.ranges.append((result.accepted[0][2], result.accepted[-1][2]))
+        self.new += len(result.accepted)
+        for number, event_id, index in result.duplicates:
+            repeated = self._from_this_file(index)
+            self.repeated += repeated
+            self.stored += not repeated
+            if len(self.lines) < MAX_PRINTED_LINES:
+                self.lines.append(
+                    self._duplicate_line(number, event_id, index, repeated)
+                )
+        self.tree_size = result.tree_size
+        self.checkpoint_note = result.checkpoint_note
+
+    def _from_this_file(self, index: int) -> bool:
+        position = bisect.bisect_right(self.ranges, (index, math.inf))
+        return position > 0 and self.ranges[position - 1][1] >= index
+
+    def _duplicate_line(
+        self, number: int, event_id: str, index: int, repeated: bool
+    ) -> str:
         values = {
-            "path": path,
-            "position": describe_position(unit, number),
+            "path": self.path,
+            "position": describe_position(self.unit, number),
             "event_id": event_id,
             "index": index,
         }
-        if index in new_indices:
-            repeated += 1
-            text = _(
-                "%(path)s: %(position)s: event id %(event_id)s repeats an "
-                "earlier record of the file, stored once at index %(index)d"
+        if repeated:
+            return (
+                _(
+                    "%(path)s: %(position)s: event id %(event_id)s repeats an "
+                    "earlier record of the file, stored once at index %(index)d"
+                )
+                % values
             )
-        else:
-            text = _(
+        return (
+            _(
                 "%(path)s: %(position)s: event id %(event_id)s is already "
                 "stored at index %(index)d"
             )
-        lines.append(text % values)
-    hidden = len(lines) - MAX_PRINTED_LINES
-    if hidden > 0:
-        lines = lines[:MAX_PRINTED_LINES]
-        lines.append(
-            ngettext(
-                "%(path)s: … and %(count)d more duplicate",
-                "%(path)s: … and %(count)d more duplicates",
-                hidden,
+            % values
+        )
+
+    def report(self, slug: str) -> list[str]:
+        """Return the printed duplicates, the counts and the checkpoint line."""
+        lines = list(self.lines)
+        hidden = self.repeated + self.stored - len(lines)
+        if hidden > 0:
+            lines.append(
+                ngettext(
+                    "%(path)s: … and %(count)d more duplicate",
+                    "%(path)s: … and %(count)d more duplicates",
+                    hidden,
+                )
+                % {"path": self.path, "count": hidden}
             )
-            % {"path": path, "count": hidden}
+        lines.append(self.summary())
+        lines.append(_checkpoint_line(self.checkpoint_note, self.tree_size, slug))
+        return [escape_line(line) for line in lines]
+
+    def summary(self) -> str:
+        """Return the sentence with the counts of the file's stored batches."""
+        parts = [
+            ngettext("%(count)d new entry", "%(count)d new entries", self.new)
+            % {"count": self.new}
+        ]
+        if self.ranges:
+            parts[0] += " " + self._indices()
+        parts.append(
+            ngettext(
+                "%(count)d already stored", "%(count)d already stored", self.stored
+            )
+            % {"count": self.stored}
         )
-    lines.append(_summary(path, result, repeated))
-    lines.append(_checkpoint_line(result, slug))
-    return [escape_line(line) for line in lines]
-
-
-def _summary(path: Path, result: IngestResult, repeated: int) -> str:
-    stored = len(result.duplicates) - repeated
-    new = len(result.accepted)
-    parts = [
-        ngettext("%(count)d new entry", "%(count)d new entries", new) % {"count": new}
-    ]
-    if new:
-        first = result.accepted[0][2]
-        last = result.accepted[-1][2]
-        parts[0] += " " + (
-            _("(index %(first)d)") % {"first": first}
-            if first == last
-            else _("(indices %(first)d to %(last)d)") % {"first": first, "last": last}
+        parts.append(
+            ngettext(
+                "%(count)d repeated in the file",
+                "%(count)d repeated in the file",
+                self.repeated,
+            )
+            % {"count": self.repeated}
         )
-    parts.append(
-        ngettext("%(count)d already stored", "%(count)d already stored", stored)
-        % {"count": stored}
-    )
-    parts.append(
-        ngettext(
-            "%(count)d repeated in the file", "%(count)d repeated in the file", repeated
+        size = ngettext(
+            "the log has %(count)d entry",
+            "the log has %(count)d entries",
+            self.tree_size,
+        ) % {"count": self.tree_size}
+        return _("%(path)s: %(counts)s, and %(size)s") % {
+            "path": self.path,
+            "counts": ", ".join(parts),
+            "size": size,
+        }
+
+    def _indices(self) -> str:
+        first, last = self.ranges[0][0], self.ranges[-1][1]
+        if first == last:
+            return _("(index %(first)d)") % {"first": first}
+        values = {"first": first, "last": last}
+        gapless = all(
+            following[0] == previous[1] + 1
+            for previous, following in itertools.pairwise(self.ranges)
         )
-        % {"count": repeated}
-    )
-    size = ngettext(
-        "the log has %(count)d entry", "the log has %(count)d entries", result.tree_size
-    ) % {"count": result.tree_size}
-    return _("%(path)s: %(counts)s, and %(size)s") % {
-        "path": path,
-        "counts": ", ".join(parts),
-        "size": size,
-    }
+        if gapless:
+            return _("(indices %(first)d to %(last)d)") % values
+        # Another sender's entries came between two batches of the file.
+        return (
+            _("(indices from %(first)d to %(last)d, between entries of other senders)")
+            % values
+        )
 
 
-def _checkpoint_line(result: IngestResult, slug: str) -> str:
+def _checkpoint_line(checkpoint_note: str | None, tree_size: int, slug: str) -> str:
     command = f"vigil accesslog checkpoint --org {slug}"
-    if result.checkpoint_note is None:
+    if checkpoint_note is None:
         return _(
             "no checkpoint is signed yet: '%(command)s' signs one and prints it"
         ) % {"command": command}
-    size = int(result.checkpoint_note.split("\n")[1])
-    if size == result.tree_size:
+    size = int(checkpoint_note.split("\n")[1])
+    if size == tree_size:
         return ngettext(
             "the latest signed checkpoint covers the %(size)d entry: "
             "'%(command)s' prints it",
@@ -377,4 +588,4 @@ def _checkpoint_line(result: IngestResult, slug: str) -> str:
     return _(
         "the latest signed checkpoint covers %(size)d of the %(total)d entries: "
         "'%(command)s' signs one that covers them all and prints it"
-    ) % {"size": size, "total": result.tree_size, "command": command}
+    ) % {"size": size, "total": tree_size, "command": command}

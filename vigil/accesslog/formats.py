@@ -13,9 +13,11 @@ RFC 8259 allows a JSON parser to do and as spreadsheets save CSV.
 
 import csv
 import io
+import itertools
 import json
 import re
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import Any, BinaryIO
 
 from django.utils.translation import gettext as _
 
@@ -59,23 +61,106 @@ def parse_json_lines(text: str) -> Records:
     """
     text = text.removeprefix(BYTE_ORDER_MARK)
     lines = _LINE_END.split(text) if "\r" in text else text.split("\n")
+    return next(_json_line_batches(enumerate(lines, start=1), None), [])
+
+
+def json_lines_batches(stream: BinaryIO, size: int) -> Iterator[Records]:
+    """Yield the records of the JSON lines of ``stream``, ``size`` at a time.
+
+    The lines are read as they are needed, so memory does not grow with the
+    file. Raises ParseError for the first batch with a line that is not a
+    JSON object, with the records of that batch, and InvalidText for a line
+    that is not UTF-8.
+    """
+    lines = (
+        (number, _without_line_end(line)) for number, line in numbered_lines(stream)
+    )
+    return _json_line_batches(lines, size)
+
+
+def _json_line_batches(
+    lines: Iterable[tuple[int, str]], size: int | None
+) -> Iterator[Records]:
+    """Yield batches of ``size`` records, or one of all of them for None."""
     records: Records = []
     errors: ErrorTally[str] = ErrorTally()
-    for number, line in enumerate(lines, start=1):
+    for number, line in lines:
         if not line.strip(" \t"):
             continue
         try:
             value = _DECODER.decode(line)
         except (ValueError, RecursionError) as error:
             errors.add(number, json_error_reason(error, with_line=False))
-            continue
-        if isinstance(value, dict):
-            records.append((number, value))
         else:
-            errors.add(number, _("the line is not a JSON object"))
+            if isinstance(value, dict):
+                records.append((number, value))
+            else:
+                errors.add(number, _("the line is not a JSON object"))
+        if size is not None and len(records) + errors.lines >= size:
+            if errors:
+                raise ParseError(errors, records=records)
+            yield records
+            records = []
     if errors:
         raise ParseError(errors, records=records)
-    return records
+    if records or size is None:
+        yield records
+
+
+class InvalidText(ValueError):
+    """Line ``line`` of a file is not UTF-8: ``byte`` at file offset ``offset``."""
+
+    def __init__(self, line: int, byte: int, offset: int) -> None:
+        self.line = line
+        self.byte = byte
+        self.offset = offset
+        super().__init__(f"line {line} is not UTF-8: byte {byte:#04x} at {offset}")
+
+
+_BYTE_LINE_END = re.compile(rb"\r\n?|\n")
+
+
+def numbered_lines(stream: BinaryIO) -> Iterator[tuple[int, str]]:
+    """Yield the numbered lines of a UTF-8 file with their line ends.
+
+    Lines end as ``_LINE_END`` says. The byte order mark of line 1 is left
+    out. Raises InvalidText at the first line that is not UTF-8.
+    """
+    number = 0
+    offset = 0
+    # Iterating a binary file splits after each line feed, so a carriage
+    # return and its line feed stay together. Lone carriage returns are
+    # split here.
+    for chunk in stream:
+        if b"\r" not in chunk:
+            number += 1
+            yield number, _decoded(chunk, number, offset)
+            offset += len(chunk)
+            continue
+        start = 0
+        for match in _BYTE_LINE_END.finditer(chunk):
+            number += 1
+            yield number, _decoded(chunk[start : match.end()], number, offset + start)
+            start = match.end()
+        if start < len(chunk):
+            number += 1
+            yield number, _decoded(chunk[start:], number, offset + start)
+        offset += len(chunk)
+
+
+def _decoded(line: bytes, number: int, offset: int) -> str:
+    """Return line ``number``, at file offset ``offset``, as text."""
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InvalidText(number, line[error.start], offset + error.start) from None
+    return text.removeprefix(BYTE_ORDER_MARK) if number == 1 else text
+
+
+def _without_line_end(line: str) -> str:
+    if line.endswith("\n"):
+        return line[:-2] if line.endswith("\r\n") else line[:-1]
+    return line.removesuffix("\r")
 
 
 def parse_json_array(text: str) -> list[tuple[int, object]]:
@@ -151,17 +236,36 @@ def parse_csv(text: str) -> Records:
     the header and every row whose number of cells differs from the header.
     """
     text = text.removeprefix(BYTE_ORDER_MARK)
-    first_line = _LINE_END.split(text, maxsplit=1)[0]
-    delimiter = ";" if ";" in first_line and "," not in first_line else ","
     # A StringIO without newline translation yields lines as the csv module
     # expects them from a file opened with newline="".
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return next(_csv_batches(io.StringIO(text, newline=""), None), [])
+
+
+def csv_batches(stream: BinaryIO, size: int) -> Iterator[Records]:
+    """Yield the records of the CSV file ``stream``, ``size`` at a time.
+
+    The rows are read as they are needed, so memory does not grow with the
+    file. Raises ParseError for the first batch with an error, with the
+    records of that batch, and InvalidText for a line that is not UTF-8. An
+    error of the header fails the first batch.
+    """
+    return _csv_batches((line for _number, line in numbered_lines(stream)), size)
+
+
+def _csv_batches(lines: Iterator[str], size: int | None) -> Iterator[Records]:
+    """Yield batches of ``size`` records, or one of all of them for None."""
+    first = next(lines, None)
+    if first is None:
+        return
+    first_line = _LINE_END.split(first, maxsplit=1)[0]
+    delimiter = ";" if ";" in first_line and "," not in first_line else ","
+    reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter)
     try:
         header = next(reader, None)
         if header is None:
-            return []
+            return
         names, header_error = _check_header(header)
-        return _csv_rows(reader, names, header_error)
+        yield from _csv_rows(reader, names, header_error, size)
     except csv.Error as error:
         raise ParseError([(reader.line_num, _csv_reason(error))]) from None
 
@@ -212,25 +316,27 @@ def _check_header(header: list[str]) -> tuple[list[str], ParseError | None]:
 
 
 def _csv_rows(
-    reader: Any, names: list[str], header_error: ParseError | None
-) -> Records:
-    """Map each row to a record, or raise ParseError with every error found.
+    reader: Any, names: list[str], header_error: ParseError | None, size: int | None
+) -> Iterator[Records]:
+    """Map each row to a record, in batches of ``size`` records or rows in error.
 
+    Raises ParseError with every error of the batch in which it found one.
     With an invalid header, the rows are still mapped through the columns
     that name a wire field once, so that their own errors can be reported
     with the header's. The ParseError then carries those records.
     """
     columns = list(enumerate(names))
+    skipped: frozenset[str] = frozenset()
+    errors: ErrorTally[str] = ErrorTally()
     if header_error is not None:
         columns = [
             (number, name)
             for number, name in columns
             if name in _WIRE_FIELD_SET and name not in header_error.skipped_fields
         ]
-    records: Records = []
-    errors: ErrorTally[str] = ErrorTally()
-    if header_error is not None:
+        skipped = header_error.skipped_fields
         errors = header_error.tally
+    records: Records = []
     start = reader.line_num + 1
     for row in reader:
         if not row or row == [""]:
@@ -248,7 +354,12 @@ def _csv_rows(
         else:
             records.append((start, {name: row[i] for i, name in columns if row[i]}))
         start = reader.line_num + 1
+        if size is not None and len(records) + errors.lines >= size:
+            if errors:
+                raise ParseError(errors, records=records, skipped_fields=skipped)
+            yield records
+            records = []
     if errors:
-        skipped = header_error.skipped_fields if header_error else frozenset()
         raise ParseError(errors, records=records, skipped_fields=skipped)
-    return records
+    if records or size is None:
+        yield records

@@ -185,8 +185,30 @@ def ingest_events(
         try:
             events = validate_batch(records, origin=origin)
         except BatchRejected as rejected:
-            raise _with_repeat_errors(organisation, rejected, unit) from None
+            raise with_repeat_errors(organisation, rejected, unit) from None
         prepared = prepare_events(organisation, events)
+        return append_prepared(
+            organisation, prepared, source=source, actor=actor, unit=unit
+        )
+
+
+def append_prepared(
+    organisation: Organisation,
+    prepared: list["PreparedEvent"],
+    *,
+    source: str,
+    actor: Any = None,
+    unit: PositionUnit = "line",
+) -> IngestResult:
+    """Append events that ``prepare_events`` prepared, as ``ingest_events`` does.
+
+    For a caller that validates and prepares its batches elsewhere, such as
+    the process that reads a file for ``vigil.accesslog.batched_ingest``.
+    The events must have been prepared with the organisation's log keys,
+    which never change once created. Raises BatchRejected, storing nothing,
+    if an event repeats the event id and time of another with other content.
+    """
+    with _cyclic_gc_paused():
         # Duplicates are looked up before the lock, among the committed
         # entries, so that the lock is held for less. An entry committed
         # after this lookup makes the insert fail on the unique index on
@@ -485,11 +507,11 @@ def rejected_batch_errors(
     try:
         events = validate_batch(records, skipped_fields=skipped_fields)
     except BatchRejected as rejected:
-        return _with_repeat_errors(organisation, rejected, unit).tally
+        return with_repeat_errors(organisation, rejected, unit).tally
     return event_error_tally(_repeat_errors(organisation, events, unit))
 
 
-def _with_repeat_errors(
+def with_repeat_errors(
     organisation: Organisation, rejected: BatchRejected, unit: PositionUnit
 ) -> BatchRejected:
     """Add the errors of the valid records that reuse an event id to a rejection.

@@ -4,6 +4,7 @@ Each subcommand has ``--help``. Commands that change the log act as the
 system (no user) in the audit trail.
 """
 
+import argparse
 import datetime
 import json
 import logging
@@ -25,7 +26,12 @@ from vigil.accesslog import identities, untraced
 from vigil.accesslog.bundle import export_bundle, export_period
 from vigil.accesslog.checkpoints import ensure_checkpoint, verifier_key
 from vigil.accesslog.detection.cli import add_detect_command, handle_detect
-from vigil.accesslog.file_ingest import FORMATS, FileRejected, ingest_file
+from vigil.accesslog.file_ingest import (
+    FORMATS,
+    MAX_FILE_BATCH_SIZE,
+    FileRejected,
+    ingest_file,
+)
 from vigil.accesslog.ingestion import BatchRejected, ingest_events
 from vigil.accesslog.models import IdentityPeriod
 from vigil.accesslog.proofs import (
@@ -125,7 +131,9 @@ class Command(VigilCommand):
     def _ingest(self, organisation: Organisation, options: dict[str, Any]) -> None:
         path = Path(options["file"])
         try:
-            report = ingest_file(organisation, path, options["format"])
+            report = ingest_file(
+                organisation, path, options["format"], options["batch_size"]
+            )
         except FileRejected as rejected:
             for line in rejected.details:
                 self.stderr.write(line)
@@ -420,7 +428,8 @@ def _add_ingest(commands: Any) -> None:
         "ingest",
         _(
             "Ingest a file of access events as one batch: all of it or, if one event "
-            "is invalid, none of it."
+            "is invalid, none of it. With --batch-size, in batches of that many "
+            "events."
         ),
     )
     parser.add_argument(
@@ -431,6 +440,17 @@ def _add_ingest(commands: Any) -> None:
         choices=sorted(FORMATS),
         help=_(
             "File format (default: from the extension .jsonl, .ndjson, .json, .csv)."
+        ),
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=_batch_size,
+        metavar="N",
+        help=_(
+            "Store the file in batches of N events, each all or nothing and "
+            "committed on its own, for files too large for one batch. At the first "
+            "batch with an error, the batches before it stay stored. Default: the "
+            "whole file as one batch."
         ),
     )
 
@@ -726,6 +746,19 @@ def _period_line(period: IdentityPeriod) -> str:
         until = timezone.localtime(period.valid_until).isoformat()
     reference = f" ({period.person_reference})" if period.person_reference else ""
     return f"{period.user_id}\t{start}\t{until}\t{period.person_name}{reference}"
+
+
+def _batch_size(text: str) -> int:
+    number = ascii_integer(text)
+    if number is None or not 1 <= number <= MAX_FILE_BATCH_SIZE:
+        raise argparse.ArgumentTypeError(
+            _(
+                "%(value)r is not a number of events from 1 to %(maximum)d; "
+                "1000 suits most files"
+            )
+            % {"value": text, "maximum": MAX_FILE_BATCH_SIZE}
+        )
+    return number
 
 
 def _listen_address(text: str) -> tuple[str, int]:

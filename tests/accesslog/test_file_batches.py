@@ -1,0 +1,271 @@
+"""``vigil accesslog ingest --batch-size``: batches, partial stores and the reader."""
+
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import translation
+
+from tests.accesslog.factories import event, ingest_range
+from vigil.accesslog.batched_ingest import ReaderFailed, ingest_batches
+from vigil.accesslog.events import ReceivedRecords
+from vigil.accesslog.ingestion import IngestResult
+from vigil.accesslog.models import AccessEntry
+from vigil.accesslog.verification import verify_log
+from vigil.audit.models import AuditEntry
+from vigil.organisations.models import Organisation
+
+# The test runner's own threads make Python warn about every fork. The
+# child that reads the file only runs the reader's code.
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:This process .* is multi-threaded:DeprecationWarning"
+)
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    with translation.override("en"):
+        yield
+
+
+def run(path: Path, *options: str) -> tuple[list[str], list[str]]:
+    output, errors = io.StringIO(), io.StringIO()
+    call_command(
+        "accesslog",
+        "ingest",
+        "--org",
+        "centre-a",
+        *options,
+        str(path),
+        stdout=output,
+        stderr=errors,
+    )
+    return output.getvalue().splitlines(), errors.getvalue().splitlines()
+
+
+def run_failing(path: Path, *options: str) -> tuple[str, list[str]]:
+    errors = io.StringIO()
+    with pytest.raises(CommandError) as raised:
+        call_command(
+            "accesslog",
+            "ingest",
+            "--org",
+            "centre-a",
+            *options,
+            str(path),
+            stdout=io.StringIO(),
+            stderr=errors,
+        )
+    return str(raised.value), errors.getvalue().splitlines()
+
+
+def jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
+    path.write_text("".join(json.dumps(item) + "\n" for item in records), "utf-8")
+    return path
+
+
+def stored_ids(organisation: Organisation) -> list[str]:
+    entries = AccessEntry.objects.filter(organisation=organisation).order_by("index")
+    return list(entries.values_list("event_id", flat=True))
+
+
+def test_each_batch_committed_on_its_own(
+    centre_a: Organisation, tmp_path: Path
+) -> None:
+    path = jsonl(tmp_path / "events.jsonl", [event(number) for number in range(7)])
+    lines, _errors = run(path, "--batch-size", "3")
+    assert lines == [
+        f"{path}: 7 new entries (indices 0 to 6), 0 already stored, 0 repeated in "
+        "the file, and the log has 7 entries",
+        f"{path}: stored in 3 batches of at most 3 events, each committed on its own",
+        "the latest signed checkpoint covers all 7 entries: 'vigil accesslog "
+        "checkpoint --org centre-a' prints it",
+    ]
+    assert stored_ids(centre_a) == [f"e-{number}" for number in range(7)]
+    # One audit record and one checkpoint per batch.
+    audits = AuditEntry.objects.filter(
+        organisation=centre_a, action="accesslog.ingested"
+    ).order_by("pk")
+    assert [item.new_values["tree_size"] for item in audits] == [3, 6, 7]
+    assert verify_log(centre_a).ok
+
+
+def test_failing_batch_keeps_earlier_batches(
+    centre_a: Organisation, tmp_path: Path
+) -> None:
+    records = [event(number) for number in range(6)]
+    records[3]["subject"] = "85073000100"
+    path = jsonl(tmp_path / "events.jsonl", records)
+    message, errors = run_failing(path, "--batch-size", "2")
+    assert message == (
+        f"{path}: a batch has errors, so nothing from line 3 on was stored. The 2 "
+        "events before it were stored in earlier batches. Correct the file and "
+        "ingest all of it again: events already stored are reported as such, not "
+        "stored twice."
+    )
+    assert errors[0].startswith(f"{path}: line 4, field subject (85*******00): ")
+    assert errors[-1] == (
+        f"{path}: 2 new entries (indices 0 to 1), 0 already stored, 0 repeated in "
+        "the file, and the log has 2 entries"
+    )
+    assert stored_ids(centre_a) == ["e-0", "e-1"]
+
+    records[3] = event(3)
+    lines, _errors = run(jsonl(path, records), "--batch-size", "2")
+    assert lines[:3] == [
+        f"{path}: line 1: event id e-0 is already stored at index 0",
+        f"{path}: line 2: event id e-1 is already stored at index 1",
+        f"{path}: 4 new entries (indices 2 to 5), 2 already stored, 0 repeated in "
+        "the file, and the log has 6 entries",
+    ]
+
+
+def test_first_batch_failing_stores_nothing(
+    centre_a: Organisation, tmp_path: Path
+) -> None:
+    path = jsonl(tmp_path / "events.jsonl", [event(1), {"event_id": "e-2"}, event(3)])
+    message, _errors = run_failing(path, "--batch-size", "2")
+    assert message == (
+        f"{path}: 1 line has errors, so nothing was stored. Correct the file and "
+        "ingest it again."
+    )
+    assert stored_ids(centre_a) == []
+
+
+def test_repeat_in_a_later_batch_counted_as_repeated(
+    centre_a: Organisation, tmp_path: Path
+) -> None:
+    ingest_range(centre_a, 100, 101)
+    records = [event(1), event(2), event(100), event(1)]
+    path = jsonl(tmp_path / "events.jsonl", records)
+    lines, _errors = run(path, "--batch-size", "2")
+    assert lines[:3] == [
+        f"{path}: line 3: event id e-100 is already stored at index 0",
+        f"{path}: line 4: event id e-1 repeats an earlier record of the file, "
+        "stored once at index 1",
+        f"{path}: 2 new entries (indices 1 to 2), 1 already stored, 1 repeated in "
+        "the file, and the log has 3 entries",
+    ]
+
+
+def test_csv_in_batches_with_crlf_and_quoted_line_break(
+    centre_a: Organisation, tmp_path: Path
+) -> None:
+    names = ["event_id", "time", "user_id", "application", "action", "subject"]
+    names.append("service")
+    rows = [",".join(names)]
+    for number in range(5):
+        item = event(number)
+        rows.append(",".join(item[name] for name in names))
+    # A quoted cell with a line break spans two lines; the validation of the
+    # service rejects the break, on the line where the record starts.
+    rows[4] = rows[4].replace("IdentifyPerson", '"Identify\r\nPerson"')
+    path = tmp_path / "events.csv"
+    path.write_bytes(("\r\n".join(rows) + "\r\n").encode("utf-8"))
+    message, errors = run_failing(path, "--batch-size", "2")
+    assert message.startswith(f"{path}: a batch has errors, so nothing from line 4")
+    assert errors[0].startswith(f"{path}: line 5, field service")
+    assert stored_ids(centre_a) == ["e-0", "e-1"]
+
+
+def test_csv_header_error_stores_nothing(
+    centre_a: Organisation, tmp_path: Path
+) -> None:
+    path = tmp_path / "events.csv"
+    path.write_text("event_id,time\ne-1,2026-03-02T10:15:30Z\n", "utf-8")
+    message, errors = run_failing(path, "--batch-size", "1")
+    assert "nothing was stored" in message
+    assert errors[0].startswith(f"{path}: line 1: missing columns user_id")
+
+
+def test_invalid_utf8_after_stored_batches(
+    centre_a: Organisation, tmp_path: Path
+) -> None:
+    good = b"".join(json.dumps(event(number)).encode() + b"\n" for number in range(3))
+    bad = json.dumps(event(3)).encode().replace(b"U123456", b"U12\xff456")
+    path = tmp_path / "events.jsonl"
+    path.write_bytes(good + bad + b"\n")
+    message, errors = run_failing(path, "--batch-size", "2")
+    offset = len(good) + bad.index(b"\xff")
+    assert message.startswith(f"{path}: a batch has errors, so nothing from line 3 on")
+    assert errors[0] == (
+        f"{path}: line 4 is not valid UTF-8 (byte 0xff at offset {offset}). Save "
+        "the file as UTF-8 and ingest it again."
+    )
+    assert stored_ids(centre_a) == ["e-0", "e-1"]
+
+
+def test_json_array_in_batches(centre_a: Organisation, tmp_path: Path) -> None:
+    path = tmp_path / "events.json"
+    path.write_text(json.dumps([event(number) for number in range(5)]), "utf-8")
+    lines, _errors = run(path, "--batch-size", "2")
+    assert lines[1] == (
+        f"{path}: stored in 3 batches of at most 2 events, each committed on its own"
+    )
+    assert len(stored_ids(centre_a)) == 5
+
+
+def test_json_array_error_names_record(centre_a: Organisation, tmp_path: Path) -> None:
+    records = [event(number) for number in range(5)]
+    records[4]["action"] = "peek"
+    path = tmp_path / "events.json"
+    path.write_text(json.dumps(records), "utf-8")
+    message, errors = run_failing(path, "--batch-size", "2")
+    assert message.startswith(
+        f"{path}: a batch has errors, so nothing from record 5 on was stored. The 4 "
+        "events before it"
+    )
+    assert errors[0].startswith(f"{path}: record 5, field action (peek): ")
+
+
+@pytest.mark.parametrize("value", ["0", "100001", "abc", "-5", "1e3"])
+def test_batch_size_out_of_range(
+    centre_a: Organisation, tmp_path: Path, value: str
+) -> None:
+    path = jsonl(tmp_path / "events.jsonl", [event(1)])
+    with pytest.raises(CommandError) as raised:
+        call_command(
+            "accesslog", "ingest", "--org", "centre-a", "--batch-size", value, str(path)
+        )
+    assert str(raised.value) == (
+        f"Error: argument --batch-size: {value!r} is not a number of events from 1 "
+        "to 100000; 1000 suits most files"
+    )
+    assert stored_ids(centre_a) == []
+
+
+def test_empty_file_in_batches(centre_a: Organisation, tmp_path: Path) -> None:
+    path = tmp_path / "events.jsonl"
+    path.write_text("\n\n", "utf-8")
+    message, _errors = run_failing(path, "--batch-size", "10")
+    assert message == f"{path} contains no events"
+
+
+def test_reader_failure_reaches_the_caller(centre_a: Organisation) -> None:
+    def batches() -> Iterator[ReceivedRecords]:
+        yield [(1, event(1))]
+        raise OSError("disk gone")
+
+    stored = ingest_batches(centre_a, batches(), source="test")
+    first = next(stored)
+    assert first.result.tree_size == 1
+    with pytest.raises(ReaderFailed, match="OSError: disk gone"):
+        next(stored)
+    assert stored_ids(centre_a) == ["e-1"]
+
+
+def test_report_names_other_senders_between_batches(tmp_path: Path) -> None:
+    from vigil.accesslog.file_ingest import _Totals
+
+    totals = _Totals(tmp_path / "f.jsonl", "line")
+    totals.add(IngestResult([(1, "a", 10), (2, "b", 11)], [], 12, None))
+    totals.add(IngestResult([(3, "c", 15)], [(4, "a", 10)], 16, None))
+    assert totals.summary() == (
+        f"{tmp_path / 'f.jsonl'}: 3 new entries (indices from 10 to 15, between "
+        "entries of other senders), 0 already stored, 1 repeated in the file, and "
+        "the log has 16 entries"
+    )

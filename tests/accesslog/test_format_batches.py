@@ -1,0 +1,128 @@
+"""The batch readers of large files: the same records and errors as the whole text."""
+
+import io
+import json
+from collections.abc import Callable, Iterator
+
+import pytest
+from django.utils import translation
+
+from tests.accesslog.factories import event
+from vigil.accesslog.events import ParseError, Records
+from vigil.accesslog.formats import (
+    InvalidText,
+    csv_batches,
+    json_lines_batches,
+    numbered_lines,
+    parse_csv,
+    parse_json_lines,
+)
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    with translation.override("en"):
+        yield
+
+
+def joined(lines: list[str], end: str) -> str:
+    return end.join(lines) + end
+
+
+JSON_LINES = [json.dumps(event(number)) for number in range(5)]
+JSON_TEXTS = [
+    joined(JSON_LINES, "\n"),
+    joined(JSON_LINES, "\r\n"),
+    joined(JSON_LINES, "\r"),
+    "\ufeff" + "\n\n".join(JSON_LINES),
+    "\n".join(JSON_LINES[:2]) + "\r\n\r" + "\r".join(JSON_LINES[2:]),
+]
+CSV_HEADER = "event_id;time;user_id;application;action;subject;service"
+CSV_ROWS = [
+    ";".join(str(value) for value in event(number).values()) for number in range(5)
+]
+CSV_TEXTS = [
+    joined([CSV_HEADER, *CSV_ROWS], "\n"),
+    joined([CSV_HEADER, *CSV_ROWS], "\r\n"),
+    "\ufeff" + joined([CSV_HEADER, *CSV_ROWS[:2], "", *CSV_ROWS[2:]], "\r"),
+    joined([CSV_HEADER, CSV_ROWS[0].replace(";U123456;", ';"U12\r\n3456";')], "\n"),
+]
+type Reader = Callable[[io.BytesIO, int], Iterator[Records]]
+
+
+def read_all(reader: Reader, text: str, size: int) -> list[Records]:
+    return list(reader(io.BytesIO(text.encode("utf-8")), size))
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 100])
+@pytest.mark.parametrize("text", JSON_TEXTS)
+def test_json_lines_batches_join_to_the_whole(text: str, size: int) -> None:
+    batches = read_all(json_lines_batches, text, size)
+    assert all(len(batch) <= size for batch in batches)
+    assert [record for batch in batches for record in batch] == parse_json_lines(text)
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 100])
+@pytest.mark.parametrize("text", CSV_TEXTS)
+def test_csv_batches_join_to_the_whole(text: str, size: int) -> None:
+    batches = read_all(csv_batches, text, size)
+    assert all(len(batch) <= size for batch in batches)
+    assert [record for batch in batches for record in batch] == parse_csv(text)
+
+
+def test_json_lines_batch_with_errors() -> None:
+    lines = [*JSON_LINES[:3], "[1]", JSON_LINES[3], "{", JSON_LINES[4]]
+    batches = json_lines_batches(io.BytesIO(joined(lines, "\n").encode()), 3)
+    assert [line for line, _record in next(batches)] == [1, 2, 3]
+    with pytest.raises(ParseError) as raised:
+        next(batches)
+    # The batch ends after three lines, counting those in error.
+    assert raised.value.errors == [
+        (4, "the line is not a JSON object"),
+        (6, "invalid JSON at column 2: a field name in double quotes is expected"),
+    ]
+    assert [line for line, _record in raised.value.records or []] == [5]
+
+
+def test_csv_batch_with_wrong_cell_count() -> None:
+    rows = [CSV_HEADER, CSV_ROWS[0], CSV_ROWS[1] + ";extra", CSV_ROWS[2]]
+    batches = csv_batches(io.BytesIO(joined(rows, "\n").encode()), 1)
+    assert [line for line, _record in next(batches)] == [2]
+    with pytest.raises(ParseError) as raised:
+        next(batches)
+    assert raised.value.errors == [(3, "the row has 8 cells, the header has 7")]
+
+
+@pytest.mark.parametrize(
+    ("data", "line", "offset"),
+    [
+        (b"ab\ncd\xffe\n", 2, 5),
+        (b"ab\rcd\r\xfe\n", 3, 6),
+        (b"ab\r\n\xc3\n", 2, 4),
+        (b"\xef\xbb\xbfok\n\x80", 2, 6),
+    ],
+)
+def test_invalid_utf8_names_line_and_file_offset(
+    data: bytes, line: int, offset: int
+) -> None:
+    with pytest.raises(InvalidText) as raised:
+        list(numbered_lines(io.BytesIO(data)))
+    assert (raised.value.line, raised.value.offset) == (line, offset)
+    assert raised.value.byte == data[offset]
+
+
+def test_numbered_lines_first_bom_only() -> None:
+    data = "\ufeffa\r\nb\rc\n\ufeffd".encode()
+    assert list(numbered_lines(io.BytesIO(data))) == [
+        (1, "a\r\n"),
+        (2, "b\r"),
+        (3, "c\n"),
+        (4, "\ufeffd"),
+    ]
+
+
+def test_bom_on_a_later_line_is_an_error() -> None:
+    text = JSON_LINES[0] + "\n\ufeff" + JSON_LINES[1] + "\n"
+    with pytest.raises(ParseError) as raised:
+        read_all(json_lines_batches, text, 10)
+    assert [line for line, _reason in raised.value.errors] == [2]
