@@ -497,6 +497,15 @@ def has_incident(finding: Finding) -> bool:
     return Finding.objects.filter(pk=finding.pk, incident__isnull=False).exists()
 
 
+def requires_note(status: str) -> bool:
+    """Return whether triage to ``status`` requires a note: every status but open.
+
+    Setting a finding back to open decides nothing, so it needs no reason.
+    ``triage_finding`` and ``triage_findings`` both apply this rule.
+    """
+    return status != Finding.Status.OPEN
+
+
 @transaction.atomic
 def triage_finding(
     finding: Finding, *, status: str, note: str, actor: Any
@@ -514,7 +523,7 @@ def triage_finding(
     if status not in TRIAGE_STATUSES:
         raise ValidationError({"status": _("Choose a valid status.")})
     note = note.strip()
-    if status != Finding.Status.OPEN and not note:
+    if requires_note(status) and not note:
         raise ValidationError(
             {"note": _("Explain the decision, e.g. the case file that justifies it.")}
         )
@@ -598,8 +607,9 @@ def triage_findings(
     audit record and a finding that already has the status and note has
     none. A finding that has an incident is skipped, because its status
     follows the incident that "Record as a security incident" created. The
-    note is required for every status. An id that is not a finding of
-    ``organisation`` raises ValidationError before anything changes.
+    note is required for every status but open, as in ``triage_finding``.
+    An id that is not a finding of ``organisation`` raises ValidationError
+    before anything changes.
     """
     ids = set(finding_ids)
     if not ids:
@@ -608,7 +618,7 @@ def triage_findings(
         raise ValidationError(
             {"status": ValidationError(BULK_STATUS_INVALID, params={"value": status})}
         )
-    if not note.strip():
+    if requires_note(status) and not note.strip():
         raise ValidationError({"note": BULK_NOTE_MISSING})
     # Locking in id order keeps two concurrent bulk triages from deadlocking.
     findings = list(
