@@ -7,12 +7,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from vigil.isodate import (
     InvalidDateTimeError,
     date_argument,
     datetime_argument,
+    day_period,
     day_start,
     format_local,
     parse_date,
@@ -383,3 +385,78 @@ def test_arguments_raise_argparse_errors() -> None:
     assert datetime_argument("2026-02-28T08:00").isoformat() == (
         "2026-02-28T08:00:00+01:00"
     )
+
+
+# Periods of whole days with a maximum length, as the access-log forms and
+# commands check them.
+
+WEEK_TOO_LONG = (
+    "The period from %(since)s to %(until)s has %(days)d days, but the test "
+    "covers at most %(maximum)d days."
+)
+
+
+def test_day_period_covers_both_days() -> None:
+    since, until = day_period(
+        datetime.date(2026, 3, 29),
+        datetime.date(2026, 3, 30),
+        max_days=2,
+        too_long=WEEK_TOO_LONG,
+    )
+
+    assert since == datetime.datetime(2026, 3, 29, tzinfo=BRUSSELS)
+    assert until == datetime.datetime(2026, 3, 31, tzinfo=BRUSSELS)
+    # The clocks go forward on 2026-03-29, so that day has 23 hours.
+    assert until.astimezone(UTC) - since.astimezone(UTC) == datetime.timedelta(hours=47)
+
+
+def test_day_period_takes_maximum_days() -> None:
+    first = datetime.date(2026, 3, 2)
+    day_period(first, first + datetime.timedelta(days=6), max_days=7, too_long="")
+
+    with pytest.raises(ValidationError) as raised:
+        day_period(
+            first,
+            first + datetime.timedelta(days=7),
+            max_days=7,
+            too_long=WEEK_TOO_LONG,
+        )
+
+    assert raised.value.message_dict == {
+        "until": [
+            "The period from 2026-03-02 to 2026-03-09 has 8 days, but the test "
+            "covers at most 7 days."
+        ]
+    }
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        (
+            "en",
+            "The last day 2026-03-01 comes before the first day 2026-03-02. "
+            "Enter a last day on or after the first day.",
+        ),
+        (
+            "nl",
+            "De laatste dag 2026-03-01 ligt vóór de eerste dag 2026-03-02. Vul "
+            "een laatste dag in die op of na de eerste dag valt.",
+        ),
+        (
+            "fr",
+            "Le dernier jour 2026-03-01 précède le premier jour 2026-03-02. "
+            "Saisissez un dernier jour égal ou postérieur au premier jour.",
+        ),
+    ],
+)
+def test_day_period_rejects_inverted_days(language: str, message: str) -> None:
+    with translation.override(language), pytest.raises(ValidationError) as raised:
+        day_period(
+            datetime.date(2026, 3, 2),
+            datetime.date(2026, 3, 1),
+            max_days=7,
+            too_long=WEEK_TOO_LONG,
+        )
+
+    assert raised.value.message_dict == {"until": [message]}

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dates import MONTHS
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 DATE_FORMATS = ["%Y-%m-%d"]
@@ -252,6 +253,43 @@ def day_start(day: datetime.date, zone: datetime.tzinfo) -> datetime.datetime:
     if _is_nonexistent(midnight, zone):
         return _transition(midnight, zone).astimezone(zone)
     return midnight.replace(tzinfo=zone, fold=0)
+
+
+def day_period(
+    first_day: datetime.date,
+    last_day: datetime.date,
+    *,
+    max_days: int,
+    too_long: str | Promise,
+) -> tuple[datetime.datetime, datetime.datetime]:
+    """Return the start of ``first_day`` and the end of ``last_day`` in local time.
+
+    Both days are included, and days run from midnight to midnight in
+    ``settings.TIME_ZONE``. Raise ValidationError on the field ``until`` when
+    ``last_day`` comes before ``first_day``, or when the period has more than
+    ``max_days`` days. ``too_long`` is the translated message of the latter,
+    a whole sentence in which each caller names what the limit applies to.
+    It receives ``since``, ``until``, ``days`` and ``maximum``.
+    """
+    values = {"since": first_day.isoformat(), "until": last_day.isoformat()}
+    if last_day < first_day:
+        raise ValidationError(
+            {
+                "until": _(
+                    "The last day %(until)s comes before the first day "
+                    "%(since)s. Enter a last day on or after the first day."
+                )
+                % values
+            }
+        )
+    days = (last_day - first_day).days + 1
+    if days > max_days:
+        raise ValidationError(
+            {"until": str(too_long) % {**values, "days": days, "maximum": max_days}}
+        )
+    zone = timezone.get_default_timezone()
+    following = last_day + datetime.timedelta(days=1)
+    return day_start(first_day, zone), day_start(following, zone)
 
 
 def format_local(moment: datetime.datetime, zone: datetime.tzinfo | None = None) -> str:

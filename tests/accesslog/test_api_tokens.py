@@ -3,13 +3,18 @@
 import datetime
 import hashlib
 import io
+import sys
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connections
 from django.utils import timezone, translation
 
+from vigil import cli
+from vigil.accesslog.management.commands import accesslog_token
 from vigil.accesslog.models import ApiToken
 from vigil.accesslog.tokens import (
     PREFIX_LENGTH,
@@ -17,6 +22,7 @@ from vigil.accesslog.tokens import (
     authenticate,
     create_token,
     parse_bearer,
+    revoke_active_token,
     revoke_token,
 )
 from vigil.accounts.models import User
@@ -131,6 +137,20 @@ def test_revoke_twice_audits_once(
     token_and_secret: tuple[ApiToken, str], consultant_a: User
 ) -> None:
     token, _secret = token_and_secret
+    first, first_revoked = revoke_active_token(token, actor=consultant_a)
+    # ``token`` is now stale, like a copy that a page or command read earlier.
+    second, second_revoked = revoke_active_token(token, actor=consultant_a)
+    assert first_revoked is True
+    assert second_revoked is False
+    assert first.revoked_at is not None
+    assert second.revoked_at == first.revoked_at
+    assert AuditEntry.objects.filter(action="accesslog.token_revoked").count() == 1
+
+
+def test_revoke_token_wraps_locked_revoke(
+    token_and_secret: tuple[ApiToken, str], consultant_a: User
+) -> None:
+    token, _secret = token_and_secret
     first = revoke_token(token, actor=consultant_a)
     second = revoke_token(token, actor=consultant_a)
     assert first.revoked_at is not None
@@ -235,6 +255,99 @@ def test_command_revoke_twice_says_already(
         f"{local}; nothing changed\n"
     )
     assert ApiToken.objects.get(pk=token.pk).revoked_at == revoked_at
+    assert AuditEntry.objects.filter(action="accesslog.token_revoked").count() == 1
+
+
+def run_vigil(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    *arguments: str,
+) -> tuple[int | str | None, str]:
+    """Run ``vigil`` through its entry point; return the exit status and stdout."""
+    monkeypatch.setattr(sys, "argv", ["vigil", *arguments])
+    # ``cli.main`` sets a default log level in the environment, which
+    # monkeypatch removes again after the test.
+    monkeypatch.delenv("VIGIL_LOG_LEVEL", raising=False)
+    # Django closes the database connections after a command run from the
+    # command line, which would end the test's transaction.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+    try:
+        cli.main()
+    except SystemExit as stopped:
+        status = stopped.code
+    else:
+        status = 0
+    return status, capsys.readouterr().out
+
+
+@pytest.mark.usefixtures("_brussels")
+def test_command_revoke_after_concurrent_revoke(
+    token_and_secret: tuple[ApiToken, str],
+    consultant_a: User,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    token, _secret = token_and_secret
+    find_token = accesslog_token._token
+
+    def find_then_revoke_on_page(organisation: Organisation, prefix: str) -> Any:
+        # The API tokens page revokes the token after the command read it.
+        found = find_token(organisation, prefix)
+        revoke_active_token(ApiToken.objects.get(pk=found.pk), actor=consultant_a)
+        return found
+
+    monkeypatch.setattr(accesslog_token, "_token", find_then_revoke_on_page)
+    status, output = run_vigil(
+        monkeypatch,
+        capsys,
+        "accesslog_token",
+        "revoke",
+        "--org",
+        "centre-a",
+        token.prefix,
+    )
+
+    revoked_at = ApiToken.objects.get(pk=token.pk).revoked_at
+    assert revoked_at is not None
+    local = timezone.localtime(revoked_at).isoformat(timespec="seconds")
+    assert status == 0
+    assert output == (
+        f"token {token.prefix}… (social file export) was already revoked at "
+        f"{local}; nothing changed\n"
+    )
+    audits = AuditEntry.objects.filter(action="accesslog.token_revoked")
+    assert audits.count() == 1
+    assert audits.get().actor == consultant_a
+
+
+@pytest.mark.usefixtures("_brussels")
+def test_command_revoke_revoked_exits_zero(
+    token_and_secret: tuple[ApiToken, str],
+    consultant_a: User,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    token, _secret = token_and_secret
+    revoked, _changed = revoke_active_token(token, actor=consultant_a)
+    assert revoked.revoked_at is not None
+    local = timezone.localtime(revoked.revoked_at).isoformat(timespec="seconds")
+
+    status, output = run_vigil(
+        monkeypatch,
+        capsys,
+        "accesslog_token",
+        "revoke",
+        "--org",
+        "centre-a",
+        token.prefix,
+    )
+
+    assert status == 0
+    assert output == (
+        f"token {token.prefix}… (social file export) was already revoked at "
+        f"{local}; nothing changed\n"
+    )
+    assert ApiToken.objects.get(pk=token.pk).revoked_at == revoked.revoked_at
     assert AuditEntry.objects.filter(action="accesslog.token_revoked").count() == 1
 
 

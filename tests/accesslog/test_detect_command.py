@@ -8,6 +8,7 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import OperationalError
 from django.utils import timezone, translation
@@ -228,7 +229,8 @@ def test_detect_rejects_inverted_days(centre_a: Organisation) -> None:
         "--org", centre_a.slug, "--from", "2026-03-08", "--to", "2026-03-02"
     )
     assert message == (
-        "--to 2026-03-02: The end of the period must not come before its start."
+        "--to 2026-03-02: The last day 2026-03-02 comes before the first day "
+        "2026-03-08. Enter a last day on or after the first day."
     )
     assert not AuditEntry.objects.filter(action="accesslog.detection_run").exists()
 
@@ -237,7 +239,30 @@ def test_detect_rejects_more_than_a_year(centre_a: Organisation) -> None:
     message, _errors = detect_failing(
         "--org", centre_a.slug, "--from", "2025-01-01", "--to", "2026-03-02"
     )
-    assert "Run detection over at most one year at a time." in message
+    assert message == (
+        "--to 2026-03-02: The period from 2025-01-01 to 2026-03-02 has 426 "
+        "days, but detection covers at most 366 days at a time. Enter a "
+        "shorter period."
+    )
+    assert not AuditEntry.objects.filter(action="accesslog.detection_run").exists()
+
+
+def test_detect_period_limit_counts_both_days() -> None:
+    first = datetime.date(2028, 1, 1)
+    last = first + datetime.timedelta(days=services.MAX_RUN_DAYS - 1)
+
+    since, until = services.day_period(first, last)
+
+    assert since == datetime.datetime(2028, 1, 1, tzinfo=BRUSSELS)
+    assert until == datetime.datetime(2029, 1, 1, tzinfo=BRUSSELS)
+    with pytest.raises(ValidationError) as raised:
+        services.day_period(first, last + datetime.timedelta(days=1))
+    assert raised.value.message_dict == {
+        "until": [
+            "The period from 2028-01-01 to 2029-01-01 has 367 days, but "
+            "detection covers at most 366 days at a time. Enter a shorter period."
+        ]
+    }
 
 
 @pytest.mark.parametrize(

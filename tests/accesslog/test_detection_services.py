@@ -585,7 +585,7 @@ def test_bulk_triage_rejects_other_centre(
     [
         (False, "dismissed", "On call.", "findings"),
         (True, "dismissed", "  ", "note"),
-        (True, "open", "", "note"),
+        (True, "confirmed", "", "note"),
         (True, "incident", "Reported to the DPO.", "status"),
         (True, "closed", "On call.", "status"),
     ],
@@ -608,6 +608,51 @@ def test_bulk_triage_rejects_bad_input(
     finding.refresh_from_db()
     assert finding.status == Finding.Status.OPEN
     assert not triaged_audits(finding).exists()
+
+
+def test_bulk_triage_reopens_without_note(
+    centre_a: Organisation, consultant_a: User
+) -> None:
+    first, second = make_finding(centre_a, "U1"), make_finding(centre_a, "U2")
+    for finding in (first, second):
+        triage_finding(finding, status="dismissed", note="On call.", actor=consultant_a)
+
+    result = triage_findings(
+        centre_a, [first.pk, second.pk], status="open", note=" ", actor=consultant_a
+    )
+
+    assert [finding.pk for finding in result.triaged] == [first.pk, second.pk]
+    for finding in (first, second):
+        finding.refresh_from_db()
+        assert finding.status == Finding.Status.OPEN
+        assert finding.note == ""
+        assert triaged_audits(finding).count() == 2
+
+
+@pytest.mark.parametrize("status", services.BULK_TRIAGE_STATUSES)
+def test_bulk_triage_note_rule_matches_single(
+    centre_a: Organisation, consultant_a: User, status: str
+) -> None:
+    single, bulk = make_finding(centre_a, "U1"), make_finding(centre_a, "U2")
+
+    def needs_note(triage: Any) -> bool:
+        try:
+            triage()
+        except ValidationError as error:
+            return list(error.message_dict) == ["note"]
+        return False
+
+    single_needs = needs_note(
+        lambda: triage_finding(single, status=status, note="", actor=consultant_a)
+    )
+    bulk_needs = needs_note(
+        lambda: triage_findings(
+            centre_a, [bulk.pk], status=status, note="", actor=consultant_a
+        )
+    )
+
+    assert single_needs == (status != Finding.Status.OPEN)
+    assert bulk_needs == single_needs
 
 
 def test_bulk_triage_is_one_transaction(

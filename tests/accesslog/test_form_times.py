@@ -21,6 +21,7 @@ from vigil.accesslog.views.forms import (
     IdentityPeriodForm,
     RunDetectionForm,
     SearchForm,
+    UntracedForm,
 )
 from vigil.accounts.models import User
 from vigil.audit.models import AuditEntry
@@ -168,6 +169,63 @@ def test_run_detection_form_reads_iso_day() -> None:
 
     assert form.is_valid(), form.errors
     assert form.cleaned_data["since"] == datetime.date(2026, 3, 29)
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        (
+            "nl",
+            "De periode van 2025-01-01 tot 2026-03-02 telt 426 dagen, maar de "
+            "detectie beslaat ten hoogste 366 dagen tegelijk. Geef een kortere "
+            "periode op.",
+        ),
+        (
+            "fr",
+            "La période du 2025-01-01 au 2026-03-02 compte 426 jours, mais la "
+            "détection couvre au plus 366 jours à la fois. Indiquez une période "
+            "plus courte.",
+        ),
+    ],
+)
+def test_run_detection_form_rejects_long_period(language: str, message: str) -> None:
+    data = {"since": "2025-01-01", "until": "2026-03-02"}
+
+    with translation.override(language):
+        assert errors(RunDetectionForm(data), "until") == [message]
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        (
+            "nl",
+            "De periode van 2025-01-01 tot 2026-03-02 telt 426 dagen, maar de "
+            "lijst beslaat ten hoogste 366 dagen tegelijk. Geef een kortere "
+            "periode op.",
+        ),
+        (
+            "fr",
+            "La période du 2025-01-01 au 2026-03-02 compte 426 jours, mais la "
+            "liste couvre au plus 366 jours à la fois. Indiquez une période plus "
+            "courte.",
+        ),
+    ],
+)
+def test_untraced_form_rejects_long_period(language: str, message: str) -> None:
+    data = {"since": "2025-01-01", "until": "2026-03-02"}
+
+    with translation.override(language):
+        assert errors(UntracedForm(data), "until") == [message]
+
+
+def test_run_detection_form_rejects_inverted_days() -> None:
+    data = {"since": "2026-03-08", "until": "2026-03-02"}
+
+    assert errors(RunDetectionForm(data), "until") == [
+        "De laatste dag 2026-03-02 ligt vóór de eerste dag 2026-03-08. Vul een "
+        "laatste dag in die op of na de eerste dag valt."
+    ]
 
 
 def url(name: str, organisation: Organisation, **kwargs: Any) -> str:

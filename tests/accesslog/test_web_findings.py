@@ -16,6 +16,7 @@ from vigil.accesslog.detection.models import Finding, Rule
 from vigil.accesslog.detection.services import run_detection
 from vigil.accesslog.identities import add_identity_period
 from vigil.accesslog.ingestion import ingest_events
+from vigil.accesslog.views.forms import BulkTriageForm
 from vigil.accounts.models import User
 from vigil.audit.display import value_lines
 from vigil.audit.models import AuditEntry
@@ -741,6 +742,41 @@ def test_bulk_triage_rejects_bad_input(
     finding.refresh_from_db()
     assert finding.status == Finding.Status.OPEN
     assert not triage_audits(finding).exists()
+
+
+def test_bulk_form_accepts_open_without_note(centre_a: Organisation) -> None:
+    finding = make_finding(centre_a)
+    findings = Finding.objects.filter(organisation=centre_a)
+
+    reopen = BulkTriageForm(
+        {"findings": [finding.pk], "status": "open", "note": ""}, findings=findings
+    )
+
+    assert reopen.is_valid(), reopen.errors
+    assert reopen.cleaned_data["note"] == ""
+
+
+def test_bulk_triage_reopens_without_note(
+    consultant_a: User, centre_a: Organisation
+) -> None:
+    findings = [make_finding(centre_a, f"U{n}") for n in (1, 2)]
+    for finding in findings:
+        services.triage_finding(
+            finding, status="dismissed", note="On call.", actor=consultant_a
+        )
+    response = login(consultant_a).post(
+        bulk_url(centre_a, "?status=dismissed"),
+        {"findings": [finding.pk for finding in findings], "status": "open"},
+        headers={"Accept-Language": "en"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert shown_messages(response) == ["2 findings updated."]
+    for finding in findings:
+        finding.refresh_from_db()
+        assert finding.status == Finding.Status.OPEN
+        assert finding.note == ""
+        assert triage_audits(finding).count() == 2
 
 
 def test_bulk_triage_rejects_missing_status(

@@ -102,7 +102,9 @@ def active_token_named(organisation: Organisation, name: str) -> ApiToken | None
 def revoke_token(token: ApiToken, *, actor: Any) -> ApiToken:
     """Revoke ``token`` so that it no longer authenticates.
 
-    Revoking a revoked token changes nothing and writes no audit entry.
+    Revoking a revoked token changes nothing and writes no audit entry. The
+    API tokens page and ``vigil accesslog_token revoke`` call
+    ``revoke_active_token``, which also returns whether this call revoked it.
     """
     revoked, _changed = revoke_active_token(token, actor=actor)
     return revoked

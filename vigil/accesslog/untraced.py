@@ -10,19 +10,21 @@ be added.
 import datetime
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from vigil import isodate
 from vigil.accesslog.models import AccessEntry, IdentityPeriod
-from vigil.isodate import day_start
 from vigil.organisations.models import Organisation
 
 # The days that the page and the command list by default, ending today.
 DEFAULT_DAYS = 30
 # A longer period makes the page read the entries of more than a year at once.
 MAX_DAYS = 366
+PERIOD_TOO_LONG = gettext_lazy(
+    "The period from %(since)s to %(until)s has %(days)d days, but the list "
+    "covers at most %(maximum)d days at a time. Enter a shorter period."
+)
 # The rows shown; the user ids beyond them are only counted.
 MAX_ROWS = 100
 
@@ -63,35 +65,11 @@ def day_period(
     """Return the start of ``first_day`` and the end of ``last_day`` in local time.
 
     Raise ValidationError, on ``until``, when ``last_day`` comes before
-    ``first_day`` or when the period has more than ``MAX_DAYS`` days. Days
-    run from midnight to midnight in ``settings.TIME_ZONE``.
+    ``first_day`` or when the period has more than ``MAX_DAYS`` days.
     """
-    values = {"since": first_day.isoformat(), "until": last_day.isoformat()}
-    if last_day < first_day:
-        raise ValidationError(
-            {
-                "until": _(
-                    "The last day %(until)s comes before the first day "
-                    "%(since)s. Enter a last day on or after the first day."
-                )
-                % values
-            }
-        )
-    days = (last_day - first_day).days + 1
-    if days > MAX_DAYS:
-        raise ValidationError(
-            {
-                "until": _(
-                    "The period from %(since)s to %(until)s has %(days)d days, "
-                    "but the list covers at most %(maximum)d days at a time. "
-                    "Enter a shorter period."
-                )
-                % {**values, "days": days, "maximum": MAX_DAYS}
-            }
-        )
-    zone = timezone.get_default_timezone()
-    following = last_day + datetime.timedelta(days=1)
-    return day_start(first_day, zone), day_start(following, zone)
+    return isodate.day_period(
+        first_day, last_day, max_days=MAX_DAYS, too_long=PERIOD_TOO_LONG
+    )
 
 
 def _untraced_entries(

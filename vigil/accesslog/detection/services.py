@@ -23,6 +23,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from vigil import isodate
 from vigil.accesslog.detection import rules
 from vigil.accesslog.detection.models import (
     DetectionSettings,
@@ -354,9 +355,13 @@ def _reopen(finding: Finding, new_entries: int, actor: Any) -> None:
 # Without a period, the Run button and ``vigil accesslog detect`` cover this
 # many days, today included.
 DEFAULT_RUN_DAYS = 7
-# A run covers at most this many days after its first day, which bounds the
-# entries that one transaction reads and links.
+# A run covers at most this many days, both ends included, which bounds the
+# entries that one transaction reads and links. Every calendar year fits.
 MAX_RUN_DAYS = 366
+RUN_TOO_LONG = gettext_lazy(
+    "The period from %(since)s to %(until)s has %(days)d days, but detection "
+    "covers at most %(maximum)d days at a time. Enter a shorter period."
+)
 
 
 def day_period(
@@ -365,20 +370,12 @@ def day_period(
     """Return the start of ``first_day`` and the end of ``last_day`` in local time.
 
     Raise ValidationError, on ``until``, when ``last_day`` comes before
-    ``first_day`` or more than ``MAX_RUN_DAYS`` days after it. The Run button
-    and ``vigil accesslog detect`` both check their days here.
+    ``first_day`` or when the period has more than ``MAX_RUN_DAYS`` days.
+    The Run button and ``vigil accesslog detect`` both check their days here.
     """
-    if last_day < first_day:
-        raise ValidationError(
-            {"until": _("The end of the period must not come before its start.")}
-        )
-    if last_day - first_day > datetime.timedelta(days=MAX_RUN_DAYS):
-        raise ValidationError(
-            {"until": _("Run detection over at most one year at a time.")}
-        )
-    zone = timezone.get_default_timezone()
-    following = last_day + datetime.timedelta(days=1)
-    return day_start(first_day, zone), day_start(following, zone)
+    return isodate.day_period(
+        first_day, last_day, max_days=MAX_RUN_DAYS, too_long=RUN_TOO_LONG
+    )
 
 
 @transaction.atomic
@@ -497,6 +494,15 @@ def has_incident(finding: Finding) -> bool:
     return Finding.objects.filter(pk=finding.pk, incident__isnull=False).exists()
 
 
+def requires_note(status: str) -> bool:
+    """Return whether triage to ``status`` requires a note: every status but open.
+
+    Setting a finding back to open decides nothing, so it needs no reason.
+    ``triage_finding`` and ``triage_findings`` both apply this rule.
+    """
+    return status != Finding.Status.OPEN
+
+
 @transaction.atomic
 def triage_finding(
     finding: Finding, *, status: str, note: str, actor: Any
@@ -514,7 +520,7 @@ def triage_finding(
     if status not in TRIAGE_STATUSES:
         raise ValidationError({"status": _("Choose a valid status.")})
     note = note.strip()
-    if status != Finding.Status.OPEN and not note:
+    if requires_note(status) and not note:
         raise ValidationError(
             {"note": _("Explain the decision, e.g. the case file that justifies it.")}
         )
@@ -598,8 +604,9 @@ def triage_findings(
     audit record and a finding that already has the status and note has
     none. A finding that has an incident is skipped, because its status
     follows the incident that "Record as a security incident" created. The
-    note is required for every status. An id that is not a finding of
-    ``organisation`` raises ValidationError before anything changes.
+    note is required for every status but open, as in ``triage_finding``.
+    An id that is not a finding of ``organisation`` raises ValidationError
+    before anything changes.
     """
     ids = set(finding_ids)
     if not ids:
@@ -608,7 +615,7 @@ def triage_findings(
         raise ValidationError(
             {"status": ValidationError(BULK_STATUS_INVALID, params={"value": status})}
         )
-    if not note.strip():
+    if requires_note(status) and not note.strip():
         raise ValidationError({"note": BULK_NOTE_MISSING})
     # Locking in id order keeps two concurrent bulk triages from deadlocking.
     findings = list(

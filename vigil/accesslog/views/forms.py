@@ -18,7 +18,6 @@ from django.utils.translation import pgettext_lazy
 from vigil.accesslog.detection.lists import read_case_refs
 from vigil.accesslog.detection.models import ISO_WEEKDAYS, Finding, Rule
 from vigil.accesslog.detection.services import (
-    BULK_NOTE_MISSING,
     BULK_STATUS_INVALID,
     BULK_TRIAGE_STATUSES,
     FINDING_NOT_FOUND,
@@ -412,11 +411,15 @@ class BulkTriageForm(forms.Form):
             "invalid_choice": BULK_STATUS_INVALID,
         },
     )
+    # Whether the note is required depends on the status, so the triage
+    # service checks it (``requires_note``), as for a single finding.
     note = forms.CharField(
         label=_("Note"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": BULK_NOTE_MISSING},
-        help_text=_("Each selected finding gets this note."),
+        help_text=_(
+            "Each selected finding gets this note. Required unless the status is open."
+        ),
     )
 
     def __init__(self, *args: Any, findings: QuerySet[Finding], **kwargs: Any) -> None:

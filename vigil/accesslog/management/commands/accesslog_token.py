@@ -14,7 +14,11 @@ from django.utils.translation import gettext_noop
 
 from vigil.accesslog.management.commands.accesslog import add_org_command
 from vigil.accesslog.models import ApiToken
-from vigil.accesslog.tokens import active_token_named, create_token, revoke_token
+from vigil.accesslog.tokens import (
+    active_token_named,
+    create_token,
+    revoke_active_token,
+)
 from vigil.commands import Command as VigilCommand
 from vigil.organisations.models import Organisation
 
@@ -93,8 +97,11 @@ class Command(VigilCommand):
             )
 
     def _revoke(self, organisation: Organisation, prefix: str) -> None:
-        token = _token(organisation, prefix)
-        if token.revoked_at is not None:
+        # The service reads the token again under a row lock, as the API tokens
+        # page does, so a revoke that ran after ``_token`` read the row is
+        # reported as already done and writes no second audit entry.
+        token, revoked = revoke_active_token(_token(organisation, prefix), actor=None)
+        if not revoked and token.revoked_at is not None:
             self.stdout.write(
                 _(
                     "token %(prefix)s… (%(name)s) was already revoked at %(when)s; "
@@ -107,7 +114,6 @@ class Command(VigilCommand):
                 }
             )
             return
-        revoke_token(token, actor=None)
         self.stdout.write(
             _("revoked token %(prefix)s… (%(name)s)")
             % {"prefix": token.prefix, "name": token.name}
