@@ -84,7 +84,7 @@ def test_detect_creates_findings(night: Organisation) -> None:
     output = detect("--org", night.slug, *WEEK)
     finding = Finding.objects.get(organisation=night)
     assert finding.rule == Rule.OUTSIDE_HOURS
-    assert finding.entries.count() == 2
+    assert finding.entry_links.count() == 2
     lines = output.splitlines()
     assert lines[0] == (
         "centre-a: 2 entries from 2026-03-02 to 2026-03-08 (days included, in "
@@ -147,7 +147,7 @@ def test_detect_rerun_reopens_with_new_entries(
     ingest_at(night, at(MONDAY, 22))
     output = detect("--org", night.slug, *WEEK)
     assert Finding.objects.get().status == Finding.Status.OPEN
-    assert Finding.objects.get().entries.count() == 3
+    assert Finding.objects.get().entry_links.count() == 3
     assert "1 finding, 0 new, 1 updated, 1 reopened" in output.splitlines()[0]
 
 

@@ -19,7 +19,7 @@ HOURS = rules.OfficeHours(
 
 
 def fact(
-    pk: int,
+    index: int,
     when: datetime.datetime,
     *,
     user_id: str = "U1",
@@ -27,8 +27,7 @@ def fact(
     case_ref: str = "",
 ) -> rules.EntryFacts:
     return rules.EntryFacts(
-        pk=pk,
-        index=pk,
+        index=index,
         local_time=when,
         user_id=user_id,
         subject_pseudonym=subject,
@@ -57,7 +56,10 @@ def test_outside_hours_groups_by_user_day() -> None:
         fact(4, at(MONDAY, 23), user_id="U2"),
     ]
     found = rules.outside_office_hours(entries, HOURS)
-    assert [(c.user_id, c.entry_pks) for c in found] == [("U1", [1, 3]), ("U2", [4])]
+    assert [(c.user_id, c.entry_indexes) for c in found] == [
+        ("U1", [1, 3]),
+        ("U2", [4]),
+    ]
     first = found[0]
     assert first.rule == Rule.OUTSIDE_HOURS
     assert first.key == "U1|2026-03-02"
@@ -116,7 +118,7 @@ def test_volume_over_threshold() -> None:
     assert found[0].details["over_threshold"] is True
     assert found[0].details["over_usual_level"] is False
     assert found[0].period_start == at(MONDAY, 0)
-    assert len(found[0].entry_pks) == 101
+    assert len(found[0].entry_indexes) == 101
 
 
 def test_volume_at_threshold_not_flagged() -> None:
@@ -157,7 +159,7 @@ def test_without_open_case_covers_refs_and_subjects() -> None:
     found = rules.without_open_case(entries, frozenset({"D-1"}), frozenset({"s2"}))
     assert len(found) == 1
     assert found[0].rule == Rule.NO_OPEN_CASE
-    assert found[0].entry_pks == [3, 4]
+    assert found[0].entry_indexes == [3, 4]
     assert found[0].details["subjects"] == 2
 
 
@@ -170,7 +172,7 @@ def test_watch_list_groups_per_subject() -> None:
     ]
     watch_list = {"colleague": (7, "colleague"), "mayor": (8, "mayor")}
     found = rules.watched_subjects(entries, watch_list)
-    assert [(c.key, c.entry_pks) for c in found] == [
+    assert [(c.key, c.entry_indexes) for c in found] == [
         ("U1|2026-03-02|7", [1, 3]),
         ("U1|2026-03-02|8", [4]),
     ]

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from tests.accesslog.factories import national_number
 from tests.incidents.factories import make_finding
-from vigil.accesslog.detection import services
+from vigil.accesslog.detection import evidence, services
 from vigil.accesslog.detection.lists import (
     add_watched_subject,
     change_open_cases,
@@ -96,7 +96,7 @@ def run_monday(organisation: Organisation, actor: Any) -> list[Finding]:
 
 
 def indices(finding: Finding) -> list[int]:
-    return sorted(finding.entries.values_list("index", flat=True))
+    return sorted(finding.entry_links.values_list("index", flat=True))
 
 
 def only_rule(organisation: Organisation, rule: str, actor: Any) -> None:
@@ -464,12 +464,14 @@ def test_read_case_refs_rejects_too_long_line() -> None:
 
 
 def test_entries_of_findings_belong_to_tenant(
-    log: Log, centre_a: Organisation, consultant_a: User
+    log: Log, centre_a: Organisation, centre_b: Organisation, consultant_a: User
 ) -> None:
+    Log(centre_b).add(at(MONDAY, 7), user_id="U2")
     log.add(at(MONDAY, 6))
     finding = run_monday(centre_a, consultant_a)[0]
-    organisations = {entry.organisation_id for entry in finding.entries.all()}
-    assert organisations == {centre_a.pk}
+    assert indices(finding) == [0]
+    rows = evidence.entry_rows(finding, [0])
+    assert [row.entry.organisation_id for row in rows if row.entry] == [centre_a.pk]
     assert AccessEntry.objects.filter(organisation=centre_a).count() == 1
 
 

@@ -21,6 +21,7 @@ from vigil.organisations.models import Organisation
 __all__ = [
     "DetectionSettings",
     "Finding",
+    "FindingEntry",
     "OpenCase",
     "Rule",
     "Severity",
@@ -195,7 +196,8 @@ class Finding(models.Model):
 
     ``key`` identifies what the rule flagged (for example the user and the
     day), so that running detection again adds entries to the same finding
-    instead of creating a second one.
+    instead of creating a second one. The flagged entries are the
+    ``FindingEntry`` rows in ``entry_links``.
     """
 
     class Status(models.TextChoices):
@@ -217,7 +219,6 @@ class Finding(models.Model):
     period_start = models.DateTimeField(_("from"))
     period_end = models.DateTimeField(_("until"))
     details = models.JSONField(_("details"), default=dict, blank=True)
-    entries = models.ManyToManyField("accesslog.AccessEntry", related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     triaged_at = models.DateTimeField(_("triaged at"), null=True, blank=True)
@@ -272,6 +273,37 @@ class Finding(models.Model):
             return f"{threshold_sentence} {_NO_USUAL_LEVEL}"
         reason = _NO_USUAL_LEVEL_BELOW_MIN_DAYS % {"min_days": min_days}
         return f"{threshold_sentence} {reason}"
+
+
+class FindingEntry(models.Model):
+    """The log index of one entry that a finding flagged.
+
+    A finding names its entries by leaf index in its organisation's log, not
+    by row id. The verification covers each entry's index and content but
+    not its row id, so someone who swapped two row ids in the database would
+    otherwise make the finding show another entry while the log verifies.
+    """
+
+    # The unique constraint's index starts with the finding, so the foreign
+    # key needs no index of its own.
+    finding = models.ForeignKey(
+        Finding, on_delete=models.CASCADE, related_name="entry_links", db_index=False
+    )
+    index = models.BigIntegerField(_("index"))
+
+    tenant_field = "finding__organisation"
+
+    class Meta:
+        verbose_name = _("entry of a misuse finding")
+        verbose_name_plural = _("entries of misuse findings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["finding", "index"], name="finding_entry_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.finding_id}:{self.index}"
 
 
 # The description values that are numbers with a fraction, such as 3.00 and 9.5.

@@ -22,7 +22,6 @@ from vigil.accesslog.detection.models import Rule, Severity
 class EntryFacts:
     """The fields of an ``AccessEntry`` that the rules read, with local time."""
 
-    pk: int
     index: int
     local_time: datetime.datetime
     user_id: str
@@ -58,7 +57,10 @@ class VolumeLimits:
 
 @dataclass
 class Candidate:
-    """A finding that a rule proposes, before it is stored."""
+    """A finding that a rule proposes, before it is stored.
+
+    ``entry_indexes`` are the log indexes of the flagged entries.
+    """
 
     rule: str
     key: str
@@ -66,7 +68,7 @@ class Candidate:
     user_id: str
     period_start: datetime.datetime
     period_end: datetime.datetime
-    entry_pks: list[int]
+    entry_indexes: list[int]
     details: dict[str, Any] = field(default_factory=dict)
 
 
@@ -109,7 +111,7 @@ def _day_candidate(
         user_id=user_id,
         period_start=start,
         period_end=end,
-        entry_pks=[entry.pk for entry in group],
+        entry_indexes=[entry.index for entry in group],
         details={"day": day.isoformat(), "count": len(group), **details},
     )
 

@@ -28,6 +28,7 @@ from vigil.accesslog.detection import rules
 from vigil.accesslog.detection.models import (
     DetectionSettings,
     Finding,
+    FindingEntry,
     OpenCase,
     Rule,
     WatchedSubject,
@@ -146,18 +147,17 @@ def _load_facts(
             expired_at__isnull=True,
         )
         .order_by("index")
-        .values_list("pk", "index", "time", "user_id", "subject_pseudonym", "case_ref")
+        .values_list("index", "time", "user_id", "subject_pseudonym", "case_ref")
     )
     return [
         rules.EntryFacts(
-            pk=pk,
             index=index,
             local_time=time.astimezone(zone),
             user_id=user_id,
             subject_pseudonym=bytes(subject).hex(),
             case_ref=case_ref,
         )
-        for pk, index, time, user_id, subject, case_ref in rows.iterator()
+        for index, time, user_id, subject, case_ref in rows.iterator()
     ]
 
 
@@ -317,16 +317,16 @@ def _store(
         },
     )
     if created:
-        finding.entries.add(*candidate.entry_pks)
+        _link(finding, candidate.entry_indexes)
         counts.created += 1
         return finding
 
-    linked = set(finding.entries.values_list("pk", flat=True))
-    new = [pk for pk in candidate.entry_pks if pk not in linked]
+    linked = set(finding.entry_links.values_list("index", flat=True))
+    new = [index for index in candidate.entry_indexes if index not in linked]
     if not new:
         return finding
 
-    finding.entries.add(*new)
+    _link(finding, new)
     finding.period_start = min(finding.period_start, candidate.period_start)
     finding.period_end = max(finding.period_end, candidate.period_end)
     finding.severity = candidate.severity
@@ -337,6 +337,13 @@ def _store(
         counts.reopened += 1
     finding.save()
     return finding
+
+
+def _link(finding: Finding, indexes: Iterable[int]) -> None:
+    """Link the entries at ``indexes`` of the finding's log to the finding."""
+    FindingEntry.objects.bulk_create(
+        FindingEntry(finding=finding, index=index) for index in indexes
+    )
 
 
 def _reopen(finding: Finding, new_entries: int, actor: Any) -> None:

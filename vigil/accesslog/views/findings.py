@@ -13,10 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, npgettext
 from django.views.decorators.http import require_POST
 
-from vigil.accesslog.detection import services
+from vigil.accesslog.detection import evidence, services
 from vigil.accesslog.detection.models import Finding, Rule
-from vigil.accesslog.models import AccessEntry
-from vigil.accesslog.search import with_people
 from vigil.accesslog.views import render_page
 from vigil.accesslog.views.forms import (
     BulkTriageForm,
@@ -147,9 +145,8 @@ def _render_detail(
     form: TriageForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    entries = finding.entries.order_by("index")
-    page = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
-    entry_list: list[AccessEntry] = list(page.object_list)
+    indexes = evidence.linked_indexes(finding)
+    page = Paginator(indexes, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
     can_manage = tenant.grants(Capability.MANAGE_ACCESS_LOG)
     if form is None and can_manage:
         initial = {"status": finding.status, "note": finding.note}
@@ -158,7 +155,7 @@ def _render_detail(
     context = {
         "finding": finding,
         "page": page,
-        "rows": with_people(tenant.organisation, entry_list),
+        "rows": evidence.entry_rows(finding, list(page.object_list)),
         "can_manage": can_manage,
         "form": form,
         "own_periods": services.own_user_id_periods(finding, request.user),
@@ -181,7 +178,7 @@ def _offers_incident(finding: Finding) -> bool:
 
 def _get_finding(tenant: Tenant, pk: int) -> Finding:
     return get_scoped_or_404(
-        Finding.objects.select_related("triaged_by"), tenant, pk=pk
+        Finding.objects.select_related("organisation", "triaged_by"), tenant, pk=pk
     )
 
 
