@@ -50,6 +50,8 @@ from vigil.accesslog.national_numbers import NumberOrigin
 from vigil.organisations.models import Organisation
 
 QUEUED_BATCHES = 2
+# tuple.__new__ builds a named tuple in C, faster than its generated __new__.
+_new_tuple = tuple.__new__
 # Seconds between checks that the child is still alive while waiting for it.
 POLL_SECONDS = 1.0
 
@@ -65,7 +67,8 @@ class BatchStored(NamedTuple):
 class _Prepared(NamedTuple):
     first_line: int
     last_line: int
-    events: list[PreparedEvent]
+    # PreparedEvent named tuples, sent as plain tuples.
+    events: list[Any]
 
 
 class _Invalid(NamedTuple):
@@ -142,7 +145,8 @@ def _batch_of(
 ) -> _Prepared:
     """Return the prepared batch of a message, or raise the error it reports."""
     if isinstance(message, _Prepared):
-        return message
+        events = [_new_tuple(PreparedEvent, event) for event in message.events]
+        return message._replace(events=events)
     if isinstance(message, _Invalid):
         rejected = BatchRejected(message.tally, message.valid)
         raise with_repeat_errors(organisation, rejected, unit)
@@ -218,7 +222,9 @@ def _prepared_batches(
             except BatchRejected as rejected:
                 return _Invalid(rejected.tally, rejected.valid)
             prepared = prepare_events(organisation, events, keys)
-            channel.put(_Prepared(records[0][0], records[-1][0], prepared))
+            # Plain tuples pickle in a quarter of the time of named tuples.
+            plain = [tuple(event) for event in prepared]
+            channel.put(_Prepared(records[0][0], records[-1][0], plain))
     except ParseError as error:
         return _Unreadable(error.tally, error.records, error.skipped_fields)
     except InvalidText as error:

@@ -11,6 +11,7 @@ parser skips a UTF-8 byte order mark (U+FEFF) at the start of the text, as
 RFC 8259 allows a JSON parser to do and as spreadsheets save CSV.
 """
 
+import contextlib
 import csv
 import io
 import itertools
@@ -72,10 +73,7 @@ def json_lines_batches(stream: BinaryIO, size: int) -> Iterator[Records]:
     JSON object, with the records of that batch, and InvalidText for a line
     that is not UTF-8.
     """
-    lines = (
-        (number, _without_line_end(line)) for number, line in numbered_lines(stream)
-    )
-    return _json_line_batches(lines, size)
+    return _json_line_batches(_lines_without_ends(stream), size)
 
 
 def _json_line_batches(
@@ -120,14 +118,63 @@ class InvalidText(ValueError):
 _BYTE_LINE_END = re.compile(rb"\r\n?|\n")
 
 
-def numbered_lines(stream: BinaryIO) -> Iterator[tuple[int, str]]:
-    """Yield the numbered lines of a UTF-8 file with their line ends.
+# Bytes read at a time by _lines_without_ends.
+READ_BYTES = 1 << 20
 
-    Lines end as ``_LINE_END`` says. The byte order mark of line 1 is left
-    out. Raises InvalidText at the first line that is not UTF-8.
+
+def _lines_without_ends(stream: BinaryIO) -> Iterator[tuple[int, str]]:
+    """Yield the numbered lines of a UTF-8 file without their line ends.
+
+    The lines are as ``numbered_lines`` reads them. Blocks of lines that
+    end in line feeds only are decoded and split at once, which took half
+    the time of reading line by line.
     """
     number = 0
     offset = 0
+    for block in _line_blocks(stream):
+        text = None
+        if b"\r" not in block:
+            with contextlib.suppress(UnicodeDecodeError):
+                text = block.decode("utf-8")
+        if text is None:
+            lines = numbered_lines(io.BytesIO(block), first=number + 1, offset=offset)
+            for number, line in lines:
+                yield number, _without_line_end(line)
+        else:
+            lines_of_block = text.split("\n")
+            if block.endswith(b"\n"):
+                lines_of_block.pop()
+            if number == 0:
+                lines_of_block[0] = lines_of_block[0].removeprefix(BYTE_ORDER_MARK)
+            yield from zip(itertools.count(number + 1), lines_of_block, strict=False)
+            number += len(lines_of_block)
+        offset += len(block)
+
+
+def _line_blocks(stream: BinaryIO) -> Iterator[bytes]:
+    """Yield the file in blocks that end after a line feed, but for the last."""
+    pending = b""
+    while block := stream.read(READ_BYTES):
+        data = pending + block if pending else block
+        cut = data.rfind(b"\n") + 1
+        if cut:
+            yield data[:cut]
+        pending = data[cut:]
+    if pending:
+        yield pending
+
+
+def numbered_lines(
+    stream: BinaryIO, *, first: int = 1, offset: int = 0
+) -> Iterator[tuple[int, str]]:
+    """Yield the numbered lines of a UTF-8 file with their line ends.
+
+    Lines end as ``_LINE_END`` says. The byte order mark of line 1 is left
+    out. Raises InvalidText at the first line that is not UTF-8. ``first``
+    and ``offset`` are the number and the file offset of the first line of
+    ``stream``, for a part of a file.
+    """
+    number = first - 1
     # Iterating a binary file splits after each line feed, so a carriage
     # return and its line feed stay together. Lone carriage returns are
     # split here.
