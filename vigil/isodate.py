@@ -115,7 +115,11 @@ def _outside_years_message(text: str) -> str:
 
 
 def parse_datetime(
-    text: str, *, accept_date: bool = True, zone: datetime.tzinfo | None = None
+    text: str,
+    *,
+    accept_date: bool = True,
+    zone: datetime.tzinfo | None = None,
+    offset_possible: bool = True,
 ) -> datetime.datetime:
     """Parse an ISO 8601 date and time into an aware datetime.
 
@@ -123,7 +127,9 @@ def parse_datetime(
     current time zone), and a date alone, when ``accept_date``, means the
     start of that day. Raise InvalidDateTimeError for any other text, for an
     impossible date or time, and for a local time that does not exist or
-    occurs twice.
+    occurs twice. ``offset_possible`` is False for an input that cannot take
+    a UTC offset, whose message for a time that occurs twice then does not
+    suggest one.
     """
     shape = _DATETIME_SHAPE.fullmatch(text.strip())
     if shape is None:
@@ -151,7 +157,7 @@ def parse_datetime(
         return _within_years(text, day_start(day, zone))
     moment = _combine(text, day, shape)
     if moment.tzinfo is None:
-        moment = make_local(moment, zone, text=text)
+        moment = make_local(moment, zone, text=text, offset_possible=offset_possible)
     return _within_years(text, moment)
 
 
@@ -219,13 +225,18 @@ def _datetime_reason_message(text: str, reason: str) -> str:
 
 
 def make_local(
-    moment: datetime.datetime, zone: datetime.tzinfo, *, text: str | None = None
+    moment: datetime.datetime,
+    zone: datetime.tzinfo,
+    *,
+    text: str | None = None,
+    offset_possible: bool = True,
 ) -> datetime.datetime:
     """Return the naive local time ``moment`` made aware in ``zone``.
 
     Unlike ``django.utils.timezone.make_aware``, raise InvalidDateTimeError
     when the local time does not exist or occurs twice in ``zone``. The
-    message quotes ``text``, the value as the user wrote it, when given.
+    message quotes ``text``, the value as the user wrote it, when given, and
+    suggests a UTC offset for a time that occurs twice if ``offset_possible``.
     """
     value = text if text is not None else _local_text(moment)
     if _is_nonexistent(moment, zone):
@@ -236,7 +247,8 @@ def make_local(
     second = moment.replace(tzinfo=zone, fold=1)
     if first.utcoffset() != second.utcoffset():
         raise InvalidDateTimeError(
-            _ambiguous_message(value, moment, zone), code="ambiguous"
+            _ambiguous_message(value, moment, zone, offset_possible=offset_possible),
+            code="ambiguous",
         )
     return first
 
@@ -388,7 +400,11 @@ def _nonexistent_message(
 
 
 def _ambiguous_message(
-    value: str, moment: datetime.datetime, zone: datetime.tzinfo
+    value: str,
+    moment: datetime.datetime,
+    zone: datetime.tzinfo,
+    *,
+    offset_possible: bool = True,
 ) -> str:
     readings = [moment.replace(tzinfo=zone, fold=fold) for fold in (0, 1)]
     first, second = (
@@ -396,6 +412,12 @@ def _ambiguous_message(
     )
     # The clocks go back, so the change starts at the later clock time.
     change = _change(moment, zone)
+    if not offset_possible:
+        return _(
+            "“%(value)s” occurs twice in %(zone)s, because on %(day)s the clocks go "
+            "back from %(start)s to %(end)s, and this field cannot say which of the "
+            "two is meant. Enter a time before %(end)s or from %(start)s on."
+        ) % {"value": value, **change}
     return _(
         "“%(value)s” occurs twice in %(zone)s, because on %(day)s the clocks go "
         "back from %(start)s to %(end)s. Add the UTC offset to say which one you "
@@ -466,26 +488,39 @@ class IsoDateTimeField(forms.DateTimeField):
 
     A local time in the current time zone that does not exist or occurs
     twice gets its own message, with the hour and the fix. With
-    ``accept_date``, a date alone means the start of that day.
+    ``accept_date``, a date alone means the start of that day. A field
+    whose values come only from a date and time picker, which cannot take a
+    UTC offset, sets ``offset_possible`` to False, so that its message does
+    not suggest one.
     """
 
     accept_date = True
+    offset_possible = True
 
-    def __init__(self, *, accept_date: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self, *, accept_date: bool = True, offset_possible: bool = True, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.accept_date = accept_date
+        self.offset_possible = offset_possible
 
     def to_python(self, value: Any) -> datetime.datetime | None:
         if value in self.empty_values:
             return None
         zone = timezone.get_current_timezone()
+        offset_possible = self.offset_possible
         try:
             if isinstance(value, datetime.datetime):
                 if timezone.is_naive(value):
-                    value = make_local(value, zone)
+                    value = make_local(value, zone, offset_possible=offset_possible)
                 return _within_years(str(value), value)
             if isinstance(value, datetime.date):
                 return _within_years(str(value), day_start(value, zone))
-            return parse_datetime(str(value), accept_date=self.accept_date, zone=zone)
+            return parse_datetime(
+                str(value),
+                accept_date=self.accept_date,
+                zone=zone,
+                offset_possible=offset_possible,
+            )
         except InvalidDateTimeError as error:
             raise ValidationError(str(error), code=error.code) from None

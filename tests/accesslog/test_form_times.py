@@ -33,12 +33,13 @@ SKIPPED_NL = (
     "klok vooruit van 02:00 naar 03:00, dus is er geen plaatselijke tijd van 02:00 "
     "tot 03:00. Geef een tijdstip vóór 02:00 of vanaf 03:00."
 )
+# The date and time picker of these forms cannot take a UTC offset, so the
+# message does not ask for one.
 DOUBLED_NL = (
     "“2026-10-25T02:30” komt twee keer voor in Europe/Brussels, want op "
-    "2026-10-25 gaat de klok terug van 03:00 naar 02:00. Voeg het verschil met "
-    "UTC toe om aan te geven welk van de twee u bedoelt: 2026-10-25T02:30+02:00 is "
-    "het eerste en 2026-10-25T02:30+01:00 het tweede. Of geef een tijdstip vóór "
-    "02:00 of vanaf 03:00."
+    "2026-10-25 gaat de klok terug van 03:00 naar 02:00, en dit veld kan niet "
+    "aangeven welk van de twee bedoeld is. Geef een tijdstip vóór 02:00 of vanaf "
+    "03:00."
 )
 DAY_FIRST_NL = (
     "“02-03-2026 14:30” is geen datum of tijdstip; schrijf JJJJ-MM-DD voor het "
@@ -90,6 +91,17 @@ def test_search_reads_iso_time(value: str, moment: datetime.datetime) -> None:
 
     assert form.is_valid(), form.errors
     assert form.cleaned_data["since"] == moment
+
+
+def test_doubled_time_message_in_french() -> None:
+    with translation.override("fr"):
+        form = SearchForm({"until": "2026-10-25T02:30"})
+        assert errors(form, "until") == [
+            "«\u00a02026-10-25T02:30\u00a0» existe deux fois dans le fuseau "
+            "Europe/Brussels, car le 2026-10-25 les horloges reculent de 03:00 à "
+            "02:00, et ce champ ne permet pas de préciser lequel des deux est visé. "
+            "Indiquez une heure avant 02:00 ou à partir de 03:00."
+        ]
 
 
 def test_search_message_in_french() -> None:

@@ -37,6 +37,21 @@ DATETIME_WIDGET = forms.DateTimeInput(
     attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
 )
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PickerDateTimeField(IsoDateTimeField):
+    """A local date and time from the browser's picker, which takes no UTC offset.
+
+    A time that occurs twice when the clocks go back is therefore rejected
+    with the times to enter instead, without the offset that a file or a
+    command line could add.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", DATETIME_WIDGET)
+        super().__init__(offset_possible=False, **kwargs)
+
+
 # Translators: %(reason)s is a reason of national_numbers.py, such as "must
 # have 11 digits (dots, dashes and spaces are allowed)".
 INVALID_NATIONAL_NUMBER = _("This number %(reason)s.")
@@ -114,10 +129,8 @@ class SearchForm(PeriodMixin, forms.Form):
         max_length=200,
         help_text=_("Name or staff number in the identity register."),
     )
-    since = IsoDateTimeField(label=_("From"), required=False, widget=DATETIME_WIDGET)
-    until = IsoDateTimeField(
-        label=_("Until (exclusive)"), required=False, widget=DATETIME_WIDGET
-    )
+    since = PickerDateTimeField(label=_("From"), required=False)
+    until = PickerDateTimeField(label=_("Until (exclusive)"), required=False)
     application = forms.CharField(
         label=_("Application"), required=False, max_length=100
     )
@@ -159,13 +172,13 @@ class IdentityPeriodForm(IdentityPeriodFormBase):
             "note": forms.Textarea(attrs={"rows": 2}),
         }
         field_classes = {
-            "valid_from": IsoDateTimeField,
-            "valid_until": IsoDateTimeField,
+            "valid_from": PickerDateTimeField,
+            "valid_until": PickerDateTimeField,
         }
 
 
 class EndPeriodForm(forms.Form):
-    valid_until = IsoDateTimeField(label=_("Valid until"), widget=DATETIME_WIDGET)
+    valid_until = PickerDateTimeField(label=_("Valid until"))
 
 
 class TokenForm(forms.Form):
