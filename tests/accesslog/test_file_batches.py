@@ -269,3 +269,18 @@ def test_report_names_other_senders_between_batches(tmp_path: Path) -> None:
         "entries of other senders), 0 already stored, 1 repeated in the file, and "
         "the log has 16 entries"
     )
+
+
+@pytest.mark.parametrize("options", [(), ("--batch-size", "5")])
+def test_invalid_utf8_line_counts_carriage_returns(
+    centre_a: Organisation, tmp_path: Path, options: tuple[str, ...]
+) -> None:
+    good = b"".join(json.dumps(event(number)).encode() + b"\r" for number in range(2))
+    path = tmp_path / "events.jsonl"
+    path.write_bytes(good + b'{"event_id": "e-\xff"}\r')
+    message, _errors = run_failing(path, *options)
+    assert message == (
+        f"{path}: line 3 is not valid UTF-8 (byte 0xff at offset {len(good) + 16}). "
+        "Save the file as UTF-8 and ingest it again. Nothing was stored."
+    )
+

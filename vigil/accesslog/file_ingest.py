@@ -36,6 +36,7 @@ from vigil.accesslog.formats import (
     InvalidText,
     csv_batches,
     json_lines_batches,
+    line_at,
     parse_csv,
     parse_json_array,
     parse_json_lines,
@@ -243,7 +244,7 @@ def _file_batches(
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as error:
-            line = data[: error.start].count(b"\n") + 1
+            line = line_at(data, error.start)
             raise InvalidText(line, data[error.start], error.start) from None
         records = parse_json_array(text)
         for start in range(0, len(records), size):
@@ -301,7 +302,7 @@ def _read_records(
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
         data = path.read_bytes()
-        line = data[: error.start].count(b"\n") + 1
+        line = line_at(data, error.start)
         raise _not_utf8(path, line, error.object[error.start], error.start) from None
     except OSError as error:
         raise FileRejected(
