@@ -1,7 +1,11 @@
 """``vigil accesslog ingest --batch-size``: batches, partial stores and the reader."""
 
+import contextlib
 import io
 import json
+import os
+import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +18,7 @@ from tests.accesslog.factories import event, ingest_range
 from vigil.accesslog.batched_ingest import ReaderFailed, ingest_batches
 from vigil.accesslog.events import ReceivedRecords
 from vigil.accesslog.ingestion import IngestResult
+from vigil.accesslog.keys import ensure_log_keys
 from vigil.accesslog.models import AccessEntry
 from vigil.accesslog.verification import verify_log
 from vigil.audit.models import AuditEntry
@@ -284,3 +289,41 @@ def test_invalid_utf8_line_counts_carriage_returns(
         "Save the file as UTF-8 and ingest it again. Nothing was stored."
     )
 
+
+def test_reader_dies_with_its_parent(centre_a: Organisation) -> None:
+    ensure_log_keys(centre_a)
+    read_end, write_end = os.pipe()
+
+    def batches() -> Iterator[ReceivedRecords]:
+        os.write(write_end, str(os.getpid()).encode())
+        time.sleep(30)
+        yield []
+
+    parent = os.fork()
+    if parent == 0:
+        # The parent waits for the reader's first batch until it is killed.
+        with contextlib.suppress(BaseException):
+            next(ingest_batches(centre_a, batches(), source="test"))
+        os._exit(0)
+    reader = int(os.read(read_end, 20))
+    os.kill(parent, signal.SIGKILL)
+    os.waitpid(parent, 0)
+    try:
+        assert _exits_within(reader, seconds=5)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(reader, signal.SIGKILL)
+
+
+def _exits_within(pid: int, *, seconds: float) -> bool:
+    """Wait for process ``pid`` to exit; a zombie, left to init, has exited."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except FileNotFoundError:
+            return True
+        if state == "Z":
+            return True
+        time.sleep(0.05)
+    return False
