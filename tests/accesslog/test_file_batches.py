@@ -327,3 +327,30 @@ def _exits_within(pid: int, *, seconds: float) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+@pytest.mark.parametrize("options", [(), ("--batch-size", "2")])
+def test_quoted_crlf_shown_as_in_the_file(
+    centre_a: Organisation, tmp_path: Path, options: tuple[str, ...]
+) -> None:
+    values = [str(value) for value in event(1).values()]
+    values[1] = '"2026-03-02T10:15:30.250\r\n+01:00"'
+    path = tmp_path / "events.csv"
+    path.write_bytes((",".join(event(1)) + "\r\n" + ",".join(values) + "\r\n").encode())
+    _message, errors = run_failing(path, *options)
+    assert errors[0].startswith(
+        f"{path}: line 2, field time (2026-03-02T10:15:30.250\\u000d\\u000a+01:00): "
+    )
+
+
+@pytest.mark.parametrize("options", [(), ("--batch-size", "2")])
+def test_json_array_syntax_error_line_with_carriage_returns(
+    centre_a: Organisation, tmp_path: Path, options: tuple[str, ...]
+) -> None:
+    path = tmp_path / "events.json"
+    text = "[\r" + ",\r".join(json.dumps(event(number)) for number in range(3))
+    path.write_bytes((text + "\r}").encode())
+    _message, errors = run_failing(path, *options)
+    assert errors == [
+        f"{path}: record 3: invalid JSON at line 5, column 1: a comma or ] is expected"
+    ]
