@@ -1,7 +1,11 @@
 """``vigil accesslog ingest --batch-size``: batches, partial stores and the reader."""
 
+import contextlib
 import io
 import json
+import os
+import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +18,7 @@ from tests.accesslog.factories import event, ingest_range
 from vigil.accesslog.batched_ingest import ReaderFailed, ingest_batches
 from vigil.accesslog.events import ReceivedRecords
 from vigil.accesslog.ingestion import IngestResult
+from vigil.accesslog.keys import ensure_log_keys
 from vigil.accesslog.models import AccessEntry
 from vigil.accesslog.verification import verify_log
 from vigil.audit.models import AuditEntry
@@ -269,3 +274,83 @@ def test_report_names_other_senders_between_batches(tmp_path: Path) -> None:
         "entries of other senders), 0 already stored, 1 repeated in the file, and "
         "the log has 16 entries"
     )
+
+
+@pytest.mark.parametrize("options", [(), ("--batch-size", "5")])
+def test_invalid_utf8_line_counts_carriage_returns(
+    centre_a: Organisation, tmp_path: Path, options: tuple[str, ...]
+) -> None:
+    good = b"".join(json.dumps(event(number)).encode() + b"\r" for number in range(2))
+    path = tmp_path / "events.jsonl"
+    path.write_bytes(good + b'{"event_id": "e-\xff"}\r')
+    message, _errors = run_failing(path, *options)
+    assert message == (
+        f"{path}: line 3 is not valid UTF-8 (byte 0xff at offset {len(good) + 16}). "
+        "Save the file as UTF-8 and ingest it again. Nothing was stored."
+    )
+
+
+def test_reader_dies_with_its_parent(centre_a: Organisation) -> None:
+    ensure_log_keys(centre_a)
+    read_end, write_end = os.pipe()
+
+    def batches() -> Iterator[ReceivedRecords]:
+        os.write(write_end, str(os.getpid()).encode())
+        time.sleep(30)
+        yield []
+
+    parent = os.fork()
+    if parent == 0:
+        # The parent waits for the reader's first batch until it is killed.
+        with contextlib.suppress(BaseException):
+            next(ingest_batches(centre_a, batches(), source="test"))
+        os._exit(0)
+    reader = int(os.read(read_end, 20))
+    os.kill(parent, signal.SIGKILL)
+    os.waitpid(parent, 0)
+    try:
+        assert _exits_within(reader, seconds=5)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(reader, signal.SIGKILL)
+
+
+def _exits_within(pid: int, *, seconds: float) -> bool:
+    """Wait for process ``pid`` to exit; a zombie, left to init, has exited."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except FileNotFoundError:
+            return True
+        if state == "Z":
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.parametrize("options", [(), ("--batch-size", "2")])
+def test_quoted_crlf_shown_as_in_the_file(
+    centre_a: Organisation, tmp_path: Path, options: tuple[str, ...]
+) -> None:
+    values = [str(value) for value in event(1).values()]
+    values[1] = '"2026-03-02T10:15:30.250\r\n+01:00"'
+    path = tmp_path / "events.csv"
+    path.write_bytes((",".join(event(1)) + "\r\n" + ",".join(values) + "\r\n").encode())
+    _message, errors = run_failing(path, *options)
+    assert errors[0].startswith(
+        f"{path}: line 2, field time (2026-03-02T10:15:30.250\\u000d\\u000a+01:00): "
+    )
+
+
+@pytest.mark.parametrize("options", [(), ("--batch-size", "2")])
+def test_json_array_syntax_error_line_with_carriage_returns(
+    centre_a: Organisation, tmp_path: Path, options: tuple[str, ...]
+) -> None:
+    path = tmp_path / "events.json"
+    text = "[\r" + ",\r".join(json.dumps(event(number)) for number in range(3))
+    path.write_bytes((text + "\r}").encode())
+    _message, errors = run_failing(path, *options)
+    assert errors == [
+        f"{path}: record 3: invalid JSON at line 5, column 1: a comma or ] is expected"
+    ]

@@ -1,6 +1,7 @@
 """The batch readers of large files: the same records and errors as the whole text."""
 
 import io
+import itertools
 import json
 from collections.abc import Callable, Iterator
 
@@ -8,6 +9,7 @@ import pytest
 from django.utils import translation
 
 from tests.accesslog.factories import event
+from vigil.accesslog import formats
 from vigil.accesslog.events import ParseError, Records
 from vigil.accesslog.formats import (
     InvalidText,
@@ -126,3 +128,59 @@ def test_bom_on_a_later_line_is_an_error() -> None:
     with pytest.raises(ParseError) as raised:
         read_all(json_lines_batches, text, 10)
     assert [line for line, _reason in raised.value.errors] == [2]
+
+
+def test_blocks_end_at_carriage_returns(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(formats, "READ_BYTES", 16)
+    # The carriage return at byte 399 and its line feed are read apart.
+    data = b"abc\r" * 99 + b"abc\r\nf"
+    blocks = list(formats._line_blocks(io.BytesIO(data)))
+    assert b"".join(blocks) == data
+    # A file whose lines end in carriage returns is not read whole.
+    assert max(len(block) for block in blocks) < 2 * 16
+    # A carriage return and its line feed stay in one block.
+    assert b"\r\n" in data
+    assert not any(
+        block.endswith(b"\r") and following.startswith(b"\n")
+        for block, following in itertools.pairwise(blocks)
+    )
+
+
+def test_csv_with_carriage_returns_read_in_parts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(formats, "READ_BYTES", 64)
+    data = joined([CSV_HEADER, *CSV_ROWS * 20], "\r").encode()
+    stream = io.BytesIO(data)
+    first = next(csv_batches(stream, 1))
+    assert [line for line, _record in first] == [2]
+    assert stream.tell() < len(data) // 2
+
+
+@pytest.mark.parametrize("read_bytes", [1, 2, 3, 7])
+@pytest.mark.parametrize("text", JSON_TEXTS + CSV_TEXTS)
+def test_small_blocks_give_the_same_records(
+    monkeypatch: pytest.MonkeyPatch, text: str, read_bytes: int
+) -> None:
+    monkeypatch.setattr(formats, "READ_BYTES", read_bytes)
+    if text.removeprefix("\ufeff").startswith(CSV_HEADER):
+        batches = read_all(csv_batches, text, 2)
+        expected = parse_csv(text)
+    else:
+        batches = read_all(json_lines_batches, text, 2)
+        expected = parse_json_lines(text)
+    assert [record for batch in batches for record in batch] == expected
+
+
+@pytest.mark.parametrize(
+    ("data", "offset", "line"),
+    [
+        (b"a\nb\xff", 3, 2),
+        (b"a\rb\r\xff", 4, 3),
+        (b"a\r\nb\r\n\xff", 6, 3),
+        (b"a\r\r\n\n\xff", 5, 4),
+        (b"\xff", 0, 1),
+    ],
+)
+def test_line_at_counts_every_line_end(data: bytes, offset: int, line: int) -> None:
+    assert formats.line_at(data, offset) == line

@@ -18,9 +18,13 @@ organisation's log keys. It never uses a database connection: the ones it
 inherits belong to this process.
 """
 
+import ctypes
 import gc
 import multiprocessing
+import os
 import queue
+import signal
+import sys
 import traceback
 from collections.abc import Iterator
 from multiprocessing.process import BaseProcess
@@ -54,6 +58,8 @@ QUEUED_BATCHES = 2
 _new_tuple = tuple.__new__
 # Seconds between checks that the child is still alive while waiting for it.
 POLL_SECONDS = 1.0
+# The prctl(2) option that has the kernel signal a process when its parent dies.
+PR_SET_PDEATHSIG = 1
 
 
 class BatchStored(NamedTuple):
@@ -122,7 +128,7 @@ def ingest_batches(
     channel: Any = context.Queue(maxsize=QUEUED_BATCHES)
     child = context.Process(
         target=_read_and_prepare,
-        args=(organisation, keys, batches, origin, channel),
+        args=(organisation, keys, batches, origin, channel, os.getpid()),
         daemon=True,
     )
     child.start()
@@ -191,8 +197,10 @@ def _read_and_prepare(
     batches: Iterator[ReceivedRecords],
     origin: NumberOrigin,
     channel: Any,
+    parent: int,
 ) -> None:
     """Validate and prepare each batch in the child, and send it to the parent."""
+    _exit_with_parent(parent)
     # Reference counting frees the child's objects, and any cycles die with
     # the child. A collection would write to every object that it inherited,
     # and so copy their pages from the parent.
@@ -203,6 +211,23 @@ def _read_and_prepare(
         channel.put(_Failed(traceback.format_exc()))
     channel.close()
     channel.join_thread()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Have the kernel kill this child when the process ``parent`` dies.
+
+    A parent killed by SIGTERM or SIGKILL runs no cleanup, and its child
+    would then wait forever to send its next batch.
+    """
+    # NOTE: prctl(2) is Linux only, so elsewhere the child outlives such a
+    # parent.
+    if sys.platform != "linux":
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    # The parent may have died before the call above.
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _prepared_batches(

@@ -36,6 +36,7 @@ from vigil.accesslog.formats import (
     InvalidText,
     csv_batches,
     json_lines_batches,
+    line_at,
     parse_csv,
     parse_json_array,
     parse_json_lines,
@@ -149,7 +150,7 @@ def ingest_file(
     if batch_size is not None:
         return ingest_file_in_batches(organisation, path, file_format, batch_size)
     unit: PositionUnit = "record" if file_format == "json" else "line"
-    records = _read_records(organisation, path, FORMATS[file_format], unit)
+    records = _read_records(organisation, path, file_format, unit)
     if not records:
         raise FileRejected(_("%(path)s contains no events") % {"path": path})
     try:
@@ -239,13 +240,7 @@ def _file_batches(
     elif file_format == "csv":
         yield from csv_batches(stream, size)
     else:
-        data = stream.read()
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as error:
-            line = data[: error.start].count(b"\n") + 1
-            raise InvalidText(line, data[error.start], error.start) from None
-        records = parse_json_array(text)
+        records = parse_json_array(_file_text(stream.read(), file_format))
         for start in range(0, len(records), size):
             yield records[start : start + size]
 
@@ -294,24 +289,40 @@ def _after_stored(failure: FileRejected, totals: "_Totals") -> FileRejected:
 def _read_records(
     organisation: Organisation,
     path: Path,
-    parse: Callable[[str], ReceivedRecords],
+    file_format: str,
     unit: PositionUnit,
 ) -> ReceivedRecords:
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        data = path.read_bytes()
-        line = data[: error.start].count(b"\n") + 1
-        raise _not_utf8(path, line, error.object[error.start], error.start) from None
+        text = _file_text(path.read_bytes(), file_format)
+    except InvalidText as error:
+        raise _not_utf8(path, error.line, error.byte, error.offset) from None
     except OSError as error:
         raise FileRejected(
             _("cannot read %(path)s: %(error)s") % {"path": path, "error": error}
         ) from None
     try:
-        return parse(text)
+        return FORMATS[file_format](text)
     except ParseError as error:
         record_errors = _record_errors(organisation, error, unit)
         raise _rejection(path, unit, error.tally, record_errors) from None
+
+
+def _file_text(data: bytes, file_format: str) -> str:
+    """Decode a whole file, or raise InvalidText at its first byte that is not UTF-8.
+
+    The line ends of JSON lines and CSV stay as they are, as the batch
+    readers keep them, so that a quoted CSV value keeps its CR LF. Those of
+    a JSON array become line feeds, because the line of a JSON syntax error
+    counts line feeds only.
+    """
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = line_at(data, error.start)
+        raise InvalidText(line, data[error.start], error.start) from None
+    if file_format == "json" and "\r" in text:
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
 def _not_utf8(path: Path, line: int, byte: int, offset: int) -> FileRejected:

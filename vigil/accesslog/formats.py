@@ -118,6 +118,17 @@ class InvalidText(ValueError):
 _BYTE_LINE_END = re.compile(rb"\r\n?|\n")
 
 
+def line_at(data: bytes, offset: int) -> int:
+    """Return the number of the line of ``data`` that contains byte ``offset``.
+
+    A line ends with a line feed, CR LF or a carriage return alone, as the
+    parsers read it.
+    """
+    feeds = data.count(b"\n", 0, offset)
+    returns = data.count(b"\r", 0, offset)
+    return feeds + returns - data.count(b"\r\n", 0, offset) + 1
+
+
 # Bytes read at a time by _lines_without_ends.
 READ_BYTES = 1 << 20
 
@@ -151,17 +162,43 @@ def _lines_without_ends(stream: BinaryIO) -> Iterator[tuple[int, str]]:
         offset += len(block)
 
 
+def _file_lines(stream: BinaryIO) -> Iterator[tuple[int, str]]:
+    """Yield the numbered lines of a UTF-8 file with their line ends.
+
+    The lines are those of ``numbered_lines``, read a block at a time, so
+    that a file whose lines end in carriage returns alone is not read whole.
+    """
+    number = 0
+    offset = 0
+    for block in _line_blocks(stream):
+        lines = numbered_lines(io.BytesIO(block), first=number + 1, offset=offset)
+        for number, line in lines:
+            yield number, line
+        offset += len(block)
+
+
 def _line_blocks(stream: BinaryIO) -> Iterator[bytes]:
-    """Yield the file in blocks that end after a line feed, but for the last."""
-    pending = b""
+    """Yield the file in blocks that end after a line end, but for the last.
+
+    A block ends after a line feed, or after a carriage return that is not
+    the last byte read, because a line feed may follow that one in the next
+    read. A line longer than ``READ_BYTES`` is gathered in parts and joined
+    once, so that it is not copied at every read.
+    """
+    parts: list[bytes] = []
     while block := stream.read(READ_BYTES):
-        data = pending + block if pending else block
-        cut = data.rfind(b"\n") + 1
-        if cut:
-            yield data[:cut]
-        pending = data[cut:]
-    if pending:
-        yield pending
+        cut = max(block.rfind(b"\n"), block.rfind(b"\r", 0, len(block) - 1)) + 1
+        if not cut:
+            parts.append(block)
+            continue
+        if parts:
+            parts.append(block[:cut])
+            yield b"".join(parts)
+        else:
+            yield block[:cut]
+        parts = [block[cut:]] if cut < len(block) else []
+    if parts:
+        yield b"".join(parts)
 
 
 def numbered_lines(
@@ -296,7 +333,7 @@ def csv_batches(stream: BinaryIO, size: int) -> Iterator[Records]:
     records of that batch, and InvalidText for a line that is not UTF-8. An
     error of the header fails the first batch.
     """
-    return _csv_batches((line for _number, line in numbered_lines(stream)), size)
+    return _csv_batches((line for _number, line in _file_lines(stream)), size)
 
 
 def _csv_batches(lines: Iterator[str], size: int | None) -> Iterator[Records]:
