@@ -354,3 +354,49 @@ def test_json_array_syntax_error_line_with_carriage_returns(
     assert errors == [
         f"{path}: record 3: invalid JSON at line 5, column 1: a comma or ] is expected"
     ]
+
+
+def interrupt_batch(monkeypatch: pytest.MonkeyPatch, number: int) -> None:
+    """Make the ``number``-th append raise KeyboardInterrupt, as Ctrl-C would."""
+    from vigil.accesslog import batched_ingest, ingestion
+
+    calls = []
+    append = ingestion.append_prepared
+
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == number:
+            raise KeyboardInterrupt
+        return append(*args, **kwargs)
+
+    monkeypatch.setattr(batched_ingest, "append_prepared", interrupted)
+
+
+def test_interrupt_says_what_was_stored(
+    centre_a: Organisation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = jsonl(tmp_path / "events.jsonl", [event(number) for number in range(6)])
+    interrupt_batch(monkeypatch, 2)
+    message, errors = run_failing(path, "--batch-size", "2")
+    assert message == (
+        f"{path}: interrupted, so nothing from line 3 on was stored. The 2 events "
+        "before it were stored. Ingest the file again to store the rest: events "
+        "already stored are reported as such, not stored twice."
+    )
+    assert errors == [
+        f"{path}: 2 new entries (indices 0 to 1), 0 already stored, 0 repeated in "
+        "the file, and the log has 2 entries"
+    ]
+    assert stored_ids(centre_a) == ["e-0", "e-1"]
+
+
+def test_interrupt_before_first_batch(
+    centre_a: Organisation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = jsonl(tmp_path / "events.jsonl", [event(number) for number in range(3)])
+    interrupt_batch(monkeypatch, 1)
+    message, _errors = run_failing(path, "--batch-size", "2")
+    assert message == (
+        f"{path}: interrupted before the first batch, so nothing was stored."
+    )
+    assert stored_ids(centre_a) == []

@@ -168,7 +168,7 @@ def ingest_file_in_batches(
     """Ingest ``path`` in batches of ``batch_size`` events, each committed on its own.
 
     JSON lines and CSV are read a batch at a time, so that memory does not
-    grow with the file; a JSON array is read whole first. A second process
+    grow with the file. A JSON array is read whole first. A second process
     reads and checks the next batch while this one stores the current one
     (``vigil.accesslog.batched_ingest``). At the first batch with an error,
     FileRejected lists its errors and says which events were stored before.
@@ -206,11 +206,39 @@ def ingest_file_in_batches(
                 ) % _utf8_values(path, error.line, error.byte, error.offset)
                 failure = FileRejected(failure.summary, [detail])
             raise _after_stored(failure, totals) from None
+        except KeyboardInterrupt:
+            # The batch being stored was rolled back, and the committed ones stay.
+            raise _interrupted(totals) from None
     if not totals.batches:
         raise FileRejected(_("%(path)s contains no events") % {"path": path})
     lines = totals.report(organisation.slug)
     lines.insert(-1, escape_line(_batches_line(path, totals.batches, batch_size)))
     return lines
+
+
+def _interrupted(totals: "_Totals") -> FileRejected:
+    """Say where storing stopped when the user interrupted a batched ingestion."""
+    if not totals.batches:
+        return FileRejected(
+            _("%(path)s: interrupted before the first batch, so nothing was stored.")
+            % {"path": totals.path}
+        )
+    count = totals.new + totals.stored + totals.repeated
+    values = {"path": totals.path, "line": totals.last_line + 1, "count": count}
+    if totals.unit == "record":
+        first = _(
+            "%(path)s: interrupted, so nothing from record %(line)d on was stored."
+        )
+    else:
+        first = _("%(path)s: interrupted, so nothing from line %(line)d on was stored.")
+    second = ngettext(
+        "The %(count)d event before it was stored. Ingest the file again to store "
+        "the rest: an event already stored is reported as such, not stored twice.",
+        "The %(count)d events before it were stored. Ingest the file again to store "
+        "the rest: events already stored are reported as such, not stored twice.",
+        count,
+    )
+    return FileRejected(f"{first % values} {second % values}", [totals.summary()])
 
 
 def _format_of(path: Path, file_format: str | None) -> str:
