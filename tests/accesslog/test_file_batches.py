@@ -1,7 +1,6 @@
 """``vigil accesslog ingest --batch-size``: batches, partial stores and the reader."""
 
 import contextlib
-import io
 import json
 import os
 import signal
@@ -15,6 +14,9 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from tests.accesslog.factories import event, ingest_range
+from tests.accesslog.ingest_command import ingest as run
+from tests.accesslog.ingest_command import ingest_failing as run_failing
+from tests.accesslog.ingest_command import write_lines as jsonl
 from vigil.accesslog.batched_ingest import ReaderFailed, ingest_batches
 from vigil.accesslog.events import ReceivedRecords
 from vigil.accesslog.ingestion import IngestResult
@@ -35,42 +37,6 @@ pytestmark = pytest.mark.filterwarnings(
 def _english() -> Iterator[None]:
     with translation.override("en"):
         yield
-
-
-def run(path: Path, *options: str) -> tuple[list[str], list[str]]:
-    output, errors = io.StringIO(), io.StringIO()
-    call_command(
-        "accesslog",
-        "ingest",
-        "--org",
-        "centre-a",
-        *options,
-        str(path),
-        stdout=output,
-        stderr=errors,
-    )
-    return output.getvalue().splitlines(), errors.getvalue().splitlines()
-
-
-def run_failing(path: Path, *options: str) -> tuple[str, list[str]]:
-    errors = io.StringIO()
-    with pytest.raises(CommandError) as raised:
-        call_command(
-            "accesslog",
-            "ingest",
-            "--org",
-            "centre-a",
-            *options,
-            str(path),
-            stdout=io.StringIO(),
-            stderr=errors,
-        )
-    return str(raised.value), errors.getvalue().splitlines()
-
-
-def jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
-    path.write_text("".join(json.dumps(item) + "\n" for item in records), "utf-8")
-    return path
 
 
 def stored_ids(organisation: Organisation) -> list[str]:

@@ -4,14 +4,15 @@ import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.conf import LazySettings
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.utils import translation
 
 from tests.accesslog.factories import event, ingest_range
+from tests.accesslog.ingest_command import ingest as ingest_command
+from tests.accesslog.ingest_command import ingest_failing, write_lines
 from vigil.accesslog.file_ingest import escape_control_characters, escape_line
 from vigil.accesslog.models import AccessEntry
 from vigil.organisations.models import Organisation
@@ -24,39 +25,7 @@ def _english() -> Iterator[None]:
 
 
 def ingest(path: Path, *options: str) -> list[str]:
-    output = io.StringIO()
-    call_command(
-        "accesslog",
-        "ingest",
-        "--org",
-        "centre-a",
-        *options,
-        str(path),
-        stdout=output,
-        stderr=io.StringIO(),
-    )
-    return output.getvalue().splitlines()
-
-
-def ingest_failing(path: Path, *options: str) -> tuple[str, list[str]]:
-    errors = io.StringIO()
-    with pytest.raises(CommandError) as raised:
-        call_command(
-            "accesslog",
-            "ingest",
-            "--org",
-            "centre-a",
-            *options,
-            str(path),
-            stdout=io.StringIO(),
-            stderr=errors,
-        )
-    return str(raised.value), errors.getvalue().splitlines()
-
-
-def write_lines(path: Path, records: list[dict[str, Any]]) -> Path:
-    path.write_text("".join(json.dumps(item) + "\n" for item in records), "utf-8")
-    return path
+    return ingest_command(path, *options)[0]
 
 
 def csv_text(records: list[dict[str, str]]) -> str:
