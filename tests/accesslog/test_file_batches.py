@@ -52,7 +52,7 @@ def test_each_batch_committed_on_its_own(
     assert lines == [
         f"{path}: 7 new entries (indices 0 to 6), 0 already stored, 0 repeated in "
         "the file, and the log has 7 entries",
-        f"{path}: stored in 3 batches of at most 3 events, each committed on its own",
+        f"{path}: ingested in 3 batches of at most 3 events, each committed on its own",
         "the latest signed checkpoint covers all 7 entries: 'vigil accesslog "
         "checkpoint --org centre-a' prints it",
     ]
@@ -175,7 +175,7 @@ def test_json_array_in_batches(centre_a: Organisation, tmp_path: Path) -> None:
     path.write_text(json.dumps([event(number) for number in range(5)]), "utf-8")
     lines, _errors = run(path, "--batch-size", "2")
     assert lines[1] == (
-        f"{path}: stored in 3 batches of at most 2 events, each committed on its own"
+        f"{path}: ingested in 3 batches of at most 2 events, each committed on its own"
     )
     assert len(stored_ids(centre_a)) == 5
 

@@ -275,9 +275,9 @@ def _file_batches(
 
 def _batches_line(path: Path, batches: int, size: int) -> str:
     return ngettext(
-        "%(path)s: stored in %(count)d batch of at most %(size)d events, each "
+        "%(path)s: ingested in %(count)d batch of at most %(size)d events, each "
         "committed on its own",
-        "%(path)s: stored in %(count)d batches of at most %(size)d events, each "
+        "%(path)s: ingested in %(count)d batches of at most %(size)d events, each "
         "committed on its own",
         batches,
     ) % {"path": path, "count": batches, "size": size}
