@@ -235,7 +235,7 @@ def test_duplicates_found_among_entries_of_their_period(
     assert result.accepted == [(2, "e-99", 10)]
 
 
-def test_duplicates_looked_up_per_time_when_period_holds_many(
+def test_duplicates_looked_up_per_key_when_period_holds_many(
     centre_a: Organisation,
 ) -> None:
     ingest_events(
@@ -243,20 +243,46 @@ def test_duplicates_looked_up_per_time_when_period_holds_many(
         [(number, event(number, time=_minute(number))) for number in range(10)],
         source="test",
     )
-    per_time = mock.Mock(wraps=ingestion._entries_at)
+    per_key = mock.Mock(wraps=ingestion._entries_with)
     with (
         mock.patch.object(ingestion, "RANGE_FACTOR", 1),
         mock.patch.object(ingestion, "RANGE_SLACK", 0),
-        mock.patch.object(ingestion, "_entries_at", per_time),
+        mock.patch.object(ingestion, "_entries_with", per_key),
     ):
         records = [
             (1, event(0, time=_minute(0))),
             (2, event(99, time=_minute(9))),
         ]
         result = ingest_events(centre_a, records, source="test")
-    assert per_time.call_count == 1
+    assert per_key.call_count == 1
     assert result.duplicates == [(1, "e-0", 0)]
     assert result.accepted == [(2, "e-99", 10)]
+
+
+def test_lookup_reads_only_the_keys_when_times_repeat(
+    centre_a: Organisation,
+) -> None:
+    # Events that share one time, as a program with a coarse clock sends them.
+    ingest_events(centre_a, [(n, event(n)) for n in range(50)], source="test")
+    entries_with = ingestion._entries_with
+    rows_read: list[int] = []
+
+    def reading(organisation_id: int, keys: list[tuple[Any, str]]) -> Any:
+        rows = entries_with(organisation_id, keys)
+        rows_read.append(len(rows))
+        return rows
+
+    records = [(1, event(3)), (2, event(77)), (3, event(3))]
+    with (
+        mock.patch.object(ingestion, "RANGE_FACTOR", 1),
+        mock.patch.object(ingestion, "RANGE_SLACK", 0),
+        mock.patch.object(ingestion, "_entries_with", reading),
+    ):
+        result = ingest_events(centre_a, records, source="test")
+    # One row, not the 50 entries at that time.
+    assert rows_read == [1]
+    assert result.duplicates == [(1, "e-3", 3), (3, "e-3", 3)]
+    assert result.accepted == [(2, "e-77", 50)]
 
 
 def test_duplicate_committed_after_lookup(centre_a: Organisation) -> None:
