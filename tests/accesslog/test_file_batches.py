@@ -123,9 +123,7 @@ def test_repeat_in_a_later_batch_counted_as_repeated(
     ]
 
 
-def test_csv_in_batches_with_crlf_and_quoted_line_break(
-    centre_a: Organisation, tmp_path: Path
-) -> None:
+def test_csv_batches_quoted_line_break(centre_a: Organisation, tmp_path: Path) -> None:
     names = ["event_id", "time", "user_id", "application", "action", "subject"]
     names.append("service")
     rows = [",".join(names)]

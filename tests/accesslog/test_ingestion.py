@@ -235,7 +235,7 @@ def test_duplicates_found_among_entries_of_their_period(
     assert result.accepted == [(2, "e-99", 10)]
 
 
-def test_duplicates_looked_up_per_key_when_period_holds_many(
+def test_lookup_per_key_for_wide_range(
     centre_a: Organisation,
 ) -> None:
     ingest_events(

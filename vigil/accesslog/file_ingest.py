@@ -149,7 +149,7 @@ def ingest_file(
     file_format = _format_of(path, file_format)
     if batch_size is not None:
         return ingest_file_in_batches(organisation, path, file_format, batch_size)
-    unit: PositionUnit = "record" if file_format == "json" else "line"
+    unit = _unit_of(file_format)
     records = _read_records(organisation, path, file_format, unit)
     if not records:
         raise FileRejected(_("%(path)s contains no events") % {"path": path})
@@ -171,9 +171,9 @@ def ingest_file_in_batches(
     grow with the file. A JSON array is read whole first. A second process
     reads and checks the next batch while this one stores the current one
     (``vigil.accesslog.batched_ingest``). At the first batch with an error,
-    FileRejected lists its errors and says which events were stored before.
+    FileRejected lists its errors and names the events stored before it.
     """
-    unit: PositionUnit = "record" if file_format == "json" else "line"
+    unit = _unit_of(file_format)
     try:
         stream = path.open("rb")
     except OSError as error:
@@ -217,13 +217,13 @@ def ingest_file_in_batches(
 
 
 def _interrupted(totals: "_Totals") -> FileRejected:
-    """Say where storing stopped when the user interrupted a batched ingestion."""
+    """Return the error that states where an interrupted batched ingestion stopped."""
     if not totals.batches:
         return FileRejected(
             _("%(path)s: interrupted before the first batch, so nothing was stored.")
             % {"path": totals.path}
         )
-    count = totals.new + totals.stored + totals.repeated
+    count = totals.events
     values = {"path": totals.path, "line": totals.last_line + 1, "count": count}
     if totals.unit == "record":
         first = _(
@@ -239,6 +239,11 @@ def _interrupted(totals: "_Totals") -> FileRejected:
         count,
     )
     return FileRejected(f"{first % values} {second % values}", [totals.summary()])
+
+
+def _unit_of(file_format: str) -> PositionUnit:
+    """Return how the errors of a file format name a record: by line or by position."""
+    return "record" if file_format == "json" else "line"
 
 
 def _format_of(path: Path, file_format: str | None) -> str:
@@ -284,13 +289,14 @@ def _batches_line(path: Path, batches: int, size: int) -> str:
 
 
 def _after_stored(failure: FileRejected, totals: "_Totals") -> FileRejected:
-    """Say in the rejection of a batch which events of the file were stored before.
+    """Add to the rejection of a batch which events of the file were stored before.
 
-    When none were, the rejection says that nothing was stored and stays.
+    When none were, the rejection, which states that nothing was stored, is
+    returned unchanged.
     """
     if not totals.batches:
         return failure
-    count = totals.new + totals.stored + totals.repeated
+    count = totals.events
     values = {"path": totals.path, "line": totals.last_line + 1, "count": count}
     if totals.unit == "record":
         first = _(
@@ -494,6 +500,11 @@ class _Totals:
         self.checkpoint_note: str | None = None
         # The line, or record, of the last event of the last stored batch.
         self.last_line = 0
+
+    @property
+    def events(self) -> int:
+        """Return the number of events of the stored batches, duplicates included."""
+        return self.new + self.stored + self.repeated
 
     def add(self, result: IngestResult) -> None:
         """Count the entries and duplicates of a committed batch."""

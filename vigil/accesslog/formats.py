@@ -206,7 +206,7 @@ def numbered_lines(
 ) -> Iterator[tuple[int, str]]:
     """Yield the numbered lines of a UTF-8 file with their line ends.
 
-    Lines end as ``_LINE_END`` says. The byte order mark of line 1 is left
+    Lines end as ``_LINE_END`` matches them. The byte order mark of line 1 is left
     out. Raises InvalidText at the first line that is not UTF-8. ``first``
     and ``offset`` are the number and the file offset of the first line of
     ``stream``, for a part of a file.

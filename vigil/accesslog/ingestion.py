@@ -629,18 +629,18 @@ def _stored_indices(
     event of yesterday or a resend of events that share one time, gets one
     lookup per key instead.
     """
-    wanted = set(keys)
-    if not wanted:
+    requested = set(keys)
+    if not requested:
         return {}
-    times = [moment for moment, _event_id in wanted]
-    limit = RANGE_FACTOR * len(wanted) + RANGE_SLACK
+    times = [moment for moment, _event_id in requested]
+    limit = RANGE_FACTOR * len(requested) + RANGE_SLACK
     rows = _entries_between(organisation.pk, min(times), max(times), limit)
     if len(rows) >= limit:
-        rows = _entries_with(organisation.pk, list(wanted))
+        rows = _entries_with(organisation.pk, list(requested))
     return {
         (moment, event_id): index
         for moment, event_id, index in rows
-        if (moment, event_id) in wanted
+        if (moment, event_id) in requested
     }
 
 
@@ -685,12 +685,12 @@ def _entries_with(
             # join, which a planner with old statistics made a scan of all of
             # the organisation's entries.
             cursor.execute(
-                f"SELECT wanted.time, wanted.event_id, entry.{index} "  # noqa: S608
+                f"SELECT requested.time, requested.event_id, entry.{index} "  # noqa: S608
                 "FROM unnest(%s::timestamptz[], %s::text[]) "
-                "AS wanted(time, event_id) "
+                "AS requested(time, event_id) "
                 f"CROSS JOIN LATERAL (SELECT {index} FROM {table} "
-                'WHERE organisation_id = %s AND "time" = wanted.time '
-                "AND event_id = wanted.event_id OFFSET 0) AS entry",
+                'WHERE organisation_id = %s AND "time" = requested.time '
+                "AND event_id = requested.event_id OFFSET 0) AS entry",
                 [
                     [moment for moment, _event_id in keys],
                     [event_id for _moment, event_id in keys],
@@ -711,9 +711,11 @@ def _entries_with(
             placeholders = ", ".join(["(%s, %s)"] * len(chunk))
             cursor.execute(
                 f"SELECT {time_column}, entry.event_id, entry.{index} "  # noqa: S608
-                f"FROM (VALUES {placeholders}) AS wanted CROSS JOIN {table} AS entry "
-                'WHERE entry.organisation_id = %s AND entry."time" = wanted.column1 '
-                "AND entry.event_id = wanted.column2",
+                f"FROM (VALUES {placeholders}) AS requested "
+                f"CROSS JOIN {table} AS entry "
+                "WHERE entry.organisation_id = %s "
+                'AND entry."time" = requested.column1 '
+                "AND entry.event_id = requested.column2",
                 [*(value for key in chunk for value in key), organisation_id],
             )
             rows.extend(cursor.fetchall())
