@@ -9,12 +9,18 @@ import datetime
 from typing import Any
 
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.accesslog.factories import tampering
 from tests.ledger.reference import leaf_data
 from vigil.accesslog.models import AccessEntry, TreeNode, segment_of
-from vigil.accesslog.store import LOWEST_STORED_LEVEL, DatabaseHashStore
+from vigil.accesslog.store import (
+    LOWEST_STORED_LEVEL,
+    TILE_HEIGHT,
+    DatabaseHashStore,
+    tile_of,
+)
 from vigil.ledger import (
     MemoryHashStore,
     MerkleLog,
@@ -78,6 +84,42 @@ def test_only_upper_levels_stored(
     rows = TreeNode.objects.filter(organisation=centre_a).count()
     # Complete subtrees of 1000 leaves from level 4 up: 62 + 31 + 15 + 7 + 3 + 1.
     assert rows == 119
+
+
+def test_nodes_stored_with_their_tile(
+    filled: tuple[MerkleLog, MerkleLog], centre_a: Organisation
+) -> None:
+    rows = TreeNode.objects.filter(organisation=centre_a).values_list(
+        "level", "index", "tile"
+    )
+    assert rows
+    for level, index, tile in rows:
+        top = TILE_HEIGHT * (level // TILE_HEIGHT + 1)
+        assert tile == index >> (top - level) == tile_of(level, index)
+
+
+@pytest.mark.parametrize("leaf", [0, 255, 256, 4095, 4096, 123_456_789])
+def test_proof_siblings_share_a_tile_per_four_levels(leaf: int) -> None:
+    """The siblings of levels 4k to 4k + 3 lie under the ancestor at 4k + 4."""
+    for band in range(1, 8):
+        siblings = [
+            (level, (leaf >> level) ^ 1)
+            for level in range(TILE_HEIGHT * band, TILE_HEIGHT * (band + 1))
+        ]
+        top = TILE_HEIGHT * (band + 1)
+        assert {tile_of(*sibling) for sibling in siblings} == {leaf >> top}
+
+
+def test_node_under_another_tile_is_not_found(
+    filled: tuple[MerkleLog, MerkleLog], centre_a: Organisation
+) -> None:
+    """A proof looks a node up by its tile, so a changed tile hides the node."""
+    with tampering():
+        TreeNode.objects.filter(organisation=centre_a, level=4, index=20).update(tile=7)
+    store = DatabaseHashStore(centre_a.pk)
+    with pytest.raises(KeyError, match=r"\(4, 20\)"):
+        store.get(4, 20)
+    assert store.get(4, 21) == filled[1].store.get(4, 21)
 
 
 def test_get_many_keeps_order(
@@ -152,6 +194,20 @@ def test_proof_takes_one_query(
         with django_assert_num_queries(1):
             proof = inclusion_proof(index, SIZE, DatabaseHashStore(centre_a.pk))
         verify_inclusion(hash_leaf(leaf_data(index)), index, SIZE, proof, root)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite query plan")
+def test_proof_reads_nodes_from_tile_index(
+    filled: tuple[MerkleLog, MerkleLog], centre_a: Organisation
+) -> None:
+    """The nodes come from the tile index alone, without a row lookup each."""
+    with CaptureQueriesContext(connection) as captured:
+        inclusion_proof(500, SIZE, DatabaseHashStore(centre_a.pk))
+    (query,) = captured.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {query['sql']}")
+        plan = " / ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "COVERING INDEX tree_node_tile_idx" in plan, plan
 
 
 def test_consistency_proofs_verify(filled: tuple[MerkleLog, MerkleLog]) -> None:

@@ -404,6 +404,15 @@ def test_changed_tree_node_caught(log: Organisation) -> None:
     assert_diverges_at(log, 8, "tree node (3, 1)")
 
 
+def test_tree_node_under_another_tile_caught(log: Organisation) -> None:
+    """Proofs look nodes up by tile, so a node moved to another tile is lost."""
+    with tampering():
+        TreeNode.objects.filter(organisation=log, level=3, index=1).update(tile=5)
+    assert_diverges_at(
+        log, 8, "tree node (3, 1) is stored under tile 5, expected 0, so proofs"
+    )
+
+
 def test_forged_checkpoint_caught(log: Organisation) -> None:
     """A checkpoint signed by another key with the log's name is rejected."""
     keys = ensure_log_keys(log)

@@ -81,8 +81,10 @@ def insert_node(organisation: Organisation, level: str, index: str) -> None:
     """Store a copy of node (2, 0) at the SQL values ``level`` and ``index``."""
     with tampering() as cursor:
         cursor.execute(
-            'INSERT INTO accesslog_treenode (organisation_id, level, "index", hash) '  # noqa: S608
-            f"SELECT organisation_id, {level}, {index}, hash FROM accesslog_treenode "
+            "INSERT INTO accesslog_treenode "  # noqa: S608
+            '(organisation_id, level, "index", tile, hash) '
+            f"SELECT organisation_id, {level}, {index}, tile, hash "
+            "FROM accesslog_treenode "
             'WHERE organisation_id = %s AND level = 2 AND "index" = 0',
             [organisation.pk],
         )
@@ -400,6 +402,24 @@ def test_extra_node_at_negative_level(
 def test_moved_node_of_text_index_caught(log: Organisation) -> None:
     set_column("accesslog_treenode", "index", "'x'", node_id(log, 2, 3))
     assert_fails(log, 12, "tree node (2, 3) over entries 12 to 15 is missing")
+
+
+@sqlite_only
+@pytest.mark.parametrize(
+    ("literal", "shown"), [("'0'", "0"), ("'x'", "'x'"), ("0.5", "0.5")]
+)
+def test_node_tile_of_other_type(log: Organisation, literal: str, shown: str) -> None:
+    """Text of the right tile is stored as its integer; other values lose the node."""
+    set_column("accesslog_treenode", "tile", literal, node_id(log, 3, 1))
+    if shown == "0":
+        assert verify_log(log).ok
+        return
+    assert_fails(
+        log,
+        8,
+        f"tree node (3, 1) is stored under tile {shown}, expected 0, so proofs "
+        "cannot find it: the stored node was changed",
+    )
 
 
 # The command

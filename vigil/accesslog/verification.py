@@ -70,6 +70,7 @@ from vigil.accesslog.verification_scan import (
     ChunkSummary,
     ScanFailure,
     ScanJob,
+    misplaced_node,
     node_failure,
     scan_chunks,
 )
@@ -388,7 +389,7 @@ class _LogCheck:
             stream = self.upper_streams[level] = self._nodes(level)
         stored = next(stream, None)
         if stored is None or stored[0] != index:
-            raise self._divergence(node_failure(level, index, None, value))
+            raise self._divergence(self._missing_node(level, index, value))
         if stored[1] != value:
             # bytes() of an integer gives zero bytes, so the hash may not be a blob.
             wrong = self._first_wrong_node_hash(level, index, index + 1)
@@ -405,10 +406,12 @@ class _LogCheck:
         """
         quote = self.connection.ops.quote_name
         index = quote("index")
+        # A node under another tile is one that proofs cannot find.
         sql = (
             f"SELECT {index}, hash FROM {quote(TreeNode._meta.db_table)} "  # noqa: S608
             f"WHERE organisation_id = %s AND level = %s AND {index} >= %s "
-            f"AND {index} < %s ORDER BY {index} LIMIT %s"
+            f"AND {index} < %s AND tile = {hash_store.TILE_SQL} "
+            f"ORDER BY {index} LIMIT %s"
         )
         start = 0
         end = self.limit >> level
@@ -425,6 +428,20 @@ class _LogCheck:
             if len(nodes) < UPPER_NODE_CHUNK:
                 return
             start = nodes[-1][0] + 1
+
+    def _missing_node(self, level: int, index: int, value: bytes) -> ScanFailure:
+        """Return the failure of a node that is missing or stored under another tile."""
+        quote = self.connection.ops.quote_name
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT tile FROM {quote(TreeNode._meta.db_table)} "  # noqa: S608
+                f"WHERE organisation_id = %s AND level = %s AND {quote('index')} = %s",
+                [self.organisation_id, level, index],
+            )
+            row = cursor.fetchone()
+        if row is not None:
+            return misplaced_node(level, index, row[0])
+        return node_failure(level, index, None, value)
 
     def _node_batch(
         self, sql: str, level: int, start: int, end: int

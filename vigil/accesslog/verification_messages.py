@@ -119,6 +119,10 @@ NODE_DIFFERS = gettext_noop(
     "%(last)s give %(computed)s, so one of entries %(first)s to %(last)s was "
     "rewritten together with its leaf hash, or the stored node was changed"
 )
+NODE_TILE_WRONG = gettext_noop(
+    "tree node (%(level)s, %(index)s) is stored under tile %(found)s, expected "
+    "%(expected)s, so proofs cannot find it: the stored node was changed"
+)
 NODE_HASH_WRONG_TYPE = gettext_noop(
     "tree node (%(level)s, %(index)s) has hash %(found)s, expected %(size)s "
     "bytes: the stored node was changed"
@@ -317,3 +321,16 @@ def node_differs(
     params["stored"] = stored.hex()
     params["computed"] = computed.hex()
     return Reason(NODE_DIFFERS if level else LEAF_NODE_DIFFERS, params)
+
+
+def node_tile_wrong(level: int, index: int, found: object, expected: int) -> Reason:
+    """Return the reason of tree node ``(level, index)`` stored under tile ``found``.
+
+    A tile that is not an integer, which only SQLite stores, shows as its
+    Python representation.
+    """
+    shown = found if type(found) is int else repr(found)
+    return Reason(
+        NODE_TILE_WRONG,
+        {"level": level, "index": index, "found": shown, "expected": expected},
+    )

@@ -29,6 +29,7 @@ from vigil.accesslog import verification_messages as messages
 from vigil.accesslog.encoding import LeafFields, canonical_time, encode_leaf
 from vigil.accesslog.leaves import stored_address, stored_time
 from vigil.accesslog.models import SEGMENT_SIZE
+from vigil.accesslog.store import tile_of
 from vigil.accesslog.verification_messages import Reason
 from vigil.accesslog.verification_sql import (
     EXPIRED_EARLY,
@@ -503,7 +504,7 @@ class _ChunkScan:
                 children = {2 * offset, 2 * offset + 1}
                 if stored is not None and children & differing_below:
                     continue
-                failure = node_failure(
+                failure = self._node_failure(
                     level, (self.start >> level) + offset, stored, computed[offset]
                 )
                 if first is None or _index_of(failure) < _index_of(first):
@@ -560,6 +561,19 @@ class _ChunkScan:
         ]
         return mismatches, failure
 
+    def _node_failure(
+        self, level: int, index: int, stored: bytes | None, computed: bytes
+    ) -> ScanFailure:
+        """Return the failure of a node that differs, is missing or is misplaced."""
+        if stored is None:
+            self.cursor.execute(
+                self.statements.node_tile, [self.job.organisation_id, level, index]
+            )
+            row = self.cursor.fetchone()
+            if row is not None:
+                return misplaced_node(level, index, row[0])
+        return node_failure(level, index, stored, computed)
+
     def _stored_nodes(
         self, level: int, first: int, end: int
     ) -> tuple[list[tuple[Any, ...]], list[bytes]]:
@@ -615,6 +629,14 @@ def node_failure(
     """Return the failure of tree node ``(level, index)``, missing or differing."""
     return ScanFailure(
         index << level, messages.node_differs(level, index, stored, computed)
+    )
+
+
+def misplaced_node(level: int, index: int, tile: Any) -> ScanFailure:
+    """Return the failure of tree node ``(level, index)`` stored under ``tile``."""
+    return ScanFailure(
+        index << level,
+        messages.node_tile_wrong(level, index, tile, tile_of(level, index)),
     )
 
 

@@ -32,6 +32,7 @@ from psycopg.pq import TransactionStatus
 
 from vigil.accesslog.models import SEGMENT_SIZE, AccessEntry, LogCheckpoint, TreeNode
 from vigil.accesslog.retention import EMPTIED_CONTENT
+from vigil.accesslog.store import TILE_SQL
 
 ENTRY_TABLE = AccessEntry._meta.db_table
 # The leaf's form of a time, as canonical_time writes it.
@@ -266,10 +267,16 @@ class ScanStatements:
             f"SELECT size FROM {self.table(CHECKPOINT_TABLE)} "  # noqa: S608
             "WHERE organisation_id = %s AND size > %s AND size <= %s ORDER BY size"
         )
+        # A node stored under another tile than its own is one that proofs
+        # cannot find, so it counts as missing; ``node_tile`` tells why.
         self.nodes = self._sql(
             f'SELECT "index", hash FROM {self.table(NODE_TABLE)} '  # noqa: S608
             'WHERE organisation_id = %s AND level = %s AND "index" >= %s '
-            'AND "index" < %s ORDER BY "index"'
+            f'AND "index" < %s AND tile = {TILE_SQL} ORDER BY "index"'
+        )
+        self.node_tile = self._sql(
+            f"SELECT tile FROM {self.table(NODE_TABLE)} "  # noqa: S608
+            'WHERE organisation_id = %s AND level = %s AND "index" = %s'
         )
 
     def _sql(self, statement: str) -> str:
