@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.accesslog.factories import tampering
 from tests.ledger.reference import leaf_data
+from vigil.accesslog import store as hash_store
 from vigil.accesslog.models import AccessEntry, TreeNode, segment_of
 from vigil.accesslog.store import (
     LOWEST_STORED_LEVEL,
@@ -229,3 +230,45 @@ def test_complete_block_read_once(
         assert store.get(0, 5) == filled[1].store.get(0, 5)
     with django_assert_num_queries(1):
         assert store.get(0, 999) == filled[1].store.get(0, 999)
+
+
+def test_proof_with_cached_later_block(
+    filled: tuple[MerkleLog, MerkleLog], centre_a: Organisation
+) -> None:
+    """A proof computes nodes of the cached block after reading an earlier one."""
+    store = DatabaseHashStore(centre_a.pk)
+    store.get(0, 20)
+    memory = filled[1].store
+    assert inclusion_proof(0, 17, store) == inclusion_proof(0, 17, memory)
+    assert store.get_many([(0, 3), (0, 40), (0, 19)]) == memory.get_many(
+        [(0, 3), (0, 40), (0, 19)]
+    )
+
+
+# Sizes and leaves on both sides of the edges of blocks and of tiles.
+EDGE_SIZES = (1, 2, 3, 15, 16, 17, 31, 32, 33, 63, 64, 65, 255, 256, 257, 299, 300)
+
+
+@pytest.mark.parametrize("lowest", [2, 3, 4, 5])
+def test_proofs_at_tile_edges(
+    centre_a: Organisation, monkeypatch: pytest.MonkeyPatch, lowest: int
+) -> None:
+    """Proofs from one store equal the memory store's for each stored level."""
+    monkeypatch.setattr(hash_store, "LOWEST_STORED_LEVEL", lowest)
+    database = MerkleLog(DatabaseHashStore(centre_a.pk))
+    memory = MerkleLog(MemoryHashStore())
+    for start, stop in ((0, 17), (17, 64), (64, 65), (65, 257), (257, 300)):
+        append(database, centre_a, start, stop)
+        memory.append_many([leaf_data(index) for index in range(start, stop)])
+    for size in EDGE_SIZES:
+        root = memory.root(size)
+        assert database.root(size) == root
+        leaves = {0, 1, 15, 16, 17, size // 2, size - 2, size - 1}
+        for index in sorted(leaf for leaf in leaves if 0 <= leaf < size):
+            proof = database.inclusion_proof(index, size)
+            assert proof == memory.inclusion_proof(index, size), (index, size)
+            verify_inclusion(hash_leaf(leaf_data(index)), index, size, proof, root)
+        for old in EDGE_SIZES[: EDGE_SIZES.index(size) + 1]:
+            proof = database.consistency_proof(old, size)
+            assert proof == memory.consistency_proof(old, size), (old, size)
+            verify_consistency(old, size, memory.root(old), root, proof)

@@ -207,8 +207,15 @@ class DatabaseHashStore:
         by_block: dict[int, list[NodeKey]] = {}
         for level, index in keys:
             by_block.setdefault((index << level) >> lowest, []).append((level, index))
+        # _block_leaves caches each complete block it reads, so the block that
+        # was cached when _read left it out is kept here.
+        cached = self._block
         for block, block_keys in by_block.items():
-            levels = complete_subtree_levels(self._block_leaves(block, leaves))
+            if cached is not None and cached[0] == block:
+                hashes = cached[1]
+            else:
+                hashes = self._block_leaves(block, leaves)
+            levels = complete_subtree_levels(hashes)
             for level, index in block_keys:
                 offset = index - (block << (lowest - level))
                 if level < len(levels) and offset < len(levels[level]):
@@ -217,8 +224,6 @@ class DatabaseHashStore:
 
     def _block_leaves(self, block: int, leaves: dict[int, bytes]) -> list[bytes]:
         """Return the leaf hashes of a block from its first entry up to a gap."""
-        if self._block is not None and self._block[0] == block:
-            return self._block[1]
         width = 1 << self.lowest_stored_level
         first = block * width
         hashes: list[bytes] = []
