@@ -6,18 +6,35 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 from tests.accesslog.test_migration_leaf import ALIAS, database, migrate, rejected
 from tests.accesslog.test_migration_segments import create_centre
-from vigil.accesslog.store import tile_of
+from vigil.accesslog.store import DatabaseHashStore, tile_of
 
 __all__ = ["database"]
 
 BEFORE = ("accesslog", "0017_finding_entry_indexes")
 TILES = ("accesslog", "0018_tree_node_tiles")
 # Nodes on both sides of tile edges, at the lowest stored level, at a tile
-# top and high up.
-NODES = ((4, 0), (4, 15), (4, 16), (5, 7), (7, 1), (8, 0), (8, 16), (11, 3))
+# top, high up and with an index above 2**32.
+NODES = (
+    (4, 0),
+    (4, 15),
+    (4, 16),
+    (5, 7),
+    (7, 1),
+    (8, 0),
+    (8, 16),
+    (11, 3),
+    (12, 17),
+    (4, 2**40 + 17),
+    (30, 2**20 + 1),
+)
 
 
-def fill_old_nodes(apps: Any) -> None:
+def node_value(level: int, index: int) -> bytes:
+    return bytes([level, index % 256]) * 16
+
+
+def fill_old_nodes(apps: Any) -> int:
+    """Store ``NODES`` without their tile and return the organisation's id."""
     organisation = create_centre(apps, "tiles")
     node_model = apps.get_model("accesslog", "TreeNode")
     for level, index in NODES:
@@ -25,8 +42,9 @@ def fill_old_nodes(apps: Any) -> None:
             organisation=organisation,
             level=level,
             index=index,
-            hash=bytes([level, index % 256]) * 16,
+            hash=node_value(level, index),
         )
+    return int(organisation.pk)
 
 
 def stored_tiles(database: BaseDatabaseWrapper) -> dict[tuple[int, int], int]:
@@ -41,7 +59,7 @@ def index_names(database: BaseDatabaseWrapper, table: str) -> set[str]:
 
 
 def test_tile_migration_both_ways(database: BaseDatabaseWrapper) -> None:
-    fill_old_nodes(migrate(database, BEFORE))
+    organisation_id = fill_old_nodes(migrate(database, BEFORE))
 
     migrate(database, TILES)
     assert "tree_node_tile_idx" in index_names(database, "accesslog_treenode")
@@ -51,6 +69,9 @@ def test_tile_migration_both_ways(database: BaseDatabaseWrapper) -> None:
     assert stored_tiles(database)[(4, 16)] == 1
     assert stored_tiles(database)[(7, 1)] == 0
     assert stored_tiles(database)[(8, 16)] == 1
+    assert stored_tiles(database)[(4, 2**40 + 17)] == 2**36 + 1
+    store = DatabaseHashStore(organisation_id, using=ALIAS)
+    assert store.get_many(list(NODES)) == [node_value(*node) for node in NODES]
     assert rejected(database, "UPDATE accesslog_treenode SET tile = 5")
     assert rejected(database, "DELETE FROM accesslog_treenode")
 
@@ -62,4 +83,10 @@ def test_tile_migration_both_ways(database: BaseDatabaseWrapper) -> None:
         )
     assert "tile" not in {column.name for column in columns}
     assert rejected(database, "UPDATE accesslog_treenode SET level = 5")
+    assert rejected(database, "DELETE FROM accesslog_treenode")
+
+    migrate(database, TILES)
+    assert stored_tiles(database) == {node: tile_of(*node) for node in NODES}
+    assert store.get_many(list(NODES)) == [node_value(*node) for node in NODES]
+    assert rejected(database, "UPDATE accesslog_treenode SET tile = 5")
     assert rejected(database, "DELETE FROM accesslog_treenode")

@@ -413,6 +413,56 @@ def test_tree_node_under_another_tile_caught(log: Organisation) -> None:
     )
 
 
+MOVE_NODE = (
+    "UPDATE accesslog_treenode SET tile = {tile} WHERE organisation_id = %s "
+    'AND level = {level} AND "index" = {index}'
+)
+
+
+@pytest.mark.parametrize(
+    ("level", "index", "tile", "expected"),
+    [
+        # The tile of node (2, 0), so that two nodes share one tile.
+        (2, 4, 0, 1),
+        (2, 9, -1, 2),
+        (3, 4, 2**62, 2),
+        (4, 1, 3, 0),
+        (5, 0, 1, 0),
+    ],
+)
+def test_tree_node_under_wrong_tile_caught(
+    log: Organisation, level: int, index: int, tile: int, expected: int
+) -> None:
+    """A node under a wrong tile fails the run at its first entry, at every level."""
+    with tampering() as cursor:
+        cursor.execute(MOVE_NODE.format(tile=tile, level=level, index=index), [log.pk])
+    assert_diverges_at(
+        log,
+        index << level,
+        f"tree node ({level}, {index}) is stored under tile {tile}, "
+        f"expected {expected}, so proofs cannot find it",
+    )
+
+
+def test_first_node_under_wrong_tile_caught(log: Organisation) -> None:
+    """Of two nodes under a wrong tile, the one over the earlier entries is named."""
+    with tampering() as cursor:
+        cursor.execute(MOVE_NODE.format(tile=0, level=2, index=7), [log.pk])
+        cursor.execute(MOVE_NODE.format(tile=5, level=3, index=1), [log.pk])
+    assert_diverges_at(log, 8, "tree node (3, 1) is stored under tile 5")
+
+
+def test_entry_before_node_under_wrong_tile_caught(log: Organisation) -> None:
+    """A changed entry before the node's entries is the first divergence."""
+    with tampering() as cursor:
+        cursor.execute(MOVE_NODE.format(tile=5, level=3, index=1), [log.pk])
+        cursor.execute(
+            "UPDATE accesslog_accessentry SET user_id = 'U999' WHERE id = %s",
+            [entry_id(log, 2)],
+        )
+    assert_diverges_at(log, 2, "do not match its stored leaf hash")
+
+
 def test_forged_checkpoint_caught(log: Organisation) -> None:
     """A checkpoint signed by another key with the log's name is rejected."""
     keys = ensure_log_keys(log)
