@@ -73,12 +73,13 @@ def tampering() -> Iterator[Any]:
     """Yield a cursor with the access log's append-only triggers out of the way.
 
     This is what someone with full control of the database can do. The test's
-    transaction rolls the trigger change back with everything else.
+    transaction rolls the trigger change back with everything else, and a
+    test may enter it more than once.
     """
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             for name in SQLITE_TRIGGERS:
-                cursor.execute(f"DROP TRIGGER {name}")
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
         else:
             # ALTER TABLE waits for no deferred foreign-key checks of the rows
             # this transaction inserted, so they run first.
