@@ -254,6 +254,17 @@ def test_verify_rejects_leaf_rewritten_with_hash(
 def test_verify_unreadable_bundle(tmp_path: Path, log: Organisation) -> None:
     missing = run_verify(str(tmp_path / "missing.json"), "--key", vkey(log))
     assert missing.returncode == 2
+    assert (
+        f"cannot read the file {tmp_path / 'missing.json'}: no such file. Check "
+        "the name and the folder it is in" in missing.stderr
+    )
+    folder = run_verify(str(tmp_path), "--key", vkey(log))
+    assert folder.returncode == 2
+    assert f"cannot read the file {tmp_path}: it is a folder" in folder.stderr
+    (tmp_path / "latin1.json").write_bytes(b"\xe9")
+    latin1 = run_verify(str(tmp_path / "latin1.json"), "--key", vkey(log))
+    assert latin1.returncode == 2
+    assert "latin1.json: it is not UTF-8 text" in latin1.stderr
     (tmp_path / "bad.json").write_text("{", encoding="utf-8")
     broken = run_verify(str(tmp_path / "bad.json"), "--key", vkey(log))
     assert broken.returncode == 2

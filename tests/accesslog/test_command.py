@@ -640,7 +640,52 @@ def test_export_to_before_from(log: Organisation, tmp_path: Path) -> None:
         "--output",
         str(tmp_path / "x.json"),
     )
-    assert "--to must not be before --from" in message
+    assert message == (
+        "--to 2026-03-01 is before --from 2026-03-05. Give a last day on or "
+        "after the first day"
+    )
+
+
+@pytest.mark.parametrize("batch_size", [None, "2"])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("missing.jsonl", "no such file. Check the name and the folder it is in"),
+        ("folder.jsonl", "it is a folder. Give a file in it"),
+    ],
+)
+def test_ingest_unreadable_file(
+    centre_a: Organisation,
+    tmp_path: Path,
+    name: str,
+    expected: str,
+    batch_size: str | None,
+) -> None:
+    (tmp_path / "folder.jsonl").mkdir()
+    path = tmp_path / name
+    options = [] if batch_size is None else ["--batch-size", batch_size]
+    message, _ = run_failing("ingest", "--org", "centre-a", str(path), *options)
+    assert message == f"cannot read {path}: {expected}"
+
+
+def test_export_previous_missing(log: Organisation, tmp_path: Path) -> None:
+    missing = tmp_path / "old.checkpoint"
+    message, _ = run_failing(
+        "export",
+        "--org",
+        "centre-a",
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-03-05",
+        "--previous",
+        str(missing),
+        "--output",
+        str(tmp_path / "x.json"),
+    )
+    assert message == (
+        f"cannot read {missing}: no such file. Check the name and the folder it is in"
+    )
 
 
 @pytest.mark.parametrize(

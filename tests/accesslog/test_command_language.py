@@ -339,15 +339,17 @@ def test_expire_and_export_lines_translated(
 
 USAGE_ERRORS = {
     "nl": {
-        "order": "--to mag niet vóór --from liggen",
-        "previous": "kan {path} niet lezen",
+        "order": "--to 2026-03-01 ligt vóór --from 2026-03-05. Geef een laatste "
+        "dag op die op of na de eerste dag valt",
+        "previous": "kan {path} niet lezen: het bestand bestaat niet",
         "listen": "--listen 'localhost' is geen HOST:PORT, bv. 127.0.0.1:6514",
         "tls": "--tls-cert en --tls-key horen samen: geef ze allebei op, of geen "
         "van beide om over gewone TCP te ontvangen",
     },
     "fr": {
-        "order": "--to ne doit pas précéder --from",
-        "previous": "impossible de lire {path}",
+        "order": "--to 2026-03-01 précède --from 2026-03-05. Indiquez un dernier "
+        "jour égal ou postérieur au premier jour",
+        "previous": "impossible de lire {path}\u00a0: ce fichier n'existe pas",
         "listen": "--listen 'localhost' n'est pas de la forme HOST:PORT, par "
         "exemple 127.0.0.1:6514",
         "tls": "--tls-cert et --tls-key vont ensemble\u00a0: indiquez les deux, ou "

@@ -114,6 +114,26 @@ def _escape(character: str) -> str:
     return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
+def read_error_message(path: Path | str, error: OSError) -> str:
+    """Return the translated error of a file that could not be read, with the fix."""
+    if isinstance(error, FileNotFoundError):
+        return _(
+            "cannot read %(path)s: no such file. Check the name and the folder it is in"
+        ) % {"path": path}
+    if isinstance(error, IsADirectoryError):
+        return _("cannot read %(path)s: it is a folder. Give a file in it") % {
+            "path": path
+        }
+    if isinstance(error, PermissionError):
+        return _(
+            "cannot read %(path)s: permission denied. Give a file that you may read"
+        ) % {"path": path}
+    return _("cannot read %(path)s: %(reason)s") % {
+        "path": path,
+        "reason": error.strerror or error,
+    }
+
+
 def describe_event_error(error: EventError, unit: PositionUnit) -> str:
     """Return the translated line of one record error, without the file name."""
     where = describe_position(unit, error.line)
@@ -177,9 +197,7 @@ def ingest_file_in_batches(
     try:
         stream = path.open("rb")
     except OSError as error:
-        raise FileRejected(
-            _("cannot read %(path)s: %(error)s") % {"path": path, "error": error}
-        ) from None
+        raise FileRejected(read_error_message(path, error)) from None
     totals = _Totals(path, unit)
     with stream:
         batches = _file_batches(stream, file_format, batch_size)
@@ -331,9 +349,7 @@ def _read_records(
     except InvalidText as error:
         raise _not_utf8(path, error.line, error.byte, error.offset) from None
     except OSError as error:
-        raise FileRejected(
-            _("cannot read %(path)s: %(error)s") % {"path": path, "error": error}
-        ) from None
+        raise FileRejected(read_error_message(path, error)) from None
     try:
         return FORMATS[file_format](text)
     except ParseError as error:

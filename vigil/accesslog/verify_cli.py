@@ -89,10 +89,20 @@ EXIT_UNREADABLE = 2
 
 
 def _read_text(path: str, what: str) -> str:
+    where = f"cannot read the {what} {path}"
     try:
         return Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise Unreadable(f"cannot read the {what} {path}: {error}") from None
+    except FileNotFoundError:
+        fix = "no such file. Check the name and the folder it is in"
+    except IsADirectoryError:
+        fix = "it is a folder. Give a file in it"
+    except PermissionError:
+        fix = "permission denied. Give a file that you may read"
+    except OSError as error:
+        fix = str(error.strerror or error)
+    except UnicodeDecodeError as error:
+        fix = f"it is not UTF-8 text ({error})"
+    raise Unreadable(f"{where}: {fix}")
 
 
 def _load_document(path: str) -> tuple[str, Mapping[str, Any]]:

@@ -31,6 +31,7 @@ from vigil.accesslog.file_ingest import (
     MAX_FILE_BATCH_SIZE,
     FileRejected,
     ingest_file,
+    read_error_message,
 )
 from vigil.accesslog.ingestion import BatchRejected, ingest_events
 from vigil.accesslog.models import IdentityPeriod
@@ -273,7 +274,13 @@ class Command(VigilCommand):
     def _export(self, organisation: Organisation, options: dict[str, Any]) -> None:
         start, end = export_period(options["from_date"], options["to_date"])
         if end <= start:
-            raise CommandError(_("--to must not be before --from"))
+            raise CommandError(
+                _(
+                    "--to %(last)s is before --from %(first)s. Give a last day on "
+                    "or after the first day"
+                )
+                % {"last": options["to_date"], "first": options["from_date"]}
+            )
         previous = _read_optional(options["previous"])
         output = Path(options["output"])
         if output.is_dir():
@@ -686,9 +693,12 @@ def _read_optional(name: str | None) -> str | None:
         return None
     try:
         return Path(name).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+    except OSError as error:
+        raise CommandError(read_error_message(name, error)) from None
+    except UnicodeDecodeError as error:
         raise CommandError(
-            _("cannot read %(path)s: %(error)s") % {"path": name, "error": error}
+            _("cannot read %(path)s: it is not UTF-8 text (%(error)s)")
+            % {"path": name, "error": error}
         ) from None
 
 
