@@ -668,6 +668,30 @@ def test_ingest_unreadable_file(
     assert message == f"cannot read {path}: {expected}"
 
 
+def test_export_previous_is_verifier_key(log: Organisation, tmp_path: Path) -> None:
+    key_file = tmp_path / "centre.vkey"
+    key_file.write_text(ensure_log_keys(log).verifier_key + "\n", encoding="utf-8")
+    message, _ = run_failing(
+        "export",
+        "--org",
+        "centre-a",
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-03-05",
+        "--previous",
+        str(key_file),
+        "--output",
+        str(tmp_path / "x.json"),
+    )
+    assert message == (
+        f"{key_file} contains a verifier key, not a checkpoint. Give the "
+        "checkpoint note that the auditor kept of this log, as 'vigil accesslog "
+        "checkpoint --org centre-a' printed it"
+    )
+    assert not (tmp_path / "x.json").exists()
+
+
 def test_export_previous_missing(log: Organisation, tmp_path: Path) -> None:
     missing = tmp_path / "old.checkpoint"
     message, _ = run_failing(

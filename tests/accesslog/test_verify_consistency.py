@@ -241,9 +241,8 @@ def test_previous_not_a_checkpoint_unreadable(
     result = run_verify(str(path), "--key", vkey(log), "--previous", str(key_file))
     assert result.returncode == verify_cli.EXIT_UNREADABLE
     assert result.stderr == (
-        f"vigil-verify: the --previous file {key_file} is not a signed "
-        "checkpoint: note has no blank line between the text and the "
-        "signatures\n"
+        f"vigil-verify: the --previous file {key_file} contains a verifier key, "
+        "not a checkpoint. Give the checkpoint note that you kept of this log\n"
     )
 
 

@@ -71,6 +71,7 @@ from vigil.ledger import (
     MalformedNoteError,
     open_checkpoint,
 )
+from vigil.ledger.note import looks_like_verifier_key
 
 PROOF_FORMAT = "vigil-accesslog-proof/1"
 CONSISTENCY_FORMAT = "vigil-accesslog-consistency/1"
@@ -238,6 +239,12 @@ def _verify(
                 "with --previous instead"
             )
         text = _read_text(arguments.previous, "checkpoint file")
+        if looks_like_verifier_key(text):
+            raise Unreadable(
+                f"the --previous file {arguments.previous} contains a verifier "
+                "key, not a checkpoint. Give the checkpoint note that you kept of "
+                "this log"
+            )
         previous = open_previous(text, arguments.previous, verifier)
     if kind == BUNDLE:
         return verify_bundle(document, verifier, previous, listing)

@@ -85,6 +85,19 @@ def ed25519_key_id(name: str, public_key: bytes) -> int:
     return int.from_bytes(digest[:KEY_ID_SIZE], "big")
 
 
+# A verifier key in the note vkey form <name>+<key id>+<base64 key>: one
+# line, a name without "+" or blanks, a key id of 8 hex digits and the key.
+_VERIFIER_KEY_PATTERN = re.compile(r"[^\s+]+\+[0-9a-fA-F]{8}\+[A-Za-z0-9+/]+={0,2}")
+
+
+def looks_like_verifier_key(text: str) -> bool:
+    """Return whether ``text`` has the form of a verifier key, valid or not.
+
+    Error messages use it to name a key given where a note is expected.
+    """
+    return _VERIFIER_KEY_PATTERN.fullmatch(text.strip()) is not None
+
+
 def format_key(name: str, key_id: int) -> str:
     """Return the ``<name>+<key ID in hex>`` label that identifies a key in messages."""
     return f"{name}+{key_id:08x}"

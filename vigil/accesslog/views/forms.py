@@ -6,7 +6,6 @@ stored or logged.
 """
 
 import datetime
-import re
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
@@ -28,6 +27,7 @@ from vigil.accesslog.models import Action, ApiToken, IdentityPeriod
 from vigil.accesslog.national_numbers import validate_national_number
 from vigil.accesslog.untraced import day_period as untraced_period
 from vigil.isodate import IsoDateField, IsoDateTimeField
+from vigil.ledger.note import looks_like_verifier_key
 
 # Browsers submit these inputs as ISO text, such as 2026-03-02T14:30 and
 # 2026-03-02, whatever the page language. So the ISO-only rule affects only
@@ -468,10 +468,6 @@ class FindingFilterForm(forms.Form):
 MAX_CHECKPOINT_BYTES = 64 * 1024
 # Characters of a rejected checkpoint note that an error message shows.
 MAX_SHOWN_NOTE = 80
-# A verifier key <name>+<key id>+<base64 key> as `vigil accesslog public-key`
-# prints it and the status page's .vkey file contains it: one line, a name
-# without "+" or blanks, a key id of 8 hex digits and the key in base64.
-VERIFIER_KEY = re.compile(r"[^\s+]+\+[0-9a-fA-F]{8}\+[A-Za-z0-9+/]+={0,2}")
 
 
 def checkpoint_text(text: str) -> str:
@@ -483,7 +479,7 @@ def checkpoint_text(text: str) -> str:
     ValidationError for a verifier key, which the auditor keeps next to the
     checkpoint and so may give in its place.
     """
-    if VERIFIER_KEY.fullmatch(text.strip()):
+    if looks_like_verifier_key(text):
         raise ValidationError(
             _(
                 "“%(key)s” is a verifier key, not a checkpoint. Give the whole "

@@ -46,6 +46,7 @@ from vigil.commands import Command as VigilCommand
 from vigil.integers import ascii_integer
 from vigil.isodate import add_day_range_options, date_argument, datetime_argument
 from vigil.ledger import InvalidKeyError
+from vigil.ledger.note import looks_like_verifier_key
 from vigil.organisations.management.commands.org import format_validation_error
 from vigil.organisations.models import Organisation
 
@@ -282,6 +283,15 @@ class Command(VigilCommand):
                 % {"last": options["to_date"], "first": options["from_date"]}
             )
         previous = _read_optional(options["previous"])
+        if previous is not None and looks_like_verifier_key(previous):
+            raise CommandError(
+                _(
+                    "%(path)s contains a verifier key, not a checkpoint. Give the "
+                    "checkpoint note that the auditor kept of this log, as 'vigil "
+                    "accesslog checkpoint --org %(org)s' printed it"
+                )
+                % {"path": options["previous"], "org": organisation.slug}
+            )
         output = Path(options["output"])
         if output.is_dir():
             raise CommandError(_write_error_message(output, IsADirectoryError()))
