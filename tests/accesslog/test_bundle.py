@@ -268,6 +268,11 @@ def test_verify_unreadable_bundle(tmp_path: Path, log: Organisation) -> None:
     (tmp_path / "bad.json").write_text("{", encoding="utf-8")
     broken = run_verify(str(tmp_path / "bad.json"), "--key", vkey(log))
     assert broken.returncode == 2
+    assert f"the file {tmp_path / 'bad.json'} is not valid JSON: " in broken.stderr
+    assert (
+        ". Give a bundle, a proof document or a consistency document, which are "
+        "JSON" in broken.stderr
+    )
     for key in ("nonsense", ""):
         invalid_key = run_verify(str(tmp_path / "bad.json"), "--key", key)
         assert invalid_key.returncode == 2

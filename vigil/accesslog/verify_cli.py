@@ -111,7 +111,10 @@ def _load_document(path: str) -> tuple[str, Mapping[str, Any]]:
     try:
         document = load_json(_read_text(path, "file"))
     except ValueError as error:
-        raise Unreadable(f"the file {path} is not valid JSON: {error}") from None
+        raise Unreadable(
+            f"the file {path} is not valid JSON: {error}. Give a bundle, a proof "
+            "document or a consistency document, which are JSON"
+        ) from None
     kind = _document_kind(document) if isinstance(document, dict) else None
     if kind is None:
         raise Unreadable(
