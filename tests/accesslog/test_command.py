@@ -668,22 +668,18 @@ def test_ingest_unreadable_file(
     assert message == f"cannot read {path}: {expected}"
 
 
+def export_with_previous(previous: Path, tmp_path: Path) -> tuple[str, ...]:
+    """Return the arguments of an export of March 1 to 5 with ``--previous``."""
+    return (
+        *("export", "--org", "centre-a", "--from", "2026-03-01", "--to", "2026-03-05"),
+        *("--previous", str(previous), "--output", str(tmp_path / "x.json")),
+    )
+
+
 def test_export_previous_is_verifier_key(log: Organisation, tmp_path: Path) -> None:
     key_file = tmp_path / "centre.vkey"
     key_file.write_text(ensure_log_keys(log).verifier_key + "\n", encoding="utf-8")
-    message, _ = run_failing(
-        "export",
-        "--org",
-        "centre-a",
-        "--from",
-        "2026-03-01",
-        "--to",
-        "2026-03-05",
-        "--previous",
-        str(key_file),
-        "--output",
-        str(tmp_path / "x.json"),
-    )
+    message, _ = run_failing(*export_with_previous(key_file, tmp_path))
     assert message == (
         f"{key_file} contains a verifier key, not a checkpoint. Give the "
         "checkpoint note that the auditor kept of this log, as 'vigil accesslog "
@@ -694,19 +690,7 @@ def test_export_previous_is_verifier_key(log: Organisation, tmp_path: Path) -> N
 
 def test_export_previous_missing(log: Organisation, tmp_path: Path) -> None:
     missing = tmp_path / "old.checkpoint"
-    message, _ = run_failing(
-        "export",
-        "--org",
-        "centre-a",
-        "--from",
-        "2026-03-01",
-        "--to",
-        "2026-03-05",
-        "--previous",
-        str(missing),
-        "--output",
-        str(tmp_path / "x.json"),
-    )
+    message, _ = run_failing(*export_with_previous(missing, tmp_path))
     assert message == (
         f"cannot read {missing}: no such file. Check the name and the folder it is in"
     )

@@ -329,8 +329,8 @@ def node_tile_wrong(level: int, index: int, found: object, expected: int) -> Rea
     A tile that is not an integer, which only SQLite stores, shows as its
     Python representation.
     """
-    shown = found if type(found) is int else repr(found)
+    found_text = found if type(found) is int else repr(found)
     return Reason(
         NODE_TILE_WRONG,
-        {"level": level, "index": index, "found": shown, "expected": expected},
+        {"level": level, "index": index, "found": found_text, "expected": expected},
     )

@@ -267,8 +267,8 @@ class ScanStatements:
             f"SELECT size FROM {self.table(CHECKPOINT_TABLE)} "  # noqa: S608
             "WHERE organisation_id = %s AND size > %s AND size <= %s ORDER BY size"
         )
-        # A node stored under another tile than its own is one that proofs
-        # cannot find, so it counts as missing; ``node_tile`` tells why.
+        # Proofs cannot find a node stored under another tile than its own,
+        # so it counts as missing. ``node_tile`` reads its tile for the message.
         self.nodes = self._sql(
             f'SELECT "index", hash FROM {self.table(NODE_TABLE)} '  # noqa: S608
             'WHERE organisation_id = %s AND level = %s AND "index" >= %s '
