@@ -24,7 +24,9 @@ from vigil.ledger import (
 )
 from vigil.ledger.merkle import (
     NodeKey,
+    complete_subtree_levels,
     fold_subtree_hashes,
+    parent_hashes,
     split_point,
     subtree_keys,
 )
@@ -102,6 +104,27 @@ def test_subtree_keys_rejects_unaligned_range(start: int, end: int) -> None:
 def test_fold_rejects_empty_list() -> None:
     with pytest.raises(ValueError, match="empty list"):
         fold_subtree_hashes([])
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 3, 8])
+def test_parent_hashes_pair_neighbours(count: int) -> None:
+    nodes = hashes_of(count)
+    expected = [node_hash(nodes[i], nodes[i + 1]) for i in range(0, count - 1, 2)]
+    assert parent_hashes(nodes) == expected
+
+
+@given(size=st.integers(min_value=0, max_value=300))
+def test_complete_subtree_levels_are_subtree_roots(size: int) -> None:
+    leaves = hashes_of(size)
+    levels = complete_subtree_levels(leaves)
+    assert levels[0] == leaves
+    for level, nodes in enumerate(levels):
+        width = 1 << level
+        assert len(nodes) == size >> level
+        for index, value in enumerate(nodes):
+            subtree = leaves[index * width : (index + 1) * width]
+            assert value == root_from_leaf_hashes(subtree)
+    assert len(levels[-1]) <= 1
 
 
 def test_log_roots_match_reference() -> None:

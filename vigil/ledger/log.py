@@ -15,7 +15,7 @@ from vigil.ledger.merkle import (
     NodeKey,
     fold_subtree_hashes,
     leaf_hash,
-    node_hash,
+    parent_hashes,
     subtree_keys,
 )
 from vigil.ledger.proofs import consistency_proof, inclusion_proof
@@ -93,12 +93,8 @@ class MerkleLog:
             if len(nodes) & 1:
                 # The last node has no right sibling, so it is on the new edge.
                 edge[(level, start + len(nodes) - 1)] = nodes[-1]
-            # An unpaired last node makes no parent, so zip stops before it.
-            pairs = iter(nodes)
-            nodes = [
-                node_hash(left, right)
-                for left, right in zip(pairs, pairs, strict=False)
-            ]
+            # An unpaired last node makes no parent.
+            nodes = parent_hashes(nodes)
             level += 1
             start >>= 1
         self.store.put_many(writes)

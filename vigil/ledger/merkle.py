@@ -16,6 +16,10 @@ HASH_SIZE = 32
 LEAF_HASH_PREFIX = b"\x00"
 NODE_HASH_PREFIX = b"\x01"
 EMPTY_ROOT = hashlib.sha256(b"").digest()
+# SHA-256 with the node prefix already absorbed. A copy of it hashes a pair
+# of children without joining them to the prefix first: 380 against 435 ns
+# per node on the machine of docs/benchmarks.md.
+_NODE_HASH_START = hashlib.sha256(NODE_HASH_PREFIX)
 
 type NodeKey = tuple[int, int]
 
@@ -69,17 +73,28 @@ def complete_subtree_levels(leaf_hashes: Sequence[bytes]) -> list[list[bytes]]:
     level ``l`` holds the nodes ``(l, (start >> l) + i)``.
     """
     levels = [list(leaf_hashes)]
-    sha256 = hashlib.sha256
     while len(levels[-1]) >= 2:
-        # Pairs of consecutive nodes: zip stops before an unpaired last one.
-        pairs = iter(levels[-1])
-        levels.append(
-            [
-                sha256(NODE_HASH_PREFIX + left + right).digest()
-                for left, right in zip(pairs, pairs, strict=False)
-            ]
-        )
+        levels.append(parent_hashes(levels[-1]))
     return levels
+
+
+def parent_hashes(nodes: Sequence[bytes]) -> list[bytes]:
+    """Return the node hash of each pair of consecutive ``nodes``.
+
+    The parent of ``nodes[2 * i]`` and ``nodes[2 * i + 1]`` comes at ``i``.
+    An unpaired last node has no parent here.
+    """
+    pairs = iter(nodes)
+    start = _NODE_HASH_START.copy
+    parents: list[bytes] = []
+    append = parents.append
+    # zip stops before an unpaired last node.
+    for left, right in zip(pairs, pairs, strict=False):
+        state = start()
+        state.update(left)
+        state.update(right)
+        append(state.digest())
+    return parents
 
 
 def subtree_keys(start: int, end: int) -> list[NodeKey]:
