@@ -70,7 +70,7 @@ from vigil.accesslog.verification_scan import (
     ChunkSummary,
     ScanFailure,
     ScanJob,
-    misplaced_node,
+    absent_node_failure,
     node_failure,
     scan_chunks,
 )
@@ -432,16 +432,14 @@ class _LogCheck:
     def _missing_node(self, level: int, index: int, value: bytes) -> ScanFailure:
         """Return the failure of a node that is missing or stored under another tile."""
         quote = self.connection.ops.quote_name
+        tile_sql = (
+            f"SELECT tile FROM {quote(TreeNode._meta.db_table)} "  # noqa: S608
+            f"WHERE organisation_id = %s AND level = %s AND {quote('index')} = %s"
+        )
         with self.connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT tile FROM {quote(TreeNode._meta.db_table)} "  # noqa: S608
-                f"WHERE organisation_id = %s AND level = %s AND {quote('index')} = %s",
-                [self.organisation_id, level, index],
+            return absent_node_failure(
+                cursor, tile_sql, self.organisation_id, (level, index), value
             )
-            row = cursor.fetchone()
-        if row is not None:
-            return misplaced_node(level, index, row[0])
-        return node_failure(level, index, None, value)
 
     def _node_batch(
         self, sql: str, level: int, start: int, end: int

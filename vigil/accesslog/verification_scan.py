@@ -566,12 +566,13 @@ class _ChunkScan:
     ) -> ScanFailure:
         """Return the failure of a node that differs, is missing or is misplaced."""
         if stored is None:
-            self.cursor.execute(
-                self.statements.node_tile, [self.job.organisation_id, level, index]
+            return absent_node_failure(
+                self.cursor,
+                self.statements.node_tile,
+                self.job.organisation_id,
+                (level, index),
+                computed,
             )
-            row = self.cursor.fetchone()
-            if row is not None:
-                return misplaced_node(level, index, row[0])
         return node_failure(level, index, stored, computed)
 
     def _stored_nodes(
@@ -632,11 +633,27 @@ def node_failure(
     )
 
 
-def misplaced_node(level: int, index: int, tile: Any) -> ScanFailure:
-    """Return the failure of tree node ``(level, index)`` stored under ``tile``."""
+def absent_node_failure(
+    cursor: Any,
+    tile_sql: str,
+    organisation_id: int,
+    key: tuple[int, int],
+    computed: bytes,
+) -> ScanFailure:
+    """Return the failure of a tree node that proofs cannot find where it belongs.
+
+    ``tile_sql`` reads the tile of node ``key`` (level, index) with the
+    parameters organisation, level and index. A node stored under another
+    tile than its own is misplaced, and one that is not stored is missing.
+    """
+    level, index = key
+    cursor.execute(tile_sql, [organisation_id, level, index])
+    row = cursor.fetchone()
+    if row is None:
+        return node_failure(level, index, None, computed)
     return ScanFailure(
         index << level,
-        messages.node_tile_wrong(level, index, tile, tile_of(level, index)),
+        messages.node_tile_wrong(level, index, row[0], tile_of(level, index)),
     )
 
 
