@@ -10,6 +10,9 @@ worker does for a chunk. These are the scan's query of the entries, whose
 SQL builds each leaf, the same query with only some of the leaf's columns,
 hashing the leaves and rebuilding the subtrees. Each figure is the best of ``--repeat``
 passes over ``--chunks`` chunks of 4,096 entries from the start of the log.
+``--sqlite-module`` runs the queries through another DB-API module, such as
+one that bundles a newer SQLite than Python's; the full verification still
+uses Python's.
 Last, it runs ``verify_log`` as ``vigil accesslog verify`` does and reports
 the wall time and the processor time of the main process and of the workers,
 which on 2 cores bounds the run at about half their sum.
@@ -20,9 +23,9 @@ from __future__ import annotations
 import argparse
 import datetime
 import hashlib
+import importlib
 import os
 import resource
-import sqlite3
 import sys
 import time
 from collections.abc import Callable
@@ -47,6 +50,12 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--repeat", type=int, default=3, help="passes per part (default: 3)"
     )
+    parser.add_argument(
+        "--sqlite-module",
+        default="sqlite3",
+        help="DB-API module of the timed queries, e.g. pysqlite3.dbapi2 "
+        "(default: sqlite3)",
+    )
     arguments = parser.parse_args(argv)
     database = Path(arguments.work_dir) / "accesslog.sqlite3"
     if not database.is_file():
@@ -56,6 +65,13 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         )
     if arguments.chunks < 1 or arguments.repeat < 1:
         parser.error("--chunks and --repeat must be at least 1")
+    try:
+        arguments.sqlite = importlib.import_module(arguments.sqlite_module)
+    except ImportError as error:
+        parser.error(
+            f"--sqlite-module {arguments.sqlite_module!r} cannot be imported "
+            f"({error}); install it in this Python or leave the option out"
+        )
     return arguments
 
 
@@ -95,7 +111,7 @@ def time_parts(arguments: argparse.Namespace, path: Path) -> list[tuple[str, flo
     retained_from = str(
         datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC).replace(tzinfo=None)
     )
-    connection = sqlite3.connect(path)
+    connection = arguments.sqlite.connect(path)
     cursor = connection.cursor()
 
     def fetch(sql: str, parameters: list[Any]) -> Callable[[int, int], None]:
@@ -142,6 +158,10 @@ def time_parts(arguments: argparse.Namespace, path: Path) -> list[tuple[str, flo
     leaf_parameters = [*statements.leaf_parameters, retained_from]
     parts = [
         ("scan query, leaf built in SQL", fetch(statements.entries, leaf_parameters)),
+        (
+            "... with a type check per text column",
+            fetch(statements.checked_entries, leaf_parameters),
+        ),
         ("index and leaf hash only", fetch(columns("1"), [])),
         ("... and the time of the leaf", fetch(columns(sql._SQLITE_TIME), [])),
         (
@@ -184,6 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     work_dir = Path(arguments.work_dir)
     configure_django(work_dir)
     entries = arguments.chunks * CHUNK
+    print(f"SQLite {arguments.sqlite.sqlite_version} through {arguments.sqlite_module}")
     print(f"| part, {entries:,} entries in chunks of {CHUNK:,} | us per entry |")
     print("|---|---|")
     for name, microseconds in time_parts(arguments, work_dir / "accesslog.sqlite3"):
