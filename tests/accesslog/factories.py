@@ -6,10 +6,12 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection
+from django.utils import timezone
 
+from vigil.accesslog.expiry_statements import sign_statement
 from vigil.accesslog.ingestion import IngestResult, ingest_events
-from vigil.accesslog.models import AccessEntry
-from vigil.accesslog.retention import EMPTIED_CONTENT
+from vigil.accesslog.models import AccessEntry, LogKeys
+from vigil.accesslog.retention import EMPTIED_CONTENT, retention_period
 from vigil.organisations.models import Organisation
 
 TABLES = (
@@ -110,12 +112,25 @@ def entry_id(organisation: Organisation, index: int) -> int:
     return AccessEntry.objects.get(organisation=organisation, index=index).pk
 
 
-def empty_as_expired(organisation: Organisation, indices: range) -> None:
+def empty_as_expired(
+    organisation: Organisation, indices: range, *, vouched: bool = True
+) -> None:
     """Empty the content of entries as expiry does, which the triggers allow.
 
-    Unlike ``expire_entries`` this empties any entries, not only the oldest.
+    Unlike ``expire_entries`` this empties any entries, not only the oldest,
+    whatever their time. With ``vouched`` it signs an expiry statement for
+    ``indices`` with the cut-off of the retention period now, as expiry
+    would; without, the entries were emptied by someone without the log key.
     """
     AccessEntry.objects.filter(organisation=organisation, index__in=indices).update(
         **EMPTIED_CONTENT,
         expired_at=datetime.datetime(2036, 3, 2, tzinfo=datetime.UTC),
     )
+    if vouched and len(indices):
+        vouch_for_expiry(organisation, indices.start, indices.stop)
+
+
+def vouch_for_expiry(organisation: Organisation, start: int, end: int) -> None:
+    """Sign the expiry statement for entries ``[start, end)`` as expiry does now."""
+    keys = LogKeys.objects.get(organisation=organisation)
+    sign_statement(keys, start, end, timezone.now() - retention_period())

@@ -28,6 +28,7 @@ from vigil.accesslog.management.commands.accesslog import (
 )
 from vigil.accesslog.models import (
     AccessEntry,
+    ExpiryStatement,
     IdentityPeriod,
     LogCheckpoint,
     VerificationRun,
@@ -445,6 +446,22 @@ def test_expire(log: Organisation, settings: Any) -> None:
     output = run("expire", "--org", "centre-a")
     assert "entries emptied: 10" in output
     assert "verification OK" in run("verify", "--org", "centre-a")
+
+
+def test_expire_stops_at_entry_unlike_its_leaf(
+    log: Organisation, settings: Any
+) -> None:
+    settings.VIGIL_ACCESSLOG_RETENTION_DAYS = 1
+    with tampering():
+        AccessEntry.objects.filter(organisation=log, index=3).update(user_id="U9")
+    message, _ = run_failing("expire", "--org", "centre-a")
+    assert message == (
+        "nothing was emptied: entry 3 does not match its stored leaf hash, so the "
+        "log was changed. Run 'vigil accesslog verify --org centre-a' to check the "
+        "whole log"
+    )
+    assert not AccessEntry.objects.filter(expired_at__isnull=False).exists()
+    assert not ExpiryStatement.objects.exists()
 
 
 def test_expire_dry_run_changes_nothing(log: Organisation, settings: Any) -> None:

@@ -22,6 +22,7 @@ from tests.accesslog.factories import (
     TABLES,
     cut_back,
     ingest_batches,
+    vouch_for_expiry,
 )
 from tests.conftest import make_centre
 from vigil.accesslog import store, verification, verification_pool
@@ -141,6 +142,7 @@ def expire(organisation: Organisation, start: int, end: int) -> None:
         'WHERE organisation_id = %s AND "index" >= %s AND "index" < %s',
         [organisation.pk, start, end],
     )
+    vouch_for_expiry(organisation, start, end)
 
 
 def test_parts_of_small_log() -> None:

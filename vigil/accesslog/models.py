@@ -235,6 +235,38 @@ class LogCheckpoint(models.Model):
         return f"{self.organisation_id}@{self.size}"
 
 
+class ExpiryStatement(models.Model):
+    """A signed note by which expiry vouches for the entries it emptied.
+
+    ``vigil.accesslog.expiry_statements`` describes the note. The columns
+    repeat its range for queries; the verification reads the range from the
+    signed note. A deleted or changed statement leaves expired entries that
+    no valid statement covers, which the verification reports, so the table
+    needs no triggers of its own.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    start = models.BigIntegerField(_("first emptied entry"))
+    end = models.BigIntegerField(_("entry after the last emptied one"))
+    note = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    tenant_field = "organisation"
+
+    class Meta:
+        ordering = ["organisation", "start"]
+        indexes = [
+            models.Index(
+                fields=["organisation", "start"], name="expiry_statement_start_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}@{self.start}-{self.end}"
+
+
 class ApiToken(models.Model):
     """A revocable token with which a program ingests one organisation's events."""
 

@@ -26,7 +26,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vigil.accesslog.encoding import canonical_time
-from vigil.accesslog.leaves import LogDamaged, verify_command
+from vigil.accesslog.expiry_statements import sign_statement
+from vigil.accesslog.keys import lock_log_keys
+from vigil.accesslog.leaves import LogDamaged, checked_entry_leaf, verify_command
 from vigil.accesslog.models import AccessEntry
 from vigil.audit.services import record
 from vigil.organisations.models import Organisation
@@ -180,30 +182,58 @@ def expire_entries(
     *,
     actor: Any,
 ) -> ExpiryResult:
-    """Empty the content of the entries past the retention period, oldest first."""
+    """Empty the content of the entries past the retention period, oldest first.
+
+    The entries must still match their leaf hashes, so that their times are
+    those their leaves contain. Otherwise LogDamaged is raised and nothing
+    is emptied. A statement signed with the log key then vouches for them
+    (``expiry_statements``). The lock of the log keeps ingestion and other
+    runs out meanwhile.
+    """
     now = now or timezone.now()
     due = due_for_expiry(organisation, now)
+    if not due.expired:
+        return due
+    keys = lock_log_keys(organisation)
+    # Again under the lock, which another run may have held.
+    due = due_for_expiry(organisation, now)
     start, end, cutoff = due.start, due.end, due.cutoff
-    expired = 0
-    if end > start:
-        expired = AccessEntry.objects.filter(
-            organisation=organisation,
-            index__gte=start,
-            index__lt=end,
-            expired_at__isnull=True,
-        ).update(**EMPTIED_CONTENT, expired_at=now)
-    if expired:
-        record(
-            "accesslog.expired",
-            actor=actor,
-            organisation=organisation,
-            object_type="accesslog.accessentry",
-            object_label=f"{organisation.slug} {start}–{end - 1}",
-            new={
-                "expired": expired,
-                "first_index": start,
-                "first_kept_index": end,
-                "cutoff": cutoff,
-            },
-        )
+    if not due.expired:
+        return due
+    _check_leaves(keys.origin, organisation, start, end)
+    expired = AccessEntry.objects.filter(
+        organisation=organisation,
+        index__gte=start,
+        index__lt=end,
+        expired_at__isnull=True,
+    ).update(**EMPTIED_CONTENT, expired_at=now)
+    sign_statement(keys, start, end, cutoff)
+    record(
+        "accesslog.expired",
+        actor=actor,
+        organisation=organisation,
+        object_type="accesslog.accessentry",
+        object_label=f"{organisation.slug} {start}–{end - 1}",
+        new={
+            "expired": expired,
+            "first_index": start,
+            "first_kept_index": end,
+            "cutoff": cutoff,
+        },
+    )
     return ExpiryResult(expired, start, end, cutoff)
+
+
+def _check_leaves(
+    origin: str, organisation: Organisation, start: int, end: int
+) -> None:
+    """Raise LogDamaged at the first entry of ``[start, end)`` unlike its leaf hash.
+
+    This reads and encodes every entry, so that the expiry statement vouches
+    only for entries whose columns, time included, are those of their leaf.
+    """
+    entries = AccessEntry.objects.filter(
+        organisation=organisation, index__gte=start, index__lt=end
+    ).order_by("index")
+    for entry in entries.iterator(chunk_size=SCAN_CHUNK):
+        checked_entry_leaf(origin, entry, organisation.slug)

@@ -7,8 +7,10 @@
    stored leaf hash. An expired entry has no columns left to encode, so only
    its stored leaf hash counts;
 3. expired entries come first, because expiry empties the oldest entries
-   first, and their time lies before the retention period as the run
-   starts, because expiry empties no entry that the period keeps;
+   first, their time lies before the retention period as the run starts,
+   because expiry empties no entry that the period keeps, and each lies in
+   the range of an expiry statement signed with the log key
+   (``expiry_statements``), which expiry signs for the entries it empties;
 4. the tree rebuilt from the leaf hashes, level by level, equals every stored
    ``TreeNode`` (the levels from ``LOWEST_STORED_LEVEL`` up), and no node is
    missing or lies beyond the entries or outside the tree;
@@ -56,8 +58,10 @@ from django.utils import timezone
 from vigil.accesslog import store as hash_store
 from vigil.accesslog import verification_messages as messages
 from vigil.accesslog import verification_pool, verification_types
+from vigil.accesslog.expiry_statements import covered_prefix, open_statement
 from vigil.accesslog.models import (
     AccessEntry,
+    ExpiryStatement,
     LogCheckpoint,
     LogKeys,
     TreeNode,
@@ -262,6 +266,8 @@ class _LogCheck:
         self.limit = 0
         self.size = 0
         self.expired = 0
+        # Expiry statements cover the entries [0, vouched), None until read.
+        self.vouched: int | None = None
         self.checkpoints_checked = 0
         # Complete subtrees left of the current chunk, largest first.
         self.upper: list[tuple[int, int, bytes]] = []
@@ -346,6 +352,7 @@ class _LogCheck:
             leaves = expired = 0
         divergence = None if failure is None else self._divergence(failure)
         self.expired += expired
+        divergence = self._first_of(divergence, self._unvouched_expiry())
         end = chunk.start + leaves
         bound = end
         if divergence is not None and divergence.index is not None:
@@ -356,6 +363,54 @@ class _LogCheck:
         if chunk.root is not None:
             self._push_upper(CHUNK_LEVEL, chunk.start >> CHUNK_LEVEL, chunk.root)
         self.size = end
+
+    def _unvouched_expiry(self) -> _Divergence | None:
+        """Return the failure of the first expired entry that no statement covers.
+
+        The statements are read when the first expired entry comes.
+        """
+        if self.expired == 0 or (self.vouched or 0) >= self.expired:
+            return None
+        if self.vouched is None:
+            self.vouched = self._vouched_prefix()
+        if self.vouched >= self.expired:
+            return None
+        reason = Reason(messages.EXPIRY_NOT_VOUCHED, {"index": self.vouched})
+        return _Divergence(self.vouched, reason)
+
+    def _vouched_prefix(self) -> int:
+        """Return ``n`` such that valid expiry statements cover entries ``[0, n)``."""
+        ranges = []
+        statements = ExpiryStatement.objects.filter(
+            organisation_id=self.organisation_id
+        ).order_by("start", "pk")
+        for statement in statements:
+            if self.verifier is None:
+                raise _Divergence(None, Reason(messages.NO_KEYS, {}))
+            try:
+                opened = open_statement(statement.note, self.verifier, self.origin)
+            except (LedgerError, ValueError) as error:
+                # NOTE: the error text stays in English in every language.
+                params: dict[str, int | str | Reason] = {
+                    "id": statement.pk,
+                    "error": str(error),
+                }
+                raise _Divergence(
+                    None, Reason(messages.EXPIRY_STATEMENT_INVALID, params)
+                ) from None
+            ranges.append(opened)
+        return covered_prefix(ranges)
+
+    @staticmethod
+    def _first_of(
+        found: _Divergence | None, other: _Divergence | None
+    ) -> _Divergence | None:
+        """Return the failure at the lower index, ``found`` on a tie or without one."""
+        if found is None:
+            return other
+        if other is None or found.index is None or other.index is None:
+            return found
+        return other if other.index < found.index else found
 
     def _divergence(self, failure: ScanFailure) -> _Divergence:
         if failure.reason is not None:

@@ -62,6 +62,14 @@ EXPIRED_EARLY_TIME_UNREADABLE = gettext_noop(
     "from %(retained_from)s on. Its content was removed before it was due, or "
     "the retention period was made longer after it expired"
 )
+EXPIRY_NOT_VOUCHED = gettext_noop(
+    "entry %(index)s was emptied as expired, but no expiry statement signed "
+    "with the log key covers it. Expiry signs one for the entries it empties, "
+    "so the content of entry %(index)s was removed outside expiry"
+)
+EXPIRY_STATEMENT_INVALID = gettext_noop(
+    "expiry statement %(id)s does not verify: %(error)s"
+)
 WRONG_SEGMENT = gettext_noop(
     "entry %(index)s is filed under segment %(found)s instead of %(segment)s, "
     "so searches by data subject, user or person do not find it"

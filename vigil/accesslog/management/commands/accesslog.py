@@ -34,6 +34,7 @@ from vigil.accesslog.file_ingest import (
     read_error_message,
 )
 from vigil.accesslog.ingestion import BatchRejected, ingest_events
+from vigil.accesslog.leaves import LogDamaged
 from vigil.accesslog.models import IdentityPeriod
 from vigil.accesslog.proofs import (
     ProofUnavailable,
@@ -259,7 +260,12 @@ class Command(VigilCommand):
         if options["dry_run"]:
             self.stdout.write(_dry_run_line(due_for_expiry(organisation)))
             return
-        result = expire_entries(organisation, actor=None)
+        try:
+            result = expire_entries(organisation, actor=None)
+        except LogDamaged as damaged:
+            raise CommandError(
+                _("nothing was emptied: %(reason)s") % {"reason": damaged}
+            ) from None
         self.stdout.write(
             _(
                 "entries emptied: %(count)d (entries before %(cutoff)s expire), "

@@ -1,0 +1,190 @@
+"""Expiry statements: expiry signs what it empties, the verification requires it."""
+
+import datetime
+
+import pytest
+from django.conf import LazySettings
+
+from tests.accesslog.factories import event, tampering
+from vigil.accesslog.expiry_statements import (
+    STATEMENT_HEADER,
+    ExpiredRange,
+    covered_prefix,
+    open_statement,
+    statement_body,
+)
+from vigil.accesslog.ingestion import ingest_events
+from vigil.accesslog.keys import ensure_log_keys, verifier_for
+from vigil.accesslog.leaves import LogDamaged
+from vigil.accesslog.models import AccessEntry, ExpiryStatement
+from vigil.accesslog.retention import EMPTIED_CONTENT, expire_entries
+from vigil.accesslog.verification import verify_log
+from vigil.accesslog.verification_messages import (
+    EXPIRY_NOT_VOUCHED,
+    EXPIRY_STATEMENT_INVALID,
+)
+from vigil.ledger import Ed25519Signer, sign_note
+from vigil.organisations.models import Organisation
+
+OLD = "2015-03-02T10:15:30Z"
+RECENT = "2026-11-30T10:15:30Z"
+NOW = datetime.datetime(2026, 12, 1, 12, 0, tzinfo=datetime.UTC)
+CUTOFF = NOW - datetime.timedelta(days=3650)
+ORIGIN = "vigil.accesslog/0999999922/a"
+
+
+@pytest.fixture
+def log(centre_a: Organisation, settings: LazySettings) -> Organisation:
+    """Entries 0-3 are old and 4-5 recent, with a period of ten years."""
+    settings.VIGIL_ACCESSLOG_RETENTION_DAYS = 3650
+    times = [OLD] * 4 + [RECENT] * 2
+    records = [(n, event(n, time=time)) for n, time in enumerate(times)]
+    ingest_events(centre_a, records, source="test")
+    return centre_a
+
+
+def statements(organisation: Organisation) -> list[ExpiredRange]:
+    keys = ensure_log_keys(organisation)
+    return [
+        open_statement(row.note, verifier_for(keys), keys.origin)
+        for row in ExpiryStatement.objects.filter(organisation=organisation)
+    ]
+
+
+def test_expiry_signs_statement(log: Organisation) -> None:
+    expire_entries(log, NOW, actor=None)
+    assert statements(log) == [ExpiredRange(0, 4, "2016-12-03T12:00:00.000Z")]
+    row = ExpiryStatement.objects.get(organisation=log)
+    assert (row.start, row.end) == (0, 4)
+    origin = ensure_log_keys(log).origin
+    assert row.note.startswith(
+        f"{STATEMENT_HEADER}\n{origin}\n0 4\n2016-12-03T12:00:00.000Z\n\n— {origin} "
+    )
+
+
+def test_expired_log_with_statements_verifies(log: Organisation) -> None:
+    expire_entries(log, NOW, actor=None)
+    # Later runs sign nothing until entries are due.
+    expire_entries(log, NOW, actor=None)
+    assert ExpiryStatement.objects.filter(organisation=log).count() == 1
+    result = verify_log(log)
+    assert result.ok, result.message
+    assert result.expired_entries == 4
+
+
+def test_statements_of_two_runs_cover_together(
+    log: Organisation, settings: LazySettings
+) -> None:
+    settings.VIGIL_ACCESSLOG_RETENTION_DAYS = 1
+    expire_entries(log, datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC), actor=None)
+    expire_entries(log, datetime.datetime(2026, 12, 5, tzinfo=datetime.UTC), actor=None)
+    assert [(item.start, item.end) for item in statements(log)] == [(0, 4), (4, 6)]
+    result = verify_log(log)
+    assert result.ok, result.message
+    assert result.expired_entries == 6
+
+
+def test_deleted_statement_caught(log: Organisation) -> None:
+    expire_entries(log, NOW, actor=None)
+    ExpiryStatement.objects.filter(organisation=log).delete()
+    result = verify_log(log)
+    assert not result.ok
+    assert result.first_divergent_index == 0
+    assert result.reason.template == EXPIRY_NOT_VOUCHED
+    assert "no expiry statement signed with the log key covers it" in result.message
+
+
+def test_statement_with_later_end_caught(log: Organisation) -> None:
+    # A statement stretched over a recent entry no longer verifies.
+    expire_entries(log, NOW, actor=None)
+    row = ExpiryStatement.objects.get(organisation=log)
+    row.note = row.note.replace("\n0 4\n", "\n0 5\n")
+    row.save()
+    result = verify_log(log)
+    assert not result.ok
+    assert result.first_divergent_index is None
+    assert result.reason.template == EXPIRY_STATEMENT_INVALID
+    assert f"expiry statement {row.pk} does not verify" in result.message
+
+
+def test_statement_of_another_key_caught(log: Organisation) -> None:
+    expire_entries(log, NOW, actor=None)
+    keys = ensure_log_keys(log)
+    body = statement_body(keys.origin, 0, 4, CUTOFF)
+    forged = sign_note(body, Ed25519Signer.generate(keys.origin))
+    ExpiryStatement.objects.filter(organisation=log).update(note=forged)
+    result = verify_log(log)
+    assert result.reason.template == EXPIRY_STATEMENT_INVALID
+
+
+def test_statement_covers_only_its_range(log: Organisation) -> None:
+    # Expiry vouched for entries 0-3; entry 4, recent, emptied with its time
+    # moved back, is not in the statement.
+    expire_entries(log, NOW, actor=None)
+    with tampering():
+        AccessEntry.objects.filter(organisation=log, index=4).update(
+            **EMPTIED_CONTENT,
+            expired_at=NOW,
+            time=datetime.datetime(2001, 1, 1, tzinfo=datetime.UTC),
+        )
+    result = verify_log(log)
+    assert not result.ok
+    assert result.first_divergent_index == 4
+    assert result.reason.template == EXPIRY_NOT_VOUCHED
+
+
+def test_expiry_refuses_entry_unlike_its_leaf(log: Organisation) -> None:
+    # A recent entry's time moved back makes it due, but its leaf holds the
+    # real time, so expiry refuses to vouch for it and empties nothing.
+    with tampering():
+        AccessEntry.objects.filter(organisation=log, index=4).update(
+            time=datetime.datetime(2001, 1, 1, tzinfo=datetime.UTC)
+        )
+    with pytest.raises(LogDamaged) as raised:
+        expire_entries(log, NOW, actor=None)
+    assert raised.value.index == 4
+    assert not ExpiryStatement.objects.filter(organisation=log).exists()
+    assert not AccessEntry.objects.filter(
+        organisation=log, expired_at__isnull=False
+    ).exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        ("vigil.accesslog/expiry/v2\n{o}\n0 4\n2016-12-03T12:00:00.000Z\n", "first"),
+        ("vigil.accesslog/expiry/v1\nother\n0 4\n2016-12-03T12:00:00.000Z\n", "log"),
+        ("vigil.accesslog/expiry/v1\n{o}\n4 4\n2016-12-03T12:00:00.000Z\n", "range"),
+        ("vigil.accesslog/expiry/v1\n{o}\n00 4\n2016-12-03T12:00:00.000Z\n", "range"),
+        ("vigil.accesslog/expiry/v1\n{o}\n0 4 5\n2016-12-03T12:00:00.000Z\n", "range"),
+        ("vigil.accesslog/expiry/v1\n{o}\n0 4\n2016-12-03 12:00:00\n", "cut-off"),
+        ("vigil.accesslog/expiry/v1\n{o}\n0 4\n", "lines"),
+        ("vigil.accesslog/expiry/v1\n{o}\n0 4\n2016-12-03T12:00:00.000Z\nx\n", "lines"),
+    ],
+)
+def test_malformed_statement_rejected(body: str, problem: str) -> None:
+    signer = Ed25519Signer.generate(ORIGIN)
+    note = sign_note(body.format(o=ORIGIN), signer)
+    with pytest.raises(ValueError, match=problem):
+        open_statement(note, signer.verifier(), ORIGIN)
+
+
+def test_statement_body_rejects_empty_range() -> None:
+    with pytest.raises(ValueError, match=r"\[4, 4\)"):
+        statement_body(ORIGIN, 4, 4, CUTOFF)
+
+
+@pytest.mark.parametrize(
+    ("ranges", "expected"),
+    [
+        ([], 0),
+        ([(0, 4)], 4),
+        ([(4, 6), (0, 4)], 6),
+        ([(0, 4), (5, 6)], 4),
+        ([(1, 4)], 0),
+        ([(0, 5), (2, 4), (5, 9)], 9),
+    ],
+)
+def test_covered_prefix(ranges: list[tuple[int, int]], expected: int) -> None:
+    expired = [ExpiredRange(start, end, "") for start, end in ranges]
+    assert covered_prefix(expired) == expected

@@ -1,0 +1,116 @@
+"""Signed expiry statements: the log key vouches for what expiry emptied.
+
+An expired entry keeps its time, but its leaf hash can no longer show that
+time, because the rest of its leaf bytes are gone. Before expiry empties
+entries ``[start, end)``, it checks that each still matches its leaf hash,
+so that its time is the one its leaf holds, and that the time lies before
+the cut-off (the run's time minus the retention period). In the same
+transaction it signs a statement with the log's key, as a C2SP signed note
+whose body has four lines:
+
+    vigil.accesslog/expiry/v1
+    <origin>
+    <start> <end>
+    <cut-off, YYYY-MM-DDTHH:MM:SS.mmmZ>
+
+The verification requires every expired entry to lie in the range of a
+statement that verifies with the log key. Someone who empties an entry
+outside expiry, with or without moving its time back, then has to sign a
+statement with the log key, as they would have to sign new checkpoints to
+change any other entry.
+"""
+
+import datetime
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from vigil.accesslog.encoding import canonical_time
+from vigil.accesslog.keys import signer_for
+from vigil.accesslog.models import ExpiryStatement, LogKeys
+from vigil.ledger import Ed25519Verifier, open_note, sign_note
+
+STATEMENT_HEADER = "vigil.accesslog/expiry/v1"
+_RANGE = re.compile(r"(0|[1-9][0-9]*) ([1-9][0-9]*)")
+_CUTOFF = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z"
+)
+BODY_LINES = 4
+
+
+@dataclass(frozen=True)
+class ExpiredRange:
+    """A statement's entries ``[start, end)``, emptied with times before ``cutoff``."""
+
+    start: int
+    end: int
+    cutoff: str
+
+
+def statement_body(origin: str, start: int, end: int, cutoff: datetime.datetime) -> str:
+    """Return the body of the statement that entries ``[start, end)`` expired."""
+    if not 0 <= start < end:
+        raise ValueError(f"expired range [{start}, {end}) is empty or negative")
+    lines = (STATEMENT_HEADER, origin, f"{start} {end}", canonical_time(cutoff))
+    return "".join(line + "\n" for line in lines)
+
+
+def sign_statement(
+    keys: LogKeys, start: int, end: int, cutoff: datetime.datetime
+) -> ExpiryStatement:
+    """Sign and store the statement that entries ``[start, end)`` expired.
+
+    Call it in the transaction that empties them, which holds the lock of
+    ``lock_log_keys``.
+    """
+    note = sign_note(statement_body(keys.origin, start, end, cutoff), signer_for(keys))
+    return ExpiryStatement.objects.create(
+        organisation_id=keys.organisation_id, start=start, end=end, note=note
+    )
+
+
+def open_statement(note: str, verifier: Ed25519Verifier, origin: str) -> ExpiredRange:
+    """Verify a statement signed by ``verifier`` for the log ``origin``.
+
+    Raises the errors of ``vigil.ledger.open_note`` for a note without a
+    valid signature by ``verifier``, and ValueError, naming the line, for a
+    body that is not a version-1 statement of this log.
+    """
+    body = open_note(note, [verifier]).text
+    lines = body[:-1].split("\n") if body.endswith("\n") else []
+    if len(lines) != BODY_LINES:
+        raise ValueError(
+            f"the statement body has {len(lines)} complete lines, expected "
+            f"{BODY_LINES}: {STATEMENT_HEADER}, origin, range and cut-off"
+        )
+    header, statement_origin, range_text, cutoff = lines
+    if header != STATEMENT_HEADER:
+        raise ValueError(
+            f"the statement's first line is {header!r}, expected {STATEMENT_HEADER!r}"
+        )
+    if statement_origin != origin:
+        raise ValueError(
+            f"the statement is for the log {statement_origin!r}, expected {origin!r}"
+        )
+    matched = _RANGE.fullmatch(range_text)
+    if matched is None or int(matched[1]) >= int(matched[2]):
+        raise ValueError(
+            f"the statement's range line {range_text!r} is not two decimal "
+            "numbers, start and end, with start below end"
+        )
+    if _CUTOFF.fullmatch(cutoff) is None:
+        raise ValueError(
+            f"the statement's cut-off {cutoff!r} is not a UTC time of the form "
+            "YYYY-MM-DDTHH:MM:SS.mmmZ"
+        )
+    return ExpiredRange(int(matched[1]), int(matched[2]), cutoff)
+
+
+def covered_prefix(ranges: Iterable[ExpiredRange]) -> int:
+    """Return ``n`` such that the ranges together cover entries ``[0, n)``."""
+    covered = 0
+    for expired in sorted(ranges, key=lambda item: item.start):
+        if expired.start > covered:
+            break
+        covered = max(covered, expired.end)
+    return covered
