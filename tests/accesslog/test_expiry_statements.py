@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.conf import LazySettings
+from django.db import connection
 
 from tests.accesslog.factories import event, tampering
 from vigil.accesslog.expiry_statements import (
@@ -22,6 +23,7 @@ from vigil.accesslog.verification import verify_log
 from vigil.accesslog.verification_messages import (
     EXPIRY_NOT_VOUCHED,
     EXPIRY_STATEMENT_INVALID,
+    EXPIRY_STATEMENTS_UNREADABLE,
 )
 from vigil.ledger import Ed25519Signer, sign_note
 from vigil.organisations.models import Organisation
@@ -115,6 +117,19 @@ def test_statement_of_another_key_caught(log: Organisation) -> None:
     ExpiryStatement.objects.filter(organisation=log).update(note=forged)
     result = verify_log(log)
     assert result.reason.template == EXPIRY_STATEMENT_INVALID
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite keeps any bytes")
+def test_statement_not_utf8_caught(log: Organisation) -> None:
+    expire_entries(log, NOW, actor=None)
+    with tampering() as cursor:
+        cursor.execute(
+            "UPDATE accesslog_expirystatement SET note = CAST(X'FF' AS TEXT)"
+        )
+    result = verify_log(log)
+    assert not result.ok
+    assert result.first_divergent_index is None
+    assert result.reason.template == EXPIRY_STATEMENTS_UNREADABLE
 
 
 def test_statement_covers_only_its_range(log: Organisation) -> None:

@@ -381,9 +381,16 @@ class _LogCheck:
     def _vouched_prefix(self) -> int:
         """Return ``n`` such that valid expiry statements cover entries ``[0, n)``."""
         ranges = []
-        statements = ExpiryStatement.objects.filter(
-            organisation_id=self.organisation_id
-        ).order_by("start", "pk")
+        try:
+            statements = list(
+                ExpiryStatement.objects.filter(
+                    organisation_id=self.organisation_id
+                ).order_by("start", "pk")
+            )
+        except (OperationalError, UnicodeDecodeError):
+            # SQLite keeps text that is not valid UTF-8, which sqlite3 cannot read.
+            reason = Reason(messages.EXPIRY_STATEMENTS_UNREADABLE, {})
+            raise _Divergence(None, reason) from None
         for statement in statements:
             if self.verifier is None:
                 raise _Divergence(None, Reason(messages.NO_KEYS, {}))

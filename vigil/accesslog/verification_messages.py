@@ -70,6 +70,10 @@ EXPIRY_NOT_VOUCHED = gettext_noop(
 EXPIRY_STATEMENT_INVALID = gettext_noop(
     "expiry statement %(id)s does not verify: %(error)s"
 )
+EXPIRY_STATEMENTS_UNREADABLE = gettext_noop(
+    "the expiry statements cannot be read, so the expired entries cannot be "
+    "checked: a statement's row contains text that is not valid UTF-8"
+)
 WRONG_SEGMENT = gettext_noop(
     "entry %(index)s is filed under segment %(found)s instead of %(segment)s, "
     "so searches by data subject, user or person do not find it"
