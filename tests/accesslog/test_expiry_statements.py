@@ -5,8 +5,9 @@ import datetime
 import pytest
 from django.conf import LazySettings
 from django.db import connection
+from django.utils import translation
 
-from tests.accesslog.factories import event, tampering
+from tests.accesslog.factories import empty_as_expired, event, tampering
 from vigil.accesslog.expiry_statements import (
     STATEMENT_HEADER,
     ExpiredRange,
@@ -18,6 +19,7 @@ from vigil.accesslog.ingestion import ingest_events
 from vigil.accesslog.keys import ensure_log_keys, verifier_for
 from vigil.accesslog.leaves import LogDamaged
 from vigil.accesslog.models import AccessEntry, ExpiryStatement
+from vigil.accesslog.proofs import LogDamagedProofUnavailable, proof_document
 from vigil.accesslog.retention import EMPTIED_CONTENT, expire_entries
 from vigil.accesslog.verification import verify_log
 from vigil.accesslog.verification_messages import (
@@ -148,6 +150,26 @@ def test_statement_covers_only_its_range(log: Organisation) -> None:
     assert result.reason.template == EXPIRY_NOT_VOUCHED
 
 
+def test_proof_rejects_unvouched_expiry(log: Organisation) -> None:
+    empty_as_expired(log, range(2), vouched=False)
+    with (
+        translation.override("en"),
+        pytest.raises(LogDamagedProofUnavailable) as raised,
+    ):
+        proof_document(log, 3)
+    assert str(raised.value) == (
+        "entry 0 was emptied as expired, but no expiry statement covers it, so "
+        "its content was removed outside expiry. Run 'vigil accesslog verify "
+        "--org centre-a' to check the whole log"
+    )
+
+
+def test_proof_of_vouched_expiry(log: Organisation) -> None:
+    expire_entries(log, NOW, actor=None)
+    document = proof_document(log, 3)
+    assert document["leaf"] is None
+
+
 def test_expiry_refuses_entry_unlike_its_leaf(log: Organisation) -> None:
     # A recent entry's time moved back makes it due, but its leaf holds the
     # real time, so expiry refuses to vouch for it and empties nothing.
@@ -201,5 +223,4 @@ def test_statement_body_rejects_empty_range() -> None:
     ],
 )
 def test_covered_prefix(ranges: list[tuple[int, int]], expected: int) -> None:
-    expired = [ExpiredRange(start, end, "") for start, end in ranges]
-    assert covered_prefix(expired) == expected
+    assert covered_prefix(ranges) == expected

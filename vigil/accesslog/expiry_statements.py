@@ -106,11 +106,11 @@ def open_statement(note: str, verifier: Ed25519Verifier, origin: str) -> Expired
     return ExpiredRange(int(matched[1]), int(matched[2]), cutoff)
 
 
-def covered_prefix(ranges: Iterable[ExpiredRange]) -> int:
-    """Return ``n`` such that the ranges together cover entries ``[0, n)``."""
+def covered_prefix(ranges: Iterable[tuple[int, int]]) -> int:
+    """Return ``n`` such that the (start, end) ranges together cover ``[0, n)``."""
     covered = 0
-    for expired in sorted(ranges, key=lambda item: item.start):
-        if expired.start > covered:
+    for start, end in sorted(ranges):
+        if start > covered:
             break
-        covered = max(covered, expired.end)
+        covered = max(covered, end)
     return covered

@@ -26,10 +26,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vigil.accesslog.encoding import canonical_time
-from vigil.accesslog.expiry_statements import sign_statement
+from vigil.accesslog.expiry_statements import covered_prefix, sign_statement
 from vigil.accesslog.keys import lock_log_keys
 from vigil.accesslog.leaves import LogDamaged, checked_entry_leaf, verify_command
-from vigil.accesslog.models import AccessEntry
+from vigil.accesslog.models import AccessEntry, ExpiryStatement
 from vigil.audit.services import record
 from vigil.organisations.models import Organisation
 
@@ -85,7 +85,10 @@ def expired_entry_count(organisation: Organisation, size: int) -> int:
     )
     stats = expired.aggregate(count=Count("index"), highest=Max("index"))
     count: int = stats["count"]
-    if not count or stats["highest"] == count - 1:
+    if not count:
+        return count
+    if stats["highest"] == count - 1:
+        _check_vouched(organisation, count)
         return count
     indices = expired.order_by("index").values_list("index", flat=True)
     kept = 0
@@ -101,6 +104,29 @@ def expired_entry_count(organisation: Organisation, size: int) -> int:
             "entry %(index)d was removed. Run '%(command)s' to check the whole log"
         )
         % {"index": index, "kept": kept, "command": verify_command(organisation.slug)},
+    )
+
+
+def _check_vouched(organisation: Organisation, count: int) -> None:
+    """Raise LogDamaged if no expiry statement covers one of the first ``count``.
+
+    This reads the ranges of the statement rows. The verification also
+    checks their signatures.
+    """
+    ranges = ExpiryStatement.objects.filter(organisation=organisation).values_list(
+        "start", "end"
+    )
+    vouched = covered_prefix(ranges)
+    if vouched >= count:
+        return
+    raise LogDamaged(
+        vouched,
+        _(
+            "entry %(index)d was emptied as expired, but no expiry statement "
+            "covers it, so its content was removed outside expiry. Run "
+            "'%(command)s' to check the whole log"
+        )
+        % {"index": vouched, "command": verify_command(organisation.slug)},
     )
 
 

@@ -405,7 +405,7 @@ class _LogCheck:
                 raise _Divergence(
                     None, Reason(messages.EXPIRY_STATEMENT_INVALID, params)
                 ) from None
-            ranges.append(opened)
+            ranges.append((opened.start, opened.end))
         return covered_prefix(ranges)
 
     @staticmethod
