@@ -17,17 +17,17 @@ from vigil.accesslog.expiry_statements import (
 )
 from vigil.accesslog.ingestion import ingest_events
 from vigil.accesslog.keys import ensure_log_keys, verifier_for
-from vigil.accesslog.leaves import LogDamaged
-from vigil.accesslog.models import AccessEntry, ExpiryStatement
+from vigil.accesslog.leaves import LogDamaged, entry_leaf
+from vigil.accesslog.models import AccessEntry, ExpiryStatement, LogCheckpoint
 from vigil.accesslog.proofs import LogDamagedProofUnavailable, proof_document
-from vigil.accesslog.retention import EMPTIED_CONTENT, expire_entries
+from vigil.accesslog.retention import EMPTIED_CONTENT, due_for_expiry, expire_entries
 from vigil.accesslog.verification import verify_log
 from vigil.accesslog.verification_messages import (
     EXPIRY_NOT_VOUCHED,
     EXPIRY_STATEMENT_INVALID,
     EXPIRY_STATEMENTS_UNREADABLE,
 )
-from vigil.ledger import Ed25519Signer, sign_note
+from vigil.ledger import Ed25519Signer, leaf_hash, sign_note
 from vigil.organisations.models import Organisation
 
 OLD = "2015-03-02T10:15:30Z"
@@ -224,3 +224,56 @@ def test_statement_body_rejects_empty_range() -> None:
 )
 def test_covered_prefix(ranges: list[tuple[int, int]], expected: int) -> None:
     assert covered_prefix(ranges) == expected
+
+
+def test_expiry_refuses_leaf_hash_outside_tree(log: Organisation) -> None:
+    # Entry 4, recent, gets an old time and the leaf hash of its changed
+    # columns. Unless expiry checks that leaf hash against the signed tree,
+    # it empties the entry and vouches for it, and the old leaf hash put
+    # back afterwards passes the verification.
+    origin = ensure_log_keys(log).origin
+    entry = AccessEntry.objects.get(organisation=log, index=4)
+    entry.time = datetime.datetime(2001, 1, 1, tzinfo=datetime.UTC)
+    changed = entry_leaf(origin, entry)
+    assert changed is not None
+    with tampering():
+        AccessEntry.objects.filter(pk=entry.pk).update(
+            time=entry.time, leaf_hash=leaf_hash(changed)
+        )
+    with (
+        translation.override("en"),
+        pytest.raises(LogDamaged, match="signed checkpoint of size 6") as raised,
+    ):
+        expire_entries(log, NOW, actor=None)
+    assert raised.value.index == 0
+    assert not ExpiryStatement.objects.filter(organisation=log).exists()
+    assert not AccessEntry.objects.filter(
+        organisation=log, expired_at__isnull=False
+    ).exists()
+
+
+def test_expiry_refuses_unsigned_checkpoint(log: Organisation) -> None:
+    with tampering():
+        LogCheckpoint.objects.filter(organisation=log).update(note="forged")
+    with (
+        translation.override("en"),
+        pytest.raises(LogDamaged, match="does not verify with the log key") as raised,
+    ):
+        expire_entries(log, NOW, actor=None)
+    assert raised.value.index == 0
+    assert not ExpiryStatement.objects.filter(organisation=log).exists()
+
+
+def test_expiry_waits_for_checkpoint(log: Organisation, settings: LazySettings) -> None:
+    # Entries after the latest checkpoint are not in a signed tree yet.
+    settings.VIGIL_CHECKPOINT_INTERVAL_SECONDS = 3600
+    records = [(n, event(n, time=OLD)) for n in range(6, 8)]
+    ingest_events(log, records, source="test")
+    settings.VIGIL_ACCESSLOG_RETENTION_DAYS = 1
+    later = datetime.datetime(2026, 12, 5, tzinfo=datetime.UTC)
+    assert due_for_expiry(log, later).end == 6
+    result = expire_entries(log, later, actor=None)
+    assert (result.start, result.end, result.expired) == (0, 6, 6)
+    assert [(item.start, item.end) for item in statements(log)] == [(0, 6)]
+    verified = verify_log(log)
+    assert verified.ok, verified.message

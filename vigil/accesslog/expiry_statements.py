@@ -3,10 +3,11 @@
 An expired entry keeps its time, but its leaf hash can no longer show that
 time, because the rest of its leaf bytes are gone. Before expiry empties
 entries ``[start, end)``, it checks that each still matches its leaf hash,
-so that its time is the one its leaf holds, and that the time lies before
-the cut-off (the run's time minus the retention period). In the same
-transaction it signs a statement with the log's key, as a C2SP signed note
-whose body has four lines:
+so that its time is the one its leaf holds, and that those leaf hashes
+give the root of the latest signed checkpoint. It also checks that the
+time lies before the cut-off (the run's time minus the retention period).
+In the same transaction it signs a statement with the log's key, as a
+C2SP signed note whose body has four lines:
 
     vigil.accesslog/expiry/v1
     <origin>

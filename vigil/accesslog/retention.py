@@ -25,12 +25,16 @@ from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vigil.accesslog.checkpoints import latest_checkpoint
 from vigil.accesslog.encoding import canonical_time
 from vigil.accesslog.expiry_statements import covered_prefix, sign_statement
-from vigil.accesslog.keys import lock_log_keys
+from vigil.accesslog.keys import lock_log_keys, verifier_for
 from vigil.accesslog.leaves import LogDamaged, checked_entry_leaf, verify_command
-from vigil.accesslog.models import AccessEntry, ExpiryStatement
+from vigil.accesslog.models import AccessEntry, ExpiryStatement, LogKeys
+from vigil.accesslog.signed_range import RangeHasher, root_with_range
+from vigil.accesslog.store import DatabaseHashStore
 from vigil.audit.services import record
+from vigil.ledger import Checkpoint, LedgerError, open_checkpoint
 from vigil.organisations.models import Organisation
 
 SCAN_CHUNK = 10_000
@@ -193,11 +197,15 @@ def due_for_expiry(
     """Return the entries that ``expire_entries`` would empty at ``now``.
 
     Changes nothing. The entries are ``[start, end)``, none of them expired
-    yet, so ``expired`` counts them all.
+    yet, so ``expired`` counts them all. Entries after the latest signed
+    checkpoint wait for a checkpoint that covers them.
     """
     cutoff = (now or timezone.now()) - retention_period()
     start = first_unexpired_index(organisation)
     end = _first_kept_index(organisation, start, cutoff)
+    # Expiry vouches only for entries in the tree of a signed checkpoint.
+    latest = latest_checkpoint(organisation)
+    end = max(start, min(end, latest.size if latest is not None else 0))
     return ExpiryResult(end - start, start, end, cutoff)
 
 
@@ -211,7 +219,8 @@ def expire_entries(
     """Empty the content of the entries past the retention period, oldest first.
 
     The entries must still match their leaf hashes, so that their times are
-    those their leaves contain. Otherwise LogDamaged is raised and nothing
+    those their leaves contain, and those leaf hashes must be in the tree of
+    the latest signed checkpoint. Otherwise LogDamaged is raised and nothing
     is emptied. A statement signed with the log key then vouches for them
     (``expiry_statements``). The lock of the log keeps ingestion and other
     runs out meanwhile.
@@ -226,7 +235,7 @@ def expire_entries(
     start, end, cutoff = due.start, due.end, due.cutoff
     if not due.expired:
         return due
-    _check_leaves(keys.origin, organisation, start, end)
+    _check_leaves(keys, organisation, start, end)
     expired = AccessEntry.objects.filter(
         organisation=organisation,
         index__gte=start,
@@ -251,15 +260,73 @@ def expire_entries(
 
 
 def _check_leaves(
-    origin: str, organisation: Organisation, start: int, end: int
+    keys: LogKeys, organisation: Organisation, start: int, end: int
 ) -> None:
-    """Raise LogDamaged at the first entry of ``[start, end)`` unlike its leaf hash.
+    """Raise LogDamaged unless entries ``[start, end)`` are those of the signed tree.
 
     This reads and encodes every entry, so that the expiry statement vouches
     only for entries whose columns, time included, are those of their leaf.
+    A leaf hash matters only as part of the tree of the latest checkpoint,
+    whose signature is checked with the log key, because someone who can
+    write to the database can store a leaf hash for changed columns.
     """
+    checkpoint = _latest_signed_checkpoint(keys, organisation, start)
+    hasher = RangeHasher(start)
     entries = AccessEntry.objects.filter(
         organisation=organisation, index__gte=start, index__lt=end
     ).order_by("index")
     for entry in entries.iterator(chunk_size=SCAN_CHUNK):
-        checked_entry_leaf(origin, entry, organisation.slug)
+        checked_entry_leaf(keys.origin, entry, organisation.slug)
+        if entry.index != hasher.end:
+            break
+        hasher.add(bytes(entry.leaf_hash))
+    store = DatabaseHashStore(organisation.pk)
+    try:
+        root = root_with_range(
+            store, checkpoint.size, start, hasher.end, hasher.nodes()
+        )
+    except (KeyError, ValueError):
+        root = None
+    if hasher.end == end and root == checkpoint.root_hash:
+        return
+    raise LogDamaged(
+        start,
+        _(
+            "entries %(start)d to %(last)d do not match the tree of the signed "
+            "checkpoint of size %(size)d, so the log was changed. Run "
+            "'%(command)s' to check the whole log"
+        )
+        % {
+            "start": start,
+            "last": end - 1,
+            "size": checkpoint.size,
+            "command": verify_command(organisation.slug),
+        },
+    )
+
+
+def _latest_signed_checkpoint(
+    keys: LogKeys, organisation: Organisation, start: int
+) -> Checkpoint:
+    """Return the latest checkpoint as its note states it, verified with the log key.
+
+    Raises LogDamaged at ``start``, the first entry that expiry would empty,
+    if the note does not verify or states another size than its row.
+    """
+    latest = latest_checkpoint(organisation)
+    if latest is not None:
+        try:
+            checkpoint = open_checkpoint(latest.note, verifier_for(keys), keys.origin)
+        except LedgerError:
+            checkpoint = None
+        if checkpoint is not None and checkpoint.size == latest.size:
+            return checkpoint
+    raise LogDamaged(
+        start,
+        _(
+            "the latest checkpoint of the log does not verify with the log key, "
+            "so expiry cannot check the entries it would empty. Run "
+            "'%(command)s' to check the whole log"
+        )
+        % {"command": verify_command(organisation.slug)},
+    )
