@@ -1,6 +1,7 @@
 """Expiry statements: expiry signs what it empties, the verification requires it."""
 
 import datetime
+from typing import Any
 
 import pytest
 from django.conf import LazySettings
@@ -8,6 +9,7 @@ from django.db import connection
 from django.utils import translation
 
 from tests.accesslog.factories import empty_as_expired, event, tampering
+from vigil.accesslog import verification
 from vigil.accesslog.expiry_statements import (
     STATEMENT_HEADER,
     ExpiredRange,
@@ -277,3 +279,30 @@ def test_expiry_waits_for_checkpoint(log: Organisation, settings: LazySettings) 
     assert [(item.start, item.end) for item in statements(log)] == [(0, 6)]
     verified = verify_log(log)
     assert verified.ok, verified.message
+
+
+def test_expiry_during_verification_passes(
+    centre_a: Organisation, settings: LazySettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Chunks of 4 entries. Entries 0-3 expired before the run. An expiry
+    # run between the two chunks empties 4 and 5, and the verification has
+    # read the statements before that run signed its own.
+    settings.VIGIL_ACCESSLOG_RETENTION_DAYS = 3650
+    times = ["2010-03-02T10:15:30Z"] * 4 + [OLD] * 2 + [RECENT] * 2
+    records = [(n, event(n, time=time)) for n, time in enumerate(times)]
+    ingest_events(centre_a, records, source="test")
+    earlier = datetime.datetime(2022, 1, 1, tzinfo=datetime.UTC)
+    expire_entries(centre_a, earlier, actor=None)
+    monkeypatch.setattr(verification, "CHUNK_LEVEL", 2)
+    monkeypatch.setattr(verification, "CHUNK", 4)
+    apply_chunk = verification._LogCheck._apply_chunk
+
+    def apply_then_expire(check: Any, chunk: Any) -> None:
+        apply_chunk(check, chunk)
+        if chunk.start == 0:
+            expire_entries(centre_a, NOW, actor=None)
+
+    monkeypatch.setattr(verification._LogCheck, "_apply_chunk", apply_then_expire)
+    result = verify_log(centre_a, workers=1)
+    assert result.ok, result.message
+    assert result.expired_entries == 6

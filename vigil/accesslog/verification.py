@@ -367,12 +367,14 @@ class _LogCheck:
     def _unvouched_expiry(self) -> _Divergence | None:
         """Return the failure of the first expired entry that no statement covers.
 
-        The statements are read when the first expired entry comes.
+        The statements are read when the first expired entry comes, and again
+        when more entries expired than they cover. An expiry run that commits
+        during the scan empties entries of later chunks, and its statement,
+        committed with them, is not among those read before.
         """
         if self.expired == 0 or (self.vouched or 0) >= self.expired:
             return None
-        if self.vouched is None:
-            self.vouched = self._vouched_prefix()
+        self.vouched = self._vouched_prefix()
         if self.vouched >= self.expired:
             return None
         reason = Reason(messages.EXPIRY_NOT_VOUCHED, {"index": self.vouched})
