@@ -22,6 +22,7 @@ from tests.accesslog.factories import (
     ingest_batches,
     ingest_range,
     tampering,
+    vouch_for_expiry,
 )
 from vigil.accesslog.bundle import BUNDLE_FORMAT, export_bundle
 from vigil.accesslog.checkpoints import latest_checkpoint
@@ -554,3 +555,25 @@ def test_one_expired_entry_singular(log: Organisation, tmp_path: Path) -> None:
         "that the first entry of the log had expired. Only its leaf hash was "
         "checked, not its content or time"
     )
+
+
+@pytest.mark.usefixtures("one_day_retention")
+def test_unvouched_expired_entries_not_exported(
+    log: Organisation, tmp_path: Path
+) -> None:
+    # The signed manifest would state that entries 3 and 4 expired, but no
+    # expiry statement covers them.
+    empty_as_expired(log, range(5), vouched=False)
+    vouch_for_expiry(log, 0, 3)
+    with (
+        translation.override("en"),
+        pytest.raises(
+            ValueError,
+            match=r"^entry 3 was emptied as expired, but no expiry statement "
+            r"signed with the log key covers it",
+        ),
+    ):
+        export(log, tmp_path)
+    vouch_for_expiry(log, 3, 5)
+    result = run_verify(str(export(log, tmp_path)), "--key", vkey(log))
+    assert result.returncode == 0, result.stderr

@@ -17,7 +17,12 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
-from tests.accesslog.factories import empty_as_expired, ingest_batches, tampering
+from tests.accesslog.factories import (
+    empty_as_expired,
+    ingest_batches,
+    tampering,
+    vouch_for_expiry,
+)
 from tests.accesslog.test_bundle import (
     PROJECT_ROOT,
     output_shape,
@@ -148,6 +153,22 @@ def test_entry_emptied_within_retention_gets_no_proof(log: Organisation) -> None
         ),
     ):
         proofs.proof_document(log, 0)
+
+
+@pytest.mark.usefixtures("one_day_retention")
+def test_unvouched_expired_entry_gets_no_proof(log: Organisation) -> None:
+    empty_as_expired(log, range(2), vouched=False)
+    vouch_for_expiry(log, 0, 1)
+    assert proofs.proof_document(log, 0)["leaf"] is None
+    with (
+        translation.override("en"),
+        pytest.raises(
+            proofs.LogDamagedProofUnavailable,
+            match=r"^entry 1 was emptied as expired, but no expiry statement "
+            r"signed with the log key covers it",
+        ),
+    ):
+        proofs.proof_document(log, 1)
 
 
 def test_changed_entry_proof_is_409(log: Organisation, consultant_a: User) -> None:

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from vigil.accesslog.checkpoints import ensure_checkpoint
 from vigil.accesslog.encoding import canonical_time
+from vigil.accesslog.expiry_statements import check_vouched
 from vigil.accesslog.keys import ensure_log_keys, signer_for, verifier_for
 from vigil.accesslog.leaves import checked_entry_leaf
 from vigil.accesslog.models import AccessEntry, LogKeys
@@ -225,6 +226,9 @@ class BundleExport:
         self.store = DatabaseHashStore(organisation.pk)
         self.size = self.checkpoint.size
         self.expired_before = expired_entry_count(organisation, self.size)
+        # The manifest, signed with the log key, states that these entries
+        # expired, so expiry statements must vouch for each of them.
+        check_vouched(self.keys, 0, self.expired_before, organisation.slug)
         self.consistency = None
         if previous is not None:
             if previous.size > self.size:

@@ -26,10 +26,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db import OperationalError
+from django.utils.translation import gettext as _
+
 from vigil.accesslog.encoding import canonical_time
-from vigil.accesslog.keys import signer_for
+from vigil.accesslog.keys import signer_for, verifier_for
+from vigil.accesslog.leaves import LogDamaged, verify_command
 from vigil.accesslog.models import ExpiryStatement, LogKeys
-from vigil.ledger import Ed25519Verifier, open_note, sign_note
+from vigil.ledger import Ed25519Verifier, LedgerError, open_note, sign_note
 
 STATEMENT_HEADER = "vigil.accesslog/expiry/v1"
 _RANGE = re.compile(r"(0|[1-9][0-9]*) ([1-9][0-9]*)")
@@ -115,3 +119,47 @@ def covered_prefix(ranges: Iterable[tuple[int, int]]) -> int:
             break
         covered = max(covered, end)
     return covered
+
+
+def check_vouched(keys: LogKeys, start: int, end: int, slug: str) -> None:
+    """Raise LogDamaged unless valid expiry statements cover entries ``[start, end)``.
+
+    The start and end columns only select the statements to open, and the
+    signed range decides. A statement changed in those columns therefore
+    fails this check, as a deleted one does. Each step opens the statements
+    that contain the first entry not yet covered, so the cost grows with the
+    number of statements needed. ``slug`` names the organisation in the
+    message.
+    """
+    verifier = verifier_for(keys)
+    position = start
+    while position < end:
+        rows = ExpiryStatement.objects.filter(
+            organisation_id=keys.organisation_id, start__lte=position, end__gt=position
+        ).order_by("-end", "pk")
+        reach = position
+        try:
+            notes = list(rows.values_list("note", flat=True))
+        except (OperationalError, UnicodeDecodeError):
+            # SQLite keeps text that is not valid UTF-8, which sqlite3 cannot read.
+            notes = []
+        for note in notes:
+            try:
+                opened = open_statement(note, verifier, keys.origin)
+            except (LedgerError, ValueError):
+                continue
+            if opened.start <= position < opened.end:
+                reach = opened.end
+                break
+        if reach == position:
+            raise LogDamaged(
+                position,
+                _(
+                    "entry %(index)d was emptied as expired, but no expiry "
+                    "statement signed with the log key covers it, so its content "
+                    "was removed outside expiry. Run '%(command)s' to check the "
+                    "whole log"
+                )
+                % {"index": position, "command": verify_command(slug)},
+            )
+        position = reach

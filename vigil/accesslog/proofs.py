@@ -15,6 +15,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from vigil.accesslog.expiry_statements import check_vouched
 from vigil.accesslog.leaves import LogDamaged, checked_entry_leaf
 from vigil.accesslog.models import AccessEntry, LogCheckpoint, LogKeys
 from vigil.accesslog.retention import check_expired_in_time, expired_entry_count
@@ -129,8 +130,9 @@ def proof_document(
     ``size``, because vigil-verify cannot check the document. It also raises
     LogDamagedProofUnavailable, a ProofUnavailable with the message of
     LogDamaged, if the entry does not match its stored leaf hash, is expired
-    within the retention period, or the expired entries of the tree are not
-    the oldest ones, so that no document from a changed log is handed out.
+    within the retention period or without an expiry statement that covers
+    it, or the expired entries of the tree are not the oldest ones, so that
+    no document from a changed log is handed out.
     """
     document = inclusion_proof_for(organisation, index, size)
     if document["checkpoint"] is None:
@@ -142,11 +144,13 @@ def proof_document(
             _with_nearest_checkpoints(organisation, document["tree_size"], reason)
         )
     entry = AccessEntry.objects.get(organisation=organisation, index=index)
-    origin = LogKeys.objects.get(organisation=organisation).origin
+    keys = LogKeys.objects.get(organisation=organisation)
     try:
-        leaf_bytes = checked_entry_leaf(origin, entry, organisation.slug)
+        leaf_bytes = checked_entry_leaf(keys.origin, entry, organisation.slug)
         check_expired_in_time(entry, organisation.slug)
         expired_entry_count(organisation, document["tree_size"])
+        if entry.expired_at is not None:
+            check_vouched(keys, index, index + 1, organisation.slug)
     except LogDamaged as error:
         raise LogDamagedProofUnavailable(str(error)) from None
     leaf = None if leaf_bytes is None else base64.b64encode(leaf_bytes).decode("ascii")
