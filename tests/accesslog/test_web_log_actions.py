@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from tests.accesslog.factories import (
     cut_back,
+    empty_as_expired,
     entry_id,
     ingest_batches,
     ingest_range,
@@ -568,3 +569,19 @@ def test_export_previous_file_is_verifier_key(
     [message] = errors(response, "previous_file")
     assert message.startswith("“vigil.accesslog/")
     assert "” is een verificatiesleutel, geen controlepunt. " in message
+
+
+@pytest.mark.usefixtures("one_day_retention")
+def test_export_of_unvouched_expiry_is_409(
+    consultant: Client, log: Organisation
+) -> None:
+    empty_as_expired(log, range(2), vouched=False)
+    audit = exports()
+    response = download(consultant, log)
+    assert response.status_code == 409
+    assert "logregel 0 is als verlopen geleegd" in response.content.decode()
+    [message] = response.context["export_form"].non_field_errors()
+    assert message.startswith(
+        "logregel 0 is als verlopen geleegd, maar geen verloopverklaring"
+    )
+    assert exports() == audit

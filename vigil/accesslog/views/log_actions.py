@@ -25,6 +25,7 @@ from vigil.accesslog.bundle import (
     prepare_bundle,
 )
 from vigil.accesslog.checkpoints import latest_checkpoint
+from vigil.accesslog.leaves import LogDamaged
 from vigil.accesslog.verification import VerificationResult, verify_log
 from vigil.accesslog.views.forms import BundleExportForm, shown_note
 from vigil.accesslog.views.status import (
@@ -96,6 +97,15 @@ def export(request: HttpRequest, tenant: Tenant) -> HttpResponseBase:
     except InvalidPeriod as error:
         form.add_error("until", _period_message(form, error))
         return render_status(request, tenant, export_form=form, status=400)
+    except LogDamaged as error:
+        logger.warning(
+            "Proof bundle export of %s rejected, log damaged at entry %d: %s",
+            tenant.organisation.slug,
+            error.index,
+            error,
+        )
+        form.add_error(None, str(error))
+        return render_status(request, tenant, export_form=form, status=409)
     response = StreamingHttpResponse(
         _sent_chunks(bundle, translation.get_language()),
         content_type="application/json",
