@@ -8,10 +8,11 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
-from vigil.accesslog.expiry_statements import sign_statement
+from vigil.accesslog.expiry_statements import sign_statement, statement_body
 from vigil.accesslog.ingestion import IngestResult, ingest_events
-from vigil.accesslog.models import AccessEntry, LogKeys
+from vigil.accesslog.models import AccessEntry, ExpiryStatement, LogKeys
 from vigil.accesslog.retention import EMPTIED_CONTENT, retention_period
+from vigil.ledger import Ed25519Signer, sign_note
 from vigil.organisations.models import Organisation
 
 TABLES = (
@@ -130,7 +131,20 @@ def empty_as_expired(
         vouch_for_expiry(organisation, indices.start, indices.stop)
 
 
-def vouch_for_expiry(organisation: Organisation, start: int, end: int) -> None:
-    """Sign the expiry statement for entries ``[start, end)`` as expiry does now."""
+def vouch_for_expiry(
+    organisation: Organisation, start: int, end: int, *, forged: bool = False
+) -> None:
+    """Sign the expiry statement for entries ``[start, end)`` as expiry does now.
+
+    A ``forged`` statement is signed with another key of the log's name.
+    """
     keys = LogKeys.objects.get(organisation=organisation)
-    sign_statement(keys, start, end, timezone.now() - retention_period())
+    cutoff = timezone.now() - retention_period()
+    if not forged:
+        sign_statement(keys, start, end, cutoff)
+        return
+    body = statement_body(keys.origin, start, end, cutoff)
+    note = sign_note(body, Ed25519Signer.generate(keys.origin))
+    ExpiryStatement.objects.create(
+        organisation=organisation, start=start, end=end, note=note
+    )

@@ -561,10 +561,11 @@ def test_one_expired_entry_singular(log: Organisation, tmp_path: Path) -> None:
 def test_unvouched_expired_entries_not_exported(
     log: Organisation, tmp_path: Path
 ) -> None:
-    # The signed manifest would state that entries 3 and 4 expired, but no
-    # expiry statement covers them.
+    # The signed manifest would state that entries 3 and 4 expired, but
+    # their statement is signed with another key.
     empty_as_expired(log, range(5), vouched=False)
     vouch_for_expiry(log, 0, 3)
+    vouch_for_expiry(log, 3, 5, forged=True)
     with (
         translation.override("en"),
         pytest.raises(

@@ -157,8 +157,11 @@ def test_entry_emptied_within_retention_gets_no_proof(log: Organisation) -> None
 
 @pytest.mark.usefixtures("one_day_retention")
 def test_unvouched_expired_entry_gets_no_proof(log: Organisation) -> None:
+    # The row of entry 1's statement has the right range, but its note is
+    # signed with another key.
     empty_as_expired(log, range(2), vouched=False)
     vouch_for_expiry(log, 0, 1)
+    vouch_for_expiry(log, 1, 2, forged=True)
     assert proofs.proof_document(log, 0)["leaf"] is None
     with (
         translation.override("en"),
