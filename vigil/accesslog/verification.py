@@ -367,6 +367,10 @@ class _LogCheck:
     def _unvouched_expiry(self) -> _Divergence | None:
         """Return the failure of the first expired entry that no statement covers.
 
+        NOTE: an expired entry's stored time and event id are not compared
+        with its statement, so they can change unnoticed, the time to any
+        value before the start of the retention period.
+
         The statements are read when the first expired entry comes, and again
         when more entries expired than they cover. An expiry run that commits
         during the scan empties entries of later chunks, and its statement,
