@@ -121,6 +121,42 @@ def covered_prefix(ranges: Iterable[tuple[int, int]]) -> int:
     return covered
 
 
+class StatementRejected(ValueError):
+    """A stored expiry statement that does not verify, or rows that cannot be read.
+
+    ``statement_id`` is the statement's id, None when the rows cannot be read.
+    """
+
+    def __init__(self, statement_id: int | None, message: str) -> None:
+        super().__init__(message)
+        self.statement_id = statement_id
+
+
+def vouched_prefix(organisation_id: int, verifier: Ed25519Verifier, origin: str) -> int:
+    """Return ``n`` such that the organisation's statements cover entries ``[0, n)``.
+
+    Every stored statement must verify with ``verifier`` for the log
+    ``origin``, otherwise StatementRejected is raised, because a statement
+    that does not verify was changed or written without the log key.
+    """
+    rows = ExpiryStatement.objects.filter(organisation_id=organisation_id)
+    try:
+        statements = list(rows.order_by("start", "pk").values_list("pk", "note"))
+    except (OperationalError, UnicodeDecodeError):
+        # SQLite keeps text that is not valid UTF-8, which sqlite3 cannot read.
+        raise StatementRejected(
+            None, "a statement row contains text that is not valid UTF-8"
+        ) from None
+    ranges = []
+    for statement_id, note in statements:
+        try:
+            opened = open_statement(note, verifier, origin)
+        except (LedgerError, ValueError) as error:
+            raise StatementRejected(statement_id, str(error)) from None
+        ranges.append((opened.start, opened.end))
+    return covered_prefix(ranges)
+
+
 def check_vouched(keys: LogKeys, start: int, end: int, slug: str) -> None:
     """Raise LogDamaged unless valid expiry statements cover entries ``[start, end)``.
 

@@ -58,10 +58,9 @@ from django.utils import timezone
 from vigil.accesslog import store as hash_store
 from vigil.accesslog import verification_messages as messages
 from vigil.accesslog import verification_pool, verification_types
-from vigil.accesslog.expiry_statements import covered_prefix, open_statement
+from vigil.accesslog.expiry_statements import StatementRejected, vouched_prefix
 from vigil.accesslog.models import (
     AccessEntry,
-    ExpiryStatement,
     LogCheckpoint,
     LogKeys,
     TreeNode,
@@ -386,33 +385,21 @@ class _LogCheck:
 
     def _vouched_prefix(self) -> int:
         """Return ``n`` such that valid expiry statements cover entries ``[0, n)``."""
-        ranges = []
+        if self.verifier is None:
+            raise _Divergence(None, Reason(messages.NO_KEYS, {}))
         try:
-            statements = list(
-                ExpiryStatement.objects.filter(
-                    organisation_id=self.organisation_id
-                ).order_by("start", "pk")
-            )
-        except (OperationalError, UnicodeDecodeError):
-            # SQLite keeps text that is not valid UTF-8, which sqlite3 cannot read.
-            reason = Reason(messages.EXPIRY_STATEMENTS_UNREADABLE, {})
-            raise _Divergence(None, reason) from None
-        for statement in statements:
-            if self.verifier is None:
-                raise _Divergence(None, Reason(messages.NO_KEYS, {}))
-            try:
-                opened = open_statement(statement.note, self.verifier, self.origin)
-            except (LedgerError, ValueError) as error:
+            return vouched_prefix(self.organisation_id, self.verifier, self.origin)
+        except StatementRejected as rejected:
+            if rejected.statement_id is None:
+                reason = Reason(messages.EXPIRY_STATEMENTS_UNREADABLE, {})
+            else:
                 # NOTE: the error text stays in English in every language.
                 params: dict[str, int | str | Reason] = {
-                    "id": statement.pk,
-                    "error": str(error),
+                    "id": rejected.statement_id,
+                    "error": str(rejected),
                 }
-                raise _Divergence(
-                    None, Reason(messages.EXPIRY_STATEMENT_INVALID, params)
-                ) from None
-            ranges.append((opened.start, opened.end))
-        return covered_prefix(ranges)
+                reason = Reason(messages.EXPIRY_STATEMENT_INVALID, params)
+            raise _Divergence(None, reason) from None
 
     @staticmethod
     def _first_of(
