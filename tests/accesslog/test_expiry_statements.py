@@ -173,7 +173,7 @@ def test_proof_of_vouched_expiry(log: Organisation) -> None:
 
 
 def test_expiry_refuses_entry_unlike_its_leaf(log: Organisation) -> None:
-    # A recent entry's time moved back makes it due, but its leaf holds the
+    # A recent entry's time moved back makes it due, but its leaf contains the
     # real time, so expiry refuses to vouch for it and empties nothing.
     with tampering():
         AccessEntry.objects.filter(organisation=log, index=4).update(

@@ -54,7 +54,7 @@ def root_with_range(
 ) -> bytes:
     """Return the root of the tree of ``size`` leaves, ``[start, end)`` from ``known``.
 
-    ``known`` holds complete subtrees that cover ``[start, end)``, as
+    ``known`` contains complete subtrees that cover ``[start, end)``, as
     ``RangeHasher.nodes`` returns them, and ``0 <= start < end <= size``.
     Every other node is read from ``store`` in one ``get_many`` call, which
     raises KeyError for a node that is not stored.

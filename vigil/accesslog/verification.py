@@ -265,8 +265,8 @@ class _LogCheck:
         self.limit = 0
         self.size = 0
         self.expired = 0
-        # Expiry statements cover the entries [0, vouched), None until read.
-        self.vouched: int | None = None
+        # The expiry statements read last cover the entries [0, vouched).
+        self.vouched = 0
         self.checkpoints_checked = 0
         # Complete subtrees left of the current chunk, largest first.
         self.upper: list[tuple[int, int, bytes]] = []
@@ -375,7 +375,7 @@ class _LogCheck:
         during the scan empties entries of later chunks, and its statement,
         committed with them, is not among those read before.
         """
-        if self.expired == 0 or (self.vouched or 0) >= self.expired:
+        if self.vouched >= self.expired:
             return None
         self.vouched = self._vouched_prefix()
         if self.vouched >= self.expired:
