@@ -757,14 +757,12 @@ def _entry_rows(
 
 
 def _sqlite_time_text(moment: str) -> str:
-    """Return Django's SQLite text of a UTC time from its leaf form.
+    """Return the SQLite text of a UTC time from its leaf form.
 
-    Django writes ``str()`` of the naive UTC time, which leaves out a zero
-    fraction and otherwise has six digits.
+    That is the leaf's text with a space for its "T" and without its "Z"
+    (``MillisecondTimeField``).
     """
-    milliseconds = moment[20:23]
-    text = moment[:10] + " " + moment[11:19]
-    return text if milliseconds == "000" else f"{text}.{milliseconds}000"
+    return moment[:10] + " " + moment[11:23]
 
 
 def _sqlite_utc_time(moment: datetime.datetime) -> str:

@@ -17,7 +17,7 @@ from vigil.accesslog.encoding import (
     canonical_time,
     encode_leaf,
 )
-from vigil.accesslog.models import AccessEntry
+from vigil.accesslog.models import AccessEntry, millisecond_text
 from vigil.ledger import leaf_hash
 
 
@@ -63,14 +63,14 @@ def stored_time(value: object) -> str:
     Through Django's connection SQLite returns a naive datetime in UTC and
     PostgreSQL an aware one. A plain SQLite connection returns the text
     itself. Only what ingestion writes gives the leaf's form: an instant in
-    whole milliseconds and, as text, exactly Django's form of it, the naive
-    UTC ``YYYY-MM-DD HH:MM:SS`` with six fraction digits or, for a whole
-    second, none. Anything else is returned in a form that no leaf contains,
-    so it fails the leaf hash. That includes other texts of the same instant,
-    such as ``T`` between date and time, three fraction digits or an offset
-    of ``+00:00``. SQLite compares the text, so a search between two times
-    of the same day would miss such an entry. A resent event would not be
-    recognised as a duplicate either.
+    whole milliseconds and, as text, exactly the naive UTC
+    ``YYYY-MM-DD HH:MM:SS.mmm`` of ``MillisecondTimeField``. Anything else is
+    returned in a form that no leaf contains, so it fails the leaf hash.
+    That includes other texts of the same instant, such as ``T`` between date
+    and time, six fraction digits, none, or an offset of ``+00:00``. SQLite
+    compares the text, so a search between two times of the same day would
+    miss such an entry. A resent event would not be recognised as a
+    duplicate either.
     """
     if isinstance(value, datetime.datetime):
         moment = value
@@ -80,7 +80,7 @@ def stored_time(value: object) -> str:
             moment = datetime.datetime.fromisoformat(text)
         except ValueError:
             return text
-        if moment.tzinfo is not None or str(moment) != text:
+        if moment.tzinfo is not None or millisecond_text(str(moment)) != text:
             return text
     if moment.microsecond % 1000:
         # Six fraction digits, where every leaf has three.
