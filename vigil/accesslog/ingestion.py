@@ -296,7 +296,9 @@ def prepare_events(
     encode = LeafEncoder(keys.origin).around_index
     digest_of = Pseudonymiser(pseudonym_key(keys)).digest
     sqlite_utc = _sqlite_utc(DEFAULT_DB_ALIAS)
-    operations = connections[DEFAULT_DB_ALIAS].ops
+    connection = connections[DEFAULT_DB_ALIAS]
+    operations = connection.ops
+    time_value = AccessEntry._meta.get_field("time").get_db_prep_value
     prepared: list[PreparedEvent] = []
     for line, event in events:
         # One unpacking instead of a named-tuple attribute read per use,
@@ -331,7 +333,7 @@ def prepare_events(
             time: Any = _sqlite_time_text(time_text)
             address: Any = source_ip or None
         else:
-            time = operations.adapt_datetimefield_value(moment)
+            time = time_value(moment, connection, prepared=True)
             address = operations.adapt_ipaddressfield_value(source_ip)
         columns = (
             event_id,
