@@ -138,6 +138,20 @@ def test_invalid_setting_stops_without_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_module_runs_as_the_command(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "vigil.cli", "check"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "VIGIL_DATA_DIR": str(tmp_path), "VIGIL_LANGUAGE": "de"},
+        timeout=60,
+        check=False,
+    )
+
+    assert result.returncode == 2
+    assert "VIGIL_LANGUAGE='de' is invalid" in result.stderr
+
+
 def run_in_process(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
 ) -> str:
