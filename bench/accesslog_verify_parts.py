@@ -107,7 +107,7 @@ def time_parts(arguments: argparse.Namespace, path: Path) -> list[tuple[str, flo
 
     keys = LogKeys.objects.get()
     statements = sql.ScanStatements("sqlite", keys.origin)
-    # Django's SQLite text of a UTC time before every entry, so none is due.
+    # A UTC time before every entry, as SQLite compares it, so none is due.
     retained_from = str(
         datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC).replace(tzinfo=None)
     )

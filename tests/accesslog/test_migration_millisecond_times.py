@@ -120,3 +120,59 @@ def test_trigger_kept(database: BaseDatabaseWrapper) -> None:
         cursor.execute(
             "UPDATE accesslog_accessentry SET user_id = 'U2' WHERE \"index\" = 0"
         )
+
+
+PERIODS_BEFORE = ("accesslog", "0020_millisecond_times")
+PERIODS_AFTER = ("accesslog", "0021_period_millisecond_times")
+PERIOD_TEXTS = (
+    ("2026-03-02 09:15:30.250000", "2026-03-02 09:15:30"),
+    ("2026-03-02 09:15:30.250400", None),
+)
+NEW_PERIOD_TEXTS = (
+    ("2026-03-02 09:15:30.250", "2026-03-02 09:15:30.000"),
+    ("2026-03-02 09:15:30.250400", None),
+)
+
+
+def period_texts(database: BaseDatabaseWrapper) -> list[tuple[Any, Any]]:
+    with database.cursor() as cursor:
+        if database.vendor == "sqlite":
+            cursor.execute(
+                "SELECT CAST(valid_from AS TEXT), CAST(valid_until AS TEXT) "
+                "FROM accesslog_identityperiod ORDER BY id"
+            )
+        else:
+            cursor.execute(
+                "SELECT valid_from, valid_until FROM accesslog_identityperiod "
+                "ORDER BY id"
+            )
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+def test_period_bounds_rewritten_and_restored(database: BaseDatabaseWrapper) -> None:
+    apps = migrate(database, PERIODS_BEFORE)
+    organisation = create_centre(apps, "periods")
+    period_model = apps.get_model("accesslog", "IdentityPeriod")
+    for number, (start, end) in enumerate(PERIOD_TEXTS):
+        period = period_model.objects.using(ALIAS).create(
+            organisation=organisation,
+            user_id=f"U{number}",
+            person_name="An Peeters",
+            valid_from=datetime.datetime.fromisoformat(start).replace(
+                tzinfo=datetime.UTC
+            ),
+            valid_until=None
+            if end is None
+            else datetime.datetime.fromisoformat(end).replace(tzinfo=datetime.UTC),
+        )
+        assert period.pk
+    before = period_texts(database)
+    if database.vendor == "sqlite":
+        assert before == list(PERIOD_TEXTS)
+
+    migrate(database, PERIODS_AFTER)
+    expected = list(NEW_PERIOD_TEXTS) if database.vendor == "sqlite" else before
+    assert period_texts(database) == expected
+
+    migrate(database, PERIODS_BEFORE)
+    assert period_texts(database) == before

@@ -106,6 +106,21 @@ def test_id_covered_for_part_of_period(centre_a: Organisation) -> None:
     ]
 
 
+def test_period_bounds_within_a_second(centre_a: Organisation) -> None:
+    millisecond = datetime.timedelta(milliseconds=1)
+    start = local(2, 12) + 250 * millisecond
+    end = local(2, 14) + 750 * millisecond
+    add_period(centre_a, "U1", start, end)
+    ingest(
+        centre_a,
+        ("U1", start - millisecond),
+        ("U1", start),
+        ("U1", end - millisecond),
+        ("U1", end),
+    )
+    assert report(centre_a).rows == [UntracedUserId("U1", 2, start - millisecond, end)]
+
+
 def test_gap_between_two_periods(centre_a: Organisation) -> None:
     add_period(centre_a, "U1", local(1, 0), local(3, 0))
     add_period(centre_a, "U1", local(4, 0), None)
