@@ -87,6 +87,9 @@ def test_demo_prints_logins() -> None:
     assert DEMO_PASSWORD in output
     assert " at OCMW Demodorp" in output
     assert " demo)" not in output
+    # Nothing is served, so no address is given to log in at.
+    assert "http://" not in output
+    assert "Start the app with make demo or vigil runserver" in output
 
 
 @pytest.mark.django_db

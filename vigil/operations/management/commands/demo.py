@@ -35,9 +35,15 @@ class Command(VigilCommand):
         call_command("setup", verbosity=options["verbosity"])
         users = ensure_demo_data()
         self.stdout.write("")
-        self.stdout.write(
-            f"Demo centre ready: log in at http://{options['addrport']}/ with"
-        )
+        if options["no_serve"]:
+            self.stdout.write(
+                "Demo centre ready. Start the app with make demo or vigil "
+                "runserver, then log in with"
+            )
+        else:
+            self.stdout.write(
+                f"Demo centre ready: log in at http://{options['addrport']}/ with"
+            )
         for email, role in users:
             self.stdout.write(f"  {email:<32} password {DEMO_PASSWORD}   ({role})")
         self.stdout.write("")
