@@ -168,6 +168,33 @@ def test_time_rejected(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("2026-02-30T10:15:30Z", "names a day that does not exist in the calendar"),
+        ("2026-03-02T24:00:00Z", "has an hour above 23 or a minute above 59"),
+        ("2026-03-02T10:60:00Z", "has an hour above 23 or a minute above 59"),
+        (
+            "2026-03-02T10:15:60Z",
+            "has a leap second (:60), which is not accepted",
+        ),
+        ("2026-03-02T10:15:61Z", "has a second above 59"),
+        (
+            "2026-03-02T10:15:30+24:00",
+            "is not a valid date and time (leap seconds and offsets of 24 "
+            "hours or more are not accepted)",
+        ),
+        (
+            1733390000,
+            "must be a string with an RFC 3339 time, for example 2026-03-02T09:15:30Z",
+        ),
+    ],
+)
+def test_time_rejected_with_its_reason(value: object, reason: str) -> None:
+    with translation.override("en"):
+        assert single_error(event(1, time=value)).reason == reason
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "0001-01-01T00:00:00.000Z",

@@ -125,7 +125,7 @@ def test_french_report_keeps_no_break_spaces(
     path.write_text(text, encoding="utf-8")
     with translation.override("fr"):
         message, errors = ingest_failing(path)
-    assert "colonnes inconnues colour\u00a0; les colonnes sont" in errors[0]
+    assert 'colonnes inconnues "colour"\u00a0; les colonnes sont' in errors[0]
     assert "\\u00a0;" not in errors[0]
     assert "(U\\u00a01)" in errors[1]
     assert "\\u" not in message
@@ -145,7 +145,7 @@ def test_csv_header_and_row_errors_together(
     path = tmp_path / "events.csv"
     path.write_text(text, encoding="utf-8")
     message, errors = ingest_failing(path)
-    assert errors[0].startswith(f"{path}: line 1: unknown columns servce")
+    assert errors[0].startswith(f'{path}: line 1: unknown columns "servce"')
     assert "missing columns service" in errors[0]
     assert errors[1].startswith(f"{path}: line 3, field subject (85*******99): ")
     assert errors[2].startswith(f"{path}: line 4: the row has 8 cells")

@@ -95,6 +95,45 @@ def test_csv_batch_with_wrong_cell_count() -> None:
     assert raised.value.errors == [(3, "the row has 8 cells, the header has 7")]
 
 
+def test_csv_row_with_one_cell() -> None:
+    rows = [CSV_HEADER, CSV_ROWS[0], "e-9"]
+    with pytest.raises(ParseError) as raised:
+        list(csv_batches(io.BytesIO(joined(rows, "\n").encode()), 1000))
+    assert raised.value.errors == [(3, "the row has 1 cell, the header has 7")]
+
+
+def test_csv_quotation_mark_not_closed() -> None:
+    rows = [CSV_HEADER, '"' + CSV_ROWS[0], CSV_ROWS[1], CSV_ROWS[2]]
+    with pytest.raises(ParseError) as raised:
+        list(csv_batches(io.BytesIO(joined(rows, "\n").encode()), 1000))
+    assert raised.value.errors == [
+        (
+            2,
+            "a quotation mark in this row is not closed, so the row runs on to "
+            "line 4; close the quotation mark or remove it",
+        )
+    ]
+
+
+def test_csv_without_header_shows_no_cells() -> None:
+    # The first row is read as the header; its national number stays hidden.
+    with pytest.raises(ParseError) as raised:
+        list(csv_batches(io.BytesIO(joined(CSV_ROWS, "\n").encode()), 1000))
+    ((line, reason),) = raised.value.errors
+    assert line == 1
+    assert reason.startswith("line 1 is not a header: none of its cells names a column")
+    assert not [cell for cell in CSV_ROWS[0].split(";") if cell in reason]
+
+
+def test_csv_unknown_columns_quoted_and_digits_masked() -> None:
+    header = CSV_HEADER + ";85.07.30-033.99;servce"
+    rows = [header, CSV_ROWS[0] + ";x;y"]
+    with pytest.raises(ParseError) as raised:
+        list(csv_batches(io.BytesIO(joined(rows, "\n").encode()), 1000))
+    reason = raised.value.errors[0][1]
+    assert reason.startswith('unknown columns 85*******99, "servce" (the columns')
+
+
 @pytest.mark.parametrize(
     ("data", "line", "offset"),
     [

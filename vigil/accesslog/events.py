@@ -276,7 +276,12 @@ def _check_time(value: object) -> datetime.datetime:
     elif isinstance(value, str):
         moment = _parse_rfc3339(value)
     else:
-        raise _InvalidValue(_("must be a string"))
+        raise _InvalidValue(
+            _(
+                "must be a string with an RFC 3339 time, for example "
+                "2026-03-02T09:15:30Z"
+            )
+        )
     try:
         moment = moment.astimezone(datetime.UTC)
     except OverflowError:
@@ -327,12 +332,26 @@ def _parse_rfc3339(text: str) -> datetime.datetime:
     try:
         return datetime.datetime.fromisoformat(base)
     except ValueError:
-        raise _InvalidValue(
-            _(
-                "is not a valid date and time (leap seconds and offsets of "
-                "24 hours or more are not accepted)"
-            )
-        ) from None
+        raise _InvalidValue(_invalid_time_reason(text)) from None
+
+
+def _invalid_time_reason(text: str) -> str:
+    """Return why a text of the RFC 3339 form is no date and time."""
+    if text.isascii():
+        try:
+            datetime.date.fromisoformat(text[:10])
+        except ValueError:
+            return _("names a day that does not exist in the calendar")
+        if text[11:13] > "23" or text[14:16] > "59":
+            return _("has an hour above 23 or a minute above 59")
+        if text[17:19] == "60":
+            return _("has a leap second (:60), which is not accepted")
+        if text[17:19] > "60":
+            return _("has a second above 59")
+    return _(
+        "is not a valid date and time (leap seconds and offsets of "
+        "24 hours or more are not accepted)"
+    )
 
 
 def _check_action(value: object) -> str:

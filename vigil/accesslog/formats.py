@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from vigil.accesslog.error_tally import ErrorTally
 from vigil.accesslog.events import REQUIRED_FIELDS, WIRE_FIELDS, ParseError, Records
@@ -28,6 +29,10 @@ from vigil.accesslog.json_errors import (
     ARRAY_SEPARATOR_EXPECTED,
     DuplicateFieldError,
     json_error_reason,
+)
+from vigil.accesslog.national_numbers import (
+    compact_national_number,
+    mask_national_number,
 )
 
 _WIRE_FIELD_SET = frozenset(WIRE_FIELDS)
@@ -349,6 +354,10 @@ def _csv_batches(lines: Iterator[str], size: int | None) -> Iterator[Records]:
         if header is None:
             return
         names, header_error = _check_header(header)
+        if header_error is not None and not _WIRE_FIELD_SET.intersection(names):
+            # A first line that names no column is a row of data: its rows
+            # would only repeat that every column is missing.
+            raise header_error
         yield from _csv_rows(reader, names, header_error, size)
     except csv.Error as error:
         raise ParseError([(reader.line_num, _csv_reason(error))]) from None
@@ -376,12 +385,23 @@ def _check_header(header: list[str]) -> tuple[list[str], ParseError | None]:
     because their column is missing or repeated.
     """
     names = [name.strip() for name in header]
+    if not _WIRE_FIELD_SET.intersection(names):
+        # Probably a row of data, whose cells are not shown: one may be a
+        # national number.
+        reason = _(
+            "line 1 is not a header: none of its cells names a column. Put a "
+            "header line with the columns first (the columns are %(fields)s)"
+        ) % {"fields": ", ".join(WIRE_FIELDS)}
+        return names, ParseError([(1, reason)])
     problems = []
     unknown = [name for name in names if name not in _WIRE_FIELD_SET]
     if unknown:
         problems.append(
             _("unknown columns %(columns)s (the columns are %(fields)s)")
-            % {"columns": ", ".join(unknown), "fields": ", ".join(WIRE_FIELDS)}
+            % {
+                "columns": ", ".join(_shown_column(name) for name in unknown),
+                "fields": ", ".join(WIRE_FIELDS),
+            }
         )
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
@@ -397,6 +417,30 @@ def _check_header(header: list[str]) -> tuple[list[str], ParseError | None]:
         return names, None
     skipped = frozenset(missing) | frozenset(repeated)
     return names, ParseError([(1, "; ".join(problems))], skipped_fields=skipped)
+
+
+def _shown_column(name: str) -> str:
+    """Return an unknown column name in quotes, or masked if it is all digits.
+
+    Digits, with or without dots and dashes, may be a national number.
+    """
+    if compact_national_number(name).isdigit():
+        return mask_national_number(name)
+    return f'"{name}"'
+
+
+def _cell_count_reason(row: list[str], columns: int, start: int, end: int) -> str:
+    """Return why a row of lines ``start`` to ``end`` has the wrong cell count."""
+    if end > start and any("\n" in cell or "\r" in cell for cell in row):
+        return _(
+            "a quotation mark in this row is not closed, so the row runs on to "
+            "line %(end)d; close the quotation mark or remove it"
+        ) % {"end": end}
+    return ngettext(
+        "the row has %(cells)d cell, the header has %(columns)d",
+        "the row has %(cells)d cells, the header has %(columns)d",
+        len(row),
+    ) % {"cells": len(row), "columns": columns}
 
 
 def _csv_rows(
@@ -428,9 +472,7 @@ def _csv_rows(
             continue
         if len(row) != len(names):
             errors.add(
-                start,
-                _("the row has %(cells)d cells, the header has %(columns)d")
-                % {"cells": len(row), "columns": len(names)},
+                start, _cell_count_reason(row, len(names), start, reader.line_num)
             )
         elif header_error is None:
             record = {name: cell for name, cell in zip(names, row, strict=True) if cell}
