@@ -101,7 +101,7 @@ def millisecond_text(text: str) -> str:
 class MillisecondTimeField(_DateTimeField):
     """A time at millisecond precision, which SQLite stores with three digits.
 
-    On SQLite the column holds the naive UTC text ``YYYY-MM-DD
+    On SQLite the column contains the naive UTC text ``YYYY-MM-DD
     HH:MM:SS.mmm`` (``millisecond_text``), the leaf's text of the time with
     a space for its "T" and without its "Z". The verification builds the
     leaf's form with one ``replace()``, where Django's own two forms, with

@@ -66,8 +66,8 @@ _POSTGRESQL_PSEUDONYM = "encode(subject_pseudonym, 'hex')"
 # MillisecondTimeField writes as the leaf's text with a space for its "T" and
 # without its "Z". Only that space turns into "T": a space or "T" anywhere
 # else would put a "T" where the leaf has none. So one text gives each time
-# of a leaf, and every other value, such as six fraction digits, an offset or
-# "T" between date and time, gives bytes that no leaf contains: replace() and
+# of a leaf. Every other value, such as six fraction digits, an offset or "T"
+# between date and time, gives bytes that no leaf contains. replace() and
 # "||" keep the bytes after a NUL character, which json_object() escapes.
 # A BLOB makes json_object() raise. The form that Django writes itself took
 # a CASE of five substr() calls that cost 0.47 us per entry more (3.43
