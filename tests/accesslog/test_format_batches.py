@@ -116,7 +116,7 @@ def test_csv_quotation_mark_not_closed() -> None:
 
 
 def test_csv_without_header_shows_no_cells() -> None:
-    # The first row is read as the header; its national number stays hidden.
+    # The first row is read as the header, and its national number stays hidden.
     with pytest.raises(ParseError) as raised:
         list(csv_batches(io.BytesIO(joined(CSV_ROWS, "\n").encode()), 1000))
     ((line, reason),) = raised.value.errors
