@@ -354,10 +354,6 @@ def _csv_batches(lines: Iterator[str], size: int | None) -> Iterator[Records]:
         if header is None:
             return
         names, header_error = _check_header(header)
-        if header_error is not None and not _WIRE_FIELD_SET.intersection(names):
-            # A first line that names no column is a row of data: its rows
-            # would only repeat that every column is missing.
-            raise header_error
         yield from _csv_rows(reader, names, header_error, size)
     except csv.Error as error:
         raise ParseError([(reader.line_num, _csv_reason(error))]) from None
@@ -382,17 +378,18 @@ def _check_header(header: list[str]) -> tuple[list[str], ParseError | None]:
     """Return the column names and, if any column is wrong, the header's error.
 
     The error's ``skipped_fields`` are the wire fields that the rows lack
-    because their column is missing or repeated.
+    because their column is missing or repeated. A first line that names no
+    column raises ParseError at once: it is probably a row of data, whose
+    cells are not shown because one may be a national number, and the rows
+    would only repeat that every column is missing.
     """
     names = [name.strip() for name in header]
     if not _WIRE_FIELD_SET.intersection(names):
-        # Probably a row of data, whose cells are not shown: one may be a
-        # national number.
         reason = _(
             "line 1 is not a header: none of its cells names a column. Put a "
             "header line with the columns first (the columns are %(fields)s)"
         ) % {"fields": ", ".join(WIRE_FIELDS)}
-        return names, ParseError([(1, reason)])
+        raise ParseError([(1, reason)])
     problems = []
     unknown = [name for name in names if name not in _WIRE_FIELD_SET]
     if unknown:
