@@ -8,10 +8,19 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
-from vigil.accesslog.expiry_statements import sign_statement, statement_body
+from vigil.accesslog.expiry_statements import (
+    expired_keys_digest,
+    sign_statement,
+    statement_body,
+)
 from vigil.accesslog.ingestion import IngestResult, ingest_events
-from vigil.accesslog.models import AccessEntry, ExpiryStatement, LogKeys
-from vigil.accesslog.retention import EMPTIED_CONTENT, retention_period
+from vigil.accesslog.models import (
+    EMPTIED_CONTENT,
+    AccessEntry,
+    ExpiryStatement,
+    LogKeys,
+)
+from vigil.accesslog.retention import retention_period
 from vigil.ledger import Ed25519Signer, sign_note
 from vigil.organisations.models import Organisation
 
@@ -143,7 +152,8 @@ def vouch_for_expiry(
     if not forged:
         sign_statement(keys, start, end, cutoff)
         return
-    body = statement_body(keys.origin, start, end, cutoff)
+    digest = expired_keys_digest(keys.organisation_id, start, end)
+    body = statement_body(keys.origin, start, end, cutoff, digest)
     note = sign_note(body, Ed25519Signer.generate(keys.origin))
     ExpiryStatement.objects.create(
         organisation=organisation, start=start, end=end, note=note

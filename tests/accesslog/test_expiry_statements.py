@@ -1,6 +1,8 @@
 """Expiry statements: expiry signs what it empties, the verification requires it."""
 
+import base64
 import datetime
+import hashlib
 from typing import Any
 
 import pytest
@@ -20,9 +22,14 @@ from vigil.accesslog.expiry_statements import (
 from vigil.accesslog.ingestion import ingest_events
 from vigil.accesslog.keys import ensure_log_keys, verifier_for
 from vigil.accesslog.leaves import LogDamaged, entry_leaf
-from vigil.accesslog.models import AccessEntry, ExpiryStatement, LogCheckpoint
+from vigil.accesslog.models import (
+    EMPTIED_CONTENT,
+    AccessEntry,
+    ExpiryStatement,
+    LogCheckpoint,
+)
 from vigil.accesslog.proofs import LogDamagedProofUnavailable, proof_document
-from vigil.accesslog.retention import EMPTIED_CONTENT, due_for_expiry, expire_entries
+from vigil.accesslog.retention import due_for_expiry, expire_entries
 from vigil.accesslog.verification import verify_log
 from vigil.accesslog.verification_messages import (
     EXPIRY_NOT_VOUCHED,
@@ -37,6 +44,7 @@ RECENT = "2026-11-30T10:15:30Z"
 NOW = datetime.datetime(2026, 12, 1, 12, 0, tzinfo=datetime.UTC)
 CUTOFF = NOW - datetime.timedelta(days=3650)
 ORIGIN = "vigil.accesslog/0999999922/a"
+DIGEST = base64.b64encode(bytes(32)).decode()
 
 
 @pytest.fixture
@@ -58,13 +66,18 @@ def statements(organisation: Organisation) -> list[ExpiredRange]:
 
 
 def test_expiry_signs_statement(log: Organisation) -> None:
+    keys_text = "".join(
+        f"{index} {OLD[:19]}.000Z {event(index)['event_id']}\n" for index in range(4)
+    )
+    digest = base64.b64encode(hashlib.sha256(keys_text.encode()).digest()).decode()
     expire_entries(log, NOW, actor=None)
-    assert statements(log) == [ExpiredRange(0, 4, "2016-12-03T12:00:00.000Z")]
+    assert statements(log) == [ExpiredRange(0, 4, "2016-12-03T12:00:00.000Z", digest)]
     row = ExpiryStatement.objects.get(organisation=log)
     assert (row.start, row.end) == (0, 4)
     origin = ensure_log_keys(log).origin
     assert row.note.startswith(
-        f"{STATEMENT_HEADER}\n{origin}\n0 4\n2016-12-03T12:00:00.000Z\n\n— {origin} "
+        f"{STATEMENT_HEADER}\n{origin}\n0 4\n2016-12-03T12:00:00.000Z\n{digest}\n\n"
+        f"— {origin} "
     )
 
 
@@ -116,7 +129,7 @@ def test_statement_with_later_end_caught(log: Organisation) -> None:
 def test_statement_of_another_key_caught(log: Organisation) -> None:
     expire_entries(log, NOW, actor=None)
     keys = ensure_log_keys(log)
-    body = statement_body(keys.origin, 0, 4, CUTOFF)
+    body = statement_body(keys.origin, 0, 4, CUTOFF, DIGEST)
     forged = sign_note(body, Ed25519Signer.generate(keys.origin))
     ExpiryStatement.objects.filter(organisation=log).update(note=forged)
     result = verify_log(log)
@@ -191,7 +204,10 @@ def test_expiry_refuses_entry_unlike_its_leaf(log: Organisation) -> None:
 @pytest.mark.parametrize(
     ("body", "problem"),
     [
-        ("vigil.accesslog/expiry/v2\n{o}\n0 4\n2016-12-03T12:00:00.000Z\n", "first"),
+        (
+            "vigil.accesslog/expiry/v3\n{o}\n0 4\n2016-12-03T12:00:00.000Z\n{d}\n",
+            "first",
+        ),
         ("vigil.accesslog/expiry/v1\nother\n0 4\n2016-12-03T12:00:00.000Z\n", "log"),
         ("vigil.accesslog/expiry/v1\n{o}\n4 4\n2016-12-03T12:00:00.000Z\n", "range"),
         ("vigil.accesslog/expiry/v1\n{o}\n00 4\n2016-12-03T12:00:00.000Z\n", "range"),
@@ -199,18 +215,37 @@ def test_expiry_refuses_entry_unlike_its_leaf(log: Organisation) -> None:
         ("vigil.accesslog/expiry/v1\n{o}\n0 4\n2016-12-03 12:00:00\n", "cut-off"),
         ("vigil.accesslog/expiry/v1\n{o}\n0 4\n", "lines"),
         ("vigil.accesslog/expiry/v1\n{o}\n0 4\n2016-12-03T12:00:00.000Z\nx\n", "lines"),
+        ("vigil.accesslog/expiry/v2\n{o}\n0 4\n2016-12-03T12:00:00.000Z\n", "lines"),
+        (
+            "vigil.accesslog/expiry/v2\n{o}\n0 4\n2016-12-03T12:00:00.000Z\nx\n",
+            "digest",
+        ),
+        (
+            "vigil.accesslog/expiry/v2\n{o}\n0 4\n2016-12-03T12:00:00.000Z\n{d}=\n",
+            "digest",
+        ),
+        (
+            "vigil.accesslog/expiry/v2\nother\n0 4\n2016-12-03T12:00:00.000Z\n{d}\n",
+            "log",
+        ),
+        ("\n", "first"),
     ],
 )
 def test_malformed_statement_rejected(body: str, problem: str) -> None:
     signer = Ed25519Signer.generate(ORIGIN)
-    note = sign_note(body.format(o=ORIGIN), signer)
+    note = sign_note(body.format(o=ORIGIN, d=DIGEST), signer)
     with pytest.raises(ValueError, match=problem):
         open_statement(note, signer.verifier(), ORIGIN)
 
 
 def test_statement_body_rejects_empty_range() -> None:
     with pytest.raises(ValueError, match=r"\[4, 4\)"):
-        statement_body(ORIGIN, 4, 4, CUTOFF)
+        statement_body(ORIGIN, 4, 4, CUTOFF, DIGEST)
+
+
+def test_statement_body_rejects_other_digest() -> None:
+    with pytest.raises(ValueError, match="SHA-256"):
+        statement_body(ORIGIN, 0, 4, CUTOFF, DIGEST[:-2] + "B=")
 
 
 @pytest.mark.parametrize(

@@ -22,13 +22,13 @@ from vigil.accesslog.ingestion import ingest_events
 from vigil.accesslog.keys import ensure_log_keys
 from vigil.accesslog.leaves import entry_leaf
 from vigil.accesslog.models import (
+    EMPTIED_CONTENT,
     AccessEntry,
     LogCheckpoint,
     LogKeys,
     TreeNode,
     VerificationRun,
 )
-from vigil.accesslog.retention import EMPTIED_CONTENT
 from vigil.accesslog.verification import verify_log
 from vigil.audit.models import AuditEntry
 from vigil.ledger import (

@@ -7,57 +7,130 @@ so that its time is the one its leaf holds, and that those leaf hashes
 give the root of the latest signed checkpoint. It also checks that the
 time lies before the cut-off (the run's time minus the retention period).
 In the same transaction it signs a statement with the log's key, as a
-C2SP signed note whose body has four lines:
+C2SP signed note whose body has five lines:
 
-    vigil.accesslog/expiry/v1
+    vigil.accesslog/expiry/v2
     <origin>
     <start> <end>
     <cut-off, YYYY-MM-DDTHH:MM:SS.mmmZ>
+    <digest of the entries' keys, base64>
+
+The digest is the SHA-256 of one line per entry, in index order: the index,
+the time in the leaf's form and the event id, separated by a space and
+ended by a newline (``expired_keys_digest``). A time and an event id never
+contain a space or a newline, so each list of keys gives its own text.
 
 The verification requires every expired entry to lie in the range of a
-statement that verifies with the log key. Someone who empties an entry
-outside expiry, with or without moving its time back, then has to sign a
-statement with the log key, as they would have to sign new checkpoints to
-change any other entry.
+statement that verifies with the log key, and the stored keys of a
+statement's entries to give its digest. Someone who empties an entry outside
+expiry, with or without moving its time back, or who changes the time or
+event id that an expired entry keeps, then has to sign a statement with the
+log key, as they would have to sign new checkpoints to change any other
+entry. Statements of version 1, which the upgrade that introduced statements
+signed for the entries expired before, have no digest, so the keys of their
+entries are not checked.
 """
 
+import base64
 import datetime
+import hashlib
 import re
 from collections.abc import Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from typing import Any, NamedTuple
 
-from django.db import OperationalError
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
 from django.utils.translation import gettext as _
 
 from vigil.accesslog.encoding import canonical_time
 from vigil.accesslog.keys import signer_for, verifier_for
-from vigil.accesslog.leaves import LogDamaged, verify_command
+from vigil.accesslog.leaves import LogDamaged, stored_time, verify_command
 from vigil.accesslog.models import ExpiryStatement, LogKeys
+from vigil.accesslog.verification_sql import (
+    ScanStatements,
+    catalog_only,
+    entry_table_schema,
+)
 from vigil.ledger import Ed25519Verifier, LedgerError, open_note, sign_note
 
-STATEMENT_HEADER = "vigil.accesslog/expiry/v1"
+STATEMENT_HEADER = "vigil.accesslog/expiry/v2"
+# The first version, without the digest line, which the upgrade that
+# introduced statements signed. It is still read.
+STATEMENT_HEADER_V1 = "vigil.accesslog/expiry/v1"
 _RANGE = re.compile(r"(0|[1-9][0-9]*) ([1-9][0-9]*)")
 _CUTOFF = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z"
 )
-BODY_LINES = 4
+# The base64 text of a SHA-256 digest: 43 characters and one "=".
+_DIGEST = re.compile(r"[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=")
+_BODY_LINES = {STATEMENT_HEADER: 5, STATEMENT_HEADER_V1: 4}
+# Entries read per query of ``expired_keys_digest``.
+_KEYS_CHUNK = 10_000
 
 
 @dataclass(frozen=True)
 class ExpiredRange:
-    """A statement's entries ``[start, end)``, emptied with times before ``cutoff``."""
+    """A statement's entries ``[start, end)``, emptied with times before ``cutoff``.
+
+    ``keys_digest`` is the digest of their keys, None for a version-1 statement.
+    """
 
     start: int
     end: int
     cutoff: str
+    keys_digest: str | None = None
 
 
-def statement_body(origin: str, start: int, end: int, cutoff: datetime.datetime) -> str:
+def statement_body(
+    origin: str, start: int, end: int, cutoff: datetime.datetime, keys_digest: str
+) -> str:
     """Return the body of the statement that entries ``[start, end)`` expired."""
     if not 0 <= start < end:
         raise ValueError(f"expired range [{start}, {end}) is empty or negative")
-    lines = (STATEMENT_HEADER, origin, f"{start} {end}", canonical_time(cutoff))
+    if _DIGEST.fullmatch(keys_digest) is None:
+        raise ValueError(f"{keys_digest!r} is not the base64 text of a SHA-256 digest")
+    lines = (
+        STATEMENT_HEADER,
+        origin,
+        f"{start} {end}",
+        canonical_time(cutoff),
+        keys_digest,
+    )
     return "".join(line + "\n" for line in lines)
+
+
+def expired_keys_digest(organisation_id: int, start: int, end: int) -> str:
+    """Return the base64 SHA-256 of the keys of entries ``[start, end)``, as stored.
+
+    The keys are the lines that the module documentation describes. A stored
+    value that ingestion cannot write gives a line of its own, such as a time
+    with six fraction digits, ``null`` for a missing time, or the Python form
+    of an event id that is not text, so its digest differs. So does a
+    missing entry, whose line is not there. On PostgreSQL the query sees only
+    pg_catalog's functions and operators, as the verification's scan does
+    (``catalog_only``).
+    """
+    connection = connections[DEFAULT_DB_ALIAS]
+    digest = hashlib.sha256()
+    with connection.cursor() as cursor:
+        schema = None
+        trusted: AbstractContextManager[None] = nullcontext()
+        if connection.vendor == "postgresql":
+            schema = entry_table_schema(cursor)
+            trusted = catalog_only(cursor)
+        statements = ScanStatements(connection.vendor, "", schema)
+        with trusted:
+            cursor.execute(statements.entry_keys, [organisation_id, start, end])
+            while rows := cursor.fetchmany(_KEYS_CHUNK):
+                digest.update("".join(_key_line(*row) for row in rows).encode())
+    return base64.b64encode(digest.digest()).decode("ascii")
+
+
+def _key_line(index: Any, time: Any, event_id: Any) -> str:
+    shown_time = "null" if time is None else stored_time(time)
+    shown_id = event_id if type(event_id) is str else repr(event_id)
+    return f"{index} {shown_time} {shown_id}\n"
 
 
 def sign_statement(
@@ -66,9 +139,12 @@ def sign_statement(
     """Sign and store the statement that entries ``[start, end)`` expired.
 
     Call it in the transaction that empties them, which holds the lock of
-    ``lock_log_keys``.
+    ``lock_log_keys``, after checking that the entries match their leaves,
+    so that the digest covers the keys their leaves contain.
     """
-    note = sign_note(statement_body(keys.origin, start, end, cutoff), signer_for(keys))
+    digest = expired_keys_digest(keys.organisation_id, start, end)
+    body = statement_body(keys.origin, start, end, cutoff, digest)
+    note = sign_note(body, signer_for(keys))
     return ExpiryStatement.objects.create(
         organisation_id=keys.organisation_id, start=start, end=end, note=note
     )
@@ -79,20 +155,24 @@ def open_statement(note: str, verifier: Ed25519Verifier, origin: str) -> Expired
 
     Raises the errors of ``vigil.ledger.open_note`` for a note without a
     valid signature by ``verifier``, and ValueError, naming the line, for a
-    body that is not a version-1 statement of this log.
+    body that is not a statement of this log of version 2 or 1.
     """
     body = open_note(note, [verifier]).text
     lines = body[:-1].split("\n") if body.endswith("\n") else []
-    if len(lines) != BODY_LINES:
+    header = lines[0] if lines else ""
+    if header not in _BODY_LINES:
+        raise ValueError(
+            f"the statement's first line is {header!r}, expected {STATEMENT_HEADER!r} "
+            f"or {STATEMENT_HEADER_V1!r}"
+        )
+    expected = _BODY_LINES[header]
+    if len(lines) != expected:
+        digest_line = ", digest" if expected == _BODY_LINES[STATEMENT_HEADER] else ""
         raise ValueError(
             f"the statement body has {len(lines)} complete lines, expected "
-            f"{BODY_LINES}: {STATEMENT_HEADER}, origin, range and cut-off"
+            f"{expected}: {header}, origin, range, cut-off{digest_line}"
         )
-    header, statement_origin, range_text, cutoff = lines
-    if header != STATEMENT_HEADER:
-        raise ValueError(
-            f"the statement's first line is {header!r}, expected {STATEMENT_HEADER!r}"
-        )
+    statement_origin, range_text, cutoff = lines[1:4]
     if statement_origin != origin:
         raise ValueError(
             f"the statement is for the log {statement_origin!r}, expected {origin!r}"
@@ -108,7 +188,13 @@ def open_statement(note: str, verifier: Ed25519Verifier, origin: str) -> Expired
             f"the statement's cut-off {cutoff!r} is not a UTC time of the form "
             "YYYY-MM-DDTHH:MM:SS.mmmZ"
         )
-    return ExpiredRange(int(matched[1]), int(matched[2]), cutoff)
+    keys_digest = lines[4] if len(lines) > 4 else None
+    if keys_digest is not None and _DIGEST.fullmatch(keys_digest) is None:
+        raise ValueError(
+            f"the statement's digest line {keys_digest!r} is not the base64 text "
+            "of a SHA-256 digest"
+        )
+    return ExpiredRange(int(matched[1]), int(matched[2]), cutoff, keys_digest)
 
 
 def covered_prefix(ranges: Iterable[tuple[int, int]]) -> int:
@@ -132,12 +218,39 @@ class StatementRejected(ValueError):
         self.statement_id = statement_id
 
 
-def vouched_prefix(organisation_id: int, verifier: Ed25519Verifier, origin: str) -> int:
-    """Return ``n`` such that the organisation's statements cover entries ``[0, n)``.
+class ChangedKeys(NamedTuple):
+    """A statement whose entries ``[start, end)`` no longer give its digest."""
+
+    statement_id: int
+    start: int
+    end: int
+
+
+class Vouched(NamedTuple):
+    """The statements' cover of entries ``[0, prefix)``.
+
+    ``changed`` is the statement with the lowest start among those whose
+    entries' stored keys differ from the keys it signed, or None.
+    """
+
+    prefix: int
+    changed: ChangedKeys | None
+
+
+def vouched_prefix(
+    organisation_id: int,
+    verifier: Ed25519Verifier,
+    origin: str,
+    checked: set[tuple[int, str]] | None = None,
+) -> Vouched:
+    """Return what the organisation's statements vouch for.
 
     Every stored statement must verify with ``verifier`` for the log
     ``origin``, otherwise StatementRejected is raised, because a statement
-    that does not verify was changed or written without the log key.
+    that does not verify was changed or written without the log key. The
+    keys of the entries of each statement with a digest are read and
+    compared with it, except for the (id, note) pairs in ``checked``, to
+    which the statements that match are added.
     """
     rows = ExpiryStatement.objects.filter(organisation_id=organisation_id)
     try:
@@ -147,14 +260,31 @@ def vouched_prefix(organisation_id: int, verifier: Ed25519Verifier, origin: str)
         raise StatementRejected(
             None, "a statement row contains text that is not valid UTF-8"
         ) from None
+    checked = set() if checked is None else checked
     ranges = []
+    changed: ChangedKeys | None = None
     for statement_id, note in statements:
         try:
             opened = open_statement(note, verifier, origin)
         except (LedgerError, ValueError) as error:
             raise StatementRejected(statement_id, str(error)) from None
         ranges.append((opened.start, opened.end))
-    return covered_prefix(ranges)
+        if opened.keys_digest is None or (statement_id, note) in checked:
+            continue
+        if _keys_match(organisation_id, opened):
+            checked.add((statement_id, note))
+        elif changed is None or opened.start < changed.start:
+            changed = ChangedKeys(statement_id, opened.start, opened.end)
+    return Vouched(covered_prefix(ranges), changed)
+
+
+def _keys_match(organisation_id: int, opened: ExpiredRange) -> bool:
+    try:
+        found = expired_keys_digest(organisation_id, opened.start, opened.end)
+    except (OperationalError, UnicodeDecodeError):
+        # A time or event id that is not valid UTF-8, which only SQLite keeps.
+        return False
+    return found == opened.keys_digest
 
 
 def check_vouched(keys: LogKeys, start: int, end: int, slug: str) -> None:

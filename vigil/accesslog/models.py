@@ -17,6 +17,19 @@ from django.utils.translation import gettext_lazy as _
 from vigil.accesslog.verification_messages import stored_text
 from vigil.organisations.models import Organisation
 
+# The content columns of an expired entry, as expiry leaves them. The append-
+# only trigger accepts exactly these values.
+EMPTIED_CONTENT: dict[str, Any] = {
+    "user_id": "",
+    "application": "",
+    "action": "",
+    "subject_pseudonym": b"",
+    "service": "",
+    "case_ref": "",
+    "source_ip": None,
+    "outcome": "",
+}
+
 
 class Action(models.TextChoices):
     CONSULT = "consult", _("consult")

@@ -30,7 +30,12 @@ from vigil.accesslog.encoding import canonical_time
 from vigil.accesslog.expiry_statements import covered_prefix, sign_statement
 from vigil.accesslog.keys import lock_log_keys, verifier_for
 from vigil.accesslog.leaves import LogDamaged, checked_entry_leaf, verify_command
-from vigil.accesslog.models import AccessEntry, ExpiryStatement, LogKeys
+from vigil.accesslog.models import (
+    EMPTIED_CONTENT,
+    AccessEntry,
+    ExpiryStatement,
+    LogKeys,
+)
 from vigil.accesslog.signed_range import RangeHasher, root_with_range
 from vigil.accesslog.store import DatabaseHashStore
 from vigil.audit.services import record
@@ -38,18 +43,6 @@ from vigil.ledger import Checkpoint, LedgerError, open_checkpoint
 from vigil.organisations.models import Organisation
 
 SCAN_CHUNK = 10_000
-# The content columns of an expired entry, as expiry leaves them. The append-
-# only trigger accepts exactly these values.
-EMPTIED_CONTENT: dict[str, Any] = {
-    "user_id": "",
-    "application": "",
-    "action": "",
-    "subject_pseudonym": b"",
-    "service": "",
-    "case_ref": "",
-    "source_ip": None,
-    "outcome": "",
-}
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,12 @@ from django.utils import timezone
 from vigil.accesslog import store as hash_store
 from vigil.accesslog import verification_messages as messages
 from vigil.accesslog import verification_pool, verification_types
-from vigil.accesslog.expiry_statements import StatementRejected, vouched_prefix
+from vigil.accesslog.expiry_statements import (
+    ChangedKeys,
+    StatementRejected,
+    Vouched,
+    vouched_prefix,
+)
 from vigil.accesslog.models import (
     AccessEntry,
     LogCheckpoint,
@@ -267,6 +272,10 @@ class _LogCheck:
         self.expired = 0
         # The expiry statements read last cover the entries [0, vouched).
         self.vouched = 0
+        # The statements whose entries' keys matched their digest, and the
+        # one with the lowest start whose entries' keys did not.
+        self.keys_checked: set[tuple[int, str]] = set()
+        self.keys_changed: _Divergence | None = None
         self.checkpoints_checked = 0
         # Complete subtrees left of the current chunk, largest first.
         self.upper: list[tuple[int, int, bytes]] = []
@@ -313,6 +322,8 @@ class _LogCheck:
             raise _Divergence(
                 self.size, Reason(messages.ENTRY_MISSING, {"index": self.size})
             )
+        if self.keys_changed is not None:
+            raise self.keys_changed
         self._check_no_extra_nodes()
         self._check_no_later_checkpoint()
         self._check_no_entries_outside()
@@ -351,7 +362,8 @@ class _LogCheck:
             leaves = expired = 0
         divergence = None if failure is None else self._divergence(failure)
         self.expired += expired
-        divergence = self._first_of(divergence, self._unvouched_expiry())
+        chunk_end = chunk.start + (1 << CHUNK_LEVEL)
+        divergence = self._first_of(divergence, self._unvouched_expiry(chunk_end))
         end = chunk.start + leaves
         bound = end
         if divergence is not None and divergence.index is not None:
@@ -363,32 +375,45 @@ class _LogCheck:
             self._push_upper(CHUNK_LEVEL, chunk.start >> CHUNK_LEVEL, chunk.root)
         self.size = end
 
-    def _unvouched_expiry(self) -> _Divergence | None:
-        """Return the failure of the first expired entry that no statement covers.
+    def _unvouched_expiry(self, chunk_end: int) -> _Divergence | None:
+        """Return the first failure of the expired entries before ``chunk_end``.
 
-        NOTE: an expired entry's stored time and event id are not compared
-        with its statement, so they can change unnoticed, the time to any
-        value before the start of the retention period.
+        That is the first expired entry that no statement covers, or the start
+        of a statement whose entries no longer have the keys it signed.
 
         The statements are read when the first expired entry comes, and again
         when more entries expired than they cover. An expiry run that commits
         during the scan empties entries of later chunks, and its statement,
         committed with them, is not among those read before.
         """
-        if self.vouched >= self.expired:
-            return None
-        self.vouched = self._vouched_prefix()
-        if self.vouched >= self.expired:
-            return None
-        reason = Reason(messages.EXPIRY_NOT_VOUCHED, {"index": self.vouched})
-        return _Divergence(self.vouched, reason)
+        uncovered = None
+        if self.vouched < self.expired:
+            vouched = self._vouched_prefix()
+            self.vouched = vouched.prefix
+            if vouched.changed is not None:
+                self.keys_changed = self._first_of(
+                    self.keys_changed, _keys_changed(vouched.changed)
+                )
+            if self.vouched < self.expired:
+                reason = Reason(messages.EXPIRY_NOT_VOUCHED, {"index": self.vouched})
+                uncovered = _Divergence(self.vouched, reason)
+        changed = self.keys_changed
+        if (
+            changed is not None
+            and changed.index is not None
+            and changed.index < chunk_end
+        ):
+            return self._first_of(uncovered, changed)
+        return uncovered
 
-    def _vouched_prefix(self) -> int:
-        """Return ``n`` such that valid expiry statements cover entries ``[0, n)``."""
+    def _vouched_prefix(self) -> Vouched:
+        """Return what valid expiry statements vouch for, as ``vouched_prefix``."""
         if self.verifier is None:
             raise _Divergence(None, Reason(messages.NO_KEYS, {}))
         try:
-            return vouched_prefix(self.organisation_id, self.verifier, self.origin)
+            return vouched_prefix(
+                self.organisation_id, self.verifier, self.origin, self.keys_checked
+            )
         except StatementRejected as rejected:
             if rejected.statement_id is None:
                 reason = Reason(messages.EXPIRY_STATEMENTS_UNREADABLE, {})
@@ -780,6 +805,15 @@ class _LogCheck:
                     {"size": int(largest), "entries": entry_count},
                 ),
             )
+
+
+def _keys_changed(changed: ChangedKeys) -> _Divergence:
+    params: dict[str, int | str | Reason] = {
+        "index": changed.start,
+        "last": changed.end - 1,
+        "id": changed.statement_id,
+    }
+    return _Divergence(changed.start, Reason(messages.EXPIRED_KEYS_CHANGED, params))
 
 
 def _covered_leaves(

@@ -70,6 +70,11 @@ EXPIRY_NOT_VOUCHED = gettext_noop(
 EXPIRY_STATEMENT_INVALID = gettext_noop(
     "expiry statement %(id)s does not verify: %(error)s"
 )
+EXPIRED_KEYS_CHANGED = gettext_noop(
+    "the time or event id that one or more of entries %(index)s to %(last)s "
+    "kept when they expired differs from the keys that expiry statement "
+    "%(id)s signed for them, so an expired entry was changed"
+)
 EXPIRY_STATEMENTS_UNREADABLE = gettext_noop(
     "the expiry statements cannot be read, so the expired entries cannot be "
     "checked: a statement's row contains text that is not valid UTF-8"

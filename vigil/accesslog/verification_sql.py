@@ -31,13 +31,13 @@ import psycopg
 from psycopg.pq import TransactionStatus
 
 from vigil.accesslog.models import (
+    EMPTIED_CONTENT,
     SEGMENT_SIZE,
     AccessEntry,
     LogCheckpoint,
     TreeNode,
     millisecond_text,
 )
-from vigil.accesslog.retention import EMPTIED_CONTENT
 from vigil.accesslog.store import TILE_SQL
 
 ENTRY_TABLE = AccessEntry._meta.db_table
@@ -255,6 +255,12 @@ class ScanStatements:
         self.entry_segment = self._sql(
             f"SELECT segment FROM {entry_table} "  # noqa: S608
             'WHERE organisation_id = %s AND "index" = %s'
+        )
+        # The keys of the entries that an expiry statement's digest covers.
+        self.entry_keys = self._sql(
+            f'SELECT "index", {raw_time}, event_id FROM {entry_table} '  # noqa: S608
+            'WHERE organisation_id = %s AND "index" >= %s AND "index" < %s '
+            'ORDER BY "index"'
         )
         self.entry_time = self._sql(
             f"SELECT {raw_time} FROM {entry_table} "  # noqa: S608

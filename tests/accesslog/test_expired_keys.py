@@ -1,0 +1,191 @@
+"""The keys an expired entry keeps, its time and event id, against its statement."""
+
+import datetime
+
+import pytest
+from django.conf import LazySettings
+from django.db import connection
+from django.utils import translation
+
+from tests.accesslog.factories import event, tampering
+from vigil.accesslog import verification
+from vigil.accesslog.encoding import canonical_time
+from vigil.accesslog.expiry_statements import (
+    STATEMENT_HEADER_V1,
+    expired_keys_digest,
+)
+from vigil.accesslog.ingestion import ingest_events
+from vigil.accesslog.keys import ensure_log_keys, signer_for
+from vigil.accesslog.models import AccessEntry, ExpiryStatement
+from vigil.accesslog.retention import expire_entries
+from vigil.accesslog.verification import verify_log
+from vigil.accesslog.verification_messages import (
+    EXPIRED_KEYS_CHANGED,
+    EXPIRED_WITH_CONTENT,
+)
+from vigil.ledger import sign_note
+from vigil.organisations.models import Organisation
+
+OLD = "2015-03-02T10:15:30Z"
+RECENT = "2026-11-30T10:15:30Z"
+NOW = datetime.datetime(2026, 12, 1, 12, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def log(centre_a: Organisation, settings: LazySettings) -> Organisation:
+    """Entries 0-3 are old and expired, 4-5 recent, with a period of ten years."""
+    settings.VIGIL_ACCESSLOG_RETENTION_DAYS = 3650
+    times = [OLD] * 4 + [RECENT] * 2
+    records = [(n, event(n, time=time)) for n, time in enumerate(times)]
+    ingest_events(centre_a, records, source="test")
+    expire_entries(centre_a, NOW, actor=None)
+    return centre_a
+
+
+def change(organisation: Organisation, index: int, **columns: object) -> None:
+    with tampering():
+        AccessEntry.objects.filter(organisation=organisation, index=index).update(
+            **columns
+        )
+
+
+def assert_keys_changed(organisation: Organisation, start: int, last: int) -> None:
+    result = verify_log(organisation)
+    assert not result.ok
+    assert result.first_divergent_index == start
+    assert result.reason.template == EXPIRED_KEYS_CHANGED
+    statement = ExpiryStatement.objects.get(organisation=organisation, start=start)
+    assert result.message == (
+        f"the time or event id that one or more of entries {start} to {last} kept "
+        f"when they expired differs from the keys that expiry statement "
+        f"{statement.pk} signed for them, so an expired entry was changed"
+    )
+
+
+def test_untouched_expired_entries_verify(log: Organisation) -> None:
+    result = verify_log(log)
+    assert result.ok, result.message
+    assert result.expired_entries == 4
+
+
+def test_changed_time_of_expired_entry_caught(log: Organisation) -> None:
+    # Any time before the retention period passes the check of the period.
+    change(log, 2, time=datetime.datetime(2014, 1, 1, tzinfo=datetime.UTC))
+    assert_keys_changed(log, 0, 3)
+
+
+def test_time_of_same_millisecond_with_more_digits_caught(log: Organisation) -> None:
+    moment = datetime.datetime(2015, 3, 2, 10, 15, 30, 400, tzinfo=datetime.UTC)
+    change(log, 1, time=moment)
+    assert_keys_changed(log, 0, 3)
+
+
+def test_changed_event_id_of_expired_entry_caught(log: Organisation) -> None:
+    # A resent event with the old id would be taken for a new one.
+    change(log, 3, event_id="another-id")
+    assert_keys_changed(log, 0, 3)
+
+
+def test_swapped_event_ids_caught(log: Organisation) -> None:
+    first, second = (
+        AccessEntry.objects.get(organisation=log, index=index).event_id
+        for index in (0, 1)
+    )
+    change(log, 0, event_id="swapping")
+    change(log, 1, event_id=first)
+    change(log, 0, event_id=second)
+    assert_keys_changed(log, 0, 3)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite keeps any bytes")
+def test_event_id_not_utf8_caught(log: Organisation) -> None:
+    with tampering() as cursor:
+        cursor.execute(
+            "UPDATE accesslog_accessentry SET event_id = CAST(X'FF' AS TEXT) "
+            'WHERE "index" = 2'
+        )
+    assert_keys_changed(log, 0, 3)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite keeps any type")
+def test_time_of_another_type_caught(log: Organisation) -> None:
+    with tampering() as cursor:
+        cursor.execute(
+            'UPDATE accesslog_accessentry SET "time" = 1425291330 WHERE "index" = 0'
+        )
+    assert_keys_changed(log, 0, 3)
+
+
+def test_message_in_dutch(log: Organisation) -> None:
+    change(log, 2, event_id="another-id")
+    result = verify_log(log)
+    statement = ExpiryStatement.objects.get(organisation=log)
+    with translation.override("nl"):
+        text = result.reason.text()
+    assert text.startswith(
+        "het tijdstip of de gebeurtenis-id die een of meer van de logregels 0 "
+        f"tot en met 3 bij het verlopen hebben behouden, verschilt van de "
+        f"sleutels die verloopverklaring {statement.pk} voor hen heeft ondertekend"
+    )
+
+
+@pytest.fixture
+def two_statements(
+    centre_a: Organisation, settings: LazySettings, monkeypatch: pytest.MonkeyPatch
+) -> Organisation:
+    """Six entries that two runs emptied, 0-3 and 4-5, scanned in chunks of 2."""
+    monkeypatch.setattr(verification, "CHUNK_LEVEL", 1)
+    monkeypatch.setattr(verification, "CHUNK", 2)
+    settings.VIGIL_ACCESSLOG_RETENTION_DAYS = 1
+    times = [OLD] * 4 + [RECENT] * 2
+    records = [(n, event(n, time=time)) for n, time in enumerate(times)]
+    ingest_events(centre_a, records, source="test")
+    expire_entries(
+        centre_a, datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC), actor=None
+    )
+    expire_entries(
+        centre_a, datetime.datetime(2026, 12, 5, tzinfo=datetime.UTC), actor=None
+    )
+    return centre_a
+
+
+def test_change_under_second_statement_names_its_start(
+    two_statements: Organisation,
+) -> None:
+    assert verify_log(two_statements).ok
+    change(two_statements, 5, event_id="another-id")
+    assert_keys_changed(two_statements, 4, 5)
+
+
+def test_earlier_failure_in_later_chunk_comes_first(
+    two_statements: Organisation,
+) -> None:
+    # The statement of entries 4-5 is checked when the first chunk comes,
+    # but entry 2, in the chunk before entry 4, fails first.
+    change(two_statements, 5, event_id="another-id")
+    change(two_statements, 2, user_id="U1")
+    result = verify_log(two_statements)
+    assert result.first_divergent_index == 2
+    assert result.reason.template == EXPIRED_WITH_CONTENT
+
+
+def test_digest_follows_the_stored_keys(log: Organisation) -> None:
+    keys = ensure_log_keys(log)
+    before = expired_keys_digest(keys.organisation_id, 0, 4)
+    assert expired_keys_digest(keys.organisation_id, 0, 3) != before
+    change(log, 3, event_id="another-id")
+    assert expired_keys_digest(keys.organisation_id, 0, 4) != before
+
+
+def test_version_1_statement_vouches_without_keys(log: Organisation) -> None:
+    # The statements that the upgrade signed for entries expired before
+    # statements existed have no digest, so their entries' keys are not checked.
+    keys = ensure_log_keys(log)
+    cutoff = canonical_time(NOW - datetime.timedelta(days=3650))
+    body = f"{STATEMENT_HEADER_V1}\n{keys.origin}\n0 4\n{cutoff}\n"
+    ExpiryStatement.objects.filter(organisation=log).update(
+        note=sign_note(body, signer_for(keys))
+    )
+    change(log, 2, event_id="another-id")
+    result = verify_log(log)
+    assert result.ok, result.message
