@@ -107,6 +107,18 @@ def test_event_id_not_utf8_caught(log: Organisation) -> None:
     assert_keys_changed(log, 0, 3)
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite keeps any text")
+def test_time_in_the_leafs_form_caught(log: Organisation) -> None:
+    # The same instant, but SQLite sorts this text after every time of the
+    # same day, so searches between two times would miss the entry.
+    with tampering() as cursor:
+        cursor.execute(
+            "UPDATE accesslog_accessentry SET \"time\" = '2015-03-02T10:15:30.000Z' "
+            'WHERE "index" = 0'
+        )
+    assert_keys_changed(log, 0, 3)
+
+
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite keeps any type")
 def test_time_of_another_type_caught(log: Organisation) -> None:
     with tampering() as cursor:

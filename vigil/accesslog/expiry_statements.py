@@ -65,6 +65,10 @@ _CUTOFF = re.compile(
 # The base64 text of a SHA-256 digest: 43 characters and one "=".
 _DIGEST = re.compile(r"[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=")
 _BODY_LINES = {STATEMENT_HEADER: 5, STATEMENT_HEADER_V1: 4}
+# The text of a time as SQLite stores it (``MillisecondTimeField``).
+_SQLITE_TIME_TEXT = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}"
+)
 # Entries read per query of ``expired_keys_digest``.
 _KEYS_CHUNK = 10_000
 
@@ -105,11 +109,10 @@ def expired_keys_digest(organisation_id: int, start: int, end: int) -> str:
 
     The keys are the lines that the module documentation describes. A stored
     value that ingestion cannot write gives a line of its own, such as a time
-    with six fraction digits, ``null`` for a missing time, or the Python form
-    of an event id that is not text, so its digest differs. So does a
-    missing entry, whose line is not there. On PostgreSQL the query sees only
-    pg_catalog's functions and operators, as the verification's scan does
-    (``catalog_only``).
+    with six fraction digits or the Python form of a value of another type,
+    so its digest differs. So does a missing entry, whose line is not there.
+    On PostgreSQL the query sees only pg_catalog's functions and operators,
+    as the verification's scan does (``catalog_only``).
     """
     connection = connections[DEFAULT_DB_ALIAS]
     digest = hashlib.sha256()
@@ -128,9 +131,23 @@ def expired_keys_digest(organisation_id: int, start: int, end: int) -> str:
 
 
 def _key_line(index: Any, time: Any, event_id: Any) -> str:
-    shown_time = "null" if time is None else stored_time(time)
     shown_id = event_id if type(event_id) is str else repr(event_id)
-    return f"{index} {shown_time} {shown_id}\n"
+    return f"{index} {_key_time(time)} {shown_id}\n"
+
+
+def _key_time(value: Any) -> str:
+    """Return a stored time in the leaf's form, or quoted if ingestion cannot write it.
+
+    PostgreSQL gives a datetime and SQLite its text, which must be exactly
+    the text of ``MillisecondTimeField``. Every other text, such as the
+    leaf's form itself, is quoted, so that it gives another line than the
+    time that expiry signed.
+    """
+    if isinstance(value, datetime.datetime):
+        return stored_time(value)
+    if type(value) is str and _SQLITE_TIME_TEXT.fullmatch(value):
+        return f"{value[:10]}T{value[11:]}Z"
+    return repr(value)
 
 
 def sign_statement(
