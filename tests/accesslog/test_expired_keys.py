@@ -13,6 +13,7 @@ from vigil.accesslog.encoding import canonical_time
 from vigil.accesslog.expiry_statements import (
     STATEMENT_HEADER_V1,
     expired_keys_digest,
+    sign_statement,
 )
 from vigil.accesslog.ingestion import ingest_events
 from vigil.accesslog.keys import ensure_log_keys, signer_for
@@ -115,6 +116,22 @@ def test_time_in_the_leafs_form_caught(log: Organisation) -> None:
         cursor.execute(
             "UPDATE accesslog_accessentry SET \"time\" = '2015-03-02T10:15:30.000Z' "
             'WHERE "index" = 0'
+        )
+    assert_keys_changed(log, 0, 3)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite keeps any type")
+def test_event_id_as_blob_of_its_python_form_caught(log: Organisation) -> None:
+    # The text "b'A'" is a valid event id, and so the Python form of the
+    # BLOB b"A" must not give the same line.
+    change(log, 2, event_id="b'A'")
+    keys = ensure_log_keys(log)
+    ExpiryStatement.objects.filter(organisation=log).delete()
+    sign_statement(keys, 0, 4, NOW - datetime.timedelta(days=3650))
+    assert verify_log(log).ok
+    with tampering() as cursor:
+        cursor.execute(
+            "UPDATE accesslog_accessentry SET event_id = X'41' WHERE \"index\" = 2"
         )
     assert_keys_changed(log, 0, 3)
 

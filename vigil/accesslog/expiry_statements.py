@@ -131,7 +131,11 @@ def expired_keys_digest(organisation_id: int, start: int, end: int) -> str:
 
 
 def _key_line(index: Any, time: Any, event_id: Any) -> str:
-    shown_id = event_id if type(event_id) is str else repr(event_id)
+    # An event id of another type gets its type and a space, which no valid
+    # event id contains, so that a BLOB b"A" does not give the id "b'A'".
+    shown_id = (
+        event_id if type(event_id) is str else f"{type(event_id).__name__} {event_id!r}"
+    )
     return f"{index} {_key_time(time)} {shown_id}\n"
 
 
