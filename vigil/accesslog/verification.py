@@ -58,12 +58,6 @@ from django.utils import timezone
 from vigil.accesslog import store as hash_store
 from vigil.accesslog import verification_messages as messages
 from vigil.accesslog import verification_pool, verification_types
-from vigil.accesslog.expiry_statements import (
-    ChangedKeys,
-    StatementRejected,
-    Vouched,
-    vouched_prefix,
-)
 from vigil.accesslog.models import (
     AccessEntry,
     LogCheckpoint,
@@ -73,6 +67,7 @@ from vigil.accesslog.models import (
 )
 from vigil.accesslog.retention import retention_period
 from vigil.accesslog.store import DatabaseHashStore
+from vigil.accesslog.verification_expiry import ExpiryCheck, StatementsFailed
 from vigil.accesslog.verification_messages import Reason
 from vigil.accesslog.verification_scan import (
     ChunkSummary,
@@ -270,12 +265,7 @@ class _LogCheck:
         self.limit = 0
         self.size = 0
         self.expired = 0
-        # The expiry statements read last cover the entries [0, vouched).
-        self.vouched = 0
-        # The statements whose entries' keys matched their digest, and the
-        # one with the lowest start whose entries' keys did not.
-        self.keys_checked: set[tuple[int, str]] = set()
-        self.keys_changed: _Divergence | None = None
+        self.expiry = ExpiryCheck(self.organisation_id, self.origin)
         self.checkpoints_checked = 0
         # Complete subtrees left of the current chunk, largest first.
         self.upper: list[tuple[int, int, bytes]] = []
@@ -322,8 +312,9 @@ class _LogCheck:
             raise _Divergence(
                 self.size, Reason(messages.ENTRY_MISSING, {"index": self.size})
             )
-        if self.keys_changed is not None:
-            raise self.keys_changed
+        pending = self.expiry.pending_failure()
+        if pending is not None:
+            raise _Divergence(*pending)
         self._check_no_extra_nodes()
         self._check_no_later_checkpoint()
         self._check_no_entries_outside()
@@ -376,55 +367,16 @@ class _LogCheck:
         self.size = end
 
     def _unvouched_expiry(self, chunk_end: int) -> _Divergence | None:
-        """Return the first failure of the expired entries before ``chunk_end``.
-
-        That is the first expired entry that no statement covers, or the start
-        of a statement whose entries no longer have the keys it signed.
-
-        The statements are read when the first expired entry comes, and again
-        when more entries expired than they cover. An expiry run that commits
-        during the scan empties entries of later chunks, and its statement,
-        committed with them, is not among those read before.
-        """
-        uncovered = None
-        if self.vouched < self.expired:
-            vouched = self._vouched_prefix()
-            self.vouched = vouched.prefix
-            if vouched.changed is not None:
-                self.keys_changed = self._first_of(
-                    self.keys_changed, _keys_changed(vouched.changed)
-                )
-            if self.vouched < self.expired:
-                reason = Reason(messages.EXPIRY_NOT_VOUCHED, {"index": self.vouched})
-                uncovered = _Divergence(self.vouched, reason)
-        changed = self.keys_changed
-        if (
-            changed is not None
-            and changed.index is not None
-            and changed.index < chunk_end
-        ):
-            return self._first_of(uncovered, changed)
-        return uncovered
-
-    def _vouched_prefix(self) -> Vouched:
-        """Return what valid expiry statements vouch for, as ``vouched_prefix``."""
+        """Return the first failure of the expired entries before ``chunk_end``."""
         if self.verifier is None:
+            if self.expired == 0:
+                return None
             raise _Divergence(None, Reason(messages.NO_KEYS, {}))
         try:
-            return vouched_prefix(
-                self.organisation_id, self.verifier, self.origin, self.keys_checked
-            )
-        except StatementRejected as rejected:
-            if rejected.statement_id is None:
-                reason = Reason(messages.EXPIRY_STATEMENTS_UNREADABLE, {})
-            else:
-                # NOTE: the error text stays in English in every language.
-                params: dict[str, int | str | Reason] = {
-                    "id": rejected.statement_id,
-                    "error": str(rejected),
-                }
-                reason = Reason(messages.EXPIRY_STATEMENT_INVALID, params)
-            raise _Divergence(None, reason) from None
+            failure = self.expiry.first_failure(self.verifier, self.expired, chunk_end)
+        except StatementsFailed as failed:
+            raise _Divergence(None, failed.reason) from None
+        return None if failure is None else _Divergence(*failure)
 
     @staticmethod
     def _first_of(
@@ -805,15 +757,6 @@ class _LogCheck:
                     {"size": int(largest), "entries": entry_count},
                 ),
             )
-
-
-def _keys_changed(changed: ChangedKeys) -> _Divergence:
-    params: dict[str, int | str | Reason] = {
-        "index": changed.start,
-        "last": changed.end - 1,
-        "id": changed.statement_id,
-    }
-    return _Divergence(changed.start, Reason(messages.EXPIRED_KEYS_CHANGED, params))
 
 
 def _covered_leaves(
