@@ -15,6 +15,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils.translation import gettext_lazy as _
 
 from vigil.accesslog.verification_messages import stored_text
+from vigil.audit.fields import DepthSafeJSONField
 from vigil.organisations.models import Organisation
 
 # The content columns of an expired entry, as expiry leaves them. The append-
@@ -402,7 +403,7 @@ class VerificationRun(models.Model):
     message = models.TextField(_("message"), blank=True)
     # The template and values of the message (verification_messages.Reason),
     # None in runs stored before they were kept.
-    reason = models.JSONField(null=True, blank=True, default=None)
+    reason = DepthSafeJSONField(null=True, blank=True, default=None)
     expired_entries = models.BigIntegerField(default=0)
     checkpoints_checked = models.BigIntegerField(default=0)
     verifier_key = models.TextField(blank=True)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from vigil.audit import display
 from vigil.audit.actions import describe
 from vigil.audit.display import ValueLine, value_lines
+from vigil.audit.fields import DepthSafeJSONField
 from vigil.organisations.models import Organisation
 
 
@@ -52,8 +53,8 @@ class AuditEntry(models.Model):
     object_type = models.CharField(_("object type"), max_length=80)
     object_id = models.CharField(_("object id"), max_length=80, blank=True)
     object_label = models.CharField(_("object"), max_length=300, blank=True)
-    old_values = models.JSONField(_("old values"), default=dict, blank=True)
-    new_values = models.JSONField(_("new values"), default=dict, blank=True)
+    old_values = DepthSafeJSONField(_("old values"), default=dict, blank=True)
+    new_values = DepthSafeJSONField(_("new values"), default=dict, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 
     objects = AuditEntryQuerySet.as_manager()
