@@ -74,6 +74,20 @@ def ingest_range(
     return ingest_events(organisation, records, source="test")
 
 
+# Entries that ``ingest_old_and_recent`` gives times of, and the time at which
+# a retention period of ten years keeps only the recent ones.
+OLD_TIME = "2015-03-02T10:15:30Z"
+RECENT_TIME = "2026-11-30T10:15:30Z"
+EXPIRY_NOW = datetime.datetime(2026, 12, 1, 12, 0, tzinfo=datetime.UTC)
+
+
+def ingest_old_and_recent(organisation: Organisation) -> None:
+    """Ingest entries 0-3 at ``OLD_TIME`` and 4-5 at ``RECENT_TIME`` as one batch."""
+    times = [OLD_TIME] * 4 + [RECENT_TIME] * 2
+    records = [(n, event(n, time=time)) for n, time in enumerate(times)]
+    ingest_events(organisation, records, source="test")
+
+
 def ingest_batches(organisation: Organisation, batches: int, size: int) -> None:
     """Ingest ``batches`` batches of ``size`` events, one checkpoint each."""
     for batch in range(batches):

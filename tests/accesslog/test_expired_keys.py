@@ -7,7 +7,12 @@ from django.conf import LazySettings
 from django.db import connection
 from django.utils import translation
 
-from tests.accesslog.factories import event, tampering
+from tests.accesslog.factories import (
+    EXPIRY_NOW,
+    OLD_TIME,
+    ingest_old_and_recent,
+    tampering,
+)
 from vigil.accesslog import verification
 from vigil.accesslog.encoding import canonical_time
 from vigil.accesslog.expiry_statements import (
@@ -15,7 +20,6 @@ from vigil.accesslog.expiry_statements import (
     expired_keys_digest,
     sign_statement,
 )
-from vigil.accesslog.ingestion import ingest_events
 from vigil.accesslog.keys import ensure_log_keys, signer_for
 from vigil.accesslog.models import AccessEntry, ExpiryStatement
 from vigil.accesslog.retention import expire_entries
@@ -27,18 +31,15 @@ from vigil.accesslog.verification_messages import (
 from vigil.ledger import sign_note
 from vigil.organisations.models import Organisation
 
-OLD = "2015-03-02T10:15:30Z"
-RECENT = "2026-11-30T10:15:30Z"
-NOW = datetime.datetime(2026, 12, 1, 12, 0, tzinfo=datetime.UTC)
+OLD = OLD_TIME
+NOW = EXPIRY_NOW
 
 
 @pytest.fixture
 def log(centre_a: Organisation, settings: LazySettings) -> Organisation:
     """Entries 0-3 are old and expired, 4-5 recent, with a period of ten years."""
     settings.VIGIL_ACCESSLOG_RETENTION_DAYS = 3650
-    times = [OLD] * 4 + [RECENT] * 2
-    records = [(n, event(n, time=time)) for n, time in enumerate(times)]
-    ingest_events(centre_a, records, source="test")
+    ingest_old_and_recent(centre_a)
     expire_entries(centre_a, NOW, actor=None)
     return centre_a
 
@@ -98,24 +99,26 @@ def test_swapped_event_ids_caught(log: Organisation) -> None:
     assert_keys_changed(log, 0, 3)
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite keeps any bytes")
-def test_event_id_not_utf8_caught(log: Organisation) -> None:
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite keeps any value")
+@pytest.mark.parametrize(
+    "assignment",
+    [
+        # Not valid UTF-8, which sqlite3 cannot read.
+        "event_id = CAST(X'FF' AS TEXT)",
+        # The same instant, but SQLite sorts this text after every time of
+        # the same day, so searches between two times would miss the entry.
+        "\"time\" = '2015-03-02T10:15:30.000Z'",
+        # The same instant as a number of seconds.
+        '"time" = 1425291330',
+    ],
+    ids=["id-not-utf8", "time-leaf-form", "time-number"],
+)
+def test_stored_value_ingestion_cannot_write_caught(
+    log: Organisation, assignment: str
+) -> None:
     with tampering() as cursor:
         cursor.execute(
-            "UPDATE accesslog_accessentry SET event_id = CAST(X'FF' AS TEXT) "
-            'WHERE "index" = 2'
-        )
-    assert_keys_changed(log, 0, 3)
-
-
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite keeps any text")
-def test_time_in_the_leafs_form_caught(log: Organisation) -> None:
-    # The same instant, but SQLite sorts this text after every time of the
-    # same day, so searches between two times would miss the entry.
-    with tampering() as cursor:
-        cursor.execute(
-            "UPDATE accesslog_accessentry SET \"time\" = '2015-03-02T10:15:30.000Z' "
-            'WHERE "index" = 0'
+            f'UPDATE accesslog_accessentry SET {assignment} WHERE "index" = 2'  # noqa: S608
         )
     assert_keys_changed(log, 0, 3)
 
@@ -132,15 +135,6 @@ def test_event_id_as_blob_of_its_python_form_caught(log: Organisation) -> None:
     with tampering() as cursor:
         cursor.execute(
             "UPDATE accesslog_accessentry SET event_id = X'41' WHERE \"index\" = 2"
-        )
-    assert_keys_changed(log, 0, 3)
-
-
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite keeps any type")
-def test_time_of_another_type_caught(log: Organisation) -> None:
-    with tampering() as cursor:
-        cursor.execute(
-            'UPDATE accesslog_accessentry SET "time" = 1425291330 WHERE "index" = 0'
         )
     assert_keys_changed(log, 0, 3)
 
@@ -166,9 +160,7 @@ def two_statements(
     monkeypatch.setattr(verification, "CHUNK_LEVEL", 1)
     monkeypatch.setattr(verification, "CHUNK", 2)
     settings.VIGIL_ACCESSLOG_RETENTION_DAYS = 1
-    times = [OLD] * 4 + [RECENT] * 2
-    records = [(n, event(n, time=time)) for n, time in enumerate(times)]
-    ingest_events(centre_a, records, source="test")
+    ingest_old_and_recent(centre_a)
     expire_entries(
         centre_a, datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC), actor=None
     )

@@ -10,7 +10,15 @@ from django.conf import LazySettings
 from django.db import connection
 from django.utils import translation
 
-from tests.accesslog.factories import empty_as_expired, event, tampering
+from tests.accesslog.factories import (
+    EXPIRY_NOW,
+    OLD_TIME,
+    RECENT_TIME,
+    empty_as_expired,
+    event,
+    ingest_old_and_recent,
+    tampering,
+)
 from vigil.accesslog import verification
 from vigil.accesslog.expiry_statements import (
     STATEMENT_HEADER,
@@ -39,9 +47,8 @@ from vigil.accesslog.verification_messages import (
 from vigil.ledger import Ed25519Signer, leaf_hash, sign_note
 from vigil.organisations.models import Organisation
 
-OLD = "2015-03-02T10:15:30Z"
-RECENT = "2026-11-30T10:15:30Z"
-NOW = datetime.datetime(2026, 12, 1, 12, 0, tzinfo=datetime.UTC)
+OLD = OLD_TIME
+NOW = EXPIRY_NOW
 CUTOFF = NOW - datetime.timedelta(days=3650)
 ORIGIN = "vigil.accesslog/0999999922/a"
 DIGEST = base64.b64encode(bytes(32)).decode()
@@ -51,9 +58,7 @@ DIGEST = base64.b64encode(bytes(32)).decode()
 def log(centre_a: Organisation, settings: LazySettings) -> Organisation:
     """Entries 0-3 are old and 4-5 recent, with a period of ten years."""
     settings.VIGIL_ACCESSLOG_RETENTION_DAYS = 3650
-    times = [OLD] * 4 + [RECENT] * 2
-    records = [(n, event(n, time=time)) for n, time in enumerate(times)]
-    ingest_events(centre_a, records, source="test")
+    ingest_old_and_recent(centre_a)
     return centre_a
 
 
@@ -323,7 +328,7 @@ def test_expiry_during_verification_passes(
     # run between the two chunks empties 4 and 5, and the verification has
     # read the statements before that run signed its own.
     settings.VIGIL_ACCESSLOG_RETENTION_DAYS = 3650
-    times = ["2010-03-02T10:15:30Z"] * 4 + [OLD] * 2 + [RECENT] * 2
+    times = ["2010-03-02T10:15:30Z"] * 4 + [OLD] * 2 + [RECENT_TIME] * 2
     records = [(n, event(n, time=time)) for n, time in enumerate(times)]
     ingest_events(centre_a, records, source="test")
     earlier = datetime.datetime(2022, 1, 1, tzinfo=datetime.UTC)
