@@ -1,10 +1,12 @@
 """The keys an expired entry keeps, its time and event id, against its statement."""
 
 import datetime
+from typing import Any
 
 import pytest
 from django.conf import LazySettings
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from tests.accesslog.factories import (
@@ -13,7 +15,8 @@ from tests.accesslog.factories import (
     ingest_old_and_recent,
     tampering,
 )
-from vigil.accesslog import verification
+from vigil.accesslog import expiry_statements, retention, verification
+from vigil.accesslog.bundle import prepare_bundle
 from vigil.accesslog.encoding import canonical_time
 from vigil.accesslog.expiry_statements import (
     STATEMENT_HEADER_V1,
@@ -21,7 +24,9 @@ from vigil.accesslog.expiry_statements import (
     sign_statement,
 )
 from vigil.accesslog.keys import ensure_log_keys, signer_for
-from vigil.accesslog.models import AccessEntry, ExpiryStatement
+from vigil.accesslog.leaves import LogDamaged
+from vigil.accesslog.models import EMPTIED_CONTENT, AccessEntry, ExpiryStatement
+from vigil.accesslog.proofs import LogDamagedProofUnavailable, proof_document
 from vigil.accesslog.retention import expire_entries
 from vigil.accesslog.verification import verify_log
 from vigil.accesslog.verification_messages import (
@@ -210,3 +215,85 @@ def test_version_1_statement_vouches_without_keys(log: Organisation) -> None:
     change(log, 2, event_id="another-id")
     result = verify_log(log)
     assert result.ok, result.message
+
+
+def test_digest_read_in_pages_is_the_same(
+    centre_a: Organisation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ingest_old_and_recent(centre_a)
+    keys = ensure_log_keys(centre_a)
+    whole = expired_keys_digest(keys.organisation_id, 0, 6)
+    monkeypatch.setattr(expiry_statements, "_KEYS_CHUNK", 4)
+    assert expired_keys_digest(keys.organisation_id, 0, 6) == whole
+    monkeypatch.setattr(expiry_statements, "_KEYS_CHUNK", 1)
+    assert expired_keys_digest(keys.organisation_id, 0, 6) == whole
+
+
+@pytest.fixture
+def due(centre_a: Organisation, settings: LazySettings) -> Organisation:
+    """Entries 0-3 are due for expiry, none has expired yet."""
+    settings.VIGIL_ACCESSLOG_RETENTION_DAYS = 3650
+    ingest_old_and_recent(centre_a)
+    return centre_a
+
+
+def test_entry_emptied_after_the_check_stops_expiry(
+    due: Organisation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another writer empties entry 2 between the check of the leaves and
+    # the update, as a writer that bypasses the triggers could.
+    check = retention._check_leaves
+
+    def check_then_empty(*arguments: Any) -> None:
+        check(*arguments)
+        change(due, 2, **EMPTIED_CONTENT, expired_at=NOW)
+
+    monkeypatch.setattr(retention, "_check_leaves", check_then_empty)
+    with translation.override("en"), pytest.raises(LogDamaged) as raised:
+        expire_entries(due, NOW, actor=None)
+    assert raised.value.index == 0
+    assert str(raised.value).startswith(
+        "entries 0 to 3 changed while expiry emptied them, so someone else "
+        "writes to the log. Nothing was emptied."
+    )
+    assert not ExpiryStatement.objects.filter(organisation=due).exists()
+    assert not AccessEntry.objects.filter(
+        organisation=due, expired_at__isnull=False
+    ).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks")
+def test_expiry_locks_the_entries_it_checks(due: Organisation) -> None:
+    with CaptureQueriesContext(connection) as queries:
+        expire_entries(due, NOW, actor=None)
+    locking = [
+        query["sql"]
+        for query in queries.captured_queries
+        if '"accesslog_accessentry"' in query["sql"] and "FOR UPDATE" in query["sql"]
+    ]
+    assert locking, "expiry reads the entries it empties without locking them"
+
+
+def test_proof_refuses_expired_entry_with_changed_keys(log: Organisation) -> None:
+    change(log, 2, event_id="another-id")
+    with (
+        translation.override("en"),
+        pytest.raises(LogDamagedProofUnavailable) as raised,
+    ):
+        proof_document(log, 2)
+    assert str(raised.value).startswith(
+        "the time or event id that one or more of entries 0 to 3 kept when they "
+        "expired differs from the keys that their expiry statement signed"
+    )
+
+
+def test_export_refuses_expired_entries_with_changed_keys(log: Organisation) -> None:
+    change(log, 1, time=datetime.datetime(2015, 3, 1, tzinfo=datetime.UTC))
+    with pytest.raises(LogDamaged) as raised:
+        prepare_bundle(
+            log,
+            datetime.datetime(2015, 1, 1, tzinfo=datetime.UTC),
+            datetime.datetime(2027, 1, 1, tzinfo=datetime.UTC),
+            actor=None,
+        )
+    assert raised.value.index == 0

@@ -69,6 +69,8 @@ _BODY_LINES = {STATEMENT_HEADER: 5, STATEMENT_HEADER_V1: 4}
 _SQLITE_TIME_TEXT = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}"
 )
+# The event ids that ingestion accepts (``vigil.accesslog.events``).
+_VALID_EVENT_ID = re.compile(r"[!-~]{1,128}")
 # Entries read per query of ``expired_keys_digest``.
 _KEYS_CHUNK = 10_000
 
@@ -108,11 +110,13 @@ def expired_keys_digest(organisation_id: int, start: int, end: int) -> str:
     """Return the base64 SHA-256 of the keys of entries ``[start, end)``, as stored.
 
     The keys are the lines that the module documentation describes. A stored
-    value that ingestion cannot write gives a line of its own, such as a time
-    with six fraction digits or the Python form of a value of another type,
-    so its digest differs. So does a missing entry, whose line is not there.
-    On PostgreSQL the query sees only pg_catalog's functions and operators,
-    as the verification's scan does (``catalog_only``).
+    value that ingestion cannot write gives a line with a space of its own,
+    such as an event id with a space, a time with six fraction digits or a
+    value of another type, so its digest differs. So does a missing entry,
+    whose line is not there. The entries are read ``_KEYS_CHUNK`` at a time,
+    one query each, so that memory stays flat however long the range. On
+    PostgreSQL the queries see only pg_catalog's functions and operators, as
+    the verification's scan does (``catalog_only``).
     """
     connection = connections[DEFAULT_DB_ALIAS]
     digest = hashlib.sha256()
@@ -122,36 +126,55 @@ def expired_keys_digest(organisation_id: int, start: int, end: int) -> str:
         if connection.vendor == "postgresql":
             schema = entry_table_schema(cursor)
             trusted = catalog_only(cursor)
-        statements = ScanStatements(connection.vendor, "", schema)
+        statement = ScanStatements(connection.vendor, "", schema).entry_keys
         with trusted:
-            cursor.execute(statements.entry_keys, [organisation_id, start, end])
-            while rows := cursor.fetchmany(_KEYS_CHUNK):
-                digest.update("".join(_key_line(*row) for row in rows).encode())
+            for first in range(start, end, _KEYS_CHUNK):
+                last = min(end, first + _KEYS_CHUNK)
+                cursor.execute(statement, [organisation_id, first, last])
+                lines = [_key_line(*row) for row in cursor.fetchall()]
+                digest.update("".join(lines).encode())
     return base64.b64encode(digest.digest()).decode("ascii")
 
 
 def _key_line(index: Any, time: Any, event_id: Any) -> str:
-    # An event id of another type gets its type and a space, which no valid
-    # event id contains, so that a BLOB b"A" does not give the id "b'A'".
-    shown_id = (
-        event_id if type(event_id) is str else f"{type(event_id).__name__} {event_id!r}"
-    )
-    return f"{index} {_key_time(time)} {shown_id}\n"
+    return f"{index} {_key_time(time)} {_key_event_id(event_id)}\n"
+
+
+# How ``ScanStatements.entry_keys`` gives the stored values. SQLite gives a
+# text as its bytes, so that text that is not valid UTF-8 gives a line too,
+# and any other value as "sql " and its SQL literal, such as "sql X'41'" for
+# a BLOB. PostgreSQL gives a naive UTC datetime or None for the time and the
+# text of the event id. A value that ingestion cannot write gives a form with
+# a space and without a newline. A valid time and event id contain neither,
+# so such a line never equals the line of the keys that expiry signed, and
+# the lines of one list of keys never read as those of another.
 
 
 def _key_time(value: Any) -> str:
-    """Return a stored time in the leaf's form, or quoted if ingestion cannot write it.
-
-    PostgreSQL gives a datetime and SQLite its text, which must be exactly
-    the text of ``MillisecondTimeField``. Every other text, such as the
-    leaf's form itself, is quoted, so that it gives another line than the
-    time that expiry signed.
-    """
+    """Return a stored time in the leaf's form, or a form with a space."""
     if isinstance(value, datetime.datetime):
         return stored_time(value)
-    if type(value) is str and _SQLITE_TIME_TEXT.fullmatch(value):
-        return f"{value[:10]}T{value[11:]}Z"
-    return repr(value)
+    if isinstance(value, bytes):
+        try:
+            text = value.decode()
+        except UnicodeDecodeError:
+            return f"bytes {value.hex()}"
+        if _SQLITE_TIME_TEXT.fullmatch(text):
+            return f"{text[:10]}T{text[11:]}Z"
+        return f"text {text!r}"
+    return f"value {value!r}"
+
+
+def _key_event_id(value: Any) -> str:
+    """Return a stored event id, or a form with a space if it is no valid id."""
+    if isinstance(value, bytes):
+        try:
+            value = value.decode()
+        except UnicodeDecodeError:
+            return f"bytes {value.hex()}"
+    if isinstance(value, str) and _VALID_EVENT_ID.fullmatch(value):
+        return value
+    return f"value {value!r}"
 
 
 def sign_statement(
@@ -299,12 +322,25 @@ def vouched_prefix(
     return Vouched(covered_prefix(ranges), changed)
 
 
+def _keys_changed(opened: ExpiredRange, slug: str) -> LogDamaged:
+    return LogDamaged(
+        opened.start,
+        _(
+            "the time or event id that one or more of entries %(start)d to "
+            "%(last)d kept when they expired differs from the keys that their "
+            "expiry statement signed, so an expired entry was changed. Run "
+            "'%(command)s' to check the whole log"
+        )
+        % {
+            "start": opened.start,
+            "last": opened.end - 1,
+            "command": verify_command(slug),
+        },
+    )
+
+
 def _keys_match(organisation_id: int, opened: ExpiredRange) -> bool:
-    try:
-        found = expired_keys_digest(organisation_id, opened.start, opened.end)
-    except (OperationalError, UnicodeDecodeError):
-        # A time or event id that is not valid UTF-8, which only SQLite keeps.
-        return False
+    found = expired_keys_digest(organisation_id, opened.start, opened.end)
     return found == opened.keys_digest
 
 
@@ -315,8 +351,9 @@ def check_vouched(keys: LogKeys, start: int, end: int, slug: str) -> None:
     signed range decides. A statement changed in those columns therefore
     fails this check, as a deleted one does. Each step opens the statements
     that contain the first entry not yet covered, so the cost grows with the
-    number of statements needed. ``slug`` names the organisation in the
-    message.
+    number of statements needed. The stored keys of each statement's entries
+    must give its digest, which reads all of its entries. ``slug`` names the
+    organisation in the message.
     """
     verifier = verifier_for(keys)
     position = start
@@ -336,6 +373,10 @@ def check_vouched(keys: LogKeys, start: int, end: int, slug: str) -> None:
             except (LedgerError, ValueError):
                 continue
             if opened.start <= position < opened.end:
+                if opened.keys_digest is not None and not _keys_match(
+                    keys.organisation_id, opened
+                ):
+                    raise _keys_changed(opened, slug)
                 reach = opened.end
                 break
         if reach == position:

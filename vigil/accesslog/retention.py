@@ -235,6 +235,9 @@ def expire_entries(
         index__lt=end,
         expired_at__isnull=True,
     ).update(**EMPTIED_CONTENT, expired_at=now)
+    if expired != end - start:
+        # Another writer emptied entries after the check, outside expiry.
+        raise _changed_during_expiry(organisation, start, end)
     sign_statement(keys, start, end, cutoff)
     record(
         "accesslog.expired",
@@ -265,9 +268,16 @@ def _check_leaves(
     """
     checkpoint = _latest_signed_checkpoint(keys, organisation, start)
     hasher = RangeHasher(start)
-    entries = AccessEntry.objects.filter(
-        organisation=organisation, index__gte=start, index__lt=end
-    ).order_by("index")
+    # The rows stay locked until expiry commits, so that the entries it
+    # empties and whose keys the statement signs are those checked here. A
+    # writer on PostgreSQL that bypasses the triggers, with its change not
+    # yet committed, could otherwise change them in between. SQLite's
+    # IMMEDIATE transactions keep every other writer out anyway.
+    entries = (
+        AccessEntry.objects.select_for_update()
+        .filter(organisation=organisation, index__gte=start, index__lt=end)
+        .order_by("index")
+    )
     for entry in entries.iterator(chunk_size=SCAN_CHUNK):
         checked_entry_leaf(keys.origin, entry, organisation.slug)
         if entry.index != hasher.end:
@@ -293,6 +303,24 @@ def _check_leaves(
             "start": start,
             "last": end - 1,
             "size": checkpoint.size,
+            "command": verify_command(organisation.slug),
+        },
+    )
+
+
+def _changed_during_expiry(
+    organisation: Organisation, start: int, end: int
+) -> LogDamaged:
+    return LogDamaged(
+        start,
+        _(
+            "entries %(start)d to %(last)d changed while expiry emptied them, so "
+            "someone else writes to the log. Nothing was emptied. Run "
+            "'%(command)s' to check the whole log"
+        )
+        % {
+            "start": start,
+            "last": end - 1,
             "command": verify_command(organisation.slug),
         },
     )

@@ -256,9 +256,17 @@ class ScanStatements:
             f"SELECT segment FROM {entry_table} "  # noqa: S608
             'WHERE organisation_id = %s AND "index" = %s'
         )
-        # The keys of the entries that an expiry statement's digest covers.
+        # The keys of the entries that an expiry statement's digest covers,
+        # in the forms that ``expiry_statements`` describes.
+        key_time, key_event_id = raw_time, "event_id"
+        if vendor == "sqlite":
+            key_time, key_event_id = (
+                f"CASE WHEN typeof({column}) = 'text' THEN CAST({column} AS BLOB) "
+                f"ELSE 'sql ' || quote({column}) END"
+                for column in ('"time"', "event_id")
+            )
         self.entry_keys = self._sql(
-            f'SELECT "index", {raw_time}, event_id FROM {entry_table} '  # noqa: S608
+            f'SELECT "index", {key_time}, {key_event_id} FROM {entry_table} '  # noqa: S608
             'WHERE organisation_id = %s AND "index" >= %s AND "index" < %s '
             'ORDER BY "index"'
         )
