@@ -30,6 +30,7 @@ from vigil.accesslog.proofs import LogDamagedProofUnavailable, proof_document
 from vigil.accesslog.retention import expire_entries
 from vigil.accesslog.verification import verify_log
 from vigil.accesslog.verification_messages import (
+    EXPIRED_EARLY,
     EXPIRED_KEYS_CHANGED,
     EXPIRED_WITH_CONTENT,
 )
@@ -297,3 +298,34 @@ def test_export_refuses_expired_entries_with_changed_keys(log: Organisation) -> 
             actor=None,
         )
     assert raised.value.index == 0
+
+
+def test_longer_retention_after_expiry_keeps_the_log_valid(
+    log: Organisation, settings: LazySettings
+) -> None:
+    # Entries 0-3, of 2015, expired under ten years. Under twenty years they
+    # lie within the period, but before the cut-off that expiry signed.
+    settings.VIGIL_ACCESSLOG_RETENTION_DAYS = 7300
+    result = verify_log(log)
+    assert result.ok, result.message
+    assert result.expired_entries == 4
+    assert proof_document(log, 2)["leaf"] is None
+    prepare_bundle(
+        log,
+        datetime.datetime(2015, 1, 1, tzinfo=datetime.UTC),
+        datetime.datetime(2027, 1, 1, tzinfo=datetime.UTC),
+        actor=None,
+    )
+
+
+def test_entry_after_every_cutoff_still_expired_early(
+    log: Organisation, settings: LazySettings
+) -> None:
+    # Entry 4, recent, emptied outside expiry: neither the longer period nor
+    # the cut-off of the statement of entries 0-3 keeps it.
+    settings.VIGIL_ACCESSLOG_RETENTION_DAYS = 7300
+    change(log, 4, **EMPTIED_CONTENT, expired_at=NOW)
+    result = verify_log(log)
+    assert not result.ok
+    assert result.first_divergent_index == 4
+    assert result.reason.template == EXPIRED_EARLY

@@ -566,7 +566,7 @@ def test_expired_entry_within_retention_caught(
         "lies within the retention period of 3650 days, which keeps entries "
         f"from {retained_from:%Y-%m-%d}T",
     )
-    assert "Its content was removed before it was due" in verify_log(log).message
+    assert "its content was removed before it was due" in verify_log(log).message
 
 
 def test_expired_entry_at_end_of_retention_verifies(

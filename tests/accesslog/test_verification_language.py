@@ -174,19 +174,18 @@ CASES: dict[str, tuple[Callable[[Organisation], None], int, dict[str, str]]] = {
         {
             "en": "entry 0 was emptied as expired, but its time "
             "2026-03-02T09:15:30.250Z lies within the retention period of 3650 "
-            "days, which keeps entries from {time} on. Its content was removed "
-            "before it was due, or the retention period was made longer after it "
-            "expired",
+            "days, which keeps entries from {time} on, and after the cut-off of "
+            "every expiry statement, so its content was removed before it was due",
             "nl": "logregel 0 is als verlopen geleegd, maar haar tijdstip "
             "2026-03-02T09:15:30.250Z valt binnen de bewaartermijn van 3650 dagen, "
-            "die logregels vanaf {time} bewaart. De inhoud is verwijderd voordat "
-            "die termijn verstreek, of de bewaartermijn is verlengd nadat de "
-            "logregel verliep",
+            "die logregels vanaf {time} bewaart, en na de grens van elke "
+            "verloopverklaring, dus haar inhoud is verwijderd voordat die termijn "
+            "verstreek",
             "fr": "l'entrée 0 a été vidée comme expirée, mais son heure "
             "2026-03-02T09:15:30.250Z se situe dans la durée de conservation de "
-            "3650 jours, qui conserve les entrées à partir du {time}. Son contenu "
-            "a été supprimé avant l'échéance, ou la durée de conservation a été "
-            "allongée après son expiration",
+            "3650 jours, qui conserve les entrées à partir du {time}, et après la "
+            "date limite de chaque déclaration d'expiration, donc son contenu a "
+            "été supprimé avant l'échéance",
         },
     ),
     "changed-tree-node": (
@@ -469,8 +468,8 @@ ENGLISH = [
         ),
         "entry 4 was emptied as expired, but its time that cannot be read lies "
         "within the retention period of 30 days, which keeps entries from "
-        "2026-01-01T00:00:00.000Z on. Its content was removed before it was due, "
-        "or the retention period was made longer after it expired",
+        "2026-01-01T00:00:00.000Z on, and after the cut-off of every expiry "
+        "statement, so its content was removed before it was due",
     ),
     (
         Reason(messages.LEAF_HASH_WRONG_SIZE, {"index": 4, "found": 31, "size": 32}),

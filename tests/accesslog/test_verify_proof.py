@@ -149,7 +149,8 @@ def test_entry_emptied_within_retention_gets_no_proof(log: Organisation) -> None
         pytest.raises(
             proofs.ProofUnavailable,
             match=r"^entry 0 was emptied as expired, but its time .* lies within "
-            r"the retention period of 3650 days, which keeps entries from ",
+            r"the retention period of 3650 days and after the cut-off of every "
+            r"expiry statement",
         ),
     ):
         proofs.proof_document(log, 0)

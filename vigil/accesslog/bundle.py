@@ -31,7 +31,11 @@ from vigil.accesslog.expiry_statements import check_vouched
 from vigil.accesslog.keys import ensure_log_keys, signer_for, verifier_for
 from vigil.accesslog.leaves import checked_entry_leaf
 from vigil.accesslog.models import AccessEntry, LogKeys
-from vigil.accesslog.retention import check_expired_in_time, expired_entry_count
+from vigil.accesslog.retention import (
+    check_expired_in_time,
+    expired_entry_count,
+    expired_in_time_bound,
+)
 from vigil.accesslog.store import DatabaseHashStore
 from vigil.audit.services import record
 from vigil.isodate import day_start
@@ -135,6 +139,7 @@ def _entries(
     LogDamaged if they do not hash to the stored leaf hash, or if an expired
     entry lies within the retention period.
     """
+    bound = expired_in_time_bound(organisation)
     position = 0
     while True:
         entries = list(
@@ -150,7 +155,7 @@ def _entries(
         )
         for entry in entries:
             leaf = checked_entry_leaf(origin, entry, organisation.slug)
-            check_expired_in_time(entry, organisation.slug)
+            check_expired_in_time(entry, organisation, bound)
             yield entry.index, leaf, bytes(entry.leaf_hash)
         if len(entries) < EXPORT_CHUNK:
             return

@@ -241,6 +241,36 @@ def open_statement(note: str, verifier: Ed25519Verifier, origin: str) -> Expired
     return ExpiredRange(int(matched[1]), int(matched[2]), cutoff, keys_digest)
 
 
+def latest_cutoff(
+    organisation_id: int, verifier: Ed25519Verifier, origin: str
+) -> datetime.datetime | None:
+    """Return the latest cut-off of the statements that verify, or None.
+
+    Expiry emptied the entries of each statement because their times lay
+    before its cut-off, under the retention period of that run. An expired
+    entry before the latest cut-off therefore expired in time, even if the
+    period was made longer since. Statements that do not verify, or rows
+    that cannot be read, count for nothing here; ``vouched_prefix`` and
+    ``check_vouched`` report them.
+    """
+    rows = ExpiryStatement.objects.filter(organisation_id=organisation_id)
+    try:
+        notes = list(rows.values_list("note", flat=True))
+    except (OperationalError, UnicodeDecodeError):
+        # SQLite keeps text that is not valid UTF-8, which sqlite3 cannot read.
+        return None
+    latest: datetime.datetime | None = None
+    for note in notes:
+        try:
+            opened = open_statement(note, verifier, origin)
+        except (LedgerError, ValueError):
+            continue
+        cutoff = datetime.datetime.fromisoformat(opened.cutoff)
+        if latest is None or cutoff > latest:
+            latest = cutoff
+    return latest
+
+
 def covered_prefix(ranges: Iterable[tuple[int, int]]) -> int:
     """Return ``n`` such that the (start, end) ranges together cover ``[0, n)``."""
     covered = 0

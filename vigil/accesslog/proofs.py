@@ -147,7 +147,7 @@ def proof_document(
     keys = LogKeys.objects.get(organisation=organisation)
     try:
         leaf_bytes = checked_entry_leaf(keys.origin, entry, organisation.slug)
-        check_expired_in_time(entry, organisation.slug)
+        check_expired_in_time(entry, organisation)
         expired_entry_count(organisation, document["tree_size"])
         if entry.expired_at is not None:
             check_vouched(keys, index, index + 1, organisation.slug)

@@ -27,7 +27,11 @@ from django.utils.translation import gettext as _
 
 from vigil.accesslog.checkpoints import latest_checkpoint
 from vigil.accesslog.encoding import canonical_time
-from vigil.accesslog.expiry_statements import covered_prefix, sign_statement
+from vigil.accesslog.expiry_statements import (
+    covered_prefix,
+    latest_cutoff,
+    sign_statement,
+)
 from vigil.accesslog.keys import lock_log_keys, verifier_for
 from vigil.accesslog.leaves import LogDamaged, checked_entry_leaf, verify_command
 from vigil.accesslog.models import (
@@ -127,36 +131,56 @@ def _check_vouched(organisation: Organisation, count: int) -> None:
     )
 
 
+def expired_in_time_bound(
+    organisation: Organisation, now: datetime.datetime | None = None
+) -> datetime.datetime:
+    """Return the time before which every expired entry of ``organisation`` must lie.
+
+    That is the later of the start of the retention period and the latest
+    cut-off of the expiry statements that verify with the log key. Expiry
+    emptied each statement's entries because their times lay before its
+    cut-off, so entries that expired under a shorter period still count as
+    expired in time once the period is made longer.
+    """
+    retained_from = (now or timezone.now()) - retention_period()
+    keys = LogKeys.objects.filter(organisation=organisation).first()
+    if keys is None:
+        return retained_from
+    cutoff = latest_cutoff(keys.organisation_id, verifier_for(keys), keys.origin)
+    return retained_from if cutoff is None else max(retained_from, cutoff)
+
+
 def check_expired_in_time(
-    entry: AccessEntry, slug: str, now: datetime.datetime | None = None
+    entry: AccessEntry,
+    organisation: Organisation,
+    bound: datetime.datetime | None = None,
 ) -> None:
-    """Raise LogDamaged if ``entry`` was emptied while the retention period keeps it.
+    """Raise LogDamaged if ``entry`` was emptied before it was due.
 
     Expiry empties only entries older than the period, and the triggers keep
-    an emptied entry's time. So an emptied entry within the period had its
-    content removed by someone else, unless the period was made longer
-    after it expired. ``slug`` names the organisation in the message.
+    an emptied entry's time. So an emptied entry whose time is not before
+    ``bound`` (``expired_in_time_bound``, computed here when not given) had
+    its content removed by someone else.
     """
     if entry.expired_at is None:
         return
-    retained_from = (now or timezone.now()) - retention_period()
-    if entry.time < retained_from:
+    if bound is None:
+        bound = expired_in_time_bound(organisation)
+    if entry.time < bound:
         return
     raise LogDamaged(
         entry.index,
         _(
             "entry %(index)d was emptied as expired, but its time %(time)s lies "
-            "within the retention period of %(days)d days, which keeps entries "
-            "from %(start)s on. Its content was removed before it was due, or the "
-            "retention period was made longer after it expired. Run "
-            "'%(command)s' to check the whole log"
+            "within the retention period of %(days)d days and after the cut-off "
+            "of every expiry statement, so its content was removed before it "
+            "was due. Run '%(command)s' to check the whole log"
         )
         % {
             "index": entry.index,
             "time": canonical_time(entry.time),
             "days": retention_period().days,
-            "start": canonical_time(retained_from),
-            "command": verify_command(slug),
+            "command": verify_command(organisation.slug),
         },
     )
 

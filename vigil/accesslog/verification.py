@@ -322,14 +322,16 @@ class _LogCheck:
     # Chunks
 
     def _chunk_summaries(self) -> Generator[ChunkSummary]:
+        retained_from = self.started - retention_period()
         job = ScanJob(
             self.organisation_id,
             self.origin,
             self.limit,
             CHUNK_LEVEL,
             self.lowest_stored_level,
-            self.started - retention_period(),
+            retained_from,
             retention_period().days,
+            self.expiry.expired_before(self.verifier, retained_from),
         )
         workers = self.workers
         if workers is None:

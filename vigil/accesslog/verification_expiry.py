@@ -11,11 +11,14 @@ do not is reported at its first index, but only once the scan has reached
 that index, so that an earlier failure of the scan still comes first.
 """
 
+import datetime
+
 from vigil.accesslog import verification_messages as messages
 from vigil.accesslog.expiry_statements import (
     ChangedKeys,
     StatementRejected,
     Vouched,
+    latest_cutoff,
     vouched_prefix,
 )
 from vigil.accesslog.verification_messages import Reason
@@ -42,6 +45,21 @@ class ExpiryCheck:
         # one with the lowest start whose entries' keys did not.
         self.keys_checked: set[tuple[int, str]] = set()
         self.keys_changed: ChangedKeys | None = None
+
+    def expired_before(
+        self, verifier: Ed25519Verifier | None, retained_from: datetime.datetime
+    ) -> datetime.datetime:
+        """Return the time before which every expired entry must lie.
+
+        That is the later of ``retained_from``, the start of the retention
+        period, and the latest cut-off of the statements that verify, so
+        that entries that expired under a shorter period still count as
+        expired in time once the period is made longer.
+        """
+        if verifier is None:
+            return retained_from
+        cutoff = latest_cutoff(self.organisation_id, verifier, self.origin)
+        return retained_from if cutoff is None else max(retained_from, cutoff)
 
     def first_failure(
         self, verifier: Ed25519Verifier, expired: int, chunk_end: int

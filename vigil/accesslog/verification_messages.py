@@ -53,14 +53,14 @@ EXPIRED_WITH_CONTENT = gettext_noop(
 EXPIRED_EARLY = gettext_noop(
     "entry %(index)s was emptied as expired, but its time %(time)s lies "
     "within the retention period of %(days)s days, which keeps entries from "
-    "%(retained_from)s on. Its content was removed before it was due, or the "
-    "retention period was made longer after it expired"
+    "%(retained_from)s on, and after the cut-off of every expiry statement, "
+    "so its content was removed before it was due"
 )
 EXPIRED_EARLY_TIME_UNREADABLE = gettext_noop(
     "entry %(index)s was emptied as expired, but its time that cannot be read "
     "lies within the retention period of %(days)s days, which keeps entries "
-    "from %(retained_from)s on. Its content was removed before it was due, or "
-    "the retention period was made longer after it expired"
+    "from %(retained_from)s on, and after the cut-off of every expiry "
+    "statement, so its content was removed before it was due"
 )
 EXPIRY_NOT_VOUCHED = gettext_noop(
     "entry %(index)s was emptied as expired, but no expiry statement signed "

@@ -64,6 +64,9 @@ class ScanJob:
     # and the period in days.
     retained_from: datetime.datetime
     retention_days: int
+    # The time before which every expired entry must lie: the later of
+    # ``retained_from`` and the latest cut-off of the expiry statements.
+    expired_before: datetime.datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,7 +231,7 @@ def _scan_entries(
 ) -> ChunkSummary:
     parameters = [
         *statements.leaf_parameters,
-        statements.time_parameter(job.retained_from),
+        statements.time_parameter(job.expired_before),
         job.organisation_id,
         start,
         end,
