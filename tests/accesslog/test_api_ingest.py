@@ -195,6 +195,22 @@ def test_empty_body_is_400(client: Client, secret: str) -> None:
     assert response.json()["error"] == "empty_body"
 
 
+def test_chunked_body_not_received_is_411(client: Client, secret: str) -> None:
+    # Django's development server passes a chunked body on as no bytes.
+    # The test client leaves the content type out of a request without a body.
+    response = client.generic(
+        "POST",
+        EVENTS_PATH,
+        b"",
+        headers={"Authorization": f"Bearer {secret}", "Transfer-Encoding": "chunked"},
+        CONTENT_TYPE="application/json",
+    )
+    assert response.status_code == 411, response.json()
+    assert response.json()["error"] == "length_required"
+    assert "Content-Length" in response.json()["message"]
+    assert not AccessEntry.objects.exists()
+
+
 def test_body_over_limit_is_413(
     client: Client, secret: str, settings: LazySettings
 ) -> None:

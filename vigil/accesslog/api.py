@@ -237,6 +237,14 @@ def _read_text(request: HttpRequest) -> str:
     data = request.read(limit + 1)
     if len(data) > limit:
         raise ApiError(413, "payload_too_large", too_large_message(limit, declared))
+    if not data and _chunked(request):
+        raise ApiError(
+            411,
+            "length_required",
+            "The body was sent in chunks (Transfer-Encoding: chunked), and this "
+            "server received none of it, so nothing was stored. Send the batch "
+            "with a Content-Length header instead.",
+        )
     if not data.strip():
         raise ApiError(400, "empty_body", "The body contains no events.")
     try:
@@ -247,6 +255,16 @@ def _read_text(request: HttpRequest) -> str:
             "invalid_encoding",
             f"The body is not valid UTF-8 at byte {error.start}.",
         ) from error
+
+
+def _chunked(request: HttpRequest) -> bool:
+    """Tell whether the request declares a chunked body.
+
+    Some WSGI servers, such as Django's development server, do not read such
+    a body and pass an empty one on.
+    """
+    encoding = request.META.get("HTTP_TRANSFER_ENCODING", "")
+    return isinstance(encoding, str) and "chunked" in encoding.lower()
 
 
 def _content_length(request: HttpRequest) -> int | None:

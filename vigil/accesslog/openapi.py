@@ -284,6 +284,10 @@ def _events_operation() -> dict[str, Any]:
                 "The bearer token is valid but has another scope than ingest; "
                 "the message names both."
             ),
+            "411": _error_response(
+                "The body was sent in chunks and the server received none of "
+                "it. Send it with a Content-Length header."
+            ),
             "413": _error_response(
                 "The body exceeds the size limit. The message gives the limit "
                 "and the size received."
