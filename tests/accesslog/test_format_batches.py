@@ -115,13 +115,41 @@ def test_csv_quotation_mark_not_closed() -> None:
     ]
 
 
+@pytest.mark.parametrize("ending", ["", "\n"], ids=["no-newline", "newline"])
+def test_csv_quotation_mark_not_closed_in_last_row(ending: str) -> None:
+    cells = CSV_ROWS[1].split(";")
+    cells[3] = '"' + cells[3]
+    rows = [CSV_HEADER, CSV_ROWS[0], ";".join(cells)]
+    data = "\n".join(rows) + ending
+    with pytest.raises(ParseError) as raised:
+        list(csv_batches(io.BytesIO(data.encode()), 1000))
+    assert raised.value.errors == [
+        (
+            3,
+            "a quotation mark in this row is not closed, so the row runs on to "
+            "the end of the file; close the quotation mark or remove it",
+        )
+    ]
+
+
+def test_csv_quoted_cell_with_delimiter_in_long_row_counts_cells() -> None:
+    # A closed quotation mark keeps its delimiter in the cell, and a row with
+    # too many cells is not taken for one that runs on.
+    rows = [CSV_HEADER, CSV_ROWS[0] + ';"a;b"']
+    with pytest.raises(ParseError) as raised:
+        list(csv_batches(io.BytesIO(joined(rows, "\n").encode()), 1000))
+    assert raised.value.errors == [(2, "the row has 8 cells, the header has 7")]
+
+
 def test_csv_without_header_shows_no_cells() -> None:
     # The first row is read as the header, and its national number stays hidden.
     with pytest.raises(ParseError) as raised:
         list(csv_batches(io.BytesIO(joined(CSV_ROWS, "\n").encode()), 1000))
     ((line, reason),) = raised.value.errors
     assert line == 1
-    assert reason.startswith("line 1 is not a header: none of its cells names a column")
+    assert reason.startswith(
+        "the first line is not a header: none of its cells names a column"
+    )
     assert not [cell for cell in CSV_ROWS[0].split(";") if cell in reason]
 
 

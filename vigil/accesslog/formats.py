@@ -386,8 +386,8 @@ def _check_header(header: list[str]) -> tuple[list[str], ParseError | None]:
     names = [name.strip() for name in header]
     if not _WIRE_FIELD_SET.intersection(names):
         reason = _(
-            "line 1 is not a header: none of its cells names a column. Put a "
-            "header line with the columns first (the columns are %(fields)s)"
+            "the first line is not a header: none of its cells names a column. "
+            "Put a header line with the columns first (the columns are %(fields)s)"
         ) % {"fields": ", ".join(WIRE_FIELDS)}
         raise ParseError([(1, reason)])
     problems = []
@@ -426,13 +426,27 @@ def _shown_column(name: str) -> str:
     return f'"{name}"'
 
 
-def _cell_count_reason(row: list[str], columns: int, start: int, end: int) -> str:
-    """Return why a row of lines ``start`` to ``end`` has the wrong cell count."""
-    if end > start and any("\n" in cell or "\r" in cell for cell in row):
+def _cell_count_reason(
+    row: list[str], columns: int, start: int, end: int, delimiter: str
+) -> str:
+    """Return why a row of lines ``start`` to ``end`` has the wrong cell count.
+
+    A quotation mark that is not closed makes the reader take the rest of
+    the file into one cell. If that cell ends the file, it contains the
+    newline of the row's line or, without one, the delimiters of the
+    cells it swallowed.
+    """
+    spans_lines = any("\n" in cell or "\r" in cell for cell in row)
+    if end > start and spans_lines:
         return _(
             "a quotation mark in this row is not closed, so the row runs on to "
             "line %(end)d; close the quotation mark or remove it"
         ) % {"end": end}
+    if len(row) < columns and (spans_lines or delimiter in row[-1]):
+        return _(
+            "a quotation mark in this row is not closed, so the row runs on to "
+            "the end of the file; close the quotation mark or remove it"
+        )
     return ngettext(
         "the row has %(cells)d cell, the header has %(columns)d",
         "the row has %(cells)d cells, the header has %(columns)d",
@@ -469,7 +483,10 @@ def _csv_rows(
             continue
         if len(row) != len(names):
             errors.add(
-                start, _cell_count_reason(row, len(names), start, reader.line_num)
+                start,
+                _cell_count_reason(
+                    row, len(names), start, reader.line_num, reader.dialect.delimiter
+                ),
             )
         elif header_error is None:
             record = {name: cell for name, cell in zip(names, row, strict=True) if cell}
