@@ -280,6 +280,29 @@ def test_verify_unreadable_bundle(tmp_path: Path, log: Organisation) -> None:
         assert "verifier key is invalid" in invalid_key.stderr
 
 
+@pytest.mark.parametrize(
+    "failure",
+    [
+        "EXPORT FAILED: entry 3 was changed. This file is incomplete.",
+        "EXPORTATION ÉCHOUÉE\u00a0: l'entrée 3 a été modifiée.",
+    ],
+    ids=["en", "fr"],
+)
+def test_verify_shows_why_a_download_broke_off(
+    tmp_path: Path, log: Organisation, failure: str
+) -> None:
+    # The pages end a download that failed after it started with the reason.
+    whole = export(log, tmp_path).read_text(encoding="utf-8")
+    partial = tmp_path / "partial.json"
+    partial.write_text(whole[: len(whole) // 2] + "\n\n" + failure, encoding="utf-8")
+    result = run_verify(str(partial), "--key", vkey(log))
+    assert result.returncode == 2
+    assert (
+        f"the file {partial} is not a bundle: the export failed while it was "
+        f"written, and the file ends with its reason: {failure}"
+    ) in result.stderr
+
+
 def test_verify_names_checkpoint_given_as_key(
     tmp_path: Path, log: Organisation
 ) -> None:
@@ -486,6 +509,8 @@ def test_entry_emptied_within_retention_not_exported(
         ),
     ):
         export(log, tmp_path)
+    # Found before the first piece, so a download has not started.
+    assert (tmp_path / "bundle.json").read_text() == ""
 
 
 @pytest.mark.usefixtures("one_day_retention")

@@ -129,17 +129,17 @@ def _consistency(
 def _entries(
     organisation: Organisation,
     origin: str,
-    start: datetime.datetime,
-    end: datetime.datetime,
+    period: tuple[datetime.datetime, datetime.datetime],
     size: int,
+    bound: datetime.datetime,
 ) -> Iterator[tuple[int, bytes | None, bytes]]:
     """Yield (index, leaf or None if expired, leaf hash) of the period's entries.
 
     The leaf bytes are encoded again from the entry's columns. Raises
     LogDamaged if they do not hash to the stored leaf hash, or if an expired
-    entry lies within the retention period.
+    entry's time is not before ``bound`` (``expired_in_time_bound``).
     """
-    bound = expired_in_time_bound(organisation)
+    start, end = period
     position = 0
     while True:
         entries = list(
@@ -234,12 +234,33 @@ class BundleExport:
         # The manifest, signed with the log key, states that these entries
         # expired, so expiry statements must vouch for each of them.
         check_vouched(self.keys, 0, self.expired_before, organisation.slug)
+        self.bound = expired_in_time_bound(organisation)
+        self._check_expired_in_time()
         self.consistency = None
         if previous is not None:
             if previous.size > self.size:
                 raise PreviousCheckpointAhead(previous.size, self.size)
             self.consistency = _consistency(self.store, previous, self.size)
         self._summary: BundleSummary | None = None
+
+    def _check_expired_in_time(self) -> None:
+        """Raise LogDamaged for the first expired entry of the period emptied early.
+
+        ``chunks`` checks each entry too, but after the first piece, when a
+        download has started. This one query finds that case first.
+        """
+        early = (
+            AccessEntry.objects.filter(
+                organisation=self.organisation,
+                index__lt=self.expired_before,
+                time__gte=max(self.start, self.bound),
+                time__lt=self.end,
+            )
+            .order_by("index")
+            .first()
+        )
+        if early is not None:
+            check_expired_in_time(early, self.organisation, self.bound)
 
     @property
     def summary(self) -> BundleSummary:
@@ -279,7 +300,11 @@ class BundleExport:
         digest = EntriesDigest()
         items: list[str] = []
         entries = _entries(
-            self.organisation, self.keys.origin, self.start, self.end, self.size
+            self.organisation,
+            self.keys.origin,
+            (self.start, self.end),
+            self.size,
+            self.bound,
         )
         for index, leaf, leaf_hash in entries:
             if (leaf is None) != (index < self.expired_before):

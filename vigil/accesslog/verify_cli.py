@@ -106,11 +106,25 @@ def _read_text(path: str, what: str) -> str:
     raise Unreadable(f"{where}: {fix}")
 
 
+# The first words of the line that a download of the pages ends with when the
+# export fails after it started, in English, Dutch and French.
+EXPORT_FAILED_MARKS = ("EXPORT FAILED", "EXPORT MISLUKT", "EXPORTATION ÉCHOUÉE")
+# The failure line is shown cut to this many characters.
+MAX_SHOWN_FAILURE = 1000
+
+
 def _load_document(path: str) -> tuple[str, Mapping[str, Any]]:
     """Read a bundle, proof or consistency document and return its kind and it."""
+    text = _read_text(path, "file")
     try:
-        document = load_json(_read_text(path, "file"))
+        document = load_json(text)
     except ValueError as error:
+        failure = _export_failure(text)
+        if failure is not None:
+            raise Unreadable(
+                f"the file {path} is not a bundle: the export failed while it was "
+                f"written, and the file ends with its reason: {failure}"
+            ) from None
         raise Unreadable(
             f"the file {path} is not valid JSON: {error}. Give a bundle, a proof "
             "document or a consistency document, which are JSON"
@@ -123,6 +137,15 @@ def _load_document(path: str) -> tuple[str, Mapping[str, Any]]:
             f"format {CONSISTENCY_FORMAT}"
         )
     return kind, document
+
+
+def _export_failure(text: str) -> str | None:
+    """Return the last line of ``text`` if it is the failure line of an export."""
+    lines = text.rstrip().rsplit("\n", 1)
+    last = lines[-1].strip()
+    if last.startswith(EXPORT_FAILED_MARKS):
+        return last[:MAX_SHOWN_FAILURE]
+    return None
 
 
 def _document_kind(document: Mapping[str, Any]) -> str | None:
