@@ -403,6 +403,19 @@ def test_export_previous_of_other_centre(
     assert AuditEntry.objects.count() == audit
 
 
+def test_export_of_entry_emptied_early_is_a_form_error(
+    consultant: Client, log: Organisation
+) -> None:
+    # An entry of March 2026 emptied now, outside expiry: the page says so
+    # instead of starting a download that breaks off.
+    empty_as_expired(log, range(1))
+    response = download(consultant, log)
+    assert response.status_code == 409
+    assert not response.streaming
+    assert "logregel 0 is als verlopen geleegd" in response.content.decode()
+    assert not AuditEntry.objects.filter(action="accesslog.bundle_exported").exists()
+
+
 def test_export_rejected_before_signing(
     consultant: Client, log: Organisation, settings: LazySettings
 ) -> None:
