@@ -27,13 +27,13 @@ from tests.accesslog.factories import (
 from vigil.accesslog.bundle import BUNDLE_FORMAT, export_bundle
 from vigil.accesslog.checkpoints import latest_checkpoint
 from vigil.accesslog.ingestion import ingest_events
-from vigil.accesslog.keys import ensure_log_keys
+from vigil.accesslog.keys import ensure_log_keys, signer_for
 from vigil.accesslog.leaves import entry_leaf
 from vigil.accesslog.models import AccessEntry, LogCheckpoint
 from vigil.accesslog.retention import expire_entries
 from vigil.accesslog.verification import verify_log
 from vigil.audit.models import AuditEntry
-from vigil.ledger import Ed25519Signer
+from vigil.ledger import Checkpoint, Ed25519Signer, sign_checkpoint
 from vigil.organisations.models import Organisation
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -421,6 +421,40 @@ def test_previous_checkpoint_needs_proof_in_bundle(
     )
     assert result.returncode == 1
     assert "no consistency proof from size 10" in result.stderr
+
+
+def test_previous_checkpoint_of_the_bundles_size(
+    log: Organisation, tmp_path: Path
+) -> None:
+    # The auditor kept the latest checkpoint, which the bundle is proved in.
+    bundle = export(log, tmp_path)
+    kept = json.loads(bundle.read_text(encoding="utf-8"))["checkpoint"]
+    previous = tmp_path / "kept.checkpoint"
+    previous.write_text(kept, encoding="utf-8")
+    result = run_verify(str(bundle), "--key", vkey(log), "--previous", str(previous))
+    assert result.returncode == 0, result.stderr
+    assert (
+        "OK: the bundle's checkpoint is the one you kept: the same tree of size 16"
+        in result.stdout
+    )
+
+
+def test_previous_checkpoint_of_same_size_other_root_fails(
+    log: Organisation, tmp_path: Path
+) -> None:
+    keys = ensure_log_keys(log)
+    other = sign_checkpoint(Checkpoint(keys.origin, 16, bytes(32)), signer_for(keys))
+    previous = tmp_path / "kept.checkpoint"
+    previous.write_text(other, encoding="utf-8")
+    result = run_verify(
+        str(export(log, tmp_path)), "--key", vkey(log), "--previous", str(previous)
+    )
+    assert result.returncode == 1
+    assert result.stderr == (
+        "FAILED: your previous checkpoint and the bundle's both have size 16, but "
+        "their root hashes differ, so the log was changed after you kept your "
+        "checkpoint\n"
+    )
 
 
 def test_bundle_older_than_previous_fails(log: Organisation, tmp_path: Path) -> None:

@@ -106,6 +106,19 @@ def _check_consistency(
         )
     if previous.size == 0:
         return "the previous checkpoint is of the empty log, which every log extends"
+    if previous.size == checkpoint.size:
+        # Two trees of one size are the same tree exactly when their roots
+        # are equal, so no proof is needed.
+        if previous.root_hash != checkpoint.root_hash:
+            raise CheckFailed(
+                f"your previous checkpoint and the bundle's both have size "
+                f"{checkpoint.size}, but their root hashes differ, so the log was "
+                "changed after you kept your checkpoint"
+            )
+        return (
+            f"the bundle's checkpoint is the one you kept: the same tree of size "
+            f"{checkpoint.size}"
+        )
     consistency = bundle.get("consistency")
     if (
         not isinstance(consistency, dict)
