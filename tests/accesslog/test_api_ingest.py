@@ -143,6 +143,33 @@ def test_invalid_json_line_is_400_with_line(client: Client, secret: str) -> None
     assert not AccessEntry.objects.exists()
 
 
+def test_invalid_json_line_listed_with_field_errors(
+    client: Client, secret: str
+) -> None:
+    # As for a file, the lines that are event objects are checked too, so
+    # that one response gives every error.
+    lines = [
+        json.dumps(event(1)),
+        json.dumps(event(2, action="peek")),
+        "{not json}",
+        json.dumps({**event(4), "subject": "8507300339"}),
+    ]
+    response = post(
+        client, "\n".join(lines), secret=secret, content_type=NDJSON, language="en"
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["error"] == "invalid_json"
+    assert [(error["line"], error["field"]) for error in body["errors"]] == [
+        (2, "action"),
+        (3, ""),
+        (4, "subject"),
+    ]
+    assert body["error_count"] == 3
+    assert "The sending program may have dropped" in body["errors"][2]["reason"]
+    assert not AccessEntry.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("language", "reason"),
     [

@@ -27,7 +27,11 @@ from vigil.accesslog.events import (
     ReceivedRecords,
 )
 from vigil.accesslog.formats import parse_json_array, parse_json_lines
-from vigil.accesslog.ingestion import BatchRejected, ingest_events
+from vigil.accesslog.ingestion import (
+    BatchRejected,
+    ingest_events,
+    rejected_batch_errors,
+)
 from vigil.accesslog.models import ApiToken
 from vigil.accesslog.openapi import NDJSON
 from vigil.accesslog.tokens import authenticate, identify_token
@@ -117,7 +121,7 @@ def ingest(request: HttpRequest) -> HttpResponse:
                 headers={"Allow": "POST"},
             )
         token = _authenticate(request)
-        records, unit = _parse(request)
+        records, unit = _parse(request, token)
         return JsonResponse(_ingest(token, records, unit))
     except ApiError as error:
         if error.status not in _LOGGED_WHERE_RAISED:
@@ -190,8 +194,15 @@ def _reject_other_scheme(request: HttpRequest, scheme: str) -> None:
     )
 
 
-def _parse(request: HttpRequest) -> tuple[ReceivedRecords, PositionUnit]:
-    """Return the body's records and what their numbers count."""
+def _parse(
+    request: HttpRequest, token: ApiToken
+) -> tuple[ReceivedRecords, PositionUnit]:
+    """Return the body's records and what their numbers count.
+
+    For a body of JSON lines with lines that are not event objects, the
+    error lists the errors of the other lines' events with those of the
+    lines, as file ingestion does, so that one request shows them all.
+    """
     content_type = request.content_type or ""
     parser = PARSERS.get(content_type)
     if parser is None:
@@ -219,13 +230,14 @@ def _parse(request: HttpRequest) -> tuple[ReceivedRecords, PositionUnit]:
             if content_type == NDJSON
             else "a JSON array of event objects"
         )
+        tally = _parse_tally(error).merged(_record_tally(token, error, unit))
         raise ApiError(
             400,
             "invalid_json",
             f"The body is not {expected}, so nothing was stored. The errors say "
-            f"where and why.{_hidden_errors(error.tally)}",
-            errors=_parse_errors(error),
-            error_count=error.tally.total,
+            f"where and why.{_hidden_errors(tally)}",
+            errors=[_error_item(item) for _line, item in tally.listed],
+            error_count=tally.total,
         ) from error
 
 
@@ -313,11 +325,35 @@ def _mebibytes(size: int, rounding: Callable[[float], int]) -> str | None:
     return f"{hundredths / 100:,.2f}".rstrip("0").rstrip(".")
 
 
-def _parse_errors(error: ParseError) -> list[dict[str, Any]]:
-    return [
-        {"line": line, "field": "", "value": "", "reason": reason}
-        for line, reason in error.errors
+def _parse_tally(error: ParseError) -> ErrorTally[EventError]:
+    """Return the format errors as event errors of no field."""
+    tally: ErrorTally[EventError] = ErrorTally()
+    tally.listed = [
+        (line, EventError(line, "", "", reason)) for line, reason in error.tally.listed
     ]
+    tally.total, tally.lines = error.tally.total, error.tally.lines
+    tally.last_line = error.tally.last_line
+    return tally
+
+
+def _record_tally(
+    token: ApiToken, error: ParseError, unit: PositionUnit
+) -> ErrorTally[EventError]:
+    """Return the errors of the records that the body's format errors left."""
+    if not error.records:
+        return ErrorTally()
+    return rejected_batch_errors(
+        token.organisation, error.records, unit=unit, origin="program"
+    )
+
+
+def _error_item(error: EventError) -> dict[str, Any]:
+    return {
+        "line": error.line,
+        "field": error.field,
+        "value": error.value_shown,
+        "reason": error.reason,
+    }
 
 
 def _hidden_errors(tally: ErrorTally[str] | ErrorTally[EventError]) -> str:
@@ -347,15 +383,7 @@ def _ingest(
             origin="program",
         )
     except BatchRejected as rejected:
-        errors = [
-            {
-                "line": error.line,
-                "field": error.field,
-                "value": error.value_shown,
-                "reason": error.reason,
-            }
-            for error in rejected.errors
-        ]
+        errors = [_error_item(error) for error in rejected.errors]
         logger.warning(
             "Access-log batch of %d events for %s rejected via token %s: "
             "%d invalid events with %d errors",

@@ -497,17 +497,18 @@ def rejected_batch_errors(
     *,
     unit: PositionUnit = "line",
     skipped_fields: frozenset[str] = frozenset(),
+    origin: NumberOrigin = "file",
 ) -> ErrorTally[EventError]:
     """Return the tally of the errors of the records of a batch rejected anyway.
 
     For a file or body with format errors, whose readable records are then
     checked as ``ingest_events`` checks them: the validation errors and the
     reused event ids, in record order. The errors of ``skipped_fields``,
-    whose absence the format errors already report, are left out. Stores
-    nothing.
+    whose absence the format errors already report, are left out. ``origin``
+    chooses the hint for a subject of 10 digits. Stores nothing.
     """
     try:
-        events = validate_batch(records, skipped_fields=skipped_fields)
+        events = validate_batch(records, skipped_fields=skipped_fields, origin=origin)
     except BatchRejected as rejected:
         return with_repeat_errors(organisation, rejected, unit).tally
     return event_error_tally(_repeat_errors(organisation, events, unit))

@@ -274,7 +274,9 @@ def _events_operation() -> dict[str, Any]:
                 "The body is empty, not UTF-8, or not a JSON array "
                 "(application/json) or one event object per line "
                 f"({NDJSON}). For invalid JSON, errors lists the first "
-                f"{MAX_LISTED_ERRORS} problems and error_count counts all."
+                f"{MAX_LISTED_ERRORS} problems and error_count counts all. For "
+                "JSON lines, they include the errors of the events of the "
+                "valid lines."
             ),
             "401": _error_response(
                 "The bearer token is missing, invalid or revoked, or the "
