@@ -80,21 +80,27 @@ def test_status_names_verify_command(
 @pytest.mark.parametrize(
     ("ok", "size", "index", "language", "line"),
     [
-        (True, 12, None, "nl", "over 12 logregels, 2026-12-05 10:00"),
+        (True, 12, None, "nl", "over 12 logregels, 2026-12-05 10:00 CET"),
         (
             False,
             0,
             420,
             "nl",
-            "420 logregels in orde vóór de afwijking, 2026-12-05 10:00",
+            "420 logregels in orde vóór de afwijking, 2026-12-05 10:00 CET",
         ),
-        (False, 0, 1, "en", "1 entry passed before the divergence, 2026-12-05 10:00"),
+        (
+            False,
+            0,
+            1,
+            "en",
+            "1 entry passed before the divergence, 2026-12-05 10:00 CET",
+        ),
         (
             False,
             0,
             420,
             "fr",
-            "420 entrées conformes avant la divergence, 2026-12-05 10:00",
+            "420 entrées conformes avant la divergence, 2026-12-05 10:00 CET",
         ),
     ],
     ids=["passed", "failed", "failed-one-en", "failed-fr"],
