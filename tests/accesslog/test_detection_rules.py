@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import pytest
 from django.utils import translation
 
 from vigil.accesslog.detection import rules
@@ -196,9 +197,28 @@ def test_volume_description_writes_local_numbers() -> None:
     with translation.override("en"):
         english = finding.description
     assert "2,50 ×" in dutch
-    assert dutch.endswith(" 9.")
-    assert "2.50 ×" in english
-    assert english.endswith(" 9.")
+    assert dutch.endswith(" 9 = 22,5.")
+    assert english == (
+        "72 accesses on 2026-03-02. Threshold: 200. Usual level: 2.50 × the "
+        "median of 9 = 22.5."
+    )
+
+
+@pytest.mark.parametrize(
+    ("factor", "median"), [("x", 9.0), ("3", "9"), ("3", True), ("3", None)]
+)
+def test_volume_description_of_changed_values_shows_dash(
+    factor: object, median: object
+) -> None:
+    # Only a changed row holds such values; the page still shows the finding.
+    details = {"count": 72, "day": "2026-03-02", "threshold": 200}
+    finding = Finding(
+        rule=Rule.DAILY_VOLUME, details={**details, "factor": factor, "median": median}
+    )
+    with translation.override("en"):
+        description = finding.description
+    assert description.startswith("72 accesses on 2026-03-02. Threshold: 200.")
+    assert median is None or description.endswith("= —.")
 
 
 def new_user_volume_finding() -> Finding:

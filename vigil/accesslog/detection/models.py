@@ -255,6 +255,7 @@ class Finding(models.Model):
         if template is None:
             return self.get_rule_display()
         values = {key: self.details.get(key) for key in _DESCRIPTION_KEYS}
+        values["limit"] = _usual_limit(*(self.details.get(key) for key in _LEVEL_KEYS))
         values = {key: "—" if value is None else value for key, value in values.items()}
         if not isinstance(values["count"], int):
             values["count"] = 0
@@ -307,7 +308,27 @@ class FindingEntry(models.Model):
 
 
 # The description values that are numbers with a fraction, such as 3.00 and 9.5.
-_NUMBER_KEYS = ("factor", "median")
+_NUMBER_KEYS = ("factor", "median", "limit")
+
+
+def _usual_limit(factor: object, median: object) -> str | None:
+    """Return the usual level above which the rule flags a day, or None.
+
+    That is the factor, stored as text, times the median, as the rule
+    computes it. Values that are not numbers, which only a changed row
+    holds, give None.
+    """
+    if isinstance(median, bool) or not isinstance(median, int | float):
+        return None
+    try:
+        product = Decimal(str(factor)) * Decimal(str(median))
+    except ArithmeticError:
+        return None
+    if not product.is_finite():
+        return None
+    # Without the trailing zeros of the factor's and the median's digits.
+    integral = product == product.to_integral_value()
+    return str(product.quantize(Decimal(1)) if integral else product.normalize())
 
 
 def _local_number(value: object) -> object:
@@ -330,6 +351,8 @@ def _local_number(value: object) -> object:
 
 
 _DESCRIPTION_KEYS = ("count", "day", "threshold", "median", "factor", "label")
+# The factor and the median, whose product is the usual level.
+_LEVEL_KEYS = ("factor", "median")
 
 # Each text takes its plural form from the number of entries, ``count``.
 _DESCRIPTIONS: dict[str, Promise] = {
@@ -340,9 +363,9 @@ _DESCRIPTIONS: dict[str, Promise] = {
     ),
     Rule.DAILY_VOLUME: ngettext_lazy(
         "%(count)s access on %(day)s. Threshold: %(threshold)s. Usual level: "
-        "%(factor)s × the median of %(median)s.",
+        "%(factor)s × the median of %(median)s = %(limit)s.",
         "%(count)s accesses on %(day)s. Threshold: %(threshold)s. Usual level: "
-        "%(factor)s × the median of %(median)s.",
+        "%(factor)s × the median of %(median)s = %(limit)s.",
         "count",
     ),
     Rule.NO_OPEN_CASE: ngettext_lazy(
