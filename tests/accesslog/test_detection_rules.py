@@ -210,7 +210,8 @@ def test_volume_description_writes_local_numbers() -> None:
 def test_volume_description_of_changed_values_shows_dash(
     factor: object, median: object
 ) -> None:
-    # Only a changed row holds such values; the page still shows the finding.
+    # Only a changed row contains such values, and the page still shows the
+    # finding.
     details = {"count": 72, "day": "2026-03-02", "threshold": 200}
     finding = Finding(
         rule=Rule.DAILY_VOLUME, details={**details, "factor": factor, "median": median}

@@ -132,7 +132,7 @@ def test_csv_quotation_mark_not_closed_in_last_row(ending: str) -> None:
     ]
 
 
-def test_csv_quoted_cell_with_delimiter_in_long_row_counts_cells() -> None:
+def test_csv_long_row_with_quoted_delimiter() -> None:
     # A closed quotation mark keeps its delimiter in the cell, and a row with
     # too many cells is not taken for one that runs on.
     rows = [CSV_HEADER, CSV_ROWS[0] + ';"a;b"']

@@ -403,11 +403,11 @@ def test_export_previous_of_other_centre(
     assert AuditEntry.objects.count() == audit
 
 
-def test_export_of_entry_emptied_early_is_a_form_error(
+def test_export_entry_emptied_early_form_error(
     consultant: Client, log: Organisation
 ) -> None:
-    # An entry of March 2026 emptied now, outside expiry: the page says so
-    # instead of starting a download that breaks off.
+    # An entry of March 2026 emptied now, outside expiry: the page shows the
+    # error instead of starting a download that breaks off.
     empty_as_expired(log, range(1))
     response = download(consultant, log)
     assert response.status_code == 409
