@@ -329,3 +329,21 @@ def test_entry_after_every_cutoff_still_expired_early(
     assert not result.ok
     assert result.first_divergent_index == 4
     assert result.reason.template == EXPIRED_EARLY
+
+
+def test_run_opens_each_statement_once(
+    log: Organisation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A verification reads the statements for the bound of expired times and
+    # again for their ranges, and checks each signature once.
+    opening = expiry_statements.open_statement
+    calls: list[str] = []
+
+    def counted(note: str, *arguments: Any) -> Any:
+        calls.append(note)
+        return opening(note, *arguments)
+
+    monkeypatch.setattr(expiry_statements, "open_statement", counted)
+    result = verify_log(log)
+    assert result.ok, result.message
+    assert len(calls) == 1

@@ -242,7 +242,10 @@ def open_statement(note: str, verifier: Ed25519Verifier, origin: str) -> Expired
 
 
 def latest_cutoff(
-    organisation_id: int, verifier: Ed25519Verifier, origin: str
+    organisation_id: int,
+    verifier: Ed25519Verifier,
+    origin: str,
+    opened: dict[str, ExpiredRange] | None = None,
 ) -> datetime.datetime | None:
     """Return the latest cut-off of the statements that verify, or None.
 
@@ -251,7 +254,8 @@ def latest_cutoff(
     entry before the latest cut-off therefore expired in time, even if the
     period was made longer since. Statements that do not verify, or rows
     that cannot be read, count for nothing here; ``vouched_prefix`` and
-    ``check_vouched`` report them.
+    ``check_vouched`` report them. ``opened`` keeps the statements opened,
+    by note, as ``open_cached`` does.
     """
     rows = ExpiryStatement.objects.filter(organisation_id=organisation_id)
     try:
@@ -262,13 +266,34 @@ def latest_cutoff(
     latest: datetime.datetime | None = None
     for note in notes:
         try:
-            opened = open_statement(note, verifier, origin)
+            statement = open_cached(note, verifier, origin, opened)
         except (LedgerError, ValueError):
             continue
-        cutoff = datetime.datetime.fromisoformat(opened.cutoff)
+        cutoff = datetime.datetime.fromisoformat(statement.cutoff)
         if latest is None or cutoff > latest:
             latest = cutoff
     return latest
+
+
+def open_cached(
+    note: str,
+    verifier: Ed25519Verifier,
+    origin: str,
+    opened: dict[str, ExpiredRange] | None,
+) -> ExpiredRange:
+    """Open a statement as ``open_statement`` does, once per note text in ``opened``.
+
+    Within one run the verifier and the origin stay the same, so a note text
+    that verified once verifies again. A cache of a run spares a log with a
+    statement for each day of ten years thousands of signature checks.
+    """
+    if opened is None:
+        return open_statement(note, verifier, origin)
+    statement = opened.get(note)
+    if statement is None:
+        statement = open_statement(note, verifier, origin)
+        opened[note] = statement
+    return statement
 
 
 def covered_prefix(ranges: Iterable[tuple[int, int]]) -> int:
@@ -316,6 +341,7 @@ def vouched_prefix(
     verifier: Ed25519Verifier,
     origin: str,
     checked: set[tuple[int, str]] | None = None,
+    opened: dict[str, ExpiredRange] | None = None,
 ) -> Vouched:
     """Return what the organisation's statements vouch for.
 
@@ -324,7 +350,8 @@ def vouched_prefix(
     that does not verify was changed or written without the log key. The
     keys of the entries of each statement with a digest are read and
     compared with it, except for the (id, note) pairs in ``checked``, to
-    which the statements that match are added.
+    which the statements that match are added. ``opened`` is the cache of
+    ``open_cached``.
     """
     rows = ExpiryStatement.objects.filter(organisation_id=organisation_id)
     try:
@@ -339,16 +366,16 @@ def vouched_prefix(
     changed: ChangedKeys | None = None
     for statement_id, note in statements:
         try:
-            opened = open_statement(note, verifier, origin)
+            statement = open_cached(note, verifier, origin, opened)
         except (LedgerError, ValueError) as error:
             raise StatementRejected(statement_id, str(error)) from None
-        ranges.append((opened.start, opened.end))
-        if opened.keys_digest is None or (statement_id, note) in checked:
+        ranges.append((statement.start, statement.end))
+        if statement.keys_digest is None or (statement_id, note) in checked:
             continue
-        if _keys_match(organisation_id, opened):
+        if _keys_match(organisation_id, statement):
             checked.add((statement_id, note))
-        elif changed is None or opened.start < changed.start:
-            changed = ChangedKeys(statement_id, opened.start, opened.end)
+        elif changed is None or statement.start < changed.start:
+            changed = ChangedKeys(statement_id, statement.start, statement.end)
     return Vouched(covered_prefix(ranges), changed)
 
 

@@ -165,6 +165,9 @@ def check_expired_in_time(
     if entry.expired_at is None:
         return
     if bound is None:
+        # The statements are read only for an entry within the period.
+        if entry.time < timezone.now() - retention_period():
+            return
         bound = expired_in_time_bound(organisation)
     if entry.time < bound:
         return

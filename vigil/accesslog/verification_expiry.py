@@ -16,6 +16,7 @@ import datetime
 from vigil.accesslog import verification_messages as messages
 from vigil.accesslog.expiry_statements import (
     ChangedKeys,
+    ExpiredRange,
     StatementRejected,
     Vouched,
     latest_cutoff,
@@ -45,6 +46,8 @@ class ExpiryCheck:
         # one with the lowest start whose entries' keys did not.
         self.keys_checked: set[tuple[int, str]] = set()
         self.keys_changed: ChangedKeys | None = None
+        # The statements opened in this run, by note.
+        self.opened: dict[str, ExpiredRange] = {}
 
     def expired_before(
         self, verifier: Ed25519Verifier | None, retained_from: datetime.datetime
@@ -58,7 +61,7 @@ class ExpiryCheck:
         """
         if verifier is None:
             return retained_from
-        cutoff = latest_cutoff(self.organisation_id, verifier, self.origin)
+        cutoff = latest_cutoff(self.organisation_id, verifier, self.origin, self.opened)
         return retained_from if cutoff is None else max(retained_from, cutoff)
 
     def first_failure(
@@ -102,7 +105,11 @@ class ExpiryCheck:
     def _vouched(self, verifier: Ed25519Verifier) -> Vouched:
         try:
             return vouched_prefix(
-                self.organisation_id, verifier, self.origin, self.keys_checked
+                self.organisation_id,
+                verifier,
+                self.origin,
+                self.keys_checked,
+                self.opened,
             )
         except StatementRejected as rejected:
             if rejected.statement_id is None:
