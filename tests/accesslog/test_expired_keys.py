@@ -7,7 +7,7 @@ import pytest
 from django.conf import LazySettings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 
 from tests.accesslog.factories import (
     EXPIRY_NOW,
@@ -22,10 +22,16 @@ from vigil.accesslog.expiry_statements import (
     STATEMENT_HEADER_V1,
     expired_keys_digest,
     sign_statement,
+    statement_body,
 )
 from vigil.accesslog.keys import ensure_log_keys, signer_for
 from vigil.accesslog.leaves import LogDamaged
-from vigil.accesslog.models import EMPTIED_CONTENT, AccessEntry, ExpiryStatement
+from vigil.accesslog.models import (
+    EMPTIED_CONTENT,
+    AccessEntry,
+    ExpiryStatement,
+    LogKeys,
+)
 from vigil.accesslog.proofs import LogDamagedProofUnavailable, proof_document
 from vigil.accesslog.retention import expire_entries
 from vigil.accesslog.verification import verify_log
@@ -34,7 +40,7 @@ from vigil.accesslog.verification_messages import (
     EXPIRED_KEYS_CHANGED,
     EXPIRED_WITH_CONTENT,
 )
-from vigil.ledger import sign_note
+from vigil.ledger import Ed25519Signer, sign_note
 from vigil.organisations.models import Organisation
 
 OLD = OLD_TIME
@@ -347,3 +353,59 @@ def test_run_opens_each_statement_once(
     result = verify_log(log)
     assert result.ok, result.message
     assert len(calls) == 1
+
+
+def empty_recent_under_own_key(organisation: Organisation) -> None:
+    """Empty entry 4 and vouch for it with a key of one's own in the stored column.
+
+    The statement's cut-off, a minute ago, would make the recent entry's time
+    count as expired in time.
+    """
+    keys = LogKeys.objects.get(organisation=organisation)
+    own = Ed25519Signer.generate(keys.origin)
+    change(organisation, 4, **EMPTIED_CONTENT, expired_at=NOW)
+    cutoff = timezone.now() - datetime.timedelta(minutes=1)
+    digest = expired_keys_digest(keys.organisation_id, 0, 5)
+    body = statement_body(keys.origin, 0, 5, cutoff, digest)
+    ExpiryStatement.objects.create(
+        organisation=organisation, start=0, end=5, note=sign_note(body, own)
+    )
+    with tampering() as cursor:
+        cursor.execute(
+            "UPDATE accesslog_logkeys SET verifier_key = %s WHERE id = %s",
+            [own.verifier().verifier_key(), keys.pk],
+        )
+
+
+def test_prove_trusts_no_stored_verifier_key(log: Organisation) -> None:
+    empty_recent_under_own_key(log)
+    with pytest.raises(LogDamagedProofUnavailable):
+        proof_document(log, 4)
+
+
+def test_export_trusts_no_stored_verifier_key(log: Organisation) -> None:
+    empty_recent_under_own_key(log)
+    with pytest.raises(LogDamaged):
+        bundle = prepare_bundle(
+            log,
+            datetime.datetime(2015, 1, 1, tzinfo=datetime.UTC),
+            datetime.datetime(2027, 1, 1, tzinfo=datetime.UTC),
+            actor=None,
+        )
+        "".join(bundle.chunks())
+
+
+def test_future_cutoff_vouches_for_no_time(log: Organisation) -> None:
+    # Signed with the log key, which only expiry uses, a cut-off after now
+    # still does not make a recent entry count as expired in time.
+    keys = ensure_log_keys(log)
+    change(log, 4, **EMPTIED_CONTENT, expired_at=NOW)
+    future = datetime.datetime(2999, 1, 1, tzinfo=datetime.UTC)
+    digest = expired_keys_digest(keys.organisation_id, 4, 5)
+    body = statement_body(keys.origin, 4, 5, future, digest)
+    ExpiryStatement.objects.create(
+        organisation=log, start=4, end=5, note=sign_note(body, signer_for(keys))
+    )
+    result = verify_log(log)
+    assert result.first_divergent_index == 4
+    assert result.reason.template == EXPIRED_EARLY

@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vigil.accesslog.encoding import canonical_time
@@ -264,13 +265,15 @@ def latest_cutoff(
         # SQLite keeps text that is not valid UTF-8, which sqlite3 cannot read.
         return None
     latest: datetime.datetime | None = None
+    now = timezone.now()
     for note in notes:
         try:
             statement = open_cached(note, verifier, origin, opened)
         except (LedgerError, ValueError):
             continue
         cutoff = datetime.datetime.fromisoformat(statement.cutoff)
-        if latest is None or cutoff > latest:
+        # Expiry's cut-off lies in the past, so a later one vouches for nothing.
+        if cutoff <= now and (latest is None or cutoff > latest):
             latest = cutoff
     return latest
 

@@ -80,8 +80,14 @@ def signer_for(keys: LogKeys) -> Ed25519Signer:
 
 
 def verifier_for(keys: LogKeys) -> Ed25519Verifier:
-    """Return the checkpoint verifier of ``keys``."""
-    return Ed25519Verifier.from_verifier_key(keys.verifier_key)
+    """Return the checkpoint verifier of ``keys``, derived from the signer key.
+
+    The stored verifier key is a copy for display and for the verification,
+    which checks the checkpoints with it. Someone who replaced that column
+    with a key of their own could otherwise sign expiry statements that
+    expiry, ``prove`` and ``export`` trust.
+    """
+    return signer_for(keys).verifier()
 
 
 def pseudonym_key(keys: LogKeys) -> bytes:
