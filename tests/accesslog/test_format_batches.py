@@ -132,13 +132,20 @@ def test_csv_quotation_mark_not_closed_in_last_row(ending: str) -> None:
     ]
 
 
-def test_csv_long_row_with_quoted_delimiter() -> None:
-    # A closed quotation mark keeps its delimiter in the cell, and a row with
-    # too many cells is not taken for one that runs on.
-    rows = [CSV_HEADER, CSV_ROWS[0] + ';"a;b"']
-    with pytest.raises(ParseError) as raised:
-        list(csv_batches(io.BytesIO(joined(rows, "\n").encode()), 1000))
-    assert raised.value.errors == [(2, "the row has 8 cells, the header has 7")]
+@pytest.mark.parametrize("position", ["middle", "last"])
+def test_csv_short_row_with_closed_quotes(position: str) -> None:
+    # A closed quotation mark keeps its delimiter in the cell, and the row is
+    # short for another reason, wherever it stands.
+    short = ";".join([*CSV_ROWS[0].split(";")[:2], '"a;b"'])
+    rows = [CSV_HEADER, short, CSV_ROWS[1]]
+    if position == "last":
+        rows = [CSV_HEADER, CSV_ROWS[1], short]
+    line = rows.index(short) + 1
+    for ending in ("", "\n"):
+        data = "\n".join(rows) + ending
+        with pytest.raises(ParseError) as raised:
+            list(csv_batches(io.BytesIO(data.encode()), 1000))
+        assert raised.value.errors == [(line, "the row has 3 cells, the header has 7")]
 
 
 def test_csv_without_header_shows_no_cells() -> None:

@@ -341,6 +341,30 @@ def csv_batches(stream: BinaryIO, size: int) -> Iterator[Records]:
     return _csv_batches((line for _number, line in _file_lines(stream)), size)
 
 
+class _LastLine:
+    """The lines of a CSV file, keeping the last one that the reader took.
+
+    After the last row, that is the file's last line, whose quotation marks
+    show whether the row's last cell ran on to the end of the file.
+    """
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self.lines = lines
+        self.last = ""
+        self.ended = False
+
+    def __iter__(self) -> "_LastLine":
+        return self
+
+    def __next__(self) -> str:
+        try:
+            self.last = next(self.lines)
+        except StopIteration:
+            self.ended = True
+            raise
+        return self.last
+
+
 def _csv_batches(lines: Iterator[str], size: int | None) -> Iterator[Records]:
     """Yield batches of ``size`` records, or one of all of them for None."""
     first = next(lines, None)
@@ -348,13 +372,14 @@ def _csv_batches(lines: Iterator[str], size: int | None) -> Iterator[Records]:
         return
     first_line = _LINE_END.split(first, maxsplit=1)[0]
     delimiter = ";" if ";" in first_line and "," not in first_line else ","
-    reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter)
+    source = _LastLine(itertools.chain([first], lines))
+    reader = csv.reader(source, delimiter=delimiter)
     try:
         header = next(reader, None)
         if header is None:
             return
         names, header_error = _check_header(header)
-        yield from _csv_rows(reader, names, header_error, size)
+        yield from _csv_rows(reader, source, names, header_error, size)
     except csv.Error as error:
         raise ParseError([(reader.line_num, _csv_reason(error))]) from None
 
@@ -427,22 +452,20 @@ def _shown_column(name: str) -> str:
 
 
 def _cell_count_reason(
-    row: list[str], columns: int, start: int, end: int, delimiter: str
+    row: list[str], columns: int, start: int, end: int, runs_to_end: bool
 ) -> str:
     """Return why a row of lines ``start`` to ``end`` has the wrong cell count.
 
-    A quotation mark that is not closed makes the reader take the rest of
-    the file into one cell. If that cell ends the file, it contains the
-    newline of the row's line or, without one, the delimiters of the
-    cells it swallowed.
+    ``runs_to_end`` is true when the row is the file's last and its last line
+    has a quotation mark that is not closed, so that the reader took the
+    rest of the file into one cell.
     """
-    spans_lines = any("\n" in cell or "\r" in cell for cell in row)
-    if end > start and spans_lines:
+    if end > start and any("\n" in cell or "\r" in cell for cell in row):
         return _(
             "a quotation mark in this row is not closed, so the row runs on to "
             "line %(end)d; close the quotation mark or remove it"
         ) % {"end": end}
-    if len(row) < columns and (spans_lines or delimiter in row[-1]):
+    if runs_to_end and len(row) < columns:
         return _(
             "a quotation mark in this row is not closed, so the row runs on to "
             "the end of the file; close the quotation mark or remove it"
@@ -454,8 +477,22 @@ def _cell_count_reason(
     ) % {"cells": len(row), "columns": columns}
 
 
+def _unclosed_at_end(source: _LastLine) -> bool:
+    """Tell whether the row just read ran on to the end of the file.
+
+    The reader reads past the file's last line only for a row whose
+    quotation mark is not closed, and that line then contains an odd number
+    of them when the row began on it.
+    """
+    return source.ended and source.last.count('"') % 2 == 1
+
+
 def _csv_rows(
-    reader: Any, names: list[str], header_error: ParseError | None, size: int | None
+    reader: Any,
+    source: _LastLine,
+    names: list[str],
+    header_error: ParseError | None,
+    size: int | None,
 ) -> Iterator[Records]:
     """Map each row to a record, in batches of ``size`` records or rows in error.
 
@@ -485,7 +522,11 @@ def _csv_rows(
             errors.add(
                 start,
                 _cell_count_reason(
-                    row, len(names), start, reader.line_num, reader.dialect.delimiter
+                    row,
+                    len(names),
+                    start,
+                    reader.line_num,
+                    _unclosed_at_end(source),
                 ),
             )
         elif header_error is None:
