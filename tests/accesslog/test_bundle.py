@@ -423,6 +423,20 @@ def test_previous_checkpoint_needs_proof_in_bundle(
     assert "no consistency proof from size 10" in result.stderr
 
 
+def test_verify_escapes_the_failure_line(tmp_path: Path, log: Organisation) -> None:
+    path = tmp_path / "partial.json"
+    path.write_text(
+        '{\n "format": "vigil-accesslog-bundle/3",\n\n'
+        "EXPORT FAILED: \x1b]0;title\x07\x1b[2J\u202eok\n",
+        encoding="utf-8",
+    )
+    result = run_verify(str(path), "--key", vkey(log))
+    assert result.returncode == 2
+    assert "EXPORT FAILED: \\x1b]0;title\\x07\\x1b[2J\\u202eok" in result.stderr
+    assert "\x1b" not in result.stderr
+    assert "\u202e" not in result.stderr
+
+
 def test_previous_checkpoint_of_the_bundles_size(
     log: Organisation, tmp_path: Path
 ) -> None:

@@ -205,7 +205,16 @@ def test_volume_description_writes_local_numbers() -> None:
 
 
 @pytest.mark.parametrize(
-    ("factor", "median"), [("x", 9.0), ("3", "9"), ("3", True), ("3", None)]
+    ("factor", "median"),
+    [
+        ("x", 9.0),
+        ("3", "9"),
+        ("3", True),
+        ("3", None),
+        ("1e30", 3),
+        ("3", 10**30),
+        ("3", 1e300),
+    ],
 )
 def test_volume_description_of_changed_values_shows_dash(
     factor: object, median: object

@@ -144,8 +144,23 @@ def _export_failure(text: str) -> str | None:
     lines = text.rstrip().rsplit("\n", 1)
     last = lines[-1].strip()
     if last.startswith(EXPORT_FAILED_MARKS):
-        return last[:MAX_SHOWN_FAILURE]
+        return _escaped(last[:MAX_SHOWN_FAILURE])
     return None
+
+
+def _escaped(text: str) -> str:
+    """Return ``text`` with control and format characters as escapes.
+
+    A file from elsewhere could otherwise send the terminal escape sequences
+    or reverse the direction of the text shown after them. A no-break space,
+    which French puts before a colon, is shown as it is.
+    """
+    return "".join(
+        char
+        if char.isprintable() or char == "\N{NO-BREAK SPACE}"
+        else char.encode("unicode_escape").decode("ascii")
+        for char in text
+    )
 
 
 def _document_kind(document: Mapping[str, Any]) -> str | None:

@@ -315,38 +315,40 @@ def _usual_limit(factor: object, median: object) -> str | None:
     """Return the usual level above which the rule flags a day, or None.
 
     That is the factor, stored as text, times the median, as the rule
-    computes it. Values that are not numbers, which only a changed row
-    holds, give None.
+    computes it. Values that are not numbers, or too large to write, which
+    only a changed row contains, give None.
     """
     if isinstance(median, bool) or not isinstance(median, int | float):
         return None
     try:
         product = Decimal(str(factor)) * Decimal(str(median))
+        if not product.is_finite():
+            return None
+        # Without the trailing zeros of the factor's and the median's digits.
+        if product == product.to_integral_value():
+            return str(product.quantize(Decimal(1)))
+        return str(product.normalize())
     except ArithmeticError:
         return None
-    if not product.is_finite():
-        return None
-    # Without the trailing zeros of the factor's and the median's digits.
-    integral = product == product.to_integral_value()
-    return str(product.quantize(Decimal(1)) if integral else product.normalize())
 
 
 def _local_number(value: object) -> object:
     """Return a number as the active language writes it, without a zero fraction.
 
     Anything that is not a number, such as the dash of a missing value, is
-    returned as it is.
+    returned as it is, and so is a number too large to write in full, which
+    only a changed row contains.
     """
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         return value
     try:
         number = Decimal(str(value))
+        if not number.is_finite():
+            return value
+        if number == number.to_integral_value():
+            number = number.quantize(Decimal(1))
     except ArithmeticError:
         return value
-    if not number.is_finite():
-        return value
-    if number == number.to_integral_value():
-        number = number.quantize(Decimal(1))
     return formats.number_format(number)
 
 
