@@ -43,6 +43,16 @@ def test_tally_keeps_first_and_counts_all() -> None:
     assert tally.hidden == 2
 
 
+def test_tally_mapped_keeps_counts() -> None:
+    tally = ErrorTally.of([(1, "a"), (1, "b"), (3, "c")], limit=2)
+    mapped = tally.mapped(lambda line, error: f"{line}:{error}")
+    assert mapped.listed == [(1, "1:a"), (1, "1:b")]
+    assert mapped.total == 3
+    assert mapped.lines == 2
+    assert mapped.hidden == 1
+    assert mapped.last_line == 3
+
+
 def test_validation_keeps_first_errors() -> None:
     with pytest.raises(InvalidEvent) as raised:
         parse_events(empty_records(2000))

@@ -230,7 +230,10 @@ def _parse(
             if content_type == NDJSON
             else "a JSON array of event objects"
         )
-        tally = _parse_tally(error).merged(_record_tally(token, error, unit))
+        parse_errors = error.tally.mapped(
+            lambda line, reason: EventError(line, "", "", reason)
+        )
+        tally = parse_errors.merged(_record_tally(token, error, unit))
         raise ApiError(
             400,
             "invalid_json",
@@ -323,17 +326,6 @@ def _mebibytes(size: int, rounding: Callable[[float], int]) -> str | None:
     if hundredths == 0:
         return None
     return f"{hundredths / 100:,.2f}".rstrip("0").rstrip(".")
-
-
-def _parse_tally(error: ParseError) -> ErrorTally[EventError]:
-    """Return the format errors as event errors of no field."""
-    tally: ErrorTally[EventError] = ErrorTally()
-    tally.listed = [
-        (line, EventError(line, "", "", reason)) for line, reason in error.tally.listed
-    ]
-    tally.total, tally.lines = error.tally.total, error.tally.lines
-    tally.last_line = error.tally.last_line
-    return tally
 
 
 def _record_tally(

@@ -11,7 +11,7 @@ large batch take bounded memory.
 
 import heapq
 import itertools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 MAX_LISTED_ERRORS = 1000
 
@@ -66,6 +66,14 @@ class ErrorTally[T]:
     def hidden(self) -> int:
         """The number of errors that are counted but not listed."""
         return self.total - len(self.listed)
+
+    def mapped[U](self, function: Callable[[int, T], U]) -> "ErrorTally[U]":
+        """Return the tally with ``function(line, error)`` for each listed error."""
+        mapped: ErrorTally[U] = ErrorTally(self.limit)
+        mapped.listed = [(line, function(line, error)) for line, error in self.listed]
+        mapped.total, mapped.lines = self.total, self.lines
+        mapped.last_line = self.last_line
+        return mapped
 
     def merged(self, other: "ErrorTally[T]") -> "ErrorTally[T]":
         """Return the tally of both, whose errors are of different lines.
