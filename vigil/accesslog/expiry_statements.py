@@ -242,19 +242,22 @@ def open_statement(note: str, verifier: Ed25519Verifier, origin: str) -> Expired
     return ExpiredRange(int(matched[1]), int(matched[2]), cutoff, keys_digest)
 
 
-def latest_cutoff(
+def expired_in_time_before(
     organisation_id: int,
     verifier: Ed25519Verifier,
     origin: str,
+    retained_from: datetime.datetime,
     opened: dict[str, ExpiredRange] | None = None,
-) -> datetime.datetime | None:
-    """Return the latest cut-off of the statements that verify, or None.
+) -> datetime.datetime:
+    """Return the time before which every expired entry must lie.
 
-    Expiry emptied the entries of each statement because their times lay
-    before its cut-off, under the retention period of that run. An expired
-    entry before the latest cut-off therefore expired in time, even if the
-    period was made longer since. Statements that do not verify, or rows
-    that cannot be read, count for nothing here; ``vouched_prefix`` and
+    That is the later of ``retained_from``, the start of the retention
+    period, and the latest cut-off of the statements that verify. Expiry
+    emptied the entries of each statement because their times lay before
+    its cut-off, under the retention period of that run. So entries that
+    expired under a shorter period still count as expired in time once the
+    period is made longer. Statements that do not verify, or rows that
+    cannot be read, count for nothing here, and ``vouched_prefix`` and
     ``check_vouched`` report them. ``opened`` keeps the statements opened,
     by note, as ``open_cached`` does.
     """
@@ -263,8 +266,8 @@ def latest_cutoff(
         notes = list(rows.values_list("note", flat=True))
     except (OperationalError, UnicodeDecodeError):
         # SQLite keeps text that is not valid UTF-8, which sqlite3 cannot read.
-        return None
-    latest: datetime.datetime | None = None
+        return retained_from
+    latest = retained_from
     now = timezone.now()
     for note in notes:
         try:
@@ -273,7 +276,7 @@ def latest_cutoff(
             continue
         cutoff = datetime.datetime.fromisoformat(statement.cutoff)
         # Expiry's cut-off lies in the past, so a later one vouches for nothing.
-        if cutoff <= now and (latest is None or cutoff > latest):
+        if latest < cutoff <= now:
             latest = cutoff
     return latest
 

@@ -29,7 +29,7 @@ from vigil.accesslog.checkpoints import latest_checkpoint
 from vigil.accesslog.encoding import canonical_time
 from vigil.accesslog.expiry_statements import (
     covered_prefix,
-    latest_cutoff,
+    expired_in_time_before,
     sign_statement,
 )
 from vigil.accesslog.keys import lock_log_keys, verifier_for
@@ -136,18 +136,16 @@ def expired_in_time_bound(
 ) -> datetime.datetime:
     """Return the time before which every expired entry of ``organisation`` must lie.
 
-    That is the later of the start of the retention period and the latest
-    cut-off of the expiry statements that verify with the log key. Expiry
-    emptied each statement's entries because their times lay before its
-    cut-off, so entries that expired under a shorter period still count as
-    expired in time once the period is made longer.
+    That is ``expired_in_time_before`` for the retention period at ``now``
+    and the statements that verify with the log key.
     """
     retained_from = (now or timezone.now()) - retention_period()
     keys = LogKeys.objects.filter(organisation=organisation).first()
     if keys is None:
         return retained_from
-    cutoff = latest_cutoff(keys.organisation_id, verifier_for(keys), keys.origin)
-    return retained_from if cutoff is None else max(retained_from, cutoff)
+    return expired_in_time_before(
+        keys.organisation_id, verifier_for(keys), keys.origin, retained_from
+    )
 
 
 def check_expired_in_time(

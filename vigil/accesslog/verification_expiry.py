@@ -19,7 +19,7 @@ from vigil.accesslog.expiry_statements import (
     ExpiredRange,
     StatementRejected,
     Vouched,
-    latest_cutoff,
+    expired_in_time_before,
     vouched_prefix,
 )
 from vigil.accesslog.verification_messages import Reason
@@ -54,15 +54,14 @@ class ExpiryCheck:
     ) -> datetime.datetime:
         """Return the time before which every expired entry must lie.
 
-        That is the later of ``retained_from``, the start of the retention
-        period, and the latest cut-off of the statements that verify, so
-        that entries that expired under a shorter period still count as
-        expired in time once the period is made longer.
+        That is ``expired_in_time_before``, with the statements kept for
+        the rest of the run, or ``retained_from`` for a log without keys.
         """
         if verifier is None:
             return retained_from
-        cutoff = latest_cutoff(self.organisation_id, verifier, self.origin, self.opened)
-        return retained_from if cutoff is None else max(retained_from, cutoff)
+        return expired_in_time_before(
+            self.organisation_id, verifier, self.origin, retained_from, self.opened
+        )
 
     def first_failure(
         self, verifier: Ed25519Verifier, expired: int, chunk_end: int
