@@ -442,9 +442,9 @@ def test_previous_checkpoint_of_the_bundles_size(
 ) -> None:
     # The auditor kept the latest checkpoint, which the bundle is proved in.
     bundle = export(log, tmp_path)
-    kept = json.loads(bundle.read_text(encoding="utf-8"))["checkpoint"]
+    checkpoint = json.loads(bundle.read_text(encoding="utf-8"))["checkpoint"]
     previous = tmp_path / "kept.checkpoint"
-    previous.write_text(kept, encoding="utf-8")
+    previous.write_text(checkpoint, encoding="utf-8")
     result = run_verify(str(bundle), "--key", vkey(log), "--previous", str(previous))
     assert result.returncode == 0, result.stderr
     assert (

@@ -136,7 +136,7 @@ def test_stored_value_ingestion_cannot_write_caught(
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite keeps any type")
-def test_event_id_as_blob_of_its_python_form_caught(log: Organisation) -> None:
+def test_blob_event_id_caught(log: Organisation) -> None:
     # The text "b'A'" is a valid event id, and so the Python form of the
     # BLOB b"A" must not give the same line.
     change(log, 2, event_id="b'A'")

@@ -135,7 +135,7 @@ def test_csv_quotation_mark_not_closed_in_last_row(ending: str) -> None:
 @pytest.mark.parametrize("position", ["middle", "last"])
 def test_csv_short_row_with_closed_quotes(position: str) -> None:
     # A closed quotation mark keeps its delimiter in the cell, and the row is
-    # short for another reason, wherever it stands.
+    # short for another reason, in the middle of the file or at its end.
     short = ";".join([*CSV_ROWS[0].split(";")[:2], '"a;b"'])
     rows = [CSV_HEADER, short, CSV_ROWS[1]]
     if position == "last":

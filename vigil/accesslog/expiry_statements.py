@@ -22,13 +22,13 @@ contain a space or a newline, so each list of keys gives its own text.
 
 The verification requires every expired entry to lie in the range of a
 statement that verifies with the log key, and the stored keys of a
-statement's entries to give its digest. Someone who empties an entry outside
-expiry, with or without moving its time back, or who changes the time or
-event id that an expired entry keeps, then has to sign a statement with the
-log key, as they would have to sign new checkpoints to change any other
-entry. Statements of version 1, which the upgrade that introduced statements
-signed for the entries expired before, have no digest, so the keys of their
-entries are not checked.
+statement's entries to give its digest. Someone may empty an entry outside
+expiry, with or without moving its time back, or change the time or event
+id that an expired entry keeps. To pass, they then have to sign a statement
+with the log key, as they would have to sign new checkpoints to change any
+other entry. The upgrade that introduced statements signed one of version 1
+for the entries that had expired before. Those have no digest, so the keys
+of their entries are not checked.
 """
 
 import base64
