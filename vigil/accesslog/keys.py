@@ -9,7 +9,7 @@ created: ``vigil.accesslog/<enterprise number>/<slug>``.
 import secrets
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 
 from vigil.accesslog.models import LogKeys
 from vigil.audit.services import record
@@ -25,6 +25,42 @@ def log_origin(organisation: Organisation) -> str:
     return f"{ORIGIN_PREFIX}/{organisation.enterprise_number}/{organisation.slug}"
 
 
+# The columns that ``read_log_keys`` reads. ``created_at`` is left out, so
+# that no converter runs. Django loads it on first access.
+_KEY_COLUMNS = (
+    "id",
+    "organisation_id",
+    "origin",
+    "signer_key",
+    "verifier_key",
+    "pseudonym_key",
+)
+
+
+def read_log_keys(organisation_id: int, *, lock: bool = False) -> LogKeys | None:
+    """Return the log keys of the organisation with ``organisation_id``, or None.
+
+    ``lock`` adds ``FOR UPDATE`` where the database has it. Ingestion reads
+    the keys twice per batch. One plain statement took about 20 us where
+    the query set took about 400 us (docs/benchmarks.md), together about 4 %
+    of a batch of 1,000 events.
+    """
+    connection = connections[DEFAULT_DB_ALIAS]
+    quote = connection.ops.quote_name
+    # Column and table names only, from this module and the model.
+    columns = ", ".join(map(quote, _KEY_COLUMNS))
+    table = quote(LogKeys._meta.db_table)
+    statement = f"SELECT {columns} FROM {table} WHERE organisation_id = %s"  # noqa: S608
+    if lock and connection.features.has_select_for_update:
+        statement += " " + connection.ops.for_update_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [organisation_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return LogKeys.from_db(DEFAULT_DB_ALIAS, _KEY_COLUMNS, row)
+
+
 def ensure_log_keys(organisation: Organisation, *, actor: Any = None) -> LogKeys:
     """Return the organisation's log keys, creating and auditing them if missing.
 
@@ -32,7 +68,7 @@ def ensure_log_keys(organisation: Organisation, *, actor: Any = None) -> LogKeys
     row: the unique organisation column rejects the second insert, which then
     reads the first.
     """
-    keys = LogKeys.objects.filter(organisation=organisation).first()
+    keys = read_log_keys(organisation.pk)
     if keys is not None:
         return keys
     origin = log_origin(organisation)
@@ -66,11 +102,10 @@ def lock_log_keys(organisation: Organisation) -> LogKeys:
     which ignores ``FOR UPDATE``, the IMMEDIATE transactions of the settings
     serialise all writers instead. Call it inside ``transaction.atomic``.
     """
-    locked = LogKeys.objects.select_for_update().filter(organisation=organisation)
-    keys = locked.first()
+    keys = read_log_keys(organisation.pk, lock=True)
     if keys is None:
         ensure_log_keys(organisation)
-        keys = locked.get()
+        keys = LogKeys.objects.select_for_update().get(organisation=organisation)
     return keys
 
 
