@@ -300,3 +300,40 @@ def test_detect_report_in_french(night: Organisation) -> None:
         "Europe/Brussels)\u00a0: 1 constat (nouveaux\u00a0: 1, mis à jour\u00a0: 0, "
         "rouverts\u00a0: 0)"
     )
+
+
+def detect_with_errors(*arguments: str) -> tuple[str, str]:
+    output, errors = io.StringIO(), io.StringIO()
+    call_command("accesslog", "detect", *arguments, stdout=output, stderr=errors)
+    return output.getvalue(), errors.getvalue()
+
+
+def test_detect_notes_days_after_today(night: Organisation) -> None:
+    today = timezone.localdate()
+    tomorrow = today + datetime.timedelta(days=1)
+    output, errors = detect_with_errors(
+        "--org", night.slug, "--to", tomorrow.isoformat()
+    )
+    assert errors == (
+        f"note: --to {tomorrow.isoformat()} is after today, {today.isoformat()}. "
+        "The log has no entries of those days yet, unless a sender's clock runs "
+        "ahead, so run detection again once they are over.\n"
+    )
+    assert f"to {tomorrow.isoformat()} (days included" in output
+
+
+def test_detect_no_note_up_to_today(night: Organisation) -> None:
+    today = timezone.localdate()
+    _output, errors = detect_with_errors("--org", night.slug, "--to", today.isoformat())
+    assert errors == ""
+    _output, errors = detect_with_errors("--org", night.slug)
+    assert errors == ""
+
+
+def test_detect_note_in_french(night: Organisation) -> None:
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    with translation.override("fr"):
+        _output, errors = detect_with_errors(
+            "--org", night.slug, "--to", tomorrow.isoformat()
+        )
+    assert errors.startswith(f"remarque\u00a0: --to {tomorrow.isoformat()} est")

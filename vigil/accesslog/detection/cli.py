@@ -56,6 +56,9 @@ def handle_detect(command: BaseCommand, options: dict[str, Any]) -> None:
     """
     since, until = _period(options["from_date"], options["to_date"])
     organisations = _organisations(options["org"], all_centres=options["all"])
+    today = timezone.localdate()
+    if options["to_date"] is not None and options["to_date"] > today:
+        command.stderr.write(_future_days_note(options["to_date"], today))
     if not organisations:
         command.stdout.write(_("There is no centre to run misuse detection for."))
         return
@@ -120,6 +123,15 @@ def _rule_line(rule: Rule, result: services.DetectionRun) -> str:
             "reason": services.SKIP_REASONS[rule],
         }
     return _("%(rule)s: %(counts)s") % {"rule": name, "counts": _counts_text(counts)}
+
+
+def _future_days_note(last_day: datetime.date, today: datetime.date) -> str:
+    """Return the note for a period that runs past today."""
+    return _(
+        "note: --to %(last)s is after today, %(today)s. The log has no entries "
+        "of those days yet, unless a sender's clock runs ahead, so run detection "
+        "again once they are over."
+    ) % {"last": last_day.isoformat(), "today": today.isoformat()}
 
 
 def _counts_text(counts: services.RuleCounts) -> str:
