@@ -683,3 +683,23 @@ def test_bulk_triage_is_one_transaction(
         finding.refresh_from_db()
         assert finding.status == Finding.Status.OPEN
         assert not triaged_audits(finding).exists()
+
+
+def test_finding_label_names_local_day(centre_a: Organisation) -> None:
+    finding = make_finding(centre_a)
+    Finding.objects.filter(pk=finding.pk).update(
+        period_start=at(MONDAY, 0), period_end=at(MONDAY + datetime.timedelta(1), 0)
+    )
+    finding.refresh_from_db()
+
+    assert finding.period_start.astimezone(datetime.UTC).day == 1
+    assert str(finding).endswith(" U123456 2026-03-02")
+
+
+def test_run_label_names_last_included_day(centre_a: Organisation) -> None:
+    sunday = MONDAY + datetime.timedelta(days=6)
+    since, until = services.day_period(MONDAY, sunday)
+    services.detect(centre_a, since=since, until=until, actor=None)
+
+    audit = AuditEntry.objects.get(action="accesslog.detection_run")
+    assert audit.object_label == "2026-03-02 – 2026-03-08"

@@ -10,6 +10,8 @@ from django.utils import translation
 
 from tests.accesslog.factories import event
 from tests.conftest import login
+from tests.incidents.factories import make_finding
+from vigil.accesslog.detection.services import triage_finding
 from vigil.accesslog.ingestion import ingest_events
 from vigil.accesslog.models import VerificationRun
 from vigil.accesslog.verification import verify_log
@@ -102,3 +104,17 @@ def test_log_keys_type_translated(
 
     with translation.override(language):
         assert entry.object_type_label == label
+
+
+def test_finding_rule_in_reader_language(
+    centre_a: Organisation, consultant_a: User
+) -> None:
+    finding = make_finding(centre_a)
+    with translation.override("en"):
+        triage_finding(finding, status="dismissed", note="known", actor=consultant_a)
+    entry = AuditEntry.objects.get(action="accesslog.finding_triaged")
+    with translation.override("nl"):
+        label = entry.shown_object_label
+
+    assert entry.object_label == "Consultation outside office hours U123456 2026-03-02"
+    assert label == "Raadpleging buiten de kantooruren U123456 2026-03-02"

@@ -6,7 +6,8 @@ language active when it ran, in the web page's or the command line's, and
 the summary of a run that passed in English. The trail puts both together
 again from the stored run, in the reader's language. Searches, exports and
 changes of the open case files store a translated word as their object
-label, which the trail gives in the reader's language too.
+label, which the trail gives in the reader's language too. So does a
+finding, whose label names its rule.
 """
 
 from typing import Any
@@ -25,6 +26,7 @@ from vigil.audit.display import (
 )
 
 VERIFICATION = "accesslog.verificationrun"
+FINDING = "accesslog.finding"
 ENTRIES = "accesslog.accessentry"
 OPEN_CASES = "accesslog.opencase"
 # The actions on entries whose object label is the entries' plural name.
@@ -43,6 +45,9 @@ def connect() -> None:
         "accesslog.apitoken", gettext_lazy("access-log ingestion token")
     )
     register_object_label(VERIFICATION, current_text)
+    # A finding's label names its rule, translated. A detection run stores
+    # no object id, so its label of days is shown as stored.
+    register_object_label(FINDING, current_text)
     register_object_label(ENTRIES, entries_label)
     register_object_label(OPEN_CASES, open_cases_label)
     register_key_texts(VERIFICATION, {"message": verification_message})

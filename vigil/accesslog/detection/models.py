@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -246,7 +246,9 @@ class Finding(models.Model):
         indexes = [models.Index(fields=["organisation", "status", "-period_start"])]
 
     def __str__(self) -> str:
-        return f"{self.get_rule_display()} {self.user_id} {self.period_start:%Y-%m-%d}"
+        # A period may start at local midnight, which is the previous day in UTC.
+        day = timezone.localtime(self.period_start, timezone.get_default_timezone())
+        return f"{self.get_rule_display()} {self.user_id} {day:%Y-%m-%d}"
 
     @property
     def description(self) -> str:

@@ -385,6 +385,14 @@ def day_period(
     )
 
 
+def run_label(start: datetime.datetime, end: datetime.datetime) -> str:
+    """Return the first and the last local day of ``[start, end)``, both included."""
+    zone = timezone.get_default_timezone()
+    first = start.astimezone(zone).date()
+    last = (end - datetime.timedelta(microseconds=1)).astimezone(zone).date()
+    return f"{first.isoformat()} – {last.isoformat()}"
+
+
 @transaction.atomic
 def detect(
     organisation: Organisation,
@@ -425,7 +433,7 @@ def detect(
         actor=actor,
         organisation=organisation,
         object_type="accesslog.finding",
-        object_label=f"{start:%Y-%m-%d} – {end:%Y-%m-%d}",
+        object_label=run_label(start, end),
         new={
             "since": start,
             "until": end,
