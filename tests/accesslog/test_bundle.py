@@ -272,7 +272,7 @@ def test_verify_unreadable_bundle(tmp_path: Path, log: Organisation) -> None:
     assert f"the file {tmp_path / 'bad.json'} is not valid JSON: " in broken.stderr
     assert (
         ". Give a bundle, a proof document or a consistency document, which are "
-        "JSON" in broken.stderr
+        "JSON, or a signed checkpoint" in broken.stderr
     )
     for key in ("nonsense", ""):
         invalid_key = run_verify(str(tmp_path / "bad.json"), "--key", key)

@@ -91,6 +91,12 @@ def test_page_hides_actions_from_readers(
     assert 'data-testid="verify-form"' not in page
     assert 'data-testid="export-form"' not in page
     assert url("bundle", log) not in page
+    assert "Vraag de consulent om de bundel" in page
+
+
+def test_page_no_ask_note_for_manager(consultant: Client, log: Organisation) -> None:
+    page = consultant.get(url("status", log)).content.decode()
+    assert 'data-testid="export-by-consultant"' not in page
 
 
 def test_page_without_checkpoint_offers_no_export(

@@ -10,7 +10,8 @@ before bundles had a manifest), the proof document of one entry (format
 ``vigil-accesslog-proof/1``) or a consistency document (format
 ``vigil-accesslog-consistency/1``). A proof or consistency document without
 a format is recognised by its members, as the commands wrote them before
-documents had one. The checks of a bundle, in order:
+documents had one. ``FILE`` may also be a signed checkpoint, whose signature
+is checked before the auditor keeps it. The checks of a bundle, in order:
 
 1. ``VKEY`` (``<name>+<key id>+<base64 key>``, obtained from the centre by a
    separate channel) parses, and the bundle's checkpoint carries a valid
@@ -37,7 +38,7 @@ Exit status: 0 when everything verifies, 1 at the first failed check (named
 on standard error), 2 when the file or key cannot be read, a member that
 every bundle has is missing or of the wrong type, the ``--previous`` file
 is not a signed checkpoint, or ``--previous`` is given with a proof
-document.
+document or a checkpoint.
 
 This module and the ``verify_cli_*`` modules that it uses import only the
 standard library and ``vigil.ledger``, so an auditor can run ``vigil-verify``
@@ -60,6 +61,7 @@ from vigil.accesslog.verify_cli_bundle import (
 )
 from vigil.accesslog.verify_cli_checks import CheckFailed, Unreadable, load_json
 from vigil.accesslog.verify_cli_documents import (
+    verify_checkpoint_note,
     verify_consistency_document,
     verify_proof,
 )
@@ -83,6 +85,10 @@ CONSISTENCY_KEYS = ("new_checkpoint", "new_size", "old_root", "old_size", "proof
 BUNDLE = "bundle"
 PROOF = "proof"
 CONSISTENCY = "consistency"
+CHECKPOINT = "checkpoint"
+# The start of a signed note's signature line (C2SP signed-note). A file that
+# is not JSON and contains it is read as a checkpoint.
+SIGNATURE_LINE_START = "\n\u2014 "
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -113,8 +119,11 @@ EXPORT_FAILED_MARKS = ("EXPORT FAILED", "EXPORT MISLUKT", "EXPORTATION ÉCHOUÉE
 MAX_SHOWN_FAILURE = 1000
 
 
-def _load_document(path: str) -> tuple[str, Mapping[str, Any]]:
-    """Read a bundle, proof or consistency document and return its kind and it."""
+def _load_document(path: str) -> tuple[str, Any]:
+    """Read a bundle, proof or consistency document and return its kind and it.
+
+    A signed checkpoint is returned as its text, with the kind CHECKPOINT.
+    """
     text = _read_text(path, "file")
     try:
         document = load_json(text)
@@ -125,9 +134,12 @@ def _load_document(path: str) -> tuple[str, Mapping[str, Any]]:
                 f"the file {path} is not a bundle: the export failed while it was "
                 f"written, and the file ends with its reason: {failure}"
             ) from None
+        if SIGNATURE_LINE_START in text:
+            return CHECKPOINT, text
         raise Unreadable(
             f"the file {path} is not valid JSON: {error}. Give a bundle, a proof "
-            "document or a consistency document, which are JSON"
+            "document or a consistency document, which are JSON, or a signed "
+            "checkpoint"
         ) from None
     kind = _document_kind(document) if isinstance(document, dict) else None
     if kind is None:
@@ -200,7 +212,7 @@ def _not_a_key(text: str) -> str:
     )
     if text.startswith("{"):
         return f"the verifier key is a JSON document, not a key. {fix}"
-    if "\n\u2014 " in text:
+    if SIGNATURE_LINE_START in text:
         return (
             f"the verifier key is a signed note, such as a checkpoint, not a key. {fix}"
         )
@@ -238,8 +250,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "file",
         metavar="FILE",
-        help="bundle, proof or consistency document (JSON); its format member "
-        "tells which",
+        help="bundle, proof or consistency document (JSON), whose format member "
+        "tells which, or a signed checkpoint",
     )
     keys = parser.add_mutually_exclusive_group(required=True)
     keys.add_argument(
@@ -271,6 +283,14 @@ def _verify(
     )
     verifier = _load_verifier(key)
     kind, document = _load_document(arguments.file)
+    if kind == CHECKPOINT:
+        if arguments.previous:
+            raise Unreadable(
+                f"{arguments.file} is a checkpoint, which has no consistency "
+                "proof to check against --previous. Ask for a consistency "
+                "document from the size of your previous checkpoint instead"
+            )
+        return verify_checkpoint_note(document, arguments.file, verifier)
     previous = None
     if arguments.previous:
         if kind == PROOF:

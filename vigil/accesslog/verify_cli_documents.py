@@ -1,8 +1,10 @@
-"""The checks of ``verify_cli`` for a proof document and a consistency document.
+"""The checks of ``verify_cli`` for proof and consistency documents and checkpoints.
 
 A proof document is checked as one entry of a bundle, against its own
 checkpoint. A consistency document is checked against its new checkpoint
-and its old checkpoint or the auditor's earlier one. Like ``verify_cli``,
+and its old checkpoint or the auditor's earlier one. A checkpoint on its
+own is checked for its signature, so that an auditor can check one before
+keeping it. Like ``verify_cli``,
 this module imports only the standard library and ``vigil.ledger``, because
 ``vigil-verify`` runs without Django.
 """
@@ -12,6 +14,7 @@ from typing import Any
 
 from vigil.accesslog.verify_cli_checks import (
     CheckFailed,
+    Unreadable,
     check_proved_leaf,
     check_stated_tree,
     decode_member,
@@ -19,7 +22,14 @@ from vigil.accesslog.verify_cli_checks import (
     open_checkpoint_member,
     verify_extension,
 )
-from vigil.ledger import Checkpoint, Ed25519Verifier
+from vigil.ledger import (
+    Checkpoint,
+    Ed25519Verifier,
+    LedgerError,
+    MalformedCheckpointError,
+    MalformedNoteError,
+    open_checkpoint,
+)
 from vigil.ledger.encoding import encode_base64
 
 
@@ -189,4 +199,27 @@ def verify_consistency_document(
         "old root is only as the document states it. Compare it with a "
         f"checkpoint of size {old_size} that you kept, or pass that checkpoint "
         "with --previous",
+    ]
+
+
+def verify_checkpoint_note(
+    text: str, path: str, verifier: Ed25519Verifier
+) -> list[str]:
+    """Check the signature of a checkpoint file and return the summary line.
+
+    Raises Unreadable if the file is not a signed checkpoint, and
+    CheckFailed if it is not signed by ``verifier`` or names another log.
+    """
+    try:
+        checkpoint = open_checkpoint(text, verifier, verifier.name)
+    except (MalformedNoteError, MalformedCheckpointError) as error:
+        raise Unreadable(
+            f"the file {path} is not a signed checkpoint: {error}"
+        ) from None
+    except LedgerError as error:
+        raise CheckFailed(f"the checkpoint does not verify: {error}") from None
+    return [
+        f"OK: the checkpoint of the tree of size {checkpoint.size} with root "
+        f"{encode_base64(checkpoint.root_hash)} is signed by {key_label(verifier)}. "
+        "Keep it, and give it with --previous when you check the next bundle"
     ]

@@ -1,0 +1,86 @@
+"""A signed checkpoint checked on its own with ``vigil-verify``."""
+
+from pathlib import Path
+
+from tests.accesslog.factories import event, ingest_batches
+from tests.accesslog.test_bundle import printed, run_verify, vkey
+from vigil.accesslog.checkpoints import latest_checkpoint
+from vigil.accesslog.ingestion import ingest_events
+from vigil.accesslog.models import LogCheckpoint
+from vigil.organisations.models import Organisation
+
+
+def kept(organisation: Organisation, tmp_path: Path, text: str | None = None) -> Path:
+    checkpoint = latest_checkpoint(organisation)
+    assert checkpoint is not None
+    path = tmp_path / "kept.checkpoint"
+    path.write_text(checkpoint.note if text is None else text, encoding="utf-8")
+    return path
+
+
+def test_checkpoint_verifies(centre_a: Organisation, tmp_path: Path) -> None:
+    ingest_batches(centre_a, 2, 5)
+    checkpoint = LogCheckpoint.objects.get(organisation=centre_a, size=10)
+    result = run_verify(str(kept(centre_a, tmp_path)), "--key", vkey(centre_a))
+
+    assert result.returncode == 0, result.stderr
+    lines = printed(result)
+    assert len(lines) == 1
+    assert lines[0].startswith("OK: the checkpoint of the tree of size 10 with root ")
+    root = checkpoint.note.splitlines()[2]
+    assert (
+        f"with root {root} is signed by {vkey(centre_a).rsplit('+', 1)[0]}"
+        in (lines[0])
+    )
+    assert lines[0].endswith(
+        "Keep it, and give it with --previous when you check the next bundle"
+    )
+
+
+def test_changed_checkpoint_fails(centre_a: Organisation, tmp_path: Path) -> None:
+    ingest_batches(centre_a, 2, 5)
+    note = latest_checkpoint(centre_a)
+    assert note is not None
+    changed = note.note.replace("\n10\n", "\n11\n", 1)
+    result = run_verify(str(kept(centre_a, tmp_path, changed)), "--key", vkey(centre_a))
+
+    assert result.returncode == 1
+    assert result.stderr.startswith("FAILED: the checkpoint does not verify: ")
+    assert printed(result) == []
+
+
+def test_checkpoint_of_other_log_fails(
+    centre_a: Organisation, centre_b: Organisation, tmp_path: Path
+) -> None:
+    ingest_batches(centre_a, 1, 5)
+    ingest_events(centre_b, [(1, event(1))], source="test")
+    result = run_verify(str(kept(centre_b, tmp_path)), "--key", vkey(centre_a))
+
+    assert result.returncode == 1
+    assert result.stderr.startswith("FAILED: the checkpoint does not verify: ")
+
+
+def test_malformed_note_unreadable(centre_a: Organisation, tmp_path: Path) -> None:
+    ingest_batches(centre_a, 1, 5)
+    text = "not a checkpoint\n\n\u2014 no signature here\n"
+    path = kept(centre_a, tmp_path, text)
+    result = run_verify(str(path), "--key", vkey(centre_a))
+
+    assert result.returncode == 2
+    assert f"the file {path} is not a signed checkpoint: " in result.stderr
+
+
+def test_checkpoint_with_previous_rejected(
+    centre_a: Organisation, tmp_path: Path
+) -> None:
+    ingest_batches(centre_a, 1, 5)
+    path = kept(centre_a, tmp_path)
+    result = run_verify(str(path), "--key", vkey(centre_a), "--previous", str(path))
+
+    assert result.returncode == 2
+    assert "is a checkpoint, which has no consistency proof to check against " in (
+        result.stderr
+    )
+    assert "Ask for a consistency document from the size of your previous" in (
+        result.stderr
+    )
