@@ -287,3 +287,21 @@ def test_volume_description_without_stored_minimum() -> None:
     assert description == (
         "201 accesses on 2026-03-02. Threshold: 200. The user has no usual level yet."
     )
+
+
+def test_period_spans_repeated_hour() -> None:
+    # On 2026-10-25 Brussels reads 02:00 to 03:00 twice: first in CEST, then
+    # in CET. Entry 1 at 02:45 CEST comes before entry 2 at 02:15 CET.
+    first = datetime.datetime(2026, 10, 25, 0, 45, tzinfo=datetime.UTC)
+    second = datetime.datetime(2026, 10, 25, 1, 15, tzinfo=datetime.UTC)
+    entries = [
+        fact(1, first.astimezone(BRUSSELS)),
+        fact(2, second.astimezone(BRUSSELS)),
+    ]
+    [candidate] = rules.outside_office_hours(entries, HOURS)
+    # An aware time in the repeated hour never equals a time of another
+    # zone (PEP 495), so the instants are compared as timestamps.
+    assert candidate.period_start.timestamp() == first.timestamp()
+    assert candidate.period_end.timestamp() == second.timestamp()
+    assert candidate.period_start.utcoffset() == datetime.timedelta(hours=2)
+    assert candidate.period_end.utcoffset() == datetime.timedelta(hours=1)

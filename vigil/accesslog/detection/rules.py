@@ -82,8 +82,14 @@ def _group_by_user_day(
 
 
 def _span(group: Sequence[EntryFacts]) -> tuple[datetime.datetime, datetime.datetime]:
+    # Python compares two times of the same zone by their wall clock and
+    # ignores ``fold``, so 02:30 CET would equal 02:30 CEST on the day that
+    # summer time ends. The timestamp orders them as instants.
     times = [entry.local_time for entry in group]
-    return min(times), max(times)
+    return (
+        min(times, key=datetime.datetime.timestamp),
+        max(times, key=datetime.datetime.timestamp),
+    )
 
 
 def _day_candidate(
