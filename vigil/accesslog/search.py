@@ -31,7 +31,7 @@ EXPORT_CHUNK = 500
 # index entry more than this, however large the log.
 COUNT_LIMIT = 10_000
 # The periods of one person are few, but a loose name such as "an" could match
-# many people: the search stops at this many periods.
+# many people. A search by a name that matches more periods is rejected.
 MAX_PERSON_PERIODS = 200
 
 
@@ -79,6 +79,12 @@ def person_periods(organisation: Organisation, person: str) -> QuerySet[Identity
         Q(person_name__icontains=text) | Q(person_reference__iexact=text),
         organisation=organisation,
     ).order_by("user_id", "valid_from")
+
+
+def matches_too_many_periods(organisation: Organisation, person: str) -> bool:
+    """Tell whether ``person`` matches more than ``MAX_PERSON_PERIODS`` periods."""
+    periods = person_periods(organisation, person)[: MAX_PERSON_PERIODS + 1]
+    return periods.count() > MAX_PERSON_PERIODS
 
 
 def _period_filter(periods: Iterable[IdentityPeriod]) -> Q | None:

@@ -74,6 +74,27 @@ NUMBER_ALONE_IN_EXPORT_LINK = _(
 )
 
 
+# Translators: %(person)s is the text typed into the field "Natural person",
+# %(maximum)s a number such as 200.
+TOO_MANY_PERSON_PERIODS = _(
+    "“%(person)s” matches more than %(maximum)s periods of the identity "
+    "register, so the search would leave out the entries of some of them. "
+    "Enter more of the name, or the staff number or e-mail address."
+)
+
+
+def _is_valid(tenant: Tenant, form: SearchForm) -> bool:
+    """Validate ``form``, rejecting a person that matches too many periods."""
+    if not form.is_valid():
+        return False
+    person = form.cleaned_data.get("person") or ""
+    if person and search_service.matches_too_many_periods(tenant.organisation, person):
+        values = {"person": person, "maximum": search_service.MAX_PERSON_PERIODS}
+        form.add_error("person", TOO_MANY_PERSON_PERIODS % values)
+        return False
+    return True
+
+
 def _criteria(tenant: Tenant, form: SearchForm) -> search_service.Criteria:
     data = form.cleaned_data
     pseudonym = data.get("subject_pseudonym") or ""
@@ -145,7 +166,8 @@ def search(request: HttpRequest, tenant: Tenant) -> HttpResponse:
         return redirect
     form = _query_form(request.GET)
     context: dict[str, object] = {"form": form}
-    if form.is_bound and form.is_valid():
+    valid = form.is_bound and _is_valid(tenant, form)
+    if valid:
         criteria = _criteria(tenant, form)
         if not criteria.is_empty():
             context.update(_results(request, tenant, criteria))
@@ -155,7 +177,7 @@ def search(request: HttpRequest, tenant: Tenant) -> HttpResponse:
         "accesslog/search.html",
         context,
         section="search",
-        status=400 if form.is_bound and not form.is_valid() else 200,
+        status=400 if form.is_bound and not valid else 200,
     )
 
 
@@ -165,7 +187,7 @@ def _submit(request: HttpRequest, tenant: Tenant) -> HttpResponse:
         # Without a criterion the redirect would land on the page of a first
         # visit, which says nothing.
         form.add_error(None, _("Enter at least one criterion."))
-    if not form.is_valid():
+    if not _is_valid(tenant, form):
         return render_page(
             request,
             tenant,
@@ -235,7 +257,7 @@ def _export(
     if redirect is not None:
         return redirect
     form = _query_form(request.GET)
-    if form.is_bound and not form.is_valid():
+    if form.is_bound and not _is_valid(tenant, form):
         return render_page(
             request,
             tenant,
