@@ -15,6 +15,7 @@ from tests.accesslog.factories import empty_as_expired
 from tests.conftest import login
 from vigil.accesslog import verification_messages
 from vigil.accesslog.detection.models import DetectionSettings, OpenCase, WatchedSubject
+from vigil.accesslog.identities import add_identity_period
 from vigil.accesslog.ingestion import ingest_events
 from vigil.accesslog.models import (
     ApiToken,
@@ -381,6 +382,32 @@ def test_identity_end_before_start_rejected(
     assert response.status_code == 400
     period.refresh_from_db()
     assert period.valid_until is None
+
+
+def test_identity_end_error_on_later_page(
+    consultant: Client, centre_a: Organisation, consultant_a: User
+) -> None:
+    # The register lists 50 periods a page, by user id. Z1 sorts after the
+    # 60 periods of A000 to A059, so its row is on page 2.
+    for number in range(60):
+        add_identity_period(
+            centre_a,
+            user_id=f"A{number:03d}",
+            person_name=f"Person {number}",
+            valid_from=datetime.datetime(2026, 1, 1, tzinfo=BRUSSELS),
+            actor=consultant_a,
+        )
+    consultant.post(url("identity_add", centre_a), period_data(user_id="Z1"))
+    period = IdentityPeriod.objects.get(organisation=centre_a, user_id="Z1")
+    response = consultant.post(
+        url("identity_end", centre_a, pk=period.pk),
+        {"valid_until": "2025-06-30T17:00"},
+    )
+    assert response.status_code == 400
+    assert response.context["page"].number == 2
+    page = response.content.decode()
+    assert f'id="end-{period.pk}"' in page
+    assert "errorlist" in page
 
 
 def ended_period(consultant: Client, centre: Organisation) -> IdentityPeriod:

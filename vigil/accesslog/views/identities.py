@@ -9,7 +9,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -26,6 +26,8 @@ from vigil.accesslog.views.forms import (
 )
 from vigil.accounts.roles import Capability
 from vigil.organisations.tenancy import Tenant, get_scoped_or_404, scoped, tenant_view
+
+PAGE_SIZE = 50
 
 
 def _field_of(error: ValidationError, default: str) -> str | None:
@@ -54,6 +56,18 @@ def _untraced(
     return form, untraced.untraced_user_ids(tenant.organisation, since, until)
 
 
+def _page_of(periods: QuerySet[IdentityPeriod], pk: int) -> int:
+    """Return the number of the page that lists period ``pk`` (1 if absent)."""
+    period = periods.filter(pk=pk).first()
+    if period is None:
+        return 1
+    before = periods.filter(
+        Q(user_id__lt=period.user_id)
+        | Q(user_id=period.user_id, valid_from__gt=period.valid_from)
+    ).count()
+    return before // PAGE_SIZE + 1
+
+
 def _render(
     request: HttpRequest,
     tenant: Tenant,
@@ -70,8 +84,14 @@ def _render(
             | Q(person_name__icontains=text)
             | Q(person_reference__iexact=text)
         )
-    page = Paginator(periods.order_by("user_id", "-valid_from"), 50).get_page(
-        request.GET.get("page")
+    page_number = request.GET.get("page")
+    if end_errors and page_number is None:
+        # The form that failed posts no page, and its errors show in the
+        # period's row, so the page must be the one that lists that period.
+        [failed] = end_errors
+        page_number = str(_page_of(periods, failed))
+    page = Paginator(periods.order_by("user_id", "-valid_from"), PAGE_SIZE).get_page(
+        page_number
     )
     can_manage = tenant.grants(Capability.MANAGE_ACCESS_LOG)
     if form is None and can_manage:
