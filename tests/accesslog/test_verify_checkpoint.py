@@ -2,12 +2,20 @@
 
 from pathlib import Path
 
+from django.core.management import call_command
+
 from tests.accesslog.factories import event, ingest_batches
 from tests.accesslog.test_bundle import printed, run_verify, vkey
 from vigil.accesslog.checkpoints import latest_checkpoint
 from vigil.accesslog.ingestion import ingest_events
 from vigil.accesslog.models import LogCheckpoint
 from vigil.organisations.models import Organisation
+
+
+def latest_note(organisation: Organisation) -> str:
+    checkpoint = latest_checkpoint(organisation)
+    assert checkpoint is not None
+    return checkpoint.note
 
 
 def kept(organisation: Organisation, tmp_path: Path, text: str | None = None) -> Path:
@@ -28,10 +36,9 @@ def test_checkpoint_verifies(centre_a: Organisation, tmp_path: Path) -> None:
     assert len(lines) == 1
     assert lines[0].startswith("OK: the checkpoint of the tree of size 10 with root ")
     root = checkpoint.note.splitlines()[2]
-    assert (
-        f"with root {root} is signed by {vkey(centre_a).rsplit('+', 1)[0]}"
-        in (lines[0])
-    )
+    # The name and key id, before the base64 key, which may contain "+".
+    name, key_id, _key = vkey(centre_a).split("+", 2)
+    assert f"with root {root} is signed by {name}+{key_id}. " in lines[0]
     assert lines[0].endswith(
         "Keep it, and give it with --previous when you check the next bundle"
     )
@@ -84,3 +91,30 @@ def test_checkpoint_with_previous_rejected(
     assert "Ask for a consistency document from the size of your previous" in (
         result.stderr
     )
+
+
+def test_kept_notes_without_final_newline(
+    centre_a: Organisation, tmp_path: Path
+) -> None:
+    ingest_batches(centre_a, 2, 5)
+    earlier = LogCheckpoint.objects.get(organisation=centre_a, size=5).note
+    previous = tmp_path / "previous.checkpoint"
+    previous.write_text(earlier.rstrip("\n"), encoding="utf-8")
+    newer = kept(centre_a, tmp_path, latest_note(centre_a).rstrip("\n"))
+
+    alone = run_verify(str(newer), "--key", vkey(centre_a))
+    assert alone.returncode == 0, alone.stderr
+    consistency = tmp_path / "consistency.json"
+    call_command(
+        "accesslog",
+        "consistency",
+        "--org",
+        centre_a.slug,
+        "--old",
+        "5",
+        stdout=consistency.open("w", encoding="utf-8"),
+    )
+    grown = run_verify(
+        str(consistency), "--key", vkey(centre_a), "--previous", str(previous)
+    )
+    assert grown.returncode == 0, grown.stderr
