@@ -352,6 +352,13 @@ def test_unknown_action_rejected(value: str) -> None:
     assert error.field == "action"
 
 
+@pytest.mark.parametrize("value", [["consult"], {"action": "consult"}, 1, True])
+def test_action_of_other_type_rejected(value: object) -> None:
+    error = single_error(event(1, action=value))
+    assert error.field == "action"
+    assert error.reason.startswith("must be one of consult, create")
+
+
 @pytest.mark.parametrize(
     "action", ["consult", "create", "modify", "delete", "print", "export"]
 )

@@ -355,7 +355,9 @@ def _invalid_time_reason(text: str) -> str:
 
 
 def _check_action(value: object) -> str:
-    if value not in ACTIONS:
+    # A JSON array or object is not hashable, so it is rejected before the
+    # set lookup.
+    if not isinstance(value, str) or value not in ACTIONS:
         raise _InvalidValue(
             _("must be one of %(actions)s") % {"actions": ", ".join(Action.values)}
         )
