@@ -342,3 +342,25 @@ def test_report_one_error_not_listed(centre_a: Organisation, tmp_path: Path) -> 
     assert errors[-1] == (
         f"{path}: the first 1,000 errors are listed, and 1 more error was not listed."
     )
+
+
+def test_interrupt_of_whole_file_stores_nothing(
+    centre_a: Organisation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vigil.accesslog import ingestion
+
+    insert = ingestion._insert_entries
+
+    def insert_then_interrupt(rows: list[tuple[object, ...]]) -> None:
+        # Ctrl-C after the rows were written, before the commit.
+        insert(rows)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ingestion, "_insert_entries", insert_then_interrupt)
+    path = write_lines(tmp_path / "events.jsonl", [event(1), event(2)])
+    message, errors = ingest_failing(path)
+    assert message == (
+        f"{path}: interrupted, so nothing of the file was stored. Ingest it again."
+    )
+    assert errors == []
+    assert not AccessEntry.objects.filter(organisation=centre_a).exists()

@@ -170,16 +170,35 @@ def ingest_file(
     if batch_size is not None:
         return ingest_file_in_batches(organisation, path, file_format, batch_size)
     unit = _unit_of(file_format)
+    try:
+        result = _ingest_whole_file(organisation, path, file_format, unit)
+    except KeyboardInterrupt:
+        # The file is one transaction, which the interruption rolled back.
+        # NOTE: a Ctrl-C just after the commit lands here too, although the
+        # file was stored. Ingesting it again then reports its events as stored.
+        raise FileRejected(
+            _(
+                "%(path)s: interrupted, so nothing of the file was stored. "
+                "Ingest it again."
+            )
+            % {"path": path}
+        ) from None
+    return _result_lines(path, unit, result, organisation.slug)
+
+
+def _ingest_whole_file(
+    organisation: Organisation, path: Path, file_format: str, unit: PositionUnit
+) -> IngestResult:
+    """Read and ingest ``path`` as one batch, or raise FileRejected."""
     records = _read_records(organisation, path, file_format, unit)
     if not records:
         raise FileRejected(_("%(path)s contains no events") % {"path": path})
     try:
-        result = ingest_events(
+        return ingest_events(
             organisation, records, source=f"file:{path.name}", unit=unit
         )
     except BatchRejected as rejected:
         raise _rejection(path, unit, ErrorTally(), rejected.tally) from None
-    return _result_lines(path, unit, result, organisation.slug)
 
 
 def ingest_file_in_batches(
