@@ -689,6 +689,28 @@ def test_plain_tcp_client_on_tls_port(
     assert "failed" in caplog.text
 
 
+def test_tls_peer_closing_in_handshake_logged(
+    server_certificate: Certificate, caplog: pytest.LogCaptureFixture
+) -> None:
+    handler = RecordingHandler()
+    context = build_server_ssl_context(
+        server_certificate.cert_file, server_certificate.key_file
+    )
+
+    async def scenario(receiver: SyslogReceiver) -> None:
+        _, writer = await asyncio.open_connection(HOST, receiver.port)
+        writer.close()
+        await wait_until(lambda: "TLS handshake with" in caplog.text)
+
+    async def main() -> None:
+        await with_receiver(handler, scenario, ssl_context=context)
+
+    with caplog.at_level(logging.WARNING, logger=LOGGER_NAME):
+        run(main())
+    [line] = [text for text in caplog.messages if "TLS handshake with" in text]
+    assert line.endswith(" failed: ConnectionResetError")
+
+
 def test_server_context_requires_tls_1_2(server_certificate: Certificate) -> None:
     context = build_server_ssl_context(
         server_certificate.cert_file, server_certificate.key_file

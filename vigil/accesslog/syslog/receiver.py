@@ -418,7 +418,7 @@ class SyslogReceiver:
         except OSError as error:
             logger.warning(
                 gettext_noop("TLS handshake with %(peer)s failed: %(error)s"),
-                {"peer": connection.peer, "error": error},
+                {"peer": connection.peer, "error": describe_os_error(error)},
             )
             return False
         return True
@@ -458,7 +458,7 @@ class SyslogReceiver:
         except OSError as error:
             logger.warning(
                 gettext_noop("syslog connection from %(peer)s failed: %(error)s"),
-                {"peer": connection.peer, "error": error},
+                {"peer": connection.peer, "error": describe_os_error(error)},
             )
         return b""
 
@@ -548,6 +548,15 @@ class SyslogReceiver:
                 "%(detail)s, so the connection is closed"
             ),
         )
+
+
+def describe_os_error(error: OSError) -> str:
+    """Return the text of a connection error, or its class name when it has none.
+
+    A peer that closes the connection during the TLS handshake makes asyncio
+    raise ConnectionResetError without a message.
+    """
+    return str(error) or type(error).__name__
 
 
 def describe_rejections(rejected: dict[str, int]) -> str:
