@@ -12,6 +12,7 @@ import ssl
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from vigil.accesslog.syslog import receiver as receiver_module
 from vigil.accesslog.syslog.parser import SyslogMessage
 from vigil.accesslog.syslog.receiver import (
     EventRejected,
@@ -709,6 +711,36 @@ def test_tls_peer_closing_in_handshake_logged(
         run(main())
     [line] = [text for text in caplog.messages if "TLS handshake with" in text]
     assert line.endswith(" failed: ConnectionResetError")
+
+
+def test_stop_cancels_busy_connection_quietly(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(receiver_module, "STOP_TIMEOUT", 0.1)
+    entered = threading.Event()
+
+    def slow_handler(fields: dict[str, str], message: SyslogMessage) -> None:
+        entered.set()
+        time.sleep(0.5)
+
+    async def main() -> None:
+        receiver = SyslogReceiver(HOST, 0, slow_handler)
+        await receiver.start()
+        _, writer = await asyncio.open_connection(HOST, receiver.port)
+        writer.write(b"".join(frame(access_message(f"e-{n}")) for n in range(5)))
+        await writer.drain()
+        await asyncio.to_thread(entered.wait)
+        await receiver.stop()
+        writer.close()
+
+    with caplog.at_level(logging.INFO):
+        run(main())
+    errors = [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert errors == []
+    assert (
+        "cancelled at stop with 5 decoded messages not handled: the first of "
+        "them may have been stored, the others were not"
+    ) in caplog.text
 
 
 def test_server_context_requires_tls_1_2(server_certificate: Certificate) -> None:
