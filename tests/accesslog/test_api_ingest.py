@@ -216,6 +216,16 @@ def test_invalid_utf8_is_400(client: Client, secret: str) -> None:
     assert response.json()["error"] == "invalid_encoding"
 
 
+def test_utf16_body_message_names_fix(client: Client, secret: str) -> None:
+    body = json.dumps([event(1)]).encode("utf-16")
+    response = post(client, body, secret=secret)
+    assert response.status_code == 400
+    assert response.json()["message"] == (
+        "The body is not valid UTF-8 at byte 0 (0xff), so nothing was stored. "
+        "Encode the body in UTF-8 and send it again."
+    )
+
+
 def test_empty_body_is_400(client: Client, secret: str) -> None:
     response = post(client, "  ", secret=secret)
     assert response.status_code == 400

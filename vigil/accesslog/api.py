@@ -268,7 +268,9 @@ def _read_text(request: HttpRequest) -> str:
         raise ApiError(
             400,
             "invalid_encoding",
-            f"The body is not valid UTF-8 at byte {error.start}.",
+            f"The body is not valid UTF-8 at byte {error.start} "
+            f"({data[error.start]:#04x}), so nothing was stored. Encode the body "
+            "in UTF-8 and send it again.",
         ) from error
 
 
