@@ -1,7 +1,9 @@
 """``vigil accesslog ingest``: its report, language, escapes and identity times."""
 
+import gzip
 import io
 import json
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -364,3 +366,31 @@ def test_interrupt_of_whole_file_stores_nothing(
     )
     assert errors == []
     assert not AccessEntry.objects.filter(organisation=centre_a).exists()
+
+
+@pytest.mark.parametrize("options", [(), ("--batch-size", "2")])
+def test_gzip_file_rejected_with_fix(
+    centre_a: Organisation, tmp_path: Path, options: tuple[str, ...]
+) -> None:
+    path = tmp_path / "events.jsonl"
+    path.write_bytes(gzip.compress(json.dumps(event(1)).encode() + b"\n"))
+    message, _errors = ingest_failing(path, *options)
+    assert message == (
+        f"{path} is compressed with gzip, so it is not a text file. Decompress "
+        "it (gunzip) and ingest the result. Nothing was stored."
+    )
+
+
+@pytest.mark.parametrize("options", [(), ("--batch-size", "2")])
+def test_workbook_file_rejected_with_fix(
+    centre_a: Organisation, tmp_path: Path, options: tuple[str, ...]
+) -> None:
+    path = tmp_path / "events.csv"
+    with zipfile.ZipFile(path, "w") as workbook:
+        workbook.writestr("xl/workbook.xml", "<workbook/>")
+    message, _errors = ingest_failing(path, *options)
+    assert message == (
+        f"{path} is a ZIP archive, such as an Excel workbook (.xlsx), so it is "
+        "not a text file. Save the events as CSV UTF-8 or unpack the archive, "
+        "and ingest the result. Nothing was stored."
+    )

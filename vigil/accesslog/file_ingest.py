@@ -219,6 +219,7 @@ def ingest_file_in_batches(
         raise FileRejected(read_error_message(path, error)) from None
     totals = _Totals(path, unit)
     with stream:
+        _reject_archive(path, stream.peek(len(ZIP_MAGIC)))
         batches = _file_batches(stream, file_format, batch_size)
         stored_batches = ingest_batches(
             organisation, batches, source=f"file:{path.name}", unit=unit
@@ -364,16 +365,50 @@ def _read_records(
     unit: PositionUnit,
 ) -> ReceivedRecords:
     try:
-        text = _file_text(path.read_bytes(), file_format)
-    except InvalidText as error:
-        raise _not_utf8(path, error.line, error.byte, error.offset) from None
+        data = path.read_bytes()
     except OSError as error:
         raise FileRejected(read_error_message(path, error)) from None
+    _reject_archive(path, data)
+    try:
+        text = _file_text(data, file_format)
+    except InvalidText as error:
+        raise _not_utf8(path, error.line, error.byte, error.offset) from None
     try:
         return FORMATS[file_format](text)
     except ParseError as error:
         record_errors = _record_errors(organisation, error, unit)
         raise _rejection(path, unit, error.tally, record_errors) from None
+
+
+# The first bytes of a gzip file (RFC 1952) and of a ZIP archive, which is
+# also what an Excel workbook (.xlsx) is.
+GZIP_MAGIC = b"\x1f\x8b"
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+def _reject_archive(path: Path, head: bytes) -> None:
+    """Raise FileRejected if the file starts as a gzip file or a ZIP archive.
+
+    Either would otherwise be reported as text that is not UTF-8, whose
+    advice to save the file as UTF-8 does not help.
+    """
+    if head.startswith(GZIP_MAGIC):
+        raise FileRejected(
+            _(
+                "%(path)s is compressed with gzip, so it is not a text file. "
+                "Decompress it (gunzip) and ingest the result. Nothing was stored."
+            )
+            % {"path": path}
+        )
+    if head.startswith(ZIP_MAGIC):
+        raise FileRejected(
+            _(
+                "%(path)s is a ZIP archive, such as an Excel workbook (.xlsx), so "
+                "it is not a text file. Save the events as CSV UTF-8 or unpack "
+                "the archive, and ingest the result. Nothing was stored."
+            )
+            % {"path": path}
+        )
 
 
 def _file_text(data: bytes, file_format: str) -> str:
