@@ -713,6 +713,35 @@ def test_tls_peer_closing_in_handshake_logged(
     assert line.endswith(" failed: ConnectionResetError")
 
 
+def test_tls_handshake_never_started_times_out(
+    server_certificate: Certificate, caplog: pytest.LogCaptureFixture
+) -> None:
+    handler = RecordingHandler()
+    context = build_server_ssl_context(
+        server_certificate.cert_file, server_certificate.key_file
+    )
+
+    async def scenario(receiver: SyslogReceiver) -> None:
+        reader, writer = await asyncio.open_connection(HOST, receiver.port)
+        async with asyncio.timeout(5):
+            assert await read_until_closed(reader) == b""
+        writer.close()
+
+    async def main() -> None:
+        await with_receiver(
+            handler,
+            scenario,
+            ssl_context=context,
+            idle_timeout=300.0,
+            handshake_timeout=0.2,
+        )
+
+    with caplog.at_level(logging.WARNING, logger=LOGGER_NAME):
+        run(main())
+    [line] = [text for text in caplog.messages if "TLS handshake with" in text]
+    assert line.endswith(" timed out after 0.2 seconds")
+
+
 def test_stop_cancels_busy_connection_quietly(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -800,6 +829,7 @@ def test_client_certificate_required(
         ({"sd_id": "bad id"}, "SD-ID"),
         ({"max_message": 479}, "max_message"),
         ({"idle_timeout": 0}, "idle_timeout"),
+        ({"handshake_timeout": 0}, "handshake_timeout"),
         ({"max_connections": 0}, "max_connections"),
     ],
 )

@@ -12,6 +12,7 @@ API::
         ssl_context=build_server_ssl_context("cert.pem", "key.pem"),
         max_message=65536,          # octets of SYSLOG-MSG
         idle_timeout=300.0,         # seconds without data before closing
+        handshake_timeout=10.0,     # seconds for a TLS handshake
         max_connections=256,
         validation_errors=(),       # handler exceptions counted as invalid_fields
     )
@@ -101,6 +102,10 @@ def gettext_noop(message: str) -> str:
 AccessEventHandler = Callable[[dict[str, str], SyslogMessage], None]
 
 DEFAULT_IDLE_TIMEOUT = 300.0
+# A TLS handshake takes a few round trips. A peer that opens a connection and
+# never starts one keeps a connection slot only this long, so that 256 such
+# peers cannot keep the senders out for the whole idle timeout.
+DEFAULT_HANDSHAKE_TIMEOUT = 10.0
 DEFAULT_MAX_CONNECTIONS = 256
 # RFC 5424, section 6.1: every receiver must accept messages of 480 octets.
 MIN_MAX_MESSAGE = 480
@@ -188,6 +193,7 @@ class SyslogReceiver:
         ssl_context: ssl.SSLContext | None = None,
         max_message: int = DEFAULT_MAX_MESSAGE,
         idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+        handshake_timeout: float = DEFAULT_HANDSHAKE_TIMEOUT,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
         validation_errors: tuple[type[Exception], ...] = (),
     ) -> None:
@@ -199,6 +205,10 @@ class SyslogReceiver:
             )
         if idle_timeout <= 0:
             raise ValueError(f"idle_timeout must be positive, not {idle_timeout}")
+        if handshake_timeout <= 0:
+            raise ValueError(
+                f"handshake_timeout must be positive, not {handshake_timeout}"
+            )
         if max_connections < 1:
             raise ValueError(
                 f"max_connections must be at least 1, not {max_connections}"
@@ -211,6 +221,7 @@ class SyslogReceiver:
         self._ssl_context = ssl_context
         self._max_message = max_message
         self._idle_timeout = idle_timeout
+        self._handshake_timeout = handshake_timeout
         self._max_connections = max_connections
         self._validation_errors = validation_errors
         self._server: asyncio.Server | None = None
@@ -420,14 +431,14 @@ class SyslogReceiver:
         if self._ssl_context is None:
             return True
         try:
-            async with asyncio.timeout(self._idle_timeout):
+            async with asyncio.timeout(self._handshake_timeout):
                 await writer.start_tls(self._ssl_context)
         except TimeoutError:
             logger.warning(
                 gettext_noop(
                     "TLS handshake with %(peer)s timed out after %(seconds)s seconds"
                 ),
-                {"peer": connection.peer, "seconds": self._idle_timeout},
+                {"peer": connection.peer, "seconds": self._handshake_timeout},
             )
             return False
         except OSError as error:
