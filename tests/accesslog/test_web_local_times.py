@@ -2,6 +2,7 @@
 
 import datetime
 from typing import Any
+from unittest import mock
 
 from django.urls import reverse
 
@@ -10,7 +11,8 @@ from tests.conftest import login
 from vigil.accesslog.detection.models import Rule
 from vigil.accesslog.detection.services import run_detection
 from vigil.accesslog.ingestion import ingest_events
-from vigil.accesslog.templatetags.local_times import zone_abbreviation
+from vigil.accesslog.models import LogCheckpoint
+from vigil.accesslog.templatetags.local_times import local_moment, zone_abbreviation
 from vigil.accounts.models import User
 from vigil.organisations.models import Organisation
 
@@ -82,3 +84,22 @@ def test_finding_page_distinguishes_repeated_hour(
     assert period.encode() in page.content
     assert b"2026-10-25 02:30:00.000 CEST" in page.content
     assert b"2026-10-25 02:30:00.000 CET<" in page.content
+
+
+def test_local_moment_in_repeated_hour() -> None:
+    assert local_moment(FIRST_0230) == "2026-10-25 02:30:00 CEST"
+    assert local_moment(SECOND_0230) == "2026-10-25 02:30:00 CET"
+    assert local_moment(SECOND_0230, "minutes") == "2026-10-25 02:30 CET"
+    assert local_moment(None) == ""
+
+
+def test_status_page_names_zone_of_checkpoint(
+    consultant_a: User, centre_a: Organisation
+) -> None:
+    signed = SECOND_0230 + datetime.timedelta(minutes=5)
+    with mock.patch("django.utils.timezone.now", return_value=signed):
+        ingest_repeated_hour(centre_a)
+    page = login(consultant_a).get(url("status", centre_a)).content.decode()
+
+    assert LogCheckpoint.objects.get(organisation=centre_a).created_at == signed
+    assert "2026-10-25 02:35:00 CET" in page

@@ -780,3 +780,26 @@ def test_status_failed_run_has_no_cut_back_limit(
     text = status_text(consultant, centre_a, "en")
 
     assert "cut back" not in text
+
+
+def test_identity_end_with_seconds_round_trips(
+    consultant: Client, centre_a: Organisation
+) -> None:
+    consultant.post(
+        url("identity_add", centre_a),
+        period_data(
+            valid_from="2026-01-01T08:00:15", valid_until="2026-07-01T10:00:30"
+        ),
+    )
+    period = IdentityPeriod.objects.get(organisation=centre_a)
+    page = consultant.get(url("identities", centre_a)).content.decode()
+
+    assert 'step="1" value="2026-07-01T10:00:30"' in page
+    assert "<td>2026-01-01 08:00:15</td><td>2026-07-01 10:00:30</td>" in page
+    consultant.post(
+        url("identity_end", centre_a, pk=period.pk),
+        {"valid_until": "2026-07-01T10:00:30"},
+    )
+    period.refresh_from_db()
+    assert period.valid_until is not None
+    assert period.valid_until.second == 30

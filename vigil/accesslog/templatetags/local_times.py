@@ -20,3 +20,17 @@ def zone_abbreviation(value: object) -> str:
     if not isinstance(value, datetime.datetime) or timezone.is_naive(value):
         return ""
     return timezone.localtime(value).tzname() or ""
+
+
+@register.filter
+def local_moment(value: object, precision: str = "seconds") -> str:
+    """Return ``value`` as local date, time and zone, such as 2026-10-25 02:30:00 CET.
+
+    ``precision`` is "seconds" or "minutes". Unlike the date format
+    ``"Y-m-d H:i:s T"``, it names the zone in the hour that occurs twice.
+    """
+    if not isinstance(value, datetime.datetime) or timezone.is_naive(value):
+        return ""
+    local = timezone.localtime(value)
+    shape = "%Y-%m-%d %H:%M" if precision == "minutes" else "%Y-%m-%d %H:%M:%S"
+    return f"{local.strftime(shape)} {local.tzname() or ''}".rstrip()
