@@ -462,6 +462,26 @@ def test_json_lines_body_message(client: Client, secret: str) -> None:
     )
 
 
+def test_json_lines_without_line_breaks_hint(client: Client, secret: str) -> None:
+    # What curl --data @FILE sends for a file of two events.
+    text = json.dumps(event(1)) + json.dumps(event(2))
+    response = post(client, text, secret=secret, content_type=NDJSON)
+
+    assert response.status_code == 400
+    assert response.json()["message"].endswith(
+        " The body has no line breaks, so it has one line. If you send a file "
+        "with curl, use --data-binary @FILE: --data removes the line breaks."
+    )
+
+
+def test_json_lines_with_line_breaks_no_hint(client: Client, secret: str) -> None:
+    text = json.dumps(event(1)) + "\n{\n"
+    response = post(client, text, secret=secret, content_type=NDJSON)
+
+    assert response.status_code == 400
+    assert "--data-binary" not in response.json()["message"]
+
+
 def test_reused_event_id_is_422(client: Client, secret: str) -> None:
     post_events(client, [event(1), event(2)], secret)
     body = json.dumps([event(3), event(2, action="delete")])

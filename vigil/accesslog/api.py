@@ -234,14 +234,29 @@ def _parse(
             lambda line, reason: EventError(line, "", "", reason)
         )
         tally = parse_errors.merged(_record_tally(token, error, unit))
+        hint = _line_break_hint(content_type, text)
         raise ApiError(
             400,
             "invalid_json",
             f"The body is not {expected}, so nothing was stored. The errors say "
-            f"where and why.{_hidden_errors(tally)}",
+            f"where and why.{_hidden_errors(tally)}{hint}",
             errors=[_error_item(item) for _line, item in tally.listed],
             error_count=tally.total,
         ) from error
+
+
+def _line_break_hint(content_type: str, text: str) -> str:
+    """Return the hint for JSON lines without line breaks, or "".
+
+    ``curl --data @FILE`` removes the line breaks of the file, which leaves
+    all events on one line.
+    """
+    if content_type != NDJSON or "\n" in text.strip() or "\r" in text.strip():
+        return ""
+    return (
+        " The body has no line breaks, so it has one line. If you send a file "
+        "with curl, use --data-binary @FILE: --data removes the line breaks."
+    )
 
 
 def _read_text(request: HttpRequest) -> str:
