@@ -22,10 +22,6 @@ from tests.accesslog.factories import (
     tampering,
 )
 from vigil.accesslog.keys import ensure_log_keys
-from vigil.accesslog.management.commands.accesslog import (
-    _listen_address,
-    _syslog_handler,
-)
 from vigil.accesslog.models import (
     AccessEntry,
     ExpiryStatement,
@@ -34,6 +30,7 @@ from vigil.accesslog.models import (
     VerificationRun,
 )
 from vigil.accesslog.syslog import EventRejected, SyslogReceiver
+from vigil.accesslog.syslog_cli import listen_address, syslog_handler
 from vigil.accesslog.verify_cli import main as verify_main
 from vigil.audit.models import AuditEntry
 from vigil.ledger import Ed25519Verifier, open_checkpoint
@@ -721,7 +718,7 @@ def test_export_previous_missing(log: Organisation, tmp_path: Path) -> None:
     ],
 )
 def test_listen_address_parsed(text: str, expected: tuple[str, int]) -> None:
-    assert _listen_address(text) == expected
+    assert listen_address(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -730,7 +727,7 @@ def test_listen_address_parsed(text: str, expected: tuple[str, int]) -> None:
 )
 def test_listen_address_rejected(text: str) -> None:
     with pytest.raises(CommandError):
-        _listen_address(text)
+        listen_address(text)
 
 
 @pytest.mark.parametrize(
@@ -742,7 +739,7 @@ def test_listen_address_rejected(text: str) -> None:
     ],
     ids=["ipv4", "ipv6", "ipv6-zone"],
 )
-def test_syslog_notice_shows_listen_address(
+def test_syslog_notice_showslisten_address(
     centre_a: Organisation, monkeypatch: pytest.MonkeyPatch, listen: str, shown: str
 ) -> None:
     monkeypatch.setattr(SyslogReceiver, "run_forever", lambda receiver: None)
@@ -766,15 +763,13 @@ def test_syslog_notice_shows_listen_address(
 @pytest.fixture
 def _keep_connection() -> Iterator[None]:
     """Keep the test's transaction: close_old_connections would close it."""
-    with mock.patch(
-        "vigil.accesslog.management.commands.accesslog.close_old_connections"
-    ):
+    with mock.patch("vigil.accesslog.syslog_cli.close_old_connections"):
         yield
 
 
 @pytest.mark.usefixtures("_keep_connection")
 def test_syslog_handler_ingests_one_event(centre_a: Organisation) -> None:
-    handle = _syslog_handler(centre_a)
+    handle = syslog_handler(centre_a)
     handle({key: str(value) for key, value in event(1).items()}, None)
     handle({key: str(value) for key, value in event(1).items()}, None)
     assert AccessEntry.objects.filter(organisation=centre_a).count() == 1
@@ -788,7 +783,7 @@ def test_syslog_handler_rejects_without_values(centre_a: Organisation) -> None:
         for key, value in event(1, subject=number, action="read").items()
     }
     with pytest.raises(EventRejected) as raised:
-        _syslog_handler(centre_a)(fields, None)
+        syslog_handler(centre_a)(fields, None)
     text = str(raised.value)
     assert text.startswith("event for centre-a rejected: action: must be one of")
     assert number not in text
@@ -800,7 +795,7 @@ def test_syslog_handler_rejects_without_values(centre_a: Organisation) -> None:
 def test_syslog_ten_digit_subject_blames_program(centre_a: Organisation) -> None:
     fields = {key: str(value) for key, value in event(1, subject="8507300160").items()}
     with translation.override("en"):
-        handle = _syslog_handler(centre_a)
+        handle = syslog_handler(centre_a)
     with pytest.raises(EventRejected) as raised:
         handle(fields, None)
     text = str(raised.value)
@@ -821,7 +816,7 @@ def test_syslog_handler_uses_command_language(
 ) -> None:
     fields = {key: str(value) for key, value in event(1, action="read").items()}
     with translation.override(language):
-        handle = _syslog_handler(centre_a)
+        handle = syslog_handler(centre_a)
     errors: list[BaseException] = []
 
     def call_in_worker() -> None:

@@ -574,9 +574,7 @@ def send_rejected_messages(receiver: SyslogReceiver) -> None:
 @pytest.fixture
 def _keep_connection() -> Iterator[None]:
     """Keep the test's transaction: close_old_connections would close it."""
-    with mock.patch(
-        "vigil.accesslog.management.commands.accesslog.close_old_connections"
-    ):
+    with mock.patch("vigil.accesslog.syslog_cli.close_old_connections"):
         yield
 
 
