@@ -29,6 +29,7 @@ from vigil.accesslog.models import LogCheckpoint, LogKeys, VerificationRun
 from vigil.accesslog.verify_cli import main as verify_main
 from vigil.accounts.models import User
 from vigil.audit.models import AuditEntry
+from vigil.ledger import Ed25519Signer, sign_note
 from vigil.organisations.models import Organisation
 
 # The factories' events are all of 2026-03-02 in Brussels.
@@ -382,7 +383,9 @@ def test_export_malformed_previous_note(consultant: Client, log: Organisation) -
     assert response.status_code == 400
     [message] = errors(response, "previous_text")
     assert message.startswith(
-        "“vigil.accesslog/x” is geen ondertekend controlepunt van deze log: "
+        "“vigil.accesslog/x” is geen ondertekend controlepunt van deze log: het "
+        "is geen ondertekende notitie, die haar tekst, een lege regel en "
+        "handtekeningregels bevat die met “—” beginnen. "
     )
     assert message.endswith(
         "Geef de hele notitie die de auditor van de log van dit centrum bewaarde, "
@@ -403,7 +406,7 @@ def test_export_previous_of_other_centre(
     assert response.status_code == 400
     assert message.startswith(
         "“vigil.accesslog/0999999823/centre-b” is geen ondertekend controlepunt "
-        "van deze log: "
+        "van deze log: het draagt geen handtekening met de sleutel van deze log. "
     )
     assert LogCheckpoint.objects.count() == checkpoints
     assert AuditEntry.objects.count() == audit
@@ -604,3 +607,37 @@ def test_export_of_unvouched_expiry_is_409(
         "logregel 0 is als verlopen geleegd, maar geen verloopverklaring"
     )
     assert exports() == audit
+
+
+@pytest.mark.usefixtures("unchanged")
+def test_export_previous_changed_text(consultant: Client, log: Organisation) -> None:
+    note = LogCheckpoint.objects.get(organisation=log, size=5).note
+    changed = note.replace("\n5\n", "\n6\n", 1)
+    response = download(consultant, log, previous_text=changed)
+    [message] = errors(response, "previous_text")
+
+    assert response.status_code == 400
+    assert (
+        ": de handtekening past niet bij de tekst, dus de tekst werd gewijzigd. "
+        in (message)
+    )
+
+
+@pytest.mark.usefixtures("unchanged")
+def test_export_previous_signed_other_text(
+    consultant: Client, log: Organisation
+) -> None:
+    signer = Ed25519Signer.from_signer_key(ensure_log_keys(log).signer_key)
+    note = sign_note("not a checkpoint\n", signer)
+    response = consultant.post(
+        url("bundle", log),
+        {**PERIOD, "previous_text": note},
+        headers={"Accept-Language": "fr"},
+    )
+    [message] = errors(response, "previous_text")
+
+    assert response.status_code == 400
+    assert (
+        "\u00a0: son texte n'est pas un point de contrôle, dont les trois premières "
+        "lignes sont le nom du journal, la taille de l'arbre et le hachage racine. "
+    ) in message
