@@ -702,6 +702,26 @@ def test_export_previous_is_verifier_key(log: Organisation, tmp_path: Path) -> N
     assert not (tmp_path / "x.json").exists()
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda note: note.rstrip("\n"), id="no final newline"),
+        pytest.param(lambda note: "\ufeff" + note, id="byte order mark"),
+        pytest.param(lambda note: note + "\n\n", id="blank lines at the end"),
+        pytest.param(lambda note: note.replace("\n", "\r\n"), id="CRLF"),
+    ],
+)
+def test_export_previous_as_editor_saved(
+    log: Organisation, tmp_path: Path, change: Any
+) -> None:
+    note = LogCheckpoint.objects.get(organisation=log, size=5).note
+    previous = tmp_path / "kept.checkpoint"
+    previous.write_bytes(change(note).encode("utf-8"))
+    run(*export_with_previous(previous, tmp_path))
+    bundle = json.loads((tmp_path / "x.json").read_text(encoding="utf-8"))
+    assert bundle["consistency"]["old_size"] == 5
+
+
 def test_export_previous_missing(log: Organisation, tmp_path: Path) -> None:
     missing = tmp_path / "old.checkpoint"
     message, _ = run_failing(*export_with_previous(missing, tmp_path))

@@ -1,5 +1,6 @@
 """A signed checkpoint checked on its own with ``vigil-verify``."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 from django.core.management import call_command
@@ -118,3 +119,34 @@ def test_kept_notes_without_final_newline(
         str(consistency), "--key", vkey(centre_a), "--previous", str(previous)
     )
     assert grown.returncode == 0, grown.stderr
+
+
+def test_kept_notes_with_editor_changes(centre_a: Organisation, tmp_path: Path) -> None:
+    ingest_batches(centre_a, 2, 5)
+    earlier = LogCheckpoint.objects.get(organisation=centre_a, size=5).note
+    changes: dict[str, Callable[[str], str]] = {
+        "byte order mark": lambda note: "\ufeff" + note,
+        "blank line at the end": lambda note: note + "\n",
+        "spaces at the end": lambda note: note + "  \n",
+    }
+    consistency = tmp_path / "consistency.json"
+    call_command(
+        "accesslog",
+        "consistency",
+        "--org",
+        centre_a.slug,
+        "--old",
+        "5",
+        stdout=consistency.open("w", encoding="utf-8"),
+    )
+    for name, change in changes.items():
+        newer = kept(centre_a, tmp_path, change(latest_note(centre_a)))
+        alone = run_verify(str(newer), "--key", vkey(centre_a))
+        assert alone.returncode == 0, (name, alone.stderr)
+
+        previous = tmp_path / "previous.checkpoint"
+        previous.write_text(change(earlier), encoding="utf-8")
+        grown = run_verify(
+            str(consistency), "--key", vkey(centre_a), "--previous", str(previous)
+        )
+        assert grown.returncode == 0, (name, grown.stderr)

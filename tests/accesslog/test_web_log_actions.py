@@ -641,3 +641,15 @@ def test_export_previous_signed_other_text(
         "\u00a0: son texte n'est pas un point de contrôle, dont les trois premières "
         "lignes sont le nom du journal, la taille de l'arbre et le hachage racine. "
     ) in message
+
+
+def test_export_with_uploaded_checkpoint_with_bom(
+    consultant: Client, log: Organisation
+) -> None:
+    # Windows Notepad saved UTF-8 files with a byte order mark by default.
+    kept = LogCheckpoint.objects.get(organisation=log, size=10).note
+    upload = SimpleUploadedFile(
+        "centre-a-10.checkpoint", b"\xef\xbb\xbf" + kept.encode()
+    )
+    response = download(consultant, log, previous_file=upload)
+    assert json.loads(streamed(response))["consistency"]["old_size"] == 10

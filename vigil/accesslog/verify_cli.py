@@ -73,7 +73,7 @@ from vigil.ledger import (
     MalformedNoteError,
     open_checkpoint,
 )
-from vigil.ledger.note import looks_like_verifier_key
+from vigil.ledger.note import kept_note_text, looks_like_verifier_key
 
 PROOF_FORMAT = "vigil-accesslog-proof/1"
 CONSISTENCY_FORMAT = "vigil-accesslog-consistency/1"
@@ -135,7 +135,7 @@ def _load_document(path: str) -> tuple[str, Any]:
                 f"written, and the file ends with its reason: {failure}"
             ) from None
         if SIGNATURE_LINE_START in text:
-            return CHECKPOINT, _with_final_newline(text)
+            return CHECKPOINT, kept_note_text(text)
         raise Unreadable(
             f"the file {path} is not valid JSON: {error}. Give a bundle, a proof "
             "document or a consistency document, which are JSON, or a signed "
@@ -158,15 +158,6 @@ def _export_failure(text: str) -> str | None:
     if last.startswith(EXPORT_FAILED_MARKS):
         return _escaped(last[:MAX_SHOWN_FAILURE])
     return None
-
-
-def _with_final_newline(note: str) -> str:
-    """Return a kept note with the final newline that an editor may have removed.
-
-    The signature does not cover that newline, and the status page's form
-    accepts a pasted note without it too.
-    """
-    return note if note.endswith("\n") else note + "\n"
 
 
 def _escaped(text: str) -> str:
@@ -315,9 +306,7 @@ def _verify(
                 "key, not a checkpoint. Give the checkpoint note that you kept of "
                 "this log"
             )
-        previous = open_previous(
-            _with_final_newline(text), arguments.previous, verifier
-        )
+        previous = open_previous(kept_note_text(text), arguments.previous, verifier)
     if kind == BUNDLE:
         return verify_bundle(document, verifier, previous, listing)
     if kind == PROOF:

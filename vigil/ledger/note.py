@@ -98,6 +98,17 @@ def looks_like_verifier_key(text: str) -> bool:
     return _VERIFIER_KEY_PATTERN.fullmatch(text.strip()) is not None
 
 
+def kept_note_text(text: str) -> str:
+    """Return a kept note without the changes that an editor may make to it.
+
+    Those are a UTF-8 byte order mark, CRLF line ends, blank lines at the end
+    and a missing final newline, none of which the signature covers. The
+    result has LF line ends and one final newline.
+    """
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return text.rstrip() + "\n"
+
+
 def format_key(name: str, key_id: int) -> str:
     """Return the ``<name>+<key ID in hex>`` label that identifies a key in messages."""
     return f"{name}+{key_id:08x}"

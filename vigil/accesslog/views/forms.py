@@ -473,12 +473,14 @@ MAX_SHOWN_NOTE = 80
 def checkpoint_text(text: str) -> str:
     """Return a pasted or uploaded note with LF line ends and one final newline.
 
-    Browsers send a textarea's lines with CRLF, and a pasted note may lose
-    its final newline. The signature covers neither, and the command reads
-    its ``--previous`` file with universal newlines too. Raises
+    Browsers send a textarea's lines with CRLF, a pasted note may lose its
+    final newline, and a file saved by Windows Notepad may start with a byte
+    order mark. The signature covers none of them, and the command reads its
+    ``--previous`` file with universal newlines too. Raises
     ValidationError for a verifier key, which the auditor keeps next to the
     checkpoint and so may give in its place.
     """
+    text = text.removeprefix("\ufeff")
     if looks_like_verifier_key(text):
         raise ValidationError(
             _(

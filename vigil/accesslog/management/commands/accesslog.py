@@ -44,7 +44,7 @@ from vigil.commands import Command as VigilCommand
 from vigil.integers import ascii_integer
 from vigil.isodate import add_day_range_options, date_argument, datetime_argument
 from vigil.ledger import InvalidKeyError
-from vigil.ledger.note import looks_like_verifier_key
+from vigil.ledger.note import kept_note_text, looks_like_verifier_key
 from vigil.organisations.management.commands.org import format_validation_error
 from vigil.organisations.models import Organisation
 
@@ -298,6 +298,8 @@ class Command(VigilCommand):
                 % {"last": options["to_date"], "first": options["from_date"]}
             )
         previous = _read_optional(options["previous"])
+        if previous is not None:
+            previous = kept_note_text(previous)
         if previous is not None and looks_like_verifier_key(previous):
             raise CommandError(
                 _(
