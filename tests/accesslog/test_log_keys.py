@@ -1,6 +1,10 @@
 """Reading an organisation's log keys with one fixed statement."""
 
+from unittest import mock
+
+import pytest
 from django.db import connection, transaction
+from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
 from vigil.accesslog.keys import (
@@ -65,3 +69,17 @@ def test_lock_creates_missing_keys(centre_a: Organisation) -> None:
         keys = lock_log_keys(centre_a)
     assert keys == LogKeys.objects.get(organisation=centre_a)
     assert keys.origin.endswith(f"/{centre_a.slug}")
+
+
+def test_lock_outside_transaction_rejected(centre_a: Organisation) -> None:
+    ensure_log_keys(centre_a)
+    # Each test runs in a transaction, and the database flush that a test
+    # outside one needs fails on the append-only audit trail.
+    outside = mock.patch.object(connection, "get_autocommit", return_value=True)
+    if not connection.features.has_select_for_update:
+        # SQLite has no FOR UPDATE, and its writers serialise in any case.
+        with outside:
+            assert lock_log_keys(centre_a).organisation_id == centre_a.pk
+        return
+    with outside, pytest.raises(TransactionManagementError, match=r"atomic"):
+        lock_log_keys(centre_a)
