@@ -803,3 +803,30 @@ def test_identity_end_with_seconds_round_trips(
     period.refresh_from_db()
     assert period.valid_until is not None
     assert period.valid_until.second == 30
+
+
+def test_identity_end_with_fraction_round_trips(
+    consultant: Client, centre_a: Organisation
+) -> None:
+    # The command line accepts fractions of a second, such as 10:00:00.750.
+    brussels = ZoneInfo("Europe/Brussels")
+    end = datetime.datetime(2026, 7, 1, 10, 0, 0, 750000, tzinfo=brussels)
+    period = add_identity_period(
+        centre_a,
+        user_id="U1",
+        person_name="An Peeters",
+        valid_from=datetime.datetime(2026, 1, 1, 8, 0, 0, 500000, tzinfo=brussels),
+        valid_until=end,
+        actor=None,
+    )
+    page = consultant.get(url("identities", centre_a)).content.decode()
+
+    assert 'step="any" value="2026-07-01T10:00:00.75"' in page
+    assert "<td>2026-01-01 08:00:00.5</td><td>2026-07-01 10:00:00.75</td>" in page
+    response = consultant.post(
+        url("identity_end", centre_a, pk=period.pk),
+        {"valid_until": "2026-07-01T10:00:00.75"},
+    )
+    assert response.status_code == 302
+    period.refresh_from_db()
+    assert period.valid_until == end
