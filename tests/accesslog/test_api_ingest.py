@@ -482,6 +482,29 @@ def test_json_lines_with_line_breaks_no_hint(client: Client, secret: str) -> Non
     assert "--data-binary" not in response.json()["message"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param('{"event_id": "e-1", ', id="one event cut off"),
+        pytest.param("{" * 10 + "}" * 10, id="one line without a value"),
+        pytest.param('{"event_id": ' + "[" * 100_000 + "]" * 100_000 + "}", id="deep"),
+    ],
+)
+def test_single_broken_line_no_hint(client: Client, secret: str, text: str) -> None:
+    response = post(client, text, secret=secret, content_type=NDJSON)
+
+    assert response.status_code == 400
+    assert "--data-binary" not in response.json()["message"]
+
+
+def test_json_lines_after_bom_hint(client: Client, secret: str) -> None:
+    text = "\ufeff" + json.dumps(event(1)) + " " + json.dumps(event(2))
+    response = post(client, text, secret=secret, content_type=NDJSON)
+
+    assert response.status_code == 400
+    assert "use --data-binary @FILE" in response.json()["message"]
+
+
 def test_reused_event_id_is_422(client: Client, secret: str) -> None:
     post_events(client, [event(1), event(2)], secret)
     body = json.dumps([event(3), event(2, action="delete")])

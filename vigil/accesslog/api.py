@@ -6,6 +6,7 @@ and gets the leaf index of every event once the batch is committed. The
 OpenAPI 3.1 document in ``openapi`` describes the same contract.
 """
 
+import json
 import logging
 import math
 import re
@@ -249,9 +250,18 @@ def _line_break_hint(content_type: str, text: str) -> str:
     """Return the hint for JSON lines without line breaks, or "".
 
     ``curl --data @FILE`` removes the line breaks of the file, which leaves
-    all events on one line.
+    all events on one line. The hint is given only when that line starts
+    with a whole JSON value that more text follows, because a single event
+    with an error of its own is a line too.
     """
-    if content_type != NDJSON or "\n" in text.strip() or "\r" in text.strip():
+    line = text.strip().removeprefix("\ufeff")
+    if content_type != NDJSON or "\n" in line or "\r" in line:
+        return ""
+    try:
+        _value, end = json.JSONDecoder().raw_decode(line)
+    except (ValueError, RecursionError):
+        return ""
+    if end == len(line):
         return ""
     return (
         " The body has no line breaks, so it has one line. If you send a file "
