@@ -44,10 +44,10 @@ def read_log_keys(organisation_id: int, *, lock: bool = False) -> LogKeys | None
     ``lock`` adds ``FOR UPDATE`` where the database has it, and there raises
     TransactionManagementError outside a transaction, as the query set's
     ``select_for_update`` does, because the lock would end with the statement.
-    Ingestion reads
-    the keys twice per batch. One plain statement took about 20 us where
-    the query set took about 400 us (docs/benchmarks.md), together about 4 %
-    of a batch of 1,000 events.
+
+    Ingestion reads the keys twice per batch. One plain statement took about
+    20 us where the query set took about 400 us (docs/benchmarks.md),
+    together about 4 % of a batch of 1,000 events.
     """
     connection = connections[DEFAULT_DB_ALIAS]
     quote = connection.ops.quote_name
