@@ -772,6 +772,59 @@ def test_stop_cancels_busy_connection_quietly(
     ) in caplog.text
 
 
+@pytest.mark.parametrize(
+    ("messages", "expected"),
+    [
+        (
+            1,
+            "cancelled at stop with 1 decoded message not handled, which may "
+            "have been stored",
+        ),
+        (
+            2,
+            "cancelled at stop with 2 decoded messages not handled: the first of "
+            "them may have been stored, the others were not",
+        ),
+    ],
+)
+def test_stop_names_unhandled_count(
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    messages: int,
+    expected: str,
+) -> None:
+    monkeypatch.setattr(receiver_module, "STOP_TIMEOUT", 0.1)
+    entered = threading.Event()
+
+    def slow_handler(fields: dict[str, str], message: SyslogMessage) -> None:
+        entered.set()
+        time.sleep(0.5)
+
+    async def main() -> None:
+        receiver = SyslogReceiver(HOST, 0, slow_handler)
+        await receiver.start()
+        _, writer = await asyncio.open_connection(HOST, receiver.port)
+        frames = (frame(access_message(f"e-{n}")) for n in range(messages))
+        writer.write(b"".join(frames))
+        await writer.drain()
+        await asyncio.to_thread(entered.wait)
+        await receiver.stop()
+        writer.close()
+
+    with caplog.at_level(logging.INFO):
+        run(main())
+    assert expected in caplog.text
+
+
+def test_stop_without_waiting_message_text() -> None:
+    # A connection cancelled in its TLS handshake has decoded nothing yet.
+    text = receiver_module._cancelled_text(0) % {"peer": "127.0.0.1:5000", "count": 0}
+    assert text == (
+        "syslog connection from 127.0.0.1:5000 cancelled at stop, with no "
+        "decoded message waiting"
+    )
+
+
 def test_server_context_requires_tls_1_2(server_certificate: Certificate) -> None:
     context = build_server_ssl_context(
         server_certificate.cert_file, server_certificate.key_file

@@ -401,11 +401,7 @@ class SyslogReceiver:
             # ends normally, because asyncio 3.12.1 logs a traceback for a
             # cancelled connection task of start_server.
             logger.warning(
-                gettext_noop(
-                    "syslog connection from %(peer)s cancelled at stop with "
-                    "%(count)d decoded messages not handled: the first of them "
-                    "may have been stored, the others were not"
-                ),
+                _cancelled_text(connection.unhandled),
                 {"peer": connection.peer, "count": connection.unhandled},
             )
         except Exception as error:
@@ -577,6 +573,28 @@ class SyslogReceiver:
                 "%(detail)s, so the connection is closed"
             ),
         )
+
+
+def _cancelled_text(unhandled: int) -> str:
+    """Return the log format of a connection cancelled at stop.
+
+    The receiver does not import Django, so it picks the plural form itself.
+    """
+    if unhandled == 0:
+        return gettext_noop(
+            "syslog connection from %(peer)s cancelled at stop, with no decoded "
+            "message waiting"
+        )
+    if unhandled == 1:
+        return gettext_noop(
+            "syslog connection from %(peer)s cancelled at stop with 1 decoded "
+            "message not handled, which may have been stored"
+        )
+    return gettext_noop(
+        "syslog connection from %(peer)s cancelled at stop with %(count)d decoded "
+        "messages not handled: the first of them may have been stored, the "
+        "others were not"
+    )
 
 
 def describe_os_error(error: OSError) -> str:
