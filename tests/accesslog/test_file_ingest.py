@@ -1,10 +1,12 @@
 """``vigil accesslog ingest``: its report, language, escapes and identity times."""
 
+import bz2
 import gzip
 import io
 import json
+import lzma
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -378,6 +380,57 @@ def test_gzip_file_rejected_with_fix(
     assert message == (
         f"{path} is compressed with gzip, so it is not a text file. Decompress "
         "it (gunzip) and ingest the result. Nothing was stored."
+    )
+
+
+@pytest.mark.parametrize("options", [(), ("--batch-size", "2")])
+@pytest.mark.parametrize(
+    ("compress", "name", "tool"),
+    [
+        (lzma.compress, "xz", "unxz"),
+        (bz2.compress, "bzip2", "bunzip2"),
+        (lambda data: b"\x28\xb5\x2f\xfd" + data, "Zstandard", "unzstd"),
+    ],
+)
+def test_compressed_file_rejected_with_tool(
+    centre_a: Organisation,
+    tmp_path: Path,
+    options: tuple[str, ...],
+    compress: Callable[[bytes], bytes],
+    name: str,
+    tool: str,
+) -> None:
+    path = tmp_path / "events.jsonl"
+    path.write_bytes(compress(json.dumps(event(1)).encode() + b"\n"))
+    message, _errors = ingest_failing(path, *options)
+    assert message == (
+        f"{path} is compressed with {name}, so it is not a text file. Decompress "
+        f"it ({tool}) and ingest the result. Nothing was stored."
+    )
+
+
+@pytest.mark.parametrize("options", [(), ("--batch-size", "2")])
+def test_empty_zip_rejected_as_archive(
+    centre_a: Organisation, tmp_path: Path, options: tuple[str, ...]
+) -> None:
+    path = tmp_path / "events.csv"
+    with zipfile.ZipFile(path, "w"):
+        pass
+    message, _errors = ingest_failing(path, *options)
+    assert message.startswith(f"{path} is a ZIP archive, such as an Excel workbook")
+
+
+@pytest.mark.parametrize("options", [(), ("--batch-size", "2")])
+def test_old_workbook_rejected_with_fix(
+    centre_a: Organisation, tmp_path: Path, options: tuple[str, ...]
+) -> None:
+    path = tmp_path / "events.csv"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    message, _errors = ingest_failing(path, *options)
+    assert message == (
+        f"{path} is an Office file, such as an Excel 97-2003 workbook (.xls), so "
+        "it is not a text file. Save the events as CSV UTF-8 and ingest the "
+        "result. Nothing was stored."
     )
 
 

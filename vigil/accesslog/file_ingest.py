@@ -219,7 +219,7 @@ def ingest_file_in_batches(
         raise FileRejected(read_error_message(path, error)) from None
     totals = _Totals(path, unit)
     with stream:
-        _reject_archive(path, stream.peek(len(ZIP_MAGIC)))
+        _reject_archive(path, stream.peek(MAGIC_BYTES)[:MAGIC_BYTES])
         batches = _file_batches(stream, file_format, batch_size)
         stored_batches = ingest_batches(
             organisation, batches, source=f"file:{path.name}", unit=unit
@@ -380,32 +380,54 @@ def _read_records(
         raise _rejection(path, unit, error.tally, record_errors) from None
 
 
-# The first bytes of a gzip file (RFC 1952) and of a ZIP archive, which is
-# also what an Excel workbook (.xlsx) is.
-GZIP_MAGIC = b"\x1f\x8b"
-ZIP_MAGIC = b"PK\x03\x04"
+# The first bytes of the compressed formats that a file of events may arrive
+# in by mistake (gzip: RFC 1952, xz, bzip2, Zstandard: RFC 8878), with the
+# command that decompresses each.
+COMPRESSED_MAGIC = (
+    (b"\x1f\x8b", "gzip", "gunzip"),
+    (b"\xfd7zXZ\x00", "xz", "unxz"),
+    (b"BZh", "bzip2", "bunzip2"),
+    (b"\x28\xb5\x2f\xfd", "Zstandard", "unzstd"),
+)
+# A ZIP archive, which is also what an Excel workbook (.xlsx) is, starts with
+# a local file header, or with the end record when it is empty.
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+# An OLE2 compound file, such as an Excel 97-2003 workbook (.xls).
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MAGIC_BYTES = len(OLE2_MAGIC)
 
 
 def _reject_archive(path: Path, head: bytes) -> None:
-    """Raise FileRejected if the file starts as a gzip file or a ZIP archive.
+    """Raise FileRejected if the file starts as a compressed file or an archive.
 
-    Either would otherwise be reported as text that is not UTF-8, whose
+    Such a file would otherwise be reported as text that is not UTF-8, whose
     advice to save the file as UTF-8 does not help.
     """
-    if head.startswith(GZIP_MAGIC):
-        raise FileRejected(
-            _(
-                "%(path)s is compressed with gzip, so it is not a text file. "
-                "Decompress it (gunzip) and ingest the result. Nothing was stored."
+    for magic, name, tool in COMPRESSED_MAGIC:
+        if head.startswith(magic):
+            raise FileRejected(
+                _(
+                    "%(path)s is compressed with %(format)s, so it is not a text "
+                    "file. Decompress it (%(tool)s) and ingest the result. Nothing "
+                    "was stored."
+                )
+                % {"path": path, "format": name, "tool": tool}
             )
-            % {"path": path}
-        )
     if head.startswith(ZIP_MAGIC):
         raise FileRejected(
             _(
                 "%(path)s is a ZIP archive, such as an Excel workbook (.xlsx), so "
                 "it is not a text file. Save the events as CSV UTF-8 or unpack "
                 "the archive, and ingest the result. Nothing was stored."
+            )
+            % {"path": path}
+        )
+    if head.startswith(OLE2_MAGIC):
+        raise FileRejected(
+            _(
+                "%(path)s is an Office file, such as an Excel 97-2003 workbook "
+                "(.xls), so it is not a text file. Save the events as CSV UTF-8 "
+                "and ingest the result. Nothing was stored."
             )
             % {"path": path}
         )
