@@ -82,8 +82,26 @@ def test_int_rejects_text(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_int_rejects_below_minimum(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(NAME, "0")
 
-    with pytest.raises(ConfigurationError, match="below the minimum of 1"):
+    with pytest.raises(ConfigurationError, match="below the minimum of 1") as raised:
         env.read_int(NAME, 10, minimum=1)
+
+    assert str(raised.value).endswith("use a whole number of 1 or more, e.g. 10")
+
+
+def test_int_rejects_above_maximum(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(NAME, "101")
+
+    with pytest.raises(ConfigurationError, match="above the maximum of 100") as raised:
+        env.read_int(NAME, 10, minimum=1, maximum=100)
+
+    assert str(raised.value).startswith(f"{NAME}=101 ")
+    assert str(raised.value).endswith("use a whole number from 1 to 100, e.g. 10")
+
+
+def test_int_accepts_maximum(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(NAME, "100")
+
+    assert env.read_int(NAME, 10, maximum=100) == 100
 
 
 def test_list_drops_blanks(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -288,6 +306,33 @@ def test_api_body_limit_from_environment(tmp_path: Path) -> None:
     )
 
     assert "VIGIL_ACCESSLOG_API_MAX_BYTES = 2048" in shown
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "maximum"),
+    [
+        ("VIGIL_ACCESSLOG_RETENTION_DAYS", "1000000", "365000"),
+        ("VIGIL_CHECKPOINT_INTERVAL_SECONDS", "100000000000000", "31536000000"),
+    ],
+)
+def test_access_log_periods_have_maximum(
+    tmp_path: Path, name: str, value: str, maximum: str
+) -> None:
+    # Larger periods overflow datetime arithmetic, so the process must stop
+    # at start-up rather than in ingestion, expiry or a proof.
+    vigil = Path(sys.executable).with_name("vigil")
+    result = subprocess.run(
+        [str(vigil), "diffsettings"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "VIGIL_DATA_DIR": str(tmp_path), name: value},
+        timeout=60,
+        check=False,
+    )
+
+    assert result.returncode != 0
+    assert f"{name}={value} is above the maximum of {maximum}" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_cli_language_from_environment(tmp_path: Path) -> None:

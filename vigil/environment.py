@@ -53,8 +53,10 @@ def read_bool(name: str, default: bool) -> bool:
     )
 
 
-def read_int(name: str, default: int, *, minimum: int = 0) -> int:
-    """Return the variable as an integer of at least ``minimum``."""
+def read_int(
+    name: str, default: int, *, minimum: int = 0, maximum: int | None = None
+) -> int:
+    """Return the variable as an integer from ``minimum`` to ``maximum``."""
     value = _raw(name)
     if value is None:
         return default
@@ -65,8 +67,22 @@ def read_int(name: str, default: int, *, minimum: int = 0) -> int:
             f"{name}={value!r} is not a whole number; write digits only, e.g. {default}"
         ) from None
     if number < minimum:
-        raise ConfigurationError(f"{name}={number} is below the minimum of {minimum}")
+        raise ConfigurationError(
+            f"{name}={number} is below the minimum of {minimum}; "
+            f"{_int_range(minimum, maximum)}, e.g. {default}"
+        )
+    if maximum is not None and number > maximum:
+        raise ConfigurationError(
+            f"{name}={number} is above the maximum of {maximum}; "
+            f"{_int_range(minimum, maximum)}, e.g. {default}"
+        )
     return number
+
+
+def _int_range(minimum: int, maximum: int | None) -> str:
+    if maximum is None:
+        return f"use a whole number of {minimum} or more"
+    return f"use a whole number from {minimum} to {maximum}"
 
 
 def read_choice(name: str, default: str, choices: list[str]) -> str:

@@ -161,12 +161,24 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Access log: seconds between two signed checkpoints (0 signs one after every
-# ingested batch) and days after which an entry's content is emptied.
+# ingested batch) and days after which an entry's content is emptied. The
+# maxima, about 1,000 years each, keep both periods within the range of
+# Python's timedelta, and the start of the retention period after the year 1,
+# the earliest year a datetime can represent. Larger values made ingestion,
+# expiry, proofs and the verification fail with OverflowError.
+MAX_CHECKPOINT_INTERVAL_SECONDS = 1000 * 365 * 24 * 60 * 60
+MAX_ACCESSLOG_RETENTION_DAYS = 365_000
 VIGIL_CHECKPOINT_INTERVAL_SECONDS = env.read_int(
-    "VIGIL_CHECKPOINT_INTERVAL_SECONDS", 0, minimum=0
+    "VIGIL_CHECKPOINT_INTERVAL_SECONDS",
+    0,
+    minimum=0,
+    maximum=MAX_CHECKPOINT_INTERVAL_SECONDS,
 )
 VIGIL_ACCESSLOG_RETENTION_DAYS = env.read_int(
-    "VIGIL_ACCESSLOG_RETENTION_DAYS", 3650, minimum=1
+    "VIGIL_ACCESSLOG_RETENTION_DAYS",
+    3650,
+    minimum=1,
+    maximum=MAX_ACCESSLOG_RETENTION_DAYS,
 )
 # Entries up to which the "Verify now" button of the access-log page verifies
 # the log within the request. A larger log is left to
