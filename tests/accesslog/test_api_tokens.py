@@ -8,9 +8,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connections
+from django.test import Client
 from django.utils import timezone, translation
 
 from vigil import cli
@@ -377,3 +379,71 @@ def test_command_reuses_name_of_revoked_token(
 def test_command_rejects_blank_name(centre_a: Organisation) -> None:
     with pytest.raises(CommandError, match="needs a name"):
         run_token_command("create", "--org", "centre-a", "  ")
+
+
+def test_create_rejects_name_over_column(
+    centre_a: Organisation, consultant_a: User
+) -> None:
+    with pytest.raises(ValueError) as raised:
+        create_token(centre_a, "x" * 101, actor=consultant_a)
+
+    assert str(raised.value) == (
+        "the token name has 101 characters, more than the maximum of 100. "
+        "Choose a shorter name"
+    )
+    assert not ApiToken.objects.exists()
+
+
+def test_create_accepts_name_of_column_length(
+    centre_a: Organisation, consultant_a: User
+) -> None:
+    token, _secret = create_token(centre_a, "x" * 100, actor=consultant_a)
+
+    assert ApiToken.objects.get(pk=token.pk).name == "x" * 100
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "position"),
+    [("relay\tb", "U+0009", 6), ("relay\nb", "U+000A", 6), ("a\x01b", "U+0001", 2)],
+)
+def test_create_rejects_control_characters(
+    centre_a: Organisation, consultant_a: User, name: str, code: str, position: int
+) -> None:
+    with pytest.raises(ValueError) as raised:
+        create_token(centre_a, name, actor=consultant_a)
+
+    message = str(raised.value)
+    assert f"the control character {code} at position {position}" in message
+    assert "Write the name on one line" in message
+    assert not ApiToken.objects.exists()
+
+
+def test_command_rejects_long_name(centre_a: Organisation) -> None:
+    with pytest.raises(CommandError, match="more than the maximum of 100"):
+        run_token_command("create", "--org", "centre-a", "x" * 300)
+
+    assert not ApiToken.objects.exists()
+
+
+def test_command_rejects_tab_in_name(centre_a: Organisation) -> None:
+    with pytest.raises(CommandError, match="control character U\\+0009"):
+        run_token_command("create", "--org", "centre-a", "relay\there")
+
+    assert not ApiToken.objects.exists()
+
+
+def test_page_rejects_line_break_in_name(
+    client: Client, consultant_a: User, centre_a: Organisation
+) -> None:
+    client.force_login(consultant_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    response = client.post(
+        "/c/centre-a/accesslog/tokens/create/",
+        {"name": "relay\nsecond line", "scope": "ingest"},
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "The token name contains the control character U+000A" in body
+    assert not ApiToken.objects.exists()

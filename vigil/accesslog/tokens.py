@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import logging
 import secrets
+import unicodedata
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -46,12 +47,9 @@ def create_token(
     """Create a token for ``organisation`` and return it with its secret.
 
     The caller shows the secret once: it cannot be recovered afterwards.
-    Raises ValueError, with a message in the active language, if ``name`` is
-    empty.
+    Raises ValueError as ``checked_token_name`` does.
     """
-    name = name.strip()
-    if not name:
-        raise ValueError(_("a token needs a name, e.g. the program that uses it"))
+    name = checked_token_name(name)
     for _attempt in range(_CREATE_ATTEMPTS):
         secret = _new_secret()
         try:
@@ -64,6 +62,39 @@ def create_token(
         )
         return token, secret
     raise RuntimeError(f"no unique token prefix after {_CREATE_ATTEMPTS} attempts")
+
+
+def checked_token_name(name: str) -> str:
+    """Return ``name`` without surrounding spaces, as a token stores it.
+
+    Raises ValueError, with a message in the active language, if the name
+    is empty, longer than the column, or contains a control character. A
+    tab or line break would split the name's row in ``vigil
+    accesslog_token list``, whose columns are separated by tabs.
+    """
+    name = name.strip()
+    if not name:
+        raise ValueError(_("a token needs a name, e.g. the program that uses it"))
+    limit = ApiToken._meta.get_field("name").max_length
+    if limit is not None and len(name) > limit:
+        raise ValueError(
+            _(
+                "the token name has %(length)d characters, more than the maximum "
+                "of %(limit)d. Choose a shorter name"
+            )
+            % {"length": len(name), "limit": limit}
+        )
+    for position, character in enumerate(name, start=1):
+        if unicodedata.category(character) == "Cc":
+            raise ValueError(
+                _(
+                    "the token name contains the control character %(code)s at "
+                    "position %(position)d. Write the name on one line, without "
+                    "tabs or other control characters"
+                )
+                % {"code": f"U+{ord(character):04X}", "position": position}
+            )
+    return name
 
 
 @transaction.atomic

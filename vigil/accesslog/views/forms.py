@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -25,6 +26,7 @@ from vigil.accesslog.detection.services import (
 )
 from vigil.accesslog.models import Action, ApiToken, IdentityPeriod
 from vigil.accesslog.national_numbers import validate_national_number
+from vigil.accesslog.tokens import checked_token_name
 from vigil.accesslog.untraced import day_period as untraced_period
 from vigil.isodate import IsoDateField, IsoDateTimeField
 from vigil.ledger.note import looks_like_verifier_key
@@ -197,6 +199,14 @@ class TokenForm(forms.Form):
             "What the token may do: send access events, or read and change registers."
         ),
     )
+
+    def clean_name(self) -> str:
+        name: str = self.cleaned_data["name"]
+        try:
+            return checked_token_name(name)
+        except ValueError as error:
+            # The service writes command-line messages, which start in lower case.
+            raise forms.ValidationError(f"{capfirst(str(error))}.") from None
 
 
 class DetectionSettingsForm(forms.Form):
