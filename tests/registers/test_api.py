@@ -219,3 +219,30 @@ def test_page_past_the_last_is_not_found(client: Client, secret: str) -> None:
         response = call(client, "GET", f"{URL}?page={page}", secret)
         assert response.status_code == 404, page
         assert "1 to 1" in response.json()["message"]
+
+
+def test_rejected_token_keeps_last_use(
+    client: Client, centre_a: Organisation, centre_b: Organisation
+) -> None:
+    other, other_secret = create_token(
+        centre_b, "b", actor=None, scope=ApiToken.Scope.REGISTERS
+    )
+    ingest, ingest_secret = create_token(centre_a, "a ingest", actor=None)
+
+    wrong_centre = call(client, "GET", URL, other_secret)
+    wrong_scope = call(client, "GET", URL, ingest_secret)
+
+    assert wrong_centre.status_code == 401
+    assert wrong_scope.status_code == 403
+    assert ApiToken.objects.get(pk=other.pk).last_used_at is None
+    assert ApiToken.objects.get(pk=ingest.pk).last_used_at is None
+
+
+def test_accepted_token_records_last_use(
+    client: Client, centre_a: Organisation, secret: str
+) -> None:
+    response = call(client, "GET", URL, secret)
+
+    token = ApiToken.objects.get(organisation=centre_a, name="cmdb sync")
+    assert response.status_code == 200
+    assert token.last_used_at is not None

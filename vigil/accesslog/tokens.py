@@ -192,10 +192,19 @@ def authenticate(
     match = identify_token(header)
     if match is None or match.scope != scope:
         return None
-    now = timezone.now()
-    ApiToken.objects.filter(pk=match.pk).update(last_used_at=now)
-    match.last_used_at = now
+    mark_used(match)
     return match
+
+
+def mark_used(token: ApiToken) -> None:
+    """Set the token's ``last_used_at`` to now, in the database and on ``token``.
+
+    Call it only once the token was accepted for the request, so that the
+    token list does not show a use that was rejected.
+    """
+    now = timezone.now()
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    token.last_used_at = now
 
 
 def identify_token(header: str | None) -> ApiToken | None:

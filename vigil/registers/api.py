@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from vigil.accesslog.models import ApiToken
-from vigil.accesslog.tokens import authenticate, identify_token
+from vigil.accesslog.tokens import identify_token, mark_used
 from vigil.accounts.models import Membership
 from vigil.accounts.roles import Capability
 from vigil.organisations.models import Organisation
@@ -120,33 +120,35 @@ def _token(request: HttpRequest, header: str, org: str) -> ApiToken:
     scopes. Any other failure raises 401, so a revoked or unknown token, or a
     token of another centre, reveals no scope.
     """
-    token = authenticate(header, scope=ApiToken.Scope.REGISTERS)
-    if token is not None and token.organisation.slug == org:
-        return token
-    other = identify_token(header) if token is None else None
-    if other is not None and other.organisation.slug == org:
+    token = identify_token(header)
+    if token is None or token.organisation.slug != org:
+        raise ApiError(
+            401,
+            "unauthorized",
+            "The bearer token is invalid, revoked, of another scope or of "
+            "another centre. Use a live 'registers' token of this centre.",
+        )
+    if token.scope != ApiToken.Scope.REGISTERS:
         needed = ApiToken.Scope.REGISTERS.value
         logger.warning(
             "Registers API request from %s for %s rejected: token %s has the scope %s",
             request.META.get("REMOTE_ADDR", "?"),
             org,
-            other.prefix,
-            other.scope,
+            token.prefix,
+            token.scope,
         )
         raise ApiError(
             403,
             "insufficient_scope",
-            f"The bearer token {other.prefix} has the scope '{other.scope}', and "
+            f"The bearer token {token.prefix} has the scope '{token.scope}', and "
             f"the registers API needs the scope '{needed}'. Send a '{needed}' "
             "token of this centre, which 'vigil accesslog_token create --org "
             f"{org} --scope {needed} NAME' creates.",
         )
-    raise ApiError(
-        401,
-        "unauthorized",
-        "The bearer token is invalid, revoked, of another scope or of "
-        "another centre. Use a live 'registers' token of this centre.",
-    )
+    # Only a token accepted for this centre gets a last use, so the token
+    # list shows no use that was rejected.
+    mark_used(token)
+    return token
 
 
 def _require(caller: Caller, capability: Capability) -> None:
