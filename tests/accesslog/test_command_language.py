@@ -395,7 +395,7 @@ PROVE_ERRORS = {
         "dichtstbijzijnde ondertekende groottes zijn 5 en 10",
         "range": "boomgrootte 12 ligt buiten het bereik: de log heeft 10 logregels",
         "empty": "de log heeft nog geen ondertekend controlepunt. Voer 'vigil "
-        "accesslog checkpoint' uit of lever eerst gebeurtenissen aan",
+        "accesslog checkpoint --org centre-b' uit of lever eerst gebeurtenissen aan",
     },
     "fr": {
         "unsigned": "aucun point de contrôle n'a été signé à la taille d'arbre 7, "
@@ -403,7 +403,8 @@ PROVE_ERRORS = {
         "arbre. Les tailles signées les plus proches sont 5 et 10",
         "range": "la taille d'arbre 12 est hors limites\u00a0: le journal a 10 entrées",
         "empty": "le journal n'a pas encore de point de contrôle signé. Exécutez "
-        "'vigil accesslog checkpoint' ou envoyez d'abord des événements",
+        "'vigil accesslog checkpoint --org centre-b' ou envoyez d'abord des "
+        "événements",
     },
 }
 

@@ -124,6 +124,16 @@ def test_no_checkpoint_unavailable(centre_a: Organisation) -> None:
         inclusion_proof_for(centre_a, 0)
 
 
+def test_no_checkpoint_names_organisation(centre_a: Organisation) -> None:
+    with translation.override("en"), pytest.raises(ProofUnavailable) as proof:
+        proof_document(centre_a, 0)
+    with translation.override("en"), pytest.raises(ProofUnavailable) as consistency:
+        consistency_proof_for(centre_a, 0)
+
+    assert "'vigil accesslog checkpoint --org centre-a'" in str(proof.value)
+    assert "'vigil accesslog checkpoint --org centre-a'" in str(consistency.value)
+
+
 @pytest.mark.parametrize("size", [-1, 22])
 def test_size_out_of_range_unavailable(log: Organisation, size: int) -> None:
     with pytest.raises(ProofUnavailable):

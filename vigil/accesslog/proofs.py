@@ -58,9 +58,10 @@ def _tree_size(
         if checkpoint is None:
             raise ProofUnavailable(
                 _(
-                    "the log has no signed checkpoint yet. Run "
-                    "'vigil accesslog checkpoint' or ingest events first"
+                    "the log has no signed checkpoint yet. Run 'vigil accesslog "
+                    "checkpoint --org %(org)s' or ingest events first"
                 )
+                % {"org": organisation.slug}
             )
         return checkpoint.size, checkpoint
     current = log.size
