@@ -11,7 +11,7 @@ from vigil.accesslog.ingestion import ingest_events
 from vigil.accesslog.keys import ensure_log_keys
 from vigil.accesslog.leaves import entry_leaf
 from vigil.accesslog.models import AccessEntry, TreeNode
-from vigil.accesslog.proofs import inclusion_proof_for
+from vigil.accesslog.proofs import inclusion_proof_for, proof_document
 from vigil.accesslog.retention import expire_entries, first_unexpired_index
 from vigil.accesslog.verification import verify_log
 from vigil.audit.models import AuditEntry
@@ -129,3 +129,44 @@ def test_retention_setting_used(log: Organisation, settings: LazySettings) -> No
 def test_empty_log_expires_nothing(centre_a: Organisation) -> None:
     result = expire_entries(centre_a, NOW, actor=None)
     assert (result.expired, result.start, result.end) == (0, 0, 0)
+
+
+def test_cutoff_in_whole_milliseconds(centre_a: Organisation) -> None:
+    # The entry's time lies 0.4 ms before the exact start of the period,
+    # in the millisecond that the statement writes as its cut-off.
+    time = datetime.datetime(2015, 3, 2, 10, 15, 30, 250000, tzinfo=datetime.UTC)
+    now = time + datetime.timedelta(days=3650, microseconds=400)
+    ingest_events(
+        centre_a,
+        [(0, event(0, time="2015-03-02T10:15:30.250Z"))],
+        source="test",
+    )
+
+    result = expire_entries(centre_a, now, actor=None)
+
+    assert result.cutoff == time
+    assert result.expired == 0
+    assert AccessEntry.objects.get(organisation=centre_a, index=0).expired_at is None
+
+
+def test_longer_period_after_expiry_verifies(
+    centre_a: Organisation, settings: LazySettings
+) -> None:
+    # Entry 1 lies in the millisecond of the cut-off, so it keeps its content
+    # until the next run, and the longer period later finds no entry emptied
+    # after the cut-off of the statement.
+    times = ["2015-03-02T10:15:30.100Z", "2015-03-02T10:15:30.250Z", RECENT]
+    ingest_events(
+        centre_a,
+        [(number, event(number, time=time)) for number, time in enumerate(times)],
+        source="test",
+    )
+    time = datetime.datetime(2015, 3, 2, 10, 15, 30, 250000, tzinfo=datetime.UTC)
+    now = time + datetime.timedelta(days=3650, microseconds=400)
+    expire_entries(centre_a, now, actor=None)
+
+    settings.VIGIL_ACCESSLOG_RETENTION_DAYS = 7300
+    result = verify_log(centre_a)
+
+    assert result.ok, result.reason_text()
+    assert proof_document(centre_a, 0)["leaf"] is None

@@ -275,6 +275,10 @@ def expired_in_time_before(
         except (LedgerError, ValueError):
             continue
         cutoff = datetime.datetime.fromisoformat(statement.cutoff)
+        # NOTE: expiry compared entry times with the cut-off's microseconds
+        # before it rounded the cut-off down to milliseconds. An older
+        # statement may therefore cover an entry whose time equals its
+        # cut-off, and that entry fails here once the period is lengthened.
         # Expiry's cut-off lies in the past, so a later one vouches for nothing.
         if latest < cutoff <= now:
             latest = cutoff

@@ -218,13 +218,24 @@ def due_for_expiry(
     yet, so ``expired`` counts them all. Entries after the latest signed
     checkpoint wait for a checkpoint that covers them.
     """
-    cutoff = (now or timezone.now()) - retention_period()
+    cutoff = _whole_milliseconds((now or timezone.now()) - retention_period())
     start = first_unexpired_index(organisation)
     end = _first_kept_index(organisation, start, cutoff)
     # Expiry vouches only for entries in the tree of a signed checkpoint.
     latest = latest_checkpoint(organisation)
     end = max(start, min(end, latest.size if latest is not None else 0))
     return ExpiryResult(end - start, start, end, cutoff)
+
+
+def _whole_milliseconds(moment: datetime.datetime) -> datetime.datetime:
+    """Return ``moment`` rounded down to a whole millisecond.
+
+    The expiry statement writes its cut-off in milliseconds, and entry times
+    are whole milliseconds. Comparing with the rounded cut-off keeps an
+    entry whose time lies in the cut-off's own millisecond, which the
+    statement could not state as before its cut-off.
+    """
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
 @transaction.atomic
