@@ -1,12 +1,16 @@
 """Retention: old entries lose their content, keep their hash and their proofs."""
 
 import datetime
+import io
 from unittest import mock
 
 import pytest
 from django.conf import LazySettings
+from django.core.management import call_command
+from django.utils import translation
 
 from tests.accesslog.factories import event
+from vigil.accesslog.checkpoints import ensure_checkpoint
 from vigil.accesslog.ingestion import ingest_events
 from vigil.accesslog.keys import ensure_log_keys
 from vigil.accesslog.leaves import entry_leaf
@@ -170,3 +174,38 @@ def test_longer_period_after_expiry_verifies(
 
     assert result.ok, result.reason_text()
     assert proof_document(centre_a, 0)["leaf"] is None
+
+
+def run_expire(*arguments: str) -> str:
+    output = io.StringIO()
+    with translation.override("en"):
+        call_command("accesslog", "expire", *arguments, stdout=output)
+    return output.getvalue()
+
+
+def test_expire_names_entries_waiting_for_checkpoint(
+    centre_a: Organisation, settings: LazySettings
+) -> None:
+    settings.VIGIL_CHECKPOINT_INTERVAL_SECONDS = 3600
+    for first in (0, 3):
+        records = [
+            (number, event(number, time=OLD)) for number in range(first, first + 3)
+        ]
+        ingest_events(centre_a, records, source="test")
+    waiting = (
+        "3 more entries, from index 3 on, are due but not yet in a signed "
+        "checkpoint, so they keep their content. Run 'vigil accesslog "
+        "checkpoint --org centre-a' and expire again to empty them\n"
+    )
+
+    dry_run = run_expire("--org", "centre-a", "--dry-run")
+    first_run = run_expire("--org", "centre-a")
+    ensure_checkpoint(centre_a, actor=None)
+    second_run = run_expire("--org", "centre-a")
+
+    assert dry_run.endswith(waiting)
+    assert first_run.startswith("entries emptied: 3 ")
+    assert first_run.endswith(waiting)
+    assert second_run.startswith("entries emptied: 3 ")
+    assert "not yet in a signed checkpoint" not in second_run
+    assert first_unexpired_index(centre_a) == 6

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from vigil.accesslog.checkpoints import latest_checkpoint
 from vigil.accesslog.encoding import canonical_time
@@ -51,12 +52,17 @@ SCAN_CHUNK = 10_000
 
 @dataclass(frozen=True)
 class ExpiryResult:
-    """Entries ``[start, end)`` were emptied (``expired`` of them) at ``cutoff``."""
+    """Entries ``[start, end)`` were emptied (``expired`` of them) at ``cutoff``.
+
+    ``waiting`` counts the entries from ``end`` on that are due as well, but
+    lie after the latest signed checkpoint, so that expiry keeps them.
+    """
 
     expired: int
     start: int
     end: int
     cutoff: datetime.datetime
+    waiting: int = 0
 
 
 def retention_period() -> datetime.timedelta:
@@ -220,11 +226,33 @@ def due_for_expiry(
     """
     cutoff = _whole_milliseconds((now or timezone.now()) - retention_period())
     start = first_unexpired_index(organisation)
-    end = _first_kept_index(organisation, start, cutoff)
+    first_kept = _first_kept_index(organisation, start, cutoff)
     # Expiry vouches only for entries in the tree of a signed checkpoint.
     latest = latest_checkpoint(organisation)
-    end = max(start, min(end, latest.size if latest is not None else 0))
-    return ExpiryResult(end - start, start, end, cutoff)
+    end = max(start, min(first_kept, latest.size if latest is not None else 0))
+    return ExpiryResult(end - start, start, end, cutoff, waiting=first_kept - end)
+
+
+def checkpoint_wait_line(organisation: Organisation, due: ExpiryResult) -> str | None:
+    """Return the line that names due entries that no signed checkpoint covers yet.
+
+    Return None when ``due`` has no such entries.
+    """
+    if not due.waiting:
+        return None
+    return ngettext(
+        "%(count)d more entry, at index %(index)d, is due but not yet in a "
+        "signed checkpoint, so it keeps its content. Run '%(command)s' and "
+        "expire again to empty it",
+        "%(count)d more entries, from index %(index)d on, are due but not yet "
+        "in a signed checkpoint, so they keep their content. Run '%(command)s' "
+        "and expire again to empty them",
+        due.waiting,
+    ) % {
+        "count": due.waiting,
+        "index": due.end,
+        "command": f"vigil accesslog checkpoint --org {organisation.slug}",
+    }
 
 
 def _whole_milliseconds(moment: datetime.datetime) -> datetime.datetime:
@@ -288,7 +316,7 @@ def expire_entries(
             "cutoff": cutoff,
         },
     )
-    return ExpiryResult(expired, start, end, cutoff)
+    return ExpiryResult(expired, start, end, cutoff, waiting=due.waiting)
 
 
 def _check_leaves(

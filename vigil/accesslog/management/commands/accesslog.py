@@ -37,7 +37,12 @@ from vigil.accesslog.proofs import (
     consistency_proof_for,
     proof_document,
 )
-from vigil.accesslog.retention import ExpiryResult, due_for_expiry, expire_entries
+from vigil.accesslog.retention import (
+    ExpiryResult,
+    checkpoint_wait_line,
+    due_for_expiry,
+    expire_entries,
+)
 from vigil.accesslog.syslog_cli import add_syslog_options, run_syslog
 from vigil.accesslog.verification import VerificationResult, verify_log
 from vigil.commands import Command as VigilCommand
@@ -267,7 +272,9 @@ class Command(VigilCommand):
 
     def _expire(self, organisation: Organisation, options: dict[str, Any]) -> None:
         if options["dry_run"]:
-            self.stdout.write(_dry_run_line(due_for_expiry(organisation)))
+            due = due_for_expiry(organisation)
+            self.stdout.write(_dry_run_line(due))
+            self._write_checkpoint_wait(organisation, due)
             return
         try:
             result = expire_entries(organisation, actor=None)
@@ -286,6 +293,14 @@ class Command(VigilCommand):
                 "index": result.end,
             }
         )
+        self._write_checkpoint_wait(organisation, result)
+
+    def _write_checkpoint_wait(
+        self, organisation: Organisation, due: ExpiryResult
+    ) -> None:
+        line = checkpoint_wait_line(organisation, due)
+        if line is not None:
+            self.stdout.write(line)
 
     def _export(self, organisation: Organisation, options: dict[str, Any]) -> None:
         start, end = export_period(options["from_date"], options["to_date"])
