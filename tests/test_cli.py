@@ -2,16 +2,24 @@
 
 import argparse
 import datetime
+import io
 import os
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
+from unittest import mock
 
 import pytest
 from django.conf import LazySettings
-from django.core.management import CommandError, get_commands, load_command_class
+from django.core.management import (
+    CommandError,
+    call_command,
+    get_commands,
+    load_command_class,
+)
+from django.db import OperationalError, connection
 
 from vigil import cli
 from vigil.accesslog.identities import add_identity_period
@@ -321,3 +329,60 @@ def test_command_logs_warnings_only(tmp_path: Path) -> None:
     assert quiet.returncode == 0
     assert quiet.stderr == ""
     assert "INFO vigil stored 3 rows" in chatty.stderr
+
+
+def test_locked_database_is_a_message(
+    centre_a: Organisation,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(
+        "vigil.accesslog.management.commands.accesslog.expire_entries",
+        mock.Mock(side_effect=OperationalError("database is locked")),
+    )
+
+    errors = run_in_process(
+        monkeypatch, capsys, "accesslog", "expire", "--org", centre_a.slug
+    )
+
+    assert errors.startswith("the database is locked: another process kept")
+    assert "Run the command again when the other process has finished" in errors
+    assert "Traceback" not in errors
+
+
+def test_other_operational_error_is_raised(
+    centre_a: Organisation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        "vigil.accesslog.management.commands.accesslog.expire_entries",
+        mock.Mock(side_effect=OperationalError("disk I/O error")),
+    )
+    monkeypatch.setattr(
+        sys, "argv", ["vigil", "accesslog", "expire", "--org", centre_a.slug]
+    )
+
+    with pytest.raises(OperationalError, match="disk I/O error"):
+        cli.main()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's JSON probe")
+def test_checks_pass_while_write_lock_held(centre_a: Organisation) -> None:
+    # Django's probe for SQLite's JSON functions starts a transaction, which
+    # times out while another process holds the write lock.
+    locked = mock.Mock()
+    locked.atomic.side_effect = OperationalError("database is locked")
+    connection.features.__dict__.pop("supports_json_field", None)
+    output = io.StringIO()
+
+    with mock.patch("django.db.backends.sqlite3.features.transaction", locked):
+        call_command(
+            "accesslog_token",
+            "list",
+            "--org",
+            centre_a.slug,
+            skip_checks=False,
+            stdout=output,
+        )
+
+    assert output.getvalue().count("\t") == 4
+    assert connection.features.supports_json_field is True

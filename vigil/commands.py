@@ -7,6 +7,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, SystemCheckError
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
+from django.utils.translation import gettext as _
+
+# The text of the OperationalError that Python's sqlite3 raises when another
+# connection held the write lock for longer than the connection's timeout.
+SQLITE_LOCKED = "database is locked"
+# The timeout in seconds of Python's sqlite3 when the settings give none.
+SQLITE_DEFAULT_TIMEOUT = 5
 
 
 class Command(BaseCommand):
@@ -15,9 +23,15 @@ class Command(BaseCommand):
     Run from the command line, Django writes a ``CommandError`` as
     ``CommandError: message``, which reads like a crash to someone who only
     mistyped an option. This class writes the message alone and exits with
-    the error's status. ``--traceback`` and ``call_command`` still get the
-    exception, and system check errors keep Django's own form.
+    the error's status. A SQLite database that another process kept locked
+    gives a message and status 1 in the same way. ``--traceback`` and
+    ``call_command`` still get the exception, and system check errors keep
+    Django's own form.
     """
+
+    def check(self, *args: Any, **kwargs: Any) -> None:
+        probe_sqlite_json()
+        super().check(*args, **kwargs)
 
     def execute(self, *args: Any, **options: Any) -> Any:
         called = getattr(self, "_called_from_command_line", False)
@@ -30,6 +44,44 @@ class Command(BaseCommand):
         except CommandError as error:
             self.stderr.write(str(error))
             sys.exit(error.returncode)
+        except OperationalError as error:
+            if str(error) != SQLITE_LOCKED:
+                raise
+            self.stderr.write(locked_database_message())
+            sys.exit(1)
+
+
+def probe_sqlite_json() -> None:
+    """Record that SQLite has its JSON functions, probing without the write lock.
+
+    Django's own probe runs in a transaction, which the IMMEDIATE mode of
+    the settings starts by taking the write lock. While another process
+    writes for longer than the timeout, that probe fails, and the system
+    checks then report that SQLite does not support JSONFields. A probe that
+    fails here too is left to Django's.
+    """
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor != "sqlite":
+        return
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("""SELECT JSON('{"a": "b"}')""")
+    except OperationalError:
+        return
+    connection.features.supports_json_field = True
+
+
+def locked_database_message() -> str:
+    """Return the message for a SQLite database that another process kept locked."""
+    options = connections[DEFAULT_DB_ALIAS].settings_dict.get("OPTIONS", {})
+    seconds = options.get("timeout", SQLITE_DEFAULT_TIMEOUT)
+    return _(
+        "the database is locked: another process kept a write transaction open "
+        "for longer than the %(seconds)s seconds that SQLite waits, for example "
+        "a long 'vigil accesslog expire' or a large ingestion. The transaction "
+        "that failed was rolled back. Run the command again when the other "
+        "process has finished"
+    ) % {"seconds": seconds}
 
 
 @dataclass(frozen=True)
