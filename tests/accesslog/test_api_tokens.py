@@ -418,6 +418,21 @@ def test_create_rejects_control_characters(
     assert not ApiToken.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("name", "code", "position"),
+    [("erp\u202eexe.txt", "U+202E", 4), ("erp\u200bsync", "U+200B", 4)],
+)
+def test_create_rejects_format_characters(
+    centre_a: Organisation, consultant_a: User, name: str, code: str, position: int
+) -> None:
+    with pytest.raises(ValueError) as raised:
+        create_token(centre_a, name, actor=consultant_a)
+
+    message = str(raised.value)
+    assert f"the invisible format character {code} at position {position}" in message
+    assert not ApiToken.objects.exists()
+
+
 def test_command_rejects_long_name(centre_a: Organisation) -> None:
     with pytest.raises(CommandError, match="more than the maximum of 100"):
         run_token_command("create", "--org", "centre-a", "x" * 300)

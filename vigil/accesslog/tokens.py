@@ -68,7 +68,8 @@ def checked_token_name(name: str) -> str:
     """Return ``name`` without surrounding spaces, as a token stores it.
 
     Raises ValueError, with a message in the active language, if the name
-    is empty, longer than the column, or contains a control character. A
+    is empty, longer than the column, or contains a control or format
+    character. A
     tab or line break would split the name's row in ``vigil
     accesslog_token list``, whose columns are separated by tabs.
     """
@@ -85,14 +86,26 @@ def checked_token_name(name: str) -> str:
             % {"length": len(name), "limit": limit}
         )
     for position, character in enumerate(name, start=1):
-        if unicodedata.category(character) == "Cc":
+        category = unicodedata.category(character)
+        values = {"code": f"U+{ord(character):04X}", "position": position}
+        if category == "Cc":
             raise ValueError(
                 _(
                     "the token name contains the control character %(code)s at "
                     "position %(position)d. Write the name on one line, without "
                     "tabs or other control characters"
                 )
-                % {"code": f"U+{ord(character):04X}", "position": position}
+                % values
+            )
+        if category == "Cf":
+            # U+202E, for example, shows the rest of the name reversed.
+            raise ValueError(
+                _(
+                    "the token name contains the invisible format character "
+                    "%(code)s at position %(position)d, which changes how the "
+                    "name is shown. Remove it"
+                )
+                % values
             )
     return name
 
