@@ -9,12 +9,13 @@ from django.conf import LazySettings
 from django.core.management import call_command
 from django.utils import translation
 
-from tests.accesslog.factories import event
+from tests.accesslog.factories import empty_as_expired, event
 from vigil.accesslog.checkpoints import ensure_checkpoint
+from vigil.accesslog.expiry_statements import sign_statement
 from vigil.accesslog.ingestion import ingest_events
 from vigil.accesslog.keys import ensure_log_keys
 from vigil.accesslog.leaves import entry_leaf
-from vigil.accesslog.models import AccessEntry, TreeNode
+from vigil.accesslog.models import AccessEntry, LogKeys, TreeNode
 from vigil.accesslog.proofs import inclusion_proof_for, proof_document
 from vigil.accesslog.retention import expire_entries, first_unexpired_index
 from vigil.accesslog.verification import verify_log
@@ -174,6 +175,27 @@ def test_longer_period_after_expiry_verifies(
 
     assert result.ok, result.reason_text()
     assert proof_document(centre_a, 0)["leaf"] is None
+
+
+def test_statement_cutoff_millisecond_counts_as_before(
+    centre_a: Organisation, settings: LazySettings
+) -> None:
+    # Expiry once compared times with the cut-off's microseconds: entry 1 lies
+    # in the millisecond that its statement writes as the cut-off.
+    times = ["2015-03-02T10:15:30.100Z", "2015-03-02T10:15:30.250Z", RECENT]
+    ingest_events(
+        centre_a,
+        [(number, event(number, time=time)) for number, time in enumerate(times)],
+        source="test",
+    )
+    cutoff = datetime.datetime(2015, 3, 2, 10, 15, 30, 250400, tzinfo=datetime.UTC)
+    empty_as_expired(centre_a, range(2), vouched=False)
+    sign_statement(LogKeys.objects.get(organisation=centre_a), 0, 2, cutoff)
+
+    settings.VIGIL_ACCESSLOG_RETENTION_DAYS = 7300
+    result = verify_log(centre_a)
+
+    assert result.ok, result.reason_text()
 
 
 def run_expire(*arguments: str) -> str:

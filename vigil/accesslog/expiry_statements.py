@@ -242,6 +242,10 @@ def open_statement(note: str, verifier: Ed25519Verifier, origin: str) -> Expired
     return ExpiredRange(int(matched[1]), int(matched[2]), cutoff, keys_digest)
 
 
+# The resolution of the cut-off that a statement states.
+STATED_CUTOFF_RESOLUTION = datetime.timedelta(milliseconds=1)
+
+
 def expired_in_time_before(
     organisation_id: int,
     verifier: Ed25519Verifier,
@@ -252,7 +256,8 @@ def expired_in_time_before(
     """Return the time before which every expired entry must lie.
 
     That is the later of ``retained_from``, the start of the retention
-    period, and the latest cut-off of the statements that verify. Expiry
+    period, and the latest cut-off of the statements that verify, which
+    admits the cut-off's own millisecond. Expiry
     emptied the entries of each statement because their times lay before
     its cut-off, under the retention period of that run. So entries that
     expired under a shorter period still count as expired in time once the
@@ -275,13 +280,15 @@ def expired_in_time_before(
         except (LedgerError, ValueError):
             continue
         cutoff = datetime.datetime.fromisoformat(statement.cutoff)
-        # NOTE: expiry compared entry times with the cut-off's microseconds
-        # before it rounded the cut-off down to milliseconds. An older
-        # statement may therefore cover an entry whose time equals its
-        # cut-off, and that entry fails here once the period is lengthened.
         # Expiry's cut-off lies in the past, so a later one vouches for nothing.
-        if latest < cutoff <= now:
-            latest = cutoff
+        if cutoff > now:
+            continue
+        # The statement writes its cut-off in whole milliseconds. Expiry once
+        # compared entry times with the cut-off's microseconds, so an entry
+        # of the cut-off's own millisecond may have been emptied under it.
+        bound = cutoff + STATED_CUTOFF_RESOLUTION
+        if latest < bound:
+            latest = bound
     return latest
 
 
