@@ -45,3 +45,22 @@ def test_known_endpoint_unchanged(client: Client) -> None:
 
     assert response.status_code == 200
     assert response.json()["info"]["title"] == "Vigil API"
+
+
+def test_post_to_unknown_path_json_404_with_csrf_checks() -> None:
+    # A program sends no CSRF cookie or token.
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        "/api/v1/accesslog/events/",
+        "[]",
+        content_type="application/json",
+        headers={"Accept-Language": "en", "Authorization": "Bearer x"},
+    )
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "error": "not_found",
+        "message": "No API endpoint is at /api/v1/accesslog/events/. Remove the "
+        "final slash: /api/v1/accesslog/events",
+    }

@@ -10,6 +10,7 @@ from typing import Any
 from django.http import HttpRequest, JsonResponse
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 
 from vigil.accesslog.openapi import build_document as accesslog_document
 from vigil.registers.openapi import extend
@@ -37,29 +38,41 @@ def document(request: HttpRequest) -> JsonResponse:
     return JsonResponse(build_document(), json_dumps_params={"indent": 2})
 
 
+@csrf_exempt
 def unknown_endpoint(request: HttpRequest, path: str) -> JsonResponse:
     """Return a JSON 404 for a path under /api/ that names no endpoint.
 
     Without it, such a path got the HTML page of the web interface, which a
     program cannot read. A path that lacks only its final slash gets the
     path to use, rather than Django's redirect, which a client would follow
-    with a GET.
+    with a GET. Programs send no CSRF token, so a POST to a mistyped path
+    would otherwise get the HTML page of the CSRF check.
     """
-    fixed = f"{request.path}/"
-    try:
-        match = resolve(fixed)
-    except Resolver404:
-        match = None
-    if match is not None and match.func is not unknown_endpoint:
+    added = f"{request.path}/"
+    removed = request.path.removesuffix("/")
+    if _is_endpoint(added):
         message = _(
             "No API endpoint is at %(path)s. Add the final slash: %(fixed)s"
         ) % {
             "path": request.path,
-            "fixed": fixed,
+            "fixed": added,
         }
+    elif removed != request.path and _is_endpoint(removed):
+        message = _(
+            "No API endpoint is at %(path)s. Remove the final slash: %(fixed)s"
+        ) % {"path": request.path, "fixed": removed}
     else:
         message = _(
             "No API endpoint is at %(path)s. The endpoints are listed in "
             "/api/v1/openapi.json"
         ) % {"path": request.path}
     return JsonResponse({"error": "not_found", "message": message}, status=404)
+
+
+def _is_endpoint(path: str) -> bool:
+    """Tell whether ``path`` names an endpoint other than the catch-all."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    return match.func is not unknown_endpoint
