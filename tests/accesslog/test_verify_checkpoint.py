@@ -150,3 +150,27 @@ def test_kept_notes_with_editor_changes(centre_a: Organisation, tmp_path: Path) 
             str(consistency), "--key", vkey(centre_a), "--previous", str(previous)
         )
         assert grown.returncode == 0, (name, grown.stderr)
+
+
+def test_key_file_given_as_key_named(centre_a: Organisation, tmp_path: Path) -> None:
+    ingest_batches(centre_a, 1, 5)
+    key_file = tmp_path / "centre.vkey"
+    key_file.write_text(vkey(centre_a) + "\n", encoding="utf-8")
+    result = run_verify(str(kept(centre_a, tmp_path)), "--key", str(key_file))
+
+    assert result.returncode == 2
+    assert result.stderr.rstrip().endswith(
+        f". {key_file} is a file: give it with --key-file {key_file}"
+    )
+
+
+def test_key_given_as_file_named(centre_a: Organisation, tmp_path: Path) -> None:
+    ingest_batches(centre_a, 1, 5)
+    key_file = tmp_path / "centre.vkey"
+    key_file.write_text(vkey(centre_a) + "\n", encoding="utf-8")
+    result = run_verify(str(key_file), "--key-file", str(key_file))
+
+    assert result.returncode == 2
+    assert f"the file {key_file} contains a verifier key, not a document" in (
+        result.stderr
+    )

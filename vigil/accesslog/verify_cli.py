@@ -136,6 +136,12 @@ def _load_document(path: str) -> tuple[str, Any]:
             ) from None
         if SIGNATURE_LINE_START in text:
             return CHECKPOINT, kept_note_text(text)
+        if looks_like_verifier_key(text):
+            raise Unreadable(
+                f"the file {path} contains a verifier key, not a document to "
+                "check. Give the bundle, proof document or checkpoint as FILE "
+                "and the key with --key or --key-file"
+            ) from None
         raise Unreadable(
             f"the file {path} is not valid JSON: {error}. Give a bundle, a proof "
             "document or a consistency document, which are JSON, or a signed "
@@ -194,14 +200,18 @@ def _document_kind(document: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _load_verifier(key: str) -> Ed25519Verifier:
+def _load_verifier(key: str, *, from_option: bool = False) -> Ed25519Verifier:
+    """Parse the verifier key; ``from_option`` tells that --key gave it."""
     text = key.strip()
     if "\n" in text:
         raise Unreadable(_not_a_key(text))
     try:
         return Ed25519Verifier.from_verifier_key(text)
     except LedgerError as error:
-        raise Unreadable(f"the verifier key is invalid: {error}") from None
+        hint = ""
+        if from_option and Path(text).is_file():
+            hint = f". {text} is a file: give it with --key-file {text}"
+        raise Unreadable(f"the verifier key is invalid: {error}{hint}") from None
 
 
 def _not_a_key(text: str) -> str:
@@ -281,7 +291,7 @@ def _verify(
         if arguments.key is not None
         else _read_text(arguments.key_file, "key file")
     )
-    verifier = _load_verifier(key)
+    verifier = _load_verifier(key, from_option=arguments.key is not None)
     kind, document = _load_document(arguments.file)
     if kind == CHECKPOINT:
         if arguments.previous:
