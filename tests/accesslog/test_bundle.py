@@ -147,6 +147,9 @@ def test_verify_key_file_and_listing(log: Organisation, tmp_path: Path) -> None:
     ]
     assert [leaf["index"] for leaf in listed] == list(range(15))
     assert listed[0]["event_id"] == "e-0"
+    # Only JSON lines on standard output, so that it can go to a JSON tool.
+    assert all(line.startswith("{") for line in printed(result))
+    assert "OK: 15 entries are in the tree of size 16" in result.stderr
 
 
 def test_verify_listing_into_closed_pipe(log: Organisation, tmp_path: Path) -> None:

@@ -107,7 +107,7 @@ def test_printed_proof_verifies(log: Organisation, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     listed = [json.loads(line) for line in printed(result) if line.startswith("{")]
     assert [leaf["index"] for leaf in listed] == [7]
-    assert "OK: entry 7 (event id e-7) is in the tree of size 15" in result.stdout
+    assert "OK: entry 7 (event id e-7) is in the tree of size 15" in result.stderr
 
 
 def test_proof_at_earlier_checkpoint_verifies(

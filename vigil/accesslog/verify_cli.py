@@ -336,12 +336,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CheckFailed as error:
         print(f"FAILED: {error}", file=sys.stderr)
         return EXIT_FAILED
+    # With --list, standard output carries only the JSON lines of the leaves,
+    # so that it can go to a JSON tool, and the summary goes to standard error.
+    summary = sys.stderr if listing is not None else sys.stdout
     try:
         for value in listing or []:
             print(json.dumps(value, ensure_ascii=False, sort_keys=True))
-        for line in lines:
-            print(line)
         sys.stdout.flush()
+        for line in lines:
+            print(line, file=summary)
+        summary.flush()
     except BrokenPipeError:
         # A reader such as head stopped early. The file verified, and Python
         # would report the closed pipe again when it flushes stdout at exit.
