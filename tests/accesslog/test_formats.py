@@ -346,6 +346,13 @@ def test_csv_blank_lines_skipped() -> None:
     assert [line for line, _ in parse_csv(text)] == [3]
 
 
+def test_csv_rows_of_empty_cells_skipped() -> None:
+    # A spreadsheet writes a cleared row as separators only.
+    empty = "," * CSV_HEADER.count(",")
+    text = "\n".join([CSV_HEADER, empty, csv_row(1), ",,", csv_row(2)])
+    assert [line for line, _ in parse_csv(text)] == [3, 5]
+
+
 @pytest.mark.parametrize(
     ("language", "expected"),
     [

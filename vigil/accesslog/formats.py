@@ -515,7 +515,9 @@ def _csv_rows(
     records: Records = []
     start = reader.line_num + 1
     for row in reader:
-        if not row or row == [""]:
+        # A blank line, or a row of empty cells, which spreadsheets write for
+        # a cleared row, carries no event.
+        if not any(row):
             start = reader.line_num + 1
             continue
         if len(row) != len(names):
