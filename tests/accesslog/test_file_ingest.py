@@ -421,6 +421,20 @@ def test_empty_zip_rejected_as_archive(
 
 
 @pytest.mark.parametrize("options", [(), ("--batch-size", "2")])
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_file_rejected_with_fix(
+    centre_a: Organisation, tmp_path: Path, options: tuple[str, ...], encoding: str
+) -> None:
+    path = tmp_path / "events.csv"
+    path.write_bytes("\ufeffevent_id,time\n".encode(encoding))
+    message, _errors = ingest_failing(path, *options)
+    assert message == (
+        f'{path} is UTF-16 text, as Excel saves "Unicode text". Save the events '
+        "as CSV UTF-8 and ingest the result. Nothing was stored."
+    )
+
+
+@pytest.mark.parametrize("options", [(), ("--batch-size", "2")])
 def test_old_workbook_rejected_with_fix(
     centre_a: Organisation, tmp_path: Path, options: tuple[str, ...]
 ) -> None:

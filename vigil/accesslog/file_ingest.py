@@ -394,6 +394,9 @@ COMPRESSED_MAGIC = (
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 # An OLE2 compound file, such as an Excel 97-2003 workbook (.xls).
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# The byte order marks of UTF-16, little and big endian, in which Excel saves
+# "Unicode text".
+UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
 MAGIC_BYTES = len(OLE2_MAGIC)
 
 
@@ -419,6 +422,14 @@ def _reject_archive(path: Path, head: bytes) -> None:
                 "%(path)s is a ZIP archive, such as an Excel workbook (.xlsx), so "
                 "it is not a text file. Save the events as CSV UTF-8 or unpack "
                 "the archive, and ingest the result. Nothing was stored."
+            )
+            % {"path": path}
+        )
+    if head.startswith(UTF16_MARKS):
+        raise FileRejected(
+            _(
+                '%(path)s is UTF-16 text, as Excel saves "Unicode text". Save '
+                "the events as CSV UTF-8 and ingest the result. Nothing was stored."
             )
             % {"path": path}
         )
