@@ -462,3 +462,30 @@ def test_page_rejects_line_break_in_name(
     assert response.status_code == 400
     assert "The token name contains the control character U+000A" in body
     assert not ApiToken.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "position"),
+    [("relay\u2028b", "U+2028", 6), ("relay\u2029b", "U+2029", 6)],
+)
+def test_create_rejects_line_separators(
+    centre_a: Organisation, consultant_a: User, name: str, code: str, position: int
+) -> None:
+    with pytest.raises(ValueError) as raised:
+        create_token(centre_a, name, actor=consultant_a)
+
+    message = str(raised.value)
+    assert f"the line or paragraph separator {code} at position {position}" in message
+    assert not ApiToken.objects.exists()
+
+
+def test_command_rejects_name_not_utf8(centre_a: Organisation) -> None:
+    # Python decodes the command-line byte 0xFF to the lone surrogate U+DCFF.
+    with pytest.raises(CommandError) as raised:
+        run_token_command("create", "--org", "centre-a", "relay\udcffb")
+
+    assert str(raised.value) == (
+        "the token name is not valid UTF-8: position 6 holds the undecodable "
+        "code point U+DCFF. Write the name in UTF-8"
+    )
+    assert not ApiToken.objects.exists()

@@ -68,8 +68,8 @@ def checked_token_name(name: str) -> str:
     """Return ``name`` without surrounding spaces, as a token stores it.
 
     Raises ValueError, with a message in the active language, if the name
-    is empty, longer than the column, or contains a control or format
-    character. A
+    is empty, longer than the column, or contains a control character, a
+    line or paragraph separator, a format character or a lone surrogate. A
     tab or line break would split the name's row in ``vigil
     accesslog_token list``, whose columns are separated by tabs.
     """
@@ -104,6 +104,26 @@ def checked_token_name(name: str) -> str:
                     "the token name contains the invisible format character "
                     "%(code)s at position %(position)d, which changes how the "
                     "name is shown. Remove it"
+                )
+                % values
+            )
+        if category in ("Zl", "Zp"):
+            # U+2028 and U+2029 end a line for str.splitlines and many viewers.
+            raise ValueError(
+                _(
+                    "the token name contains the line or paragraph separator "
+                    "%(code)s at position %(position)d. Write the name on one line"
+                )
+                % values
+            )
+        if category == "Cs":
+            # Python decodes command-line bytes that are not UTF-8 to lone
+            # surrogates, which no database can store.
+            raise ValueError(
+                _(
+                    "the token name is not valid UTF-8: position %(position)d "
+                    "holds the undecodable code point %(code)s. Write the name "
+                    "in UTF-8"
                 )
                 % values
             )

@@ -16,6 +16,7 @@ from vigil.accesslog.management.commands.accesslog import add_org_command
 from vigil.accesslog.models import ApiToken
 from vigil.accesslog.tokens import (
     active_token_named,
+    checked_token_name,
     create_token,
     revoke_active_token,
 )
@@ -58,6 +59,12 @@ class Command(VigilCommand):
             self._revoke(organisation, options["prefix"])
 
     def _create(self, organisation: Organisation, name: str, scope: str) -> None:
+        # The name is checked before the query, which could not send a name
+        # that is not valid UTF-8.
+        try:
+            name = checked_token_name(name)
+        except ValueError as error:
+            raise CommandError(str(error)) from None
         active = active_token_named(organisation, name)
         if active is not None:
             slug = organisation.slug
