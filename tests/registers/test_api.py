@@ -246,3 +246,20 @@ def test_accepted_token_records_last_use(
     token = ApiToken.objects.get(organisation=centre_a, name="cmdb sync")
     assert response.status_code == 200
     assert token.last_used_at is not None
+
+
+def test_forbidden_change_keeps_last_use(
+    client: Client, centre_a: Organisation
+) -> None:
+    # A 'registers' token may not edit the plans' registers, such as risks.
+    token, secret = create_token(
+        centre_a, "plans", actor=None, scope=ApiToken.Scope.REGISTERS
+    )
+
+    response = call(
+        client, "POST", "/api/v1/centres/centre-a/registers/risks/", secret, {}
+    )
+
+    assert response.status_code == 403
+    assert response.json()["error"] == "forbidden"
+    assert ApiToken.objects.get(pk=token.pk).last_used_at is None

@@ -145,17 +145,23 @@ def _token(request: HttpRequest, header: str, org: str) -> ApiToken:
             "token of this centre, which 'vigil accesslog_token create --org "
             f"{org} --scope {needed} NAME' creates.",
         )
-    # Only a token accepted for this centre gets a last use, so the token
-    # list shows no use that was rejected.
-    mark_used(token)
+    # _require records the token's last use once it grants the capability
+    # that the request needs.
     return token
 
 
 def _require(caller: Caller, capability: Capability) -> None:
+    """Raise 403 unless ``caller`` has ``capability``, else record a token's use.
+
+    The last use is recorded only here, so the token list shows no request
+    that was rejected for the token's centre, scope or capabilities.
+    """
     if not caller.grants(capability):
         raise ApiError(
             403, "forbidden", f"Your role in this centre lacks {capability.value}."
         )
+    if caller.token is not None:
+        mark_used(caller.token)
 
 
 def _spec(register: str) -> RegisterSpec:
