@@ -231,3 +231,27 @@ def test_expire_names_entries_waiting_for_checkpoint(
     assert second_run.startswith("entries emptied: 3 ")
     assert "not yet in a signed checkpoint" not in second_run
     assert first_unexpired_index(centre_a) == 6
+
+
+def test_expire_names_only_waiting_entries(
+    centre_a: Organisation, settings: LazySettings
+) -> None:
+    # The first batch gets a checkpoint, and expiry empties it. The second
+    # batch waits for the next checkpoint, so no entry can be emptied now.
+    settings.VIGIL_CHECKPOINT_INTERVAL_SECONDS = 3600
+    ingest_events(centre_a, [(0, event(0, time=OLD))], source="test")
+    run_expire("--org", "centre-a")
+    ingest_events(centre_a, [(1, event(1, time=OLD))], source="test")
+    waiting = (
+        "1 entry, at index 1, is due but not yet in a signed checkpoint, so it "
+        "keeps its content. Run 'vigil accesslog checkpoint --org centre-a' and "
+        "expire again to empty it\n"
+    )
+
+    dry_run = run_expire("--org", "centre-a", "--dry-run")
+    run = run_expire("--org", "centre-a")
+
+    assert dry_run.startswith("no entries in a signed checkpoint are due ")
+    assert dry_run.endswith(waiting)
+    assert run.startswith("entries emptied: 0 ")
+    assert run.endswith(waiting)

@@ -240,15 +240,27 @@ def checkpoint_wait_line(organisation: Organisation, due: ExpiryResult) -> str |
     """
     if not due.waiting:
         return None
-    return ngettext(
-        "%(count)d more entry, at index %(index)d, is due but not yet in a "
-        "signed checkpoint, so it keeps its content. Run '%(command)s' and "
-        "expire again to empty it",
-        "%(count)d more entries, from index %(index)d on, are due but not yet "
-        "in a signed checkpoint, so they keep their content. Run '%(command)s' "
-        "and expire again to empty them",
-        due.waiting,
-    ) % {
+    if due.expired:
+        text = ngettext(
+            "%(count)d more entry, at index %(index)d, is due but not yet in a "
+            "signed checkpoint, so it keeps its content. Run '%(command)s' and "
+            "expire again to empty it",
+            "%(count)d more entries, from index %(index)d on, are due but not yet "
+            "in a signed checkpoint, so they keep their content. Run '%(command)s' "
+            "and expire again to empty them",
+            due.waiting,
+        )
+    else:
+        text = ngettext(
+            "%(count)d entry, at index %(index)d, is due but not yet in a "
+            "signed checkpoint, so it keeps its content. Run '%(command)s' and "
+            "expire again to empty it",
+            "%(count)d entries, from index %(index)d on, are due but not yet "
+            "in a signed checkpoint, so they keep their content. Run '%(command)s' "
+            "and expire again to empty them",
+            due.waiting,
+        )
+    return text % {
         "count": due.waiting,
         "index": due.end,
         "command": f"vigil accesslog checkpoint --org {organisation.slug}",

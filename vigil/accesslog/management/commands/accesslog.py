@@ -372,6 +372,15 @@ def _local_time(moment: datetime.datetime) -> str:
 
 def _dry_run_line(due: ExpiryResult) -> str:
     values = {"cutoff": _local_time(due.cutoff), "count": due.expired}
+    if not due.expired and due.waiting:
+        # The line that follows names the due entries after the checkpoint.
+        return (
+            _(
+                "no entries in a signed checkpoint are due to be emptied "
+                "(entries before %(cutoff)s expire). Nothing was changed"
+            )
+            % values
+        )
     if not due.expired:
         return (
             _(
