@@ -722,6 +722,31 @@ def test_export_previous_as_editor_saved(
     assert bundle["consistency"]["old_size"] == 5
 
 
+def test_export_previous_named_in_output(log: Organisation, tmp_path: Path) -> None:
+    note = LogCheckpoint.objects.get(organisation=log, size=5).note
+    previous = tmp_path / "kept.checkpoint"
+    previous.write_text(note, encoding="utf-8")
+    with translation.override("en"):
+        lines = run(*export_with_previous(previous, tmp_path)).splitlines()
+    size = LogCheckpoint.objects.filter(organisation=log).order_by("-size")[0].size
+
+    assert lines[-1] == (
+        f"{tmp_path / 'x.json'}: with the consistency proof from the previous "
+        f"checkpoint of size 5 to size {size}"
+    )
+
+
+def test_export_without_previous_names_no_proof(
+    log: Organisation, tmp_path: Path
+) -> None:
+    bundle = tmp_path / "x.json"
+    arguments = ("--from", "2026-03-01", "--to", "2026-03-05", "--output", str(bundle))
+    with translation.override("en"):
+        output = run("export", "--org", "centre-a", *arguments)
+
+    assert "consistency proof" not in output
+
+
 def test_export_previous_missing(log: Organisation, tmp_path: Path) -> None:
     missing = tmp_path / "old.checkpoint"
     message, _ = run_failing(*export_with_previous(missing, tmp_path))

@@ -65,6 +65,9 @@ class BundleSummary:
     expired: int
     tree_size: int
     checkpoint_note: str
+    # The size of the earlier checkpoint that the consistency proof starts
+    # from, or None without one.
+    previous_size: int | None = None
 
 
 class InvalidPreviousCheckpoint(ValueError):
@@ -332,7 +335,13 @@ class BundleExport:
         note = json.dumps(signed, ensure_ascii=False)
         yield "".join(items) + f'\n ],\n "manifest": {note}\n}}\n'
         self._record(count, expired)
-        self._summary = BundleSummary(count, expired, self.size, self.checkpoint.note)
+        self._summary = BundleSummary(
+            count,
+            expired,
+            self.size,
+            self.checkpoint.note,
+            self.consistency["old_size"] if self.consistency else None,
+        )
 
     def _item(self, index: int, leaf: bytes | None, leaf_hash: bytes) -> str:
         proof = inclusion_proof(index, self.size, self.store)

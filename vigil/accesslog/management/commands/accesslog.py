@@ -363,6 +363,18 @@ class Command(VigilCommand):
                 "size": summary.tree_size,
             }
         )
+        if summary.previous_size is not None:
+            self.stdout.write(
+                _(
+                    "%(path)s: with the consistency proof from the previous "
+                    "checkpoint of size %(previous)d to size %(size)d"
+                )
+                % {
+                    "path": output,
+                    "previous": summary.previous_size,
+                    "size": summary.tree_size,
+                }
+            )
 
 
 def _local_time(moment: datetime.datetime) -> str:
