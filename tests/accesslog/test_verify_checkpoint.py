@@ -19,6 +19,19 @@ def latest_note(organisation: Organisation) -> str:
     return checkpoint.note
 
 
+def write_consistency(organisation: Organisation, old: str, path: Path) -> None:
+    with path.open("w", encoding="utf-8") as output:
+        call_command(
+            "accesslog",
+            "consistency",
+            "--org",
+            organisation.slug,
+            "--old",
+            old,
+            stdout=output,
+        )
+
+
 def kept(organisation: Organisation, tmp_path: Path, text: str | None = None) -> Path:
     checkpoint = latest_checkpoint(organisation)
     assert checkpoint is not None
@@ -106,15 +119,7 @@ def test_kept_notes_without_final_newline(
     alone = run_verify(str(newer), "--key", vkey(centre_a))
     assert alone.returncode == 0, alone.stderr
     consistency = tmp_path / "consistency.json"
-    call_command(
-        "accesslog",
-        "consistency",
-        "--org",
-        centre_a.slug,
-        "--old",
-        "5",
-        stdout=consistency.open("w", encoding="utf-8"),
-    )
+    write_consistency(centre_a, "5", consistency)
     grown = run_verify(
         str(consistency), "--key", vkey(centre_a), "--previous", str(previous)
     )
@@ -130,15 +135,7 @@ def test_kept_notes_with_editor_changes(centre_a: Organisation, tmp_path: Path) 
         "spaces at the end": lambda note: note + "  \n",
     }
     consistency = tmp_path / "consistency.json"
-    call_command(
-        "accesslog",
-        "consistency",
-        "--org",
-        centre_a.slug,
-        "--old",
-        "5",
-        stdout=consistency.open("w", encoding="utf-8"),
-    )
+    write_consistency(centre_a, "5", consistency)
     for name, change in changes.items():
         newer = kept(centre_a, tmp_path, change(latest_note(centre_a)))
         alone = run_verify(str(newer), "--key", vkey(centre_a))
