@@ -154,18 +154,23 @@ def test_cutoff_in_whole_milliseconds(centre_a: Organisation) -> None:
     assert AccessEntry.objects.get(organisation=centre_a, index=0).expired_at is None
 
 
+def ingest_around_cutoff(organisation: Organisation) -> None:
+    """Ingest an entry before the cut-off's millisecond, one in it, and a recent one."""
+    times = ["2015-03-02T10:15:30.100Z", "2015-03-02T10:15:30.250Z", RECENT]
+    ingest_events(
+        organisation,
+        [(number, event(number, time=time)) for number, time in enumerate(times)],
+        source="test",
+    )
+
+
 def test_longer_period_after_expiry_verifies(
     centre_a: Organisation, settings: LazySettings
 ) -> None:
     # Entry 1 lies in the millisecond of the cut-off, so it keeps its content
     # until the next run, and the longer period later finds no entry emptied
     # after the cut-off of the statement.
-    times = ["2015-03-02T10:15:30.100Z", "2015-03-02T10:15:30.250Z", RECENT]
-    ingest_events(
-        centre_a,
-        [(number, event(number, time=time)) for number, time in enumerate(times)],
-        source="test",
-    )
+    ingest_around_cutoff(centre_a)
     time = datetime.datetime(2015, 3, 2, 10, 15, 30, 250000, tzinfo=datetime.UTC)
     now = time + datetime.timedelta(days=3650, microseconds=400)
     expire_entries(centre_a, now, actor=None)
@@ -182,12 +187,7 @@ def test_statement_cutoff_millisecond_counts_as_before(
 ) -> None:
     # Expiry once compared times with the cut-off's microseconds: entry 1 lies
     # in the millisecond that its statement writes as the cut-off.
-    times = ["2015-03-02T10:15:30.100Z", "2015-03-02T10:15:30.250Z", RECENT]
-    ingest_events(
-        centre_a,
-        [(number, event(number, time=time)) for number, time in enumerate(times)],
-        source="test",
-    )
+    ingest_around_cutoff(centre_a)
     cutoff = datetime.datetime(2015, 3, 2, 10, 15, 30, 250400, tzinfo=datetime.UTC)
     empty_as_expired(centre_a, range(2), vouched=False)
     sign_statement(LogKeys.objects.get(organisation=centre_a), 0, 2, cutoff)
