@@ -79,6 +79,29 @@ def test_int_rejects_text(monkeypatch: pytest.MonkeyPatch) -> None:
         env.read_int(NAME, 10)
 
 
+@pytest.mark.parametrize("value", ["+5", "1_000", "-5", "\u0663", "\uff15", "5.0"])
+def test_int_rejects_other_than_ascii_digits(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv(NAME, value)
+
+    with pytest.raises(ConfigurationError, match="write digits only"):
+        env.read_int(NAME, 10)
+
+
+def test_int_of_many_digits_above_maximum(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(NAME, "9" * 30)
+
+    with pytest.raises(ConfigurationError, match="is above the maximum of 100"):
+        env.read_int(NAME, 10, maximum=100)
+
+
+def test_int_accepts_surrounding_spaces(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(NAME, " 30\n")
+
+    assert env.read_int(NAME, 10) == 30
+
+
 def test_int_rejects_below_minimum(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(NAME, "0")
 

@@ -10,6 +10,11 @@ import datetime
 import os
 from pathlib import Path
 
+from vigil.integers import ascii_integer
+
+# The digits that a whole-number setting may have.
+SETTING_MAX_DIGITS = 100
+
 
 class ConfigurationError(Exception):
     """A setting from the environment is missing or invalid."""
@@ -60,12 +65,14 @@ def read_int(
     value = _raw(name)
     if value is None:
         return default
-    try:
-        number = int(value)
-    except ValueError:
+    # Only the ASCII digits: int() would also take a sign, underscores and
+    # the digits of other scripts, which the message rules out. A long number
+    # is reported against the maximum, not as text.
+    number = ascii_integer(value.strip(), max_digits=SETTING_MAX_DIGITS)
+    if number is None:
         raise ConfigurationError(
             f"{name}={value!r} is not a whole number; write digits only, e.g. {default}"
-        ) from None
+        )
     if number < minimum:
         raise ConfigurationError(
             f"{name}={number} is below the minimum of {minimum}; "
