@@ -1,6 +1,7 @@
 """``vigil accesslog``: every subcommand through Django's call_command."""
 
 import base64
+import datetime
 import io
 import json
 import re
@@ -22,6 +23,7 @@ from tests.accesslog.factories import (
     tampering,
 )
 from vigil.accesslog.keys import ensure_log_keys
+from vigil.accesslog.management.commands.accesslog import _dry_run_line
 from vigil.accesslog.models import (
     AccessEntry,
     ExpiryStatement,
@@ -29,6 +31,7 @@ from vigil.accesslog.models import (
     LogCheckpoint,
     VerificationRun,
 )
+from vigil.accesslog.retention import ExpiryResult
 from vigil.accesslog.syslog import EventRejected, SyslogReceiver
 from vigil.accesslog.syslog_cli import listen_address, syslog_handler
 from vigil.accesslog.verify_cli import main as verify_main
@@ -467,12 +470,22 @@ def test_expire_dry_run_changes_nothing(log: Organisation, settings: Any) -> Non
         output = run("expire", "--org", "centre-a", "--dry-run")
     assert re.fullmatch(
         r"entries due to be emptied: 10, entries 0 to 9 \(entries before "
-        r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0[12]:00 expire\)\. Nothing was changed: "
+        r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0[12]:00 expire\)\. Nothing was "
+        r"changed: "
         r"run without --dry-run to empty them\n",
         output,
     )
     assert not AccessEntry.objects.filter(expired_at__isnull=False).exists()
     assert not AuditEntry.objects.filter(action="accesslog.expired").exists()
+
+
+def test_expire_cutoff_shown_to_the_millisecond() -> None:
+    cutoff = datetime.datetime(2016, 3, 2, 9, 15, 30, 250000, tzinfo=datetime.UTC)
+    due = ExpiryResult(expired=0, start=0, end=0, cutoff=cutoff)
+    with translation.override("en"):
+        line = _dry_run_line(due)
+
+    assert "(entries before 2016-03-02T10:15:30.250+01:00 expire)" in line
 
 
 def test_expire_dry_run_with_nothing_due(log: Organisation) -> None:

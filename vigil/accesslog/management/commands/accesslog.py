@@ -289,7 +289,7 @@ class Command(VigilCommand):
             )
             % {
                 "count": result.expired,
-                "cutoff": _local_time(result.cutoff),
+                "cutoff": _local_cutoff(result.cutoff),
                 "index": result.end,
             }
         )
@@ -382,8 +382,17 @@ def _local_time(moment: datetime.datetime) -> str:
     return timezone.localtime(moment).isoformat(timespec="seconds")
 
 
+def _local_cutoff(cutoff: datetime.datetime) -> str:
+    """Return expiry's cut-off in the server's time zone, to the millisecond.
+
+    Expiry compares entry times with the cut-off in milliseconds, so an
+    entry at :40.500 expires under a cut-off of :40.750.
+    """
+    return timezone.localtime(cutoff).isoformat(timespec="milliseconds")
+
+
 def _dry_run_line(due: ExpiryResult) -> str:
-    values = {"cutoff": _local_time(due.cutoff), "count": due.expired}
+    values = {"cutoff": _local_cutoff(due.cutoff), "count": due.expired}
     if not due.expired and due.waiting:
         # The line that follows names the due entries after the checkpoint.
         return (
