@@ -47,7 +47,7 @@ def test_known_endpoint_unchanged(client: Client) -> None:
     assert response.json()["info"]["title"] == "Vigil API"
 
 
-def test_post_to_unknown_path_json_404_with_csrf_checks() -> None:
+def test_post_unknown_path_json_404() -> None:
     # A program sends no CSRF cookie or token.
     client = Client(enforce_csrf_checks=True)
     response = client.post(

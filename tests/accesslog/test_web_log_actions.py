@@ -647,9 +647,9 @@ def test_export_with_uploaded_checkpoint_with_bom(
     consultant: Client, log: Organisation
 ) -> None:
     # Windows Notepad saved UTF-8 files with a byte order mark by default.
-    kept = LogCheckpoint.objects.get(organisation=log, size=10).note
+    note = LogCheckpoint.objects.get(organisation=log, size=10).note
     upload = SimpleUploadedFile(
-        "centre-a-10.checkpoint", b"\xef\xbb\xbf" + kept.encode()
+        "centre-a-10.checkpoint", b"\xef\xbb\xbf" + note.encode()
     )
     response = download(consultant, log, previous_file=upload)
     assert json.loads(streamed(response))["consistency"]["old_size"] == 10

@@ -201,7 +201,11 @@ def _document_kind(document: Mapping[str, Any]) -> str | None:
 
 
 def _load_verifier(key: str, *, from_option: bool = False) -> Ed25519Verifier:
-    """Parse the verifier key; ``from_option`` tells that --key gave it."""
+    """Return the verifier of ``key``, or raise Unreadable.
+
+    ``from_option`` is True when --key gave the key, so that a file name
+    given there gets the hint to use --key-file.
+    """
     text = key.strip()
     if "\n" in text:
         raise Unreadable(_not_a_key(text))
