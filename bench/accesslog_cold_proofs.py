@@ -26,31 +26,29 @@ import sys
 import time
 from pathlib import Path
 
+# The scripts run as files, so the folder above this one is not on the path.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.ingested_log import (
+    CENTRE,
+    add_work_dir_argument,
+    configure_django,
+    require_log,
+)
+
 DROP_CACHES = Path("/proc/sys/vm/drop_caches")
 VMSTAT = Path("/proc/vmstat")
-CENTRE = "bench-centre"
 
 
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--work-dir",
-        required=True,
-        help="folder of an accesslog_ingest.py run with --engine sqlite, which "
-        "contains accesslog.sqlite3 and secret_key",
-    )
+    add_work_dir_argument(parser)
     parser.add_argument(
         "--proofs", type=int, default=1000, help="proofs per round (default: 1000)"
     )
     parser.add_argument("--rounds", type=int, default=3, help="rounds (default: 3)")
     parser.add_argument("--seed", type=int, default=4436, help="random seed")
     arguments = parser.parse_args(argv)
-    database = Path(arguments.work_dir) / "accesslog.sqlite3"
-    if not database.is_file():
-        parser.error(
-            f"--work-dir {arguments.work_dir!r} has no accesslog.sqlite3; run "
-            "accesslog_ingest.py --engine sqlite --work-dir with that folder first"
-        )
+    arguments.work_dir = require_log(parser, arguments.work_dir)
     if arguments.proofs < 100 or arguments.rounds < 1:
         parser.error("--proofs must be at least 100 and --rounds at least 1")
     if not os.access(DROP_CACHES, os.W_OK):
@@ -59,16 +57,6 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
             "empty the page cache"
         )
     return arguments
-
-
-def configure_django(work_dir: Path) -> None:
-    os.environ["DATABASE_URL"] = f"sqlite:///{work_dir / 'accesslog.sqlite3'}"
-    os.environ["VIGIL_DATA_DIR"] = str(work_dir)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "vigil.settings"
-    os.environ.setdefault("VIGIL_LOG_LEVEL", "WARNING")
-    import django
-
-    django.setup()
 
 
 def kilobytes_read() -> int:

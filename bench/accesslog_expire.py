@@ -15,27 +15,31 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+# The scripts run as files, so the folder above this one is not on the path.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.ingested_log import (
+    CENTRE,
+    DATABASE,
+    KEY_FILE,
+    add_work_dir_argument,
+    configure_django,
+    require_log,
+)
+
 # The start time and spacing of the events of accesslog_ingest.py.
 START_TIME = datetime.datetime(2026, 1, 5, 8, 0, tzinfo=datetime.UTC)
 EVENT_SPACING = datetime.timedelta(milliseconds=7)
-CENTRE = "bench-centre"
 
 
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--work-dir",
-        required=True,
-        help="folder of an accesslog_ingest.py run with --engine sqlite, which "
-        "contains accesslog.sqlite3 and secret_key",
-    )
+    add_work_dir_argument(parser)
     parser.add_argument(
         "--entries",
         type=int,
@@ -43,25 +47,14 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         help="entries that the run empties (default: 200000)",
     )
     arguments = parser.parse_args(argv)
-    database = Path(arguments.work_dir) / "accesslog.sqlite3"
-    if not database.is_file():
-        parser.error(
-            f"--work-dir {arguments.work_dir!r} has no accesslog.sqlite3; run "
-            "accesslog_ingest.py --engine sqlite --work-dir with that folder first"
-        )
+    arguments.work_dir = require_log(parser, arguments.work_dir)
     if arguments.entries < 1:
         parser.error(f"--entries {arguments.entries} must be at least 1")
     return arguments
 
 
-def configure_django(work_dir: Path) -> None:
-    os.environ["DATABASE_URL"] = f"sqlite:///{work_dir / 'accesslog.sqlite3'}"
-    os.environ["VIGIL_DATA_DIR"] = str(work_dir)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "vigil.settings"
-    os.environ.setdefault("VIGIL_LOG_LEVEL", "WARNING")
-    import django
-
-    django.setup()
+def configure_and_migrate(work_dir: Path) -> None:
+    configure_django(work_dir)
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
@@ -72,9 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="vigil-expire-") as folder:
         copy = Path(folder)
         source = Path(arguments.work_dir)
-        shutil.copy2(source / "accesslog.sqlite3", copy / "accesslog.sqlite3")
-        shutil.copy2(source / "secret_key", copy / "secret_key")
-        configure_django(copy)
+        shutil.copy2(source / DATABASE, copy / DATABASE)
+        shutil.copy2(source / KEY_FILE, copy / KEY_FILE)
+        configure_and_migrate(copy)
         from vigil.accesslog.retention import expire_entries, retention_period
         from vigil.organisations.models import Organisation
 

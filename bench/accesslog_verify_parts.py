@@ -24,13 +24,22 @@ import argparse
 import datetime
 import hashlib
 import importlib
-import os
 import resource
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+# The scripts run as files, so the folder above this one is not on the path.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from typing import Any
+
+from bench.ingested_log import (
+    DATABASE,
+    add_work_dir_argument,
+    configure_django,
+    require_log,
+)
 
 CHUNK = 4096
 ENTRY_TABLE = "accesslog_accessentry"
@@ -38,12 +47,7 @@ ENTRY_TABLE = "accesslog_accessentry"
 
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--work-dir",
-        required=True,
-        help="folder of an accesslog_ingest.py run with --engine sqlite, which "
-        "contains accesslog.sqlite3 and secret_key",
-    )
+    add_work_dir_argument(parser)
     parser.add_argument(
         "--chunks", type=int, default=64, help="chunks to time (default: 64)"
     )
@@ -57,12 +61,7 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         "(default: sqlite3)",
     )
     arguments = parser.parse_args(argv)
-    database = Path(arguments.work_dir) / "accesslog.sqlite3"
-    if not database.is_file():
-        parser.error(
-            f"--work-dir {arguments.work_dir!r} has no accesslog.sqlite3; run "
-            "accesslog_ingest.py --engine sqlite --work-dir with that folder first"
-        )
+    arguments.work_dir = require_log(parser, arguments.work_dir)
     if arguments.chunks < 1 or arguments.repeat < 1:
         parser.error("--chunks and --repeat must be at least 1")
     try:
@@ -73,16 +72,6 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
             f"({error}); install it in this Python or leave the option out"
         )
     return arguments
-
-
-def configure_django(work_dir: Path) -> None:
-    os.environ["DATABASE_URL"] = f"sqlite:///{work_dir / 'accesslog.sqlite3'}"
-    os.environ["VIGIL_DATA_DIR"] = str(work_dir)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "vigil.settings"
-    os.environ.setdefault("VIGIL_LOG_LEVEL", "WARNING")
-    import django
-
-    django.setup()
 
 
 def best_microseconds(
@@ -207,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"SQLite {arguments.sqlite.sqlite_version} through {arguments.sqlite_module}")
     print(f"| part, {entries:,} entries in chunks of {CHUNK:,} | us per entry |")
     print("|---|---|")
-    for name, microseconds in time_parts(arguments, work_dir / "accesslog.sqlite3"):
+    for name, microseconds in time_parts(arguments, work_dir / DATABASE):
         print(f"| {name} | {microseconds:.2f} |")
     size, wall, main_seconds, worker_seconds = time_verification()
     print()
