@@ -386,3 +386,35 @@ def test_checks_pass_while_write_lock_held(centre_a: Organisation) -> None:
 
     assert output.getvalue().count("\t") == 4
     assert connection.features.supports_json_field is True
+
+
+def test_interrupt_while_loading_is_a_message(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def interrupted() -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("django.setup", interrupted)
+    monkeypatch.setattr(sys, "argv", ["vigil", "help"])
+
+    with pytest.raises(SystemExit) as stopped:
+        cli.main()
+
+    assert stopped.value.code == cli.INTERRUPTED_STATUS
+    assert capsys.readouterr().err == cli.INTERRUPTED_MESSAGE + "\n"
+
+
+def test_interrupted_command_is_a_message(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def interrupted(argv: list[str]) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("django.core.management.execute_from_command_line", interrupted)
+    monkeypatch.setattr(sys, "argv", ["vigil", "help"])
+
+    with pytest.raises(SystemExit) as stopped:
+        cli.main()
+
+    assert stopped.value.code == 130
+    assert "Traceback" not in capsys.readouterr().err

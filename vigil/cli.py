@@ -9,6 +9,10 @@ from collections.abc import Callable
 # prints what it did, logs warnings and errors only. VIGIL_LOG_LEVEL, when
 # set, applies to all.
 SERVICE_COMMANDS = (("demo",), ("runserver",), ("accesslog", "syslog"))
+# The exit status of a command stopped by Ctrl-C: 128 plus SIGINT's number 2,
+# as shells report a program that the signal ended.
+INTERRUPTED_STATUS = 130
+INTERRUPTED_MESSAGE = "vigil: interrupted before the command finished. Run it again."
 
 
 def default_log_level(arguments: list[str]) -> str:
@@ -26,8 +30,18 @@ def main() -> None:
     Every message of the command is in the language of VIGIL_CLI_LANGUAGE
     (English unless set), whatever the web interface's default language.
     A setting from the environment that is invalid stops the command with the
-    reader's message and exit status 2, without a traceback.
+    reader's message and exit status 2, and Ctrl-C with status 130, both
+    without a traceback. Ctrl-C may come while Django and the command load,
+    before the command can report anything of its own.
     """
+    try:
+        _setup_and_run()
+    except KeyboardInterrupt:
+        print(INTERRUPTED_MESSAGE, file=sys.stderr)
+        sys.exit(INTERRUPTED_STATUS)
+
+
+def _setup_and_run() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vigil.settings")
     os.environ.setdefault("VIGIL_LOG_LEVEL", default_log_level(sys.argv[1:]))
     import django
