@@ -3,8 +3,8 @@
 import pytest
 
 from vigil.organisations.models import Organisation
-from vigil.plans.risks.models import RiskMatrix
-from vigil.plans.risks.scoring import Level, Matrix, default_matrix, matrix_for
+from vigil.plans.risks.models import RiskMatrix, matrix_for
+from vigil.plans.risks.scoring import Level, Matrix, default_matrix
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,8 @@ from django.utils.translation import pgettext
 
 from vigil.organisations.models import Organisation
 from vigil.plans.risks.heatmap import HeatMap, heat_map
-from vigil.plans.risks.models import Asset, Process, Risk
-from vigil.plans.risks.scoring import Matrix, matrix_for
+from vigil.plans.risks.models import Asset, Process, Risk, matrix_for
+from vigil.plans.risks.scoring import Matrix
 from vigil.registers.dates import iso_date
 from vigil.reports.document import Block, Document, Heading, Paragraph, Table
 

@@ -9,7 +9,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from vigil.organisations.models import Organisation
-from vigil.plans.risks.scoring import MAX_SIZE, MIN_SIZE, Level, Matrix, matrix_for
+from vigil.plans.risks.scoring import (
+    MAX_SIZE,
+    MIN_SIZE,
+    Level,
+    Matrix,
+    default_matrix,
+)
 from vigil.registers.inventory.models import Hardware, Software
 from vigil.registers.models import RegisterRecord
 
@@ -72,6 +78,14 @@ class RiskMatrix(models.Model):
     @property
     def matrix(self) -> Matrix:
         return Matrix(self.size, self.medium_from, self.high_from, self.critical_from)
+
+
+def matrix_for(organisation: Organisation | int | None) -> Matrix:
+    """Return the centre's own matrix, or the default 4 × 4 matrix."""
+    if organisation is None:
+        return default_matrix()
+    found = RiskMatrix.objects.filter(organisation=organisation).first()
+    return found.matrix if found is not None else default_matrix()
 
 
 class Process(NeedsMixin, RegisterRecord):

@@ -14,13 +14,9 @@ thresholds of a matrix of size n are n, 2n and 3n, so 4, 8 and 12 on 4 × 4
 """
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-if TYPE_CHECKING:
-    from vigil.organisations.models import Organisation
 
 MIN_SIZE = 3
 MAX_SIZE = 5
@@ -72,13 +68,3 @@ class Matrix:
 def default_matrix(size: int = DEFAULT_SIZE) -> Matrix:
     """Return the matrix of ``size`` with the thresholds n, 2n and 3n."""
     return Matrix(size, size, 2 * size, 3 * size)
-
-
-def matrix_for(organisation: "Organisation | int | None") -> Matrix:
-    """Return the centre's own matrix, or the default 4 × 4 matrix."""
-    from vigil.plans.risks.models import RiskMatrix
-
-    if organisation is None:
-        return default_matrix()
-    found = RiskMatrix.objects.filter(organisation=organisation).first()
-    return found.matrix if found is not None else default_matrix()

@@ -15,8 +15,8 @@ from django.utils.translation import ngettext
 
 from vigil.audit.services import record as audit
 from vigil.organisations.models import Organisation
-from vigil.plans.risks.models import Risk, RiskMatrix
-from vigil.plans.risks.scoring import Level, matrix_for
+from vigil.plans.risks.models import Risk, RiskMatrix, matrix_for
+from vigil.plans.risks.scoring import Level
 from vigil.registers.services import RecordInvalid
 
 RATING_FIELDS = ("likelihood", "impact", "residual_likelihood", "residual_impact")

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from vigil.accounts.roles import Capability
 from vigil.organisations.models import Organisation
-from vigil.plans.risks.models import Asset, Process, Risk
-from vigil.plans.risks.scoring import Level, matrix_for
+from vigil.plans.risks.models import Asset, Process, Risk, matrix_for
+from vigil.plans.risks.scoring import Level
 from vigil.registers import services
 from vigil.registers.dates import iso_date
 from vigil.registers.spec import RegisterSpec, register

@@ -16,8 +16,8 @@ from vigil.organisations.tenancy import Tenant, get_scoped_or_404, tenant_view
 from vigil.plans.risks import services
 from vigil.plans.risks.documents import LANGUAGES, risks_document
 from vigil.plans.risks.heatmap import heat_map
-from vigil.plans.risks.models import Risk, RiskMatrix
-from vigil.plans.risks.scoring import Level, Matrix, matrix_for
+from vigil.plans.risks.models import Risk, RiskMatrix, matrix_for
+from vigil.plans.risks.scoring import Level, Matrix
 from vigil.plans.risks.specs import RISKS
 from vigil.registers.services import RecordInvalid
 from vigil.reports.render import MEDIA_TYPES, document_response

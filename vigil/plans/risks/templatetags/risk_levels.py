@@ -4,8 +4,8 @@ from dataclasses import dataclass
 
 from django import template
 
-from vigil.plans.risks.models import Risk
-from vigil.plans.risks.scoring import Level, matrix_for
+from vigil.plans.risks.models import Risk, matrix_for
+from vigil.plans.risks.scoring import Level
 
 register = template.Library()
 
