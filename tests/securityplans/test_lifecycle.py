@@ -11,8 +11,7 @@ from vigil.audit.models import AuditEntry
 from vigil.organisations.models import Organisation
 from vigil.plans.security import services
 from vigil.plans.security.diff import diff_plans
-from vigil.plans.security.models import PlanAction, SecurityPlan
-from vigil.plans.security.rules import PlanFrozen
+from vigil.plans.security.models import PlanAction, PlanFrozen, SecurityPlan
 from vigil.plans.security.specs import ACTIONS
 from vigil.registers import services as registers
 from vigil.registers.services import RecordInvalid

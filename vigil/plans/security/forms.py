@@ -8,7 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from vigil.isodate import IsoDateField
 from vigil.plans.security import rules
-from vigil.plans.security.models import PlanAction, SecurityPlan
+from vigil.plans.security.models import (
+    PlanAction,
+    PlanFrozen,
+    SecurityPlan,
+    ensure_editable,
+)
 from vigil.registers.forms import DateInput, RegisterForm
 
 # Words accepted for a priority in files and the API, besides 1 to 4.
@@ -73,8 +78,8 @@ class ActionForm(RegisterForm):
         plan = cleaned.get("plan")
         for checked in dict.fromkeys(p for p in (stored, plan) if p is not None):
             try:
-                rules.ensure_editable(checked)
-            except rules.PlanFrozen as error:
+                ensure_editable(checked)
+            except PlanFrozen as error:
                 raise ValidationError({"plan": error.messages}) from None
         if isinstance(plan, SecurityPlan):
             try:

@@ -8,8 +8,10 @@ copy of the plan and its actions.
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from vigil.registers.models import RegisterRecord
@@ -100,6 +102,24 @@ class SecurityPlan(RegisterRecord):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+
+class PlanFrozen(ValidationError):
+    """The plan is no longer a draft; changes go into a new version."""
+
+
+def ensure_editable(plan: SecurityPlan) -> None:
+    """Raise PlanFrozen unless ``plan`` is a draft."""
+    if plan.is_draft:
+        return
+    raise PlanFrozen(
+        gettext(
+            "The security plan %(plan)s is %(status)s and frozen: its actions "
+            "cannot change. Start a new version of the plan to change them."
+        )
+        % {"plan": plan, "status": plan.get_status_display()},
+        code="frozen",
+    )
 
 
 class PlanAction(RegisterRecord):
@@ -206,9 +226,6 @@ class PlanAction(RegisterRecord):
         return split_codes(self.norms)
 
     def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        # Imported here because the rules module reads these models.
-        from vigil.plans.security.rules import ensure_editable
-
         ensure_editable(SecurityPlan.objects.get(pk=self.plan_id))
         return super().delete(*args, **kwargs)
 

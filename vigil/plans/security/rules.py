@@ -10,24 +10,6 @@ from vigil.organisations.models import Organisation
 from vigil.plans.security.models import SecurityPlan, split_codes
 
 
-class PlanFrozen(ValidationError):
-    """The plan is no longer a draft; changes go into a new version."""
-
-
-def ensure_editable(plan: SecurityPlan) -> None:
-    """Raise PlanFrozen unless ``plan`` is a draft."""
-    if plan.is_draft:
-        return
-    raise PlanFrozen(
-        _(
-            "The security plan %(plan)s is %(status)s and frozen: its actions "
-            "cannot change. Start a new version of the plan to change them."
-        )
-        % {"plan": plan, "status": plan.get_status_display()},
-        code="frozen",
-    )
-
-
 def centre_norm_codes(organisation: Organisation) -> list[str]:
     """Return the norm codes of the catalog the centre answers, in catalog order.
 

@@ -17,8 +17,7 @@ from django.utils.translation import gettext as _
 
 from vigil.audit.services import record as audit
 from vigil.organisations.models import Organisation
-from vigil.plans.security import rules
-from vigil.plans.security.models import PlanAction, SecurityPlan
+from vigil.plans.security.models import PlanAction, SecurityPlan, ensure_editable
 from vigil.plans.security.specs import ACTIONS
 from vigil.registers import services as registers
 from vigil.registers import wire
@@ -111,7 +110,7 @@ def update_plan(
 ) -> SecurityPlan:
     """Change the title, period or introduction of a draft plan."""
     plan = SecurityPlan.objects.select_for_update().get(pk=plan.pk)
-    rules.ensure_editable(plan)
+    ensure_editable(plan)
     old = _plan_values(plan)
     for name in ("title", "first_year", "years", "introduction"):
         if name in values:
@@ -325,7 +324,7 @@ def create_action(
     with the field errors, or PlanFrozen when the plan is not a draft.
     """
     plan = SecurityPlan.objects.get(pk=plan.pk)
-    rules.ensure_editable(plan)
+    ensure_editable(plan)
     year = planned_year if planned_year is not None else next_year_in(plan)
     fields: dict[str, Any] = {
         **(values or {}),
