@@ -10,6 +10,7 @@ from vigil.accounts.models import User
 from vigil.audit.models import AuditEntry
 from vigil.organisations.models import Organisation
 from vigil.plans.annual import services, template
+from vigil.plans.annual.default_template import template_of
 from vigil.plans.annual.models import (
     AnnualReport,
     ReportSection,
@@ -38,7 +39,7 @@ def report(records: Organisation, consultant_a: User) -> AnnualReport:
 
 
 def test_default_template(centre_a: Organisation) -> None:
-    definitions = template.template_of(centre_a)
+    definitions = template_of(centre_a)
 
     items = [(d.item_number, d.source) for d in definitions if d.decree_item]
     assert items == [
@@ -57,8 +58,8 @@ def test_default_template(centre_a: Organisation) -> None:
 
 
 def test_default_template_created_once(centre_a: Organisation) -> None:
-    template.template_of(centre_a)
-    template.template_of(centre_a)
+    template_of(centre_a)
+    template_of(centre_a)
 
     assert SectionDefinition.objects.filter(organisation=centre_a).count() == 12
     created = AuditEntry.objects.filter(action="annualreport.template_created")
@@ -290,7 +291,7 @@ def test_template_change_leaves_noted_report(
 
 
 def test_move_rejects_bad_step(centre_a: Organisation, consultant_a: User) -> None:
-    first = template.template_of(centre_a)[0]
+    first = template_of(centre_a)[0]
 
     with pytest.raises(ValidationError, match="Invalid direction 0"):
         template.move_section(first, 0, actor=consultant_a)

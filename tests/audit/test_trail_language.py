@@ -12,7 +12,7 @@ from vigil.accounts.models import User
 from vigil.audit.models import AuditEntry
 from vigil.organisations.models import Organisation
 from vigil.plans.annual import services as annual
-from vigil.plans.annual.template import template_of
+from vigil.plans.annual.default_template import template_of
 from vigil.registers import services
 from vigil.registers.spec import get_spec
 

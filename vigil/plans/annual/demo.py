@@ -10,6 +10,7 @@ from typing import Any
 
 from vigil.organisations.models import Organisation
 from vigil.plans.annual import services, template
+from vigil.plans.annual.default_template import template_of
 from vigil.plans.annual.models import AnnualReport, SectionDefinition
 from vigil.registers import services as registers
 from vigil.registers.activities.models import Activity
@@ -139,7 +140,7 @@ def _add_activities(organisation: Organisation, actor: Any, year: int) -> None:
 
 
 def _name_items(organisation: Organisation, actor: Any) -> None:
-    definitions = {d.key: d for d in template.template_of(organisation)}
+    definitions = {d.key: d for d in template_of(organisation)}
     for key, title_nl, title_fr, title_en in ITEM_TITLES:
         definition: SectionDefinition | None = definitions.get(key)
         if definition is not None and definition.title_nl.endswith("°"):

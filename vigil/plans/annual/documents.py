@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 
 from vigil.organisations.models import Organisation
 from vigil.plans.annual import drafters
+from vigil.plans.annual.default_template import template_of
 from vigil.plans.annual.models import AnnualReport
 from vigil.plans.annual.services import LANGUAGES, check_year, is_final, table_from_json
-from vigil.plans.annual.template import template_of
 from vigil.reports.document import (
     Block,
     Document,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from vigil.audit.services import record
 from vigil.organisations.models import Organisation
 from vigil.plans.annual import drafters
+from vigil.plans.annual.default_template import template_of
 from vigil.plans.annual.models import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -23,7 +24,6 @@ from vigil.plans.annual.models import (
     ReportSection,
     SectionDefinition,
 )
-from vigil.plans.annual.template import template_of
 from vigil.reports.document import Table
 
 # The languages a report is printed in.

@@ -19,8 +19,8 @@ from vigil.audit.display import (
     register_object_label,
 )
 from vigil.integers import ascii_integer
+from vigil.plans.annual.default_template import DEFAULT_SECTIONS
 from vigil.plans.annual.models import AnnualReport, ReportSection, SectionDefinition
-from vigil.plans.annual.template import DEFAULT_SECTIONS
 
 REPORT = "annualreports.annualreport"
 TEMPLATE = "annualreports.sectiondefinition"

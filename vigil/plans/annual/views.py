@@ -15,6 +15,7 @@ from vigil.accounts.roles import Capability
 from vigil.labels import labelled
 from vigil.organisations.tenancy import Tenant, get_scoped_or_404, scoped, tenant_view
 from vigil.plans.annual import services, template
+from vigil.plans.annual.default_template import template_of
 from vigil.plans.annual.documents import annual_document
 from vigil.plans.annual.forms import (
     NewReportForm,
@@ -257,7 +258,7 @@ def document(request: HttpRequest, tenant: Tenant, pk: int, fmt: str) -> HttpRes
 def template_page(request: HttpRequest, tenant: Tenant) -> HttpResponse:
     """Show the centre's report template and the form to add a section."""
     context = {
-        "definitions": template.template_of(tenant.organisation),
+        "definitions": template_of(tenant.organisation),
         "form": SectionDefinitionForm(organisation=tenant.organisation),
         "can_edit": tenant.grants(Capability.EDIT_PLANS),
     }
@@ -268,7 +269,7 @@ def template_page(request: HttpRequest, tenant: Tenant) -> HttpResponse:
 @tenant_view(Capability.EDIT_PLANS)
 def template_add(request: HttpRequest, tenant: Tenant) -> HttpResponse:
     # The default template comes first, so the key check finds its sections.
-    template.template_of(tenant.organisation)
+    template_of(tenant.organisation)
     form = SectionDefinitionForm(request.POST, organisation=tenant.organisation)
     if form.is_valid():
         try:
@@ -283,7 +284,7 @@ def template_add(request: HttpRequest, tenant: Tenant) -> HttpResponse:
             )
             return _to_template(tenant)
     context = {
-        "definitions": template.template_of(tenant.organisation),
+        "definitions": template_of(tenant.organisation),
         "form": form,
         "can_edit": True,
     }
