@@ -468,12 +468,15 @@ def test_idle_connection_closed() -> None:
 
     async def scenario(receiver: SyslogReceiver) -> None:
         reader, writer = await asyncio.open_connection(HOST, receiver.port)
+        writer.write(frame(access_message("e-1")))
+        await writer.drain()
         assert await read_until_closed(reader) == b""
         writer.close()
 
     async def main() -> None:
         receiver = await with_receiver(handler, scenario, idle_timeout=0.2)
-        assert receiver.counters.received == 0
+        assert receiver.counters.received == 1
+        assert handler.events == ["e-1"]
 
     run(main())
 

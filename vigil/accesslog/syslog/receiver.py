@@ -13,6 +13,7 @@ API::
         max_message=65536,          # octets of SYSLOG-MSG
         idle_timeout=300.0,         # seconds without data before closing
         handshake_timeout=10.0,     # seconds for a TLS handshake
+        first_message_timeout=10.0, # seconds until the first message is read
         max_connections=256,
         validation_errors=(),       # handler exceptions counted as invalid_fields
     )
@@ -106,6 +107,11 @@ DEFAULT_IDLE_TIMEOUT = 300.0
 # never starts one keeps a connection slot only this long, so that 256 such
 # peers cannot keep the senders out for the whole idle timeout.
 DEFAULT_HANDSHAKE_TIMEOUT = 10.0
+# Seconds from the start of reading (after any TLS handshake) until the first
+# whole frame has arrived. A peer that opens a connection and sends nothing, or
+# only part of a frame, keeps a connection slot only this long. From the first
+# frame on, the idle timeout applies between reads.
+DEFAULT_FIRST_MESSAGE_TIMEOUT = 10.0
 DEFAULT_MAX_CONNECTIONS = 256
 # RFC 5424, section 6.1: every receiver must accept messages of 480 octets.
 MIN_MAX_MESSAGE = 480
@@ -194,6 +200,7 @@ class SyslogReceiver:
         max_message: int = DEFAULT_MAX_MESSAGE,
         idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
         handshake_timeout: float = DEFAULT_HANDSHAKE_TIMEOUT,
+        first_message_timeout: float = DEFAULT_FIRST_MESSAGE_TIMEOUT,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
         validation_errors: tuple[type[Exception], ...] = (),
     ) -> None:
@@ -209,6 +216,10 @@ class SyslogReceiver:
             raise ValueError(
                 f"handshake_timeout must be positive, not {handshake_timeout}"
             )
+        if first_message_timeout <= 0:
+            raise ValueError(
+                f"first_message_timeout must be positive, not {first_message_timeout}"
+            )
         if max_connections < 1:
             raise ValueError(
                 f"max_connections must be at least 1, not {max_connections}"
@@ -222,6 +233,7 @@ class SyslogReceiver:
         self._max_message = max_message
         self._idle_timeout = idle_timeout
         self._handshake_timeout = handshake_timeout
+        self._first_message_timeout = first_message_timeout
         self._max_connections = max_connections
         self._validation_errors = validation_errors
         self._server: asyncio.Server | None = None
@@ -449,8 +461,15 @@ class SyslogReceiver:
         self, reader: asyncio.StreamReader, connection: _Connection
     ) -> None:
         decoder = OctetCountingDecoder(self._max_message)
+        loop = asyncio.get_running_loop()
+        first_message_deadline = loop.time() + self._first_message_timeout
         while True:
-            data = await self._read_chunk(reader, connection)
+            if connection.messages == 0:
+                data = await self._read_first_chunk(
+                    reader, connection, first_message_deadline
+                )
+            else:
+                data = await self._read_chunk(reader, connection)
             if not data:
                 error = decoder.finish()
                 if error is not None:
@@ -464,6 +483,29 @@ class SyslogReceiver:
                     return
                 await self._process_frame(connection, item)
                 connection.unhandled -= 1
+
+    async def _read_first_chunk(
+        self, reader: asyncio.StreamReader, connection: _Connection, deadline: float
+    ) -> bytes:
+        """Return the next data, or b"" at the end of the stream, the deadline or error.
+
+        ``deadline`` (event loop time) bounds all reads before the first message,
+        so a peer that sends a frame one octet at a time cannot stretch it.
+        """
+        try:
+            async with asyncio.timeout_at(deadline):
+                return await reader.read(READ_SIZE)
+        except TimeoutError:
+            logger.info(
+                gettext_noop(
+                    "closing syslog connection from %(peer)s: no complete message "
+                    "within %(seconds)s seconds"
+                ),
+                {"peer": connection.peer, "seconds": self._first_message_timeout},
+            )
+        except OSError as error:
+            _log_read_error(connection, error)
+        return b""
 
     async def _read_chunk(
         self, reader: asyncio.StreamReader, connection: _Connection
@@ -481,10 +523,7 @@ class SyslogReceiver:
                 {"peer": connection.peer, "seconds": self._idle_timeout},
             )
         except OSError as error:
-            logger.warning(
-                gettext_noop("syslog connection from %(peer)s failed: %(error)s"),
-                {"peer": connection.peer, "error": describe_os_error(error)},
-            )
+            _log_read_error(connection, error)
         return b""
 
     async def _process_frame(self, connection: _Connection, frame: bytes) -> None:
@@ -594,6 +633,13 @@ def _cancelled_text(unhandled: int) -> str:
         "syslog connection from %(peer)s cancelled at stop with %(count)d decoded "
         "messages not handled: the first of them may have been stored, the "
         "others were not"
+    )
+
+
+def _log_read_error(connection: _Connection, error: OSError) -> None:
+    logger.warning(
+        gettext_noop("syslog connection from %(peer)s failed: %(error)s"),
+        {"peer": connection.peer, "error": describe_os_error(error)},
     )
 
 
