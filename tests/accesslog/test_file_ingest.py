@@ -390,6 +390,10 @@ def test_gzip_file_rejected_with_fix(
         (lzma.compress, "xz", "unxz"),
         (bz2.compress, "bzip2", "bunzip2"),
         (lambda data: b"\x28\xb5\x2f\xfd" + data, "Zstandard", "unzstd"),
+        # The first bytes that lz4 1.9.4 writes for "hi\n", as a frame and, with
+        # -l, as a legacy frame.
+        (lambda data: b'\x04"M\x18d@\xa7\x03\x00\x00\x80hi\n' + data, "LZ4", "unlz4"),
+        (lambda data: b"\x02!L\x18\x04\x00\x00\x000hi\n" + data, "LZ4", "unlz4"),
     ],
 )
 def test_compressed_file_rejected_with_tool(
@@ -407,6 +411,37 @@ def test_compressed_file_rejected_with_tool(
         f"{path} is compressed with {name}, so it is not a text file. Decompress "
         f"it ({tool}) and ingest the result. Nothing was stored."
     )
+
+
+@pytest.mark.parametrize("options", [(), ("--batch-size", "2")])
+@pytest.mark.parametrize(
+    ("head", "name", "tool"),
+    [
+        # Signature and format version 0.4 of a 7z archive.
+        (b"7z\xbc\xaf\x27\x1c\x00\x04", "7z", "7z x"),
+        # The marker block of RAR 1.5 to 4.x, then the main archive header.
+        (b"Rar!\x1a\x07\x00\xcf\x90\x73\x00\x00\x0d\x00", "RAR", "unrar x"),
+        # The signature of RAR 5.0, then other bytes.
+        (b"Rar!\x1a\x07\x01\x00\x33\x92\xb5\xe5", "RAR", "unrar x"),
+    ],
+)
+def test_archive_rejected_with_tool(
+    centre_a: Organisation,
+    tmp_path: Path,
+    options: tuple[str, ...],
+    head: bytes,
+    name: str,
+    tool: str,
+) -> None:
+    path = tmp_path / "events.jsonl"
+    path.write_bytes(head + json.dumps(event(1)).encode() + b"\n")
+    message, errors = ingest_failing(path, *options)
+    assert message == (
+        f"{path} is a {name} archive, so it is not a text file. Unpack it "
+        f"({tool}) and ingest the file of events in it. Nothing was stored."
+    )
+    assert errors == []
+    assert not AccessEntry.objects.filter(organisation=centre_a).exists()
 
 
 @pytest.mark.parametrize("options", [(), ("--batch-size", "2")])

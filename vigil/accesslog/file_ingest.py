@@ -32,6 +32,7 @@ from vigil.accesslog.events import (
     ReceivedRecords,
     describe_position,
 )
+from vigil.accesslog.file_signatures import MAGIC_BYTES, describe_non_text_file
 from vigil.accesslog.formats import (
     InvalidText,
     csv_batches,
@@ -380,68 +381,15 @@ def _read_records(
         raise _rejection(path, unit, error.tally, record_errors) from None
 
 
-# The first bytes of the compressed formats that a file of events may arrive
-# in by mistake (gzip: RFC 1952, xz, bzip2, Zstandard: RFC 8878), with the
-# command that decompresses each.
-COMPRESSED_MAGIC = (
-    (b"\x1f\x8b", "gzip", "gunzip"),
-    (b"\xfd7zXZ\x00", "xz", "unxz"),
-    (b"BZh", "bzip2", "bunzip2"),
-    (b"\x28\xb5\x2f\xfd", "Zstandard", "unzstd"),
-)
-# A ZIP archive, which is also what an Excel workbook (.xlsx) is, starts with
-# a local file header, or with the end record when it is empty.
-ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
-# An OLE2 compound file, such as an Excel 97-2003 workbook (.xls).
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-# The byte order marks of UTF-16, little and big endian, in which Excel saves
-# "Unicode text".
-UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
-MAGIC_BYTES = len(OLE2_MAGIC)
-
-
 def _reject_archive(path: Path, head: bytes) -> None:
     """Raise FileRejected if the file starts as a compressed file or an archive.
 
     Such a file would otherwise be reported as text that is not UTF-8, whose
     advice to save the file as UTF-8 does not help.
     """
-    for magic, name, tool in COMPRESSED_MAGIC:
-        if head.startswith(magic):
-            raise FileRejected(
-                _(
-                    "%(path)s is compressed with %(format)s, so it is not a text "
-                    "file. Decompress it (%(tool)s) and ingest the result. Nothing "
-                    "was stored."
-                )
-                % {"path": path, "format": name, "tool": tool}
-            )
-    if head.startswith(ZIP_MAGIC):
-        raise FileRejected(
-            _(
-                "%(path)s is a ZIP archive, such as an Excel workbook (.xlsx), so "
-                "it is not a text file. Save the events as CSV UTF-8 or unpack "
-                "the archive, and ingest the result. Nothing was stored."
-            )
-            % {"path": path}
-        )
-    if head.startswith(UTF16_MARKS):
-        raise FileRejected(
-            _(
-                '%(path)s is UTF-16 text, as Excel saves "Unicode text". Save '
-                "the events as CSV UTF-8 and ingest the result. Nothing was stored."
-            )
-            % {"path": path}
-        )
-    if head.startswith(OLE2_MAGIC):
-        raise FileRejected(
-            _(
-                "%(path)s is an Office file, such as an Excel 97-2003 workbook "
-                "(.xls), so it is not a text file. Save the events as CSV UTF-8 "
-                "and ingest the result. Nothing was stored."
-            )
-            % {"path": path}
-        )
+    message = describe_non_text_file(path, head)
+    if message is not None:
+        raise FileRejected(message)
 
 
 def _file_text(data: bytes, file_format: str) -> str:
