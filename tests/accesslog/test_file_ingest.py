@@ -8,16 +8,19 @@ import lzma
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import LazySettings
 from django.core.management import call_command
+from django.db import DatabaseError
 from django.utils import translation
 
 from tests.accesslog.factories import event, ingest_range
 from tests.accesslog.ingest_command import ingest as ingest_command
 from tests.accesslog.ingest_command import ingest_failing, write_lines
 from vigil.accesslog.file_ingest import escape_control_characters, escape_line
+from vigil.accesslog.ingestion import IngestResult
 from vigil.accesslog.models import AccessEntry
 from vigil.organisations.models import Organisation
 
@@ -368,6 +371,135 @@ def test_interrupt_of_whole_file_stores_nothing(
     )
     assert errors == []
     assert not AccessEntry.objects.filter(organisation=centre_a).exists()
+
+
+def interrupt_after_commit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Raise KeyboardInterrupt after a file's batch commits, before it returns."""
+    from vigil.accesslog import ingestion
+
+    append = ingestion.append_prepared
+
+    def append_then_interrupt(*args: Any, **kwargs: Any) -> IngestResult:
+        result = append(*args, **kwargs)
+        if kwargs["source"].startswith("file:"):
+            raise KeyboardInterrupt
+        return result
+
+    monkeypatch.setattr(ingestion, "append_prepared", append_then_interrupt)
+
+
+def test_interrupt_after_commit_reports_entries(
+    centre_a: Organisation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ingest_range(centre_a, 1, 3)
+    interrupt_after_commit(monkeypatch)
+    path = write_lines(tmp_path / "events.jsonl", [event(2), event(3), event(4)])
+    message, errors = ingest_failing(path)
+    assert message == (
+        f"{path}: interrupted after the file was stored, with 2 new entries, and "
+        "the log has 4 entries. Ingesting it again would only report its events "
+        "as already stored."
+    )
+    assert errors == []
+    assert AccessEntry.objects.filter(organisation=centre_a).count() == 4
+    monkeypatch.undo()
+    assert ingest(path)[-2] == (
+        f"{path}: 0 new entries, 3 already stored, 0 repeated in the file, and "
+        "the log has 4 entries"
+    )
+
+
+def test_interrupt_after_commit_translated(
+    centre_a: Organisation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    interrupt_after_commit(monkeypatch)
+    path = write_lines(tmp_path / "events.jsonl", [event(1)])
+    with translation.override("nl"):
+        message, _errors = ingest_failing(path)
+    assert message == (
+        f"{path}: onderbroken nadat het bestand was opgeslagen, met 1 nieuwe "
+        "logregel, en de log telt 1 logregel. Het opnieuw inlezen zou de "
+        "gebeurtenissen alleen als al opgeslagen melden."
+    )
+
+
+def test_interrupt_after_commit_of_duplicates(
+    centre_a: Organisation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A batch of only duplicates writes nothing, so nothing was stored.
+    ingest_range(centre_a, 1, 3)
+    interrupt_after_commit(monkeypatch)
+    path = write_lines(tmp_path / "events.jsonl", [event(1), event(2)])
+    message, _errors = ingest_failing(path)
+    assert message == (
+        f"{path}: interrupted, so nothing of the file was stored. Ingest it again."
+    )
+    assert AccessEntry.objects.filter(organisation=centre_a).count() == 2
+
+
+def test_interrupt_during_report_reports_entries(
+    centre_a: Organisation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vigil.accesslog import file_ingest
+
+    def interrupt(*args: object) -> list[str]:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(file_ingest, "_result_lines", interrupt)
+    path = write_lines(tmp_path / "events.jsonl", [event(1)])
+    message, _errors = ingest_failing(path)
+    assert message == (
+        f"{path}: interrupted after the file was stored, with 1 new entry, and "
+        "the log has 1 entry. Ingesting it again would only report its events "
+        "as already stored."
+    )
+
+
+def test_interrupt_before_commit_ignores_other_batches(
+    centre_a: Organisation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vigil.accesslog import file_ingest, ingestion
+
+    # The same file name stored before the interrupted run, and another
+    # sender's batch committed during it, each have an audit record.
+    ingest(write_lines(tmp_path / "events.jsonl", [event(1)]))
+    latest_audit_id = file_ingest._latest_audit_id
+
+    def interrupt_before_commit(rows: list[tuple[object, ...]]) -> None:
+        raise KeyboardInterrupt
+
+    def mark_then_other_batch() -> int:
+        mark = latest_audit_id()
+        ingest_range(centre_a, 10, 11)
+        monkeypatch.setattr(ingestion, "_insert_entries", interrupt_before_commit)
+        return mark
+
+    monkeypatch.setattr(file_ingest, "_latest_audit_id", mark_then_other_batch)
+    path = write_lines(tmp_path / "events.jsonl", [event(2), event(3)])
+    message, _errors = ingest_failing(path)
+    assert message == (
+        f"{path}: interrupted, so nothing of the file was stored. Ingest it again."
+    )
+    assert AccessEntry.objects.filter(organisation=centre_a).count() == 2
+
+
+def test_interrupt_check_failure_reported(
+    centre_a: Organisation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vigil.accesslog import file_ingest
+
+    def fail(*args: object) -> None:
+        raise DatabaseError("server closed the connection unexpectedly")
+
+    interrupt_after_commit(monkeypatch)
+    monkeypatch.setattr(file_ingest, "_stored_since", fail)
+    path = write_lines(tmp_path / "events.jsonl", [event(1)])
+    message, _errors = ingest_failing(path)
+    assert message == (
+        f"{path}: interrupted, and whether the file was stored could not be "
+        "checked (server closed the connection unexpectedly). Ingest it again: "
+        "events already stored are reported as such, not stored twice."
+    )
 
 
 @pytest.mark.parametrize("options", [(), ("--batch-size", "2")])

@@ -17,8 +17,9 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from operator import itemgetter
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
+from django.db import DatabaseError, InterfaceError
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
@@ -48,6 +49,7 @@ from vigil.accesslog.ingestion import (
     ingest_events,
     rejected_batch_errors,
 )
+from vigil.audit.models import AuditEntry
 from vigil.organisations.models import Organisation
 
 FORMATS: dict[str, Callable[[str], ReceivedRecords]] = {
@@ -165,26 +167,22 @@ def ingest_file(
     ``file_format`` is a key of ``FORMATS``, or None to take it from the
     extension. Without ``batch_size`` the file is one batch, and FileRejected,
     raised if the file cannot be read, has no events or has any error, means
-    that nothing was stored. With it, see ``ingest_file_in_batches``.
+    that nothing was stored. After an interruption (KeyboardInterrupt) it
+    states whether the batch was committed. With ``batch_size``, see
+    ``ingest_file_in_batches``.
     """
     file_format = _format_of(path, file_format)
     if batch_size is not None:
         return ingest_file_in_batches(organisation, path, file_format, batch_size)
     unit = _unit_of(file_format)
+    audit_mark: int | None = None
+    result: IngestResult | None = None
     try:
+        audit_mark = _latest_audit_id()
         result = _ingest_whole_file(organisation, path, file_format, unit)
+        return _result_lines(path, unit, result, organisation.slug)
     except KeyboardInterrupt:
-        # The file is one transaction, which the interruption rolled back.
-        # NOTE: a Ctrl-C just after the commit lands here too, although the
-        # file was stored. Ingesting it again then reports its events as stored.
-        raise FileRejected(
-            _(
-                "%(path)s: interrupted, so nothing of the file was stored. "
-                "Ingest it again."
-            )
-            % {"path": path}
-        ) from None
-    return _result_lines(path, unit, result, organisation.slug)
+        raise _whole_file_interrupted(organisation, path, audit_mark, result) from None
 
 
 def _ingest_whole_file(
@@ -195,11 +193,104 @@ def _ingest_whole_file(
     if not records:
         raise FileRejected(_("%(path)s contains no events") % {"path": path})
     try:
-        return ingest_events(
-            organisation, records, source=f"file:{path.name}", unit=unit
-        )
+        return ingest_events(organisation, records, source=_source(path), unit=unit)
     except BatchRejected as rejected:
         raise _rejection(path, unit, ErrorTally(), rejected.tally) from None
+
+
+def _source(path: Path) -> str:
+    """Return the source that the audit record of a file's batch names."""
+    return f"file:{path.name}"
+
+
+class _StoredFile(NamedTuple):
+    """The counts of a whole file's committed batch."""
+
+    new: int
+    tree_size: int
+
+
+def _whole_file_interrupted(
+    organisation: Organisation,
+    path: Path,
+    audit_mark: int | None,
+    result: IngestResult | None,
+) -> FileRejected:
+    """Return the error of an interrupted whole-file ingestion, stating what was stored.
+
+    The file is one transaction. An interruption before its commit rolls it
+    back. One after the commit, before ``ingest_events`` returned, leaves the
+    file stored. The audit record of the transaction, newer than
+    ``audit_mark``, then contains the counts of what was stored.
+    """
+    stored: _StoredFile | None = None
+    if result is not None:
+        if result.accepted:
+            stored = _StoredFile(len(result.accepted), result.tree_size)
+    elif audit_mark is not None:
+        try:
+            stored = _stored_since(organisation, _source(path), audit_mark)
+        except (DatabaseError, InterfaceError) as error:
+            return FileRejected(
+                _(
+                    "%(path)s: interrupted, and whether the file was stored "
+                    "could not be checked (%(error)s). Ingest it again: events "
+                    "already stored are reported as such, not stored twice."
+                )
+                % {"path": path, "error": error}
+            )
+    if stored is None:
+        return FileRejected(
+            _(
+                "%(path)s: interrupted, so nothing of the file was stored. "
+                "Ingest it again."
+            )
+            % {"path": path}
+        )
+    entries = ngettext("%(count)d new entry", "%(count)d new entries", stored.new)
+    size = ngettext(
+        "the log has %(count)d entry",
+        "the log has %(count)d entries",
+        stored.tree_size,
+    )
+    return FileRejected(
+        _(
+            "%(path)s: interrupted after the file was stored, with %(entries)s, "
+            "and %(size)s. Ingesting it again would only report its events as "
+            "already stored."
+        )
+        % {
+            "path": path,
+            "entries": entries % {"count": stored.new},
+            "size": size % {"count": stored.tree_size},
+        }
+    )
+
+
+def _latest_audit_id() -> int:
+    """Return the id of the newest audit entry, or 0 when there is none."""
+    latest = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return latest or 0
+
+
+def _stored_since(
+    organisation: Organisation, source: str, audit_mark: int
+) -> _StoredFile | None:
+    """Return the counts of the first batch from ``source`` stored after ``audit_mark``.
+
+    ``ingestion._append`` writes an ``accesslog.ingested`` audit entry in the
+    transaction of every batch that stores an entry, and that entry gets a
+    higher id than every audit entry before it.
+    NOTE: a file of the same name that another process ingests into the same
+    log at the same time is taken for this one.
+    """
+    entries = AuditEntry.objects.filter(
+        pk__gt=audit_mark, action="accesslog.ingested", organisation=organisation
+    ).order_by("pk")
+    for values in entries.values_list("new_values", flat=True):
+        if values.get("source") == source:
+            return _StoredFile(values["accepted"], values["tree_size"])
+    return None
 
 
 def ingest_file_in_batches(
@@ -247,6 +338,9 @@ def ingest_file_in_batches(
             raise _after_stored(failure, totals) from None
         except KeyboardInterrupt:
             # The batch being stored was rolled back, and the committed ones stay.
+            # NOTE: a Ctrl-C just after a batch commits, before its result
+            # arrives here, also lands here, and that batch is then reported as
+            # not stored. Ingesting the file again reports its events as stored.
             raise _interrupted(totals) from None
     if not totals.batches:
         raise FileRejected(_("%(path)s contains no events") % {"path": path})
