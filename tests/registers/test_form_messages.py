@@ -158,3 +158,43 @@ def test_rejected_edit_keeps_stored_heading(
     assert 'value="Unsaved subject"' in text
     stored = type(record)._default_manager.get(pk=record.pk)
     assert stored.date == datetime.date(2026, 2, 7)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("language", "register", "field", "message"),
+    [
+        (
+            "en",
+            "software",
+            "installed_on",
+            "No hardware item with inventory tag 'INV-9' in this centre; add it first.",
+        ),
+        (
+            "nl",
+            "hardware",
+            "site",
+            "Geen vestiging met naam 'Annex' in dit OCMW; voeg die eerst toe.",
+        ),
+        (
+            "fr",
+            "hardware",
+            "site",
+            "Ce CPAS n'a aucun enregistrement «\u00a0site\u00a0» dont le champ "
+            "«\u00a0nom\u00a0» vaut 'Annex'\u00a0; ajoutez-le d'abord.",
+        ),
+    ],
+)
+def test_unknown_reference_names_field_label(
+    centre_a: Organisation, language: str, register: str, field: str, message: str
+) -> None:
+    spec = get_spec(register)
+    assert spec is not None
+    value = "INV-9" if field == "installed_on" else "Annex"
+
+    with (
+        translation.override(language),
+        pytest.raises(services.RecordInvalid) as raised,
+    ):
+        services.create_record(spec, centre_a, {field: value}, actor=None)
+
+    assert raised.value.errors[field] == [message]

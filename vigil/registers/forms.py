@@ -314,9 +314,21 @@ def _related_pk(
         raise UnknownReference(
             model_field.name,
             _("No %(noun)s with %(lookup)s %(value)r in this centre; add it first.")
-            % {"noun": noun, "lookup": lookup, "value": text},
+            % {"noun": noun, "lookup": _field_label(related, lookup), "value": text},
         )
     return matches[0].pk
+
+
+def _field_label(model: type[models.Model], name: str) -> str:
+    """Return the translated label of a field, such as "inventory tag".
+
+    A reference error names the field by its label, so that it reads in the
+    user's language, and not by its name in files (``inventory_tag``).
+    """
+    field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is not a field")
+    return str(field.verbose_name)
 
 
 def _current_value(
