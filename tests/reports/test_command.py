@@ -9,6 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from pypdf import PdfReader
 
 from vigil.accounts.models import User
@@ -257,6 +258,36 @@ def test_import_force_names_os_user(
     changed = AuditEntry.objects.filter(action="assessment.answer_changed").first()
     assert changed is not None
     assert changed.actor_label == f"OS user {LOGIN}, vigil command"
+
+
+def test_import_messages_in_dutch(
+    filled: Assessment, deputy_a: User, tmp_path: Path
+) -> None:
+    path = tmp_path / "q.xlsx"
+    export_to(path)
+    edit_on_page(filled, "4.1", deputy_a)
+
+    with translation.override("nl"):
+        with pytest.raises(CommandError) as caught:
+            run(*import_args(path))
+        output = run(*import_args(path, "--force"))
+
+    rejected = str(caught.value).splitlines()[0]
+    assert rejected == f"{path} is niet geïmporteerd, er is niets gewijzigd:"
+    assert output.strip() == (
+        f"{path} geïmporteerd: 28 rijen, 1 antwoord gewijzigd, "
+        "1 nieuwer antwoord overschreven"
+    )
+
+
+def test_import_summary_in_french(filled: Assessment, tmp_path: Path) -> None:
+    path = tmp_path / "q.xlsx"
+    export_to(path)
+
+    with translation.override("fr"):
+        output = run(*import_args(path))
+
+    assert output.strip() == f"{path} importé\u00a0: 28 lignes, 0 réponse modifiée"
 
 
 def test_import_force_as_user(

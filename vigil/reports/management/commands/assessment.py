@@ -10,10 +10,15 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from vigil.accounts.models import Membership, User
 from vigil.accounts.roles import Capability
-from vigil.assessments.importing import ImportInvalid, import_assessment_xlsx
+from vigil.assessments.importing import (
+    ImportInvalid,
+    ImportResult,
+    import_assessment_xlsx,
+)
 from vigil.assessments.models import Assessment
 from vigil.assessments.services import AssessmentLocked
 from vigil.commands import Command as VigilCommand
@@ -89,9 +94,18 @@ class Command(VigilCommand):
             output.write_bytes(exported.content)
         except OSError as error:
             raise CommandError(
-                f"Cannot write {output}: {error.strerror}. Choose a writable path."
+                _("Cannot write %(path)s: %(reason)s. Choose a writable path.")
+                % {"path": output, "reason": error.strerror}
             ) from None
-        self.stdout.write(f"wrote {output} ({len(exported.content)} bytes)")
+        size = len(exported.content)
+        self.stdout.write(
+            ngettext(
+                "wrote %(path)s (%(size)s byte)",
+                "wrote %(path)s (%(size)s bytes)",
+                size,
+            )
+            % {"path": output, "size": size}
+        )
 
     def _import(self, assessment: Assessment, options: dict[str, Any]) -> None:
         actor = _find_actor(options["actor"], assessment)
@@ -103,7 +117,8 @@ class Command(VigilCommand):
                 )
         except OSError as error:
             raise CommandError(
-                f"Cannot read {path}: {error.strerror}. Give the path of an XLSX file."
+                _("Cannot read %(path)s: %(reason)s. Give the path of an XLSX file.")
+                % {"path": path, "reason": error.strerror}
             ) from None
         except AssessmentLocked as error:
             raise CommandError(" ".join(error.messages)) from None
@@ -112,16 +127,34 @@ class Command(VigilCommand):
             if error.has_stale_rows:
                 lines += "\n" + _stale_fix()
             raise CommandError(
-                f"{path} was not imported, nothing changed:\n{lines}"
+                _("%(path)s was not imported, nothing changed:") % {"path": path}
+                + "\n"
+                + lines
             ) from None
-        noun = "answer" if result.changed == 1 else "answers"
-        summary = (
-            f"imported {path}: {result.rows} rows, {result.changed} {noun} changed"
-        )
-        if result.overwritten:
-            newer = "answer" if result.overwritten == 1 else "answers"
-            summary += f", {result.overwritten} newer {newer} overwritten"
-        self.stdout.write(summary)
+        self.stdout.write(_import_summary(path, result))
+
+
+def _import_summary(path: Path, result: ImportResult) -> str:
+    """Return the line that reports an import, such as "imported q.xlsx: …"."""
+    rows = ngettext("%(count)s row", "%(count)s rows", result.rows) % {
+        "count": result.rows
+    }
+    changed = ngettext(
+        "%(count)s answer changed", "%(count)s answers changed", result.changed
+    ) % {"count": result.changed}
+    summary = _("imported %(path)s: %(rows)s, %(changed)s") % {
+        "path": path,
+        "rows": rows,
+        "changed": changed,
+    }
+    if result.overwritten:
+        overwritten = ngettext(
+            "%(count)s newer answer overwritten",
+            "%(count)s newer answers overwritten",
+            result.overwritten,
+        ) % {"count": result.overwritten}
+        summary += ", " + overwritten
+    return summary
 
 
 def _add_target_arguments(parser: CommandParser) -> None:
@@ -141,8 +174,11 @@ def _find_assessment(slug: str, year: int) -> Assessment:
     )
     if assessment is None:
         raise CommandError(
-            f"No questionnaire {year} found for organisation “{slug}”. "
-            "Check the slug with “vigil org list” and the year."
+            _(
+                "No questionnaire %(year)s found for organisation “%(slug)s”. "
+                "Check the slug with “vigil org list” and the year."
+            )
+            % {"year": year, "slug": slug}
         )
     return assessment
 
@@ -162,8 +198,11 @@ def _find_actor(email: str | None, assessment: Assessment) -> User | CommandActo
     user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
     if user is None:
         raise CommandError(
-            f"No active user with e-mail address “{email}” found. "
-            "Give the address of an existing user or leave out --as."
+            _(
+                "No active user with e-mail address “%(email)s” found. "
+                "Give the address of an existing user or leave out --as."
+            )
+            % {"email": email}
         )
     membership = (
         Membership.objects.active()
@@ -172,7 +211,10 @@ def _find_actor(email: str | None, assessment: Assessment) -> User | CommandActo
     )
     if membership is None or not membership.grants(Capability.EDIT_ASSESSMENT):
         raise CommandError(
-            f"User {user.email} has no role in “{assessment.organisation.slug}” "
-            "that may edit the questionnaire. Grant one or leave out --as."
+            _(
+                "User %(email)s has no role in “%(slug)s” that may edit the "
+                "questionnaire. Grant one or leave out --as."
+            )
+            % {"email": user.email, "slug": assessment.organisation.slug}
         )
     return user
