@@ -391,6 +391,19 @@ def test_stale_message_translated(
     assert expected in text
 
 
+def test_stale_values_quoted_in_french(filled: Assessment, deputy_a: User) -> None:
+    content = export(filled)
+    edit_on_page(filled, "4.1", deputy_a, "Budget approved in May.")
+
+    with translation.override("fr"):
+        errors = rejected(filled, content, deputy_a)
+        text = str(errors[0])
+
+    assert "Réponse\u00a0: «\u00a0Partiellement mis en œuvre\u00a0»" in text
+    assert "Commentaire\u00a0: «\u00a0Budget approved in May.\u00a0»" in text
+    assert "“" not in text
+
+
 # Existing answers get revisions when the database is migrated
 
 

@@ -152,13 +152,18 @@ def _shown(name: str, value: Any, planned: PlannedChange) -> str:
     if value is None or value == "":
         return "—"
     if name == "option":
-        return f"“{_option_label(value, planned)}”"
+        return _quoted(_option_label(value, planned))
     if isinstance(value, datetime.date):
         return value.isoformat()
     text = str(value)
     if len(text) > _SHOWN_TEXT_LENGTH:
         text = text[: _SHOWN_TEXT_LENGTH - 1] + "…"
-    return f"“{text}”"
+    return _quoted(text)
+
+
+def _quoted(text: str) -> str:
+    """Put ``text`` in the quotation marks of the active language."""
+    return _("“%(text)s”") % {"text": text}
 
 
 def _option_label(code: str, planned: PlannedChange) -> str:
