@@ -584,6 +584,32 @@ def test_detection_settings_min_days_above_window(
     ).exists()
 
 
+def test_detection_exempt_id_too_long(
+    consultant: Client, centre_a: Organisation
+) -> None:
+    data = {
+        "office_start": "08:00",
+        "office_end": "17:00",
+        "working_days": ["1"],
+        "exempt_user_ids": "BATCH01\n" + "B" * 65 + "\n",
+        "daily_threshold": "200",
+        "usual_factor": "3",
+        "usual_window_days": "30",
+        "usual_min_days": "5",
+    }
+    response = consultant.post(
+        url("detection_settings", centre_a), data, headers={"Accept-Language": "en"}
+    )
+
+    assert response.status_code == 400
+    assert response.context["settings_form"].errors["exempt_user_ids"] == [
+        "Line 2 has 65 characters, but a user id has at most 64. Enter one "
+        "user id per line."
+    ]
+    stored = DetectionSettings.objects.get(organisation=centre_a)
+    assert stored.exempt_user_ids == []
+
+
 def test_open_cases_upload_csv(consultant: Client, centre_a: Organisation) -> None:
     upload = SimpleUploadedFile(
         "open.csv", b"insz\n85073000160\n85073000259\n", content_type="text/csv"

@@ -24,6 +24,7 @@ from vigil.accesslog.detection.services import (
     NO_FINDING_SELECTED,
     day_period,
 )
+from vigil.accesslog.events import USER_ID_MAX_LENGTH
 from vigil.accesslog.models import Action, ApiToken, IdentityPeriod
 from vigil.accesslog.national_numbers import validate_national_number
 from vigil.accesslog.tokens import checked_token_name
@@ -268,7 +269,23 @@ class DetectionSettingsForm(forms.Form):
 
     def clean_exempt_user_ids(self) -> list[str]:
         text = self.cleaned_data.get("exempt_user_ids", "")
-        return sorted({line.strip() for line in text.splitlines() if line.strip()})
+        user_ids = [line.strip() for line in text.splitlines()]
+        for number, user_id in enumerate(user_ids, start=1):
+            # An entry's user id has at most 64 characters, so a longer one
+            # could never match an entry.
+            if len(user_id) > USER_ID_MAX_LENGTH:
+                raise ValidationError(
+                    _(
+                        "Line %(line)d has %(length)d characters, but a user id "
+                        "has at most %(maximum)d. Enter one user id per line."
+                    )
+                    % {
+                        "line": number,
+                        "length": len(user_id),
+                        "maximum": USER_ID_MAX_LENGTH,
+                    }
+                )
+        return sorted({user_id for user_id in user_ids if user_id})
 
     def clean_working_days(self) -> list[int]:
         return sorted(self.cleaned_data.get("working_days", []))
