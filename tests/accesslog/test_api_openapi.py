@@ -70,6 +70,15 @@ def test_document_describes_endpoint(document: dict[str, Any]) -> None:
     assert scheme == {**scheme, "type": "http", "scheme": "bearer"}
 
 
+def test_document_names_language_headers(document: dict[str, Any]) -> None:
+    operation = document["paths"][EVENTS_PATH]["post"]
+    names = [(item["in"], item["name"]) for item in operation["parameters"]]
+    assert names == [("header", "Accept-Language")]
+    for status, response in operation["responses"].items():
+        if status != "200":
+            assert "Content-Language" in response["headers"], status
+
+
 def test_schemas_are_valid_json_schema(document: dict[str, Any]) -> None:
     for schema in document["components"]["schemas"].values():
         Draft202012Validator.check_schema(schema)

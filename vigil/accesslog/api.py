@@ -11,12 +11,15 @@ import logging
 import math
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils import translation
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
@@ -49,6 +52,8 @@ RETRY_AFTER_SECONDS = 30
 _SCHEME_NAME = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]{1,20}")
 
 type Parser = Callable[[str], ReceivedRecords]
+# A function that builds a message in the active language.
+type MessageBuilder = Callable[[], str]
 
 PARSERS: dict[str, Parser] = {
     "application/json": parse_json_array,
@@ -57,19 +62,24 @@ PARSERS: dict[str, Parser] = {
 
 
 class ApiError(Exception):
-    """A request failure that becomes a JSON error response."""
+    """A request failure that becomes a JSON error response.
+
+    ``message`` builds the text in the active language when it is called, so
+    that the response gives it in the request's language and the server log
+    in English.
+    """
 
     def __init__(
         self,
         status: int,
         code: str,
-        message: str,
+        message: MessageBuilder,
         *,
         errors: list[dict[str, Any]] | None = None,
         error_count: int | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
-        super().__init__(message)
+        super().__init__(code)
         self.status = status
         self.code = code
         self.message = message
@@ -77,23 +87,28 @@ class ApiError(Exception):
         self.error_count = error_count
         self.headers = headers or {}
 
+    def english_message(self) -> str:
+        """Build the message in English, as the server log writes it."""
+        with translation.override("en"):
+            return self.message()
+
     def response(self) -> JsonResponse:
         """Return the JSON response, with a Content-Language of its text.
 
-        The ``message`` is English. The reasons in ``errors`` are in the
-        request's language, as in the registers API, and the header names
-        that language when they are present.
+        The ``message`` and the reasons in ``errors`` are in the active
+        language, which LocaleMiddleware takes from the request's
+        Accept-Language header.
         """
-        body: dict[str, Any] = {"error": self.code, "message": self.message}
-        language = "en"
+        body: dict[str, Any] = {"error": self.code, "message": self.message()}
         if self.errors is not None:
             body["errors"] = self.errors
             body["error_count"] = (
                 len(self.errors) if self.error_count is None else self.error_count
             )
-            language = translation.get_language() or settings.LANGUAGE_CODE
         response = JsonResponse(body, status=self.status)
-        response["Content-Language"] = language
+        response["Content-Language"] = (
+            translation.get_language() or settings.LANGUAGE_CODE
+        )
         for name, value in self.headers.items():
             response[name] = value
         return response
@@ -118,7 +133,10 @@ def ingest(request: HttpRequest) -> HttpResponse:
             raise ApiError(
                 405,
                 "method_not_allowed",
-                f"{request.method} is not allowed here, use POST",
+                lambda: (
+                    _("%(method)s is not allowed here, use POST")
+                    % {"method": request.method}
+                ),
                 headers={"Allow": "POST"},
             )
         token = _authenticate(request)
@@ -131,7 +149,7 @@ def ingest(request: HttpRequest) -> HttpResponse:
                 request.META.get("REMOTE_ADDR", "?"),
                 error.status,
                 error.code,
-                error.message,
+                error.english_message(),
             )
         return error.response()
 
@@ -149,29 +167,52 @@ def _authenticate(request: HttpRequest) -> ApiToken:
             other.prefix,
             other.scope,
         )
+        scope = {
+            "prefix": other.prefix,
+            "scope": other.scope,
+            "needed": ApiToken.Scope.INGEST.value,
+        }
         raise ApiError(
             403,
             "insufficient_scope",
-            f"The bearer token {other.prefix} has the scope '{other.scope}', and "
-            f"this endpoint needs the scope '{ApiToken.Scope.INGEST.value}'. Send "
-            "an ingestion token of the organisation, which 'vigil accesslog_token "
-            "create --org SLUG NAME' creates.",
+            lambda: (
+                _(
+                    "The bearer token %(prefix)s has the scope '%(scope)s', and this "
+                    "endpoint needs the scope '%(needed)s'. Send an ingestion token of "
+                    "the organisation, which 'vigil accesslog_token create --org SLUG "
+                    "NAME' creates."
+                )
+                % scope
+            ),
         )
     scheme = (header or "").strip().partition(" ")[0]
     if scheme and scheme.lower() != "bearer":
         _reject_other_scheme(request, scheme)
-    reason = "missing" if not header else "invalid or revoked"
     logger.warning(
         "Access-log API request from %s rejected: bearer token %s",
         request.META.get("REMOTE_ADDR", "?"),
-        reason,
+        "missing" if not header else "invalid or revoked",
     )
     raise ApiError(
         401,
         "unauthorized",
-        f"The bearer token is {reason}. Send 'Authorization: Bearer <token>' "
-        "with a live ingestion token of the organisation.",
+        _missing_token_message if not header else _invalid_token_message,
         headers={"WWW-Authenticate": 'Bearer realm="vigil"'},
+    )
+
+
+def _missing_token_message() -> str:
+    return _joined(_("The bearer token is missing."), _send_bearer_token())
+
+
+def _invalid_token_message() -> str:
+    return _joined(_("The bearer token is invalid or revoked."), _send_bearer_token())
+
+
+def _send_bearer_token() -> str:
+    return _(
+        "Send 'Authorization: Bearer <token>' with a live ingestion token of the "
+        "organisation."
     )
 
 
@@ -188,9 +229,14 @@ def _reject_other_scheme(request: HttpRequest, scheme: str) -> None:
     raise ApiError(
         401,
         "unauthorized",
-        f"The Authorization header uses the scheme '{scheme}', and this endpoint "
-        "accepts only the Bearer scheme with an API token. Send 'Authorization: "
-        "Bearer <token>' with a live ingestion token of the organisation.",
+        lambda: _joined(
+            _(
+                "The Authorization header uses the scheme '%(scheme)s', and this "
+                "endpoint accepts only the Bearer scheme with an API token."
+            )
+            % {"scheme": scheme},
+            _send_bearer_token(),
+        ),
         headers={"WWW-Authenticate": 'Bearer realm="vigil"'},
     )
 
@@ -207,47 +253,76 @@ def _parse(
     content_type = request.content_type or ""
     parser = PARSERS.get(content_type)
     if parser is None:
+        shown_type = repr(request.content_type)
         raise ApiError(
             415,
             "unsupported_media_type",
-            f"Content type {request.content_type!r} is not supported, send "
-            f"application/json (an array of events) or {NDJSON} (one per line).",
+            lambda: (
+                _(
+                    "Content type %(type)s is not supported, send application/json "
+                    "(an array of events) or %(ndjson)s (one per line)."
+                )
+                % {"type": shown_type, "ndjson": NDJSON}
+            ),
         )
     charset = (request.content_params or {}).get("charset", "utf-8").lower()
     if charset not in ("utf-8", "utf8"):
         raise ApiError(
             415,
             "unsupported_media_type",
-            f"charset {charset!r} is not supported. Encode the body in UTF-8 and "
-            f"send 'Content-Type: {content_type}; charset=utf-8' or no charset.",
+            lambda: (
+                _(
+                    "charset %(charset)s is not supported. Encode the body in UTF-8 "
+                    "and send 'Content-Type: %(type)s; charset=utf-8' or no charset."
+                )
+                % {"charset": repr(charset), "type": content_type}
+            ),
         )
     text = _read_text(request)
     unit: PositionUnit = "line" if content_type == NDJSON else "record"
     try:
         return parser(text), unit
     except ParseError as error:
-        expected = (
-            "one JSON event object per line"
-            if content_type == NDJSON
-            else "a JSON array of event objects"
-        )
         parse_errors = error.tally.mapped(
             lambda line, reason: EventError(line, "", "", reason)
         )
         tally = parse_errors.merged(_record_tally(token, error, unit))
-        hint = _line_break_hint(content_type, text)
+        lacks_line_breaks = _lacks_line_breaks(content_type, text)
+
         raise ApiError(
             400,
             "invalid_json",
-            f"The body is not {expected}, so nothing was stored. The errors say "
-            f"where and why.{_hidden_errors(tally)}{hint}",
+            lambda: _joined(
+                _invalid_body_sentence(content_type),
+                _hidden_errors(tally),
+                _line_break_hint() if lacks_line_breaks else "",
+            ),
             errors=[_error_item(item) for _line, item in tally.listed],
             error_count=tally.total,
         ) from error
 
 
-def _line_break_hint(content_type: str, text: str) -> str:
-    """Return the hint for JSON lines without line breaks, or "".
+def _invalid_body_sentence(content_type: str) -> str:
+    if content_type == NDJSON:
+        return _(
+            "The body is not one JSON event object per line, so nothing was "
+            "stored. The errors say where and why."
+        )
+    return _(
+        "The body is not a JSON array of event objects, so nothing was stored. "
+        "The errors say where and why."
+    )
+
+
+def _line_break_hint() -> str:
+    return _(
+        "The body has no line breaks, so it has one line. If you send a file "
+        "with curl, use --data-binary @FILE: --data removes the line breaks."
+    )
+
+
+def _lacks_line_breaks(content_type: str, text: str) -> bool:
+    """Tell whether a JSON lines body needs the hint about its line breaks.
 
     ``curl --data @FILE`` removes the line breaks of the file, which leaves
     all events on one line. The hint is given only when that line starts
@@ -256,46 +331,48 @@ def _line_break_hint(content_type: str, text: str) -> str:
     """
     line = text.strip().removeprefix("\ufeff")
     if content_type != NDJSON or "\n" in line or "\r" in line:
-        return ""
+        return False
     try:
         _value, end = json.JSONDecoder().raw_decode(line)
     except (ValueError, RecursionError):
-        return ""
-    if end == len(line):
-        return ""
-    return (
-        " The body has no line breaks, so it has one line. If you send a file "
-        "with curl, use --data-binary @FILE: --data removes the line breaks."
-    )
+        return False
+    return end != len(line)
 
 
 def _read_text(request: HttpRequest) -> str:
     limit = max_body_bytes()
     declared = _content_length(request)
     if declared is not None and declared > limit:
-        raise ApiError(413, "payload_too_large", too_large_message(limit, declared))
+        raise _too_large(limit, declared)
     data = request.read(limit + 1)
     if len(data) > limit:
-        raise ApiError(413, "payload_too_large", too_large_message(limit, declared))
+        raise _too_large(limit, declared)
     if not data and _chunked(request):
         raise ApiError(
             411,
             "length_required",
-            "The body was sent in chunks (Transfer-Encoding: chunked), and this "
-            "server received none of it, so nothing was stored. Send the batch "
-            "with a Content-Length header instead.",
+            lambda: _(
+                "The body was sent in chunks (Transfer-Encoding: chunked), and "
+                "this server received none of it, so nothing was stored. Send "
+                "the batch with a Content-Length header instead."
+            ),
         )
     if not data.strip():
-        raise ApiError(400, "empty_body", "The body contains no events.")
+        raise ApiError(400, "empty_body", lambda: _("The body contains no events."))
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
+        position = {"position": error.start, "byte": f"{data[error.start]:#04x}"}
         raise ApiError(
             400,
             "invalid_encoding",
-            f"The body is not valid UTF-8 at byte {error.start} "
-            f"({data[error.start]:#04x}), so nothing was stored. Encode the body "
-            "in UTF-8 and send it again.",
+            lambda: (
+                _(
+                    "The body is not valid UTF-8 at byte %(position)d (%(byte)s), so "
+                    "nothing was stored. Encode the body in UTF-8 and send it again."
+                )
+                % position
+            ),
         ) from error
 
 
@@ -317,6 +394,12 @@ def _content_length(request: HttpRequest) -> int | None:
     return int(value)
 
 
+def _too_large(limit: int, received: int | None) -> ApiError:
+    return ApiError(
+        413, "payload_too_large", lambda: too_large_message(limit, received)
+    )
+
+
 def too_large_message(limit: int, received: int | None) -> str:
     """Return the 413 message for a body over ``limit`` bytes.
 
@@ -326,33 +409,49 @@ def too_large_message(limit: int, received: int | None) -> str:
     # The limit is rounded down and the size received up, so that a rounded
     # size never looks as if it were within the limit.
     limit_mib = _mebibytes(limit, math.floor)
-    shown_limit = f"{limit:,} bytes"
-    batch_size = shown_limit
-    if limit_mib is not None:
-        shown_limit += f" ({limit_mib} MiB)"
-        batch_size = f"{limit_mib} MiB"
+    shown_limit = _shown_size(limit, limit_mib)
+    batch_size = _shown_bytes(limit) if limit_mib is None else f"{limit_mib} MiB"
     if received is None or received <= limit:
-        size = f"The body is larger than the limit of {shown_limit}."
+        size = _("The body is larger than the limit of %(limit)s.") % {
+            "limit": shown_limit
+        }
     else:
-        shown_received = f"{received:,} bytes"
-        if limit_mib is not None:
-            shown_received += f" ({_mebibytes(received, math.ceil)} MiB)"
-        size = f"The body is {shown_received}, larger than the limit of {shown_limit}."
-    return (
-        f"{size} Split the batch into smaller batches of at most {batch_size} "
-        "and send them one by one."
-    )
+        received_mib = None if limit_mib is None else _mebibytes(received, math.ceil)
+        size = _("The body is %(size)s, larger than the limit of %(limit)s.") % {
+            "size": _shown_size(received, received_mib),
+            "limit": shown_limit,
+        }
+    split = _(
+        "Split the batch into smaller batches of at most %(size)s and send them "
+        "one by one."
+    ) % {"size": batch_size}
+    return f"{size} {split}"
+
+
+def _shown_size(size: int, mebibytes: str | None) -> str:
+    """Return ``size`` in bytes, with its size in MiB after it when given."""
+    if mebibytes is None:
+        return _shown_bytes(size)
+    return f"{_shown_bytes(size)} ({mebibytes} MiB)"
+
+
+def _shown_bytes(size: int) -> str:
+    return ngettext("%(bytes)s byte", "%(bytes)s bytes", size) % {
+        "bytes": formats.number_format(size, force_grouping=True)
+    }
 
 
 def _mebibytes(size: int, rounding: Callable[[float], int]) -> str | None:
     """Return ``size`` bytes in MiB with at most two decimals, or None below 0.01.
 
-    ``rounding`` (math.floor or math.ceil) rounds to hundredths of a MiB.
+    ``rounding`` (math.floor or math.ceil) rounds to hundredths of a MiB. The
+    number is written as the active language writes numbers.
     """
     hundredths = rounding(size * 100 / 1024**2)
     if hundredths == 0:
         return None
-    return f"{hundredths / 100:,.2f}".rstrip("0").rstrip(".")
+    # An exact Decimal quotient has no trailing zeros: 500 / 100 is 5.
+    return formats.number_format(Decimal(hundredths) / 100, force_grouping=True)
 
 
 def _record_tally(
@@ -375,6 +474,11 @@ def _error_item(error: EventError) -> dict[str, Any]:
     }
 
 
+def _joined(*sentences: str) -> str:
+    """Join the sentences of a message, leaving out the empty ones."""
+    return " ".join(sentence for sentence in sentences if sentence)
+
+
 def _hidden_errors(tally: ErrorTally[str] | ErrorTally[EventError]) -> str:
     """Return the sentence with the number of errors that ``errors`` leaves out.
 
@@ -382,11 +486,16 @@ def _hidden_errors(tally: ErrorTally[str] | ErrorTally[EventError]) -> str:
     """
     if not tally.hidden:
         return ""
-    not_listed = "error was" if tally.hidden == 1 else "errors were"
-    return (
-        f" The first {len(tally.listed):,} errors are listed in the field errors, "
-        f"and {tally.hidden:,} more {not_listed} not listed."
-    )
+    return ngettext(
+        "The first %(listed)s errors are listed in the field errors, and "
+        "%(count)s more error was not listed.",
+        "The first %(listed)s errors are listed in the field errors, and "
+        "%(count)s more errors were not listed.",
+        tally.hidden,
+    ) % {
+        "listed": formats.number_format(len(tally.listed), force_grouping=True),
+        "count": formats.number_format(tally.hidden, force_grouping=True),
+    }
 
 
 def _ingest(
@@ -412,11 +521,14 @@ def _ingest(
             rejected.tally.lines,
             rejected.tally.total,
         )
+        tally = rejected.tally
         raise ApiError(
             422,
             "batch_rejected",
-            "The batch contains invalid events, so nothing was stored."
-            + _hidden_errors(rejected.tally),
+            lambda: _joined(
+                _("The batch contains invalid events, so nothing was stored."),
+                _hidden_errors(tally),
+            ),
             errors=errors,
             error_count=rejected.tally.total,
         ) from rejected
@@ -431,8 +543,10 @@ def _ingest(
         raise ApiError(
             503,
             "unavailable",
-            "The database could not store the batch, so nothing was stored. "
-            "Send it again later.",
+            lambda: _(
+                "The database could not store the batch, so nothing was stored. "
+                "Send it again later."
+            ),
             headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         ) from failure
     logger.info(

@@ -33,6 +33,15 @@ EXAMPLE_EVENT: dict[str, str] = {
 
 _REF = "#/components/schemas/"
 
+# The description of the Accept-Language header of the events endpoint.
+_LANGUAGE_DESCRIPTION = (
+    "Language of the error's message and reasons: nl, fr or en, as "
+    "Accept-Language chooses among them. Without the header, or for another "
+    "language, the server's default language (VIGIL_LANGUAGE, nl unless set). "
+    "The codes, field names and values of an error stay the same in every "
+    "language."
+)
+
 
 def _max_length(name: str) -> int:
     field = AccessEntry._meta.get_field(name)
@@ -190,15 +199,26 @@ def _schemas() -> dict[str, Any]:
                     "length; a national number shows only its first and last "
                     "two digits.",
                 },
-                "reason": {"type": "string"},
+                "reason": {
+                    "type": "string",
+                    "description": "Why the value is rejected, in the language "
+                    "of the Content-Language header.",
+                },
             },
         },
         "Error": {
             "type": "object",
             "required": ["error", "message"],
             "properties": {
-                "error": {"type": "string"},
-                "message": {"type": "string"},
+                "error": {
+                    "type": "string",
+                    "description": "Code of the error, the same in every language.",
+                },
+                "message": {
+                    "type": "string",
+                    "description": "What failed and what to do, in the language "
+                    "of the Content-Language header.",
+                },
                 "errors": {
                     "type": "array",
                     "maxItems": MAX_LISTED_ERRORS,
@@ -211,9 +231,10 @@ def _schemas() -> dict[str, Any]:
                     "minimum": 0,
                     "description": "The number of all errors of the batch, "
                     "present with errors. When it exceeds the listed errors, "
-                    f"the message ends with 'The first {MAX_LISTED_ERRORS:,} "
-                    "errors are listed in the field errors, and N more errors "
-                    "were not listed.'",
+                    "the message ends with a sentence that gives both numbers, "
+                    f"in English 'The first {MAX_LISTED_ERRORS:,} errors are "
+                    "listed in the field errors, and N more errors were not "
+                    "listed.'",
                 },
             },
         },
@@ -223,6 +244,12 @@ def _schemas() -> dict[str, Any]:
 def _error_response(description: str) -> dict[str, Any]:
     return {
         "description": description,
+        "headers": {
+            "Content-Language": {
+                "description": "Language of the message and the reasons: nl, fr or en.",
+                "schema": {"type": "string", "enum": ["nl", "fr", "en"]},
+            }
+        },
         "content": {"application/json": {"schema": {"$ref": _REF + "Error"}}},
     }
 
@@ -241,6 +268,16 @@ def _events_operation() -> dict[str, Any]:
             "A UTF-8 byte order mark at the start of the body is skipped."
         ),
         "security": [{"bearerAuth": []}],
+        "parameters": [
+            {
+                "name": "Accept-Language",
+                "in": "header",
+                "required": False,
+                "description": _LANGUAGE_DESCRIPTION,
+                "schema": {"type": "string"},
+                "example": "fr",
+            }
+        ],
         "requestBody": {
             "required": True,
             "content": {
