@@ -19,7 +19,6 @@ from django.utils import translation
 from tests.accesslog.factories import event, ingest_range
 from tests.accesslog.ingest_command import ingest as ingest_command
 from tests.accesslog.ingest_command import ingest_failing, write_lines
-from vigil.accesslog.file_ingest import escape_control_characters, escape_line
 from vigil.accesslog.ingestion import IngestResult
 from vigil.accesslog.models import AccessEntry
 from vigil.organisations.models import Organisation
@@ -116,13 +115,6 @@ def test_control_characters_escaped(centre_a: Organisation, tmp_path: Path) -> N
     assert "1 line has errors" in message
 
 
-def test_escape_leaves_printable_text() -> None:
-    assert escape_control_characters("é ok") == "é ok"
-    assert escape_control_characters("a\u0007\u00a0\U000e0001") == (
-        "a\\u0007\\u00a0\\U000e0001"
-    )
-
-
 def test_french_report_keeps_no_break_spaces(
     centre_a: Organisation, tmp_path: Path
 ) -> None:
@@ -136,11 +128,6 @@ def test_french_report_keeps_no_break_spaces(
     assert "\\u00a0;" not in errors[0]
     assert "(U\\u00a01)" in errors[1]
     assert "\\u" not in message
-
-
-def test_escape_line_keeps_spaces() -> None:
-    assert escape_line("a\u00a0: b\u202fc") == "a\u00a0: b\u202fc"
-    assert escape_line("a\nb\u2028c\u202e") == "a\\u000ab\\u2028c\\u202e"
 
 
 def test_csv_header_and_row_errors_together(

@@ -9,6 +9,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CHECK = """
 import sys
 import vigil.ledger
+import vigil.ledger.terminal
 loaded = sorted(
     name for name in sys.modules
     if name.split(".")[0] == "django"

@@ -13,7 +13,6 @@ import bisect
 import heapq
 import itertools
 import math
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from operator import itemgetter
 from pathlib import Path
@@ -50,6 +49,7 @@ from vigil.accesslog.ingestion import (
     rejected_batch_errors,
 )
 from vigil.audit.models import AuditEntry
+from vigil.ledger.terminal import escape_control_characters, escape_line
 from vigil.organisations.models import Organisation
 
 FORMATS: dict[str, Callable[[str], ReceivedRecords]] = {
@@ -77,44 +77,6 @@ class FileRejected(Exception):
         self.summary = escape_line(summary)
         self.details = [escape_line(line) for line in details]
         super().__init__(self.summary)
-
-
-def escape_control_characters(text: str) -> str:
-    """Write each non-printable character of ``text`` as a ``\\u`` escape.
-
-    ``a<BEL>`` becomes ``a\\u0007`` as in the JSON of the REST API's errors,
-    and a line break becomes ``\\u000a``.
-    """
-    if text.isprintable():
-        return text
-    return "".join(
-        character if character.isprintable() else _escape(character)
-        for character in text
-    )
-
-
-def escape_line(text: str) -> str:
-    """Escape the non-printable characters of a report line except its spaces.
-
-    Translated text contains no-break spaces (Unicode category Zs), such as
-    the one that French puts before a colon, which ``str.isprintable``
-    rejects but which cannot split or forge a line. Line breaks, other
-    control characters and format characters are escaped as in
-    ``escape_control_characters``.
-    """
-    if text.isprintable():
-        return text
-    return "".join(
-        character
-        if character.isprintable() or unicodedata.category(character) == "Zs"
-        else _escape(character)
-        for character in text
-    )
-
-
-def _escape(character: str) -> str:
-    code = ord(character)
-    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def read_error_message(path: Path | str, error: OSError) -> str:

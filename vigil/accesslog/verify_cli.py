@@ -74,6 +74,7 @@ from vigil.ledger import (
     open_checkpoint,
 )
 from vigil.ledger.note import kept_note_text, looks_like_verifier_key
+from vigil.ledger.terminal import escape_line
 
 PROOF_FORMAT = "vigil-accesslog-proof/1"
 CONSISTENCY_FORMAT = "vigil-accesslog-consistency/1"
@@ -162,23 +163,8 @@ def _export_failure(text: str) -> str | None:
     lines = text.rstrip().rsplit("\n", 1)
     last = lines[-1].strip()
     if last.startswith(EXPORT_FAILED_MARKS):
-        return _escaped(last[:MAX_SHOWN_FAILURE])
+        return escape_line(last[:MAX_SHOWN_FAILURE])
     return None
-
-
-def _escaped(text: str) -> str:
-    """Return ``text`` with control and format characters as escapes.
-
-    A file from elsewhere could otherwise send the terminal escape sequences
-    or reverse the direction of the text shown after them. A no-break space,
-    which French puts before a colon, is shown as it is.
-    """
-    return "".join(
-        char
-        if char.isprintable() or char == "\N{NO-BREAK SPACE}"
-        else char.encode("unicode_escape").decode("ascii")
-        for char in text
-    )
 
 
 def _document_kind(document: Mapping[str, Any]) -> str | None:

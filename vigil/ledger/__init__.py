@@ -12,6 +12,8 @@ the ``cryptography`` library.
 - ``checkpoint``: C2SP tlog-checkpoint bodies and signed checkpoints.
 - ``manifest``: signed manifests, the log's statement of which entries a
   period holds.
+- ``terminal``: escaping of untrusted text before it is printed, shared by
+  the offline verifier and the ingestion report.
 """
 
 from vigil.ledger.checkpoint import (
