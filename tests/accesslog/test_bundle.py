@@ -422,7 +422,21 @@ def test_previous_checkpoint_needs_proof_in_bundle(
     result = run_verify(
         str(export(log, tmp_path)), "--key", vkey(log), "--previous", str(previous)
     )
-    assert result.returncode == 1
+    assert result.returncode == 2
+    assert "no consistency proof from size 10" in result.stderr
+    assert "Export it again with this checkpoint" in result.stderr
+    assert "FAILED" not in result.stderr
+
+
+def test_previous_checkpoint_of_another_size(log: Organisation, tmp_path: Path) -> None:
+    exported_from = LogCheckpoint.objects.get(organisation=log, size=5).note
+    previous = tmp_path / "earlier.checkpoint"
+    previous.write_text(
+        LogCheckpoint.objects.get(organisation=log, size=10).note, encoding="utf-8"
+    )
+    bundle = export(log, tmp_path, previous_note=exported_from)
+    result = run_verify(str(bundle), "--key", vkey(log), "--previous", str(previous))
+    assert result.returncode == 2
     assert "no consistency proof from size 10" in result.stderr
 
 

@@ -124,7 +124,9 @@ def _check_consistency(
         not isinstance(consistency, dict)
         or consistency.get("old_size") != previous.size
     ):
-        raise CheckFailed(
+        # A bundle exported without this checkpoint as --previous shows
+        # nothing false, so this is wrong input and not a failed check.
+        raise Unreadable(
             f"the bundle has no consistency proof from size {previous.size}. "
             "Export it again with this checkpoint as the previous one"
         )
