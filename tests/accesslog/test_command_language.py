@@ -23,6 +23,7 @@ from tests.accesslog.factories import (
     tampering,
 )
 from vigil import cli
+from vigil.accesslog.keys import ensure_log_keys
 from vigil.accesslog.models import (
     AccessEntry,
     ApiToken,
@@ -31,6 +32,7 @@ from vigil.accesslog.models import (
 )
 from vigil.accesslog.syslog import SyslogReceiver
 from vigil.accesslog.tokens import create_token
+from vigil.ledger import Checkpoint, Ed25519Signer, sign_checkpoint, sign_note
 from vigil.organisations.models import Organisation
 
 LANGUAGES = ["nl", "fr"]
@@ -516,6 +518,54 @@ def test_export_previous_errors_translated(
     assert invalid.startswith(texts["invalid"])
     assert expired == texts["expired"]
     assert cut == texts["cut"]
+
+
+# The reason that export gives for each kind of checkpoint note that the
+# ledger rejects, in Dutch as the status page's export form gives it.
+PREVIOUS_REASONS_NL = {
+    "not a note": "het is geen ondertekende notitie, die haar tekst, een lege "
+    "regel en handtekeningregels bevat die met “—” beginnen",
+    "not a checkpoint": "de tekst is geen controlepunt, waarvan de eerste drie "
+    "regels de naam van de log, de boomgrootte en de roothash zijn",
+    "other origin": "het is een controlepunt van een andere log",
+    "changed text": "de handtekening past niet bij de tekst, dus de tekst werd "
+    "gewijzigd",
+    "other key": "het draagt geen handtekening met de sleutel van deze log",
+}
+
+
+def rejected_previous_notes(
+    log: Organisation, centre_b: Organisation
+) -> dict[str, str]:
+    """Return one checkpoint note per kind of rejection, as PREVIOUS_REASONS_NL."""
+    signer = Ed25519Signer.from_signer_key(ensure_log_keys(log).signer_key)
+    checkpoint = LogCheckpoint.objects.get(organisation=log, size=5)
+    other_origin = Checkpoint("vigil.accesslog/other", 5, bytes(checkpoint.root_hash))
+    ingest_batches(centre_b, 1, 3)
+    return {
+        "not a note": "vigil.accesslog/x\n5\n",
+        "not a checkpoint": sign_note("not a checkpoint\n", signer),
+        "other origin": sign_checkpoint(other_origin, signer),
+        "changed text": checkpoint.note.replace("\n5\n", "\n6\n", 1),
+        "other key": LogCheckpoint.objects.get(organisation=centre_b).note,
+    }
+
+
+def test_export_previous_reasons_translated(
+    log: Organisation, centre_b: Organisation, tmp_path: Path
+) -> None:
+    output = tmp_path / "x.json"
+    export = (
+        *("export", "--org", "centre-a", "--output", str(output)),
+        *("--from", "2026-03-01", "--to", "2026-03-31"),
+    )
+    prefix = "het vorige controlepunt is geen geldig controlepunt van deze log: "
+    for kind, note in rejected_previous_notes(log, centre_b).items():
+        previous = tmp_path / "previous.checkpoint"
+        previous.write_text(note, encoding="utf-8")
+        message = run_failing("accesslog", *export, "--previous", str(previous))
+        assert message == prefix + PREVIOUS_REASONS_NL[kind], kind
+        assert not output.exists(), kind
 
 
 @pytest.mark.parametrize(("language", "open_end"), [("nl", "open"), ("fr", "ouverte")])

@@ -41,10 +41,15 @@ from vigil.audit.services import record
 from vigil.isodate import day_start
 from vigil.ledger import (
     Checkpoint,
+    CheckpointOriginError,
     EntriesDigest,
+    InvalidSignatureError,
     LedgerError,
+    MalformedCheckpointError,
+    MalformedNoteError,
     Manifest,
     MerkleLog,
+    UnverifiedNoteError,
     consistency_proof,
     inclusion_proof,
     open_checkpoint,
@@ -73,7 +78,8 @@ class BundleSummary:
 class InvalidPreviousCheckpoint(ValueError):
     """The auditor's earlier checkpoint is not a signed checkpoint of this log.
 
-    ``error`` is the reason of ``vigil.ledger``, which stays in English.
+    ``error`` is the reason of ``vigil.ledger``, in English. The message
+    gives its kind in the active language instead (``note_reason``).
     """
 
     def __init__(self, error: LedgerError) -> None:
@@ -82,9 +88,35 @@ class InvalidPreviousCheckpoint(ValueError):
                 "the previous checkpoint is not a valid checkpoint of this log: "
                 "%(error)s"
             )
-            % {"error": error}
+            % {"error": note_reason(error)}
         )
         self.error = error
+
+
+def note_reason(error: LedgerError) -> str:
+    """Return why the ledger rejected a kept checkpoint note, in the active language.
+
+    The ledger's own message, in English, names the line or signature that
+    failed. The returned text gives the kind of failure instead, so that a
+    message that contains it reads in one language.
+    """
+    if isinstance(error, MalformedNoteError):
+        return _(
+            "it is not a signed note, which has its text, an empty line and "
+            "signature lines that start with “—”"
+        )
+    if isinstance(error, MalformedCheckpointError):
+        return _(
+            "its text is not a checkpoint, whose first three lines are the "
+            "log's name, the tree size and the root hash"
+        )
+    if isinstance(error, CheckpointOriginError):
+        return _("it is a checkpoint of another log")
+    if isinstance(error, InvalidSignatureError):
+        return _("its signature does not match its text, so the text was changed")
+    if isinstance(error, UnverifiedNoteError):
+        return _("it carries no signature by this log's key")
+    return _("its signature or its text is invalid")
 
 
 class PreviousCheckpointAhead(ValueError):

@@ -22,6 +22,7 @@ from vigil.accesslog.bundle import (
     InvalidPreviousCheckpoint,
     PreviousCheckpointAhead,
     export_period,
+    note_reason,
     prepare_bundle,
 )
 from vigil.accesslog.checkpoints import latest_checkpoint
@@ -35,14 +36,6 @@ from vigil.accesslog.views.status import (
     verify_too_large,
 )
 from vigil.accounts.roles import Capability
-from vigil.ledger import (
-    CheckpointOriginError,
-    InvalidSignatureError,
-    LedgerError,
-    MalformedCheckpointError,
-    MalformedNoteError,
-    UnverifiedNoteError,
-)
 from vigil.organisations.tenancy import Tenant, tenant_view
 
 logger = logging.getLogger(__name__)
@@ -143,33 +136,7 @@ def _previous_message(
         "“%(note)s” is not a signed checkpoint of this log: %(error)s. Give the "
         "whole note that the auditor kept of this centre's log, from its first "
         "line to its signature line."
-    ) % {"note": shown_note(note), "error": _note_reason(error.error)}
-
-
-def _note_reason(error: LedgerError) -> str:
-    """Return why the ledger rejected a pasted note, in the active language.
-
-    The ledger's own message, in English, names the line or signature that
-    failed. The page gives the kind of failure instead, so that it reads in
-    one language.
-    """
-    if isinstance(error, MalformedNoteError):
-        return _(
-            "it is not a signed note, which has its text, an empty line and "
-            "signature lines that start with “—”"
-        )
-    if isinstance(error, MalformedCheckpointError):
-        return _(
-            "its text is not a checkpoint, whose first three lines are the "
-            "log's name, the tree size and the root hash"
-        )
-    if isinstance(error, CheckpointOriginError):
-        return _("it is a checkpoint of another log")
-    if isinstance(error, InvalidSignatureError):
-        return _("its signature does not match its text, so the text was changed")
-    if isinstance(error, UnverifiedNoteError):
-        return _("it carries no signature by this log's key")
-    return _("its signature or its text is invalid")
+    ) % {"note": shown_note(note), "error": note_reason(error.error)}
 
 
 def _period_message(form: BundleExportForm, error: InvalidPeriod) -> str:
