@@ -488,6 +488,35 @@ def test_expire_cutoff_shown_to_the_millisecond() -> None:
     assert "(entries before 2016-03-02T10:15:30.250+01:00 expire)" in line
 
 
+def test_expire_cutoff_before_standard_time() -> None:
+    # Europe/Brussels has used standard offsets since 1892-05-01T00:00Z, and
+    # zoneinfo gives local mean time, +00:17:30, before it.
+    first_standard = datetime.datetime(1892, 5, 1, tzinfo=datetime.UTC)
+    before = first_standard - datetime.timedelta(milliseconds=250)
+    lines = {}
+    with translation.override("en"):
+        for cutoff in (before, first_standard):
+            due = ExpiryResult(expired=0, start=0, end=0, cutoff=cutoff)
+            lines[cutoff] = _dry_run_line(due)
+
+    assert "(entries before 1892-04-30T23:59:59.750Z expire)" in lines[before]
+    assert (
+        "(entries before 1892-05-01T00:00:00.000+00:00 expire)" in lines[first_standard]
+    )
+
+
+def test_expire_cutoff_of_longest_retention(log: Organisation, settings: Any) -> None:
+    settings.VIGIL_ACCESSLOG_RETENTION_DAYS = settings.MAX_ACCESSLOG_RETENTION_DAYS
+    with translation.override("en"):
+        output = run("expire", "--org", "centre-a", "--dry-run")
+    assert re.fullmatch(
+        r"no entries are due to be emptied \(entries before "
+        r"1\d{3}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z expire\)\. Nothing was "
+        r"changed\n",
+        output,
+    )
+
+
 def test_expire_dry_run_with_nothing_due(log: Organisation) -> None:
     with translation.override("en"):
         output = run("expire", "--org", "centre-a", "--dry-run")

@@ -56,6 +56,11 @@ from vigil.organisations.models import Organisation
 # Characters of a malformed --key value that an error message shows.
 MAX_SHOWN_KEY = 60
 
+# Every UTC offset in use today is a whole number of quarter hours. One that
+# is not, such as the local mean time +00:17:30 that zoneinfo gives for
+# Europe/Brussels before May 1892, reads like a wrong offset.
+QUARTER_HOUR = datetime.timedelta(minutes=15)
+
 # The options of ``identity add`` and ``identity end`` by the identity
 # period's fields, which the register's errors name.
 IDENTITY_OPTIONS = {
@@ -386,9 +391,15 @@ def _local_cutoff(cutoff: datetime.datetime) -> str:
     """Return expiry's cut-off in the server's time zone, to the millisecond.
 
     Expiry compares entry times with the cut-off in milliseconds, so an
-    entry at :40.500 expires under a cut-off of :40.750.
+    entry at :40.500 expires under a cut-off of :40.750. A cut-off at a UTC
+    offset of no whole quarter hour is returned in UTC with a Z instead.
     """
-    return timezone.localtime(cutoff).isoformat(timespec="milliseconds")
+    local = timezone.localtime(cutoff)
+    offset = local.utcoffset()
+    if offset is None or not offset % QUARTER_HOUR:
+        return local.isoformat(timespec="milliseconds")
+    utc = cutoff.astimezone(datetime.UTC).isoformat(timespec="milliseconds")
+    return utc.removesuffix("+00:00") + "Z"
 
 
 def _dry_run_line(due: ExpiryResult) -> str:
