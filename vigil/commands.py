@@ -15,6 +15,10 @@ from django.utils.translation import gettext as _
 SQLITE_LOCKED = "database is locked"
 # The timeout in seconds of Python's sqlite3 when the settings give none.
 SQLITE_DEFAULT_TIMEOUT = 5
+# The exit status of a usage error, the one that argparse exits with for an
+# invalid option. A CommandError with it separates wrong input from a failed
+# operation.
+USAGE_ERROR_STATUS = 2
 
 
 class Command(BaseCommand):

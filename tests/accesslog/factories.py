@@ -172,3 +172,9 @@ def vouch_for_expiry(
     ExpiryStatement.objects.create(
         organisation=organisation, start=start, end=end, note=note
     )
+
+
+def key_label(verifier_key: str) -> str:
+    """Return the ``<name>+<key id>`` part of a verifier key, as messages name it."""
+    name, key_id, _ = verifier_key.split("+", 2)
+    return f"{name}+{key_id}"

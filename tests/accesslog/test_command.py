@@ -19,6 +19,7 @@ from tests.accesslog.factories import (
     empty_as_expired,
     event,
     ingest_batches,
+    key_label,
     national_number,
     tampering,
 )
@@ -36,7 +37,7 @@ from vigil.accesslog.syslog import EventRejected, SyslogReceiver
 from vigil.accesslog.syslog_cli import listen_address, syslog_handler
 from vigil.accesslog.verify_cli import main as verify_main
 from vigil.audit.models import AuditEntry
-from vigil.ledger import Ed25519Verifier, open_checkpoint
+from vigil.ledger import Ed25519Signer, Ed25519Verifier, open_checkpoint
 from vigil.organisations.models import Organisation
 
 
@@ -201,12 +202,32 @@ def test_verify_with_key_of_other_centre(
     log: Organisation, centre_b: Organisation
 ) -> None:
     key = ensure_log_keys(centre_b).verifier_key
-    message, _ = run_failing("verify", "--org", "centre-a", "--key", key)
-    assert message.startswith(
-        "verification FAILED, the checkpoint signatures do not verify with the "
-        "given verifier key vigil.accesslog/0999999823/centre-b+"
+    with pytest.raises(CommandError) as raised:
+        call_command("accesslog", "verify", "--org", "centre-a", "--key", key)
+    own_key = ensure_log_keys(log).verifier_key
+
+    assert raised.value.returncode == 2
+    assert str(raised.value) == (
+        f"--key {key_label(key)} is another log's verifier key: its name "
+        "is not the origin of this centre's log, whose key is "
+        f"{key_label(own_key)}. 'vigil accesslog public-key --org "
+        "centre-a' prints the centre's key. Nothing was verified or recorded"
     )
-    assert "first divergent index" not in message
+    assert not VerificationRun.objects.filter(organisation=log).exists()
+    assert not AuditEntry.objects.filter(action="accesslog.verified").exists()
+
+
+def test_verify_with_replaced_key_fails(log: Organisation) -> None:
+    # A key with the log's name but another key id is what the auditor holds
+    # after the log's key was replaced, so it fails a recorded run.
+    other = Ed25519Signer.generate(ensure_log_keys(log).origin).verifier()
+    with pytest.raises(CommandError) as raised:
+        call_command(
+            "accesslog", "verify", "--org", "centre-a", "--key", other.verifier_key()
+        )
+
+    assert raised.value.returncode == 1
+    assert str(raised.value).startswith("verification FAILED, checkpoint of size ")
     assert VerificationRun.objects.get(organisation=log).ok is False
 
 

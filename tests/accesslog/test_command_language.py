@@ -20,6 +20,7 @@ from tests.accesslog.factories import (
     empty_as_expired,
     event,
     ingest_batches,
+    key_label,
     tampering,
 )
 from vigil import cli
@@ -124,6 +125,32 @@ def test_verify_malformed_key_translated(log: Organisation, language: str) -> No
     assert message.startswith(MALFORMED_KEY[language])
 
 
+KEY_OF_ANOTHER_LOG = {
+    "nl": "--key {key} is de verificatiesleutel van een andere log: de naam "
+    "ervan is niet de oorsprong van de log van dit centrum, waarvan de sleutel "
+    "{own_key} is. 'vigil accesslog public-key --org centre-a' toont de sleutel "
+    "van het centrum. Er is niets geverifieerd of geregistreerd",
+    "fr": "--key {key} est la clé de vérification d'un autre journal\u00a0: son "
+    "nom n'est pas l'origine du journal de ce centre, dont la clé est "
+    "{own_key}. 'vigil accesslog public-key --org centre-a' affiche la clé du "
+    "centre. Rien n'a été vérifié ni enregistré",
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_verify_key_of_other_centre_translated(
+    log: Organisation, centre_b: Organisation, language: str
+) -> None:
+    key = ensure_log_keys(centre_b).verifier_key
+    with translation.override(language):
+        message = run_failing("accesslog", "verify", "--org", "centre-a", "--key", key)
+    own_key = ensure_log_keys(log).verifier_key
+    assert message == KEY_OF_ANOTHER_LOG[language].format(
+        key=key_label(key), own_key=key_label(own_key)
+    )
+    assert not VerificationRun.objects.filter(organisation=log).exists()
+
+
 def test_verify_follows_cli_language_setting(
     log: Organisation,
     settings: LazySettings,
@@ -140,6 +167,20 @@ def test_verify_follows_cli_language_setting(
     assert stopped.value.code == 1
     failed_line = VERIFY_FAILED["fr"] + VERIFY_FAILED_REASON["fr"]
     assert failed_line in capsys.readouterr().err
+
+
+def test_verify_key_of_other_centre_status(
+    log: Organisation,
+    centre_b: Organisation,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    key = ensure_log_keys(centre_b).verifier_key
+    code, _output, errors = run_cli(
+        monkeypatch, capsys, "accesslog", "verify", "--org", log.slug, "--key", key
+    )
+    assert code == 2
+    assert errors.startswith(f"--key {key_label(key)} is another log's verifier key")
 
 
 TOKEN_LINES = {

@@ -15,6 +15,7 @@ from tests.accesslog.factories import (
     entry_id,
     event,
     ingest_batches,
+    key_label,
     tampering,
 )
 from vigil.accesslog import store, verification, verification_scan
@@ -30,6 +31,7 @@ from vigil.accesslog.models import (
     VerificationRun,
 )
 from vigil.accesslog.verification import verify_log
+from vigil.accesslog.verification_keys import KeyOfAnotherLog
 from vigil.audit.models import AuditEntry
 from vigil.ledger import (
     Checkpoint,
@@ -510,16 +512,15 @@ def test_other_verifier_key_rejects_checkpoints(log: Organisation) -> None:
     assert VerificationRun.objects.get(organisation=log).ok is False
 
 
-def test_key_of_other_log_rejects_checkpoints(
-    log: Organisation, centre_b: Organisation
-) -> None:
+def test_key_of_other_log_rejected(log: Organisation, centre_b: Organisation) -> None:
     other = ensure_log_keys(centre_b).verifier_key
-    result = verify_log(log, verifier_key=other)
-    assert not result.ok
-    assert result.first_divergent_index is None
-    assert "signatures do not verify with the given verifier key" in result.message
-    assert f"not this log's origin {ensure_log_keys(log).origin}" in result.message
-    assert VerificationRun.objects.get(organisation=log).ok is False
+    with pytest.raises(KeyOfAnotherLog) as raised:
+        verify_log(log, verifier_key=other)
+
+    assert raised.value.key == key_label(other)
+    assert raised.value.log_key == key_label(ensure_log_keys(log).verifier_key)
+    assert not VerificationRun.objects.filter(organisation=log).exists()
+    assert not AuditEntry.objects.filter(action="accesslog.verified").exists()
 
 
 def test_key_replaced_after_checkpoints_diverges(log: Organisation) -> None:

@@ -68,6 +68,7 @@ from vigil.accesslog.models import (
 from vigil.accesslog.retention import retention_period
 from vigil.accesslog.store import DatabaseHashStore
 from vigil.accesslog.verification_expiry import ExpiryCheck, StatementsFailed
+from vigil.accesslog.verification_keys import given_verifier, key_label
 from vigil.accesslog.verification_messages import Reason
 from vigil.accesslog.verification_scan import (
     ChunkSummary,
@@ -91,7 +92,6 @@ from vigil.ledger import (
 )
 from vigil.ledger.encoding import encode_base64
 from vigil.ledger.merkle import fold_subtree_hashes
-from vigil.ledger.note import format_key
 from vigil.organisations.models import Organisation
 
 # Entries per chunk, a power of two: the chunk's tree has levels 0 to 12.
@@ -147,38 +147,25 @@ def verify_log(
 
     ``verifier_key`` checks the checkpoints against a key obtained elsewhere
     (for example the one an auditor keeps) instead of the stored one. A
-    malformed ``verifier_key`` raises InvalidKeyError before anything is
-    recorded. A well-formed key of another log, or another key with this
-    log's name, gives a failed run without a first divergent index, because
-    the key and not an entry is what differs.
+    malformed ``verifier_key`` raises InvalidKeyError, and a key whose name
+    is not the log's origin KeyOfAnotherLog, before anything is recorded.
+    Another key with this log's name gives a failed run, because the log's
+    key may have been replaced. That run has a first divergent index only
+    when earlier checkpoints verify with the given key.
     ``workers`` is the number of processes that scan the entries. By default
     a log of ``PARALLEL_MIN_ENTRIES`` entries or more gets one per available
     CPU if this process runs no other thread. Inside a transaction, whose
     rows other connections cannot see, and on an in-memory database the scan
     stays in this process.
     """
-    given_verifier = None
-    if verifier_key is not None:
-        given_verifier = Ed25519Verifier.from_verifier_key(verifier_key.strip())
-    started = timezone.now()
     keys = LogKeys.objects.filter(organisation=organisation).first()
+    given_key_verifier = given_verifier(verifier_key, keys)
+    started = timezone.now()
     check = _LogCheck(organisation, keys, workers, started)
     try:
         if keys is not None:
-            check.verifier = given_verifier or _load_verifier(keys.verifier_key)
-            check.key_given = given_verifier is not None
-        if (
-            given_verifier is not None
-            and keys is not None
-            and given_verifier.name != keys.origin
-        ):
-            raise _Divergence(
-                None,
-                Reason(
-                    messages.KEY_OF_ANOTHER_LOG,
-                    {"key": _key_label(given_verifier), "origin": keys.origin},
-                ),
-            )
+            check.verifier = given_key_verifier or _load_verifier(keys.verifier_key)
+            check.key_given = given_key_verifier is not None
         check.run()
         result = check.result(ok=True, index=None, reason=check.summary())
     except _Divergence as divergence:
@@ -196,10 +183,6 @@ def _load_verifier(verifier_key: str) -> Ed25519Verifier:
         # NOTE: the ledger's error text stays in English in every language.
         reason = Reason(messages.INVALID_VERIFIER_KEY, {"error": str(error)})
         raise _Divergence(None, reason) from None
-
-
-def _key_label(verifier: Ed25519Verifier) -> str:
-    return format_key(verifier.name, verifier.key_id)
 
 
 @transaction.atomic
@@ -734,7 +717,7 @@ class _LogCheck:
         )
         params: dict[str, int | str | Reason] = {
             "size": size,
-            "key": _key_label(verifier),
+            "key": key_label(verifier),
             "signers": ", ".join(error.unknown_keys),
         }
         index = self.previous_checkpoint[0] if self.previous_checkpoint else None

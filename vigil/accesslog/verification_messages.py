@@ -30,7 +30,8 @@ LOG_VERIFIED = gettext_noop(
     "signed checkpoints verified: %(checkpoints)d"
 )
 
-# Keys.
+# Keys. Runs no longer fail with KEY_OF_ANOTHER_LOG, because verify_log
+# rejects such a key before the run, but runs stored before show it.
 KEY_OF_ANOTHER_LOG = gettext_noop(
     "the checkpoint signatures do not verify with the given verifier key "
     "%(key)s: its key name is not this log's origin %(origin)s, so it is "

@@ -45,6 +45,8 @@ from vigil.accesslog.retention import (
 )
 from vigil.accesslog.syslog_cli import add_syslog_options, run_syslog
 from vigil.accesslog.verification import VerificationResult, verify_log
+from vigil.accesslog.verification_keys import KeyOfAnotherLog
+from vigil.commands import USAGE_ERROR_STATUS
 from vigil.commands import Command as VigilCommand
 from vigil.integers import ascii_integer
 from vigil.isodate import add_day_range_options, date_argument, datetime_argument
@@ -169,6 +171,11 @@ class Command(VigilCommand):
         except InvalidKeyError as error:
             raise CommandError(
                 _malformed_key_message(options["key"], error, organisation)
+            ) from None
+        except KeyOfAnotherLog as error:
+            raise CommandError(
+                _key_of_another_log_message(error, organisation),
+                returncode=USAGE_ERROR_STATUS,
             ) from None
         if not result.ok:
             raise CommandError(_failure_line(result))
@@ -655,6 +662,17 @@ def _malformed_key_message(
         "form <name>+<hex key id>+<base64 key>, and 'vigil accesslog public-key "
         "--org %(org)s' prints the centre's key. Nothing was verified or recorded"
     ) % {"key": shown_key, "reason": reason, "org": organisation.slug}
+
+
+def _key_of_another_log_message(
+    error: KeyOfAnotherLog, organisation: Organisation
+) -> str:
+    return _(
+        "--key %(key)s is another log's verifier key: its name is not the "
+        "origin of this centre's log, whose key is %(log_key)s. 'vigil "
+        "accesslog public-key --org %(org)s' prints the centre's key. Nothing "
+        "was verified or recorded"
+    ) % {"key": error.key, "log_key": error.log_key, "org": organisation.slug}
 
 
 def _failure_line(result: VerificationResult) -> str:
