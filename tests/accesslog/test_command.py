@@ -198,6 +198,13 @@ def test_verify_rejects_malformed_key(log: Organisation, key: str, shown: str) -
     assert not VerificationRun.objects.filter(organisation=log).exists()
 
 
+def test_verify_malformed_key_is_usage_error(log: Organisation) -> None:
+    with pytest.raises(CommandError) as raised:
+        call_command("accesslog", "verify", "--org", "centre-a", "--key", "garbage")
+
+    assert raised.value.returncode == 2
+
+
 def test_verify_with_key_of_other_centre(
     log: Organisation, centre_b: Organisation
 ) -> None:

@@ -539,6 +539,23 @@ def test_key_replaced_after_checkpoints_diverges(log: Organisation) -> None:
     assert "has no signature by the given verifier key" in result.message
 
 
+def test_key_and_origin_replaced_fails_run(log: Organisation) -> None:
+    """A log whose keys and origin were replaced fails with the kept key."""
+    keys = ensure_log_keys(log)
+    forger = Ed25519Signer.generate("vigil.accesslog/forged")
+    with tampering():
+        LogKeys.objects.filter(pk=keys.pk).update(
+            origin=forger.name,
+            signer_key=forger.signer_key(),
+            verifier_key=forger.verifier().verifier_key(),
+        )
+
+    result = verify_log(log, verifier_key=keys.verifier_key)
+
+    assert not result.ok
+    assert VerificationRun.objects.get(organisation=log).ok is False
+
+
 def test_given_verifier_key_accepted(log: Organisation) -> None:
     keys = ensure_log_keys(log)
     assert verify_log(log, verifier_key=keys.verifier_key).ok

@@ -170,7 +170,8 @@ class Command(VigilCommand):
             result = verify_log(organisation, verifier_key=options["key"])
         except InvalidKeyError as error:
             raise CommandError(
-                _malformed_key_message(options["key"], error, organisation)
+                _malformed_key_message(options["key"], error, organisation),
+                returncode=USAGE_ERROR_STATUS,
             ) from None
         except KeyOfAnotherLog as error:
             raise CommandError(
