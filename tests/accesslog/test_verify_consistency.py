@@ -199,15 +199,26 @@ def test_rewritten_log_caught_with_previous(log: Organisation, tmp_path: Path) -
     )
 
 
-def test_previous_of_other_size_fails(log: Organisation, tmp_path: Path) -> None:
+def test_previous_of_other_size_unusable(log: Organisation, tmp_path: Path) -> None:
     document = proofs.consistency_proof_for(log, 5)
     previous = checkpoint_file(log, 10, tmp_path)
     result = verify(tmp_path, document, "--key", vkey(log), "--previous", str(previous))
-    assert result.returncode == verify_cli.EXIT_FAILED
+    assert result.returncode == verify_cli.EXIT_UNREADABLE
     assert result.stderr == (
-        "FAILED: the consistency document starts at size 5, but your previous "
+        "vigil-verify: the consistency document starts at size 5, but your previous "
         "checkpoint has size 10. Ask for 'vigil accesslog consistency --old 10'\n"
     )
+
+
+def test_changed_document_of_other_size_fails(
+    log: Organisation, tmp_path: Path
+) -> None:
+    document = proofs.consistency_proof_for(log, 5)
+    other_old_root(document)
+    previous = checkpoint_file(log, 10, tmp_path)
+    result = verify(tmp_path, document, "--key", vkey(log), "--previous", str(previous))
+    assert result.returncode == verify_cli.EXIT_FAILED
+    assert result.stderr.startswith("FAILED: ")
 
 
 def test_previous_larger_than_document_fails(log: Organisation, tmp_path: Path) -> None:

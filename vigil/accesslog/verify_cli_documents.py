@@ -129,13 +129,7 @@ def _check_previous_is_old(
             f"tree of that document is still smaller than {previous.size}, or "
             "the command fails because the log is smaller, the log was cut back"
         )
-    if previous.size != old_size:
-        raise CheckFailed(
-            f"the consistency document starts at size {old_size}, but your "
-            f"previous checkpoint has size {previous.size}. Ask for 'vigil "
-            f"accesslog consistency --old {previous.size}'"
-        )
-    if previous.root_hash != old_root:
+    if previous.size == old_size and previous.root_hash != old_root:
         raise CheckFailed(
             f"your previous checkpoint of size {previous.size} has root "
             f"{encode_base64(previous.root_hash)}, but the consistency document "
@@ -177,6 +171,15 @@ def verify_consistency_document(
     verify_extension(
         old_size, old_root, checkpoint, document.get("proof"), "the consistency proof"
     )
+    # After the document's own checks, so that a changed document fails
+    # even when it was also made for another checkpoint than the kept one.
+    if previous is not None and previous.size != old_size:
+        # The document proves nothing false: it was made for another size.
+        raise Unreadable(
+            f"the consistency document starts at size {old_size}, but your "
+            f"previous checkpoint has size {previous.size}. Ask for 'vigil "
+            f"accesslog consistency --old {previous.size}'"
+        )
     key = key_label(verifier)
     new_tree = (
         f"the tree of size {checkpoint.size} with root "
