@@ -224,6 +224,23 @@ def test_verify_with_key_of_other_centre(
     assert not AuditEntry.objects.filter(action="accesslog.verified").exists()
 
 
+def test_verify_key_of_other_log_escaped(log: Organisation) -> None:
+    # U+202E would show the rest of the line reversed, and U+009B starts an
+    # escape sequence on some terminals.
+    other = Ed25519Signer.generate("vigil.accesslog/evil\u202ea-ertnec\x9b2J")
+    key = other.verifier().verifier_key()
+    with pytest.raises(CommandError) as raised:
+        call_command("accesslog", "verify", "--org", "centre-a", "--key", key)
+
+    message = str(raised.value)
+    assert message.startswith(
+        f"--key vigil.accesslog/evil\\u202ea-ertnec\\u009b2J+{other.key_id:08x} "
+        "is another log's verifier key"
+    )
+    assert "\u202e" not in message
+    assert "\x9b" not in message
+
+
 def test_verify_with_replaced_key_fails(log: Organisation) -> None:
     # A key with the log's name but another key id is what the auditor holds
     # after the log's key was replaced, so it fails a recorded run.

@@ -52,6 +52,7 @@ from vigil.integers import ascii_integer
 from vigil.isodate import add_day_range_options, date_argument, datetime_argument
 from vigil.ledger import InvalidKeyError
 from vigil.ledger.note import kept_note_text, looks_like_verifier_key
+from vigil.ledger.terminal import escape_control_characters
 from vigil.organisations.management.commands.org import format_validation_error
 from vigil.organisations.models import Organisation
 
@@ -673,7 +674,13 @@ def _key_of_another_log_message(
         "origin of this centre's log, whose key is %(log_key)s. 'vigil "
         "accesslog public-key --org %(org)s' prints the centre's key. Nothing "
         "was verified or recorded"
-    ) % {"key": error.key, "log_key": error.log_key, "org": organisation.slug}
+    ) % {
+        # A key name may contain format characters, such as U+202E, which
+        # would show another key's name on the terminal.
+        "key": escape_control_characters(error.key),
+        "log_key": escape_control_characters(error.log_key),
+        "org": organisation.slug,
+    }
 
 
 def _failure_line(result: VerificationResult) -> str:
