@@ -418,3 +418,24 @@ def test_interrupted_command_is_a_message(
 
     assert stopped.value.code == 130
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_interrupted_command_message_translated(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    settings: LazySettings,
+) -> None:
+    def interrupted(argv: list[str]) -> None:
+        raise KeyboardInterrupt
+
+    settings.VIGIL_CLI_LANGUAGE = "fr"
+    monkeypatch.setattr("django.core.management.execute_from_command_line", interrupted)
+    monkeypatch.setattr(sys, "argv", ["vigil", "help"])
+
+    with pytest.raises(SystemExit) as stopped:
+        cli.main()
+
+    assert stopped.value.code == cli.INTERRUPTED_STATUS
+    assert capsys.readouterr().err == (
+        "vigil\u00a0: interrompu avant la fin de la commande. Relancez-la.\n"
+    )

@@ -4,6 +4,15 @@ import os
 import sys
 from collections.abc import Callable
 
+
+def gettext_noop(message: str) -> str:
+    """Mark ``message`` for the catalogues, as Django's gettext_noop does.
+
+    Django's own reads the settings, which are not loaded when this module is.
+    """
+    return message
+
+
 # Commands that keep running, such as servers, and report what they do
 # through the log. They log from INFO on, and every other command, which
 # prints what it did, logs warnings and errors only. VIGIL_LOG_LEVEL, when
@@ -12,7 +21,9 @@ SERVICE_COMMANDS = (("demo",), ("runserver",), ("accesslog", "syslog"))
 # The exit status of a command stopped by Ctrl-C: 128 plus SIGINT's number 2,
 # as shells report a program that the signal ended.
 INTERRUPTED_STATUS = 130
-INTERRUPTED_MESSAGE = "vigil: interrupted before the command finished. Run it again."
+INTERRUPTED_MESSAGE = gettext_noop(
+    "vigil: interrupted before the command finished. Run it again."
+)
 
 
 def default_log_level(arguments: list[str]) -> str:
@@ -37,8 +48,25 @@ def main() -> None:
     try:
         _setup_and_run()
     except KeyboardInterrupt:
-        print(INTERRUPTED_MESSAGE, file=sys.stderr)
+        print(_interrupted_message(), file=sys.stderr)
         sys.exit(INTERRUPTED_STATUS)
+
+
+def _interrupted_message() -> str:
+    """Return the Ctrl-C message in the language of VIGIL_CLI_LANGUAGE.
+
+    The catalogues can be read only once Django has loaded its apps, so a
+    Ctrl-C before that gets the English message.
+    """
+    from django.apps import apps
+
+    if not apps.ready:
+        return INTERRUPTED_MESSAGE
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.VIGIL_CLI_LANGUAGE):
+        return translation.gettext(INTERRUPTED_MESSAGE)
 
 
 def _setup_and_run() -> None:
