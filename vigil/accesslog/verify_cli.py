@@ -39,7 +39,8 @@ on standard error), 2 when the file or key cannot be read, a member that
 every bundle has is missing or of the wrong type, the ``--previous`` file
 is not a signed checkpoint, ``--previous`` is given with a proof
 document or a checkpoint, or with a bundle that has no consistency proof
-from the size of that checkpoint.
+from the size of that checkpoint, or with a consistency document that
+starts at another size than that checkpoint.
 
 This module and the ``verify_cli_*`` modules that it uses import only the
 standard library and ``vigil.ledger``, so an auditor can run ``vigil-verify``
