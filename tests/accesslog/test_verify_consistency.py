@@ -24,7 +24,13 @@ from tests.accesslog.test_bundle import (
 from vigil.accesslog import proofs, verify_cli
 from vigil.accesslog.keys import ensure_log_keys
 from vigil.accesslog.models import LogCheckpoint
-from vigil.ledger import Ed25519Verifier
+from vigil.ledger import (
+    EMPTY_ROOT,
+    Checkpoint,
+    Ed25519Signer,
+    Ed25519Verifier,
+    sign_checkpoint,
+)
 from vigil.organisations.models import Organisation
 
 type Document = dict[str, Any]
@@ -207,6 +213,22 @@ def test_previous_of_other_size_unusable(log: Organisation, tmp_path: Path) -> N
     assert result.stderr == (
         "vigil-verify: the consistency document starts at size 5, but your previous "
         "checkpoint has size 10. Ask for 'vigil accesslog consistency --old 10'\n"
+    )
+
+
+def test_previous_of_empty_log_accepted(log: Organisation, tmp_path: Path) -> None:
+    document = proofs.consistency_proof_for(log, 5)
+    previous = tmp_path / "empty.checkpoint"
+    keys = ensure_log_keys(log)
+    signer = Ed25519Signer.from_signer_key(keys.signer_key)
+    previous.write_text(
+        sign_checkpoint(Checkpoint(keys.origin, 0, EMPTY_ROOT), signer),
+        encoding="utf-8",
+    )
+    result = verify(tmp_path, document, "--key", vkey(log), "--previous", str(previous))
+    assert result.returncode == 0, result.stderr
+    assert printed(result)[-1] == (
+        "OK: your previous checkpoint is of the empty log, which every log extends"
     )
 
 

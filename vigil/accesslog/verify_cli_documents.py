@@ -173,6 +173,12 @@ def verify_consistency_document(
     )
     # After the document's own checks, so that a changed document fails
     # even when it was also made for another checkpoint than the kept one.
+    if previous is not None and previous.size == 0 and old_size != 0:
+        return [
+            f"OK: {_new_tree(checkpoint, verifier)} extends the tree of size "
+            f"{old_size} with root {encode_base64(old_root)}",
+            "OK: your previous checkpoint is of the empty log, which every log extends",
+        ]
     if previous is not None and previous.size != old_size:
         # The document proves nothing false: it was made for another size.
         raise Unreadable(
@@ -181,10 +187,7 @@ def verify_consistency_document(
             f"accesslog consistency --old {previous.size}'"
         )
     key = key_label(verifier)
-    new_tree = (
-        f"the tree of size {checkpoint.size} with root "
-        f"{encode_base64(checkpoint.root_hash)}, signed by {key},"
-    )
+    new_tree = _new_tree(checkpoint, verifier)
     if old_size == 0:
         return [f"OK: {new_tree} extends the empty tree, as every tree does"]
     old_tree = f"the tree of size {old_size} with root {encode_base64(old_root)}"
@@ -203,6 +206,14 @@ def verify_consistency_document(
         f"checkpoint of size {old_size} that you kept, or pass that checkpoint "
         "with --previous",
     ]
+
+
+def _new_tree(checkpoint: Checkpoint, verifier: Ed25519Verifier) -> str:
+    """Return the words that name the document's new tree and its signer."""
+    return (
+        f"the tree of size {checkpoint.size} with root "
+        f"{encode_base64(checkpoint.root_hash)}, signed by {key_label(verifier)},"
+    )
 
 
 def verify_checkpoint_note(
