@@ -30,7 +30,10 @@ def secret(centre_a: Organisation) -> str:
 def call(
     client: Client, method: str, url: str, secret: str | None, body: Any = None
 ) -> Any:
-    headers = {"Authorization": f"Bearer {secret}"} if secret else {}
+    # The checks below read the English messages.
+    headers = {"Accept-Language": "en"}
+    if secret:
+        headers["Authorization"] = f"Bearer {secret}"
     data = json.dumps(body) if body is not None else ""
     return client.generic(
         method, url, data, content_type="application/json", headers=headers

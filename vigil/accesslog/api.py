@@ -92,6 +92,16 @@ class ApiError(Exception):
         with translation.override("en"):
             return self.message()
 
+    def body(self) -> dict[str, Any]:
+        """Build the JSON object of the response, with the message built now."""
+        body: dict[str, Any] = {"error": self.code, "message": self.message()}
+        if self.errors is not None:
+            body["errors"] = self.errors
+            body["error_count"] = (
+                len(self.errors) if self.error_count is None else self.error_count
+            )
+        return body
+
     def response(self) -> JsonResponse:
         """Return the JSON response, with a Content-Language of its text.
 
@@ -99,13 +109,7 @@ class ApiError(Exception):
         language, which LocaleMiddleware takes from the request's
         Accept-Language header.
         """
-        body: dict[str, Any] = {"error": self.code, "message": self.message()}
-        if self.errors is not None:
-            body["errors"] = self.errors
-            body["error_count"] = (
-                len(self.errors) if self.error_count is None else self.error_count
-            )
-        response = JsonResponse(body, status=self.status)
+        response = JsonResponse(self.body(), status=self.status)
         response["Content-Language"] = (
             translation.get_language() or settings.LANGUAGE_CODE
         )

@@ -5,7 +5,9 @@ A program authenticates with a bearer token of the centre whose scope is
 works too, with Django's CSRF check on every change. Records travel as JSON
 objects with the spec's field names, foreign keys given by their lookup
 value, as in the files. Errors come back as ``{"error", "message",
-"errors"}`` with ``errors`` mapping each field to its messages.
+"errors"}`` with ``errors`` mapping each field to its messages. The messages
+follow the request's Accept-Language header, as those of the access-log API
+do, and the codes and field names stay the same in every language.
 """
 
 import json
@@ -15,9 +17,14 @@ from typing import Any
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
+from vigil.accesslog import api as accesslog_api
+from vigil.accesslog.json_errors import json_error_reason
 from vigil.accesslog.models import ApiToken
 from vigil.accesslog.tokens import identify_token, mark_used
 from vigil.accounts.models import Membership
@@ -34,25 +41,32 @@ MAX_BODY_BYTES = 1024 * 1024
 _SAFE = ("GET", "HEAD")
 
 
-class ApiError(Exception):
+class ApiError(accesslog_api.ApiError):
+    """A registers API failure, whose ``errors`` map each field to its messages.
+
+    ``message`` builds the text in the active language when it is called, as
+    for the access-log API.
+    """
+
     def __init__(
         self,
         status: int,
         code: str,
-        message: str,
+        message: accesslog_api.MessageBuilder,
         errors: dict[str, list[str]] | None = None,
+        *,
+        headers: dict[str, str] | None = None,
     ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.body: dict[str, Any] = {"error": code, "message": message}
-        if errors is not None:
-            self.body["errors"] = errors
+        if status == 401:
+            headers = {**(headers or {}), "WWW-Authenticate": 'Bearer realm="vigil"'}
+        super().__init__(status, code, message, headers=headers)
+        self.field_errors = errors
 
-    def response(self) -> JsonResponse:
-        response = JsonResponse(self.body, status=self.status)
-        if self.status == 401:
-            response["WWW-Authenticate"] = 'Bearer realm="vigil"'
-        return response
+    def body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"error": self.code, "message": self.message()}
+        if self.field_errors is not None:
+            body["errors"] = self.field_errors
+        return body
 
 
 class TokenActor:
@@ -99,8 +113,10 @@ def _caller(request: HttpRequest, org: str) -> Caller:
         raise ApiError(
             401,
             "unauthorized",
-            "Send 'Authorization: Bearer <token>' with a 'registers' token of "
-            "the centre, or log in.",
+            lambda: _(
+                "Send 'Authorization: Bearer <token>' with a 'registers' token "
+                "of the centre, or log in."
+            ),
         )
     membership = (
         Membership.objects.active()
@@ -109,7 +125,7 @@ def _caller(request: HttpRequest, org: str) -> Caller:
         .first()
     )
     if membership is None:
-        raise ApiError(404, "not_found", "No such centre.")
+        raise ApiError(404, "not_found", lambda: _("No such centre."))
     return Caller(membership.organisation, membership=membership)
 
 
@@ -125,8 +141,10 @@ def _token(request: HttpRequest, header: str, org: str) -> ApiToken:
         raise ApiError(
             401,
             "unauthorized",
-            "The bearer token is invalid, revoked, of another scope or of "
-            "another centre. Use a live 'registers' token of this centre.",
+            lambda: _(
+                "The bearer token is invalid, revoked, of another scope or of "
+                "another centre. Use a live 'registers' token of this centre."
+            ),
         )
     if token.scope != ApiToken.Scope.REGISTERS:
         needed = ApiToken.Scope.REGISTERS.value
@@ -137,13 +155,25 @@ def _token(request: HttpRequest, header: str, org: str) -> ApiToken:
             token.prefix,
             token.scope,
         )
+        scope = {
+            "prefix": token.prefix,
+            "scope": token.scope,
+            "needed": needed,
+            "org": org,
+        }
         raise ApiError(
             403,
             "insufficient_scope",
-            f"The bearer token {token.prefix} has the scope '{token.scope}', and "
-            f"the registers API needs the scope '{needed}'. Send a '{needed}' "
-            "token of this centre, which 'vigil accesslog_token create --org "
-            f"{org} --scope {needed} NAME' creates.",
+            lambda: (
+                _(
+                    "The bearer token %(prefix)s has the scope '%(scope)s', and "
+                    "the registers API needs the scope '%(needed)s'. Send a "
+                    "'%(needed)s' token of this centre, which 'vigil "
+                    "accesslog_token create --org %(org)s --scope %(needed)s "
+                    "NAME' creates."
+                )
+                % scope
+            ),
         )
     # _require records the token's last use once it grants the capability
     # that the request needs.
@@ -158,7 +188,12 @@ def _require(caller: Caller, capability: Capability) -> None:
     """
     if not caller.grants(capability):
         raise ApiError(
-            403, "forbidden", f"Your role in this centre lacks {capability.value}."
+            403,
+            "forbidden",
+            lambda: (
+                _("Your role in this centre lacks the capability %(capability)s.")
+                % {"capability": capability.value}
+            ),
         )
     if caller.token is not None:
         mark_used(caller.token)
@@ -169,30 +204,80 @@ def _spec(register: str) -> RegisterSpec:
     if spec is None:
         names = ", ".join(sorted(REGISTERS))
         raise ApiError(
-            404, "not_found", f"No register {register!r}; use one of {names}."
+            404,
+            "not_found",
+            lambda: (
+                _("There is no register %(register)s. Use one of %(names)s.")
+                % {"register": repr(register), "names": names}
+            ),
         )
     return spec
 
 
 def _body(request: HttpRequest) -> dict[str, Any]:
     if (request.content_type or "") != "application/json":
-        raise ApiError(415, "unsupported_media_type", "Send application/json.")
-    if len(request.body) > MAX_BODY_BYTES:
-        raise ApiError(413, "too_large", f"The limit is {MAX_BODY_BYTES} bytes.")
-    try:
-        body = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise ApiError(400, "bad_json", f"The body is not JSON: {error}.") from None
-    except RecursionError:
+        shown_type = repr(request.content_type or "")
         raise ApiError(
-            400, "bad_json", "The body nests too deeply; send one flat JSON object."
+            415,
+            "unsupported_media_type",
+            lambda: (
+                _(
+                    "Content type %(type)s is not supported. Send the record as "
+                    "application/json."
+                )
+                % {"type": shown_type}
+            ),
+        )
+    if len(request.body) > MAX_BODY_BYTES:
+        raise ApiError(413, "too_large", _too_large_message)
+    data = request.body
+    try:
+        body = json.loads(data)
+    except UnicodeDecodeError as error:
+        position = {"position": error.start, "byte": f"{data[error.start]:#04x}"}
+        raise ApiError(
+            400,
+            "bad_json",
+            lambda: (
+                _(
+                    "The body is not valid UTF-8 at byte %(position)d (%(byte)s), "
+                    "so nothing was stored. Encode the body in UTF-8 and send it "
+                    "again."
+                )
+                % position
+            ),
+        ) from None
+    except (ValueError, RecursionError) as error:
+        # Python deletes ``error`` when the except clause ends, so the message
+        # function keeps the reason's error under another name.
+        decode_error = error
+        raise ApiError(
+            400, "bad_json", lambda: _bad_json_message(decode_error)
         ) from None
     if not isinstance(body, dict):
         raise ApiError(
-            400, "bad_json", "Send one JSON object with the record's fields."
+            400,
+            "bad_json",
+            lambda: _("Send one JSON object with the record's fields."),
         )
     body.pop(wire.ID, None)
     return body
+
+
+def _too_large_message() -> str:
+    limit = ngettext("%(bytes)s byte", "%(bytes)s bytes", MAX_BODY_BYTES) % {
+        "bytes": formats.number_format(MAX_BODY_BYTES, force_grouping=True)
+    }
+    return _("The body is larger than the limit of %(limit)s.") % {"limit": limit}
+
+
+def _bad_json_message(error: ValueError | RecursionError) -> str:
+    """Return the reason why the body is not JSON, then what to send instead."""
+    reason = json_error_reason(error, with_line=True)
+    return _(
+        "The body is not a JSON object (%(reason)s). Send one JSON object with "
+        "the record's fields."
+    ) % {"reason": reason}
 
 
 def _record_json(
@@ -221,7 +306,7 @@ def _api(view: Any) -> Any:
             return error.response()
         except services.RecordInvalid as error:
             return ApiError(
-                422, "invalid", "The record is not valid.", error.errors
+                422, "invalid", lambda: _("The record is not valid."), error.errors
             ).response()
 
     # Each endpoint checks VIEW or the register's edit capability per method.
@@ -238,12 +323,22 @@ def _check_csrf(request: HttpRequest) -> None:
     middleware = CsrfViewMiddleware(_ok)
     if middleware.process_view(request, _ok, (), {}) is not None:
         raise ApiError(
-            403, "csrf", "A change with a session needs the X-CSRFToken header."
+            403,
+            "csrf",
+            lambda: _("A change with a session needs the X-CSRFToken header."),
         )
 
 
-def _not_allowed(allowed: str) -> ApiError:
-    return ApiError(405, "method_not_allowed", f"Use {allowed}.")
+def _not_allowed(method: str, allowed: str) -> ApiError:
+    return ApiError(
+        405,
+        "method_not_allowed",
+        lambda: (
+            _("%(method)s is not allowed here. Use %(allowed)s.")
+            % {"method": method, "allowed": allowed}
+        ),
+        headers={"Allow": allowed},
+    )
 
 
 def _page(paginator: "Paginator[Any]", number: str) -> Any:
@@ -251,17 +346,20 @@ def _page(paginator: "Paginator[Any]", number: str) -> Any:
     try:
         return paginator.page(number)
     except (EmptyPage, PageNotAnInteger):
+        pages = {"page": repr(number), "last": paginator.num_pages}
         raise ApiError(
             404,
             "not_found",
-            f"No page {number!r}; the pages are 1 to {paginator.num_pages}.",
+            lambda: (
+                _("There is no page %(page)s. The pages are 1 to %(last)d.") % pages
+            ),
         ) from None
 
 
 @_api
 def register_index(request: HttpRequest, caller: Caller) -> HttpResponse:
     if request.method not in _SAFE:
-        raise _not_allowed("GET")
+        raise _not_allowed(str(request.method), "GET")
     _require(caller, Capability.VIEW)
     organisation = caller.organisation
     items = [
@@ -302,7 +400,7 @@ def records(request: HttpRequest, caller: Caller, register: str) -> HttpResponse
             }
         )
     if request.method != "POST":
-        raise _not_allowed("GET, POST")
+        raise _not_allowed(str(request.method), "GET, POST")
     _require(caller, spec.edit_capability)
     record = services.create_record(
         spec, organisation, _body(request), actor=caller.actor
@@ -318,7 +416,14 @@ def record(
     organisation = caller.organisation
     found = spec.model._default_manager.filter(organisation=organisation, pk=pk).first()
     if found is None:
-        raise ApiError(404, "not_found", f"No record {pk} in register {register}.")
+        raise ApiError(
+            404,
+            "not_found",
+            lambda: (
+                _("There is no record %(id)d in the register %(register)s.")
+                % {"id": pk, "register": register}
+            ),
+        )
     if request.method in _SAFE:
         _require(caller, Capability.VIEW)
         return JsonResponse(_record_json(spec, organisation, found))
@@ -331,4 +436,4 @@ def record(
     if request.method == "DELETE":
         services.delete_record(spec, found, actor=caller.actor)
         return HttpResponse(status=204)
-    raise _not_allowed("GET, PATCH, DELETE")
+    raise _not_allowed(str(request.method), "GET, PATCH, DELETE")

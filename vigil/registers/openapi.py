@@ -24,6 +24,15 @@ _PK = {"name": "pk", "in": "path", "required": True, "schema": {"type": "integer
 _ERROR = {"$ref": "#/components/responses/RegisterError"}
 _UNAUTHORIZED = {"$ref": "#/components/responses/RegisterUnauthorized"}
 _FORBIDDEN = {"$ref": "#/components/responses/RegisterForbidden"}
+# The header of every error response, whose texts follow Accept-Language.
+_CONTENT_LANGUAGE = {
+    "Content-Language": {
+        "description": "Language of the message and the field messages: nl, fr "
+        "or en, as the request's Accept-Language chooses among them, else the "
+        "server's default language (VIGIL_LANGUAGE).",
+        "schema": {"type": "string", "enum": ["nl", "fr", "en"]},
+    }
+}
 
 
 def schema_name(spec: RegisterSpec) -> str:
@@ -160,8 +169,10 @@ def extend(document: dict[str, Any]) -> dict[str, Any]:
     responses["RegisterError"] = {
         "description": (
             "An error: 'error' is a code, 'message' says what to do, and "
-            "'errors' maps each refused field to its messages."
+            "'errors' maps each refused field to its messages. The code and "
+            "the field names stay the same in every language."
         ),
+        "headers": _CONTENT_LANGUAGE,
         "content": {"application/json": {}},
     }
     responses["RegisterUnauthorized"] = {
@@ -169,6 +180,7 @@ def extend(document: dict[str, Any]) -> dict[str, Any]:
             "No bearer token is sent and no one is logged in, or the bearer "
             "token is invalid, revoked or of another centre."
         ),
+        "headers": _CONTENT_LANGUAGE,
         "content": {"application/json": {}},
     }
     responses["RegisterForbidden"] = {
@@ -179,6 +191,7 @@ def extend(document: dict[str, Any]) -> dict[str, Any]:
             "of another scope gets the error 'insufficient_scope', and the "
             "message names both scopes."
         ),
+        "headers": _CONTENT_LANGUAGE,
         "content": {"application/json": {}},
     }
     paths[f"{PREFIX}/"] = {
