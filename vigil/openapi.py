@@ -12,6 +12,7 @@ from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from vigil.accesslog.api import ApiError
 from vigil.accesslog.openapi import build_document as accesslog_document
 from vigil.registers.openapi import extend
 
@@ -30,11 +31,16 @@ def build_document() -> dict[str, Any]:
 def document(request: HttpRequest) -> JsonResponse:
     """Serve the OpenAPI document; it needs no authentication."""
     if request.method not in ("GET", "HEAD"):
-        response = JsonResponse(
-            {"error": "method_not_allowed", "message": "use GET"}, status=405
-        )
-        response["Allow"] = "GET, HEAD"
-        return response
+        method = str(request.method)
+        return ApiError(
+            405,
+            "method_not_allowed",
+            lambda: (
+                _("%(method)s is not allowed here. Use %(allowed)s.")
+                % {"method": method, "allowed": "GET"}
+            ),
+            headers={"Allow": "GET, HEAD"},
+        ).response()
     return JsonResponse(build_document(), json_dumps_params={"indent": 2})
 
 

@@ -54,6 +54,29 @@ def test_document_is_served(client: Client) -> None:
     assert "Register_activities" in response.json()["components"]["schemas"]
 
 
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "POST is not allowed here. Use GET."),
+        ("nl", "POST is hier niet toegestaan. Gebruik GET."),
+        ("fr", "POST n'est pas autorisé ici. Utilisez GET."),
+    ],
+)
+def test_document_post_in_language(client: Client, language: str, message: str) -> None:
+    response = client.post(
+        "/api/v1/openapi.json",
+        "{}",
+        content_type="application/json",
+        headers={"Accept-Language": language},
+    )
+
+    assert response.status_code == 405
+    assert response.json()["error"] == "method_not_allowed"
+    assert response.json()["message"] == message
+    assert response["Allow"] == "GET, HEAD"
+    assert response["Content-Language"] == language
+
+
 def test_every_operation_lists_401_and_403(document: dict[str, Any]) -> None:
     responses = document["components"]["responses"]
     operations = [
