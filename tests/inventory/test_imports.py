@@ -1,5 +1,7 @@
 """Imports of GLPI and OCS Inventory exports, and Vigil's own files."""
 
+import html
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -302,4 +304,26 @@ def test_import_page_lists_bad_rows(
     assert response.status_code == 400
     assert "line 3, kind" in page
     assert "line 5, inventory_tag" in page
+    assert not Hardware.objects.exists()
+
+
+def test_import_page_unknown_format_in_french(
+    client: Client, consultant_a: User, centre_a: Organisation
+) -> None:
+    client.force_login(consultant_a)
+    upload = SimpleUploadedFile("table.csv", b"inventory_tag\nINV-1\n")
+
+    response = client.post(
+        f"/c/{centre_a.slug}/registers/hardware/import/",
+        {"format": "vigil", "file": upload},
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 400
+    assert (
+        "format d'import inconnu 'vigil'. Utilisez l'un de ceux-ci\u00a0: "
+        "table, glpi, ocs" in page
+    )
+    assert "unknown import format" not in page
     assert not Hardware.objects.exists()

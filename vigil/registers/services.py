@@ -188,7 +188,10 @@ def read_rows(spec: RegisterSpec, content: bytes, fmt: str = "") -> Rows:
     found = spec.import_format(fmt)
     if found is None:
         names = ", ".join(["table", *(f.name for f in spec.import_formats)])
-        raise tabular.TableError(f"unknown import format {fmt!r}; use one of {names}")
+        raise tabular.TableError(
+            _("unknown import format %(format)s. Use one of %(names)s")
+            % {"format": repr(fmt), "names": names}
+        )
     tabular.check_size(len(content))
     rows = found.parse(content)
     if len(rows) > tabular.MAX_ROWS:
