@@ -29,8 +29,24 @@ def test_grant_auditor_without_until(
     message = grant_failing(
         "--email", "consultant@a.test", "--org", "centre-b", "--role", "auditor"
     )
-    assert message == "--until: An auditor's membership needs an end date."
+    assert message == (
+        "--until: An auditor's membership needs an end date. Give the last day "
+        "of access as --until YYYY-MM-DD."
+    )
     assert not Membership.objects.filter(organisation=centre_b).exists()
+
+
+def test_grant_auditor_without_until_in_dutch(
+    consultant_a: User, centre_b: Organisation
+) -> None:
+    with translation.override("nl"):
+        message = grant_failing(
+            "--email", "consultant@a.test", "--org", "centre-b", "--role", "auditor"
+        )
+    assert message == (
+        "--until: Het lidmaatschap van een auditor vereist een einddatum: vul "
+        "“geldig tot” in. Geef de laatste dag van toegang als --until JJJJ-MM-DD."
+    )
 
 
 def test_grant_past_until_names_option(

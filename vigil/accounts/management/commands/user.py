@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from vigil.accounts.models import User
 from vigil.accounts.roles import Role
@@ -71,6 +72,8 @@ class Command(VigilCommand):
             else:
                 self._grant(options)
         except ValidationError as error:
+            if options["action"] == "grant" and options["until"] is None:
+                error = _with_until_format(error)
             raise CommandError(format_validation_error(error, USER_OPTIONS)) from None
 
     def _create(self, options: dict[str, Any]) -> None:
@@ -110,3 +113,19 @@ class Command(VigilCommand):
             actor=None,
         )
         self.stdout.write(f"{user.email} is {membership.role} of {organisation.slug}")
+
+
+def _with_until_format(error: ValidationError) -> ValidationError:
+    """Add the format of --until to the errors of a missing end date.
+
+    The model's message speaks of the form's field, so the command adds how
+    to give the date on the command line.
+    """
+    if not hasattr(error, "error_dict") or "valid_until" not in error.error_dict:
+        return error
+    hint = _("Give the last day of access as --until YYYY-MM-DD.")
+    messages = error.message_dict
+    messages["valid_until"] = [
+        f"{message} {hint}" for message in messages["valid_until"]
+    ]
+    return ValidationError(messages)
