@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import DatabaseError
 from django.utils import translation
 
 from tests.accesslog.factories import event, ingest_range
@@ -228,9 +229,9 @@ def test_reader_failure_reaches_the_caller(centre_a: Organisation) -> None:
 
 
 def test_report_names_other_senders_between_batches(tmp_path: Path) -> None:
-    from vigil.accesslog.file_ingest import _Totals
+    from vigil.accesslog.file_report import FileTotals
 
-    totals = _Totals(tmp_path / "f.jsonl", "line")
+    totals = FileTotals(tmp_path / "f.jsonl", "line")
     totals.add(IngestResult([(1, "a", 10), (2, "b", 11)], [], 12, None))
     totals.add(IngestResult([(3, "c", 15)], [(4, "a", 10)], 16, None))
     assert totals.summary() == (
@@ -320,8 +321,14 @@ def test_json_array_syntax_error_line_with_carriage_returns(
     ]
 
 
-def interrupt_batch(monkeypatch: pytest.MonkeyPatch, number: int) -> None:
-    """Make the ``number``-th append raise KeyboardInterrupt, as Ctrl-C would."""
+def interrupt_batch(
+    monkeypatch: pytest.MonkeyPatch, number: int, *, after_commit: bool = False
+) -> None:
+    """Make the ``number``-th append raise KeyboardInterrupt, as Ctrl-C would.
+
+    The interruption comes before the batch's transaction, or with
+    ``after_commit`` just after its commit, before the append returns.
+    """
     from vigil.accesslog import batched_ingest, ingestion
 
     calls = []
@@ -329,9 +336,11 @@ def interrupt_batch(monkeypatch: pytest.MonkeyPatch, number: int) -> None:
 
     def interrupted(*args: Any, **kwargs: Any) -> Any:
         calls.append(1)
-        if len(calls) == number:
-            raise KeyboardInterrupt
-        return append(*args, **kwargs)
+        if len(calls) != number:
+            return append(*args, **kwargs)
+        if after_commit:
+            append(*args, **kwargs)
+        raise KeyboardInterrupt
 
     monkeypatch.setattr(batched_ingest, "append_prepared", interrupted)
 
@@ -364,3 +373,160 @@ def test_interrupt_before_first_batch(
         f"{path}: interrupted before the first batch, so nothing was stored."
     )
     assert stored_ids(centre_a) == []
+
+
+def test_interrupt_after_commit_counts_batch(
+    centre_a: Organisation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = jsonl(tmp_path / "events.jsonl", [event(number) for number in range(6)])
+    interrupt_batch(monkeypatch, 2, after_commit=True)
+    message, errors = run_failing(path, "--batch-size", "2")
+    assert message == (
+        f"{path}: interrupted, so nothing from line 5 on was stored. The 4 events "
+        "before it were stored. Ingest the file again to store the rest: events "
+        "already stored are reported as such, not stored twice."
+    )
+    assert errors == [
+        f"{path}: 2 new entries (indices 0 to 1), 0 already stored, 0 repeated in "
+        "the file, and the log has 2 entries",
+        f"{path}: the batch from line 3 to line 4 was stored just before the "
+        "interruption, with 2 new entries, and the log has 4 entries",
+    ]
+    assert stored_ids(centre_a) == ["e-0", "e-1", "e-2", "e-3"]
+
+
+def test_interrupt_after_first_commit(
+    centre_a: Organisation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ingest_range(centre_a, 1, 2)
+    events = [event(number) for number in range(1, 5)]
+    path = tmp_path / "events.json"
+    path.write_text(json.dumps(events), "utf-8")
+    interrupt_batch(monkeypatch, 1, after_commit=True)
+    message, errors = run_failing(path, "--batch-size", "3")
+    assert message == (
+        f"{path}: interrupted, so nothing from record 4 on was stored. The 3 events "
+        "before it were stored. Ingest the file again to store the rest: events "
+        "already stored are reported as such, not stored twice."
+    )
+    assert errors == [
+        f"{path}: the batch from record 1 to record 3 was stored just before the "
+        "interruption, with 2 new entries, and the log has 3 entries",
+    ]
+    assert stored_ids(centre_a) == ["e-1", "e-2", "e-3"]
+
+
+def test_interrupt_after_counting_batch(
+    centre_a: Organisation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vigil.accesslog import file_ingest
+    from vigil.accesslog.stored_batches import latest_audit_id
+
+    calls = []
+
+    def interrupt_second_mark() -> int:
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return latest_audit_id()
+
+    # The second batch is about to start, so the first is counted already,
+    # and its audit entry is still newer than the last audit mark taken.
+    monkeypatch.setattr(file_ingest, "latest_audit_id", interrupt_second_mark)
+    path = jsonl(tmp_path / "events.jsonl", [event(number) for number in range(4)])
+    message, errors = run_failing(path, "--batch-size", "2")
+    assert message == (
+        f"{path}: interrupted, so nothing from line 3 on was stored. The 2 events "
+        "before it were stored. Ingest the file again to store the rest: events "
+        "already stored are reported as such, not stored twice."
+    )
+    assert errors == [
+        f"{path}: 2 new entries (indices 0 to 1), 0 already stored, 0 repeated in "
+        "the file, and the log has 2 entries"
+    ]
+    assert stored_ids(centre_a) == ["e-0", "e-1"]
+
+
+def test_interrupt_while_counting_batch(
+    centre_a: Organisation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vigil.accesslog.file_report import FileTotals
+
+    add = FileTotals.add
+
+    def add_then_interrupt(self: FileTotals, result: IngestResult) -> None:
+        add(self, result)
+        raise KeyboardInterrupt
+
+    # The first batch is counted, but its last line is not recorded yet.
+    monkeypatch.setattr(FileTotals, "add", add_then_interrupt)
+    path = jsonl(tmp_path / "events.jsonl", [event(number) for number in range(4)])
+    message, errors = run_failing(path, "--batch-size", "2")
+    assert message == (
+        f"{path}: interrupted, so nothing from line 3 on was stored. The 2 events "
+        "before it were stored. Ingest the file again to store the rest: events "
+        "already stored are reported as such, not stored twice."
+    )
+    assert errors == [
+        f"{path}: 2 new entries (indices 0 to 1), 0 already stored, 0 repeated in "
+        "the file, and the log has 2 entries"
+    ]
+    assert stored_ids(centre_a) == ["e-0", "e-1"]
+
+
+def test_interrupt_check_failure_in_batches(
+    centre_a: Organisation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vigil.accesslog import file_ingest
+
+    def fail(*args: object) -> None:
+        raise DatabaseError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(file_ingest, "stored_since", fail)
+    interrupt_batch(monkeypatch, 2, after_commit=True)
+    path = jsonl(tmp_path / "events.jsonl", [event(number) for number in range(6)])
+    message, errors = run_failing(path, "--batch-size", "2")
+    assert message == (
+        f"{path}: interrupted, and whether the batch from line 3 on was stored "
+        "could not be checked (server closed the connection unexpectedly). The 2 "
+        "events before it were stored. Ingest the file again to store the rest: "
+        "events already stored are reported as such, not stored twice."
+    )
+    assert errors == [
+        f"{path}: 2 new entries (indices 0 to 1), 0 already stored, 0 repeated in "
+        "the file, and the log has 2 entries"
+    ]
+
+
+def test_interrupt_check_failure_first_batch(
+    centre_a: Organisation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vigil.accesslog import file_ingest
+
+    def fail(*args: object) -> None:
+        raise DatabaseError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(file_ingest, "stored_since", fail)
+    interrupt_batch(monkeypatch, 1, after_commit=True)
+    path = jsonl(tmp_path / "events.jsonl", [event(number) for number in range(4)])
+    message, errors = run_failing(path, "--batch-size", "2")
+    assert message == (
+        f"{path}: interrupted, and whether the batch from line 1 on was stored "
+        "could not be checked (server closed the connection unexpectedly). Ingest "
+        "the file again: events already stored are reported as such, not stored "
+        "twice."
+    )
+    assert errors == []
+
+
+def test_interrupt_after_commit_translated(
+    centre_a: Organisation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = jsonl(tmp_path / "events.jsonl", [event(number) for number in range(4)])
+    interrupt_batch(monkeypatch, 2, after_commit=True)
+    with translation.override("nl"):
+        _message, errors = run_failing(path, "--batch-size", "2")
+    assert errors[-1] == (
+        f"{path}: de batch van regel 3 tot en met regel 4 is net vóór de onderbreking "
+        "opgeslagen, met 2 nieuwe logregels, en de log telt 4 logregels"
+    )

@@ -446,11 +446,11 @@ def test_interrupt_before_commit_ignores_other_batches(
     centre_a: Organisation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from vigil.accesslog import file_ingest, ingestion
+    from vigil.accesslog.stored_batches import latest_audit_id
 
     # The same file name stored before the interrupted run, and another
     # sender's batch committed during it, each have an audit record.
     ingest(write_lines(tmp_path / "events.jsonl", [event(1)]))
-    latest_audit_id = file_ingest._latest_audit_id
 
     def interrupt_before_commit(rows: list[tuple[object, ...]]) -> None:
         raise KeyboardInterrupt
@@ -461,7 +461,7 @@ def test_interrupt_before_commit_ignores_other_batches(
         monkeypatch.setattr(ingestion, "_insert_entries", interrupt_before_commit)
         return mark
 
-    monkeypatch.setattr(file_ingest, "_latest_audit_id", mark_then_other_batch)
+    monkeypatch.setattr(file_ingest, "latest_audit_id", mark_then_other_batch)
     path = write_lines(tmp_path / "events.jsonl", [event(2), event(3)])
     message, _errors = ingest_failing(path)
     assert message == (
@@ -479,7 +479,7 @@ def test_interrupt_check_failure_reported(
         raise DatabaseError("server closed the connection unexpectedly")
 
     interrupt_after_commit(monkeypatch)
-    monkeypatch.setattr(file_ingest, "_stored_since", fail)
+    monkeypatch.setattr(file_ingest, "stored_since", fail)
     path = write_lines(tmp_path / "events.jsonl", [event(1)])
     message, _errors = ingest_failing(path)
     assert message == (

@@ -26,7 +26,7 @@ import queue
 import signal
 import sys
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from multiprocessing.process import BaseProcess
 from typing import Any, NamedTuple
 
@@ -114,8 +114,12 @@ def ingest_batches(
     unit: PositionUnit = "line",
     origin: NumberOrigin = "file",
     actor: Any = None,
+    before_append: Callable[[int, int], None] | None = None,
 ) -> Iterator[BatchStored]:
     """Append the batches of ``batches`` in order, yielding each once committed.
+
+    ``before_append``, if given, is called with the first and last line (or
+    record) of each batch just before its transaction starts.
 
     Raises, at the first batch with an error, what ``ingest_events`` or the
     reader would raise for it: BatchRejected for invalid records, ParseError
@@ -138,6 +142,8 @@ def ingest_batches(
             if isinstance(message, _Finished):
                 return
             batch = _batch_of(organisation, message, unit)
+            if before_append is not None:
+                before_append(batch.first_line, batch.last_line)
             result = append_prepared(
                 organisation, batch.events, source=source, actor=actor, unit=unit
             )

@@ -9,14 +9,12 @@ except for their spaces, so the no-break spaces of French text stay as they
 are.
 """
 
-import bisect
 import heapq
 import itertools
-import math
 from collections.abc import Callable, Iterable, Iterator
 from operator import itemgetter
 from pathlib import Path
-from typing import BinaryIO, NamedTuple
+from typing import BinaryIO
 
 from django.db import DatabaseError, InterfaceError
 from django.utils import formats
@@ -24,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from vigil.accesslog.batched_ingest import ingest_batches
-from vigil.accesslog.error_tally import MAX_LISTED_ERRORS, ErrorTally
+from vigil.accesslog.error_tally import ErrorTally
 from vigil.accesslog.events import (
     EventError,
     ParseError,
@@ -32,6 +30,7 @@ from vigil.accesslog.events import (
     ReceivedRecords,
     describe_position,
 )
+from vigil.accesslog.file_report import MAX_PRINTED_LINES, FileTotals
 from vigil.accesslog.file_signatures import MAGIC_BYTES, describe_non_text_file
 from vigil.accesslog.formats import (
     InvalidText,
@@ -48,7 +47,12 @@ from vigil.accesslog.ingestion import (
     ingest_events,
     rejected_batch_errors,
 )
-from vigil.audit.models import AuditEntry
+from vigil.accesslog.stored_batches import (
+    PendingBatch,
+    StoredBatch,
+    latest_audit_id,
+    stored_since,
+)
 from vigil.ledger.terminal import escape_control_characters, escape_line
 from vigil.organisations.models import Organisation
 
@@ -58,9 +62,6 @@ FORMATS: dict[str, Callable[[str], ReceivedRecords]] = {
     "csv": parse_csv,
 }
 EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv"}
-# At most this many errors, or duplicates, of a file are printed, and the
-# rest counted.
-MAX_PRINTED_LINES = MAX_LISTED_ERRORS
 # The largest batch of --batch-size. A batch of 100,000 events takes about
 # 350 MB of memory while it is stored.
 MAX_FILE_BATCH_SIZE = 100_000
@@ -140,7 +141,7 @@ def ingest_file(
     audit_mark: int | None = None
     result: IngestResult | None = None
     try:
-        audit_mark = _latest_audit_id()
+        audit_mark = latest_audit_id()
         result = _ingest_whole_file(organisation, path, file_format, unit)
         return _result_lines(path, unit, result, organisation.slug)
     except KeyboardInterrupt:
@@ -165,13 +166,6 @@ def _source(path: Path) -> str:
     return f"file:{path.name}"
 
 
-class _StoredFile(NamedTuple):
-    """The counts of a whole file's committed batch."""
-
-    new: int
-    tree_size: int
-
-
 def _whole_file_interrupted(
     organisation: Organisation,
     path: Path,
@@ -185,13 +179,15 @@ def _whole_file_interrupted(
     file stored. The audit record of the transaction, newer than
     ``audit_mark``, then contains the counts of what was stored.
     """
-    stored: _StoredFile | None = None
+    stored: StoredBatch | None = None
     if result is not None:
         if result.accepted:
-            stored = _StoredFile(len(result.accepted), result.tree_size)
+            stored = StoredBatch(
+                len(result.accepted), len(result.duplicates), result.tree_size
+            )
     elif audit_mark is not None:
         try:
-            stored = _stored_since(organisation, _source(path), audit_mark)
+            stored = stored_since(organisation, _source(path), audit_mark)
         except (DatabaseError, InterfaceError) as error:
             return FileRejected(
                 _(
@@ -229,32 +225,6 @@ def _whole_file_interrupted(
     )
 
 
-def _latest_audit_id() -> int:
-    """Return the id of the newest audit entry, or 0 when there is none."""
-    latest = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
-    return latest or 0
-
-
-def _stored_since(
-    organisation: Organisation, source: str, audit_mark: int
-) -> _StoredFile | None:
-    """Return the counts of the first batch from ``source`` stored after ``audit_mark``.
-
-    ``ingestion._append`` writes an ``accesslog.ingested`` audit entry in the
-    transaction of every batch that stores an entry, and that entry gets a
-    higher id than every audit entry before it.
-    NOTE: a file of the same name that another process ingests into the same
-    log at the same time is taken for this one.
-    """
-    entries = AuditEntry.objects.filter(
-        pk__gt=audit_mark, action="accesslog.ingested", organisation=organisation
-    ).order_by("pk")
-    for values in entries.values_list("new_values", flat=True):
-        if values.get("source") == source:
-            return _StoredFile(values["accepted"], values["tree_size"])
-    return None
-
-
 def ingest_file_in_batches(
     organisation: Organisation, path: Path, file_format: str, batch_size: int
 ) -> list[str]:
@@ -271,12 +241,22 @@ def ingest_file_in_batches(
         stream = path.open("rb")
     except OSError as error:
         raise FileRejected(read_error_message(path, error)) from None
-    totals = _Totals(path, unit)
+    totals = FileTotals(path, unit)
+    pending: PendingBatch | None = None
+
+    def mark_pending(first_line: int, last_line: int) -> None:
+        nonlocal pending
+        pending = PendingBatch(first_line, last_line, latest_audit_id())
+
     with stream:
         _reject_archive(path, stream.peek(MAGIC_BYTES)[:MAGIC_BYTES])
         batches = _file_batches(stream, file_format, batch_size)
         stored_batches = ingest_batches(
-            organisation, batches, source=f"file:{path.name}", unit=unit
+            organisation,
+            batches,
+            source=_source(path),
+            unit=unit,
+            before_append=mark_pending,
         )
         try:
             for stored in stored_batches:
@@ -299,11 +279,7 @@ def ingest_file_in_batches(
                 failure = FileRejected(failure.summary, [detail])
             raise _after_stored(failure, totals) from None
         except KeyboardInterrupt:
-            # The batch being stored was rolled back, and the committed ones stay.
-            # NOTE: a Ctrl-C just after a batch commits, before its result
-            # arrives here, also lands here, and that batch is then reported as
-            # not stored. Ingesting the file again reports its events as stored.
-            raise _interrupted(totals) from None
+            raise _batches_interrupted(organisation, totals, pending) from None
     if not totals.batches:
         raise FileRejected(_("%(path)s contains no events") % {"path": path})
     lines = totals.report(organisation.slug)
@@ -311,29 +287,103 @@ def ingest_file_in_batches(
     return lines
 
 
-def _interrupted(totals: "_Totals") -> FileRejected:
-    """Return the error that states where an interrupted batched ingestion stopped."""
+def _batches_interrupted(
+    organisation: Organisation, totals: FileTotals, pending: PendingBatch | None
+) -> FileRejected:
+    """Return the error of an interrupted batched ingestion, stating what was stored.
+
+    The batch being stored when the interruption came was rolled back,
+    unless the interruption came just after its commit, before it was
+    counted in ``totals``. Its audit entry, newer than ``pending.audit_mark``,
+    then contains its counts.
+    """
+    if pending is None or pending.last_line <= totals.last_line:
+        return _interrupted(totals, totals.last_line + 1, totals.events)
+    try:
+        stored = stored_since(organisation, _source(totals.path), pending.audit_mark)
+    except (DatabaseError, InterfaceError) as error:
+        return _interrupt_unchecked(totals, pending, error)
+    if stored is None:
+        return _interrupted(totals, totals.last_line + 1, totals.events)
+    # A batch that stored an entry made the log grow, so the pending batch is
+    # counted already when the interruption came between ``totals.add`` and
+    # the update of ``totals.last_line``.
+    if stored.tree_size <= totals.tree_size:
+        return _interrupted(totals, pending.last_line + 1, totals.events)
+    events = totals.events + stored.new + stored.duplicates
+    failure = _interrupted(totals, pending.last_line + 1, events)
+    entries = ngettext("%(count)d new entry", "%(count)d new entries", stored.new)
+    size = ngettext(
+        "the log has %(count)d entry",
+        "the log has %(count)d entries",
+        stored.tree_size,
+    )
+    detail = _(
+        "%(path)s: the batch from %(first)s to %(last)s was stored just before "
+        "the interruption, with %(entries)s, and %(size)s"
+    ) % {
+        "path": totals.path,
+        "first": describe_position(totals.unit, pending.first_line),
+        "last": describe_position(totals.unit, pending.last_line),
+        "entries": entries % {"count": stored.new},
+        "size": size % {"count": stored.tree_size},
+    }
+    details = failure.details if totals.batches else []
+    return FileRejected(failure.summary, [*details, detail])
+
+
+def _interrupt_unchecked(
+    totals: FileTotals, pending: PendingBatch, error: Exception
+) -> FileRejected:
+    """Return the error of an interruption whose last batch could not be checked."""
+    first = _(
+        "%(path)s: interrupted, and whether the batch from %(position)s on was "
+        "stored could not be checked (%(error)s)."
+    ) % {
+        "path": totals.path,
+        "position": describe_position(totals.unit, pending.first_line),
+        "error": error,
+    }
     if not totals.batches:
+        again = _(
+            "Ingest the file again: events already stored are reported as such, "
+            "not stored twice."
+        )
+        return FileRejected(f"{first} {again}")
+    summary = f"{first} {_events_before(totals.events)}"
+    return FileRejected(summary, [totals.summary()])
+
+
+def _interrupted(totals: FileTotals, line: int, count: int) -> FileRejected:
+    """Return the error that states where an interrupted batched ingestion stopped.
+
+    Nothing from ``line`` on was stored, and the ``count`` events before it
+    were.
+    """
+    if not count:
         return FileRejected(
             _("%(path)s: interrupted before the first batch, so nothing was stored.")
             % {"path": totals.path}
         )
-    count = totals.events
-    values = {"path": totals.path, "line": totals.last_line + 1, "count": count}
+    values = {"path": totals.path, "line": line}
     if totals.unit == "record":
         first = _(
             "%(path)s: interrupted, so nothing from record %(line)d on was stored."
         )
     else:
         first = _("%(path)s: interrupted, so nothing from line %(line)d on was stored.")
-    second = ngettext(
+    summary = f"{first % values} {_events_before(count)}"
+    return FileRejected(summary, [totals.summary()])
+
+
+def _events_before(count: int) -> str:
+    return ngettext(
         "The %(count)d event before it was stored. Ingest the file again to store "
         "the rest: an event already stored is reported as such, not stored twice.",
         "The %(count)d events before it were stored. Ingest the file again to store "
         "the rest: events already stored are reported as such, not stored twice.",
         count,
-    )
-    return FileRejected(f"{first % values} {second % values}", [totals.summary()])
+    ) % {"count": count}
 
 
 def _unit_of(file_format: str) -> PositionUnit:
@@ -383,7 +433,7 @@ def _batches_line(path: Path, batches: int, size: int) -> str:
     ) % {"path": path, "count": batches, "size": size}
 
 
-def _after_stored(failure: FileRejected, totals: "_Totals") -> FileRejected:
+def _after_stored(failure: FileRejected, totals: FileTotals) -> FileRejected:
     """Add to the rejection of a batch which events of the file were stored before.
 
     When none were, the rejection, which states that nothing was stored, is
@@ -580,169 +630,6 @@ def _result_lines(
     path: Path, unit: PositionUnit, result: IngestResult, slug: str
 ) -> list[str]:
     """Return the report of a stored batch: its duplicates, counts and checkpoint."""
-    totals = _Totals(path, unit)
+    totals = FileTotals(path, unit)
     totals.add(result)
     return totals.report(slug)
-
-
-class _Totals:
-    """The counts of the stored batches of one file, for its report.
-
-    Only the first ``MAX_PRINTED_LINES`` duplicates are kept, so the memory
-    does not grow with the file. A duplicate of an entry that an earlier
-    batch of the file stored is repeated in the file.
-    """
-
-    def __init__(self, path: Path, unit: PositionUnit) -> None:
-        self.path = path
-        self.unit = unit
-        self.batches = 0
-        self.new = 0
-        self.stored = 0
-        self.repeated = 0
-        self.lines: list[str] = []
-        # (first, last) index of the new entries of each batch, in order.
-        self.ranges: list[tuple[int, int]] = []
-        self.tree_size = 0
-        self.checkpoint_note: str | None = None
-        # The line, or record, of the last event of the last stored batch.
-        self.last_line = 0
-
-    @property
-    def events(self) -> int:
-        """Return the number of events of the stored batches, duplicates included."""
-        return self.new + self.stored + self.repeated
-
-    def add(self, result: IngestResult) -> None:
-        """Count the entries and duplicates of a committed batch."""
-        self.batches += 1
-        if result.accepted:
-            self.ranges.append((result.accepted[0][2], result.accepted[-1][2]))
-        self.new += len(result.accepted)
-        for number, event_id, index in result.duplicates:
-            repeated = self._from_this_file(index)
-            self.repeated += repeated
-            self.stored += not repeated
-            if len(self.lines) < MAX_PRINTED_LINES:
-                self.lines.append(
-                    self._duplicate_line(number, event_id, index, repeated)
-                )
-        self.tree_size = result.tree_size
-        self.checkpoint_note = result.checkpoint_note
-
-    def _from_this_file(self, index: int) -> bool:
-        position = bisect.bisect_right(self.ranges, (index, math.inf))
-        return position > 0 and self.ranges[position - 1][1] >= index
-
-    def _duplicate_line(
-        self, number: int, event_id: str, index: int, repeated: bool
-    ) -> str:
-        values = {
-            "path": self.path,
-            "position": describe_position(self.unit, number),
-            "event_id": event_id,
-            "index": index,
-        }
-        if repeated:
-            return (
-                _(
-                    "%(path)s: %(position)s: event id %(event_id)s repeats an "
-                    "earlier record of the file, stored once at index %(index)d"
-                )
-                % values
-            )
-        return (
-            _(
-                "%(path)s: %(position)s: event id %(event_id)s is already "
-                "stored at index %(index)d"
-            )
-            % values
-        )
-
-    def report(self, slug: str) -> list[str]:
-        """Return the printed duplicates, the counts and the checkpoint line."""
-        lines = list(self.lines)
-        hidden = self.repeated + self.stored - len(lines)
-        if hidden > 0:
-            lines.append(
-                ngettext(
-                    "%(path)s: … and %(count)d more duplicate",
-                    "%(path)s: … and %(count)d more duplicates",
-                    hidden,
-                )
-                % {"path": self.path, "count": hidden}
-            )
-        lines.append(self.summary())
-        lines.append(_checkpoint_line(self.checkpoint_note, self.tree_size, slug))
-        return [escape_line(line) for line in lines]
-
-    def summary(self) -> str:
-        """Return the sentence with the counts of the file's stored batches."""
-        parts = [
-            ngettext("%(count)d new entry", "%(count)d new entries", self.new)
-            % {"count": self.new}
-        ]
-        if self.ranges:
-            parts[0] += " " + self._indices()
-        parts.append(
-            ngettext(
-                "%(count)d already stored", "%(count)d already stored", self.stored
-            )
-            % {"count": self.stored}
-        )
-        parts.append(
-            ngettext(
-                "%(count)d repeated in the file",
-                "%(count)d repeated in the file",
-                self.repeated,
-            )
-            % {"count": self.repeated}
-        )
-        size = ngettext(
-            "the log has %(count)d entry",
-            "the log has %(count)d entries",
-            self.tree_size,
-        ) % {"count": self.tree_size}
-        return _("%(path)s: %(counts)s, and %(size)s") % {
-            "path": self.path,
-            "counts": ", ".join(parts),
-            "size": size,
-        }
-
-    def _indices(self) -> str:
-        first, last = self.ranges[0][0], self.ranges[-1][1]
-        if first == last:
-            return _("(index %(first)d)") % {"first": first}
-        values = {"first": first, "last": last}
-        gapless = all(
-            following[0] == previous[1] + 1
-            for previous, following in itertools.pairwise(self.ranges)
-        )
-        if gapless:
-            return _("(indices %(first)d to %(last)d)") % values
-        # Another sender's entries came between two batches of the file.
-        return (
-            _("(indices from %(first)d to %(last)d, between entries of other senders)")
-            % values
-        )
-
-
-def _checkpoint_line(checkpoint_note: str | None, tree_size: int, slug: str) -> str:
-    command = f"vigil accesslog checkpoint --org {slug}"
-    if checkpoint_note is None:
-        return _(
-            "no checkpoint is signed yet: '%(command)s' signs one and prints it"
-        ) % {"command": command}
-    size = int(checkpoint_note.split("\n")[1])
-    if size == tree_size:
-        return ngettext(
-            "the latest signed checkpoint covers the %(size)d entry: "
-            "'%(command)s' prints it",
-            "the latest signed checkpoint covers all %(size)d entries: "
-            "'%(command)s' prints it",
-            size,
-        ) % {"size": size, "command": command}
-    return _(
-        "the latest signed checkpoint covers %(size)d of the %(total)d entries: "
-        "'%(command)s' signs one that covers them all and prints it"
-    ) % {"size": size, "total": tree_size, "command": command}
