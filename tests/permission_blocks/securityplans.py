@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vigil.organisations.models import Organisation
-from vigil.plans.security import services
+from vigil.plans.security import lifecycle, services
 from vigil.plans.security.models import PlanAction, SecurityPlan
 
 GET, POST = "GET", "POST"
@@ -70,7 +70,7 @@ class State:
 
 def setup(organisation: Organisation) -> State:
     """Give the centre an approved plan and a draft second version of it."""
-    approved = services.create_plan(organisation, first_year=2026, actor=None)
+    approved = lifecycle.create_plan(organisation, first_year=2026, actor=None)
     services.create_action(
         approved, title="Restore test", origin=PlanAction.Origin.RISK, actor=None
     )

@@ -5,7 +5,7 @@ import pytest
 from vigil.accounts.models import User
 from vigil.organisations.models import Organisation
 from vigil.plans.risks.models import RiskMatrix
-from vigil.plans.security import services as plans
+from vigil.plans.security import lifecycle
 from vigil.plans.security.models import PlanAction
 
 from ..conftest import login
@@ -99,7 +99,7 @@ def test_plan_action_without_plan(centre_a: Organisation, consultant_a: User) ->
 @pytest.mark.usefixtures("catalog")
 def test_plan_action_created(centre_a: Organisation, consultant_a: User) -> None:
     risk = make_risk(centre_a)
-    plans.create_plan(centre_a, first_year=2026, actor=None)
+    lifecycle.create_plan(centre_a, first_year=2026, actor=None)
 
     response = english(login(consultant_a)).post(
         f"/c/{centre_a.slug}/risks/{risk.pk}/plan-action/"

@@ -4,14 +4,14 @@ import datetime
 from typing import Any
 
 from vigil.organisations.models import Organisation
-from vigil.plans.security import services
+from vigil.plans.security import lifecycle, services
 from vigil.plans.security.models import PlanAction, SecurityPlan
 
 
 def make_plan(
     organisation: Organisation, first_year: int = 2026, years: int = 3
 ) -> SecurityPlan:
-    return services.create_plan(
+    return lifecycle.create_plan(
         organisation, first_year=first_year, years=years, actor=None
     )
 

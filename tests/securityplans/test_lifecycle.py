@@ -9,7 +9,7 @@ from django.utils import timezone
 from tests.securityplans.factories import add_action, approve, make_plan
 from vigil.audit.models import AuditEntry
 from vigil.organisations.models import Organisation
-from vigil.plans.security import services
+from vigil.plans.security import lifecycle, services
 from vigil.plans.security.diff import diff_plans
 from vigil.plans.security.models import PlanAction, PlanFrozen, SecurityPlan
 from vigil.plans.security.specs import ACTIONS
@@ -103,7 +103,7 @@ def test_approval_supersedes_previous_plan(centre_a: Organisation) -> None:
 
     first.refresh_from_db()
     assert first.status == SecurityPlan.Status.SUPERSEDED
-    assert services.approved_plan(centre_a) == second
+    assert lifecycle.approved_plan(centre_a) == second
 
 
 def test_second_draft_is_refused(centre_a: Organisation) -> None:

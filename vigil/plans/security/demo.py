@@ -9,7 +9,7 @@ import datetime
 from typing import Any
 
 from vigil.organisations.models import Organisation
-from vigil.plans.security import gaps, services
+from vigil.plans.security import gaps, lifecycle, services
 from vigil.plans.security.models import PlanAction, SecurityPlan
 from vigil.plans.security.specs import ACTIONS, BUDGET, SPENDING
 from vigil.registers import services as registers
@@ -222,7 +222,7 @@ def populate(organisation: Organisation, actor: Any, today: datetime.date) -> No
     if SecurityPlan.objects.filter(organisation=organisation).exists():
         return
     year = today.year
-    previous = services.create_plan(
+    previous = lifecycle.create_plan(
         organisation,
         first_year=year - 3,
         title="Veiligheidsplan OCMW Demodorp",
@@ -231,7 +231,7 @@ def populate(organisation: Organisation, actor: Any, today: datetime.date) -> No
     _add_actions(previous, PREVIOUS, actor)
     _approve(previous, SecurityPlan.Body.COUNCIL, year - 4, "Raad 2022/233", actor)
 
-    plan = services.create_plan(
+    plan = lifecycle.create_plan(
         organisation,
         first_year=year,
         title="Veiligheidsplan OCMW Demodorp",

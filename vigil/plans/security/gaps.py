@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from vigil.assessments.models import Answer, Assessment
 from vigil.assessments.services import find_gaps
 from vigil.organisations.models import Organisation
-from vigil.plans.security import services
+from vigil.plans.security import lifecycle, services
 from vigil.plans.security.models import PlanAction, SecurityPlan
 
 # An action in one of these states no longer works on its norm, so a gap
@@ -128,7 +128,7 @@ def add_action_from_gap(
     ValidationError when the norm or a plan is missing.
     """
     answer = _answer(organisation, year, code)
-    current = services.current_plan(organisation)
+    current = lifecycle.current_plan(organisation)
     if current is not None:
         # Lock the plan so that two clicks at the same time add one action.
         current = SecurityPlan.objects.select_for_update().get(pk=current.pk)

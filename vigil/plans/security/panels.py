@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from vigil.accounts.roles import Capability
 from vigil.assessments import sources
 from vigil.organisations.models import Organisation
-from vigil.plans.security import gaps, services
+from vigil.plans.security import gaps, lifecycle
 from vigil.plans.security.models import SecurityPlan
 from vigil.plans.security.specs import ACTIONS
 
@@ -26,7 +26,7 @@ def plan_panel(
 ) -> list[sources.EvidencePanel]:
     """Return the plan's panel for norm ``code`` of questionnaire ``year``."""
     slug = organisation.slug
-    plan = services.current_plan(organisation)
+    plan = lifecycle.current_plan(organisation)
     if plan is None:
         return [
             sources.EvidencePanel(

@@ -17,6 +17,13 @@ from django.utils.translation import gettext as _
 
 from vigil.audit.services import record as audit
 from vigil.organisations.models import Organisation
+from vigil.plans.security.lifecycle import (
+    approved_plan,
+    current_plan,
+    draft_plan,
+    ensure_no_draft,
+    plan_values,
+)
 from vigil.plans.security.models import PlanAction, SecurityPlan, ensure_editable
 from vigil.plans.security.specs import ACTIONS
 from vigil.registers import services as registers
@@ -27,83 +34,6 @@ logger = logging.getLogger(__name__)
 Status = SecurityPlan.Status
 
 
-def draft_plan(organisation: Organisation) -> SecurityPlan | None:
-    """Return the centre's draft plan; there is at most one."""
-    return (
-        SecurityPlan.objects.filter(organisation=organisation, status=Status.DRAFT)
-        .order_by("-first_year", "-version")
-        .first()
-    )
-
-
-def approved_plan(organisation: Organisation) -> SecurityPlan | None:
-    return (
-        SecurityPlan.objects.filter(organisation=organisation, status=Status.APPROVED)
-        .order_by("-first_year", "-version")
-        .first()
-    )
-
-
-def current_plan(organisation: Organisation) -> SecurityPlan | None:
-    """Return the draft plan, else the approved one, else the latest version."""
-    return (
-        draft_plan(organisation)
-        or approved_plan(organisation)
-        or SecurityPlan.objects.filter(organisation=organisation)
-        .order_by("-first_year", "-version")
-        .first()
-    )
-
-
-def _ensure_no_draft(organisation: Organisation) -> None:
-    existing = draft_plan(organisation)
-    if existing is not None:
-        raise ValidationError(
-            _(
-                "The centre already has a draft plan (%(plan)s): change that "
-                "draft, or submit it first."
-            )
-            % {"plan": existing},
-            code="draft_exists",
-        )
-
-
-@transaction.atomic
-def create_plan(
-    organisation: Organisation,
-    *,
-    first_year: int,
-    years: int = 3,
-    title: str = "",
-    introduction: str = "",
-    actor: Any,
-) -> SecurityPlan:
-    """Start a new plan as a draft, version 1 of its period (or the next free one)."""
-    _ensure_no_draft(organisation)
-    taken = SecurityPlan.objects.filter(
-        organisation=organisation, first_year=first_year
-    )
-    version = max((plan.version for plan in taken), default=0) + 1
-    plan = SecurityPlan(
-        organisation=organisation,
-        first_year=first_year,
-        years=years,
-        title=title,
-        introduction=introduction,
-        version=version,
-    )
-    plan.full_clean()
-    plan.save()
-    audit(
-        "securityplan.created",
-        actor=actor,
-        target=plan,
-        organisation=organisation,
-        new=_plan_values(plan),
-    )
-    return plan
-
-
 @transaction.atomic
 def update_plan(
     plan: SecurityPlan, values: Mapping[str, Any], *, actor: Any
@@ -111,7 +41,7 @@ def update_plan(
     """Change the title, period or introduction of a draft plan."""
     plan = SecurityPlan.objects.select_for_update().get(pk=plan.pk)
     ensure_editable(plan)
-    old = _plan_values(plan)
+    old = plan_values(plan)
     for name in ("title", "first_year", "years", "introduction"):
         if name in values:
             setattr(plan, name, values[name])
@@ -133,7 +63,7 @@ def update_plan(
             }
         )
     plan.save()
-    new = _plan_values(plan)
+    new = plan_values(plan)
     changed = [name for name in new if old[name] != new[name]]
     if changed:
         audit(
@@ -275,7 +205,7 @@ def new_version(plan: SecurityPlan, *, actor: Any) -> SecurityPlan:
             _("The plan %(plan)s is a draft: change it directly.") % {"plan": plan},
             code="is_draft",
         )
-    _ensure_no_draft(plan.organisation)
+    ensure_no_draft(plan.organisation)
     taken = SecurityPlan.objects.filter(
         organisation=plan.organisation, first_year=plan.first_year
     )
@@ -301,7 +231,7 @@ def new_version(plan: SecurityPlan, *, actor: Any) -> SecurityPlan:
         actor=actor,
         target=copy,
         organisation=plan.organisation,
-        new={**_plan_values(copy), "from": str(plan)},
+        new={**plan_values(copy), "from": str(plan)},
     )
     return copy
 
@@ -362,14 +292,3 @@ def editable_plan(organisation: Organisation, *, actor: Any) -> SecurityPlan:
             code="no_plan",
         )
     return new_version(latest, actor=actor)
-
-
-def _plan_values(plan: SecurityPlan) -> dict[str, Any]:
-    return {
-        "title": plan.title,
-        "first_year": plan.first_year,
-        "years": plan.years,
-        "version": plan.version,
-        "status": plan.status,
-        "introduction": plan.introduction,
-    }

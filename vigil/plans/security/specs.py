@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 from vigil.accounts.roles import Capability
 from vigil.organisations.models import Organisation
 from vigil.plans.security.forms import ActionForm
+from vigil.plans.security.lifecycle import create_plan, draft_plan
 from vigil.plans.security.models import BudgetYear, Expense, PlanAction, SecurityPlan
 from vigil.registers.spec import RegisterSpec, register
 
@@ -19,12 +20,10 @@ def _example_action(organisation: Organisation) -> dict[str, str]:
     The action needs a plan, so this starts a draft plan for this year when
     the centre has none.
     """
-    from vigil.plans.security import services
-
-    plan = services.draft_plan(organisation)
+    plan = draft_plan(organisation)
     if plan is None:
         year = timezone.localdate().year
-        plan = services.create_plan(organisation, first_year=year, actor=None)
+        plan = create_plan(organisation, first_year=year, actor=None)
     return {
         "plan": str(plan.pk),
         "title": "Test the restore of the social file server",

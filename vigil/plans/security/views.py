@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 from vigil.accounts.roles import Capability
 from vigil.labels import labelled
 from vigil.organisations.tenancy import Tenant, get_scoped_or_404, scoped, tenant_view
-from vigil.plans.security import budget, gaps, services
+from vigil.plans.security import budget, gaps, lifecycle, services
 from vigil.plans.security.diff import diff_plans
 from vigil.plans.security.documents import LANGUAGES, build_plan_document
 from vigil.plans.security.forms import ApprovalForm, PlanForm
@@ -60,7 +60,7 @@ def index(request: HttpRequest, tenant: Tenant) -> HttpResponse:
     plans = scoped(SecurityPlan.objects, tenant).order_by("-first_year", "-version")
     context = {
         "plans": plans,
-        "current": services.current_plan(tenant.organisation),
+        "current": lifecycle.current_plan(tenant.organisation),
         "form": PlanForm(initial={"first_year": timezone.localdate().year}),
     }
     return _page(request, tenant, "index.html", context)
@@ -72,7 +72,7 @@ def create(request: HttpRequest, tenant: Tenant) -> HttpResponse:
     form = PlanForm(request.POST)
     if form.is_valid():
         try:
-            plan = services.create_plan(
+            plan = lifecycle.create_plan(
                 tenant.organisation, **form.cleaned_data, actor=request.user
             )
         except ValidationError as error:
@@ -285,7 +285,7 @@ def document(request: HttpRequest, tenant: Tenant, pk: int, fmt: str) -> HttpRes
 @tenant_view(Capability.VIEW)
 def budget_page(request: HttpRequest, tenant: Tenant) -> HttpResponse:
     """The security budget per year against the current plan, and the spending."""
-    plan = services.current_plan(tenant.organisation)
+    plan = lifecycle.current_plan(tenant.organisation)
     rows = budget.plan_budget(plan, [plan.first_year - 1]) if plan else []
     context = {
         "plan": plan,
