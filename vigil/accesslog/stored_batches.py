@@ -47,12 +47,19 @@ def stored_since(
     NOTE: a file of the same name that another process ingests into the same
     log at the same time is taken for this one.
     """
-    entries = AuditEntry.objects.filter(
-        pk__gt=audit_mark, action="accesslog.ingested", organisation=organisation
-    ).order_by("pk")
-    for values in entries.values_list("new_values", flat=True):
-        if values.get("source") == source:
-            return StoredBatch(
-                values["accepted"], values["duplicates"], values["tree_size"]
-            )
-    return None
+    # The source is compared in SQL, because a syslog receiver that runs at
+    # the same time writes an audit entry for every event it stores.
+    values = (
+        AuditEntry.objects.filter(
+            pk__gt=audit_mark,
+            action="accesslog.ingested",
+            organisation=organisation,
+            new_values__source=source,
+        )
+        .order_by("pk")
+        .values_list("new_values", flat=True)
+        .first()
+    )
+    if values is None:
+        return None
+    return StoredBatch(values["accepted"], values["duplicates"], values["tree_size"])
