@@ -465,11 +465,14 @@ class SyslogReceiver:
         first_message_deadline = loop.time() + self._first_message_timeout
         while True:
             if connection.messages == 0:
-                data = await self._read_first_chunk(
-                    reader, connection, first_message_deadline
+                data = await self._read_chunk(
+                    reader, connection, first_message_deadline, first_message=True
                 )
             else:
-                data = await self._read_chunk(reader, connection)
+                deadline = loop.time() + self._idle_timeout
+                data = await self._read_chunk(
+                    reader, connection, deadline, first_message=False
+                )
             if not data:
                 error = decoder.finish()
                 if error is not None:
@@ -484,46 +487,45 @@ class SyslogReceiver:
                 await self._process_frame(connection, item)
                 connection.unhandled -= 1
 
-    async def _read_first_chunk(
-        self, reader: asyncio.StreamReader, connection: _Connection, deadline: float
+    async def _read_chunk(
+        self,
+        reader: asyncio.StreamReader,
+        connection: _Connection,
+        deadline: float,
+        *,
+        first_message: bool,
     ) -> bytes:
         """Return the next data, or b"" at the end of the stream, the deadline or error.
 
-        ``deadline`` (event loop time) bounds all reads before the first message,
-        so a peer that sends a frame one octet at a time cannot stretch it.
+        Before the first message, one ``deadline`` (event loop time) bounds all
+        reads, so a peer that sends a frame one octet at a time cannot stretch
+        it. After it, each read gets the idle timeout.
         """
         try:
             async with asyncio.timeout_at(deadline):
                 return await reader.read(READ_SIZE)
         except TimeoutError:
-            logger.info(
-                gettext_noop(
-                    "closing syslog connection from %(peer)s: no complete message "
-                    "within %(seconds)s seconds"
-                ),
-                {"peer": connection.peer, "seconds": self._first_message_timeout},
-            )
+            if first_message:
+                logger.info(
+                    gettext_noop(
+                        "closing syslog connection from %(peer)s: no complete "
+                        "message within %(seconds)s seconds"
+                    ),
+                    {"peer": connection.peer, "seconds": self._first_message_timeout},
+                )
+            else:
+                logger.info(
+                    gettext_noop(
+                        "closing syslog connection from %(peer)s: no data for "
+                        "%(seconds)s seconds"
+                    ),
+                    {"peer": connection.peer, "seconds": self._idle_timeout},
+                )
         except OSError as error:
-            _log_read_error(connection, error)
-        return b""
-
-    async def _read_chunk(
-        self, reader: asyncio.StreamReader, connection: _Connection
-    ) -> bytes:
-        """Return the next data, or b"" at the end of the stream, a timeout or error."""
-        try:
-            async with asyncio.timeout(self._idle_timeout):
-                return await reader.read(READ_SIZE)
-        except TimeoutError:
-            logger.info(
-                gettext_noop(
-                    "closing syslog connection from %(peer)s: no data for "
-                    "%(seconds)s seconds"
-                ),
-                {"peer": connection.peer, "seconds": self._idle_timeout},
+            logger.warning(
+                gettext_noop("syslog connection from %(peer)s failed: %(error)s"),
+                {"peer": connection.peer, "error": describe_os_error(error)},
             )
-        except OSError as error:
-            _log_read_error(connection, error)
         return b""
 
     async def _process_frame(self, connection: _Connection, frame: bytes) -> None:
@@ -633,13 +635,6 @@ def _cancelled_text(unhandled: int) -> str:
         "syslog connection from %(peer)s cancelled at stop with %(count)d decoded "
         "messages not handled: the first of them may have been stored, the "
         "others were not"
-    )
-
-
-def _log_read_error(connection: _Connection, error: OSError) -> None:
-    logger.warning(
-        gettext_noop("syslog connection from %(peer)s failed: %(error)s"),
-        {"peer": connection.peer, "error": describe_os_error(error)},
     )
 
 
