@@ -366,18 +366,21 @@ def _read_text(request: HttpRequest) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        position = {"position": error.start, "byte": f"{data[error.start]:#04x}"}
         raise ApiError(
-            400,
-            "invalid_encoding",
-            lambda: (
-                _(
-                    "The body is not valid UTF-8 at byte %(position)d (%(byte)s), so "
-                    "nothing was stored. Encode the body in UTF-8 and send it again."
-                )
-                % position
-            ),
+            400, "invalid_encoding", invalid_utf8_message(data, error)
         ) from error
+
+
+def invalid_utf8_message(data: bytes, error: UnicodeDecodeError) -> MessageBuilder:
+    """Return the builder of the message for a body that is not UTF-8."""
+    values = {"position": error.start, "byte": f"{data[error.start]:#04x}"}
+    return lambda: (
+        _(
+            "The body is not valid UTF-8 at byte %(position)d (%(byte)s), so "
+            "nothing was stored. Encode the body in UTF-8 and send it again."
+        )
+        % values
+    )
 
 
 def _chunked(request: HttpRequest) -> bool:

@@ -234,18 +234,8 @@ def _body(request: HttpRequest) -> dict[str, Any]:
     try:
         body = json.loads(data)
     except UnicodeDecodeError as error:
-        position = {"position": error.start, "byte": f"{data[error.start]:#04x}"}
         raise ApiError(
-            400,
-            "bad_json",
-            lambda: (
-                _(
-                    "The body is not valid UTF-8 at byte %(position)d (%(byte)s), "
-                    "so nothing was stored. Encode the body in UTF-8 and send it "
-                    "again."
-                )
-                % position
-            ),
+            400, "bad_json", accesslog_api.invalid_utf8_message(data, error)
         ) from None
     except (ValueError, RecursionError) as error:
         # Python deletes ``error`` when the except clause ends, so the message
