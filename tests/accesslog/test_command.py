@@ -242,7 +242,7 @@ def test_verify_key_of_other_log_escaped(log: Organisation) -> None:
 
 
 def test_verify_with_replaced_key_fails(log: Organisation) -> None:
-    # A key with the log's name but another key id is what the auditor holds
+    # A key with the log's name but another key id is what the auditor keeps
     # after the log's key was replaced, so it fails a recorded run.
     other = Ed25519Signer.generate(ensure_log_keys(log).origin).verifier()
     with pytest.raises(CommandError) as raised:
