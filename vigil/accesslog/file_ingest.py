@@ -205,24 +205,28 @@ def _whole_file_interrupted(
             )
             % {"path": path}
         )
-    entries = ngettext("%(count)d new entry", "%(count)d new entries", stored.new)
-    size = ngettext(
-        "the log has %(count)d entry",
-        "the log has %(count)d entries",
-        stored.tree_size,
-    )
     return FileRejected(
         _(
             "%(path)s: interrupted after the file was stored, with %(entries)s, "
             "and %(size)s. Ingesting it again would only report its events as "
             "already stored."
         )
-        % {
-            "path": path,
-            "entries": entries % {"count": stored.new},
-            "size": size % {"count": stored.tree_size},
-        }
+        % {"path": path, **_stored_counts(stored)}
     )
+
+
+def _stored_counts(stored: StoredBatch) -> dict[str, str]:
+    """Return the texts of a stored batch's new entries and of the log's size."""
+    entries = ngettext("%(count)d new entry", "%(count)d new entries", stored.new)
+    size = ngettext(
+        "the log has %(count)d entry",
+        "the log has %(count)d entries",
+        stored.tree_size,
+    )
+    return {
+        "entries": entries % {"count": stored.new},
+        "size": size % {"count": stored.tree_size},
+    }
 
 
 def ingest_file_in_batches(
@@ -312,12 +316,6 @@ def _batches_interrupted(
         return _interrupted(totals, pending.last_line + 1, totals.events)
     events = totals.events + stored.new + stored.duplicates
     failure = _interrupted(totals, pending.last_line + 1, events)
-    entries = ngettext("%(count)d new entry", "%(count)d new entries", stored.new)
-    size = ngettext(
-        "the log has %(count)d entry",
-        "the log has %(count)d entries",
-        stored.tree_size,
-    )
     detail = _(
         "%(path)s: the batch from %(first)s to %(last)s was stored just before "
         "the interruption, with %(entries)s, and %(size)s"
@@ -325,8 +323,7 @@ def _batches_interrupted(
         "path": totals.path,
         "first": describe_position(totals.unit, pending.first_line),
         "last": describe_position(totals.unit, pending.last_line),
-        "entries": entries % {"count": stored.new},
-        "size": size % {"count": stored.tree_size},
+        **_stored_counts(stored),
     }
     details = failure.details if totals.batches else []
     return FileRejected(failure.summary, [*details, detail])
