@@ -71,3 +71,32 @@ def test_undecided_notification_is_due_after_72_hours(centre_a: Organisation) ->
 
     detected = datetime.datetime.fromisoformat(example["detected_at"])
     assert item[0] == (detected + datetime.timedelta(hours=72)).date().isoformat()
+
+
+def plan_actions(organisation: Organisation) -> list[tuple[str, str]]:
+    """Return the date and title of each plan action on the list."""
+    prefix = "Actie van het plan: "
+    return [
+        (date, text.removeprefix(prefix))
+        for date, text in items_of(organisation, "securityplans")
+        if text.startswith(prefix)
+    ]
+
+
+def test_draft_plan_actions_listed_once(centre_a: Organisation) -> None:
+    from tests.securityplans.factories import add_action, approve, make_plan
+    from vigil.plans.security import services as plan_services
+
+    plan = make_plan(centre_a)
+    add_action(plan, "Restore test", due_date=datetime.date(2027, 3, 1))
+    assert plan_actions(centre_a) == [("2027-03-01", "Restore test")]
+
+    approve(plan)
+    draft = plan_services.new_version(plan, actor=None)
+    add_action(draft, "Firewall review", due_date=datetime.date(2027, 4, 1))
+
+    # The draft copies the approved plan's action, which is listed once.
+    assert plan_actions(centre_a) == [
+        ("2027-03-01", "Restore test"),
+        ("2027-04-01", "Firewall review"),
+    ]

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from vigil.organisations.models import Organisation
+from vigil.plans.security import lifecycle
 from vigil.plans.security.models import BudgetYear, PlanAction, SecurityPlan
 
 # The day by which next year's security budget should be approved, since
@@ -15,16 +16,11 @@ BUDGET_DUE = (12, 31)
 _FINISHED = (PlanAction.Status.DONE, PlanAction.Status.CANCELLED)
 
 
-def current_plan(organisation: Organisation) -> SecurityPlan | None:
+def _plan_that_counts(organisation: Organisation) -> SecurityPlan | None:
     """Return the plan whose actions count: the draft of a new version while
     there is one (it copies the approved plan's actions), else the approved
-    plan."""
-    plans = SecurityPlan.objects.filter(organisation=organisation)
-    for status in (SecurityPlan.Status.DRAFT, SecurityPlan.Status.APPROVED):
-        found = plans.filter(status=status).order_by("-version", "-id").first()
-        if found is not None:
-            return found
-    return None
+    plan. A plan that is only submitted, or superseded, has none that count."""
+    return lifecycle.draft_plan(organisation) or lifecycle.approved_plan(organisation)
 
 
 def due_items(
@@ -32,7 +28,7 @@ def due_items(
 ) -> list[tuple[datetime.date, str, str]]:
     """Return the open actions of the current plans with a due date, and the
     approval of next year's budget when it is not recorded."""
-    plan = current_plan(organisation)
+    plan = _plan_that_counts(organisation)
     actions = (
         PlanAction.objects.filter(
             organisation=organisation, plan=plan, due_date__isnull=False
