@@ -181,6 +181,65 @@ def test_verify_rejects_other_key(log: Organisation, tmp_path: Path) -> None:
     assert "checkpoint does not verify" in result.stderr
 
 
+def test_verify_key_of_other_log_unreadable(
+    log: Organisation, centre_b: Organisation, tmp_path: Path
+) -> None:
+    result = run_verify(str(export(log, tmp_path)), "--key", vkey(centre_b))
+    assert result.returncode == 2
+    origin = ensure_log_keys(log).origin
+    assert result.stderr.startswith(
+        f"vigil-verify: the bundle's checkpoint is of log '{origin}'"
+    )
+    assert f"Give the verifier key of log '{origin}'" in result.stderr
+
+
+def test_verify_changed_origin_member_fails(
+    log: Organisation, centre_b: Organisation, tmp_path: Path
+) -> None:
+    """An origin member that another log's checkpoint contradicts was
+    changed: a failure whatever the key."""
+    path = export(log, tmp_path)
+    other = ensure_log_keys(centre_b).origin
+    edit_bundle(path, lambda bundle: bundle.update(origin=other))
+    origin = ensure_log_keys(log).origin
+    for key in (vkey(log), vkey(centre_b)):
+        result = run_verify(str(path), "--key", key)
+        assert result.returncode == 1
+        assert result.stderr == (
+            f"FAILED: the bundle is of log '{other}', but its checkpoint names "
+            f"'{origin}'\n"
+        )
+
+
+def test_verify_checkpoint_file_of_other_log(
+    log: Organisation, centre_b: Organisation, tmp_path: Path
+) -> None:
+    path = tmp_path / "kept.checkpoint"
+    note = LogCheckpoint.objects.filter(organisation=log).latest("size").note
+    path.write_text(note, encoding="utf-8")
+    result = run_verify(str(path), "--key", vkey(centre_b))
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"vigil-verify: the checkpoint {path} is of log")
+
+
+def test_previous_checkpoint_of_other_log_unreadable(
+    log: Organisation, centre_b: Organisation, tmp_path: Path
+) -> None:
+    ingest_batches(centre_b, 1, 3)
+    kept = tmp_path / "kept.checkpoint"
+    kept.write_text(
+        LogCheckpoint.objects.get(organisation=centre_b).note, encoding="utf-8"
+    )
+    bundle = export(log, tmp_path)
+    result = run_verify(str(bundle), "--key", vkey(log), "--previous", str(kept))
+    assert result.returncode == 2
+    origin = ensure_log_keys(log).origin
+    assert result.stderr.startswith(
+        f"vigil-verify: the --previous checkpoint {kept} is of log"
+    )
+    assert f"Give the checkpoint that you kept of log '{origin}'" in result.stderr
+
+
 def edit_bundle(path: Path, change: Any) -> None:
     bundle = json.loads(path.read_text(encoding="utf-8"))
     change(bundle)

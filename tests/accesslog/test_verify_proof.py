@@ -359,10 +359,34 @@ def test_other_key_fails(log: Organisation, document: Document, tmp_path: Path) 
     )
 
 
-def test_key_of_other_log_fails(
-    centre_b: Organisation, document: Document, tmp_path: Path
+def test_key_of_other_log_unreadable(
+    log: Organisation, centre_b: Organisation, document: Document, tmp_path: Path
 ) -> None:
     result = verify(tmp_path, document, "--key", vkey(centre_b))
+    assert result.returncode == verify_cli.EXIT_UNREADABLE
+    origin = ensure_log_keys(log).origin
+    other = ensure_log_keys(centre_b).origin
+    assert result.stderr.startswith(
+        f"vigil-verify: the proof document's checkpoint is of log '{origin}' and "
+        f"signed by '{origin}+"
+    )
+    assert f"of log '{other}'. Give the verifier key of log '{origin}'" in (
+        result.stderr
+    )
+
+
+def test_changed_origin_line_fails(
+    log: Organisation, centre_b: Organisation, document: Document, tmp_path: Path
+) -> None:
+    """A checkpoint whose origin line names another log, but whose signature
+    does not, was changed: a failure, not a wrong key."""
+    origin = ensure_log_keys(log).origin
+    other = ensure_log_keys(centre_b).origin
+    changed = {
+        **document,
+        "checkpoint": document["checkpoint"].replace(origin, other, 1),
+    }
+    result = verify(tmp_path, changed, "--key", vkey(centre_b))
     assert result.returncode == verify_cli.EXIT_FAILED
     assert result.stderr.startswith(
         "FAILED: the proof document's checkpoint does not verify"

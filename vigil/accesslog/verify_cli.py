@@ -35,7 +35,9 @@ checkpoint and without a manifest. A consistency document is checked like
 step 6, against its new checkpoint and its old checkpoint or ``--previous``.
 
 Exit status: 0 when everything verifies, 1 at the first failed check (named
-on standard error), 2 when the file or key cannot be read, a member that
+on standard error), 2 when the file or key cannot be read, the file or the
+``--previous`` checkpoint is of another log than the key (its checkpoint
+names that log and carries a signature by a key of that name), a member that
 every bundle has is missing or of the wrong type, the ``--previous`` file
 is not a signed checkpoint, ``--previous`` is given with a proof
 document or a checkpoint, or with a bundle that has no consistency proof
@@ -61,7 +63,12 @@ from vigil.accesslog.verify_cli_bundle import (
     BUNDLE_FORMAT_WITHOUT_MANIFEST,
     verify_bundle,
 )
-from vigil.accesslog.verify_cli_checks import CheckFailed, Unreadable, load_json
+from vigil.accesslog.verify_cli_checks import (
+    CheckFailed,
+    Unreadable,
+    load_json,
+    reject_key_of_another_log,
+)
 from vigil.accesslog.verify_cli_documents import (
     verify_checkpoint_note,
     verify_consistency_document,
@@ -235,6 +242,13 @@ def open_previous(text: str, path: str, verifier: Ed25519Verifier) -> Checkpoint
             f"the --previous file {path} is not a signed checkpoint: {error}"
         ) from None
     except LedgerError as error:
+        reject_key_of_another_log(
+            text,
+            error,
+            verifier,
+            f"the --previous checkpoint {path}",
+            fix=f"Give the checkpoint that you kept of log {verifier.name!r}",
+        )
         raise CheckFailed(
             f"your previous checkpoint does not verify: {error}"
         ) from None

@@ -6,6 +6,7 @@ imports only the standard library and ``vigil.ledger``, because
 ``vigil-verify`` runs without Django.
 """
 
+import contextlib
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -347,13 +348,22 @@ def verify_bundle(
     appended to ``listing`` when it is given.
     """
     _check_members(bundle)
-    if bundle["origin"] != verifier.name:
+    origin, note = bundle["origin"], bundle["checkpoint"]
+    # The note's first line is the checkpoint's origin, which its signature
+    # covers. An origin member that differs from it was changed.
+    named = note.split("\n", 1)[0]
+    if named != origin:
+        raise CheckFailed(
+            f"the bundle is of log {origin!r}, but its checkpoint names {named!r}"
+        )
+    if origin != verifier.name:
+        # A checkpoint signed by the key of its own log raises KeyOfAnotherLog.
+        with contextlib.suppress(CheckFailed):
+            open_checkpoint_member(note, verifier, "the bundle's checkpoint")
         raise CheckFailed(
             f"the bundle is of log {bundle['origin']!r}, the key of {verifier.name!r}"
         )
-    checkpoint = open_checkpoint_member(
-        bundle.get("checkpoint"), verifier, "the bundle's checkpoint"
-    )
+    checkpoint = open_checkpoint_member(note, verifier, "the bundle's checkpoint")
     check_stated_tree(bundle, checkpoint, "the bundle")
     manifest = _open_bundle_manifest(bundle, verifier, checkpoint)
     entries = bundle.get("entries")

@@ -17,6 +17,7 @@ from vigil.ledger import (
     Checkpoint,
     Ed25519Verifier,
     LedgerError,
+    UnverifiedNoteError,
     leaf_hash,
     open_checkpoint,
     verify_consistency,
@@ -59,6 +60,10 @@ class Unreadable(Exception):
     """The file, key or checkpoint cannot be read, or the options conflict."""
 
 
+class KeyOfAnotherLog(Unreadable):
+    """A checkpoint is of another log than the key, so nothing could be checked."""
+
+
 class ProvedLeaf(NamedTuple):
     """An entry whose inclusion proof verified: its leaf hash and decoded leaf.
 
@@ -95,7 +100,43 @@ def open_checkpoint_member(
     try:
         return open_checkpoint(note, verifier, verifier.name)
     except LedgerError as error:
+        reject_key_of_another_log(note, error, verifier, what)
         raise CheckFailed(f"{what} does not verify: {error}") from None
+
+
+def reject_key_of_another_log(
+    note: str,
+    error: LedgerError,
+    verifier: Ed25519Verifier,
+    what: str,
+    fix: str | None = None,
+) -> None:
+    """Raise KeyOfAnotherLog if the checkpoint ``note`` is of another log than the key.
+
+    ``error`` is what opening ``note`` with ``verifier`` raised. Such a note
+    names another origin and carries a signature by a key of that name, so
+    the auditor gave the wrong key and nothing was checked. A note that names
+    another origin but has no signature of that name was changed, so it
+    stays a failed check. ``fix`` replaces the advice to give that log's key.
+    """
+    if not isinstance(error, UnverifiedNoteError):
+        return
+    # The note parsed, so its text is a checkpoint body, which starts with
+    # the origin line.
+    origin = note.split("\n", 1)[0]
+    if origin == verifier.name:
+        return
+    signers = [key for key in error.unknown_keys if key.rpartition("+")[0] == origin]
+    if signers:
+        if fix is None:
+            fix = (
+                f"Give the verifier key of log {origin!r}, which its centre "
+                "prints with vigil accesslog public-key"
+            )
+        raise KeyOfAnotherLog(
+            f"{what} is of log {origin!r} and signed by {signers[0]!r}, but the "
+            f"key given is {key_label(verifier)!r} of log {verifier.name!r}. {fix}"
+        )
 
 
 def load_json(text: str) -> Any:

@@ -20,6 +20,7 @@ from vigil.accesslog.verify_cli_checks import (
     decode_member,
     key_label,
     open_checkpoint_member,
+    reject_key_of_another_log,
     verify_extension,
 )
 from vigil.ledger import (
@@ -231,6 +232,7 @@ def verify_checkpoint_note(
             f"the file {path} is not a signed checkpoint: {error}"
         ) from None
     except LedgerError as error:
+        reject_key_of_another_log(text, error, verifier, f"the checkpoint {path}")
         raise CheckFailed(f"the checkpoint does not verify: {error}") from None
     return [
         f"OK: the checkpoint of the tree of size {checkpoint.size} with root "
