@@ -474,6 +474,29 @@ def test_interrupt_while_counting_batch(
     assert stored_ids(centre_a) == ["e-0", "e-1"]
 
 
+def test_ctrl_c_while_counting_waits(
+    centre_a: Organisation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vigil.accesslog.file_report import FileTotals
+
+    add = FileTotals.add
+
+    def signal_then_add(self: FileTotals, result: IngestResult) -> None:
+        os.kill(os.getpid(), signal.SIGINT)
+        add(self, result)
+
+    # Ctrl-C comes as the first batch is counted, which then ends first.
+    monkeypatch.setattr(FileTotals, "add", signal_then_add)
+    path = jsonl(tmp_path / "events.jsonl", [event(number) for number in range(4)])
+    message, errors = run_failing(path, "--batch-size", "2")
+    assert message.startswith(f"{path}: interrupted, so nothing from line 3 on")
+    assert errors == [
+        f"{path}: 2 new entries (indices 0 to 1), 0 already stored, 0 repeated in "
+        "the file, and the log has 2 entries"
+    ]
+    assert stored_ids(centre_a) == ["e-0", "e-1"]
+
+
 def test_interrupt_check_failure_in_batches(
     centre_a: Organisation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -53,6 +53,7 @@ from vigil.accesslog.stored_batches import (
     latest_audit_id,
     stored_since,
 )
+from vigil.interrupts import interrupts_held
 from vigil.ledger.terminal import escape_control_characters, escape_line
 from vigil.organisations.models import Organisation
 
@@ -264,8 +265,10 @@ def ingest_file_in_batches(
         )
         try:
             for stored in stored_batches:
-                totals.add(stored.result)
-                totals.last_line = stored.last_line
+                # Ctrl-C waits until the batch is counted in full.
+                with interrupts_held():
+                    totals.add(stored.result)
+                    totals.last_line = stored.last_line
         except BatchRejected as rejected:
             failure = _rejection(path, unit, ErrorTally(), rejected.tally)
             raise _after_stored(failure, totals) from None
@@ -309,9 +312,8 @@ def _batches_interrupted(
         return _interrupt_unchecked(totals, pending, error)
     if stored is None:
         return _interrupted(totals, totals.last_line + 1, totals.events)
-    # A batch that stored an entry made the log grow, so the pending batch is
-    # counted already when the interruption came between ``totals.add`` and
-    # the update of ``totals.last_line``.
+    # A counted batch made the log grow to ``totals.tree_size``, so a stored
+    # batch whose log is no larger is counted already.
     if stored.tree_size <= totals.tree_size:
         return _interrupted(totals, pending.last_line + 1, totals.events)
     events = totals.events + stored.new + stored.duplicates
