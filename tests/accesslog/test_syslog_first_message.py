@@ -201,5 +201,5 @@ def test_silent_tls_connection_closed_after_handshake(
 
 
 def test_first_message_timeout_must_be_positive() -> None:
-    with pytest.raises(ValueError, match="first_message_timeout must be positive"):
+    with pytest.raises(ValueError, match="first_message_timeout must be a positive"):
         SyslogReceiver(HOST, 0, RecordingHandler(), first_message_timeout=0)

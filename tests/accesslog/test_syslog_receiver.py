@@ -857,7 +857,12 @@ def test_client_certificate_required(
         ({"sd_id": "bad id"}, "SD-ID"),
         ({"max_message": 479}, "max_message"),
         ({"idle_timeout": 0}, "idle_timeout"),
+        ({"idle_timeout": -1.0}, "idle_timeout"),
+        ({"idle_timeout": float("nan")}, "idle_timeout"),
+        ({"idle_timeout": float("inf")}, "idle_timeout"),
         ({"handshake_timeout": 0}, "handshake_timeout"),
+        ({"handshake_timeout": float("nan")}, "handshake_timeout"),
+        ({"first_message_timeout": float("inf")}, "first_message_timeout"),
         ({"max_connections": 0}, "max_connections"),
     ],
 )

@@ -67,6 +67,7 @@ call.
 import asyncio
 import functools
 import logging
+import math
 import os
 import signal
 import ssl
@@ -210,16 +211,9 @@ class SyslogReceiver:
                 f"max_message must be at least {MIN_MAX_MESSAGE} octets (RFC 5424),"
                 f" not {max_message}"
             )
-        if idle_timeout <= 0:
-            raise ValueError(f"idle_timeout must be positive, not {idle_timeout}")
-        if handshake_timeout <= 0:
-            raise ValueError(
-                f"handshake_timeout must be positive, not {handshake_timeout}"
-            )
-        if first_message_timeout <= 0:
-            raise ValueError(
-                f"first_message_timeout must be positive, not {first_message_timeout}"
-            )
+        _check_timeout("idle_timeout", idle_timeout)
+        _check_timeout("handshake_timeout", handshake_timeout)
+        _check_timeout("first_message_timeout", first_message_timeout)
         if max_connections < 1:
             raise ValueError(
                 f"max_connections must be at least 1, not {max_connections}"
@@ -613,6 +607,19 @@ class SyslogReceiver:
                 "rejected syslog message %(number)d from %(peer)s (%(reason)s): "
                 "%(detail)s, so the connection is closed"
             ),
+        )
+
+
+def _check_timeout(name: str, seconds: float) -> None:
+    """Raise ValueError unless ``seconds`` is positive and finite.
+
+    A NaN passes a plain ``<= 0`` check, and asyncio.timeout (Python 3.12)
+    expires a NaN deadline at once. Infinity would turn the timeout off,
+    so silent peers would keep their connection slots for ever.
+    """
+    if not 0 < seconds < math.inf:
+        raise ValueError(
+            f"{name} must be a positive, finite number of seconds, not {seconds}"
         )
 
 
