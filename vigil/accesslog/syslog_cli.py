@@ -7,18 +7,82 @@ not import Django, and this module imports it only when the receiver runs.
 """
 
 import logging
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_noop, pgettext
 
 from vigil.accesslog.ingestion import BatchRejected, ingest_events
+from vigil.commands import USAGE_ERROR_STATUS
 from vigil.integers import ascii_integer
 from vigil.organisations.models import Organisation
+
+
+@dataclass(frozen=True)
+class TimeoutOption:
+    """A command-line option that sets one of the receiver's timeouts."""
+
+    flag: str
+    # The keyword argument of SyslogReceiver, and the key in the options.
+    name: str
+    # As typed on the command line. It repeats the receiver's DEFAULT_*
+    # constant because building the parser does not import the receiver,
+    # and a test checks that the two agree.
+    default: str
+    maximum: int
+    # Marked with gettext_noop and translated when the parser is built.
+    help: str
+
+
+# The upper bounds, in seconds. Until a timeout ends, a peer that went silent
+# or vanished without closing its connection (a crashed host, a firewall that
+# dropped the connection) keeps one of the receiver's 256 connection slots.
+# A day covers a sender that is quiet all night, and with longer timeouts
+# such peers could fill the slots over days. A TLS handshake takes two or
+# three round trips, so a minute is ample even on a slow link.
+TIMEOUT_OPTIONS = (
+    TimeoutOption(
+        "--idle-timeout",
+        "idle_timeout",
+        "300",
+        86_400,
+        gettext_noop(
+            "Seconds that a connection may send nothing after its first message "
+            "before the receiver closes it (default %(default)s, at most "
+            "%(maximum)d)."
+        ),
+    ),
+    TimeoutOption(
+        "--handshake-timeout",
+        "handshake_timeout",
+        "10",
+        60,
+        gettext_noop(
+            "Seconds that a TLS handshake may take before the receiver closes the "
+            "connection (default %(default)s, at most %(maximum)d)."
+        ),
+    ),
+    TimeoutOption(
+        "--first-message-timeout",
+        "first_message_timeout",
+        "10",
+        86_400,
+        gettext_noop(
+            "Seconds within which a new connection must deliver its first complete "
+            "message, counted from the end of any TLS handshake, before the "
+            "receiver closes it (default %(default)s, at most %(maximum)d)."
+        ),
+    ),
+)
+# Decimal seconds in ASCII, such as 300, 0.5 or .5. float() would also take
+# "nan", "inf", "1e3", "1_000" and non-ASCII digits.
+SECONDS = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
 
 
 def add_syslog_options(parser: CommandParser) -> None:
@@ -43,14 +107,27 @@ def add_syslog_options(parser: CommandParser) -> None:
             "access@32473)."
         ),
     )
+    for option in TIMEOUT_OPTIONS:
+        # Formatted here, so the text that argparse gets has no % left.
+        help_text = _(option.help) % {
+            "default": option.default,
+            "maximum": option.maximum,
+        }
+        parser.add_argument(
+            option.flag,
+            dest=option.name,
+            default=option.default,
+            metavar="SECONDS",
+            help=help_text,
+        )
 
 
 def run_syslog(
     command: BaseCommand, organisation: Organisation, options: dict[str, Any]
 ) -> None:
     """Receive events for ``organisation`` over syslog until SIGINT or SIGTERM."""
-    # The receiver imports asyncio and ssl, which the other subcommands of
-    # ``vigil accesslog`` do not need at start-up.
+    # The other subcommands of ``vigil accesslog`` do not need the receiver
+    # package, so only this one imports it.
     from vigil.accesslog.syslog import (
         SyslogReceiver,
         build_server_ssl_context,
@@ -58,6 +135,9 @@ def run_syslog(
     )
 
     host, port = listen_address(options["listen"])
+    timeouts = {
+        option.name: timeout_seconds(option, options) for option in TIMEOUT_OPTIONS
+    }
     context = None
     if options["tls_cert"] or options["tls_key"]:
         if not (options["tls_cert"] and options["tls_key"]):
@@ -78,6 +158,9 @@ def run_syslog(
         syslog_handler(organisation),
         sd_id=options["sd_id"],
         ssl_context=context,
+        idle_timeout=timeouts["idle_timeout"],
+        handshake_timeout=timeouts["handshake_timeout"],
+        first_message_timeout=timeouts["first_message_timeout"],
     )
     transport = "TLS" if context else "TCP"
     command.stderr.write(
@@ -137,6 +220,31 @@ def listen_address(text: str) -> tuple[str, int]:
             % {"value": text}
         )
     return host, number
+
+
+def timeout_seconds(option: TimeoutOption, options: dict[str, Any]) -> float:
+    """Parse the seconds of ``option``, or raise a usage CommandError.
+
+    A whole number comes back as an int, so that the receiver's log lines
+    read "10 seconds" and not "10.0 seconds".
+    """
+    text = str(options[option.name])
+    seconds = float(text) if SECONDS.fullmatch(text) else None
+    if seconds is None or not 0 < seconds <= option.maximum:
+        raise CommandError(
+            _(
+                "%(option)s %(value)r is not a number of seconds greater than 0 "
+                "and at most %(maximum)d, e.g. %(default)s (the default)"
+            )
+            % {
+                "option": option.flag,
+                "value": text,
+                "maximum": option.maximum,
+                "default": option.default,
+            },
+            returncode=USAGE_ERROR_STATUS,
+        )
+    return int(seconds) if seconds.is_integer() else seconds
 
 
 def syslog_handler(
