@@ -239,6 +239,29 @@ def test_invalid_timeout_exit_status_and_language(
     assert started == []
 
 
+@pytest.mark.parametrize(
+    "options",
+    [
+        ("--listen", "localhost"),
+        ("--listen", "127.0.0.1:6514", "--tls-cert", "cert.pem"),
+    ],
+)
+def test_other_bad_options_usage_status(
+    centre_a: Organisation,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    options: tuple[str, ...],
+) -> None:
+    started: list[SyslogReceiver] = []
+    monkeypatch.setattr(SyslogReceiver, "run_forever", started.append)
+    code, _output, errors = run_cli(
+        monkeypatch, capsys, "accesslog", "syslog", "--org", centre_a.slug, *options
+    )
+    assert code == USAGE_ERROR_STATUS
+    assert errors.startswith(options[-2])
+    assert started == []
+
+
 # Help
 
 HELP_TEXTS = {

@@ -145,7 +145,8 @@ def run_syslog(
                 _(
                     "--tls-cert and --tls-key go together: pass both, or "
                     "neither to receive over plain TCP"
-                )
+                ),
+                returncode=USAGE_ERROR_STATUS,
             )
         context = build_server_ssl_context(
             options["tls_cert"],
@@ -217,7 +218,8 @@ def listen_address(text: str) -> tuple[str, int]:
                 "--listen %(value)r is not HOST:PORT, e.g. 127.0.0.1:6514 (0.0.0.0 "
                 "listens on every interface)"
             )
-            % {"value": text}
+            % {"value": text},
+            returncode=USAGE_ERROR_STATUS,
         )
     return host, number
 
