@@ -370,6 +370,21 @@ class SyslogReceiver:
     async def _serve_connection(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> None:
+        # stop() waits for the tasks of this set, so a task leaves it only
+        # once its connection is closed. A task that asyncio.run() cancels
+        # while it closes would log a traceback.
+        task = asyncio.current_task()
+        if task is not None:
+            self._tasks.add(task)
+        try:
+            await self._serve(reader, writer)
+        finally:
+            if task is not None:
+                self._tasks.discard(task)
+
+    async def _serve(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
         connection = _Connection(peer=_format_peer(writer.get_extra_info("peername")))
         if self._stopping:
             logger.info(
@@ -394,14 +409,14 @@ class SyslogReceiver:
             )
             await _close_writer(writer)
             return
-        task = asyncio.current_task()
-        if task is not None:
-            self._tasks.add(task)
         self._writers.add(writer)
         logger.debug("syslog connection from %s opened", connection.peer)
+        handshake_failed = False
         try:
             if await self._start_tls(writer, connection):
                 await self._read_frames(reader, connection)
+            else:
+                handshake_failed = True
         except asyncio.CancelledError:
             # stop() cancels a connection still busy after STOP_TIMEOUT. The task
             # ends normally, because asyncio 3.12.1 logs a traceback for a
@@ -417,9 +432,13 @@ class SyslogReceiver:
             )
         finally:
             self._writers.discard(writer)
-            if task is not None:
-                self._tasks.discard(task)
-            await _close_writer(writer)
+            if handshake_failed:
+                # The failed handshake left the socket to a TLS protocol that
+                # never reports the end of the connection to the stream, so
+                # waiting for the close would last until CLOSE_TIMEOUT.
+                writer.transport.abort()
+            else:
+                await _close_writer(writer)
             logger.debug(
                 "syslog connection from %s closed after %d messages",
                 connection.peer,
