@@ -148,14 +148,34 @@ def ingest(request: HttpRequest) -> HttpResponse:
         return JsonResponse(_ingest(token, records, unit))
     except ApiError as error:
         if error.status not in _LOGGED_WHERE_RAISED:
-            logger.warning(
-                "Access-log API request from %s rejected with %d %s: %s",
-                request.META.get("REMOTE_ADDR", "?"),
-                error.status,
-                error.code,
-                error.english_message(),
-            )
+            log_rejection(logger, request, error, api="Access-log API")
         return error.response()
+
+
+def log_rejection(
+    log: logging.Logger,
+    request: HttpRequest,
+    error: ApiError,
+    *,
+    api: str,
+    ids: str = "",
+    details: str = "",
+) -> None:
+    """Log a rejected API request as one warning, with its message in English.
+
+    The line gives the client's address, ``ids`` (such as the centre and the
+    token's display prefix), the status, the error code, the message and
+    ``details``. None of them may contain a secret or a national number.
+    """
+    log.warning(
+        "%s request from %s%s rejected with %d %s: %s",
+        api,
+        request.META.get("REMOTE_ADDR", "?"),
+        f" {ids}" if ids else "",
+        error.status,
+        error.code,
+        f"{error.english_message()} {details}" if details else error.english_message(),
+    )
 
 
 def _authenticate(request: HttpRequest) -> ApiToken:

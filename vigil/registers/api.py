@@ -56,11 +56,15 @@ class ApiError(accesslog_api.ApiError):
         errors: dict[str, list[str]] | None = None,
         *,
         headers: dict[str, str] | None = None,
+        token: ApiToken | None = None,
     ) -> None:
         if status == 401:
             headers = {**(headers or {}), "WWW-Authenticate": 'Bearer realm="vigil"'}
         super().__init__(status, code, message, headers=headers)
         self.field_errors = errors
+        # The token that the request presented but that was rejected, for the
+        # log line only.
+        self.token = token
 
     def body(self) -> dict[str, Any]:
         body: dict[str, Any] = {"error": self.code, "message": self.message()}
@@ -145,16 +149,10 @@ def _token(request: HttpRequest, header: str, org: str) -> ApiToken:
                 "The bearer token is invalid, revoked, of another scope or of "
                 "another centre. Use a live 'registers' token of this centre."
             ),
+            token=token,
         )
     if token.scope != ApiToken.Scope.REGISTERS:
         needed = ApiToken.Scope.REGISTERS.value
-        logger.warning(
-            "Registers API request from %s for %s rejected: token %s has the scope %s",
-            request.META.get("REMOTE_ADDR", "?"),
-            org,
-            token.prefix,
-            token.scope,
-        )
         scope = {
             "prefix": token.prefix,
             "scope": token.scope,
@@ -174,6 +172,7 @@ def _token(request: HttpRequest, header: str, org: str) -> ApiToken:
                 )
                 % scope
             ),
+            token=token,
         )
     # _require records the token's last use once it grants the capability
     # that the request needs.
@@ -287,21 +286,66 @@ def _api(view: Any) -> Any:
     @csrf_exempt
     @never_cache
     def wrapped(request: HttpRequest, org: str, **kwargs: Any) -> HttpResponse:
+        caller: Caller | None = None
         try:
             caller = _caller(request, org)
             if request.method not in _SAFE and caller.token is None:
                 _check_csrf(request)
             return view(request, caller, **kwargs)  # type: ignore[no-any-return]
         except ApiError as error:
-            return error.response()
+            rejection = error
         except services.RecordInvalid as error:
-            return ApiError(
+            rejection = ApiError(
                 422, "invalid", lambda: _("The record is not valid."), error.errors
-            ).response()
+            )
+        accesslog_api.log_rejection(
+            logger,
+            request,
+            rejection,
+            api="Registers API",
+            ids=_logged_ids(request, org, caller, rejection),
+            details=_logged_fields(kwargs.get("register", ""), rejection),
+        )
+        return rejection.response()
 
     # Each endpoint checks VIEW or the register's edit capability per method.
     wrapped.required_capability = Capability.VIEW  # type: ignore[attr-defined]
     return wrapped
+
+
+def _logged_ids(
+    request: HttpRequest, org: str, caller: Caller | None, error: ApiError
+) -> str:
+    """Return the ids of a rejected request for its log line.
+
+    They are the centre of the path, and the token by its display prefix and
+    name or else the logged-in user by id.
+    """
+    token = error.token or (caller.token if caller is not None else None)
+    ids = f"for centre {org}"
+    if token is not None:
+        ids += f" with token {token.prefix} ({token.name})"
+        if token.organisation.slug != org:
+            ids += f" of centre {token.organisation.slug}"
+    elif request.user.is_authenticated:
+        ids += f" by user {request.user.pk}"
+    return ids
+
+
+def _logged_fields(register: str, error: ApiError) -> str:
+    """Return the sentence that names the fields of a 422 for its log line.
+
+    A field name that the register lacks is only counted, because it is
+    text of the client's choice and could contain personal data.
+    """
+    if not error.field_errors:
+        return ""
+    spec = get_spec(register)
+    known = {"__all__", *(spec.fields if spec is not None else ())}
+    named = [name for name in error.field_errors if name in known]
+    unknown = len(error.field_errors) - len(named)
+    parts = [*named, f"{unknown} unknown"] if unknown else named
+    return f"Invalid fields: {', '.join(parts)}."
 
 
 def _check_csrf(request: HttpRequest) -> None:
