@@ -4,6 +4,7 @@ import json
 from typing import Any
 
 import pytest
+from django.conf import LazySettings
 from django.test import Client
 
 from vigil.accesslog.models import ApiToken
@@ -12,6 +13,7 @@ from vigil.accounts.models import User
 from vigil.audit.models import AuditEntry
 from vigil.organisations.models import Organisation
 from vigil.registers.activities.models import Activity
+from vigil.registers.api import MAX_BODY_BYTES
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hasher")]
 
@@ -86,6 +88,23 @@ def test_bad_bodies(
 
     assert response.status_code == status
     assert response.json()["message"]
+
+
+def test_body_over_upload_limit_is_413(
+    client: Client, secret: str, settings: LazySettings
+) -> None:
+    # Django rejects request.body over this setting with an HTML 400.
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    body = json.dumps({"subject": "x" * MAX_BODY_BYTES})
+    response = client.post(
+        URL,
+        body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {secret}",
+    )
+
+    assert response.status_code == 413
+    assert response.json()["error"] == "too_large"
 
 
 def test_token_of_another_centre_or_revoked(

@@ -365,7 +365,7 @@ def _lacks_line_breaks(content_type: str, text: str) -> bool:
 
 def _read_text(request: HttpRequest) -> str:
     limit = max_body_bytes()
-    declared = _content_length(request)
+    declared = content_length(request)
     if declared is not None and declared > limit:
         raise _too_large(limit, declared)
     data = request.read(limit + 1)
@@ -413,7 +413,7 @@ def _chunked(request: HttpRequest) -> bool:
     return isinstance(encoding, str) and "chunked" in encoding.lower()
 
 
-def _content_length(request: HttpRequest) -> int | None:
+def content_length(request: HttpRequest) -> int | None:
     """Return the body size that the Content-Length header gives, if valid."""
     value = request.META.get("CONTENT_LENGTH", "")
     if not isinstance(value, str) or not value.isdigit():

@@ -227,9 +227,15 @@ def _body(request: HttpRequest) -> dict[str, Any]:
                 % {"type": shown_type}
             ),
         )
-    if len(request.body) > MAX_BODY_BYTES:
+    # The declared size is checked before the body is read, because reading
+    # request.body raises RequestDataTooBig, an HTML 400, for a body over
+    # DATA_UPLOAD_MAX_MEMORY_SIZE.
+    declared = accesslog_api.content_length(request)
+    if declared is not None and declared > MAX_BODY_BYTES:
         raise ApiError(413, "too_large", _too_large_message)
-    data = request.body
+    data = request.read(MAX_BODY_BYTES + 1)
+    if len(data) > MAX_BODY_BYTES:
+        raise ApiError(413, "too_large", _too_large_message)
     try:
         body = json.loads(data)
     except UnicodeDecodeError as error:
