@@ -254,6 +254,18 @@ def _error_response(description: str) -> dict[str, Any]:
     }
 
 
+def accept_language_parameter(description: str) -> dict[str, Any]:
+    """Return the Accept-Language header parameter of an operation."""
+    return {
+        "name": "Accept-Language",
+        "in": "header",
+        "required": False,
+        "description": description,
+        "schema": {"type": "string"},
+        "example": "fr",
+    }
+
+
 def _events_operation() -> dict[str, Any]:
     ndjson_example = "".join(
         json.dumps({**EXAMPLE_EVENT, "event_id": event_id}) + "\n"
@@ -268,16 +280,7 @@ def _events_operation() -> dict[str, Any]:
             "A UTF-8 byte order mark at the start of the body is skipped."
         ),
         "security": [{"bearerAuth": []}],
-        "parameters": [
-            {
-                "name": "Accept-Language",
-                "in": "header",
-                "required": False,
-                "description": _LANGUAGE_DESCRIPTION,
-                "schema": {"type": "string"},
-                "example": "fr",
-            }
-        ],
+        "parameters": [accept_language_parameter(_LANGUAGE_DESCRIPTION)],
         "requestBody": {
             "required": True,
             "content": {

@@ -9,6 +9,8 @@ from typing import Any
 
 from django.db import models
 
+from vigil.accesslog.openapi import accept_language_parameter
+from vigil.registers.api import MAX_BODY_BYTES
 from vigil.registers.spec import REGISTERS, RegisterSpec
 
 PREFIX = "/api/v1/centres/{org}/registers"
@@ -24,6 +26,18 @@ _PK = {"name": "pk", "in": "path", "required": True, "schema": {"type": "integer
 _ERROR = {"$ref": "#/components/responses/RegisterError"}
 _UNAUTHORIZED = {"$ref": "#/components/responses/RegisterUnauthorized"}
 _FORBIDDEN = {"$ref": "#/components/responses/RegisterForbidden"}
+_TOO_LARGE = {"$ref": "#/components/responses/RegisterTooLarge"}
+_UNSUPPORTED_TYPE = {"$ref": "#/components/responses/RegisterUnsupportedMediaType"}
+_METHODS = ("get", "post", "patch", "delete")
+_LANGUAGE = accept_language_parameter(
+    "Language of the error's message and field messages, and of the register "
+    "titles that list_registers returns: nl, fr or en, as Accept-Language "
+    "chooses among them. A django_language cookie, which the language switch "
+    "of the web interface sets, takes precedence. Without either, or for "
+    "another language, the server's default language (VIGIL_LANGUAGE, nl "
+    "unless set). The codes and field names of an error stay the same in "
+    "every language."
+)
 # The header of every error response, whose texts follow Accept-Language.
 _CONTENT_LANGUAGE = {
     "Content-Language": {
@@ -127,7 +141,12 @@ def _operations(spec: RegisterSpec) -> dict[str, Any]:
                 "tags": tag,
                 "summary": f"Add a record: {spec.title}",
                 "requestBody": body,
-                "responses": {"201": record, "422": _ERROR},
+                "responses": {
+                    "201": record,
+                    "413": _TOO_LARGE,
+                    "415": _UNSUPPORTED_TYPE,
+                    "422": _ERROR,
+                },
             },
         },
         f"{PREFIX}/{spec.slug}/{{pk}}": {
@@ -149,7 +168,13 @@ def _operations(spec: RegisterSpec) -> dict[str, Any]:
                         }
                     },
                 },
-                "responses": {"200": record, "422": _ERROR, "404": _ERROR},
+                "responses": {
+                    "200": record,
+                    "404": _ERROR,
+                    "413": _TOO_LARGE,
+                    "415": _UNSUPPORTED_TYPE,
+                    "422": _ERROR,
+                },
             },
             "delete": {
                 "operationId": f"delete_{spec.slug}",
@@ -183,6 +208,22 @@ def extend(document: dict[str, Any]) -> dict[str, Any]:
         "headers": _CONTENT_LANGUAGE,
         "content": {"application/json": {}},
     }
+    responses["RegisterTooLarge"] = {
+        "description": (
+            f"The body is larger than {MAX_BODY_BYTES:,} bytes, by its "
+            "Content-Length or by the bytes received. The error is 'too_large'."
+        ),
+        "headers": _CONTENT_LANGUAGE,
+        "content": {"application/json": {}},
+    }
+    responses["RegisterUnsupportedMediaType"] = {
+        "description": (
+            "The Content-Type is not application/json. The error is "
+            "'unsupported_media_type', and the message names the type sent."
+        ),
+        "headers": _CONTENT_LANGUAGE,
+        "content": {"application/json": {}},
+    }
     responses["RegisterForbidden"] = {
         "description": (
             "The bearer token is live and of this centre but has another scope "
@@ -207,10 +248,27 @@ def extend(document: dict[str, Any]) -> dict[str, Any]:
         paths.update(_operations(spec))
     for path, item in paths.items():
         if path.startswith(PREFIX):
-            for method in ("get", "post", "patch", "delete"):
-                if method in item:
-                    operation = item[method]
-                    operation["security"] = [{"bearerAuth": []}]
-                    operation["responses"]["401"] = _UNAUTHORIZED
-                    operation["responses"]["403"] = _FORBIDDEN
+            _add_common_parts(item)
     return document
+
+
+def _add_common_parts(item: dict[str, Any]) -> None:
+    """Add what every register operation shares, and the 405 of the path.
+
+    OpenAPI has no place for the response to a method that a path lacks, so
+    the path item's description states it.
+    """
+    methods = [method for method in _METHODS if method in item]
+    allowed = ", ".join(method.upper() for method in methods)
+    item["description"] = (
+        f"A method other than {allowed} or HEAD gets status 405 with the error "
+        f"'method_not_allowed' and the header 'Allow: {allowed}'. A failed "
+        "check of the caller, the register or the record can give 401, 403 "
+        "or 404 first."
+    )
+    for method in methods:
+        operation = item[method]
+        operation["security"] = [{"bearerAuth": []}]
+        operation["parameters"] = [*operation.get("parameters", []), _LANGUAGE]
+        operation["responses"]["401"] = _UNAUTHORIZED
+        operation["responses"]["403"] = _FORBIDDEN
