@@ -8,6 +8,7 @@ from django.test import Client
 
 from vigil.accesslog.models import ApiToken
 from vigil.accesslog.tokens import create_token
+from vigil.accounts.models import User
 from vigil.openapi import build_document
 from vigil.organisations.models import Organisation
 from vigil.registers.activities.models import Activity
@@ -195,3 +196,45 @@ def test_declared_language_is_followed(
     assert language in languages
     assert response["Content-Language"] == language
     assert response.json()["message"].startswith(message)
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "register", "query", "body", "status"),
+    [
+        pytest.param(COLLECTION, "get", "activities", "?page=9", "", 404, id="list"),
+        pytest.param(COLLECTION, "post", "nope", "", "{}", 404, id="create-404"),
+        pytest.param(COLLECTION, "post", "activities", "", "{nope", 400, id="create"),
+        pytest.param(RECORD, "patch", "activities", "", "[1]", 400, id="change"),
+    ],
+)
+def test_other_error_is_declared(
+    client: Client,
+    document: dict[str, Any],
+    secret: str,
+    centre_a: Organisation,
+    activity: Activity,
+    path: str,
+    method: str,
+    register: str,
+    query: str,
+    body: str,
+    status: int,
+) -> None:
+    target = url(path.replace("activities", register), centre_a, activity) + query
+    response = send(client, method, target, secret, body)
+
+    assert response.status_code == status
+    assert str(status) in document["paths"][path][method]["responses"]
+
+
+def test_index_of_other_centre_declared(
+    client: Client,
+    document: dict[str, Any],
+    centre_a: Organisation,
+    consultant_b: User,
+) -> None:
+    client.force_login(consultant_b)
+    response = client.get(INDEX.replace("{org}", centre_a.slug))
+
+    assert response.status_code == 404
+    assert "404" in document["paths"][INDEX]["get"]["responses"]

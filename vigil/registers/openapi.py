@@ -134,7 +134,10 @@ def _operations(spec: RegisterSpec) -> dict[str, Any]:
                     {"name": "q", "in": "query", "schema": {"type": "string"}},
                     {"name": "page", "in": "query", "schema": {"type": "integer"}},
                 ],
-                "responses": {"200": {"description": "A page of records."}},
+                "responses": {
+                    "200": {"description": "A page of records."},
+                    "404": _ERROR,
+                },
             },
             "post": {
                 "operationId": f"create_{spec.slug}",
@@ -143,6 +146,8 @@ def _operations(spec: RegisterSpec) -> dict[str, Any]:
                 "requestBody": body,
                 "responses": {
                     "201": record,
+                    "400": _ERROR,
+                    "404": _ERROR,
                     "413": _TOO_LARGE,
                     "415": _UNSUPPORTED_TYPE,
                     "422": _ERROR,
@@ -170,6 +175,7 @@ def _operations(spec: RegisterSpec) -> dict[str, Any]:
                 },
                 "responses": {
                     "200": record,
+                    "400": _ERROR,
                     "404": _ERROR,
                     "413": _TOO_LARGE,
                     "415": _UNSUPPORTED_TYPE,
@@ -240,7 +246,10 @@ def extend(document: dict[str, Any]) -> dict[str, Any]:
         "get": {
             "operationId": "list_registers",
             "tags": ["Registers"],
-            "responses": {"200": {"description": "The centre's registers."}},
+            "responses": {
+                "200": {"description": "The centre's registers."},
+                "404": _ERROR,
+            },
         },
     }
     for spec in sorted(REGISTERS.values(), key=lambda spec: spec.slug):
