@@ -66,9 +66,12 @@ NO_PAGE = {
     "fr": "Il n'existe pas de page '2'. Les pages vont de 1 à 1.",
 }
 TOO_LARGE = {
-    "en": "The body is larger than the limit of 1,048,576 bytes.",
-    "nl": "De body is groter dan de limiet van 1.048.576 bytes.",
-    "fr": "Le corps dépasse la limite de 1\u00a0048\u00a0576 octets.",
+    "en": "The body is larger than the limit of 1,048,576 bytes. Send only the "
+    "fields of one record, without embedded files.",
+    "nl": "De body is groter dan de limiet van 1.048.576 bytes. Stuur alleen de "
+    "velden van één record, zonder ingebedde bestanden.",
+    "fr": "Le corps dépasse la limite de 1\u00a0048\u00a0576 octets. Envoyez "
+    "uniquement les champs d'un enregistrement, sans fichiers intégrés.",
 }
 FORBIDDEN = {
     "en": "Your role in this centre lacks the capability edit_registers.",

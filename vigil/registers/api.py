@@ -263,7 +263,10 @@ def _too_large_message() -> str:
     limit = ngettext("%(bytes)s byte", "%(bytes)s bytes", MAX_BODY_BYTES) % {
         "bytes": formats.number_format(MAX_BODY_BYTES, force_grouping=True)
     }
-    return _("The body is larger than the limit of %(limit)s.") % {"limit": limit}
+    return _(
+        "The body is larger than the limit of %(limit)s. Send only the fields "
+        "of one record, without embedded files."
+    ) % {"limit": limit}
 
 
 def _bad_json_message(error: ValueError | RecursionError) -> str:
