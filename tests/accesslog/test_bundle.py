@@ -600,10 +600,31 @@ def test_previous_checkpoint_of_other_log_rejected(
     foreign = LogCheckpoint.objects.get(organisation=centre_b).note
     with (
         translation.override("en"),
-        pytest.raises(ValueError, match="not a valid checkpoint of this log"),
+        pytest.raises(
+            ValueError,
+            match=r"^the previous checkpoint is not a valid checkpoint of this "
+            r"log: it is a checkpoint of another log$",
+        ),
         io.StringIO() as stream,
     ):
         export_bundle(log, START, END, stream, actor=None, previous_note=foreign)
+
+
+def test_previous_checkpoint_unsigned_rejected(
+    log: Organisation, centre_b: Organisation
+) -> None:
+    # Another log's name on a note signed by neither log: the note was
+    # changed, so it is not called a checkpoint of another log.
+    ingest_batches(centre_b, 1, 3)
+    foreign = LogCheckpoint.objects.get(organisation=centre_b).note
+    text, signature = foreign.split("\n\n")
+    forged = text + "\n\n" + signature.replace("centre-b", "centre-c", 1)
+    with (
+        translation.override("en"),
+        pytest.raises(ValueError, match=r"it carries no signature by this log's key$"),
+        io.StringIO() as stream,
+    ):
+        export_bundle(log, START, END, stream, actor=None, previous_note=forged)
 
 
 def test_expired_entries_proved_by_hash(log: Organisation, tmp_path: Path) -> None:

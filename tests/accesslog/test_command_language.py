@@ -572,6 +572,7 @@ PREVIOUS_REASONS_NL = {
     "changed text": "de handtekening past niet bij de tekst, dus de tekst werd "
     "gewijzigd",
     "other key": "het draagt geen handtekening met de sleutel van deze log",
+    "other log": "het is een controlepunt van een andere log",
 }
 
 
@@ -583,12 +584,15 @@ def rejected_previous_notes(
     checkpoint = LogCheckpoint.objects.get(organisation=log, size=5)
     other_origin = Checkpoint("vigil.accesslog/other", 5, bytes(checkpoint.root_hash))
     ingest_batches(centre_b, 1, 3)
+    other_signer = Ed25519Signer.from_signer_key(ensure_log_keys(centre_b).signer_key)
+    this_log = Checkpoint(ensure_log_keys(log).origin, 5, bytes(checkpoint.root_hash))
     return {
         "not a note": "vigil.accesslog/x\n5\n",
         "not a checkpoint": sign_note("not a checkpoint\n", signer),
         "other origin": sign_checkpoint(other_origin, signer),
         "changed text": checkpoint.note.replace("\n5\n", "\n6\n", 1),
-        "other key": LogCheckpoint.objects.get(organisation=centre_b).note,
+        "other key": sign_checkpoint(this_log, other_signer),
+        "other log": LogCheckpoint.objects.get(organisation=centre_b).note,
     }
 
 

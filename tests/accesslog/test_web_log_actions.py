@@ -406,7 +406,7 @@ def test_export_previous_of_other_centre(
     assert response.status_code == 400
     assert message.startswith(
         "“vigil.accesslog/0999999823/centre-b” is geen ondertekend controlepunt "
-        "van deze log: het draagt geen handtekening met de sleutel van deze log. "
+        "van deze log: het is een controlepunt van een andere log. "
     )
     assert LogCheckpoint.objects.count() == checkpoints
     assert AuditEntry.objects.count() == audit

@@ -143,10 +143,33 @@ def _open_previous(keys: LogKeys, previous_note: str, size: int) -> Checkpoint:
     try:
         previous = open_checkpoint(previous_note, verifier_for(keys), keys.origin)
     except LedgerError as error:
-        raise InvalidPreviousCheckpoint(error) from None
+        raise InvalidPreviousCheckpoint(
+            _origin_error_of_other_log(previous_note, error, keys.origin)
+        ) from None
     if previous.size > size:
         raise PreviousCheckpointAhead(previous.size, size)
     return previous
+
+
+def _origin_error_of_other_log(
+    note: str, error: LedgerError, origin: str
+) -> LedgerError:
+    """Return CheckpointOriginError for a checkpoint that another log signed.
+
+    Another centre's checkpoint names its own origin and carries a signature
+    by the key of that name, so opening it with this log's key raises
+    UnverifiedNoteError. Its reason, no signature by this log's key, would
+    hide that it is the wrong log's checkpoint. A note that names another
+    origin without a signature of that name was changed, and keeps ``error``.
+    """
+    if not isinstance(error, UnverifiedNoteError):
+        return error
+    # The note parsed, so its text starts with the origin line.
+    other = note.splitlines()[0]
+    signed_by_other = any(key.rpartition("+")[0] == other for key in error.unknown_keys)
+    if other == origin or not signed_by_other:
+        return error
+    return CheckpointOriginError(f"checkpoint origin is {other!r}, expected {origin!r}")
 
 
 def _consistency(
