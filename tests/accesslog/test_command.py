@@ -753,6 +753,9 @@ def test_export_to_before_from(log: Organisation, tmp_path: Path) -> None:
     [
         ("missing.jsonl", "no such file. Check the name and the folder it is in"),
         ("folder.jsonl", "it is a folder. Give a file in it"),
+        # Without an extension the reason still comes before the format's.
+        ("missing", "no such file. Check the name and the folder it is in"),
+        ("folder", "it is a folder. Give a file in it"),
     ],
 )
 def test_ingest_unreadable_file(
@@ -763,6 +766,7 @@ def test_ingest_unreadable_file(
     batch_size: str | None,
 ) -> None:
     (tmp_path / "folder.jsonl").mkdir()
+    (tmp_path / "folder").mkdir()
     path = tmp_path / name
     options = [] if batch_size is None else ["--batch-size", batch_size]
     message, _ = run_failing("ingest", "--org", "centre-a", str(path), *options)

@@ -391,9 +391,17 @@ def _unit_of(file_format: str) -> PositionUnit:
 
 
 def _format_of(path: Path, file_format: str | None) -> str:
-    """Return the format given or that of the extension, or raise FileRejected."""
+    """Return the format given or that of the extension, or raise FileRejected.
+
+    A path that cannot be opened, such as a folder, is rejected for that
+    reason first, because --format would not help.
+    """
     file_format = file_format or EXTENSIONS.get(path.suffix.lower())
     if file_format is None:
+        try:
+            path.open("rb").close()
+        except OSError as error:
+            raise FileRejected(read_error_message(path, error)) from None
         raise FileRejected(
             _(
                 "cannot tell the format of %(path)s from its extension "
