@@ -75,10 +75,14 @@ def test_checkpoint_of_other_log_fails(
 ) -> None:
     ingest_batches(centre_a, 1, 5)
     ingest_events(centre_b, [(1, event(1))], source="test")
-    result = run_verify(str(kept(centre_b, tmp_path)), "--key", vkey(centre_a))
+    path = kept(centre_b, tmp_path)
+    result = run_verify(str(path), "--key", vkey(centre_a))
 
-    assert result.returncode == 1
-    assert result.stderr.startswith("FAILED: the checkpoint does not verify: ")
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        f"vigil-verify: the checkpoint {path} is of log "
+        "'vigil.accesslog/0999999823/centre-b'"
+    )
 
 
 def test_malformed_note_unreadable(centre_a: Organisation, tmp_path: Path) -> None:

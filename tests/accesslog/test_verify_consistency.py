@@ -299,10 +299,15 @@ def test_previous_of_other_log_fails(
     previous = checkpoint_file(centre_b, 3, tmp_path)
     document = proofs.consistency_proof_for(log, 5)
     result = verify(tmp_path, document, "--key", vkey(log), "--previous", str(previous))
-    assert result.returncode == verify_cli.EXIT_FAILED
+    assert result.returncode == verify_cli.EXIT_UNREADABLE
     assert result.stderr.startswith(
-        "FAILED: your previous checkpoint does not verify: note has no signature "
-        "by a known key: it is signed by vigil.accesslog/"
+        f"vigil-verify: the --previous checkpoint {previous} is of log "
+        "'vigil.accesslog/0999999823/centre-b' and signed by "
+        "'vigil.accesslog/0999999823/centre-b+"
+    )
+    assert result.stderr.endswith(
+        "Give the checkpoint that you kept of log "
+        "'vigil.accesslog/0999999922/centre-a'\n"
     )
 
 
