@@ -279,6 +279,28 @@ def test_previous_not_a_checkpoint_unreadable(
     )
 
 
+@pytest.mark.parametrize("kind", ["bundle", "consistency"])
+def test_previous_json_document_unreadable(
+    log: Organisation, tmp_path: Path, kind: str
+) -> None:
+    """A bundle passed as --previous by mistake is named as a JSON document."""
+    bundle = export(log, tmp_path)
+    if kind == "bundle":
+        path = bundle
+    else:
+        path = tmp_path / "consistency.json"
+        document = proofs.consistency_proof_for(log, 5)
+        path.write_text(json.dumps(document), encoding="utf-8")
+    result = run_verify(str(path), "--key", vkey(log), "--previous", str(bundle))
+    assert result.returncode == verify_cli.EXIT_UNREADABLE
+    assert result.stderr == (
+        f"vigil-verify: the --previous file {bundle} is a JSON document, such as "
+        "a bundle, not a checkpoint. Give the checkpoint note that you kept of "
+        "this log. To keep the checkpoint of a bundle that verified, save it "
+        "with: jq -r .checkpoint BUNDLE > kept.checkpoint\n"
+    )
+
+
 def test_previous_manifest_unreadable(log: Organisation, tmp_path: Path) -> None:
     """A signed note of the log that is not a checkpoint is not one either."""
     bundle = json.loads(export(log, tmp_path).read_text(encoding="utf-8"))

@@ -254,6 +254,25 @@ def open_previous(text: str, path: str, verifier: Ed25519Verifier) -> Checkpoint
         ) from None
 
 
+def _read_previous(path: str, verifier: Ed25519Verifier) -> Checkpoint:
+    """Read and open the --previous file, naming a key or JSON file given in error."""
+    text = _read_text(path, "checkpoint file")
+    if looks_like_verifier_key(text):
+        raise Unreadable(
+            f"the --previous file {path} contains a verifier "
+            "key, not a checkpoint. Give the checkpoint note that you kept of "
+            "this log"
+        )
+    if text.removeprefix("\ufeff").lstrip().startswith("{"):
+        raise Unreadable(
+            f"the --previous file {path} is a JSON document, such as a bundle, "
+            "not a checkpoint. Give the checkpoint note that you kept of this "
+            "log. To keep the checkpoint of a bundle that verified, save it "
+            "with: jq -r .checkpoint BUNDLE > kept.checkpoint"
+        )
+    return open_previous(kept_note_text(text), path, verifier)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vigil-verify",
@@ -315,14 +334,7 @@ def _verify(
                 "proof to check against --previous. Ask for a bundle exported "
                 "with --previous instead"
             )
-        text = _read_text(arguments.previous, "checkpoint file")
-        if looks_like_verifier_key(text):
-            raise Unreadable(
-                f"the --previous file {arguments.previous} contains a verifier "
-                "key, not a checkpoint. Give the checkpoint note that you kept of "
-                "this log"
-            )
-        previous = open_previous(kept_note_text(text), arguments.previous, verifier)
+        previous = _read_previous(arguments.previous, verifier)
     if kind == BUNDLE:
         return verify_bundle(document, verifier, previous, listing)
     if kind == PROOF:
