@@ -155,8 +155,8 @@ def test_edited_period_fails(
     assert error.startswith("FAILED: the bundle states the period from ")
     assert repr(value) in error
     assert (
-        "but its signed manifest from 2026-03-01T00:00:00.000Z to "
-        "2026-03-03T00:00:00.000Z"
+        "but its signed manifest states the period from "
+        "2026-03-01T00:00:00.000Z to 2026-03-03T00:00:00.000Z"
     ) in error
 
 

@@ -185,8 +185,8 @@ def _open_bundle_manifest(
     if (bundle.get("from"), bundle.get("to")) != period:
         raise CheckFailed(
             f"the bundle states the period from {bundle.get('from')!r} to "
-            f"{bundle.get('to')!r}, but its signed manifest from {period[0]} to "
-            f"{period[1]}"
+            f"{bundle.get('to')!r}, but its signed manifest states the period "
+            f"from {period[0]} to {period[1]}"
         )
     return manifest
 
