@@ -10,6 +10,7 @@ from vigil.ledger import (
     CheckpointOriginError,
     Ed25519Signer,
     InvalidSignatureError,
+    LedgerError,
     MalformedCheckpointError,
     MemoryHashStore,
     MerkleLog,
@@ -17,6 +18,7 @@ from vigil.ledger import (
     open_checkpoint,
     sign_checkpoint,
     sign_note,
+    signer_of_other_log,
     verify_consistency,
 )
 
@@ -168,6 +170,36 @@ def test_wrong_key_rejected(signer: Ed25519Signer) -> None:
     note = sign_checkpoint(Checkpoint(ORIGIN, 42, ROOT), other)
     with pytest.raises(UnverifiedNoteError, match="no signature by a known key"):
         open_checkpoint(note, signer.verifier(), ORIGIN)
+
+
+OTHER_ORIGIN = "vigil.example/ocmw-aalst/access-log"
+
+
+def opening_error(note: str, signer: Ed25519Signer) -> LedgerError:
+    with pytest.raises(LedgerError) as raised:
+        open_checkpoint(note, signer.verifier(), ORIGIN)
+    return raised.value
+
+
+def test_other_log_signer_found(signer: Ed25519Signer) -> None:
+    other = Ed25519Signer.generate(OTHER_ORIGIN)
+    note = sign_checkpoint(Checkpoint(OTHER_ORIGIN, 42, ROOT), other)
+    found = signer_of_other_log(note, opening_error(note, signer), ORIGIN)
+    assert found == (OTHER_ORIGIN, f"{OTHER_ORIGIN}+{other.verifier().key_id:08x}")
+
+
+def test_other_origin_without_its_signature(signer: Ed25519Signer) -> None:
+    """A note whose origin line alone names another log was changed."""
+    other = Ed25519Signer.generate(ORIGIN)
+    note = sign_checkpoint(Checkpoint(ORIGIN, 42, ROOT), other)
+    changed = note.replace(ORIGIN, OTHER_ORIGIN, 1)
+    assert signer_of_other_log(changed, opening_error(changed, signer), ORIGIN) is None
+
+
+def test_same_origin_other_key_not_other_log(signer: Ed25519Signer) -> None:
+    other = Ed25519Signer.generate(ORIGIN)
+    note = sign_checkpoint(Checkpoint(ORIGIN, 42, ROOT), other)
+    assert signer_of_other_log(note, opening_error(note, signer), ORIGIN) is None
 
 
 def test_changed_size_rejected(signer: Ed25519Signer) -> None:

@@ -54,6 +54,7 @@ from vigil.ledger import (
     inclusion_proof,
     open_checkpoint,
     sign_manifest,
+    signer_of_other_log,
 )
 from vigil.ledger.encoding import encode_base64
 from vigil.organisations.models import Organisation
@@ -156,20 +157,15 @@ def _origin_error_of_other_log(
 ) -> LedgerError:
     """Return CheckpointOriginError for a checkpoint that another log signed.
 
-    Another centre's checkpoint names its own origin and carries a signature
-    by the key of that name, so opening it with this log's key raises
-    UnverifiedNoteError. Its reason, no signature by this log's key, would
-    hide that it is the wrong log's checkpoint. A note that names another
-    origin without a signature of that name was changed, and keeps ``error``.
+    Its reason otherwise, no signature by this log's key, would hide that it
+    is the wrong log's checkpoint.
     """
-    if not isinstance(error, UnverifiedNoteError):
+    found = signer_of_other_log(note, error, origin)
+    if found is None:
         return error
-    # The note parsed, so its text starts with the origin line.
-    other = note.splitlines()[0]
-    signed_by_other = any(key.rpartition("+")[0] == other for key in error.unknown_keys)
-    if other == origin or not signed_by_other:
-        return error
-    return CheckpointOriginError(f"checkpoint origin is {other!r}, expected {origin!r}")
+    return CheckpointOriginError(
+        f"checkpoint origin is {found[0]!r}, expected {origin!r}"
+    )
 
 
 def _consistency(

@@ -17,9 +17,9 @@ from vigil.ledger import (
     Checkpoint,
     Ed25519Verifier,
     LedgerError,
-    UnverifiedNoteError,
     leaf_hash,
     open_checkpoint,
+    signer_of_other_log,
     verify_consistency,
     verify_inclusion,
 )
@@ -119,24 +119,19 @@ def reject_key_of_another_log(
     another origin but has no signature of that name was changed, so it
     stays a failed check. ``fix`` replaces the advice to give that log's key.
     """
-    if not isinstance(error, UnverifiedNoteError):
+    found = signer_of_other_log(note, error, verifier.name)
+    if found is None:
         return
-    # The note parsed, so its text is a checkpoint body, which starts with
-    # the origin line.
-    origin = note.split("\n", 1)[0]
-    if origin == verifier.name:
-        return
-    signers = [key for key in error.unknown_keys if key.rpartition("+")[0] == origin]
-    if signers:
-        if fix is None:
-            fix = (
-                f"Give the verifier key of log {origin!r}, which its centre "
-                "prints with vigil accesslog public-key"
-            )
-        raise KeyOfAnotherLog(
-            f"{what} is of log {origin!r} and signed by {signers[0]!r}, but the "
-            f"key given is {key_label(verifier)!r} of log {verifier.name!r}. {fix}"
+    origin, signer = found
+    if fix is None:
+        fix = (
+            f"Give the verifier key of log {origin!r}, which its centre prints "
+            "with vigil accesslog public-key"
         )
+    raise KeyOfAnotherLog(
+        f"{what} is of log {origin!r} and signed by {signer!r}, but the key "
+        f"given is {key_label(verifier)!r} of log {verifier.name!r}. {fix}"
+    )
 
 
 def load_json(text: str) -> Any:

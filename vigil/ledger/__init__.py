@@ -20,6 +20,7 @@ from vigil.ledger.checkpoint import (
     Checkpoint,
     open_checkpoint,
     sign_checkpoint,
+    signer_of_other_log,
 )
 from vigil.ledger.errors import (
     CheckpointError,
@@ -115,6 +116,7 @@ __all__ = [
     "sign_checkpoint",
     "sign_manifest",
     "sign_note",
+    "signer_of_other_log",
     "verify_consistency",
     "verify_inclusion",
 ]

@@ -15,7 +15,12 @@ import re
 from dataclasses import dataclass
 
 from vigil.ledger.encoding import decode_base64, encode_base64, find_control_character
-from vigil.ledger.errors import CheckpointOriginError, MalformedCheckpointError
+from vigil.ledger.errors import (
+    CheckpointOriginError,
+    LedgerError,
+    MalformedCheckpointError,
+    UnverifiedNoteError,
+)
 from vigil.ledger.merkle import HASH_SIZE
 from vigil.ledger.note import Ed25519Signer, Ed25519Verifier, open_note, sign_note
 
@@ -143,3 +148,27 @@ def open_checkpoint(
             f"checkpoint origin is {checkpoint.origin!r}, expected {expected_origin!r}"
         )
     return checkpoint
+
+
+def signer_of_other_log(
+    note: str | bytes, error: LedgerError, expected_origin: str
+) -> tuple[str, str] | None:
+    """Return the origin and signing key of a checkpoint that another log signed.
+
+    ``error`` is what ``open_checkpoint`` raised for ``note``. Another log's
+    checkpoint names its own origin and carries a signature by a key of that
+    name, so a verifier of ``expected_origin`` raises UnverifiedNoteError for
+    it. Returns None for any other failure, including a note that names
+    another origin without a signature of that name, which was changed.
+    """
+    if not isinstance(error, UnverifiedNoteError):
+        return None
+    text = note.decode("utf-8") if isinstance(note, bytes) else note
+    # The note parsed, so its text starts with the origin line.
+    origin = text.split("\n", 1)[0]
+    if origin == expected_origin:
+        return None
+    for key in error.unknown_keys:
+        if key.rpartition("+")[0] == origin:
+            return origin, key
+    return None
