@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from tests.accesslog.factories import empty_as_expired
 from tests.conftest import login
@@ -26,6 +27,7 @@ from vigil.accesslog.models import (
 )
 from vigil.accesslog.tokens import authenticate, create_token, revoke_token
 from vigil.accesslog.verification_messages import Reason
+from vigil.accesslog.views.forms import SearchForm
 from vigil.accounts.models import User
 from vigil.accounts.roles import Role
 from vigil.accounts.services import grant_membership
@@ -166,6 +168,30 @@ def test_search_marks_expired_entry(consultant: Client, centre_a: Organisation) 
     assert page.count('data-testid="expired"') == 1
     assert "Verlopen op 2036-03-02: de bewaartermijn was verstreken" in page
     assert page.count("<code>U1</code>") == 1
+
+
+@pytest.mark.parametrize(
+    ("since", "until", "shown"),
+    [
+        (
+            "2026-12-03T00:00",
+            "2026-12-01T00:00",
+            ("2026-12-01 00:00", "2026-12-03 00:00"),
+        ),
+        ("2026-12-03T08:00:30", "2026-12-03T08:00:30", ("2026-12-03 08:00:30",) * 2),
+    ],
+)
+def test_search_period_error_names_times(
+    since: str, until: str, shown: tuple[str, str]
+) -> None:
+    form = SearchForm(data={"since": since, "until": until})
+    with translation.override("en"):
+        assert not form.is_valid()
+        assert form.errors["until"] == [
+            f"The end {shown[0]} is not after the start {shown[1]}. Enter an end "
+            "after the start: the search covers the times from the start up to "
+            "the end, without the end itself."
+        ]
 
 
 def test_status_shows_checkpoint(consultant: Client, centre_a: Organisation) -> None:

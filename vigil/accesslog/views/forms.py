@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -103,9 +104,19 @@ class PeriodMixin:
     def clean_period(self, data: dict[str, Any]) -> None:
         since, until = data.get("since"), data.get("until")
         if since and until and until <= since:
-            raise ValidationError(
-                {"until": _("The end of the period must come after its start.")}
+            message = _(
+                "The end %(until)s is not after the start %(since)s. Enter an "
+                "end after the start: the search covers the times from the "
+                "start up to the end, without the end itself."
             )
+            shown = {"since": _shown_time(since), "until": _shown_time(until)}
+            raise ValidationError({"until": message % shown})
+
+
+def _shown_time(moment: datetime.datetime) -> str:
+    """Return a time as the picker shows it, with seconds only when it has them."""
+    local = timezone.localtime(moment).replace(tzinfo=None)
+    return local.isoformat(" ", "seconds" if local.second else "minutes")
 
 
 class SearchForm(PeriodMixin, forms.Form):
