@@ -199,8 +199,8 @@ def test_volume_description_writes_local_numbers() -> None:
     assert "2,50 ×" in dutch
     assert dutch.endswith(" 9 = 22,5.")
     assert english == (
-        "72 accesses on 2026-03-02. Threshold: 200. Usual level: 2.50 × the "
-        "median of 9 = 22.5."
+        "72 accesses on 2026-03-02. Threshold: 200. Usual level: 9, so the "
+        "limit is 2.50 × 9 = 22.5."
     )
 
 

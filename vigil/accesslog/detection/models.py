@@ -355,7 +355,7 @@ def _local_number(value: object) -> object:
 
 
 _DESCRIPTION_KEYS = ("count", "day", "threshold", "median", "factor", "label")
-# The factor and the median, whose product is the usual level.
+# The factor and the median (the usual level), whose product is the limit.
 _LEVEL_KEYS = ("factor", "median")
 
 # Each text takes its plural form from the number of entries, ``count``.
@@ -367,9 +367,9 @@ _DESCRIPTIONS: dict[str, Promise] = {
     ),
     Rule.DAILY_VOLUME: ngettext_lazy(
         "%(count)s access on %(day)s. Threshold: %(threshold)s. Usual level: "
-        "%(factor)s × the median of %(median)s = %(limit)s.",
+        "%(median)s, so the limit is %(factor)s × %(median)s = %(limit)s.",
         "%(count)s accesses on %(day)s. Threshold: %(threshold)s. Usual level: "
-        "%(factor)s × the median of %(median)s = %(limit)s.",
+        "%(median)s, so the limit is %(factor)s × %(median)s = %(limit)s.",
         "count",
     ),
     Rule.NO_OPEN_CASE: ngettext_lazy(
