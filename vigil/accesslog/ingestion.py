@@ -359,7 +359,7 @@ def prepare_events(
 # memory would grow with the log instead of staying flat. The larger
 # WAL auto-checkpoint lets one checkpoint write a page that several batches
 # changed once instead of once per batch. docs/benchmarks.md has the figures.
-SQLITE_INGEST_PRAGMAS = (
+SQLITE_INGEST_PRAGMAS: tuple[str, ...] = (
     "PRAGMA synchronous=FULL",
     "PRAGMA cache_size=-65536",
     "PRAGMA wal_autocheckpoint=20000",
