@@ -212,7 +212,10 @@ def test_empty_file_in_batches(centre_a: Organisation, tmp_path: Path) -> None:
     path = tmp_path / "events.jsonl"
     path.write_text("\n\n", "utf-8")
     message, _errors = run_failing(path, "--batch-size", "10")
-    assert message == f"{path} contains no events"
+    assert message == (
+        f"{path} contains no events, so nothing was stored. Add events to the "
+        "file, or check that you gave the right file."
+    )
 
 
 def test_reader_failure_reaches_the_caller(centre_a: Organisation) -> None:

@@ -86,20 +86,35 @@ def test_json_lines_batch_with_errors() -> None:
     assert [line for line, _record in raised.value.records or []] == [5]
 
 
+# The fix of a row with fewer or more cells than the header, whose
+# separator is a semicolon.
+FEWER = (
+    "Give every column a value or an empty cell, and put a value that "
+    "contains a semicolon in double quotes"
+)
+MORE = (
+    "Put a value that contains a semicolon in double quotes, or remove the extra cells"
+)
+
+
 def test_csv_batch_with_wrong_cell_count() -> None:
     rows = [CSV_HEADER, CSV_ROWS[0], CSV_ROWS[1] + ";extra", CSV_ROWS[2]]
     batches = csv_batches(io.BytesIO(joined(rows, "\n").encode()), 1)
     assert [line for line, _record in next(batches)] == [2]
     with pytest.raises(ParseError) as raised:
         next(batches)
-    assert raised.value.errors == [(3, "the row has 8 cells, the header has 7")]
+    assert raised.value.errors == [
+        (3, f"the row has 8 cells, the header has 7. {MORE}")
+    ]
 
 
 def test_csv_row_with_one_cell() -> None:
     rows = [CSV_HEADER, CSV_ROWS[0], "e-9"]
     with pytest.raises(ParseError) as raised:
         list(csv_batches(io.BytesIO(joined(rows, "\n").encode()), 1000))
-    assert raised.value.errors == [(3, "the row has 1 cell, the header has 7")]
+    assert raised.value.errors == [
+        (3, f"the row has 1 cell, the header has 7. {FEWER}")
+    ]
 
 
 def test_csv_quotation_mark_not_closed() -> None:
@@ -145,7 +160,8 @@ def test_csv_short_row_with_closed_quotes(position: str) -> None:
         data = "\n".join(rows) + ending
         with pytest.raises(ParseError) as raised:
             list(csv_batches(io.BytesIO(data.encode()), 1000))
-        assert raised.value.errors == [(line, "the row has 3 cells, the header has 7")]
+        reason = f"the row has 3 cells, the header has 7. {FEWER}"
+        assert raised.value.errors == [(line, reason)]
 
 
 def test_csv_without_header_shows_no_cells() -> None:

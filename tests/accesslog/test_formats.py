@@ -74,7 +74,8 @@ def test_json_array_syntax_error_at_element() -> None:
         parse_json_array(text)
     assert lines_of(raised) == [2]
     assert raised.value.errors[0][1] == (
-        "invalid JSON at line 4, column 1: a comma is expected"
+        "invalid JSON at line 3, column 19: the object is not closed at the end "
+        "of the line: a comma or } is expected"
     )
 
 

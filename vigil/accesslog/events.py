@@ -44,6 +44,7 @@ from django.utils.translation import gettext as _
 
 from vigil.accesslog.encoding import canonical_address, canonical_time
 from vigil.accesslog.error_tally import ErrorTally
+from vigil.accesslog.field_hints import closest_field
 from vigil.accesslog.models import Action
 from vigil.accesslog.national_numbers import (
     NATIONAL_NUMBER_LENGTH,
@@ -505,6 +506,9 @@ class _RecordReasons(NamedTuple):
     unknown_field: str
     missing: str
     empty: str
+    # The reason for an unknown field that resembles a wire field, by that
+    # field, translated when first needed.
+    near_field: dict[str, str]
 
     @classmethod
     def translated(cls) -> "_RecordReasons":
@@ -514,7 +518,22 @@ class _RecordReasons(NamedTuple):
             % {"fields": ", ".join(WIRE_FIELDS)},
             _("is missing"),
             _("is empty"),
+            {},
         )
+
+    def unknown(self, name: str) -> str:
+        """Return the reason for the unknown field ``name``, with the likely field."""
+        field = closest_field(name, WIRE_FIELDS)
+        if field is None:
+            return self.unknown_field
+        reason = self.near_field.get(field)
+        if reason is None:
+            reason = _(
+                "is not a field of an access event. Did you mean %(field)s? The "
+                "fields are %(fields)s"
+            ) % {"field": field, "fields": ", ".join(WIRE_FIELDS)}
+            self.near_field[field] = reason
+        return reason
 
 
 def _event_or_errors(
@@ -538,7 +557,7 @@ def _event_or_errors(
             line,
             str(name),
             show_value(str(name), mapping[name]),
-            reasons.unknown_field,
+            reasons.unknown(str(name)),
         )
         for name in sorted(mapping.keys() - _WIRE_FIELD_SET, key=str)
     ]

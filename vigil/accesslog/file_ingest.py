@@ -155,11 +155,22 @@ def _ingest_whole_file(
     """Read and ingest ``path`` as one batch, or raise FileRejected."""
     records = _read_records(organisation, path, file_format, unit)
     if not records:
-        raise FileRejected(_("%(path)s contains no events") % {"path": path})
+        raise _no_events(path)
     try:
         return ingest_events(organisation, records, source=_source(path), unit=unit)
     except BatchRejected as rejected:
         raise _rejection(path, unit, ErrorTally(), rejected.tally) from None
+
+
+def _no_events(path: Path) -> FileRejected:
+    """Return the error of a file without events, such as an empty file."""
+    return FileRejected(
+        _(
+            "%(path)s contains no events, so nothing was stored. Add events to "
+            "the file, or check that you gave the right file."
+        )
+        % {"path": path}
+    )
 
 
 def _source(path: Path) -> str:
@@ -288,7 +299,7 @@ def ingest_file_in_batches(
         except KeyboardInterrupt:
             raise _batches_interrupted(organisation, totals, pending) from None
     if not totals.batches:
-        raise FileRejected(_("%(path)s contains no events") % {"path": path})
+        raise _no_events(path)
     lines = totals.report(organisation.slug)
     lines.insert(-1, escape_line(_batches_line(path, totals.batches, batch_size)))
     return lines

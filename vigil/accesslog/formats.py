@@ -21,12 +21,14 @@ from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from vigil.accesslog.error_tally import ErrorTally
 from vigil.accesslog.events import REQUIRED_FIELDS, WIRE_FIELDS, ParseError, Records
+from vigil.accesslog.field_hints import closest_field
 from vigil.accesslog.json_errors import (
     ARRAY_SEPARATOR_EXPECTED,
+    ARRAY_TRAILING_COMMA,
     DuplicateFieldError,
     json_error_reason,
 )
@@ -258,8 +260,9 @@ def parse_json_array(text: str) -> list[tuple[int, object]]:
     The first element is number 1. Every element is a record, so that an
     element that is not an object is reported by validation beside the
     errors of the other records. Raises ParseError for a syntax error, at
-    the element where it occurs or after the last one for data after the
-    closing bracket, with the text line and column in the reason.
+    the element where it occurs, or at the last one for a comma after it or
+    for data after the closing bracket, with the text line and column in the
+    reason.
     """
     text = text.removeprefix(BYTE_ORDER_MARK)
     position = _skip_whitespace(text, 0)
@@ -280,13 +283,20 @@ def parse_json_array(text: str) -> list[tuple[int, object]]:
         try:
             value, position = _DECODER.raw_decode(text, position)
         except (ValueError, RecursionError) as error:
-            reason = json_error_reason(error, with_line=True)
+            reason = json_error_reason(error, with_line=True, start=position)
             raise ParseError([*errors, (number, reason)], records=records) from None
         records.append((number, value))
         position = _skip_whitespace(text, position)
         if text.startswith(",", position):
+            comma = position
             position = _skip_whitespace(text, position + 1)
-            continue
+            if not text.startswith("]", position):
+                continue
+            # Without this check the decoder would report a missing value
+            # at the bracket, for a record that does not exist.
+            problem = json.JSONDecodeError(ARRAY_TRAILING_COMMA, text, comma)
+            reason = json_error_reason(problem, with_line=True)
+            raise ParseError([*errors, (number, reason)], records=records)
         if text.startswith("]", position):
             return _check_array_end(text, position, records, errors)
         problem = json.JSONDecodeError(ARRAY_SEPARATOR_EXPECTED, text, position)
@@ -379,7 +389,7 @@ def _csv_batches(lines: Iterator[str], size: int | None) -> Iterator[Records]:
         if header is None:
             return
         names, header_error = _check_header(header)
-        yield from _csv_rows(reader, source, names, header_error, size)
+        yield from _csv_rows(reader, source, names, header_error, size, delimiter)
     except csv.Error as error:
         raise ParseError([(reader.line_num, _csv_reason(error))]) from None
 
@@ -425,6 +435,7 @@ def _check_header(header: list[str]) -> tuple[list[str], ParseError | None]:
                 "fields": ", ".join(WIRE_FIELDS),
             }
         )
+        problems.extend(_column_hints(unknown))
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
         problems.append(
@@ -438,7 +449,28 @@ def _check_header(header: list[str]) -> tuple[list[str], ParseError | None]:
     if not problems:
         return names, None
     skipped = frozenset(missing) | frozenset(repeated)
-    return names, ParseError([(1, "; ".join(problems))], skipped_fields=skipped)
+    # French writes a no-break space before the semicolon.
+    separator = pgettext("between two problems of one line", "; ")
+    reason = separator.join(problems)
+    return names, ParseError([(1, reason)], skipped_fields=skipped)
+
+
+def _column_hints(unknown: list[str]) -> list[str]:
+    """Return the question that names the field of each column that resembles one.
+
+    The list is empty, or has that one question.
+    """
+    pairs = []
+    for name in unknown:
+        field = closest_field(name, WIRE_FIELDS)
+        if field is not None:
+            pairs.append(
+                _("%(field)s instead of %(column)s")
+                % {"field": field, "column": _shown_column(name)}
+            )
+    if not pairs:
+        return []
+    return [_("did you mean %(pairs)s?") % {"pairs": ", ".join(pairs)}]
 
 
 def _shown_column(name: str) -> str:
@@ -452,13 +484,19 @@ def _shown_column(name: str) -> str:
 
 
 def _cell_count_reason(
-    row: list[str], columns: int, start: int, end: int, runs_to_end: bool
+    row: list[str],
+    columns: int,
+    start: int,
+    end: int,
+    runs_to_end: bool,
+    delimiter: str,
 ) -> str:
     """Return why a row of lines ``start`` to ``end`` has the wrong cell count.
 
     ``runs_to_end`` is true when the row is the file's last and its last line
     has a quotation mark that is not closed, so that the reader took the
-    rest of the file into one cell.
+    rest of the file into one cell. ``delimiter`` is the file's separator,
+    which a value must be quoted to contain.
     """
     if end > start and any("\n" in cell or "\r" in cell for cell in row):
         return _(
@@ -470,11 +508,31 @@ def _cell_count_reason(
             "a quotation mark in this row is not closed, so the row runs on to "
             "the end of the file; close the quotation mark or remove it"
         )
-    return ngettext(
-        "the row has %(cells)d cell, the header has %(columns)d",
-        "the row has %(cells)d cells, the header has %(columns)d",
-        len(row),
-    ) % {"cells": len(row), "columns": columns}
+    separator = _("a semicolon") if delimiter == ";" else _("a comma")
+    values = {"cells": len(row), "columns": columns, "separator": separator}
+    if len(row) < columns:
+        return (
+            ngettext(
+                "the row has %(cells)d cell, the header has %(columns)d. Give every "
+                "column a value or an empty cell, and put a value that contains "
+                "%(separator)s in double quotes",
+                "the row has %(cells)d cells, the header has %(columns)d. Give every "
+                "column a value or an empty cell, and put a value that contains "
+                "%(separator)s in double quotes",
+                len(row),
+            )
+            % values
+        )
+    return (
+        ngettext(
+            "the row has %(cells)d cell, the header has %(columns)d. Put a value "
+            "that contains %(separator)s in double quotes, or remove the extra cells",
+            "the row has %(cells)d cells, the header has %(columns)d. Put a value "
+            "that contains %(separator)s in double quotes, or remove the extra cells",
+            len(row),
+        )
+        % values
+    )
 
 
 def _unclosed_at_end(source: _LastLine) -> bool:
@@ -493,6 +551,7 @@ def _csv_rows(
     names: list[str],
     header_error: ParseError | None,
     size: int | None,
+    delimiter: str,
 ) -> Iterator[Records]:
     """Map each row to a record, in batches of ``size`` records or rows in error.
 
@@ -529,6 +588,7 @@ def _csv_rows(
                     start,
                     reader.line_num,
                     _unclosed_at_end(source),
+                    delimiter,
                 ),
             )
         elif header_error is None:

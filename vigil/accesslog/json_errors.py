@@ -7,6 +7,7 @@ stopped, and leaves Python's message out.
 """
 
 import json
+import re
 import sys
 
 from django.utils.functional import Promise
@@ -22,8 +23,20 @@ ARRAY_SEPARATOR_EXPECTED = "Expecting ',' or ']' after the element"
 # and Modules/_json.c) and the problem that it reports. Newer versions report
 # a comma before a closing bracket as "Illegal trailing comma before end of
 # object" or "... of array", older ones as a missing value or field name.
+# The message with which the JSON array parser rejects a comma between the
+# last element and the closing bracket. CPython's decoder reports that comma
+# only from version 3.13 on, and at the position after it.
+ARRAY_TRAILING_COMMA = "Comma after the last element"
+
 _DECODER_PROBLEMS: tuple[tuple[str, Promise], ...] = (
     (ARRAY_SEPARATOR_EXPECTED, gettext_lazy("a comma or ] is expected")),
+    (
+        ARRAY_TRAILING_COMMA,
+        gettext_lazy(
+            "a comma follows the last record, which JSON does not allow. "
+            "Remove the comma"
+        ),
+    ),
     ("Expecting value", gettext_lazy("a value is expected")),
     (
         "Expecting property name enclosed in double quotes",
@@ -51,6 +64,13 @@ _DECODER_PROBLEMS: tuple[tuple[str, Promise], ...] = (
     ),
 )
 
+# The decoder's message for what follows a value inside an object or array.
+_COMMA_EXPECTED = "Expecting ',' delimiter"
+_JSON_WHITESPACE = " \t\n\r"
+# A JSON string, or a bracket outside strings. The text before a decoder
+# error is valid JSON, so its strings are well formed.
+_STRING_OR_BRACKET = re.compile(r'"(?:[^"\\]|\\.)*"|[][{}]')
+
 # The start of the ValueError that int() raises for a number with more digits
 # than sys.get_int_max_str_digits() allows.
 _TOO_MANY_DIGITS = "Exceeds the limit"
@@ -73,16 +93,63 @@ def _decoder_problem(message: str) -> str:
     return _("the text is not valid JSON from here on")
 
 
-def json_error_reason(error: ValueError | RecursionError, *, with_line: bool) -> str:
+def _innermost_open_bracket(text: str, start: int, end: int) -> str:
+    """Return the last ``{`` or ``[`` of ``text[start:end]`` not yet closed, or ""."""
+    stack: list[str] = []
+    for match in _STRING_OR_BRACKET.finditer(text, start, end):
+        found = match.group()
+        if found in "{[":
+            stack.append(found)
+        elif found in "}]" and stack:
+            stack.pop()
+    return stack[-1] if stack else ""
+
+
+def _unclosed_at_line_end(
+    error: json.JSONDecodeError, start: int
+) -> tuple[json.JSONDecodeError, str] | None:
+    """Return the error moved to the end of the line, and its reason, or None.
+
+    The decoder reports a missing comma where the next token starts, which
+    for an object or array that a line leaves open is the end of the text or
+    the next line. The error then moves to just after the line's last value.
+    """
+    if error.msg != _COMMA_EXPECTED:
+        return None
+    text = error.doc
+    value_end = len(text[: error.pos].rstrip(_JSON_WHITESPACE))
+    gap = text[value_end : error.pos]
+    if error.pos < len(text) and "\n" not in gap and "\r" not in gap:
+        return None
+    bracket = _innermost_open_bracket(text, start, value_end)
+    if bracket == "{":
+        problem = _(
+            "the object is not closed at the end of the line: a comma or } is expected"
+        )
+    elif bracket == "[":
+        problem = _(
+            "the array is not closed at the end of the line: a comma or ] is expected"
+        )
+    else:
+        return None
+    return json.JSONDecodeError(error.msg, text, value_end), problem
+
+
+def json_error_reason(
+    error: ValueError | RecursionError, *, with_line: bool, start: int = 0
+) -> str:
     """Return the translated reason why ``error`` stopped the JSON decoder.
 
     A ``JSONDecodeError`` gives its column, and its line as well when
     ``with_line`` is true: a JSON line is a record of its own, whose number
-    the error report already shows. A ``RecursionError`` means that arrays
-    or objects are nested deeper than the decoder can follow.
+    the error report already shows. ``start`` is the offset in the error's
+    text where the decoder began, such as the start of an array element. A
+    ``RecursionError`` means that arrays or objects are nested deeper than
+    the decoder can follow.
     """
     if isinstance(error, json.JSONDecodeError):
         problem = _decoder_problem(error.msg)
+        unclosed = _unclosed_at_line_end(error, start)
         if error.doc[error.pos : error.pos + 1] == "\ufeff":
             # The parsers skip a byte order mark only at the start of the
             # text, and the decoder's message for one elsewhere, such as
@@ -91,6 +158,8 @@ def json_error_reason(error: ValueError | RecursionError, *, with_line: bool) ->
                 "a byte order mark (U+FEFF) is allowed only at the start of "
                 "the file or body"
             )
+        elif unclosed is not None:
+            error, problem = unclosed
         if with_line:
             return _(
                 "invalid JSON at line %(line)d, column %(column)d: %(problem)s"
