@@ -16,6 +16,7 @@ from tests.accesslog.factories import event
 from tests.accesslog.ingest_command import ingest_failing, write_lines
 from vigil.accesslog.events import WIRE_FIELDS, ParseError
 from vigil.accesslog.field_hints import closest_field
+from vigil.accesslog.file_ingest import FORMATS
 from vigil.accesslog.formats import parse_csv, parse_json_array, parse_json_lines
 from vigil.accesslog.models import AccessEntry
 from vigil.accesslog.openapi import EVENTS_PATH
@@ -274,3 +275,17 @@ def test_csv_row_too_many_cells_semicolons() -> None:
             "a semicolon in double quotes, or remove the extra cells",
         )
     ]
+
+
+# The README
+
+
+def test_readme_names_every_file_format() -> None:
+    readme = Path(__file__).resolve().parents[2] / "README.md"
+    lines = readme.read_text(encoding="utf-8").splitlines()
+    ingest = [line for line in lines if line.startswith("vigil accesslog ingest ")]
+    comment = ingest[0].partition("#")[2]
+    assert set(FORMATS) == {"jsonl", "json", "csv"}
+    assert "JSON lines" in comment
+    assert "JSON array" in comment
+    assert "CSV" in comment
