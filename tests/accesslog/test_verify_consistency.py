@@ -24,6 +24,7 @@ from tests.accesslog.test_bundle import (
 from vigil.accesslog import proofs, verify_cli
 from vigil.accesslog.keys import ensure_log_keys
 from vigil.accesslog.models import LogCheckpoint
+from vigil.accesslog.verify_cli_documents import consistency_command
 from vigil.ledger import (
     EMPTY_ROOT,
     Checkpoint,
@@ -210,9 +211,20 @@ def test_previous_of_other_size_unusable(log: Organisation, tmp_path: Path) -> N
     previous = checkpoint_file(log, 10, tmp_path)
     result = verify(tmp_path, document, "--key", vkey(log), "--previous", str(previous))
     assert result.returncode == verify_cli.EXIT_UNREADABLE
+    origin = ensure_log_keys(log).origin
     assert result.stderr == (
         "vigil-verify: the consistency document starts at size 5, but your previous "
-        "checkpoint has size 10. Ask for 'vigil accesslog consistency --old 10'\n"
+        "checkpoint has size 10. Ask the centre for 'vigil accesslog consistency "
+        f"--org {log.slug} --old 10', where {log.slug} is the slug in the log's "
+        f"name {origin}\n"
+    )
+
+
+def test_command_of_foreign_origin_has_placeholder() -> None:
+    """An origin that Vigil did not form gives no slug, so the command has SLUG."""
+    assert consistency_command("example.org/log", 7) == (
+        "'vigil accesslog consistency --org SLUG --old 7', where SLUG is the "
+        "centre's short name in Vigil"
     )
 
 
@@ -249,12 +261,15 @@ def test_previous_larger_than_document_fails(log: Organisation, tmp_path: Path) 
     previous = checkpoint_file(log, 15, tmp_path)
     result = verify(tmp_path, document, "--key", vkey(log), "--previous", str(previous))
     assert result.returncode == verify_cli.EXIT_FAILED
+    origin = ensure_log_keys(log).origin
     assert result.stderr == (
         "FAILED: your previous checkpoint has size 15, but the consistency "
         "document's new tree has size 10. The document may be older than the "
         "checkpoint you kept, so ask the centre for 'vigil accesslog consistency "
-        "--old 15'. If the new tree of that document is still smaller than 15, "
-        "or the command fails because the log is smaller, the log was cut back\n"
+        f"--org {log.slug} --old 15', where {log.slug} is the slug in the log's "
+        f"name {origin}. If the new tree of that document is still smaller than "
+        "15, or the command fails because the log is smaller, the log was cut "
+        "back\n"
     )
 
 

@@ -9,6 +9,7 @@ this module imports only the standard library and ``vigil.ledger``, because
 ``vigil-verify`` runs without Django.
 """
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -32,6 +33,10 @@ from vigil.ledger import (
     open_checkpoint,
 )
 from vigil.ledger.encoding import encode_base64
+
+# The form of the origin that vigil.accesslog.keys gives a centre's log. This
+# module cannot import that one, which imports Django.
+_ORIGIN_PATTERN = re.compile(r"vigil\.accesslog/[0-9]+/(?P<slug>[-A-Za-z0-9_]+)")
 
 
 def verify_proof(
@@ -118,15 +123,38 @@ def _document_old_root(
     return old_size, old_root, True
 
 
+def consistency_command(origin: str, old_size: int) -> str:
+    """Return the command that prints a consistency document from ``old_size``.
+
+    The command names the centre by its slug, which is the last part of an
+    origin ``vigil.accesslog/<enterprise number>/<slug>``. The origin keeps the
+    slug that the centre had when its log was created, so the returned text
+    names the origin that the slug was taken from.
+    """
+    match = _ORIGIN_PATTERN.fullmatch(origin)
+    if match is None:
+        return (
+            f"'vigil accesslog consistency --org SLUG --old {old_size}', where "
+            "SLUG is the centre's short name in Vigil"
+        )
+    slug = match.group("slug")
+    return (
+        f"'vigil accesslog consistency --org {slug} --old {old_size}', where "
+        f"{slug} is the slug in the log's name {origin}"
+    )
+
+
 def _check_previous_is_old(
-    previous: Checkpoint, old_size: int, old_root: bytes, new_size: int
+    previous: Checkpoint, old_size: int, old_root: bytes, checkpoint: Checkpoint
 ) -> None:
+    new_size = checkpoint.size
+    origin = checkpoint.origin
     if previous.size > new_size:
         raise CheckFailed(
             f"your previous checkpoint has size {previous.size}, but the "
             f"consistency document's new tree has size {new_size}. The document "
             "may be older than the checkpoint you kept, so ask the centre for "
-            f"'vigil accesslog consistency --old {previous.size}'. If the new "
+            f"{consistency_command(origin, previous.size)}. If the new "
             f"tree of that document is still smaller than {previous.size}, or "
             "the command fails because the log is smaller, the log was cut back"
         )
@@ -168,7 +196,7 @@ def verify_consistency_document(
         document, verifier, checkpoint.size
     )
     if previous is not None:
-        _check_previous_is_old(previous, old_size, old_root, checkpoint.size)
+        _check_previous_is_old(previous, old_size, old_root, checkpoint)
     verify_extension(
         old_size, old_root, checkpoint, document.get("proof"), "the consistency proof"
     )
@@ -184,8 +212,8 @@ def verify_consistency_document(
         # The document proves nothing false: it was made for another size.
         raise Unreadable(
             f"the consistency document starts at size {old_size}, but your "
-            f"previous checkpoint has size {previous.size}. Ask for 'vigil "
-            f"accesslog consistency --old {previous.size}'"
+            f"previous checkpoint has size {previous.size}. Ask the centre for "
+            f"{consistency_command(checkpoint.origin, previous.size)}"
         )
     key = key_label(verifier)
     new_tree = _new_tree(checkpoint, verifier)
