@@ -93,6 +93,52 @@ def test_malformed_note_unreadable(centre_a: Organisation, tmp_path: Path) -> No
 
     assert result.returncode == 2
     assert f"the file {path} is not a signed checkpoint: " in result.stderr
+    assert "A signed checkpoint has its text, an empty line and signature " in (
+        result.stderr
+    )
+
+
+def unsigned_message(organisation: Organisation, what: str) -> str:
+    """Return the message for the checkpoint text of size 5 without signatures."""
+    origin = latest_note(organisation).split("\n", 1)[0]
+    return (
+        f"vigil-verify: {what} contains the text of the checkpoint of log "
+        f"{origin!r} at size 5 without its signature lines, so nothing shows "
+        "that the centre signed it: a signed checkpoint has its text, an empty "
+        "line and signature lines that start with “—”. Give the whole checkpoint "
+        "note, with its empty line and signature line, as the status page's "
+        "download link or 'vigil accesslog checkpoint' wrote it\n"
+    )
+
+
+def test_unsigned_checkpoint_file_named(centre_a: Organisation, tmp_path: Path) -> None:
+    """The first three lines of a note, without the signature, are named as such."""
+    ingest_batches(centre_a, 1, 5)
+    text = "".join(latest_note(centre_a).splitlines(keepends=True)[:3])
+    path = kept(centre_a, tmp_path, text)
+    result = run_verify(str(path), "--key", vkey(centre_a))
+
+    assert result.returncode == 2
+    assert result.stderr == unsigned_message(centre_a, f"the file {path}")
+
+
+def test_unsigned_previous_named(centre_a: Organisation, tmp_path: Path) -> None:
+    ingest_batches(centre_a, 2, 5)
+    earlier = LogCheckpoint.objects.get(organisation=centre_a, size=5).note
+    previous = tmp_path / "previous.checkpoint"
+    previous.write_text(
+        "".join(earlier.splitlines(keepends=True)[:3]), encoding="utf-8"
+    )
+    consistency = tmp_path / "consistency.json"
+    write_consistency(centre_a, "5", consistency)
+    result = run_verify(
+        str(consistency), "--key", vkey(centre_a), "--previous", str(previous)
+    )
+
+    assert result.returncode == 2
+    assert result.stderr == unsigned_message(
+        centre_a, f"the --previous file {previous}"
+    )
 
 
 def test_checkpoint_with_previous_rejected(

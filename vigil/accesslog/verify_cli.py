@@ -67,7 +67,10 @@ from vigil.accesslog.verify_cli_checks import (
     CheckFailed,
     Unreadable,
     load_json,
+    malformed_note_message,
     reject_key_of_another_log,
+    unsigned_checkpoint,
+    unsigned_checkpoint_message,
 )
 from vigil.accesslog.verify_cli_documents import (
     verify_checkpoint_note,
@@ -151,6 +154,11 @@ def _load_document(path: str) -> tuple[str, Any]:
                 f"the file {path} contains a verifier key, not a document to "
                 "check. Give the bundle, proof document or checkpoint as FILE "
                 "and the key with --key or --key-file"
+            ) from None
+        unsigned = unsigned_checkpoint(kept_note_text(text))
+        if unsigned is not None:
+            raise Unreadable(
+                unsigned_checkpoint_message(unsigned, f"the file {path}")
             ) from None
         raise Unreadable(
             f"the file {path} is not valid JSON: {error}. Give a bundle, a proof "
@@ -237,7 +245,11 @@ def open_previous(text: str, path: str, verifier: Ed25519Verifier) -> Checkpoint
     """
     try:
         return open_checkpoint(text, verifier, verifier.name)
-    except (MalformedNoteError, MalformedCheckpointError) as error:
+    except MalformedNoteError as error:
+        raise Unreadable(
+            malformed_note_message(text, f"the --previous file {path}", error)
+        ) from None
+    except MalformedCheckpointError as error:
         raise Unreadable(
             f"the --previous file {path} is not a signed checkpoint: {error}"
         ) from None

@@ -17,6 +17,8 @@ from vigil.ledger import (
     Checkpoint,
     Ed25519Verifier,
     LedgerError,
+    MalformedCheckpointError,
+    MalformedNoteError,
     leaf_hash,
     open_checkpoint,
     signer_of_other_log,
@@ -131,6 +133,56 @@ def reject_key_of_another_log(
     raise KeyOfAnotherLog(
         f"{what} is of log {origin!r} and signed by {signer!r}, but the key "
         f"given is {key_label(verifier)!r} of log {verifier.name!r}. {fix}"
+    )
+
+
+# The form of a C2SP signed note, worded for messages.
+SIGNED_NOTE_FORM = (
+    "a signed checkpoint has its text, an empty line and signature lines that "
+    "start with “—”"
+)
+# The advice to give the whole checkpoint note, worded for messages.
+CHECKPOINT_SOURCE = (
+    "Give the whole checkpoint note, with its empty line and signature line, as "
+    "the status page's download link or 'vigil accesslog checkpoint' wrote it"
+)
+
+
+def unsigned_checkpoint(text: str) -> Checkpoint | None:
+    """Return the checkpoint whose text ``text`` is, if it has no signatures.
+
+    ``text`` is a kept note as ``kept_note_text`` returns it. Such a text is
+    what remains of a checkpoint note when its empty line and signature lines
+    were left out in a copy.
+    """
+    if "\n\n" in text:
+        return None
+    try:
+        return Checkpoint.parse_body(text)
+    except MalformedCheckpointError:
+        return None
+
+
+def malformed_note_message(text: str, what: str, error: MalformedNoteError) -> str:
+    """Describe why the kept note ``text`` is not a signed note.
+
+    ``what`` names the file in the message, such as "the file kept.checkpoint".
+    """
+    checkpoint = unsigned_checkpoint(text)
+    if checkpoint is None:
+        return (
+            f"{what} is not a signed checkpoint: {error}. "
+            f"{SIGNED_NOTE_FORM.capitalize()}. {CHECKPOINT_SOURCE}"
+        )
+    return unsigned_checkpoint_message(checkpoint, what)
+
+
+def unsigned_checkpoint_message(checkpoint: Checkpoint, what: str) -> str:
+    """Describe the file ``what`` that contains a checkpoint without signatures."""
+    return (
+        f"{what} contains the text of the checkpoint of log {checkpoint.origin!r} "
+        f"at size {checkpoint.size} without its signature lines, so nothing shows "
+        f"that the centre signed it: {SIGNED_NOTE_FORM}. {CHECKPOINT_SOURCE}"
     )
 
 

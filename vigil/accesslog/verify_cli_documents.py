@@ -20,6 +20,7 @@ from vigil.accesslog.verify_cli_checks import (
     check_stated_tree,
     decode_member,
     key_label,
+    malformed_note_message,
     open_checkpoint_member,
     reject_key_of_another_log,
     verify_extension,
@@ -255,7 +256,11 @@ def verify_checkpoint_note(
     """
     try:
         checkpoint = open_checkpoint(text, verifier, verifier.name)
-    except (MalformedNoteError, MalformedCheckpointError) as error:
+    except MalformedNoteError as error:
+        raise Unreadable(
+            malformed_note_message(text, f"the file {path}", error)
+        ) from None
+    except MalformedCheckpointError as error:
         raise Unreadable(
             f"the file {path} is not a signed checkpoint: {error}"
         ) from None
