@@ -10,6 +10,8 @@ from tests.accesslog.test_bundle import printed, run_verify, vkey
 from vigil.accesslog.checkpoints import latest_checkpoint
 from vigil.accesslog.ingestion import ingest_events
 from vigil.accesslog.models import LogCheckpoint
+from vigil.ledger import ed25519_key_id
+from vigil.ledger.encoding import decode_base64
 from vigil.organisations.models import Organisation
 
 
@@ -221,3 +223,37 @@ def test_key_given_as_file_named(centre_a: Organisation, tmp_path: Path) -> None
     assert f"the file {key_file} contains a verifier key, not a document" in (
         result.stderr
     )
+
+
+def changed_key(organisation: Organisation) -> str:
+    """Return the centre's verifier key with its last base64 character changed."""
+    key = vkey(organisation)
+    return key[:-1] + ("B" if key[-1] == "A" else "A")
+
+
+def test_changed_key_named(centre_a: Organisation, tmp_path: Path) -> None:
+    ingest_batches(centre_a, 1, 5)
+    key = changed_key(centre_a)
+    name, stated, encoded = key.split("+", 2)
+    computed = ed25519_key_id(name, decode_base64(encoded)[1:])
+    result = run_verify(str(kept(centre_a, tmp_path)), "--key", key)
+
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"vigil-verify: the verifier key is invalid: its key ID {stated} does not "
+        f"match its name and key, which give the key ID {computed:08x}, so the key "
+        "was probably changed when it was copied. Copy the whole key again from "
+        f"the centre, where 'vigil accesslog public-key --org {centre_a.slug}' "
+        "prints it, or give the key file that the centre sent with --key-file\n"
+    )
+
+
+def test_changed_key_file_named(centre_a: Organisation, tmp_path: Path) -> None:
+    ingest_batches(centre_a, 1, 5)
+    key_file = tmp_path / "centre.vkey"
+    key_file.write_text(changed_key(centre_a) + "\n", encoding="utf-8")
+    result = run_verify(str(kept(centre_a, tmp_path)), "--key-file", str(key_file))
+
+    assert result.returncode == 2
+    assert "so the key was probably changed when it was copied. " in result.stderr
+    assert result.stderr.endswith(". Get the key file from the centre again\n")

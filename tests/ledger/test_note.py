@@ -13,6 +13,7 @@ from vigil.ledger import (
     Ed25519Verifier,
     InvalidKeyError,
     InvalidSignatureError,
+    KeyIdMismatchError,
     MalformedNoteError,
     UnverifiedNoteError,
     ed25519_key_id,
@@ -387,6 +388,15 @@ def test_valid_key_name() -> None:
 def test_invalid_verifier_key(change: Any, message: str) -> None:
     with pytest.raises(InvalidKeyError, match=message):
         Ed25519Verifier.from_verifier_key(change(GO_VECTOR["verifier_key"]))
+
+
+def test_key_id_mismatch_values() -> None:
+    """A changed key raises KeyIdMismatchError with both key IDs."""
+    key = GO_VECTOR["verifier_key"].replace("+c74f20a3+", "+c74f20a4+")
+    with pytest.raises(KeyIdMismatchError) as raised:
+        Ed25519Verifier.from_verifier_key(key)
+    assert raised.value.stated == 0xC74F20A4
+    assert raised.value.computed == 0xC74F20A3
 
 
 @pytest.mark.parametrize(

@@ -68,6 +68,7 @@ from vigil.accesslog.verify_cli_checks import (
     Unreadable,
     load_json,
     malformed_note_message,
+    origin_slug,
     reject_key_of_another_log,
     unsigned_checkpoint,
     unsigned_checkpoint_message,
@@ -80,6 +81,7 @@ from vigil.accesslog.verify_cli_documents import (
 from vigil.ledger import (
     Checkpoint,
     Ed25519Verifier,
+    KeyIdMismatchError,
     LedgerError,
     MalformedCheckpointError,
     MalformedNoteError,
@@ -214,11 +216,32 @@ def _load_verifier(key: str, *, from_option: bool = False) -> Ed25519Verifier:
         raise Unreadable(_not_a_key(text))
     try:
         return Ed25519Verifier.from_verifier_key(text)
+    except KeyIdMismatchError as error:
+        name = text.split("+", 1)[0]
+        raise Unreadable(_changed_key(error, name, from_option=from_option)) from None
     except LedgerError as error:
         hint = ""
         if from_option and Path(text).is_file():
             hint = f". {text} is a file: give it with --key-file {text}"
         raise Unreadable(f"the verifier key is invalid: {error}{hint}") from None
+
+
+def _changed_key(error: KeyIdMismatchError, name: str, *, from_option: bool) -> str:
+    """Describe the key ``name`` whose key ID does not match its name and key bytes."""
+    if from_option:
+        slug = origin_slug(name) or "SLUG"
+        fix = (
+            "Copy the whole key again from the centre, where 'vigil accesslog "
+            f"public-key --org {slug}' prints it, or give the key file that the "
+            "centre sent with --key-file"
+        )
+    else:
+        fix = "Get the key file from the centre again"
+    return (
+        f"the verifier key is invalid: its key ID {error.stated:08x} does not "
+        f"match its name and key, which give the key ID {error.computed:08x}, "
+        f"so the key was probably changed when it was copied. {fix}"
+    )
 
 
 def _not_a_key(text: str) -> str:

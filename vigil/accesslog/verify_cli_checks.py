@@ -8,6 +8,7 @@ without Django.
 """
 
 import json
+import re
 import sys
 from collections.abc import Mapping
 from typing import Any, NamedTuple
@@ -54,6 +55,11 @@ LEAF_STRING_KEYS = tuple(key for key in LEAF_KEYS if key not in ("index", "v"))
 MAX_SHOWN_VALUE = 40
 
 
+# The form of the origin that vigil.accesslog.keys gives a centre's log. This
+# module cannot import that one, which imports Django.
+ORIGIN_PATTERN = re.compile(r"vigil\.accesslog/[0-9]+/(?P<slug>[-A-Za-z0-9_]+)")
+
+
 class CheckFailed(Exception):
     """A check of the bundle or document failed. The message names it."""
 
@@ -74,6 +80,15 @@ class ProvedLeaf(NamedTuple):
 
     leaf_hash: bytes
     value: Mapping[str, Any] | None
+
+
+def origin_slug(origin: str) -> str | None:
+    """Return the centre's slug in ``origin``, or None for an origin of another form.
+
+    The origin keeps the slug that the centre had when its log was created.
+    """
+    match = ORIGIN_PATTERN.fullmatch(origin)
+    return None if match is None else match.group("slug")
 
 
 def key_label(verifier: Ed25519Verifier) -> str:

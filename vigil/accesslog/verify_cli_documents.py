@@ -9,7 +9,6 @@ this module imports only the standard library and ``vigil.ledger``, because
 ``vigil-verify`` runs without Django.
 """
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,6 +21,7 @@ from vigil.accesslog.verify_cli_checks import (
     key_label,
     malformed_note_message,
     open_checkpoint_member,
+    origin_slug,
     reject_key_of_another_log,
     verify_extension,
 )
@@ -34,10 +34,6 @@ from vigil.ledger import (
     open_checkpoint,
 )
 from vigil.ledger.encoding import encode_base64
-
-# The form of the origin that vigil.accesslog.keys gives a centre's log. This
-# module cannot import that one, which imports Django.
-_ORIGIN_PATTERN = re.compile(r"vigil\.accesslog/[0-9]+/(?P<slug>[-A-Za-z0-9_]+)")
 
 
 def verify_proof(
@@ -132,13 +128,12 @@ def consistency_command(origin: str, old_size: int) -> str:
     slug that the centre had when its log was created, so the returned text
     names the origin that the slug was taken from.
     """
-    match = _ORIGIN_PATTERN.fullmatch(origin)
-    if match is None:
+    slug = origin_slug(origin)
+    if slug is None:
         return (
             f"'vigil accesslog consistency --org SLUG --old {old_size}', where "
             "SLUG is the centre's short name in Vigil"
         )
-    slug = match.group("slug")
     return (
         f"'vigil accesslog consistency --org {slug} --old {old_size}', where "
         f"{slug} is the slug in the log's name {origin}"

@@ -34,6 +34,20 @@ class InvalidKeyError(NoteError, ValueError):
     """A key name, signer key or verifier key string is invalid."""
 
 
+class KeyIdMismatchError(InvalidKeyError):
+    """A stated key ID that differs from the one that the key's name and bytes give.
+
+    ``stated`` and ``computed`` are the two key IDs as integers. A key that was
+    changed when it was copied, such as in one character of its base64 key,
+    raises this.
+    """
+
+    def __init__(self, message: str, stated: int, computed: int) -> None:
+        super().__init__(message)
+        self.stated = stated
+        self.computed = computed
+
+
 class InvalidSignatureError(NoteError):
     """A signature by a known key does not verify over the note text."""
 

@@ -31,6 +31,7 @@ from vigil.ledger.encoding import decode_base64, encode_base64, find_control_cha
 from vigil.ledger.errors import (
     InvalidKeyError,
     InvalidSignatureError,
+    KeyIdMismatchError,
     MalformedNoteError,
     UnverifiedNoteError,
 )
@@ -298,8 +299,10 @@ def _check_key_id(key_id_hex: str, computed: int) -> None:
             f"key ID {key_id_hex!r} is not 8 lowercase hexadecimal digits"
         )
     if int(key_id_hex, 16) != computed:
-        raise InvalidKeyError(
-            f"key ID {key_id_hex} does not match the key, computed {computed:08x}"
+        raise KeyIdMismatchError(
+            f"key ID {key_id_hex} does not match the key, computed {computed:08x}",
+            int(key_id_hex, 16),
+            computed,
         )
 
 
