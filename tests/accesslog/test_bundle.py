@@ -328,7 +328,7 @@ def test_verify_unreadable_bundle(tmp_path: Path, log: Organisation) -> None:
     latin1 = run_verify(str(tmp_path / "latin1.json"), "--key", vkey(log))
     assert latin1.returncode == 2
     assert "latin1.json: it is not UTF-8 text" in latin1.stderr
-    (tmp_path / "bad.json").write_text("{", encoding="utf-8")
+    (tmp_path / "bad.json").write_text("{]", encoding="utf-8")
     broken = run_verify(str(tmp_path / "bad.json"), "--key", vkey(log))
     assert broken.returncode == 2
     assert f"the file {tmp_path / 'bad.json'} is not valid JSON: " in broken.stderr
@@ -340,6 +340,34 @@ def test_verify_unreadable_bundle(tmp_path: Path, log: Organisation) -> None:
         invalid_key = run_verify(str(tmp_path / "bad.json"), "--key", key)
         assert invalid_key.returncode == 2
         assert "verifier key is invalid" in invalid_key.stderr
+
+
+def test_verify_cut_off_bundle(tmp_path: Path, log: Organisation) -> None:
+    """A bundle cut off anywhere is named as such, with its size in bytes."""
+    whole = export(log, tmp_path).read_bytes()
+    cut = tmp_path / "cut.json"
+    inside_string = whole.index(b'"leaf": "') + 20
+    for size in (1, len(whole) // 2, inside_string, len(whole) - 2):
+        cut.write_bytes(whole[:size])
+        result = run_verify(str(cut), "--key", vkey(log))
+        assert result.returncode == 2, size
+        unit = "byte" if size == 1 else "bytes"
+        assert result.stderr == (
+            f"vigil-verify: the file {cut} ends early: its JSON stops unfinished "
+            f"after {size} {unit}, so the download or copy was probably cut off. "
+            "Get the file again and check the new copy\n"
+        ), size
+
+
+def test_verify_empty_file_named(tmp_path: Path, log: Organisation) -> None:
+    empty = tmp_path / "empty.json"
+    empty.write_text("\n", encoding="utf-8")
+    result = run_verify(str(empty), "--key", vkey(log))
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"vigil-verify: the file {empty} is empty, so the download or copy "
+        "probably failed. Get the file again and check the new copy\n"
+    )
 
 
 @pytest.mark.parametrize(

@@ -162,6 +162,9 @@ def _load_document(path: str) -> tuple[str, Any]:
             raise Unreadable(
                 unsigned_checkpoint_message(unsigned, f"the file {path}")
             ) from None
+        cut_off = _cut_off_message(text, path, error)
+        if cut_off is not None:
+            raise Unreadable(cut_off) from None
         raise Unreadable(
             f"the file {path} is not valid JSON: {error}. Give a bundle, a proof "
             "document or a consistency document, which are JSON, or a signed "
@@ -175,6 +178,32 @@ def _load_document(path: str) -> tuple[str, Any]:
             f"format {CONSISTENCY_FORMAT}"
         )
     return kind, document
+
+
+def _cut_off_message(text: str, path: str, error: ValueError) -> str | None:
+    """Describe a JSON file that ends before its JSON does, or return None.
+
+    Such a file is what a cut-off download or copy leaves. The decoder then
+    fails at the end of the text, or at the start of a string that runs to
+    the end, which is where it reports an unterminated string.
+    """
+    if not text.strip():
+        return (
+            f"the file {path} is empty, so the download or copy probably failed. "
+            "Get the file again and check the new copy"
+        )
+    if not isinstance(error, json.JSONDecodeError):
+        return None
+    at_end = error.pos >= len(text.rstrip())
+    if not at_end and not error.msg.startswith("Unterminated string"):
+        return None
+    size = len(text.encode("utf-8"))
+    unit = "byte" if size == 1 else "bytes"
+    return (
+        f"the file {path} ends early: its JSON stops unfinished after {size} "
+        f"{unit}, so the download or copy was probably cut off. Get the file "
+        "again and check the new copy"
+    )
 
 
 def _export_failure(text: str) -> str | None:
