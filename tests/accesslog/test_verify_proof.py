@@ -321,6 +321,57 @@ def test_changed_proof_fails(
     assert "OK" not in result.stdout
 
 
+def change_leaf_hash(document: Document) -> None:
+    document["leaf_hash"] = base64.b64encode(bytes(32)).decode()
+
+
+def change_leaf_and_proof(document: Document) -> None:
+    change_leaf(document)
+    change_proof_hash(document)
+
+
+@pytest.mark.parametrize(
+    ("change", "conclusion"),
+    [
+        (
+            change_leaf,
+            "The inclusion proof leads from the stated leaf_hash to the "
+            "checkpoint's root, so the leaf's content was changed after the "
+            "entry was proved",
+        ),
+        (
+            change_leaf_hash,
+            "The inclusion proof leads from the leaf's own hash to the "
+            "checkpoint's root, so the leaf is in the log, but the stated "
+            "leaf_hash was changed after the entry was proved",
+        ),
+        (
+            change_leaf_and_proof,
+            "The inclusion proof leads from neither hash to the checkpoint's "
+            "root, so the entry was changed after it was proved",
+        ),
+    ],
+    ids=["leaf", "leaf-hash", "leaf-and-proof"],
+)
+def test_leaf_hash_mismatch_concluded(
+    log: Organisation,
+    document: Document,
+    tmp_path: Path,
+    change: Callable[[Document], None],
+    conclusion: str,
+) -> None:
+    """The proof shows whether the leaf or its stated hash was changed."""
+    change(document)
+    computed = hashlib.sha256(b"\x00" + base64.b64decode(document["leaf"])).digest()
+    result = verify(tmp_path, document, "--key", vkey(log))
+    assert result.returncode == verify_cli.EXIT_FAILED
+    assert result.stderr == (
+        "FAILED: entry 3: the leaf hashes to "
+        f"{base64.b64encode(computed).decode()}, but the stated leaf_hash is "
+        f"{document['leaf_hash']}. {conclusion}\n"
+    )
+
+
 def test_inclusion_failure_shows_roots_in_base64(
     log: Organisation, document: Document, tmp_path: Path
 ) -> None:

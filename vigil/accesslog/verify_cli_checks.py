@@ -305,8 +305,7 @@ def check_proved_leaf(
         computed = leaf_hash(leaf)
         if computed != stated_hash:
             raise CheckFailed(
-                f"entry {index}: the leaf hashes to {encode_base64(computed)}, "
-                f"but the stated leaf_hash is {encode_base64(stated_hash)}"
+                _leaf_hash_mismatch(entry, index, checkpoint, computed, stated_hash)
             )
         leaf_value = check_leaf(leaf, index, checkpoint.origin)
     proof_values = entry.get("proof")
@@ -323,6 +322,55 @@ def check_proved_leaf(
     except LedgerError as error:
         raise CheckFailed(f"entry {index}: {error}") from None
     return ProvedLeaf(stated_hash, leaf_value)
+
+
+def _leaf_hash_mismatch(
+    entry: Mapping[str, Any],
+    index: int,
+    checkpoint: Checkpoint,
+    computed: bytes,
+    stated: bytes,
+) -> str:
+    """Describe a leaf that does not hash to its stated leaf hash.
+
+    The inclusion proof shows which of the two is in the signed tree, so the
+    message says whether the leaf or the stated leaf hash was changed.
+    """
+    mismatch = (
+        f"entry {index}: the leaf hashes to {encode_base64(computed)}, but the "
+        f"stated leaf_hash is {encode_base64(stated)}"
+    )
+    if _proof_leads_from(entry, index, checkpoint, stated):
+        return (
+            f"{mismatch}. The inclusion proof leads from the stated leaf_hash to "
+            "the checkpoint's root, so the leaf's content was changed after the "
+            "entry was proved"
+        )
+    if _proof_leads_from(entry, index, checkpoint, computed):
+        return (
+            f"{mismatch}. The inclusion proof leads from the leaf's own hash to "
+            "the checkpoint's root, so the leaf is in the log, but the stated "
+            "leaf_hash was changed after the entry was proved"
+        )
+    return (
+        f"{mismatch}. The inclusion proof leads from neither hash to the "
+        "checkpoint's root, so the entry was changed after it was proved"
+    )
+
+
+def _proof_leads_from(
+    entry: Mapping[str, Any], index: int, checkpoint: Checkpoint, hashed: bytes
+) -> bool:
+    """Return whether the entry's inclusion proof leads from ``hashed`` to the root."""
+    values = entry.get("proof")
+    if not isinstance(values, list):
+        return False
+    try:
+        proof = [decode_base64(value) for value in values]
+        verify_inclusion(hashed, index, checkpoint.size, proof, checkpoint.root_hash)
+    except (LedgerError, TypeError, ValueError):
+        return False
+    return True
 
 
 def check_stated_tree(
