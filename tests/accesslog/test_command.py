@@ -582,8 +582,24 @@ def test_export_then_verify_offline(log: Organisation, tmp_path: Path) -> None:
         "--output",
         str(bundle),
     )
-    assert "entries 10 (0 expired)" in output
+    assert (
+        f"{bundle}: 10 entries (0 of them expired), each with its inclusion proof "
+        "to the signed checkpoint of size 10"
+    ) in output
     assert verify_main([str(bundle), "--key", ensure_log_keys(log).verifier_key]) == 0
+
+
+def test_export_of_one_entry_singular(centre_a: Organisation, tmp_path: Path) -> None:
+    ingest_batches(centre_a, 1, 1)
+    bundle = tmp_path / "one.json"
+    output = run(
+        *("export", "--org", "centre-a", "--from", "2026-03-02", "--to", "2026-03-02"),
+        *("--output", str(bundle)),
+    )
+    assert output == (
+        f"{bundle}: 1 entry (0 expired), with its inclusion proof to the signed "
+        "checkpoint of size 1\n"
+    )
 
 
 def test_export_day_range_excludes_other_days(
@@ -711,7 +727,7 @@ def test_export_with_expired_prefix_verifies(log: Organisation, tmp_path: Path) 
         "--output",
         str(bundle),
     )
-    assert "entries 10 (3 expired)" in output
+    assert "10 entries (3 of them expired), each with its inclusion proof" in output
     assert list(tmp_path.iterdir()) == [bundle]
     assert verify_main([str(bundle), "--key", ensure_log_keys(log).verifier_key]) == 0
 

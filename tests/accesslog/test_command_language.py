@@ -351,14 +351,14 @@ RESULT_LINES = {
     "nl": {
         "expire": r"logregels geleegd: 10 \(logregels van vóór \S+ verlopen\), en "
         r"logregels vanaf index 10 behouden hun inhoud\n",
-        "export": r"\S+march\.json: logregels 10 \(10 verlopen\), bewezen in het "
-        r"controlepunt van grootte 10\n",
+        "export": r"\S+march\.json: 10 logregels \(waarvan 10 verlopen\), elk met "
+        r"haar inclusiebewijs naar het ondertekende controlepunt van grootte 10\n",
     },
     "fr": {
         "expire": r"entrées vidées\u00a0: 10 \(les entrées antérieures à \S+ "
         r"expirent\), et les entrées à partir de l'index 10 gardent leur contenu\n",
-        "export": r"\S+march\.json\u00a0: entrées 10 \(10 expirées\), prouvées dans "
-        r"le point de contrôle de taille 10\n",
+        "export": r"\S+march\.json\u00a0: 10 entrées \(dont 10 expirées\), chacune "
+        r"avec sa preuve d'inclusion vers le point de contrôle signé de taille 10\n",
     },
 }
 

@@ -366,9 +366,12 @@ class Command(VigilCommand):
         finally:
             partial.unlink(missing_ok=True)
         self.stdout.write(
-            _(
-                "%(path)s: entries %(entries)d (%(expired)d expired), proved in "
-                "the checkpoint of size %(size)d"
+            ngettext(
+                "%(path)s: %(entries)d entry (%(expired)d expired), with its "
+                "inclusion proof to the signed checkpoint of size %(size)d",
+                "%(path)s: %(entries)d entries (%(expired)d of them expired), each "
+                "with its inclusion proof to the signed checkpoint of size %(size)d",
+                summary.entries,
             )
             % {
                 "path": output,
