@@ -124,6 +124,21 @@ def test_unsigned_checkpoint_file_named(centre_a: Organisation, tmp_path: Path) 
     assert result.stderr == unsigned_message(centre_a, f"the file {path}")
 
 
+def test_note_without_empty_line_not_unsigned(
+    centre_a: Organisation, tmp_path: Path
+) -> None:
+    """A note that lost only its empty line keeps its signature line."""
+    ingest_batches(centre_a, 1, 5)
+    path = kept(centre_a, tmp_path, latest_note(centre_a).replace("\n\n", "\n"))
+    result = run_verify(str(path), "--key", vkey(centre_a))
+
+    assert result.returncode == 2
+    assert f"the file {path} is not a signed checkpoint: note has no blank " in (
+        result.stderr
+    )
+    assert "without its signature lines" not in result.stderr
+
+
 def test_unsigned_previous_named(centre_a: Organisation, tmp_path: Path) -> None:
     ingest_batches(centre_a, 2, 5)
     earlier = LogCheckpoint.objects.get(organisation=centre_a, size=5).note

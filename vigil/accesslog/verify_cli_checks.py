@@ -168,9 +168,11 @@ def unsigned_checkpoint(text: str) -> Checkpoint | None:
 
     ``text`` is a kept note as ``kept_note_text`` returns it. Such a text is
     what remains of a checkpoint note when its empty line and signature lines
-    were left out in a copy.
+    were left out in a copy. A text with a signature line but no empty line
+    before it is not one.
     """
-    if "\n\n" in text:
+    lines = text.split("\n")
+    if "" in lines[:-1] or any(line.startswith("\u2014 ") for line in lines):
         return None
     try:
         return Checkpoint.parse_body(text)
