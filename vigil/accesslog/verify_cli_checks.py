@@ -336,7 +336,7 @@ def _leaf_hash_mismatch(
     """Describe a leaf that does not hash to its stated leaf hash.
 
     The inclusion proof shows which of the two is in the signed tree, so the
-    message says whether the leaf or the stated leaf hash was changed.
+    message states whether the leaf or the stated leaf hash was changed.
     """
     mismatch = (
         f"entry {index}: the leaf hashes to {encode_base64(computed)}, but the "
